@@ -1,0 +1,256 @@
+//! The client's error type: few, stable kinds that every binding maps one to one.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use crate::generated::api::types::ErrorBody;
+
+/// What went wrong, without the details. Bindings map each kind to one exception class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 401, or the server rejected the username / password.
+    Authentication,
+    /// A login was refused locally because the password was rejected recently.
+    LoginCooldown,
+    /// 403.
+    Permission,
+    /// 404 (including "Invalid page.").
+    NotFound,
+    /// 400 with per-field messages.
+    BadRequest,
+    /// 5xx, 429 and any other error status.
+    Server,
+    /// The connection failed or broke (DNS, refused, reset, TLS).
+    Transport,
+    /// Connecting or the whole request took too long.
+    Timeout,
+    /// The server answered something that is not the API's JSON (an HTML page, a 2xx
+    /// envelope with `code != 0`, a body that does not match the spec, a paging loop).
+    UnexpectedResponse,
+    /// The caller passed something unusable (a bad URL, an unknown filter, a bad state).
+    InvalidArgument,
+}
+
+impl ErrorKind {
+    /// A stable snake_case name, used by the bindings and the cross-language scenarios.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Authentication => "authentication",
+            Self::LoginCooldown => "login_cooldown",
+            Self::Permission => "permission",
+            Self::NotFound => "not_found",
+            Self::BadRequest => "bad_request",
+            Self::Server => "server",
+            Self::Transport => "transport",
+            Self::Timeout => "timeout",
+            Self::UnexpectedResponse => "unexpected_response",
+            Self::InvalidArgument => "invalid_argument",
+        }
+    }
+}
+
+/// An error from the ZKBio Time client.
+///
+/// It carries the HTTP status, the request's method and path, the server's `detail` and,
+/// for a 400, the per-field messages. Its text never contains a token or password.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    status: Option<u16>,
+    method: Option<String>,
+    path: Option<String>,
+    detail: String,
+    field_errors: BTreeMap<String, Vec<String>>,
+    retry_after: Option<Duration>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            status: None,
+            method: None,
+            path: None,
+            detail: detail.into(),
+            field_errors: BTreeMap::new(),
+            retry_after: None,
+            source: None,
+        }
+    }
+
+    pub(crate) fn invalid_argument(detail: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, detail)
+    }
+
+    pub(crate) fn unexpected(detail: impl Into<String>) -> Self {
+        Self::new(ErrorKind::UnexpectedResponse, detail)
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_request(mut self, method: &str, path: &str) -> Self {
+        self.method = Some(method.to_string());
+        self.path = Some(path.to_string());
+        self
+    }
+
+    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, after: Option<Duration>) -> Self {
+        self.retry_after = after;
+        self
+    }
+
+    /// An error answer of the server: the kind follows from the status, the detail and
+    /// field messages from the DRF body.
+    pub(crate) fn from_status(status: u16, body: Option<&ErrorBody>, raw: &str) -> Self {
+        let kind = match status {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::Permission,
+            404 => ErrorKind::NotFound,
+            _ => ErrorKind::Server,
+        };
+        let mut err = Self::new(kind, String::new()).with_status(status);
+        match body {
+            Some(body) => {
+                err.field_errors = field_errors(body);
+                err.detail = body.detail.clone().unwrap_or_else(|| summarize(&err.field_errors));
+            }
+            None => err.detail = snippet(raw),
+        }
+        if err.detail.is_empty() {
+            err.detail = format!("HTTP {status}");
+        }
+        err
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    pub fn method(&self) -> Option<&str> {
+        self.method.as_deref()
+    }
+    /// The request path (without host or query string).
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The server's `detail`, or a short description of what went wrong.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+    /// Per-field validation messages of a 400 answer (`non_field_errors` included).
+    pub fn field_errors(&self) -> &BTreeMap<String, Vec<String>> {
+        &self.field_errors
+    }
+    /// How long the server asked us to wait (429 `Retry-After`), or the login cool-down left.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Whether repeating the same idempotent request may succeed.
+    pub(crate) fn is_retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Transport | ErrorKind::Timeout => true,
+            ErrorKind::Server => matches!(self.status, Some(429 | 502 | 503 | 504)),
+            // An HTML page or a broken body where JSON was expected: a starting or
+            // overloaded server, or a proxy in between.
+            ErrorKind::UnexpectedResponse => self.status.is_none_or(|s| s < 300 || s >= 500),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            ErrorKind::Authentication => "authentication failed",
+            ErrorKind::LoginCooldown => "login refused during cool-down",
+            ErrorKind::Permission => "permission denied",
+            ErrorKind::NotFound => "not found",
+            ErrorKind::BadRequest => "bad request",
+            ErrorKind::Server => "server error",
+            ErrorKind::Transport => "transport error",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::UnexpectedResponse => "unexpected response",
+            ErrorKind::InvalidArgument => "invalid argument",
+        })?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        if let (Some(m), Some(p)) = (&self.method, &self.path) {
+            write!(f, " on {m} {p}")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// `{field: [messages]}` (or `{field: "message"}`) out of a DRF 400 body.
+fn field_errors(body: &ErrorBody) -> BTreeMap<String, Vec<String>> {
+    body.extra
+        .iter()
+        .map(|(field, value)| {
+            let messages = match value {
+                serde_json::Value::Array(items) => items.iter().map(value_text).collect(),
+                other => vec![value_text(other)],
+            };
+            (field.clone(), messages)
+        })
+        .collect()
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn summarize(fields: &BTreeMap<String, Vec<String>>) -> String {
+    fields
+        .iter()
+        .map(|(field, msgs)| format!("{field}: {}", msgs.join(" ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The start of a non-JSON body, for an error message: an HTML page's title, or its first
+/// 200 characters, on one line.
+pub(crate) fn snippet(raw: &str) -> String {
+    if let Some(start) = raw.find("<title>") {
+        let rest = &raw[start + 7..];
+        if let Some(end) = rest.find("</title>") {
+            return format!("HTML page \"{}\"", rest[..end].trim());
+        }
+    }
+    let one_line: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = one_line.chars().take(200).collect();
+    if cut.len() < one_line.len() {
+        cut.push('…');
+    }
+    if cut.is_empty() { "empty body".to_string() } else { cut }
+}

@@ -1,0 +1,287 @@
+//! Reading every record of a list.
+//!
+//! The first page gives `count`; the remaining pages are then fetched a few at a time
+//! (bounded concurrency) and yielded in order, so memory stays within
+//! `concurrency × page_size` records. Rows that appear while we page (the count grew) are
+//! picked up by following `next` after the last expected page. Only the query string of
+//! `next` is used: real servers put an internal host in it.
+//!
+//! Loop guards: a `next` that repeats, a page identical to the previous one, or an empty
+//! page that still has `next` ends the list with an error instead of spinning forever.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use futures::stream::{self, BoxStream, Stream, StreamExt};
+use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
+
+use crate::client::{Call, Client};
+use crate::error::{Error, Result};
+use crate::generated::api::{self, types};
+
+/// One page of a list envelope, as generated from the spec.
+pub trait ListPage: DeserializeOwned + Send + 'static {
+    type Item: Send + 'static;
+    fn count(&self) -> i64;
+    fn next(&self) -> Option<&str>;
+    fn code(&self) -> Option<i64>;
+    fn msg(&self) -> Option<&str>;
+    fn into_data(self) -> Vec<Self::Item>;
+    fn data_len(&self) -> usize;
+    /// Ids of the first and last record, to notice a server that serves one page twice.
+    fn id_bounds(&self) -> Option<(i64, i64)>;
+}
+
+/// The filters of one list operation, able to fetch a page (generated from the spec).
+pub trait ListFilter: Clone + Send + Sync + 'static {
+    type Page: ListPage;
+    const OPERATION: &'static str;
+    const PATH: &'static str;
+    fn fetch(
+        &self,
+        client: &api::Client,
+        page: i64,
+        page_size: i64,
+    ) -> impl Future<Output = std::result::Result<ResponseValue<Self::Page>, api::Error<types::ErrorBody>>>
+    + Send;
+}
+
+/// The records type a filter lists.
+pub type ItemOf<F> = <<F as ListFilter>::Page as ListPage>::Item;
+
+/// One page of records with the list's total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// 1-based page number.
+    pub number: i64,
+    /// Records in the whole list (as the server counted when serving this page).
+    pub count: i64,
+    /// Records per page asked for.
+    pub page_size: i64,
+    /// Whether the server says another page follows.
+    pub has_next: bool,
+    pub items: Vec<T>,
+}
+
+impl<T> Page<T> {
+    /// Pages in the whole list at this page size.
+    pub fn total_pages(&self) -> i64 {
+        (self.count.max(0) + self.page_size - 1) / self.page_size
+    }
+}
+
+struct Fetched<T> {
+    page: Page<T>,
+    next_page: Option<i64>,
+    bounds: Option<(i64, i64)>,
+}
+
+/// Fetches page `number` of the list `filter` selects.
+pub(crate) async fn fetch_page<F: ListFilter>(
+    client: &Client,
+    filter: &F,
+    number: i64,
+) -> Result<Page<ItemOf<F>>> {
+    fetch(client, filter, number).await.map(|f| f.page)
+}
+
+async fn fetch<F: ListFilter>(client: &Client, filter: &F, number: i64) -> Result<Fetched<ItemOf<F>>> {
+    if number < 1 {
+        return Err(Error::invalid_argument(format!("page numbers start at 1, got {number}")));
+    }
+    let page_size = client.settings.page_size;
+    let call = Call::read(F::PATH.to_string());
+    let answer = client
+        .send(call, |api| {
+            let filter = filter.clone();
+            async move { filter.fetch(&api, number, page_size).await }
+        })
+        .await?;
+    // A 2xx envelope can still carry a failure.
+    if let Some(code) = answer.code().filter(|&c| c != 0) {
+        return Err(Error::unexpected(format!(
+            "the server answered code {code}: {}",
+            answer.msg().unwrap_or_default()
+        ))
+        .with_request("GET", F::PATH));
+    }
+    let next_page = match answer.next() {
+        Some(next) => Some(page_from_next(next).ok_or_else(|| {
+            Error::unexpected(format!("`next` link {next:?} has no page number"))
+                .with_request("GET", F::PATH)
+        })?),
+        None => None,
+    };
+    let bounds = answer.id_bounds();
+    let count = answer.count();
+    Ok(Fetched {
+        next_page,
+        bounds,
+        page: Page { number, count, page_size, has_next: next_page.is_some(), items: answer.into_data() },
+    })
+}
+
+/// The `page` parameter of a `next` link. Only the query string counts: the host in
+/// `next` is the server's own idea of itself, often an internal address.
+fn page_from_next(next: &str) -> Option<i64> {
+    let query = next.split_once('?').map(|(_, q)| q).unwrap_or(next);
+    let query = query.split('#').next().unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+enum State<F: ListFilter> {
+    Start,
+    /// Pages 2..=n fetched `concurrency` at a time, in order.
+    Middle { pages: BoxStream<'static, Result<Fetched<ItemOf<F>>>>, last: Option<Fetched<()>> },
+    /// Following `next` one page at a time after the expected pages.
+    Tail { next_page: i64, last_bounds: Option<(i64, i64)> },
+    Done,
+}
+
+/// Every page of the list, in order.
+pub(crate) fn pages<F: ListFilter>(client: Client, filter: F) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
+    stream::unfold((State::<F>::Start, HashSet::new()), move |(state, mut seen_next)| {
+        let client = client.clone();
+        let filter = filter.clone();
+        async move {
+            let (item, next_state) = step(&client, &filter, state, &mut seen_next).await;
+            item.map(|item| (item, (next_state, seen_next)))
+        }
+    })
+}
+
+/// One step of the page state machine: the next page (or error) and the state after it.
+async fn step<F: ListFilter>(
+    client: &Client,
+    filter: &F,
+    state: State<F>,
+    seen_next: &mut HashSet<i64>,
+) -> (Option<Result<Page<ItemOf<F>>>>, State<F>) {
+    match state {
+        State::Done => (None, State::Done),
+        State::Start => match fetch(client, filter, 1).await {
+            Err(e) => (Some(Err(e)), State::Done),
+            Ok(first) => {
+                let total = first.page.total_pages();
+                let next = first.next_page;
+                let after = if total > 1 && next.is_some() {
+                    let concurrency = client.settings.concurrency;
+                    let (c, f) = (client.clone(), filter.clone());
+                    let pages = stream::iter(2..=total)
+                        .map(move |n| {
+                            let (c, f) = (c.clone(), f.clone());
+                            async move { fetch(&c, &f, n).await }
+                        })
+                        .buffered(concurrency)
+                        .boxed();
+                    State::Middle { pages, last: Some(shape(&first)) }
+                } else {
+                    tail_or_done(&first, seen_next)
+                };
+                match after {
+                    State::Tail { .. } if first.page.items.is_empty() => {
+                        (Some(Err(empty_with_next::<F>(1))), State::Done)
+                    }
+                    after => (Some(Ok(first.page)), after),
+                }
+            }
+        },
+        State::Middle { mut pages, last } => match pages.next().await {
+            Some(Err(e)) => (Some(Err(e)), State::Done),
+            Some(Ok(fetched)) => {
+                if let Err(e) = check_progress::<F>(&fetched, last.as_ref().and_then(|l| l.bounds)) {
+                    return (Some(Err(e)), State::Done);
+                }
+                let last = Some(shape(&fetched));
+                (Some(Ok(fetched.page)), State::Middle { pages, last })
+            }
+            None => match last {
+                // The count grew while we paged: continue from the last page's `next`.
+                Some(Fetched { next_page: Some(n), bounds, .. }) if seen_next.insert(n) => {
+                    let after = State::Tail { next_page: n, last_bounds: bounds };
+                    Box::pin(step(client, filter, after, seen_next)).await
+                }
+                Some(Fetched { next_page: Some(n), .. }) => (Some(Err(repeated_next::<F>(n))), State::Done),
+                _ => (None, State::Done),
+            },
+        },
+        State::Tail { next_page, last_bounds } => match fetch(client, filter, next_page).await {
+            Err(e) => (Some(Err(e)), State::Done),
+            Ok(fetched) => {
+                if let Err(e) = check_progress::<F>(&fetched, last_bounds) {
+                    return (Some(Err(e)), State::Done);
+                }
+                let after = tail_or_done(&fetched, seen_next);
+                if let State::Done = after
+                    && fetched.next_page.is_some()
+                {
+                    return (Some(Err(repeated_next::<F>(fetched.next_page.unwrap_or_default()))), State::Done);
+                }
+                (Some(Ok(fetched.page)), after)
+            }
+        },
+    }
+}
+
+/// The bits of a fetched page the state machine remembers (not its records).
+fn shape<T>(f: &Fetched<T>) -> Fetched<()> {
+    Fetched {
+        page: Page { number: f.page.number, count: f.page.count, page_size: f.page.page_size, has_next: f.page.has_next, items: Vec::new() },
+        next_page: f.next_page,
+        bounds: f.bounds,
+    }
+}
+
+fn tail_or_done<T, F: ListFilter>(f: &Fetched<T>, seen_next: &mut HashSet<i64>) -> State<F> {
+    match f.next_page {
+        Some(n) if seen_next.insert(n) => State::Tail { next_page: n, last_bounds: f.bounds },
+        _ => State::Done,
+    }
+}
+
+fn check_progress<F: ListFilter>(f: &Fetched<ItemOf<F>>, previous: Option<(i64, i64)>) -> Result<()> {
+    if f.page.items.is_empty() && f.next_page.is_some() {
+        return Err(empty_with_next::<F>(f.page.number));
+    }
+    if f.bounds.is_some() && f.bounds == previous {
+        return Err(Error::unexpected(format!(
+            "page {} repeats the previous page (same records); stopping instead of looping",
+            f.page.number
+        ))
+        .with_request("GET", F::PATH));
+    }
+    Ok(())
+}
+
+fn empty_with_next<F: ListFilter>(page: i64) -> Error {
+    Error::unexpected(format!("page {page} is empty but the server says more follow; stopping"))
+        .with_request("GET", F::PATH)
+}
+
+fn repeated_next<F: ListFilter>(page: i64) -> Error {
+    Error::unexpected(format!("`next` points to page {page} again; stopping instead of looping"))
+        .with_request("GET", F::PATH)
+}
+
+/// Every record of the list, in order.
+pub(crate) fn items<F: ListFilter>(client: Client, filter: F) -> impl Stream<Item = Result<ItemOf<F>>> + Send {
+    pages(client, filter).flat_map(|page| match page {
+        Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()).left_stream(),
+        Err(e) => stream::once(async move { Err(e) }).right_stream(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_number_comes_from_the_query_string_only() {
+        assert_eq!(page_from_next("http://127.0.0.1:8081/iclock/api/transactions/?page=3&page_size=10"), Some(3));
+        assert_eq!(page_from_next("/x/?limit=5&page=12"), Some(12));
+        assert_eq!(page_from_next("http://internal/x/?limit=5"), None);
+    }
+}

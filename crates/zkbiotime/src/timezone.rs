@@ -1,0 +1,66 @@
+//! Server times are naive local text (`YYYY-MM-DD HH:MM:SS`). Told the server's IANA zone,
+//! the client turns them into zone-aware times and turns zone-aware filter values back into
+//! server-local text. Without a zone, times stay naive; the raw text is always kept.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+
+/// The text layout of every server datetime.
+pub const SERVER_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// The server's time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerZone(Tz);
+
+impl ServerZone {
+    /// Parses an IANA name such as `Europe/Berlin`.
+    pub fn parse(name: &str) -> Result<Self> {
+        name.parse::<Tz>().map(Self).map_err(|_| {
+            Error::invalid_argument(format!("{name:?} is not an IANA time zone (e.g. Asia/Karachi)"))
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    /// Server text → zone-aware time. In a DST fold the earlier instant is taken; a time in a
+    /// DST gap (which a clock cannot show) is an error.
+    pub fn localize(&self, text: &str) -> Result<DateTime<Tz>> {
+        let naive = parse_naive(text)?;
+        self.0.from_local_datetime(&naive).earliest().ok_or_else(|| {
+            Error::unexpected(format!("{text:?} does not exist in {} (DST gap)", self.name()))
+        })
+    }
+
+    /// Any zone-aware time → the server-local text its filters expect.
+    pub fn to_server_text<Z: TimeZone>(&self, time: &DateTime<Z>) -> String {
+        time.with_timezone(&self.0).format(SERVER_FORMAT).to_string()
+    }
+}
+
+/// Server text → naive time (seconds optional, `T` accepted as separator).
+pub fn parse_naive(text: &str) -> Result<NaiveDateTime> {
+    let t = text.trim();
+    NaiveDateTime::parse_from_str(t, SERVER_FORMAT)
+        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M"))
+        .map_err(|_| Error::unexpected(format!("{text:?} is not a server time (YYYY-MM-DD HH:MM:SS)")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localizes_and_formats_back() {
+        let zone = ServerZone::parse("Asia/Karachi").unwrap();
+        let t = zone.localize("2024-06-26 15:36:22").unwrap();
+        assert_eq!(t.to_rfc3339(), "2024-06-26T15:36:22+05:00");
+        let utc = t.with_timezone(&chrono::Utc);
+        assert_eq!(zone.to_server_text(&utc), "2024-06-26 15:36:22");
+        assert!(ServerZone::parse("Mars/Olympus").is_err());
+    }
+}

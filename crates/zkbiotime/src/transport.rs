@@ -1,0 +1,154 @@
+//! The hooks progenitor's generated client calls around every request: they add the
+//! `Authorization` header, log the exchange, and note the answer's status so that an error
+//! whose body is not JSON (an HTML 502 page) still reports its status.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+
+use crate::auth::Auth;
+use crate::generated::api;
+
+/// What the generated client carries for our hooks (progenitor's "inner type").
+pub type Inner = Arc<Session>;
+
+/// State shared by every clone of a client.
+#[derive(Debug)]
+pub struct Session {
+    pub(crate) auth: Auth,
+}
+
+/// What the hooks saw of the last answer in this request attempt.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AnswerMeta {
+    pub status: Option<u16>,
+    pub content_type: Option<String>,
+    pub retry_after: Option<Duration>,
+}
+
+tokio::task_local! {
+    /// Scoped around one attempt by the caller (see `client::Client::send`), so the hook can
+    /// hand the answer's metadata back past progenitor's error type.
+    pub(crate) static ANSWER: RefCell<AnswerMeta>;
+}
+
+/// Operations that must go out without credentials.
+fn is_login(info: &OperationInfo) -> bool {
+    matches!(info.operation_id, "token_login" | "jwt_login")
+}
+
+impl ClientHooks<Inner> for api::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // progenitor sends an `api-version` header that ZKBio Time does not know.
+        request.headers_mut().remove("api-version");
+        if is_login(info) {
+            return Ok(());
+        }
+        if let Some(value) = self.inner.auth.header_value() {
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| progenitor_client::Error::InvalidRequest("token is not valid header text".into()))?;
+            // Keeps the value out of reqwest's and hyper's Debug output.
+            value.set_sensitive(true);
+            request.headers_mut().insert(AUTHORIZATION, value);
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let method = request.method().clone();
+        let path = request.url().path().to_string();
+        let started = Instant::now();
+        let result = self.client.execute(request).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(response) => {
+                let meta = AnswerMeta {
+                    status: Some(response.status().as_u16()),
+                    content_type: response
+                        .headers()
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string),
+                    retry_after: response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after),
+                };
+                let _ = ANSWER.try_with(|cell| *cell.borrow_mut() = meta);
+                tracing::debug!(
+                    operation = info.operation_id,
+                    %method,
+                    path,
+                    status = response.status().as_u16(),
+                    elapsed_ms,
+                    "zkbiotime response"
+                );
+            }
+            Err(error) => {
+                tracing::debug!(
+                    operation = info.operation_id,
+                    %method,
+                    path,
+                    elapsed_ms,
+                    error = %redact_url(error),
+                    "zkbiotime request failed"
+                );
+            }
+        }
+        result
+    }
+}
+
+/// The error's text without its URL (query strings can carry filter values).
+fn redact_url(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(url.as_str(), url.path());
+    }
+    text
+}
+
+/// `Retry-After` in seconds (fractions allowed); HTTP dates are treated as "soon".
+fn parse_retry_after(text: &str) -> Option<Duration> {
+    let secs: f64 = text.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
+}
+
+/// Reads what the hook recorded for the attempt that just finished.
+pub(crate) fn last_answer() -> AnswerMeta {
+    ANSWER.try_with(|cell| cell.borrow().clone()).unwrap_or_default()
+}
+
+/// Runs one attempt with a fresh answer slot.
+pub(crate) async fn scoped<F: std::future::Future>(fut: F) -> (F::Output, AnswerMeta) {
+    ANSWER
+        .scope(RefCell::new(AnswerMeta::default()), async move {
+            let out = fut.await;
+            (out, last_answer())
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_parses_seconds() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after("0.5"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+}

@@ -1,0 +1,58 @@
+//! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
+//!
+//! - `codegen [--check]`: regenerate (or verify) every file generated from the spec.
+//! - `test`: every check CI runs: codegen freshness, fmt, clippy, all tests.
+//! - `demo`: start a sandbox with demo data and run the quick start against it.
+
+mod codegen;
+mod demo;
+mod lists;
+mod test;
+mod util;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate files generated from openapi/zkbiotime.yaml (--check: fail if stale)
+  test                run everything CI runs: codegen check, fmt, clippy, all tests
+  demo                start the sandbox with demo data and run the quick starts against it
+";
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
+        Some("test") => test::run(&root),
+        Some("demo") => demo::run(&root),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test` alone catches a spec edit that was not followed by `cargo xtask codegen`.
+    #[test]
+    fn generated_files_are_fresh() {
+        crate::codegen::check_fresh(&crate::project_root()).unwrap();
+    }
+}
