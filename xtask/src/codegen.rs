@@ -87,6 +87,16 @@ fn progenitor_client(spec: &openapiv3::OpenAPI) -> Result<String> {
             [progenitor::TypeImpl::FromStringIrrefutable, progenitor::TypeImpl::Display]
                 .into_iter(),
         );
+    // Partial-update bodies have no required field: `..Default::default()` is how Rust
+    // callers fill only the keys they change.
+    let mut update_patch = progenitor::TypePatch::default();
+    update_patch.with_derive("Default");
+    let schemas = spec.components.as_ref().map(|c| c.schemas.keys().collect::<Vec<_>>());
+    for name in schemas.unwrap_or_default() {
+        if name.ends_with("Update") {
+            settings.with_patch(name, &update_patch);
+        }
+    }
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(spec)

@@ -80,7 +80,7 @@ pub mod types {
         }
     }
     ///`AreaUpdate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AreaUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area_code: ::std::option::Option<::std::string::String>,
@@ -215,7 +215,7 @@ pub mod types {
         }
     }
     ///`DepartmentUpdate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DepartmentUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dept_code: ::std::option::Option<::std::string::String>,
@@ -406,7 +406,7 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
         }
     }
     ///Body of a partial update (PATCH): only the keys present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EmployeeUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -650,7 +650,7 @@ field name (or `non_field_errors`) to a list of messages.
         }
     }
     ///`PositionUpdate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PositionUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_position: ::std::option::Option<i64>,
