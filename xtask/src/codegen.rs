@@ -98,14 +98,7 @@ fn progenitor_client(spec: &openapiv3::OpenAPI) -> Result<String> {
         }
     }
     let mut generator = progenitor::Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(spec)
-        .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
+    let tokens = generator.generate_tokens(spec).map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     let file: syn::File = syn::parse2(tokens).context("progenitor output is not valid Rust")?;
     Ok(format!("{}{}", header("progenitor"), prettyplease::unparse(&file)))
-}
-
-/// A plain `#[test]`-callable check, so `cargo test` alone catches a stale file.
-pub fn check_fresh(root: &Path) -> Result<()> {
-    run(root, true)
 }

@@ -1,12 +1,69 @@
-//! `cargo xtask demo`: start a sandbox with demo data, then run the quick start against it.
+//! `cargo xtask demo`: start a sandbox with demo data, then run the quick starts against it.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
 use crate::util;
 
-pub fn run(root: &Path) -> Result<()> {
+/// A sandbox server process, killed when dropped.
+pub struct SandboxProcess {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Builds and starts `zkbiotime-sandbox --listen 127.0.0.1:0 <extra>`, and waits for its
+/// `listening on http://ADDR` line.
+pub fn start_sandbox(root: &Path, extra: &[&str]) -> Result<SandboxProcess> {
     let cargo = util::cargo();
-    util::run(root, &cargo, &["run", "--quiet", "-p", "zkbiotime", "--example", "quickstart"])
+    util::run(root, &cargo, &["build", "--quiet", "-p", "zkbiotime-sandbox"])?;
+    let bin = target_dir(root).join("debug/zkbiotime-sandbox");
+    let mut child = Command::new(&bin)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stdout = child.stdout.take().context("sandbox stdout")?;
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first)?;
+    let Some(url) = first.trim().strip_prefix("listening on ") else {
+        let _ = child.kill();
+        bail!("sandbox did not announce its address (got {first:?})");
+    };
+    Ok(SandboxProcess { url: url.to_string(), child })
+}
+
+pub fn target_dir(root: &Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(Into::into).unwrap_or_else(|| root.join("target"))
+}
+
+pub fn run(root: &Path) -> Result<()> {
+    eprintln!("==> starting the sandbox (a local ZKBio Time 9.0 with the manual's demo data)");
+    let sandbox = start_sandbox(root, &["--employees", "200", "--days", "7"])?;
+    eprintln!("    sandbox listening on {} (user admin / admin123)", sandbox.url);
+
+    eprintln!("\n==> Rust quick start (crates/zkbiotime/examples/quickstart.rs)");
+    let cargo = util::cargo();
+    let status = Command::new(&cargo)
+        .args(["run", "--quiet", "-p", "zkbiotime", "--example", "quickstart"])
+        .env("ZKBIO_URL", &sandbox.url)
+        .env("ZKBIO_USERNAME", "admin")
+        .env("ZKBIO_PASSWORD", "admin123")
+        .current_dir(root)
+        .status()?;
+    if !status.success() {
+        bail!("the Rust quick start failed ({status})");
+    }
+    eprintln!("\ndemo finished; the sandbox stops now");
+    Ok(())
 }

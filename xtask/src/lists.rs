@@ -80,7 +80,11 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
          -> Result<ResponseValue<Self::Page>, Error<types::ErrorBody>> {{"
     )?;
     writeln!(out, "        #[allow(unused_mut)]")?;
-    writeln!(out, "        let mut request: builder::{builder}<'_> = client.{}();", op.operation_id)?;
+    writeln!(
+        out,
+        "        let mut request: builder::{builder}<'_> = client.{}();",
+        op.operation_id
+    )?;
     for p in &op.params {
         writeln!(
             out,

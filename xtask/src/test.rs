@@ -13,11 +13,7 @@ pub fn run(root: &Path) -> Result<()> {
     step("codegen freshness", || codegen::run(root, true))?;
     step("rustfmt", || util::run(root, &cargo, &["fmt", "--all", "--check"]))?;
     step("clippy", || {
-        util::run(
-            root,
-            &cargo,
-            &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
-        )
+        util::run(root, &cargo, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
     })?;
     step("rust tests", || util::run(root, &cargo, &["test", "--workspace"]))?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());

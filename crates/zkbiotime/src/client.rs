@@ -140,7 +140,8 @@ impl Client {
         };
         let body = types::Credentials { username: username.clone(), password: password.clone() };
         let path = if jwt { "/jwt-api-token-auth/" } else { "/api-token-auth/" };
-        let call = Call { method: "POST", path: path.into(), idempotent: true, authenticated: false };
+        let call =
+            Call { method: "POST", path: path.into(), idempotent: true, authenticated: false };
         let answer = self
             .send(call, |api| {
                 let body = body.clone();
@@ -159,7 +160,9 @@ impl Client {
                 Ok(auth.store(&token.token))
             }
             // DRF answers a wrong password with 400 `non_field_errors`.
-            Err(e) if e.kind() == ErrorKind::BadRequest || e.kind() == ErrorKind::Authentication => {
+            Err(e)
+                if e.kind() == ErrorKind::BadRequest || e.kind() == ErrorKind::Authentication =>
+            {
                 auth.record_rejection();
                 tracing::debug!("zkbiotime login rejected; cool-down starts");
                 Err(Error::new(ErrorKind::Authentication, e.detail().to_string())
@@ -421,7 +424,10 @@ impl ClientBuilder {
             .user_agent(concat!("zkbiotime-rust/", env!("CARGO_PKG_VERSION")))
             .tls_danger_accept_invalid_certs(self.danger_accept_invalid_certs);
         if self.danger_accept_invalid_certs {
-            tracing::warn!("TLS certificate verification is OFF for {}", base.host_str().unwrap_or(""));
+            tracing::warn!(
+                "TLS certificate verification is OFF for {}",
+                base.host_str().unwrap_or("")
+            );
         }
         if let Some(path) = &self.ca_bundle {
             let pem = std::fs::read(path).map_err(|e| {

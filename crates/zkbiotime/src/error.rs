@@ -56,7 +56,11 @@ impl ErrorKind {
 /// It carries the HTTP status, the request's method and path, the server's `detail` and,
 /// for a 400, the per-field messages. Its text never contains a token or password.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+/// Boxed so that `Result<T, Error>` stays one pointer wide.
+#[derive(Debug)]
+struct Details {
     kind: ErrorKind,
     status: Option<u16>,
     method: Option<String>,
@@ -71,7 +75,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Details {
             kind,
             status: None,
             method: None,
@@ -80,7 +84,7 @@ impl Error {
             field_errors: BTreeMap::new(),
             retry_after: None,
             source: None,
-        }
+        }))
     }
 
     pub(crate) fn invalid_argument(detail: impl Into<String>) -> Self {
@@ -92,23 +96,26 @@ impl Error {
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
     pub(crate) fn with_request(mut self, method: &str, path: &str) -> Self {
-        self.method = Some(method.to_string());
-        self.path = Some(path.to_string());
+        self.0.method = Some(method.to_string());
+        self.0.path = Some(path.to_string());
         self
     }
 
-    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.0.source = Some(Box::new(source));
         self
     }
 
     pub(crate) fn with_retry_after(mut self, after: Option<Duration>) -> Self {
-        self.retry_after = after;
+        self.0.retry_after = after;
         self
     }
 
@@ -125,52 +132,53 @@ impl Error {
         let mut err = Self::new(kind, String::new()).with_status(status);
         match body {
             Some(body) => {
-                err.field_errors = field_errors(body);
-                err.detail = body.detail.clone().unwrap_or_else(|| summarize(&err.field_errors));
+                err.0.field_errors = field_errors(body);
+                err.0.detail =
+                    body.detail.clone().unwrap_or_else(|| summarize(&err.0.field_errors));
             }
-            None => err.detail = snippet(raw),
+            None => err.0.detail = snippet(raw),
         }
-        if err.detail.is_empty() {
-            err.detail = format!("HTTP {status}");
+        if err.0.detail.is_empty() {
+            err.0.detail = format!("HTTP {status}");
         }
         err
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
     pub fn method(&self) -> Option<&str> {
-        self.method.as_deref()
+        self.0.method.as_deref()
     }
     /// The request path (without host or query string).
     pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
     /// The server's `detail`, or a short description of what went wrong.
     pub fn detail(&self) -> &str {
-        &self.detail
+        &self.0.detail
     }
     /// Per-field validation messages of a 400 answer (`non_field_errors` included).
     pub fn field_errors(&self) -> &BTreeMap<String, Vec<String>> {
-        &self.field_errors
+        &self.0.field_errors
     }
     /// How long the server asked us to wait (429 `Retry-After`), or the login cool-down left.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
 
     /// Whether repeating the same idempotent request may succeed.
     pub(crate) fn is_retryable(&self) -> bool {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Server => matches!(self.status, Some(429 | 502 | 503 | 504)),
+            ErrorKind::Server => matches!(self.0.status, Some(429 | 502 | 503 | 504)),
             // An HTML page or a broken body where JSON was expected: a starting or
             // overloaded server, or a proxy in between.
-            ErrorKind::UnexpectedResponse => self.status.is_none_or(|s| s < 300 || s >= 500),
+            ErrorKind::UnexpectedResponse => self.0.status.is_none_or(|s| !(300..500).contains(&s)),
             _ => false,
         }
     }
@@ -178,7 +186,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.kind {
+        f.write_str(match self.0.kind {
             ErrorKind::Authentication => "authentication failed",
             ErrorKind::LoginCooldown => "login refused during cool-down",
             ErrorKind::Permission => "permission denied",
@@ -190,14 +198,14 @@ impl fmt::Display for Error {
             ErrorKind::UnexpectedResponse => "unexpected response",
             ErrorKind::InvalidArgument => "invalid argument",
         })?;
-        if let Some(status) = self.status {
+        if let Some(status) = self.0.status {
             write!(f, " (HTTP {status})")?;
         }
-        if let (Some(m), Some(p)) = (&self.method, &self.path) {
+        if let (Some(m), Some(p)) = (&self.0.method, &self.0.path) {
             write!(f, " on {m} {p}")?;
         }
-        if !self.detail.is_empty() {
-            write!(f, ": {}", self.detail)?;
+        if !self.0.detail.is_empty() {
+            write!(f, ": {}", self.0.detail)?;
         }
         Ok(())
     }
@@ -205,7 +213,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.0.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

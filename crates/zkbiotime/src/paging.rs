@@ -43,8 +43,9 @@ pub trait ListFilter: Clone + Send + Sync + 'static {
         client: &api::Client,
         page: i64,
         page_size: i64,
-    ) -> impl Future<Output = std::result::Result<ResponseValue<Self::Page>, api::Error<types::ErrorBody>>>
-    + Send;
+    ) -> impl Future<
+        Output = std::result::Result<ResponseValue<Self::Page>, api::Error<types::ErrorBody>>,
+    > + Send;
 }
 
 /// The records type a filter lists.
@@ -86,7 +87,11 @@ pub(crate) async fn fetch_page<F: ListFilter>(
     fetch(client, filter, number).await.map(|f| f.page)
 }
 
-async fn fetch<F: ListFilter>(client: &Client, filter: &F, number: i64) -> Result<Fetched<ItemOf<F>>> {
+async fn fetch<F: ListFilter>(
+    client: &Client,
+    filter: &F,
+    number: i64,
+) -> Result<Fetched<ItemOf<F>>> {
     if number < 1 {
         return Err(Error::invalid_argument(format!("page numbers start at 1, got {number}")));
     }
@@ -118,7 +123,13 @@ async fn fetch<F: ListFilter>(client: &Client, filter: &F, number: i64) -> Resul
     Ok(Fetched {
         next_page,
         bounds,
-        page: Page { number, count, page_size, has_next: next_page.is_some(), items: answer.into_data() },
+        page: Page {
+            number,
+            count,
+            page_size,
+            has_next: next_page.is_some(),
+            items: answer.into_data(),
+        },
     })
 }
 
@@ -135,14 +146,23 @@ fn page_from_next(next: &str) -> Option<i64> {
 enum State<F: ListFilter> {
     Start,
     /// Pages 2..=n fetched `concurrency` at a time, in order.
-    Middle { pages: BoxStream<'static, Result<Fetched<ItemOf<F>>>>, last: Option<Fetched<()>> },
+    Middle {
+        pages: BoxStream<'static, Result<Fetched<ItemOf<F>>>>,
+        last: Option<Fetched<()>>,
+    },
     /// Following `next` one page at a time after the expected pages.
-    Tail { next_page: i64, last_bounds: Option<(i64, i64)> },
+    Tail {
+        next_page: i64,
+        last_bounds: Option<(i64, i64)>,
+    },
     Done,
 }
 
 /// Every page of the list, in order.
-pub(crate) fn pages<F: ListFilter>(client: Client, filter: F) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
+pub(crate) fn pages<F: ListFilter>(
+    client: Client,
+    filter: F,
+) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
     stream::unfold((State::<F>::Start, HashSet::new()), move |(state, mut seen_next)| {
         let client = client.clone();
         let filter = filter.clone();
@@ -192,7 +212,8 @@ async fn step<F: ListFilter>(
         State::Middle { mut pages, last } => match pages.next().await {
             Some(Err(e)) => (Some(Err(e)), State::Done),
             Some(Ok(fetched)) => {
-                if let Err(e) = check_progress::<F>(&fetched, last.as_ref().and_then(|l| l.bounds)) {
+                if let Err(e) = check_progress::<F>(&fetched, last.as_ref().and_then(|l| l.bounds))
+                {
                     return (Some(Err(e)), State::Done);
                 }
                 let last = Some(shape(&fetched));
@@ -204,7 +225,9 @@ async fn step<F: ListFilter>(
                     let after = State::Tail { next_page: n, last_bounds: bounds };
                     Box::pin(step(client, filter, after, seen_next)).await
                 }
-                Some(Fetched { next_page: Some(n), .. }) => (Some(Err(repeated_next::<F>(n))), State::Done),
+                Some(Fetched { next_page: Some(n), .. }) => {
+                    (Some(Err(repeated_next::<F>(n))), State::Done)
+                }
                 _ => (None, State::Done),
             },
         },
@@ -218,7 +241,10 @@ async fn step<F: ListFilter>(
                 if let State::Done = after
                     && fetched.next_page.is_some()
                 {
-                    return (Some(Err(repeated_next::<F>(fetched.next_page.unwrap_or_default()))), State::Done);
+                    return (
+                        Some(Err(repeated_next::<F>(fetched.next_page.unwrap_or_default()))),
+                        State::Done,
+                    );
                 }
                 (Some(Ok(fetched.page)), after)
             }
@@ -229,7 +255,13 @@ async fn step<F: ListFilter>(
 /// The bits of a fetched page the state machine remembers (not its records).
 fn shape<T>(f: &Fetched<T>) -> Fetched<()> {
     Fetched {
-        page: Page { number: f.page.number, count: f.page.count, page_size: f.page.page_size, has_next: f.page.has_next, items: Vec::new() },
+        page: Page {
+            number: f.page.number,
+            count: f.page.count,
+            page_size: f.page.page_size,
+            has_next: f.page.has_next,
+            items: Vec::new(),
+        },
         next_page: f.next_page,
         bounds: f.bounds,
     }
@@ -242,7 +274,10 @@ fn tail_or_done<T, F: ListFilter>(f: &Fetched<T>, seen_next: &mut HashSet<i64>) 
     }
 }
 
-fn check_progress<F: ListFilter>(f: &Fetched<ItemOf<F>>, previous: Option<(i64, i64)>) -> Result<()> {
+fn check_progress<F: ListFilter>(
+    f: &Fetched<ItemOf<F>>,
+    previous: Option<(i64, i64)>,
+) -> Result<()> {
     if f.page.items.is_empty() && f.next_page.is_some() {
         return Err(empty_with_next::<F>(f.page.number));
     }
@@ -267,7 +302,10 @@ fn repeated_next<F: ListFilter>(page: i64) -> Error {
 }
 
 /// Every record of the list, in order.
-pub(crate) fn items<F: ListFilter>(client: Client, filter: F) -> impl Stream<Item = Result<ItemOf<F>>> + Send {
+pub(crate) fn items<F: ListFilter>(
+    client: Client,
+    filter: F,
+) -> impl Stream<Item = Result<ItemOf<F>>> + Send {
     pages(client, filter).flat_map(|page| match page {
         Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()).left_stream(),
         Err(e) => stream::once(async move { Err(e) }).right_stream(),
@@ -280,7 +318,10 @@ mod tests {
 
     #[test]
     fn page_number_comes_from_the_query_string_only() {
-        assert_eq!(page_from_next("http://127.0.0.1:8081/iclock/api/transactions/?page=3&page_size=10"), Some(3));
+        assert_eq!(
+            page_from_next("http://127.0.0.1:8081/iclock/api/transactions/?page=3&page_size=10"),
+            Some(3)
+        );
         assert_eq!(page_from_next("/x/?limit=5&page=12"), Some(12));
         assert_eq!(page_from_next("http://internal/x/?limit=5"), None);
     }

@@ -18,7 +18,9 @@ impl ServerZone {
     /// Parses an IANA name such as `Europe/Berlin`.
     pub fn parse(name: &str) -> Result<Self> {
         name.parse::<Tz>().map(Self).map_err(|_| {
-            Error::invalid_argument(format!("{name:?} is not an IANA time zone (e.g. Asia/Karachi)"))
+            Error::invalid_argument(format!(
+                "{name:?} is not an IANA time zone (e.g. Asia/Karachi)"
+            ))
         })
     }
 
@@ -47,7 +49,9 @@ pub fn parse_naive(text: &str) -> Result<NaiveDateTime> {
     NaiveDateTime::parse_from_str(t, SERVER_FORMAT)
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M"))
-        .map_err(|_| Error::unexpected(format!("{text:?} is not a server time (YYYY-MM-DD HH:MM:SS)")))
+        .map_err(|_| {
+            Error::unexpected(format!("{text:?} is not a server time (YYYY-MM-DD HH:MM:SS)"))
+        })
 }
 
 #[cfg(test)]

@@ -52,8 +52,9 @@ impl ClientHooks<Inner> for api::Client {
             return Ok(());
         }
         if let Some(value) = self.inner.auth.header_value() {
-            let mut value = HeaderValue::from_str(&value)
-                .map_err(|_| progenitor_client::Error::InvalidRequest("token is not valid header text".into()))?;
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
+                progenitor_client::Error::InvalidRequest("token is not valid header text".into())
+            })?;
             // Keeps the value out of reqwest's and hyper's Debug output.
             value.set_sensitive(true);
             request.headers_mut().insert(AUTHORIZATION, value);

@@ -84,13 +84,22 @@ async fn department_crud() {
         .unwrap();
     assert_eq!(created.parent_dept, Some(1));
     let updated = d
-        .update(created.id, types::DepartmentUpdate { dept_name: Some("Department222_update".into()), ..Default::default() })
+        .update(
+            created.id,
+            types::DepartmentUpdate {
+                dept_name: Some("Department222_update".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(updated.dept_name.as_deref(), Some("Department222_update"));
     assert_eq!(d.get(created.id).await.unwrap().dept_code, "222");
-    let children: Vec<_> =
-        d.list(DepartmentFilter { parent_dept: Some(1), ..Default::default() }).try_collect().await.unwrap();
+    let children: Vec<_> = d
+        .list(DepartmentFilter { parent_dept: Some(1), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
     assert!(children.iter().any(|c| c.id == created.id));
     d.delete(created.id).await.unwrap();
     assert_eq!(d.get(created.id).await.unwrap_err().kind(), ErrorKind::NotFound);
@@ -117,12 +126,18 @@ async fn area_crud_reads_nest_the_parent() {
         .unwrap();
     assert_eq!(created.parent_area, Some(1), "write answers hold the bare parent id");
     let updated = a
-        .update(created.id, types::AreaUpdate { area_name: Some("Area222_update".into()), ..Default::default() })
+        .update(
+            created.id,
+            types::AreaUpdate { area_name: Some("Area222_update".into()), ..Default::default() },
+        )
         .await
         .unwrap();
     assert_eq!(updated.area_name.as_deref(), Some("Area222_update"));
-    let by_code: Vec<_> =
-        a.list(AreaFilter { area_code: Some("222".into()), ..Default::default() }).try_collect().await.unwrap();
+    let by_code: Vec<_> = a
+        .list(AreaFilter { area_code: Some("222".into()), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(by_code.len(), 1);
     a.delete(created.id).await.unwrap();
     assert_eq!(a.get(created.id).await.unwrap_err().kind(), ErrorKind::NotFound);
@@ -146,12 +161,21 @@ async fn position_crud() {
     assert_eq!(read.parent_position, Some(1));
     assert_eq!(read.parent_position_name.as_deref(), Some("Position"));
     let updated = p
-        .update(created.id, types::PositionUpdate { position_name: Some("Position222_update".into()), ..Default::default() })
+        .update(
+            created.id,
+            types::PositionUpdate {
+                position_name: Some("Position222_update".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(updated.position_name.as_deref(), Some("Position222_update"));
     let by_name: Vec<_> = p
-        .list(PositionFilter { position_name: Some("Position222_update".into()), ..Default::default() })
+        .list(PositionFilter {
+            position_name: Some("Position222_update".into()),
+            ..Default::default()
+        })
         .try_collect()
         .await
         .unwrap();

@@ -12,7 +12,8 @@ use zkbiotime_sandbox::SandboxBuilder;
 #[tokio::test]
 async fn wrong_password_is_an_authentication_error_then_a_cooldown() {
     let sandbox = common::demo_sandbox().await;
-    let client = Client::builder(sandbox.url()).password("admin", "wrong-password").build().unwrap();
+    let client =
+        Client::builder(sandbox.url()).password("admin", "wrong-password").build().unwrap();
     let err = client.employees().get(1).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.status(), Some(400));
@@ -27,8 +28,15 @@ async fn wrong_password_is_an_authentication_error_then_a_cooldown() {
 
 #[tokio::test]
 async fn static_and_invalid_tokens() {
-    let sandbox = SandboxBuilder::new().static_token("ae600aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2b7").spawn().await.unwrap();
-    let good = Client::builder(sandbox.url()).token("ae600aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2b7").build().unwrap();
+    let sandbox = SandboxBuilder::new()
+        .static_token("ae600aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2b7")
+        .spawn()
+        .await
+        .unwrap();
+    let good = Client::builder(sandbox.url())
+        .token("ae600aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2b7")
+        .build()
+        .unwrap();
     assert_eq!(good.employees().get(1).await.unwrap().emp_code, "1");
     let bad = Client::builder(sandbox.url()).token("0000").build().unwrap();
     let err = bad.employees().get(1).await.unwrap_err();
@@ -57,10 +65,14 @@ async fn validation_errors_carry_field_messages() {
     let err = client.employees().create(duplicate).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BadRequest);
     assert_eq!(err.status(), Some(400));
-    assert_eq!(err.field_errors()["emp_code"], vec!["employee with this emp code already exists.".to_string()]);
+    assert_eq!(
+        err.field_errors()["emp_code"],
+        vec!["employee with this emp code already exists.".to_string()]
+    );
 
     let unknown_area: types::EmployeeCreate =
-        serde_json::from_value(json!({"emp_code": "new-1", "department": 1, "area": [9999]})).unwrap();
+        serde_json::from_value(json!({"emp_code": "new-1", "department": 1, "area": [9999]}))
+            .unwrap();
     let err = client.employees().create(unknown_area).await.unwrap_err();
     assert!(err.field_errors()["area"][0].contains("object does not exist"), "{err}");
 
@@ -103,10 +115,15 @@ async fn html_page_with_http_200_is_an_unexpected_response() {
     // A wrong path prefix: every request lands on the server's HTML "Page not found" (200).
     let client = Client::builder(format!("{}/wrong-prefix", sandbox.url()))
         .token("whatever")
-        .retry_policy(RetryPolicy { max_attempts: 2, base_delay: Duration::from_millis(1), ..Default::default() })
+        .retry_policy(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            ..Default::default()
+        })
         .build()
         .unwrap();
-    let err = client.terminals().list(Default::default()).try_collect::<Vec<_>>().await.unwrap_err();
+    let err =
+        client.terminals().list(Default::default()).try_collect::<Vec<_>>().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnexpectedResponse, "{err}");
     assert!(err.detail().contains("text/html"), "{err}");
 }
@@ -118,7 +135,11 @@ async fn connection_refused_is_a_transport_error() {
     drop(listener);
     let client = Client::builder(url)
         .token("t")
-        .retry_policy(RetryPolicy { max_attempts: 2, base_delay: Duration::from_millis(1), ..Default::default() })
+        .retry_policy(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            ..Default::default()
+        })
         .build()
         .unwrap();
     let err = client.terminals().get(1).await.unwrap_err();
@@ -133,6 +154,7 @@ async fn bad_configuration_is_refused_before_any_request() {
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     let err = Client::builder("http://x").build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-    let err = Client::builder("http://x").token("t").server_timezone("Mars/Base").build().unwrap_err();
+    let err =
+        Client::builder("http://x").token("t").server_timezone("Mars/Base").build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }

@@ -17,16 +17,30 @@ async fn terminals_list_get_and_filters() {
     assert_eq!(one.sn, "CKJF201260077");
     assert_eq!(one.alias.as_deref(), Some("Auto add"));
     assert_eq!(one.area.as_ref().unwrap().area_name.as_deref(), Some("ZKTeco"));
-    let by_sn: Vec<_> =
-        t.list(TerminalFilter { sn: Some("CKJF201260077".into()), ..Default::default() }).try_collect().await.unwrap();
+    let by_sn: Vec<_> = t
+        .list(TerminalFilter { sn: Some("CKJF201260077".into()), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(by_sn.len(), 1);
-    let by_alias: Vec<_> =
-        t.list(TerminalFilter { alias: Some("Auto add".into()), ..Default::default() }).try_collect().await.unwrap();
-    assert!(by_alias.iter().all(|x| x.alias.as_deref() == Some("Auto add")) && !by_alias.is_empty());
-    let by_area: Vec<_> = t.list(TerminalFilter { area: Some(2), ..Default::default() }).try_collect().await.unwrap();
-    assert!(by_area.iter().all(|x| x.area.as_ref().map(|a| a.id) == Some(2)) && !by_area.is_empty());
-    let none: Vec<_> =
-        t.list(TerminalFilter { sn: Some("NO-SUCH-SN".into()), ..Default::default() }).try_collect().await.unwrap();
+    let by_alias: Vec<_> = t
+        .list(TerminalFilter { alias: Some("Auto add".into()), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(
+        by_alias.iter().all(|x| x.alias.as_deref() == Some("Auto add")) && !by_alias.is_empty()
+    );
+    let by_area: Vec<_> =
+        t.list(TerminalFilter { area: Some(2), ..Default::default() }).try_collect().await.unwrap();
+    assert!(
+        by_area.iter().all(|x| x.area.as_ref().map(|a| a.id) == Some(2)) && !by_area.is_empty()
+    );
+    let none: Vec<_> = t
+        .list(TerminalFilter { sn: Some("NO-SUCH-SN".into()), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
     assert!(none.is_empty());
 }
 
@@ -45,13 +59,24 @@ async fn employee_filters_select_what_they_say() {
     for filter in cases {
         let got: Vec<_> = e.list(filter.clone()).try_collect().await.unwrap();
         assert!(!got.is_empty(), "{filter:?}");
-        assert!(got.iter().all(|x| x.emp_code == "1" || x.last_name.as_deref() == Some("Potter")), "{filter:?}");
+        assert!(
+            got.iter().all(|x| x.emp_code == "1" || x.last_name.as_deref() == Some("Potter")),
+            "{filter:?}"
+        );
     }
-    let dept1: Vec<_> =
-        e.list(EmployeeFilter { department: Some(1), ..Default::default() }).try_collect().await.unwrap();
-    assert!(dept1.iter().all(|x| x.department.as_ref().map(|d| d.id) == Some(1)) && !dept1.is_empty());
-    let active: Vec<_> =
-        e.list(EmployeeFilter { app_status: Some(0), ..Default::default() }).try_collect().await.unwrap();
+    let dept1: Vec<_> = e
+        .list(EmployeeFilter { department: Some(1), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(
+        dept1.iter().all(|x| x.department.as_ref().map(|d| d.id) == Some(1)) && !dept1.is_empty()
+    );
+    let active: Vec<_> = e
+        .list(EmployeeFilter { app_status: Some(0), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
     assert!(active.iter().all(|x| x.app_status == Some(0)));
 }
 
@@ -72,16 +97,26 @@ async fn transaction_filters_and_ordering() {
     assert_eq!(by_emp.len(), expected);
 
     let by_terminal: Vec<_> = tx
-        .list(TransactionFilter { terminal_sn: Some(sample.terminal_sn.clone()), ..Default::default() })
+        .list(TransactionFilter {
+            terminal_sn: Some(sample.terminal_sn.clone()),
+            ..Default::default()
+        })
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(by_terminal.len(), truth.iter().filter(|p| p.terminal_sn == sample.terminal_sn).count());
+    assert_eq!(
+        by_terminal.len(),
+        truth.iter().filter(|p| p.terminal_sn == sample.terminal_sn).count()
+    );
 
     // Inclusive window on punch_time.
     let (start, end) = (sample.punch_time.clone(), sample.punch_time.clone());
     let window: Vec<_> = tx
-        .list(TransactionFilter { start_time: Some(start.clone()), end_time: Some(end.clone()), ..Default::default() })
+        .list(TransactionFilter {
+            start_time: Some(start.clone()),
+            end_time: Some(end.clone()),
+            ..Default::default()
+        })
         .try_collect()
         .await
         .unwrap();
@@ -89,14 +124,20 @@ async fn transaction_filters_and_ordering() {
     assert!(window.iter().all(|p| p.punch_time == sample.punch_time));
 
     let newest_first: Vec<types::Transaction> = tx
-        .list(TransactionFilter { ordering: Some("punch_time".parse().unwrap()), ..Default::default() })
+        .list(TransactionFilter {
+            ordering: Some("punch_time".parse().unwrap()),
+            ..Default::default()
+        })
         .take(50)
         .try_collect()
         .await
         .unwrap();
     assert!(newest_first.windows(2).all(|w| w[0].punch_time <= w[1].punch_time));
     let desc: Vec<types::Transaction> = tx
-        .list(TransactionFilter { ordering: Some("-punch_time".parse().unwrap()), ..Default::default() })
+        .list(TransactionFilter {
+            ordering: Some("-punch_time".parse().unwrap()),
+            ..Default::default()
+        })
         .take(50)
         .try_collect()
         .await
@@ -115,8 +156,13 @@ async fn every_page_is_read_sequentially_and_concurrently() {
     assert!(truth.len() > 700, "{}", truth.len());
     for concurrency in [1, 4] {
         let client = common::client_with(&sandbox, |b| b.page_size(97).concurrency(concurrency));
-        let ids: Vec<i64> =
-            client.transactions().list(Default::default()).map_ok(|p| p.id).try_collect().await.unwrap();
+        let ids: Vec<i64> = client
+            .transactions()
+            .list(Default::default())
+            .map_ok(|p| p.id)
+            .try_collect()
+            .await
+            .unwrap();
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "records come in order");
         assert_eq!(ids.into_iter().collect::<BTreeSet<_>>(), truth, "concurrency {concurrency}");
     }
@@ -138,6 +184,7 @@ async fn single_pages_carry_the_count() {
     let past = client.transactions().page(&Default::default(), last_number + 1).await.unwrap_err();
     assert_eq!(past.kind(), zkbiotime::ErrorKind::NotFound);
     assert_eq!(past.detail(), "Invalid page.");
-    let pages: Vec<_> = client.transactions().pages(Default::default()).try_collect().await.unwrap();
+    let pages: Vec<_> =
+        client.transactions().pages(Default::default()).try_collect().await.unwrap();
     assert_eq!(pages.len() as i64, last_number);
 }
