@@ -7,6 +7,8 @@
 mod codegen;
 mod demo;
 mod lists;
+#[allow(dead_code)] // read by the binding emitters as they land
+mod models;
 mod test;
 mod util;
 
