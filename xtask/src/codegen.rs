@@ -64,10 +64,12 @@ pub fn load_spec(root: &Path) -> Result<openapiv3::OpenAPI> {
 pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
     let spec = load_spec(root)?;
     let core = root.join("crates/zkbiotime/src/generated");
-    Ok(vec![
+    let mut outputs = vec![
         Output { path: core.join("api.rs"), contents: progenitor_client(&spec)? },
         Output { path: core.join("lists.rs"), contents: lists::generate(&spec)? },
-    ])
+    ];
+    outputs.extend(crate::bindings::outputs(root, &spec)?);
+    Ok(outputs)
 }
 
 /// The HTTP layer: progenitor's builder-style client with our hooks (auth header,

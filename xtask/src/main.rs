@@ -4,6 +4,7 @@
 //! - `test`: every check CI runs: codegen freshness, fmt, clippy, all tests.
 //! - `demo`: start a sandbox with demo data and run the quick start against it.
 
+mod bindings;
 mod codegen;
 mod demo;
 mod lists;

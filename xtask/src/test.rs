@@ -16,6 +16,7 @@ pub fn run(root: &Path) -> Result<()> {
         util::run(root, &cargo, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
     })?;
     step("rust tests", || util::run(root, &cargo, &["test", "--workspace"]))?;
+    crate::bindings::test(root)?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
     Ok(())
 }
