@@ -1,0 +1,71 @@
+//! The REST resources. Each handler does its database work in one blocking closure so a
+//! request sees one consistent snapshot.
+
+pub mod employees;
+pub mod filters;
+pub mod org;
+pub mod terminals;
+pub mod transactions;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Serialize;
+
+use crate::db::Store;
+use crate::errors::{ApiError, ApiResult, json_bytes};
+use crate::index::{ListQuery, page_ids};
+use crate::paging::{PageRequest, Query, RequestUrl, envelope};
+use crate::state::AppState;
+
+/// Serves one page of a list: builds the query (filters may fail validation), slices the
+/// cached ordered ids, fetches just those rows and writes the envelope.
+pub async fn list_page<T, B, F>(
+    state: &Arc<AppState>,
+    url: RequestUrl,
+    build: B,
+    fetch: F,
+) -> ApiResult<Response>
+where
+    T: Serialize,
+    B: FnOnce(&Store, &Query) -> ApiResult<ListQuery> + Send + 'static,
+    F: FnOnce(&Store, &[i64]) -> ApiResult<Vec<T>> + Send + 'static,
+{
+    let page = PageRequest::from_query(&url.query);
+    let bytes = state
+        .db
+        .run(move |store| {
+            let q = build(store, &url.query)?;
+            let (count, window, ids) = store.with_ordered_ids(&q, |rows| -> ApiResult<_> {
+                let w = page.window(rows.len())?;
+                Ok((rows.len(), w, page_ids(rows, q.desc, w.offset, w.len)))
+            })??;
+            let data = fetch(store, &ids)?;
+            envelope(count, &window, &url, &data)
+        })
+        .await?;
+    Ok(json_bytes(StatusCode::OK, bytes))
+}
+
+/// Serialises a single object answer.
+pub fn object<T: Serialize>(status: StatusCode, value: &T) -> ApiResult<Response> {
+    let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(json_bytes(status, bytes))
+}
+
+/// DRF answers a delete with 204 and no body.
+pub fn no_content() -> Response {
+    let mut r = Response::new(axum::body::Body::empty());
+    *r.status_mut() = StatusCode::NO_CONTENT;
+    r
+}
+
+/// Server-local "now" as the API writes datetimes.
+pub fn now_text() -> String {
+    chrono::Local::now().naive_local().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+pub fn today_text() -> String {
+    chrono::Local::now().naive_local().format("%Y-%m-%d").to_string()
+}

@@ -1,0 +1,155 @@
+//! `/iclock/api/transactions/`: read-only punches, filterable by employee, device and a
+//! punch-time window, ordered by id (default), punch_time or upload_time.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use rusqlite::{Row, params};
+use serde::{Serialize, Serializer};
+
+use super::filters::Filters;
+use super::{list_page, object};
+use crate::db::{Store, Table};
+use crate::errors::{ApiError, ApiResult};
+use crate::index::{ListQuery, SortKey};
+use crate::paging::RequestUrl;
+use crate::state::AppState;
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Transaction {
+    pub id: i64,
+    pub emp_code: String,
+    pub punch_time: String,
+    pub punch_state: Option<String>,
+    pub verify_type: Option<i64>,
+    pub work_code: Option<String>,
+    pub terminal_sn: Option<String>,
+    pub terminal_alias: Option<String>,
+    pub area_alias: Option<String>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    pub gps_location: Option<String>,
+    pub mobile: Option<String>,
+    pub source: Option<i64>,
+    pub purpose: Option<i64>,
+    pub crc: Option<String>,
+    pub is_attendance: Option<i64>,
+    pub reserved: Option<String>,
+    pub upload_time: Option<String>,
+    pub sync_status: Option<i64>,
+    pub sync_time: Option<String>,
+    pub is_mask: Option<i64>,
+    #[serde(serialize_with = "number")]
+    pub temperature: Option<f64>,
+    pub emp: Option<i64>,
+    pub terminal: Option<i64>,
+}
+
+/// Whole temperatures print as integers (`255`, not `255.0`), like the manual.
+fn number<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => s.serialize_i64(*f as i64),
+        Some(f) => s.serialize_f64(*f),
+        None => s.serialize_none(),
+    }
+}
+
+pub const COLUMNS: &str = "id, emp_code, punch_time, punch_state, verify_type, work_code, \
+    terminal_sn, terminal_alias, area_alias, longitude, latitude, gps_location, mobile, source, \
+    purpose, crc, is_attendance, reserved, upload_time, sync_status, sync_time, is_mask, \
+    temperature, emp, terminal";
+
+impl Transaction {
+    pub fn from_row(r: &Row) -> rusqlite::Result<Self> {
+        Ok(Transaction {
+            id: r.get(0)?,
+            emp_code: r.get(1)?,
+            punch_time: r.get(2)?,
+            punch_state: r.get(3)?,
+            verify_type: r.get(4)?,
+            work_code: r.get(5)?,
+            terminal_sn: r.get(6)?,
+            terminal_alias: r.get(7)?,
+            area_alias: r.get(8)?,
+            longitude: r.get(9)?,
+            latitude: r.get(10)?,
+            gps_location: r.get(11)?,
+            mobile: r.get(12)?,
+            source: r.get(13)?,
+            purpose: r.get(14)?,
+            crc: r.get(15)?,
+            is_attendance: r.get(16)?,
+            reserved: r.get(17)?,
+            upload_time: r.get(18)?,
+            sync_status: r.get(19)?,
+            sync_time: r.get(20)?,
+            is_mask: r.get(21)?,
+            temperature: r.get(22)?,
+            emp: r.get(23)?,
+            terminal: r.get(24)?,
+        })
+    }
+}
+
+pub fn load(store: &Store, id: i64) -> rusqlite::Result<Option<Transaction>> {
+    let mut stmt = store
+        .conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM iclock_transaction WHERE id = ?"))?;
+    let mut rows = stmt.query(params![id])?;
+    rows.next()?.map(Transaction::from_row).transpose()
+}
+
+/// Loads a page of rows; a contiguous id run is one range scan instead of n lookups.
+fn load_many(store: &Store, ids: &[i64]) -> rusqlite::Result<Vec<Transaction>> {
+    let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+        return Ok(Vec::new());
+    };
+    if last - first + 1 == ids.len() as i64 && ids.windows(2).all(|w| w[1] == w[0] + 1) {
+        let mut stmt = store.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM iclock_transaction WHERE id >= ? AND id <= ? ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![first, last], Transaction::from_row)?;
+        return rows.collect();
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        out.extend(load(store, id)?);
+    }
+    Ok(out)
+}
+
+pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response> {
+    list_page(
+        state,
+        url,
+        |_store, q| {
+            let mut f = Filters::new(q);
+            f.exact("emp_code", "emp_code = ?");
+            f.exact("terminal_sn", "terminal_sn = ?");
+            f.datetime("start_time", "punch_time >= ?");
+            f.datetime("end_time", "punch_time <= ?");
+            let mut lq = ListQuery::new(Table::Transaction);
+            lq.filters = f.finish()?;
+            // Unknown orderings are ignored, as DRF's OrderingFilter does.
+            let (sort, desc) = match q.get("ordering").map(str::trim) {
+                Some("punch_time") => (SortKey::PunchTime, false),
+                Some("-punch_time") => (SortKey::PunchTime, true),
+                Some("upload_time") => (SortKey::UploadTime, false),
+                Some("-upload_time") => (SortKey::UploadTime, true),
+                Some("-id") => (SortKey::Id, true),
+                _ => (SortKey::Id, false),
+            };
+            lq.sort = sort;
+            lq.desc = desc;
+            Ok(lq)
+        },
+        |store, ids| Ok(load_many(store, ids)?),
+    )
+    .await
+}
+
+pub async fn get(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
+    let t = state.db.run(move |store| load(store, id)?.ok_or(ApiError::NotFound)).await?;
+    object(StatusCode::OK, &t)
+}
