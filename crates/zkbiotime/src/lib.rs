@@ -32,6 +32,7 @@ mod paging;
 mod resources;
 mod retry;
 mod secret;
+pub mod sync;
 mod timezone;
 mod transport;
 
@@ -52,7 +53,8 @@ pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorKind, Result};
 pub use paging::{ListFilter, ListPage, Page};
-pub use resources::{Areas, Departments, Employees, Positions, Terminals, Transactions};
+pub use resources::{Areas, Departments, Employees, Positions, Terminals, Transactions, Upserted};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use sync::{SyncBatch, SyncState};
 pub use timezone::{SERVER_FORMAT, ServerZone, parse_naive};

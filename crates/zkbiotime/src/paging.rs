@@ -144,7 +144,8 @@ fn page_from_next(next: &str) -> Option<i64> {
 }
 
 enum State<F: ListFilter> {
-    Start,
+    /// Nothing fetched yet; the first page to fetch.
+    Start(i64),
     /// Pages 2..=n fetched `concurrency` at a time, in order.
     Middle {
         pages: BoxStream<'static, Result<Fetched<ItemOf<F>>>>,
@@ -163,7 +164,16 @@ pub(crate) fn pages<F: ListFilter>(
     client: Client,
     filter: F,
 ) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
-    stream::unfold((State::<F>::Start, HashSet::new()), move |(state, mut seen_next)| {
+    pages_from(client, filter, 1)
+}
+
+/// Every page from page `start` on, in order.
+pub(crate) fn pages_from<F: ListFilter>(
+    client: Client,
+    filter: F,
+    start: i64,
+) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
+    stream::unfold((State::<F>::Start(start), HashSet::new()), move |(state, mut seen_next)| {
         let client = client.clone();
         let filter = filter.clone();
         async move {
@@ -182,15 +192,15 @@ async fn step<F: ListFilter>(
 ) -> (Option<Result<Page<ItemOf<F>>>>, State<F>) {
     match state {
         State::Done => (None, State::Done),
-        State::Start => match fetch(client, filter, 1).await {
+        State::Start(start) => match fetch(client, filter, start).await {
             Err(e) => (Some(Err(e)), State::Done),
             Ok(first) => {
                 let total = first.page.total_pages();
                 let next = first.next_page;
-                let after = if total > 1 && next.is_some() {
+                let after = if total > start && next.is_some() {
                     let concurrency = client.settings.concurrency;
                     let (c, f) = (client.clone(), filter.clone());
-                    let pages = stream::iter(2..=total)
+                    let pages = stream::iter(start + 1..=total)
                         .map(move |n| {
                             let (c, f) = (c.clone(), f.clone());
                             async move { fetch(&c, &f, n).await }
@@ -203,7 +213,7 @@ async fn step<F: ListFilter>(
                 };
                 match after {
                     State::Tail { .. } if first.page.items.is_empty() => {
-                        (Some(Err(empty_with_next::<F>(1))), State::Done)
+                        (Some(Err(empty_with_next::<F>(start))), State::Done)
                     }
                     after => (Some(Ok(first.page)), after),
                 }

@@ -4,12 +4,13 @@
 use futures::Stream;
 
 use crate::client::{Call, Client};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::generated::api::types;
 use crate::generated::lists::{
     AreaFilter, DepartmentFilter, EmployeeFilter, PositionFilter, TerminalFilter, TransactionFilter,
 };
 use crate::paging::{self, ListFilter, Page};
+use crate::sync::{SyncBatch, SyncState};
 
 /// Declares a resource accessor. `read` resources can be listed and fetched; `crud` ones
 /// can also be created, updated (PATCH) and deleted.
@@ -55,7 +56,7 @@ macro_rules! resource {
     (crud $name:ident, $doc:literal, item: $item:ty, filter: $filter:ty, get: $get:ident,
      create: $create:ident($create_body:ty) -> $written:ty,
      update: $update:ident($update_body:ty),
-     delete: $delete:ident) => {
+     delete: $delete:ident, code: $code:ident) => {
         resource!(read $name, $doc, item: $item, filter: $filter, get: $get);
 
         impl $name {
@@ -82,6 +83,37 @@ macro_rules! resource {
                     .await
             }
 
+            /// Creates the record, or updates the one with the same code
+            #[doc = concat!("(`", stringify!($code), "`).")]
+            ///
+            /// Safe to repeat: a create that loses a race with another writer (the server
+            /// answers "already exists") turns into an update.
+            pub async fn upsert(&self, body: $create_body) -> Result<Upserted<$written>> {
+                let code = body.$code.clone();
+                if let Some(id) = self.id_by_code(&code).await? {
+                    return Ok(Upserted::Updated(self.update(id, to_update(&body)?).await?));
+                }
+                match self.create(body.clone()).await {
+                    Ok(created) => Ok(Upserted::Created(created)),
+                    Err(e) if e.kind() == ErrorKind::BadRequest
+                        && e.field_errors().contains_key(stringify!($code)) =>
+                    {
+                        let id = self.id_by_code(&code).await?.ok_or(e)?;
+                        Ok(Upserted::Updated(self.update(id, to_update(&body)?).await?))
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+
+            /// The id of the record whose code is exactly `code`.
+            async fn id_by_code(&self, code: &str) -> Result<Option<i64>> {
+                let mut filter = <$filter>::default();
+                filter.$code = Some(code.to_string());
+                let page = self.page(&filter, 1).await?;
+                // Exact match: some servers filter codes by substring.
+                Ok(page.items.iter().find(|r| r.$code == code).map(|r| r.id))
+            }
+
             /// Deletes a record.
             pub async fn delete(&self, id: i64) -> Result<()> {
                 let call = Call::write("DELETE", detail_path::<$filter>(id));
@@ -93,6 +125,32 @@ macro_rules! resource {
     };
 }
 
+/// What an upsert did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Upserted<T> {
+    Created(T),
+    Updated(T),
+}
+
+impl<T> Upserted<T> {
+    pub fn was_created(&self) -> bool {
+        matches!(self, Self::Created(_))
+    }
+    /// The stored record, either way.
+    pub fn into_inner(self) -> T {
+        match self {
+            Self::Created(t) | Self::Updated(t) => t,
+        }
+    }
+}
+
+/// A create body as a partial update of the same fields (custom attributes included).
+fn to_update<C: serde::Serialize, U: serde::de::DeserializeOwned>(body: &C) -> Result<U> {
+    serde_json::to_value(body)
+        .and_then(serde_json::from_value)
+        .map_err(|e| Error::invalid_argument(format!("cannot turn the body into an update: {e}")))
+}
+
 /// `/personnel/api/employees/` + `42/`.
 fn detail_path<F: ListFilter>(id: i64) -> String {
     format!("{}{id}/", F::PATH)
@@ -102,28 +160,48 @@ resource!(crud Employees, "Employees (`/personnel/api/employees/`).",
     item: types::Employee, filter: EmployeeFilter, get: get_employee,
     create: create_employee(types::EmployeeCreate) -> types::EmployeeWritten,
     update: update_employee(types::EmployeeUpdate),
-    delete: delete_employee);
+    delete: delete_employee, code: emp_code);
 
 resource!(crud Departments, "Departments (`/personnel/api/departments/`).",
     item: types::Department, filter: DepartmentFilter, get: get_department,
     create: create_department(types::DepartmentCreate) -> types::Department,
     update: update_department(types::DepartmentUpdate),
-    delete: delete_department);
+    delete: delete_department, code: dept_code);
 
 resource!(crud Areas, "Areas (`/personnel/api/areas/`).",
     item: types::Area, filter: AreaFilter, get: get_area,
     create: create_area(types::AreaCreate) -> types::AreaWritten,
     update: update_area(types::AreaUpdate),
-    delete: delete_area);
+    delete: delete_area, code: area_code);
 
 resource!(crud Positions, "Positions (`/personnel/api/positions/`).",
     item: types::Position, filter: PositionFilter, get: get_position,
     create: create_position(types::PositionCreate) -> types::Position,
     update: update_position(types::PositionUpdate),
-    delete: delete_position);
+    delete: delete_position, code: position_code);
 
 resource!(read Terminals, "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.",
     item: types::Terminal, filter: TerminalFilter, get: get_terminal);
 
 resource!(read Transactions, "Punches (`/iclock/api/transactions/`). Read only.",
     item: types::Transaction, filter: TransactionFilter, get: get_transaction);
+
+impl Transactions {
+    /// Punches not returned by earlier syncs (late uploads included), at most `max`, and
+    /// the state to store once they are kept. See [`crate::sync`] for how and why.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: zkbiotime::Client) -> zkbiotime::Result<()> {
+    /// let mut state = zkbiotime::SyncState::new(); // or SyncState::from_json(&stored)?
+    /// loop {
+    ///     let batch = client.transactions().sync(&state, Some(10_000)).await?;
+    ///     // ... store batch.punches durably, then:
+    ///     state = batch.state;
+    ///     if batch.complete { break; }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn sync(&self, state: &SyncState, max: Option<usize>) -> Result<SyncBatch> {
+        crate::sync::sync(&self.client, state, max).await
+    }
+}

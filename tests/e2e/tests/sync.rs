@@ -1,0 +1,92 @@
+//! Punch sync: every punch exactly once across runs, with late uploads and live inserts.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zkbiotime::{ErrorKind, SyncState};
+use zkbiotime_sandbox::SandboxBuilder;
+
+/// Runs sync until complete (in batches of `max`), returning the ids and the final state.
+async fn sync_all(
+    client: &zkbiotime::Client,
+    state: &SyncState,
+    max: usize,
+) -> (Vec<i64>, SyncState) {
+    let mut state = state.clone();
+    let mut ids = Vec::new();
+    loop {
+        let batch = client.transactions().sync(&state, Some(max)).await.unwrap();
+        ids.extend(batch.punches.iter().map(|p| p.id));
+        // The state goes through JSON, as every caller stores it.
+        state = SyncState::from_json(&batch.state.to_json()).unwrap();
+        if batch.complete {
+            return (ids, state);
+        }
+    }
+}
+
+fn assert_exactly_once(returned: &[i64], truth: &[i64]) {
+    let set: BTreeSet<i64> = returned.iter().copied().collect();
+    assert_eq!(set.len(), returned.len(), "no punch twice");
+    assert_eq!(set, truth.iter().copied().collect::<BTreeSet<_>>(), "no punch missing");
+}
+
+#[tokio::test]
+async fn first_sync_returns_everything_then_only_new_punches() {
+    let sandbox = SandboxBuilder::new().employees(30).days(3).spawn().await.unwrap();
+    let client = common::client_with(&sandbox, |b| b.page_size(50));
+    let (first, state) = sync_all(&client, &SyncState::new(), usize::MAX).await;
+    assert_exactly_once(&first, &sandbox.transaction_ids());
+
+    let (nothing, state) = sync_all(&client, &state, usize::MAX).await;
+    assert!(nothing.is_empty(), "a second run finds nothing new: {nothing:?}");
+
+    let mut added = sandbox.insert_punches(40, true);
+    added.extend(sandbox.insert_punches(25, false));
+    let (third, state) = sync_all(&client, &state, 7).await;
+    assert_exactly_once(&third, &added);
+    assert!(state.recent.len() <= zkbiotime::sync::WINDOW as usize);
+    assert!(state.to_json().len() < 16 * 1024, "state stays small");
+}
+
+#[tokio::test]
+async fn three_runs_with_late_uploads_and_live_inserts_return_every_punch_once() {
+    let sandbox = Arc::new(SandboxBuilder::new().employees(40).days(5).spawn().await.unwrap());
+    let client = common::client_with(&sandbox, |b| b.page_size(37).concurrency(3));
+    let mut all = Vec::new();
+    let mut state = SyncState::new();
+    for run in 0..3 {
+        // Inserts while the sync pages, late and fresh punches mixed.
+        let inserter = {
+            let sandbox = sandbox.clone();
+            tokio::spawn(async move {
+                for i in 0..20 {
+                    sandbox.insert_punches(3, i % 2 == 0);
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+            })
+        };
+        let (ids, next) = sync_all(&client, &state, 500).await;
+        inserter.await.unwrap();
+        all.extend(ids);
+        state = next;
+        sandbox.insert_punches(10 + run, true);
+    }
+    let (rest, _) = sync_all(&client, &state, usize::MAX).await;
+    all.extend(rest);
+    assert_exactly_once(&all, &sandbox.transaction_ids());
+}
+
+#[tokio::test]
+async fn ids_that_went_backwards_are_an_error_not_silent_loss() {
+    let big = SandboxBuilder::new().employees(20).days(3).spawn().await.unwrap();
+    let (_, state) = sync_all(&common::client(&big), &SyncState::new(), usize::MAX).await;
+    // The same site after restoring an older backup: fewer punches, lower ids.
+    let restored = SandboxBuilder::new().employees(5).days(1).spawn().await.unwrap();
+    let err = common::client(&restored).transactions().sync(&state, None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnexpectedResponse);
+    assert!(err.detail().contains("restored"), "{err}");
+}
