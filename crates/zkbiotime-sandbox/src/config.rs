@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::faults::FaultSpec;
 use crate::server::{Sandbox, spawn};
+use crate::tls::{TestCerts, TlsConfig};
 
 /// The custom employee attributes of the manual's example site.
 pub const DEFAULT_CUSTOM_ATTRIBUTES: [&str; 7] =
@@ -31,8 +33,17 @@ pub struct SandboxConfig {
     pub jwt_lifetime: Duration,
     /// Extra top-level employee keys, stored and returned as nullable strings.
     pub custom_attributes: Vec<String>,
-    /// Share of generated punches uploaded hours or days after their punch time.
+    /// Share of generated punches uploaded hours or days after their punch time (also the
+    /// late share of live punches when set).
     pub late_uploads: f64,
+    /// Failures injected into API requests.
+    pub faults: FaultSpec,
+    /// New punches per second inserted in the background (0 = none).
+    pub live_rate: f64,
+    /// Serve HTTPS with this certificate.
+    pub tls: Option<TlsConfig>,
+    /// The CA that signed `tls`, when the sandbox generated it (for clients to trust).
+    pub tls_ca_pem: Option<String>,
 }
 
 impl Default for SandboxConfig {
@@ -50,6 +61,10 @@ impl Default for SandboxConfig {
             jwt_lifetime: Duration::from_secs(300),
             custom_attributes: DEFAULT_CUSTOM_ATTRIBUTES.iter().map(|s| s.to_string()).collect(),
             late_uploads: 0.0,
+            faults: FaultSpec::default(),
+            live_rate: 0.0,
+            tls: None,
+            tls_ca_pem: None,
         }
     }
 }
@@ -119,6 +134,42 @@ impl SandboxBuilder {
     pub fn late_uploads(mut self, fraction: f64) -> Self {
         self.config.late_uploads = fraction;
         self
+    }
+
+    pub fn faults(mut self, spec: FaultSpec) -> Self {
+        self.config.faults = spec;
+        self
+    }
+
+    /// Parses a `--faults` spec; panics on a bad one (tests want to fail loudly).
+    pub fn faults_spec(self, spec: &str) -> Self {
+        let parsed = spec.parse().unwrap_or_else(|e| panic!("bad fault spec: {e}"));
+        self.faults(parsed)
+    }
+
+    /// `Retry-After` of injected 429 answers, in seconds (fractions allowed for tests).
+    pub fn retry_after(mut self, secs: f64) -> Self {
+        self.config.faults.retry_after = secs;
+        self
+    }
+
+    pub fn live(mut self, punches_per_second: f64) -> Self {
+        self.config.live_rate = punches_per_second;
+        self
+    }
+
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.config.tls = Some(tls);
+        self
+    }
+
+    /// Serves HTTPS with a freshly generated CA and certificate; the CA is available from
+    /// [`Sandbox::tls_ca_pem`].
+    pub fn self_signed_tls(mut self) -> anyhow::Result<Self> {
+        let certs: TestCerts = crate::tls::self_signed()?;
+        self.config.tls = Some(certs.tls_config());
+        self.config.tls_ca_pem = Some(certs.ca_pem);
+        Ok(self)
     }
 
     pub fn build(self) -> SandboxConfig {

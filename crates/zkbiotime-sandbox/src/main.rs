@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use zkbiotime_sandbox::{SandboxConfig, spawn};
+use zkbiotime_sandbox::faults::{FaultSpec, SPEC_HELP};
+use zkbiotime_sandbox::{SandboxConfig, TlsConfig, spawn};
 
 /// A local server that behaves like a ZKBio Time 9.0 server (API, paging, errors, quirks).
 ///
@@ -49,6 +50,18 @@ struct Args {
     /// (late uploads get later ids and upload times but old punch times).
     #[arg(long, default_value_t = 0.0)]
     late_uploads: f64,
+    /// Inject failures into API requests (deterministic with --seed).
+    #[arg(long, value_name = "SPEC", long_help = SPEC_HELP)]
+    faults: Option<FaultSpec>,
+    /// Insert this many new punches per second in the background (some of them late).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    live: f64,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -73,6 +86,12 @@ async fn main() -> anyhow::Result<()> {
         seed: args.seed,
         jwt_lifetime: Duration::from_secs(args.jwt_lifetime),
         late_uploads: args.late_uploads,
+        faults: args.faults.unwrap_or_default(),
+        live_rate: args.live,
+        tls: match (&args.tls_cert, &args.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsConfig::from_files(cert, key)?),
+            _ => None,
+        },
         ..SandboxConfig::default()
     };
     let sandbox = spawn(config).await?;

@@ -15,6 +15,7 @@ use crate::api::org::Org;
 use crate::api::{employees, object, org, terminals, transactions};
 use crate::auth;
 use crate::errors::{ApiError, ApiResult};
+use crate::faults::{self, Fault};
 use crate::html;
 use crate::paging::{Query, RequestUrl};
 use crate::state::AppState;
@@ -175,7 +176,10 @@ pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>)
     let method = req.method().clone();
     let started = std::time::Instant::now();
     let resp = match route(&path) {
-        Some(r) => dispatch(&state, &ctx, r, req).await.unwrap_or_else(ApiError::into_response),
+        Some(r) => match inject_fault(&state, &ctx, &r).await {
+            Some(faulty) => faulty,
+            None => dispatch(&state, &ctx, r, req).await.unwrap_or_else(ApiError::into_response),
+        },
         None if !path.ends_with('/') && route(&format!("{path}/")).is_some() => {
             // Django's CommonMiddleware (APPEND_SLASH) redirects to the slashed URL.
             let mut to = format!("{path}/");
@@ -194,6 +198,45 @@ pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>)
     };
     tracing::debug!("{method} {path} -> {} in {:.1?}", resp.status().as_u16(), started.elapsed());
     resp
+}
+
+/// Applies the configured fault mix to API requests (and logins when asked): may revoke
+/// the token, delay, answer with a failure, or drop the connection.
+async fn inject_fault(state: &Arc<AppState>, ctx: &ConnCtx, route: &Route) -> Option<Response> {
+    let (decision, slow, retry_after) = {
+        let mut plan = state.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let applies = match route {
+            Route::List(_) | Route::Detail(..) => true,
+            Route::TokenLogin | Route::JwtLogin => plan.spec.logins,
+            Route::Docs => false,
+        };
+        if !applies || plan.spec.is_none() {
+            return None;
+        }
+        (plan.decide(), plan.spec.slow, plan.spec.retry_after)
+    };
+    if decision.revoke {
+        state.fault_counters.revocations.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = auth::revoke_tokens(state).await {
+            tracing::warn!("revoking tokens: {e:?}");
+        }
+    }
+    let fault = decision.fault?;
+    state.fault_counters.count(fault);
+    tracing::debug!("injecting fault {fault}");
+    match fault {
+        Fault::Slow => {
+            tokio::time::sleep(slow).await;
+            None
+        }
+        Fault::Drop => {
+            ctx.kill.notify_one();
+            // The connection task drops this request; never answer it.
+            std::future::pending::<()>().await;
+            None
+        }
+        other => Some(faults::response(other, retry_after)),
+    }
 }
 
 async fn dispatch(

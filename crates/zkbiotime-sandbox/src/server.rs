@@ -16,12 +16,15 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
+use tokio_rustls::TlsAcceptor;
+
 use crate::config::SandboxConfig;
 use crate::db::Db;
+use crate::faults::{FaultPlan, FaultSpec, FaultStats};
 use crate::generate::{self, NewPunch};
 use crate::router::{self, ConnCtx};
 use crate::state::AppState;
-use crate::{clock, seed};
+use crate::{clock, live, seed, tls};
 
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
@@ -34,6 +37,7 @@ pub struct Sandbox {
 
 /// Starts a sandbox (binds `config.listen`, 127.0.0.1:0 by default).
 pub async fn spawn(config: SandboxConfig) -> anyhow::Result<Sandbox> {
+    let acceptor = config.tls.as_ref().map(tls::acceptor).transpose()?;
     let db = Arc::new(Db::open(config.db_path.as_deref())?);
     {
         let (db, config) = (Arc::clone(&db), config.clone());
@@ -41,15 +45,21 @@ pub async fn spawn(config: SandboxConfig) -> anyhow::Result<Sandbox> {
     }
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let live_rate = config.live_rate;
     let state = Arc::new(AppState::new(config, db)?);
     let (shutdown, rx) = watch::channel(false);
-    let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), rx));
-    Ok(Sandbox { addr, scheme: "http", state, shutdown, task: Some(task) })
+    if live_rate > 0.0 {
+        tokio::spawn(live::run(Arc::clone(&state), live_rate, rx.clone()));
+    }
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
+    let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), acceptor, rx));
+    Ok(Sandbox { addr, scheme, state, shutdown, task: Some(task) })
 }
 
 async fn accept_loop(
     listener: TcpListener,
     state: Arc<AppState>,
+    acceptor: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut conns = JoinSet::new();
@@ -60,7 +70,21 @@ async fn accept_loop(
                 Ok((stream, _peer)) => {
                     let _ = stream.set_nodelay(true);
                     let local = stream.local_addr().unwrap_or_else(|_| ([127, 0, 0, 1], 0).into());
-                    conns.spawn(serve(stream, Arc::clone(&state), local, "http"));
+                    let state = Arc::clone(&state);
+                    match acceptor.clone() {
+                        None => {
+                            conns.spawn(serve(stream, state, local, "http"));
+                        }
+                        Some(acceptor) => {
+                            // The handshake runs in the connection's task, not the accept loop.
+                            conns.spawn(async move {
+                                match acceptor.accept(stream).await {
+                                    Ok(tls) => serve(tls, state, local, "https").await,
+                                    Err(e) => tracing::debug!("TLS handshake failed: {e}"),
+                                }
+                            });
+                        }
+                    }
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
@@ -201,7 +225,24 @@ impl Sandbox {
     /// Appends `n` punches uploaded now; with `late` their punch times lie hours to days in
     /// the past (an offline device catching up). Returns the new ids.
     pub fn insert_punches(&self, n: usize, late: bool) -> Vec<i64> {
-        insert_punches(&self.state, n, late).expect("insert punches")
+        let share = if late { 1.0 } else { 0.0 };
+        insert_punches_mixed(&self.state, n, share).expect("insert punches")
+    }
+
+    /// The CA to trust when the sandbox generated its own certificate.
+    pub fn tls_ca_pem(&self) -> Option<&str> {
+        self.state.config.tls_ca_pem.as_deref()
+    }
+
+    /// Replaces the fault mix (restarting its seeded sequence).
+    pub fn set_faults(&self, spec: FaultSpec) {
+        *self.state.faults.lock().unwrap_or_else(|e| e.into_inner()) =
+            FaultPlan::new(spec, self.state.config.seed);
+    }
+
+    /// Faults injected so far.
+    pub fn fault_stats(&self) -> FaultStats {
+        self.state.fault_counters.snapshot()
     }
 
     /// Invalidates every login token, as an admin revoking it would.
@@ -225,8 +266,13 @@ impl Drop for Sandbox {
     }
 }
 
-/// Inserts punches for random existing employees with upload_time = now.
-pub(crate) fn insert_punches(state: &AppState, n: usize, late: bool) -> anyhow::Result<Vec<i64>> {
+/// Inserts punches for random existing employees with upload_time = now; a `late_share` of
+/// them were punched hours to days earlier.
+pub(crate) fn insert_punches_mixed(
+    state: &AppState,
+    n: usize,
+    late_share: f64,
+) -> anyhow::Result<Vec<i64>> {
     let store = state.db.lock();
     let conn = &store.conn;
     let employees: Vec<(i64, String)> = {
@@ -249,7 +295,7 @@ pub(crate) fn insert_punches(state: &AppState, n: usize, late: bool) -> anyhow::
         let mut rng = state.rng.lock().unwrap_or_else(|e| e.into_inner());
         (0..n)
             .map(|_| {
-                let punch = if late {
+                let punch = if rng.random_bool(late_share.clamp(0.0, 1.0)) {
                     now - rng.random_range(3_600..259_200)
                 } else {
                     now - rng.random_range(0..5)

@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::config::SandboxConfig;
 use crate::db::Db;
+use crate::faults::{FaultCounters, FaultPlan};
 
 /// The single API user (DRF `User`).
 pub const USER_ID: i64 = 1;
@@ -22,8 +23,11 @@ pub struct AppState {
     pub jwt_secret: [u8; 32],
     /// Requests answered so far (all paths).
     pub requests: AtomicU64,
-    /// Seeded randomness for runtime choices (inserted punches, faults).
+    /// Seeded randomness for runtime choices (inserted punches).
     pub rng: Mutex<StdRng>,
+    /// The seeded fault sequence and what it injected.
+    pub faults: Mutex<FaultPlan>,
+    pub fault_counters: FaultCounters,
 }
 
 impl AppState {
@@ -38,6 +42,8 @@ impl AppState {
         rand::rng().fill(&mut jwt_secret);
         Ok(AppState {
             rng: Mutex::new(StdRng::seed_from_u64(config.seed ^ 0x5eed)),
+            faults: Mutex::new(FaultPlan::new(config.faults.clone(), config.seed)),
+            fault_counters: FaultCounters::default(),
             config,
             db,
             tokens: Mutex::new(tokens),
