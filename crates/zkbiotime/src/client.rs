@@ -12,7 +12,7 @@ use crate::auth::{Auth, Credentials};
 use crate::error::{Error, ErrorKind, Result, snippet};
 use crate::generated::api::{self, types};
 use crate::resources::{Areas, Departments, Employees, Positions, Terminals, Transactions};
-use crate::timezone::ServerZone;
+use crate::timezone::{ServerTime, ServerZone};
 use crate::transport::{self, AnswerMeta, Session};
 use crate::{RetryPolicy, Secret};
 
@@ -108,6 +108,27 @@ impl Client {
     /// The server's time zone, when the client was told it.
     pub fn server_zone(&self) -> Option<&ServerZone> {
         self.settings.zone.as_ref()
+    }
+
+    /// Reads a server time (`punch_time`, `upload_time`, ...): zone-aware when the client was
+    /// given the server's zone, naive otherwise. The raw text stays in the record.
+    pub fn server_time(&self, text: &str) -> Result<ServerTime> {
+        ServerTime::read(text, self.settings.zone.as_ref())
+    }
+
+    /// A zone-aware time as the server-local text its filters expect (`start_time`, ...).
+    /// Needs the server's zone: without it a zone-aware time has no server-local reading.
+    pub fn to_server_text<Z: chrono::TimeZone>(
+        &self,
+        time: &chrono::DateTime<Z>,
+    ) -> Result<String> {
+        match &self.settings.zone {
+            Some(zone) => Ok(zone.to_server_text(time)),
+            None => Err(Error::invalid_argument(
+                "a zone-aware time needs the server's time zone (ClientBuilder::server_timezone); \
+                 pass server-local text instead",
+            )),
+        }
     }
 
     /// Logs in now (normally the first request does it). A no-op for a static token.

@@ -57,4 +57,4 @@ pub use resources::{Areas, Departments, Employees, Positions, Terminals, Transac
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use sync::{SyncBatch, SyncState};
-pub use timezone::{SERVER_FORMAT, ServerZone, parse_naive};
+pub use timezone::{SERVER_FORMAT, ServerTime, ServerZone, parse_naive};

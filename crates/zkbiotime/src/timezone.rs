@@ -43,6 +43,33 @@ impl ServerZone {
     }
 }
 
+/// A server time as the client was configured to read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerTime {
+    /// The client knows the server's zone.
+    Zoned(DateTime<Tz>),
+    /// No zone configured: the server's wall-clock time as it is.
+    Naive(NaiveDateTime),
+}
+
+impl ServerTime {
+    /// Reads server text with `zone` when given, naive otherwise.
+    pub fn read(text: &str, zone: Option<&ServerZone>) -> Result<Self> {
+        match zone {
+            Some(zone) => zone.localize(text).map(Self::Zoned),
+            None => parse_naive(text).map(Self::Naive),
+        }
+    }
+
+    /// The wall-clock reading on the server (what the raw text says).
+    pub fn naive_local(&self) -> NaiveDateTime {
+        match self {
+            Self::Zoned(t) => t.naive_local(),
+            Self::Naive(t) => *t,
+        }
+    }
+}
+
 /// Server text → naive time (seconds optional, `T` accepted as separator).
 pub fn parse_naive(text: &str) -> Result<NaiveDateTime> {
     let t = text.trim();
