@@ -26,8 +26,12 @@ impl Drop for SandboxProcess {
 pub fn start_sandbox(root: &Path, extra: &[&str]) -> Result<SandboxProcess> {
     let cargo = util::cargo();
     util::run(root, &cargo, &["build", "--quiet", "-p", "zkbiotime-sandbox"])?;
-    let bin = target_dir(root).join("debug/zkbiotime-sandbox");
-    let mut child = Command::new(&bin)
+    start_sandbox_bin(&target_dir(root).join("debug/zkbiotime-sandbox"), extra)
+}
+
+/// Starts an already built sandbox binary (e.g. the release one for benchmarks).
+pub fn start_sandbox_bin(bin: &Path, extra: &[&str]) -> Result<SandboxProcess> {
+    let mut child = Command::new(bin)
         .args(["--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())

@@ -4,6 +4,7 @@
 //! - `test`: every check CI runs: codegen freshness, fmt, clippy, all tests.
 //! - `demo`: start a sandbox with demo data and run the quick start against it.
 
+mod bench;
 mod bindings;
 mod codegen;
 mod demo;
@@ -23,6 +24,8 @@ commands:
   codegen [--check]   regenerate files generated from openapi/zkbiotime.yaml (--check: fail if stale)
   test                run everything CI runs: codegen check, fmt, clippy, all tests
   demo                start the sandbox with demo data and run the quick starts against it
+  bench [--punches N] [--no-10x]
+                      side-by-side full-pull benchmark report (bench-results/report.md)
 ";
 
 fn main() {
@@ -39,6 +42,7 @@ fn run() -> Result<()> {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("test") => test::run(&root),
         Some("demo") => demo::run(&root),
+        Some("bench") => bench::run(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())

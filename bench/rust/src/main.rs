@@ -1,0 +1,133 @@
+//! One measurement per process, so peak memory is the measured client's alone.
+//!
+//! ```text
+//! zkbiotime-bench floor|sequential|concurrent --url URL [--page-size N] [--concurrency N]
+//! zkbiotime-bench get --url URL [--n 1000]
+//! ```
+//! Prints one JSON line: `{"mode", "records", "wall_s", "cpu_s", "peak_rss_kb"}`.
+
+mod proc_stats;
+
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use futures::{StreamExt, TryStreamExt};
+
+struct Args {
+    mode: String,
+    url: String,
+    page_size: u32,
+    concurrency: usize,
+    n: usize,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut args = std::env::args().skip(1);
+    let mode = args.next().context("usage: zkbiotime-bench <mode> --url URL")?;
+    let mut out = Args { mode, url: String::new(), page_size: 1000, concurrency: 4, n: 1000 };
+    while let Some(flag) = args.next() {
+        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--url" => out.url = value,
+            "--page-size" => out.page_size = value.parse()?,
+            "--concurrency" => out.concurrency = value.parse()?,
+            "--n" => out.n = value.parse()?,
+            other => bail!("unknown flag {other}"),
+        }
+    }
+    if out.url.is_empty() {
+        bail!("--url is required");
+    }
+    Ok(out)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = parse_args()?;
+    let started = Instant::now();
+    let records = match args.mode.as_str() {
+        "floor" => floor(&args).await?,
+        "sequential" | "concurrent" => pull(&args).await?,
+        "get" => gets(&args).await?,
+        other => bail!("unknown mode {other}"),
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let stats = proc_stats::read();
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": args.mode, "records": records, "wall_s": wall,
+            "cpu_s": stats.cpu_s, "peak_rss_kb": stats.peak_rss_kb,
+        })
+    );
+    Ok(())
+}
+
+fn client(args: &Args, concurrency: usize) -> Result<zkbiotime::Client> {
+    Ok(zkbiotime::Client::builder(&args.url)
+        .password("admin", "admin123")
+        .page_size(args.page_size)
+        .concurrency(concurrency)
+        .build()?)
+}
+
+/// The full pull through the SDK: every punch parsed into `types::Transaction`.
+async fn pull(args: &Args) -> Result<usize> {
+    let concurrency = if args.mode == "sequential" { 1 } else { args.concurrency };
+    let client = client(args, concurrency)?;
+    let mut records = 0usize;
+    let mut punches = std::pin::pin!(client.transactions().list(Default::default()));
+    while let Some(p) = punches.try_next().await? {
+        // Touch the record so the work cannot be optimised away.
+        records += usize::from(!p.emp_code.is_empty());
+    }
+    Ok(records)
+}
+
+/// The raw floor: the same pages downloaded as bytes, same concurrency, nothing parsed
+/// (but page 1's count, to know how many pages there are).
+async fn floor(args: &Args) -> Result<usize> {
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{}/api-token-auth/", args.url))
+        .json(&serde_json::json!({"username": "admin", "password": "admin123"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let auth = format!("Token {}", login["token"].as_str().context("token")?);
+    let page = |n: u64| {
+        let (http, auth) = (http.clone(), auth.clone());
+        let url = format!(
+            "{}/iclock/api/transactions/?page={n}&page_size={ps}&limit={ps}",
+            args.url,
+            ps = args.page_size
+        );
+        async move {
+            let r = http.get(url).header("Authorization", auth).send().await?;
+            anyhow::Ok(r.error_for_status()?.bytes().await?)
+        }
+    };
+    let first = page(1).await?;
+    let count = serde_json::from_slice::<serde_json::Value>(&first)?["count"].as_u64().unwrap_or(0);
+    let pages = count.div_ceil(u64::from(args.page_size));
+    let mut bytes = first.len();
+    let mut rest = std::pin::pin!(
+        futures::stream::iter(2..=pages).map(page).buffered(args.concurrency)
+    );
+    while let Some(body) = rest.try_next().await? {
+        bytes += body.len();
+    }
+    eprintln!("floor: {pages} pages, {} MB", bytes / 1_000_000);
+    Ok(count as usize)
+}
+
+/// Single-call latency: `n` sequential `get`s of one employee.
+async fn gets(args: &Args) -> Result<usize> {
+    let client = client(args, 1)?;
+    client.login().await?;
+    for _ in 0..args.n {
+        client.employees().get(1).await?;
+    }
+    Ok(args.n)
+}

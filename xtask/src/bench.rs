@@ -1,0 +1,221 @@
+//! `cargo xtask bench [--punches N] [--no-10x]`: one side-by-side report of full punch pulls.
+//!
+//! Every measurement is its own process (release build) against one release sandbox, and
+//! prints one JSON line `{"mode","records","wall_s","cpu_s","peak_rss_kb"}`. Ratios are
+//! taken against the raw floor (the same pages downloaded, nothing parsed) measured in the
+//! same run, so machine speed cancels out. The pull is then repeated at 10× the punches to
+//! show that peak memory does not grow with the data.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::demo::{start_sandbox_bin, target_dir};
+use crate::util;
+
+/// One program to measure.
+pub struct Entry {
+    /// Row label, e.g. "Rust concurrent".
+    pub name: String,
+    /// The label of the row this one is compared with besides the floor (its language's
+    /// plain loop), if any.
+    pub baseline: Option<String>,
+    pub program: String,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+struct Sample {
+    name: String,
+    baseline: Option<String>,
+    records: u64,
+    wall_s: f64,
+    cpu_s: f64,
+    peak_rss_kb: u64,
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let mut punches: u64 = 200_000;
+    let mut tenfold = true;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--punches" => punches = it.next().context("--punches N")?.replace('_', "").parse()?,
+            "--no-10x" => tenfold = false,
+            other => bail!("unknown bench flag {other}"),
+        }
+    }
+    let cargo = util::cargo();
+    util::run(
+        root,
+        &cargo,
+        &["build", "--release", "--quiet", "-p", "zkbiotime-sandbox", "-p", "zkbiotime-bench"],
+    )?;
+    let mut report = String::new();
+    writeln!(report, "# zkbiotime benchmark\n")?;
+    writeln!(report, "Machine: {} cores; release builds; sandbox on loopback.\n", cores())?;
+    let base = measure_size(root, punches, true, &mut report)?;
+    if tenfold {
+        let big = measure_size(root, punches * 10, false, &mut report)?;
+        writeln!(report, "\n## Memory at 10× the punches\n")?;
+        writeln!(
+            report,
+            "| client | peak MB at {punches} | peak MB at {} | ratio |",
+            punches * 10
+        )?;
+        writeln!(report, "|---|---:|---:|---:|")?;
+        for b in &big {
+            if let Some(a) = base.iter().find(|a| a.name == b.name) {
+                writeln!(
+                    report,
+                    "| {} | {:.1} | {:.1} | {:.2}× |",
+                    b.name,
+                    mb(a.peak_rss_kb),
+                    mb(b.peak_rss_kb),
+                    b.peak_rss_kb as f64 / a.peak_rss_kb.max(1) as f64
+                )?;
+            }
+        }
+    }
+    let dir = root.join("bench-results");
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("report.md");
+    std::fs::write(&file, &report)?;
+    println!("{report}");
+    eprintln!("report written to {}", file.display());
+    Ok(())
+}
+
+fn measure_size(
+    root: &Path,
+    punches: u64,
+    latency: bool,
+    report: &mut String,
+) -> Result<Vec<Sample>> {
+    // The generator makes about 4 punches per employee per day.
+    let days = 25u64;
+    let employees = (punches / (4 * days)).max(1);
+    eprintln!("==> sandbox with {employees} employees × {days} days ≈ {punches} punches");
+    let sandbox = start_sandbox_release(root, employees, days)?;
+    let url = sandbox.url.clone();
+    let entries = entries(root, &url);
+    let mut samples = Vec::new();
+    for e in &entries {
+        eprintln!("--> {}", e.name);
+        samples.push(measure(e)?);
+    }
+    let floor = samples.iter().find(|s| s.name == "raw floor").cloned().context("floor")?;
+    writeln!(report, "\n## Full pull of {} punches\n", floor.records)?;
+    writeln!(report, "| client | records | wall s | CPU s | peak MB | × floor | × plain loop |")?;
+    writeln!(report, "|---|---:|---:|---:|---:|---:|---:|")?;
+    for s in &samples {
+        let vs_plain = s
+            .baseline
+            .as_ref()
+            .and_then(|b| samples.iter().find(|x| &x.name == b))
+            .map(|b| format!("{:.2}× faster", b.wall_s / s.wall_s))
+            .unwrap_or_else(|| "".into());
+        writeln!(
+            report,
+            "| {} | {} | {:.2} | {:.2} | {:.1} | {:.2}× | {} |",
+            s.name,
+            s.records,
+            s.wall_s,
+            s.cpu_s,
+            mb(s.peak_rss_kb),
+            s.wall_s / floor.wall_s,
+            vs_plain
+        )?;
+    }
+    let pages = (floor.records as f64 / 1000.0).ceil();
+    writeln!(
+        report,
+        "\nSandbox throughput (raw floor, 4 concurrent requests): {:.0} pages/s of 1000 punches.",
+        pages / floor.wall_s
+    )?;
+    if latency {
+        writeln!(report, "\n## Single-call latency (1,000 sequential `get`s)\n")?;
+        writeln!(report, "| client | total s | per call ms |")?;
+        writeln!(report, "|---|---:|---:|")?;
+        for e in latency_entries(root, &url) {
+            let s = measure(&e)?;
+            writeln!(report, "| {} | {:.2} | {:.3} |", s.name, s.wall_s, s.wall_s)?;
+        }
+    }
+    Ok(samples)
+}
+
+fn start_sandbox_release(
+    root: &Path,
+    employees: u64,
+    days: u64,
+) -> Result<crate::demo::SandboxProcess> {
+    let bin = target_dir(root).join("release/zkbiotime-sandbox");
+    start_sandbox_bin(&bin, &["--employees", &employees.to_string(), "--days", &days.to_string()])
+}
+
+fn rust_bench(root: &Path) -> String {
+    target_dir(root).join("release/zkbiotime-bench").display().to_string()
+}
+
+fn entries(root: &Path, url: &str) -> Vec<Entry> {
+    let bench = rust_bench(root);
+    let rust = |name: &str, mode: &str| Entry {
+        name: name.into(),
+        baseline: None,
+        program: bench.clone(),
+        args: vec![mode.into(), "--url".into(), url.into()],
+        env: vec![],
+    };
+    let mut out = vec![
+        rust("raw floor", "floor"),
+        rust("Rust sequential", "sequential"),
+        rust("Rust concurrent", "concurrent"),
+    ];
+    out.extend(crate::bindings::bench_entries(root, url));
+    out
+}
+
+fn latency_entries(root: &Path, url: &str) -> Vec<Entry> {
+    vec![Entry {
+        name: "Rust".into(),
+        baseline: None,
+        program: rust_bench(root),
+        args: vec!["get".into(), "--url".into(), url.into(), "--n".into(), "1000".into()],
+        env: vec![],
+    }]
+}
+
+fn measure(e: &Entry) -> Result<Sample> {
+    let out = Command::new(&e.program)
+        .args(&e.args)
+        .envs(e.env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .with_context(|| format!("running {}", e.program))?;
+    if !out.status.success() {
+        bail!("{} failed: {}", e.name, String::from_utf8_lossy(&out.stderr));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line =
+        stdout.lines().rev().find(|l| l.trim_start().starts_with('{')).context("no JSON line")?;
+    let v: serde_json::Value = serde_json::from_str(line)?;
+    Ok(Sample {
+        name: e.name.clone(),
+        baseline: e.baseline.clone(),
+        records: v["records"].as_u64().unwrap_or(0),
+        wall_s: v["wall_s"].as_f64().unwrap_or(f64::NAN),
+        cpu_s: v["cpu_s"].as_f64().unwrap_or(f64::NAN),
+        peak_rss_kb: v["peak_rss_kb"].as_u64().unwrap_or(0),
+    })
+}
+
+fn mb(kb: u64) -> f64 {
+    kb as f64 / 1024.0
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
