@@ -3,6 +3,8 @@
 //!
 //! A binding adds itself with one `mod` line and one line in each function below.
 
+mod cli;
+
 use std::path::Path;
 
 use anyhow::Result;
@@ -12,7 +14,8 @@ use crate::codegen::Output;
 
 /// Generated files of every binding.
 pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
-    let outputs = Vec::new();
+    let mut outputs = Vec::new();
+    outputs.extend(cli::outputs(_root, _spec)?);
     Ok(outputs)
 }
 

@@ -1,0 +1,243 @@
+//! The command line: clap's derive for the fixed parts, plus flags derived at start-up from
+//! the spec (filters from the core's `*Filter::FIELDS`, body fields from the generated model
+//! table) so a spec change reaches the CLI without a hand edit.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::exit;
+use crate::fields::{add_field_args, add_filter_args, model};
+use crate::resources::Resource;
+
+const EXAMPLES: &str = "\
+Examples:
+  export ZKBIO_URL=http://10.0.0.5:8081 ZKBIO_USERNAME=admin   # password is prompted
+  zkbio employees list --department 1
+  zkbio employees get 1 --format json
+  zkbio employees create --emp-code 1001 --first-name Ada --department 1 --area 1 \\
+        --set 'Primary Job=Welder'
+  zkbio employees update 5 --data @changes.json
+  zkbio transactions list --emp-code 1 --start-time '2024-06-01 00:00:00' --format csv
+  zkbio transactions export --start-time '2024-06-01 00:00:00' --end-time '2024-06-07 23:59:59' \\
+        --out punches.csv
+  zkbio transactions sync --state state.json --out new-punches.jsonl
+  zkbio sandbox --employees 200 --days 7     # a local fake server to try things on
+  zkbio completions bash > /etc/bash_completion.d/zkbio";
+
+/// The ZKBio Time (BioTime 9.0) command line: read and change employees, departments,
+/// areas and positions, read terminals, export and sync punches.
+///
+/// Connection settings come from flags or the environment (ZKBIO_URL, ZKBIO_USERNAME,
+/// ZKBIO_PASSWORD, ZKBIO_TOKEN). Without a password on a terminal, zkbio asks for it;
+/// prefer the prompt or the environment to --password, which other users can see in `ps`.
+#[derive(Parser, Debug)]
+#[command(name = "zkbio", version, after_long_help = format!("{EXAMPLES}\n\n{}", exit::HELP))]
+pub struct Cli {
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectionArgs {
+    /// Server base URL, e.g. http://10.0.0.5:8081
+    #[arg(long, env = "ZKBIO_URL", global = true)]
+    pub url: Option<String>,
+    /// User to log in as (a token is obtained on first use)
+    #[arg(long, env = "ZKBIO_USERNAME", global = true)]
+    pub username: Option<String>,
+    /// Password (prompted on a terminal when missing)
+    #[arg(long, env = "ZKBIO_PASSWORD", global = true, hide_env_values = true)]
+    pub password: Option<String>,
+    /// A token issued by the server instead of username/password
+    #[arg(long, env = "ZKBIO_TOKEN", global = true, hide_env_values = true)]
+    pub token: Option<String>,
+    /// Log in with JWT (/jwt-api-token-auth/) instead of a DRF token
+    #[arg(long, global = true)]
+    pub jwt: bool,
+    /// The server's IANA time zone (e.g. Asia/Karachi): filter times may then be RFC 3339
+    #[arg(long, env = "ZKBIO_TIMEZONE", global = true)]
+    pub timezone: Option<String>,
+    /// PEM file with the CA certificate(s) of a self-signed server
+    #[arg(long, env = "ZKBIO_CA_BUNDLE", global = true, value_name = "PEM")]
+    pub ca_bundle: Option<PathBuf>,
+    /// Do not verify TLS certificates (anyone on the path can read the password)
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+    /// Seconds allowed for one request
+    #[arg(long, global = true, default_value_t = 120.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Retries of a failed idempotent request (with backoff)
+    #[arg(long, global = true, default_value_t = 4)]
+    pub retries: u32,
+    /// Records per page requested from the server
+    #[arg(long, global = true, default_value_t = 1000, hide_short_help = true)]
+    pub page_size: u32,
+    /// Pages fetched at once when reading long lists
+    #[arg(long, global = true, default_value_t = 4, hide_short_help = true)]
+    pub concurrency: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format [default: table on a terminal, otherwise jsonl for lists and json
+    /// for single records]
+    #[arg(long, short = 'f', global = true, value_enum)]
+    pub format: Option<Format>,
+    /// Table columns (comma-separated field names; nested fields as department.dept_name)
+    #[arg(long, global = true, value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+    /// Print the whole error chain and debug logs on stderr
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Employees (personnel)
+    Employees {
+        #[command(subcommand)]
+        action: WriteAction,
+    },
+    /// Departments
+    Departments {
+        #[command(subcommand)]
+        action: WriteAction,
+    },
+    /// Areas
+    Areas {
+        #[command(subcommand)]
+        action: WriteAction,
+    },
+    /// Positions
+    Positions {
+        #[command(subcommand)]
+        action: WriteAction,
+    },
+    /// Terminals (devices); read only
+    Terminals {
+        #[command(subcommand)]
+        action: ReadAction,
+    },
+    /// Punches (transactions): list, export to a file, sync new ones incrementally
+    Transactions {
+        #[command(subcommand)]
+        action: TransactionAction,
+    },
+    /// Run a local sandbox server that behaves like ZKBio Time (for trying zkbio out)
+    Sandbox(crate::sandbox::SandboxArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WriteAction {
+    /// List records (every page); filters as flags
+    List(ListArgs),
+    /// Show one record by id
+    Get(IdArgs),
+    /// Create a record from field flags and/or --data
+    Create(BodyArgs),
+    /// Change the given fields of a record (PATCH)
+    Update(UpdateArgs),
+    /// Delete a record by id
+    Delete(IdArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReadAction {
+    /// List records (every page); filters as flags
+    List(ListArgs),
+    /// Show one record by id
+    Get(IdArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TransactionAction {
+    /// List punches (every page); filters as flags
+    List(ListArgs),
+    /// Show one punch by id
+    Get(IdArgs),
+    /// Export punches to a file, with progress, paging concurrently
+    Export(crate::export::ExportArgs),
+    /// Append punches not seen before to a JSON Lines file; crash-safe and repeatable
+    Sync(crate::sync::SyncArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Stop after this many records
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct IdArgs {
+    /// The record's id
+    pub id: i64,
+}
+
+#[derive(Args, Debug)]
+pub struct BodyArgs {
+    /// The body as JSON: inline, @FILE, or - for stdin; field flags override it
+    #[arg(long, value_name = "JSON|@FILE|-")]
+    pub data: Option<String>,
+    /// Set any field, custom attributes included: --set 'Primary Job=Welder'
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    /// The record's id
+    pub id: i64,
+    #[command(flatten)]
+    pub body: BodyArgs,
+}
+
+/// The full command: the derived parts plus the flags derived from the spec.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    for resource in Resource::ALL {
+        let filters = resource.filter_fields();
+        cmd = cmd.mut_subcommand(resource.command(), |c| {
+            let mut c = c.mut_subcommand("list", |l| add_filter_args(l, filters));
+            if resource == Resource::Transactions {
+                c = c.mut_subcommand("export", |e| add_filter_args(e, filters));
+            }
+            if let Some((create, update)) = resource.body_models() {
+                c = c
+                    .mut_subcommand("create", |s| add_field_args(s, model(create)))
+                    .mut_subcommand("update", |s| add_field_args(s, model(update)));
+            }
+            c
+        });
+    }
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_is_consistent() {
+        // Catches clashing flags between the spec's fields and the fixed options.
+        super::command().debug_assert();
+    }
+}

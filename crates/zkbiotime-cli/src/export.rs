@@ -1,0 +1,141 @@
+//! `zkbio transactions export`: every punch the filters select into one file.
+//!
+//! The core pages concurrently and yields pages in order; each page is written as it
+//! arrives, so memory stays at a few pages whatever the size of the export. The file is
+//! written as `FILE.partial` and renamed once complete and flushed to disk, so a `FILE`
+//! that exists is always a whole export.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{ArgMatches, Args};
+use futures::TryStreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use zkbiotime::{Client, TransactionFilter};
+
+use crate::cli::Format;
+use crate::exit::Usage;
+use crate::fields::{filter_from, model};
+use crate::output::sink;
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// File to write (`-` for stdout); the format follows its extension (.csv, .jsonl,
+    /// .json) unless --format says otherwise
+    #[arg(long, short = 'o', default_value = "-")]
+    pub out: PathBuf,
+    /// Never draw the progress bar (it is only drawn when stderr is a terminal)
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+pub async fn run(
+    client: &Client,
+    args: &ExportArgs,
+    leaf: &ArgMatches,
+    format: Option<Format>,
+) -> Result<()> {
+    let filter: TransactionFilter =
+        filter_from(leaf, TransactionFilter::FIELDS, client.server_zone())?;
+    let to_stdout = args.out.as_os_str() == "-";
+    let format = match format.unwrap_or_else(|| by_extension(&args.out)) {
+        Format::Table => bail!(Usage("export writes csv, json or jsonl, not a table".into())),
+        f => f,
+    };
+    let started = Instant::now();
+    let bar = progress_bar(args.no_progress);
+    let model = model("Transaction");
+    let mut pages = std::pin::pin!(client.transactions().pages(filter));
+
+    let (count, target) = if to_stdout {
+        let mut out = BufWriter::new(std::io::stdout());
+        let mut sink = sink(format, model, None, Box::new(&mut out));
+        let mut count = 0u64;
+        while let Some(page) = pages.try_next().await? {
+            bar.set_length(page.count.max(0) as u64);
+            for punch in page.items {
+                sink.record(serde_json::to_value(punch)?)?;
+                count += 1;
+            }
+            bar.set_position(count);
+        }
+        sink.finish()?;
+        (count, "stdout".to_string())
+    } else {
+        let partial = partial_path(&args.out);
+        let file =
+            File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        let mut count = 0u64;
+        {
+            let mut sink = sink(format, model, None, Box::new(&mut out));
+            while let Some(page) = pages.try_next().await? {
+                bar.set_length(page.count.max(0) as u64);
+                for punch in page.items {
+                    sink.record(serde_json::to_value(punch)?)?;
+                    count += 1;
+                }
+                bar.set_position(count);
+            }
+            sink.finish().with_context(|| format!("writing {}", partial.display()))?;
+        }
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all().with_context(|| format!("flushing {}", partial.display()))?;
+        drop(file);
+        std::fs::rename(&partial, &args.out)
+            .with_context(|| format!("renaming {} to {}", partial.display(), args.out.display()))?;
+        (count, args.out.display().to_string())
+    };
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+    eprintln!(
+        "exported {count} punches to {target} in {} ({}/s)",
+        seconds(elapsed),
+        rate(count, elapsed)
+    );
+    Ok(())
+}
+
+fn by_extension(path: &Path) -> Format {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("jsonl" | "ndjson") => Format::Jsonl,
+        Some("json") => Format::Json,
+        _ => Format::Csv,
+    }
+}
+
+/// `punches.csv` → `punches.csv.partial`, beside it (a rename never crosses filesystems).
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// Count, rate and ETA on stderr when it is a terminal; nothing in a pipe or a log.
+pub fn progress_bar(disabled: bool) -> ProgressBar {
+    if disabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} punches \
+             {per_sec} ETA {eta}",
+        )
+        .expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+pub fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+pub fn rate(count: u64, d: Duration) -> String {
+    let secs = d.as_secs_f64().max(1e-3);
+    format!("{:.0}", count as f64 / secs)
+}

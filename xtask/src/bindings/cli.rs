@@ -1,0 +1,84 @@
+//! The `zkbio` CLI's model table: every record and request-body schema with its fields and
+//! their kinds, as `const` data in `crates/zkbiotime-cli/src/generated.rs`.
+//!
+//! The CLI derives from it the field flags of `create` / `update` (`--first-name`, `--area
+//! 1,2`), the CSV header of each record type, and which fields are secrets to redact. A
+//! field added to the spec becomes a flag and a column with `cargo xtask codegen`.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use openapiv3::OpenAPI;
+
+use crate::codegen::{Output, header};
+use crate::models::{FieldType, Role, models};
+
+pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
+    let path = root.join("crates/zkbiotime-cli/src/generated.rs");
+    Ok(vec![Output { path, contents: generate(spec)? }])
+}
+
+fn generate(spec: &OpenAPI) -> Result<String> {
+    let mut out = header("xtask bindings::cli");
+    out.push_str(
+        "//! Record and request-body schemas of the spec: field names, kinds and docs.\n\n\
+         use crate::fields::{FieldSpec, Kind, ModelSpec};\n\n",
+    );
+    let models: Vec<_> = models(spec)?
+        .into_iter()
+        .filter(|m| matches!(m.role, Role::Record | Role::Input))
+        .collect();
+    let mut names = Vec::new();
+    for model in &models {
+        let konst = const_name(&model.name);
+        names.push(konst.clone());
+        writeln!(out, "pub const {konst}: ModelSpec = ModelSpec {{")?;
+        writeln!(out, "    name: {:?},", model.name)?;
+        writeln!(out, "    has_extra: {},", model.has_extra)?;
+        writeln!(out, "    fields: &[")?;
+        for field in &model.fields {
+            let doc = field.doc.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>();
+            writeln!(
+                out,
+                "        FieldSpec {{ name: {:?}, kind: {}, required: {}, doc: {:?} }},",
+                field.name,
+                kind(&field.ty),
+                !field.optional && !matches!(field.ty, FieldType::List(_)),
+                doc.join(" ")
+            )?;
+        }
+        writeln!(out, "    ],\n}};\n")?;
+    }
+    writeln!(out, "/// Every model above.")?;
+    let refs: Vec<String> = names.iter().map(|n| format!("&{n}")).collect();
+    writeln!(out, "pub const MODELS: &[&ModelSpec] = &[{}];", refs.join(", "))?;
+    Ok(out)
+}
+
+fn kind(ty: &FieldType) -> String {
+    match ty {
+        FieldType::String => "Kind::String".into(),
+        FieldType::Int => "Kind::Int".into(),
+        FieldType::Float => "Kind::Float".into(),
+        FieldType::Bool => "Kind::Bool".into(),
+        FieldType::Date => "Kind::Date".into(),
+        FieldType::DateTimeText => "Kind::DateTimeText".into(),
+        FieldType::Secret => "Kind::Secret".into(),
+        FieldType::Enum(name) => format!("Kind::Enum({name:?})"),
+        FieldType::Model(name) => format!("Kind::Model({name:?})"),
+        FieldType::List(inner) => format!("Kind::List(&{})", kind(inner)),
+    }
+}
+
+/// `EmployeeCreate` → `EMPLOYEE_CREATE`.
+fn const_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
