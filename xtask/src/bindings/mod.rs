@@ -5,6 +5,8 @@
 
 mod cli;
 
+mod node;
+
 use std::path::Path;
 
 use anyhow::Result;
@@ -21,5 +23,6 @@ pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
 
 /// Builds each binding and runs its test suite against the sandbox.
 pub fn test(_root: &Path) -> Result<()> {
+    node::test(_root)?;
     Ok(())
 }

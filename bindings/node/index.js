@@ -1,0 +1,26 @@
+'use strict';
+// zkbiotime for Node.js: a client for the ZKBio Time 9.0 (BioTime) API.
+//
+// The package is a native addon (the Rust `zkbiotime` core, built with napi-rs) and a
+// thin wrapper that gives it an idiomatic JS face. `lib/native.js` finds the addon for
+// this platform; `lib/client.js` and `lib/errors.js` are the public API.
+
+const { Client, RecordList, Resource, WritableResource, Transactions } = require('./lib/client.js');
+const errors = require('./lib/errors.js');
+
+exports.Client = Client;
+exports.RecordList = RecordList;
+exports.Resource = Resource;
+exports.WritableResource = WritableResource;
+exports.Transactions = Transactions;
+exports.ZKBioTimeError = errors.ZKBioTimeError;
+exports.AuthenticationError = errors.AuthenticationError;
+exports.LoginCooldownError = errors.LoginCooldownError;
+exports.PermissionError = errors.PermissionError;
+exports.NotFoundError = errors.NotFoundError;
+exports.BadRequestError = errors.BadRequestError;
+exports.ServerError = errors.ServerError;
+exports.TransportError = errors.TransportError;
+exports.TimeoutError = errors.TimeoutError;
+exports.UnexpectedResponseError = errors.UnexpectedResponseError;
+exports.InvalidArgumentError = errors.InvalidArgumentError;

@@ -1,0 +1,328 @@
+'use strict';
+// The public client: options in camelCase, resources as properties, lists as async
+// iterables, Promises everywhere else. Everything that matters (auth, retries, paging,
+// upsert, sync, error classification) happens in the Rust core; this file only shapes it.
+
+const { inspect } = require('node:util');
+const native = require('./native.js');
+const { fromNative, invalid } = require('./errors.js');
+
+const OPTIONS = new Set([
+  'baseUrl',
+  'username',
+  'password',
+  'token',
+  'jwt',
+  'timezone',
+  'timeoutMs',
+  'connectTimeoutMs',
+  'ca',
+  'insecureSkipTlsVerify',
+  'retries',
+  'retryBaseDelayMs',
+  'retryMaxDelayMs',
+  'retryBudgetMs',
+  'pageSize',
+  'concurrency',
+  'loginCooldownMs',
+]);
+
+// Secrets in records (password hashes) never print: not in console.log, JSON or templates.
+native.Secret.prototype.toString = function toString() {
+  return '***';
+};
+native.Secret.prototype.toJSON = function toJSON() {
+  return '***';
+};
+native.Secret.prototype[inspect.custom] = function inspectSecret() {
+  return 'Secret(***)';
+};
+
+/** Calls the addon, turning whatever it throws into a `ZKBioTimeError`. */
+function call(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+/** Calls the addon and awaits its Promise; a throw or rejection becomes a `ZKBioTimeError`. */
+async function settle(start) {
+  try {
+    return await start();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+/**
+ * Filters and bodies cross as plain objects: `undefined` means "not given", a `Date` is
+ * sent as ISO 8601 text (the core turns it into server time with the client's zone).
+ */
+function plain(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(`${what} must be an object`);
+  }
+  const out = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[key] = v instanceof Date ? dateText(v, `${what}.${key}`) : v;
+  }
+  return out;
+}
+
+function dateText(date, what) {
+  if (Number.isNaN(date.getTime())) throw invalid(`${what} is an invalid Date`);
+  return date.toISOString();
+}
+
+function recordId(id) {
+  if (!Number.isSafeInteger(id)) throw invalid(`id must be an integer, got ${inspect(id)}`);
+  return id;
+}
+
+function nativeOptions(options) {
+  if (options === null || typeof options !== 'object') {
+    throw invalid('new Client(options) needs an options object with at least `baseUrl`');
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.has(key)) {
+      throw invalid(`unknown option \`${key}\` (known: ${[...OPTIONS].join(', ')})`);
+    }
+  }
+  if (typeof options.baseUrl !== 'string') throw invalid('`baseUrl` must be a string');
+  const out = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || value === null) continue;
+    out[key] = key === 'ca' && Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  }
+  return out;
+}
+
+/**
+ * Every record of a list, across all pages, as an async iterable:
+ *
+ *     for await (const e of client.employees.list({ department: 1 })) { ... }
+ *
+ * Pages after the first are fetched a few at a time ahead of the reader (the client's
+ * `concurrency`); memory stays within a few pages. `count` is the server's total once the
+ * first page is in (`await list.total()` fetches it); `pages()` iterates page by page.
+ * Each iteration reads the list afresh from the server.
+ */
+class RecordList {
+  #client;
+  #resource;
+  #filters;
+  /** A cursor already opened (filters are checked when the list is made). */
+  #cursor;
+  /** The first page, when `total()` fetched it before iteration. */
+  #first;
+
+  constructor(client, resource, filters) {
+    this.#client = client;
+    this.#resource = resource;
+    this.#filters = filters;
+    this.#cursor = call(() => client.list(resource, filters));
+    /** Records in the whole list, as the server counted on the latest page read. */
+    this.count = undefined;
+  }
+
+  /** The total number of records (fetches the first page if none was read yet). */
+  async total() {
+    if (this.count === undefined) {
+      const cursor = this.#takeCursor();
+      const page = await settle(() => cursor.next());
+      this.#cursor = cursor;
+      this.#first = page;
+      this.count = page ? page.count : 0;
+    }
+    return this.count;
+  }
+
+  #takeCursor() {
+    const cursor = this.#cursor || call(() => this.#client.list(this.#resource, this.#filters));
+    this.#cursor = undefined;
+    return cursor;
+  }
+
+  /** Every page in order: `{ number, count, pageSize, hasNext, items }`. */
+  async *pages() {
+    const first = this.#first;
+    this.#first = undefined;
+    const cursor = this.#takeCursor();
+    try {
+      if (first !== undefined) {
+        if (first === null) return;
+        yield first;
+      }
+      for (;;) {
+        const page = await settle(() => cursor.next());
+        if (page === null) return;
+        this.count = page.count;
+        yield page;
+      }
+    } finally {
+      // Stops the prefetch when the reader leaves early (break, return, throw).
+      cursor.close();
+    }
+  }
+
+  async *[Symbol.asyncIterator]() {
+    for await (const page of this.pages()) {
+      yield* page.items;
+    }
+  }
+
+  /** Every record in one array (mind the memory on big lists). */
+  async toArray() {
+    const all = [];
+    for await (const page of this.pages()) {
+      for (const item of page.items) all.push(item);
+    }
+    return all;
+  }
+
+  [inspect.custom]() {
+    return `RecordList(${this.#resource}, count: ${this.count})`;
+  }
+}
+
+/** The addon client and API name behind each resource object (kept off the public API). */
+const INTERNAL = new WeakMap();
+
+/** A resource that can be listed and read. */
+class Resource {
+  constructor(client, name) {
+    INTERNAL.set(this, { client, name });
+  }
+
+  /** The API name of the resource (`employees`, ...). */
+  get name() {
+    return INTERNAL.get(this).name;
+  }
+
+  /** Every record the filters select; unknown filter names throw `InvalidArgumentError`. */
+  list(filters = {}) {
+    const { client, name } = INTERNAL.get(this);
+    return new RecordList(client, name, plain(filters, `${name} filters`));
+  }
+
+  /** Page `number` (1-based) of the list, with the total `count`. */
+  async page(number = 1, filters = {}) {
+    const { client, name } = INTERNAL.get(this);
+    const f = plain(filters, `${name} filters`);
+    return settle(() => client.page(name, f, recordId(number)));
+  }
+
+  /** One record by id; `NotFoundError` when there is none. */
+  async get(id) {
+    const { client, name } = INTERNAL.get(this);
+    return settle(() => client.get(name, recordId(id)));
+  }
+
+  [inspect.custom]() {
+    return `${this.constructor.name}(${this.name})`;
+  }
+}
+
+/** A resource that can also be created, updated, deleted and upserted. */
+class WritableResource extends Resource {
+  /** Creates a record (never retried: a lost answer may hide a stored record). */
+  async create(body) {
+    const { client, name } = INTERNAL.get(this);
+    return settle(() => client.create(name, plain(body, `${name} body`) ?? {}));
+  }
+
+  /** Changes the fields present in `body` (PATCH). */
+  async update(id, body) {
+    const { client, name } = INTERNAL.get(this);
+    return settle(() => client.update(name, recordId(id), plain(body, `${name} body`) ?? {}));
+  }
+
+  /** Deletes a record. */
+  async delete(id) {
+    const { client, name } = INTERNAL.get(this);
+    await settle(() => client.delete(name, recordId(id)));
+  }
+
+  /**
+   * Creates the record, or updates the one with the same code (`emp_code`, `dept_code`,
+   * `area_code`, `position_code`). Safe to repeat. Resolves to `{ created, record }`.
+   */
+  async upsert(body) {
+    const { client, name } = INTERNAL.get(this);
+    return settle(() => client.upsert(name, plain(body, `${name} body`) ?? {}));
+  }
+}
+
+/** Punches: read-only, plus an incremental `sync`. */
+class Transactions extends Resource {
+  /**
+   * Punches not returned before, every one exactly once across runs (late uploads
+   * included). Pass the `state` text of the previous batch (none for the first run), store
+   * the new `state` once the punches are safely kept. `complete` is false when `max` cut
+   * the batch short: call again.
+   */
+  async sync(state, options = {}) {
+    const { client } = INTERNAL.get(this);
+    if (state !== undefined && state !== null && typeof state !== 'string') {
+      throw invalid('sync state must be the `state` text of a previous batch');
+    }
+    const max = options.max;
+    if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+      throw invalid('`max` must be a positive integer');
+    }
+    return settle(() => client.sync(state ?? undefined, max));
+  }
+}
+
+/**
+ * A ZKBio Time API client.
+ *
+ *     const client = new Client({ baseUrl: 'http://10.0.0.5:8097', username, password });
+ *     for await (const e of client.employees.list({ department: 1 })) console.log(e.emp_code);
+ *
+ * Holds no open handles: a script ends when its work is done.
+ */
+class Client {
+  #native;
+
+  constructor(options) {
+    const opts = nativeOptions(options);
+    this.#native = call(() => new native.NativeClient(opts));
+    this.employees = new WritableResource(this.#native, 'employees');
+    this.departments = new WritableResource(this.#native, 'departments');
+    this.areas = new WritableResource(this.#native, 'areas');
+    this.positions = new WritableResource(this.#native, 'positions');
+    this.terminals = new Resource(this.#native, 'terminals');
+    this.transactions = new Transactions(this.#native, 'transactions');
+    Object.freeze(this);
+  }
+
+  /** The server's base URL (no trailing slash). */
+  get baseUrl() {
+    return this.#native.baseUrl;
+  }
+
+  /** The server's IANA zone, when given: times are then zone-aware. */
+  get timezone() {
+    return this.#native.timezone ?? undefined;
+  }
+
+  /** Logs in now (normally the first request does); rejects with `AuthenticationError`. */
+  async login() {
+    await settle(() => this.#native.login());
+  }
+
+  toString() {
+    return `Client(${this.baseUrl})`;
+  }
+
+  [inspect.custom]() {
+    return this.toString();
+  }
+}
+
+module.exports = { Client, RecordList, Resource, WritableResource, Transactions };

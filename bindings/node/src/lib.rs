@@ -1,0 +1,373 @@
+//! The native half of the `zkbiotime` npm package (napi-rs).
+//!
+//! A thin adapter over the core crate: auth, retries, paging, sync, upsert and error
+//! classification all happen in `zkbiotime`; this crate only translates options, filters,
+//! bodies, records and errors. The public JS API (classes, async iterators, error classes)
+//! is the small wrapper in `lib/`, which calls the internal `NativeClient` exported here.
+//!
+//! Async methods run on napi's tokio runtime and settle a Promise; a panic in one rejects
+//! that Promise (napi catches it) and the wrapper turns it into a `ZKBioTimeError`.
+
+mod convert;
+mod error;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, dead_code, unused_imports)]
+mod generated;
+#[macro_use]
+mod resources;
+mod secret;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use napi::bindgen_prelude::{Env, Object, ToNapiValue};
+use napi::sys;
+use napi_derive::napi;
+use serde_json::Value;
+use zkbiotime::{Client, RetryPolicy, ServerZone, SyncState};
+
+use crate::convert::{Cx, FromCore};
+use crate::error::BindingError;
+
+/// `new Client(options)` of the JS wrapper, after it filled in nothing: every field
+/// optional except the URL; the core's defaults apply to what is left out.
+#[napi(object, object_to_js = false)]
+pub struct ClientOptions {
+    pub base_url: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub token: Option<String>,
+    /// Log in for a JWT instead of a DRF token.
+    pub jwt: Option<bool>,
+    /// The server's IANA zone: times become zone-aware.
+    pub timezone: Option<String>,
+    pub timeout_ms: Option<u32>,
+    pub connect_timeout_ms: Option<u32>,
+    /// A PEM file path, or PEM text.
+    pub ca: Option<String>,
+    pub insecure_skip_tls_verify: Option<bool>,
+    /// Attempts after the first one (0: never retry).
+    pub retries: Option<u32>,
+    pub retry_base_delay_ms: Option<u32>,
+    pub retry_max_delay_ms: Option<u32>,
+    pub retry_budget_ms: Option<u32>,
+    pub page_size: Option<u32>,
+    pub concurrency: Option<u32>,
+    pub login_cooldown_ms: Option<u32>,
+}
+
+/// A JS value produced later, on the JS thread, from a Rust value made on a tokio thread.
+pub struct Js(Box<dyn FnOnce(sys::napi_env) -> napi::Result<sys::napi_value> + Send>);
+
+impl Js {
+    pub fn new<T: ToNapiValue + Send + 'static>(value: T) -> Self {
+        // SAFETY: napi calls `to_napi_value` on the JS thread with a live env.
+        Self(Box::new(move |env| unsafe { T::to_napi_value(env, value) }))
+    }
+}
+
+impl ToNapiValue for Js {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        (val.0)(env)
+    }
+}
+
+/// One page of a list: `{ number, count, pageSize, hasNext, items }`.
+pub struct PageJs<T> {
+    page: zkbiotime::Page<()>,
+    items: Vec<T>,
+}
+
+impl<T> PageJs<T> {
+    pub fn new<I>(page: zkbiotime::Page<I>, cx: &Cx) -> Self
+    where
+        T: FromCore<I>,
+    {
+        let items = page.items.into_iter().map(|item| T::from_core(item, cx)).collect();
+        let page = zkbiotime::Page {
+            number: page.number,
+            count: page.count,
+            page_size: page.page_size,
+            has_next: page.has_next,
+            items: Vec::new(),
+        };
+        Self { page, items }
+    }
+}
+
+impl<T: ToNapiValue> ToNapiValue for PageJs<T> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let env_ = Env::from_raw(env);
+        let mut obj = Object::new(&env_)?;
+        obj.set("number", val.page.number)?;
+        obj.set("count", val.page.count)?;
+        obj.set("pageSize", val.page.page_size)?;
+        obj.set("hasNext", val.page.has_next)?;
+        obj.set("items", val.items)?;
+        // SAFETY: the object belongs to this env.
+        unsafe { Object::to_napi_value(env, obj) }
+    }
+}
+
+/// The client the JS `Client` wraps.
+#[napi]
+pub struct NativeClient {
+    client: Client,
+    cx: Cx,
+}
+
+#[napi]
+impl NativeClient {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: ClientOptions) -> napi::Result<Self> {
+        Ok(build(options)?)
+    }
+
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.client.base_url().to_string()
+    }
+
+    #[napi(getter)]
+    pub fn timezone(&self) -> Option<String> {
+        self.cx.zone.map(|z| z.name().to_string())
+    }
+
+    /// Logs in now (normally the first request does).
+    #[napi]
+    pub async fn login(&self) -> napi::Result<()> {
+        Ok(self.client.login().await.map_err(BindingError::from)?)
+    }
+
+    #[napi]
+    pub async fn get(&self, resource: String, id: i64) -> napi::Result<Js> {
+        let (client, cx) = (self.client.clone(), self.cx);
+        Ok(readable!(resource.as_str(), R => resources::get::<R>(&client, id, &cx).await)?)
+    }
+
+    /// Page `number` (1-based) of a list.
+    #[napi]
+    pub async fn page(
+        &self,
+        resource: String,
+        filters: Option<Value>,
+        number: i64,
+    ) -> napi::Result<Js> {
+        let (client, cx) = (self.client.clone(), self.cx);
+        Ok(
+            readable!(resource.as_str(), R => resources::page::<R>(&client, filters, number, &cx).await)?,
+        )
+    }
+
+    /// Every page of a list, fetched as the cursor is read. Filters are checked now.
+    #[napi(catch_unwind)]
+    pub fn list(&self, resource: String, filters: Option<Value>) -> napi::Result<NativeCursor> {
+        let (client, cx) = (self.client.clone(), self.cx);
+        let pages =
+            readable!(resource.as_str(), R => resources::pages::<R>(&client, filters, &cx))?;
+        Ok(NativeCursor {
+            pages: Arc::new(tokio::sync::Mutex::new(Some(pages))),
+            closed: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    #[napi]
+    pub async fn create(&self, resource: String, body: Value) -> napi::Result<Js> {
+        let (client, cx) = (self.client.clone(), self.cx);
+        Ok(writable!(resource.as_str(), R => resources::create::<R>(&client, body, &cx).await)?)
+    }
+
+    #[napi]
+    pub async fn update(&self, resource: String, id: i64, body: Value) -> napi::Result<Js> {
+        let (client, cx) = (self.client.clone(), self.cx);
+        Ok(writable!(resource.as_str(), R => resources::update::<R>(&client, id, body, &cx).await)?)
+    }
+
+    #[napi]
+    pub async fn delete(&self, resource: String, id: i64) -> napi::Result<()> {
+        let client = self.client.clone();
+        Ok(writable!(resource.as_str(), R => resources::delete::<R>(&client, id).await)?)
+    }
+
+    /// Creates the record or updates the one with the same code: `{ created, record }`.
+    #[napi]
+    pub async fn upsert(&self, resource: String, body: Value) -> napi::Result<Js> {
+        let (client, cx) = (self.client.clone(), self.cx);
+        Ok(writable!(resource.as_str(), R => resources::upsert::<R>(&client, body, &cx).await)?)
+    }
+
+    /// New punches since `state` (JSON text from the previous batch; none: from the start).
+    #[napi]
+    pub async fn sync(&self, state: Option<String>, max: Option<u32>) -> napi::Result<SyncBatch> {
+        let state = match state.as_deref() {
+            None | Some("") => SyncState::new(),
+            Some(text) => SyncState::from_json(text).map_err(BindingError::from)?,
+        };
+        let batch = self
+            .client
+            .transactions()
+            .sync(&state, max.map(|m| m as usize))
+            .await
+            .map_err(BindingError::from)?;
+        Ok(SyncBatch {
+            punches: batch
+                .punches
+                .into_iter()
+                .map(|p| generated::Transaction::from_core(p, &self.cx))
+                .collect(),
+            state: batch.state.to_json(),
+            complete: batch.complete,
+        })
+    }
+}
+
+/// What `transactions.sync` returns: new punches and the state to store after them.
+#[napi(object, object_from_js = false)]
+pub struct SyncBatch {
+    pub punches: Vec<generated::Transaction>,
+    /// JSON text: store it once the punches are safely kept, pass it to the next sync.
+    pub state: String,
+    pub complete: bool,
+}
+
+/// The pages of one list, read one at a time by the JS async iterator.
+#[napi]
+pub struct NativeCursor {
+    pages: Arc<tokio::sync::Mutex<Option<BoxStream<'static, Result<Js, BindingError>>>>>,
+    closed: Arc<AtomicBool>,
+}
+
+#[napi]
+impl NativeCursor {
+    /// The next page, or `null` after the last one.
+    #[napi]
+    pub async fn next(&self) -> napi::Result<Option<Js>> {
+        let mut pages = self.pages.lock().await;
+        let Some(stream) = pages.as_mut() else { return Ok(None) };
+        if self.closed.load(Ordering::Acquire) {
+            *pages = None;
+            return Ok(None);
+        }
+        match stream.next().await {
+            Some(Ok(page)) => Ok(Some(page)),
+            Some(Err(e)) => {
+                *pages = None;
+                Err(e.into())
+            }
+            None => {
+                *pages = None;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Stops the list: requests in flight are dropped, `next` answers `null`.
+    #[napi]
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        if let Ok(mut pages) = self.pages.try_lock() {
+            *pages = None;
+        }
+    }
+}
+
+/// For the test suite: a panic in Rust must reject (async) or throw (sync), never abort.
+#[napi(js_name = "__panicForTests", catch_unwind)]
+pub fn panic_for_tests() {
+    panic!("deliberate panic (test)");
+}
+
+/// For the test suite: the async variant of `__panicForTests`.
+#[napi(js_name = "__panicForTestsAsync")]
+pub async fn panic_for_tests_async() -> napi::Result<()> {
+    panic!("deliberate panic in a future (test)");
+}
+
+fn ms(value: u32) -> Duration {
+    Duration::from_millis(u64::from(value))
+}
+
+fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
+    let mut b = Client::builder(o.base_url);
+    match (o.token, o.username, o.password) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(BindingError::invalid("give either a token or a username and password"));
+        }
+        (Some(token), None, None) => b = b.token(token),
+        (None, Some(user), Some(pw)) if o.jwt.unwrap_or(false) => b = b.jwt(user, pw),
+        (None, Some(user), Some(pw)) => b = b.password(user, pw),
+        (None, Some(_), None) => return Err(BindingError::invalid("a username needs a password")),
+        (None, None, Some(_)) => return Err(BindingError::invalid("a password needs a username")),
+        (None, None, None) => {}
+    }
+    if let Some(t) = o.timeout_ms {
+        b = b.request_timeout(ms(t));
+    }
+    if let Some(t) = o.connect_timeout_ms {
+        b = b.connect_timeout(ms(t));
+    }
+    if o.retries.is_some()
+        || o.retry_base_delay_ms.is_some()
+        || o.retry_max_delay_ms.is_some()
+        || o.retry_budget_ms.is_some()
+    {
+        let mut policy = RetryPolicy::default();
+        if let Some(r) = o.retries {
+            policy.max_attempts = r.saturating_add(1);
+        }
+        if let Some(d) = o.retry_base_delay_ms {
+            policy.base_delay = ms(d);
+        }
+        if let Some(d) = o.retry_max_delay_ms {
+            policy.max_delay = ms(d);
+        }
+        if let Some(d) = o.retry_budget_ms {
+            policy.budget = ms(d);
+        }
+        b = b.retry_policy(policy);
+    }
+    if let Some(size) = o.page_size {
+        b = b.page_size(size);
+    }
+    if let Some(n) = o.concurrency {
+        b = b.concurrency(n as usize);
+    }
+    if let Some(t) = o.login_cooldown_ms {
+        b = b.login_cooldown(ms(t));
+    }
+    if let Some(ca) = o.ca {
+        b = b.ca_bundle(ca_path(&ca)?);
+    }
+    if let Some(skip) = o.insecure_skip_tls_verify {
+        b = b.danger_accept_invalid_certs(skip);
+    }
+    let zone = o.timezone.as_deref().map(ServerZone::parse).transpose()?;
+    if let Some(zone) = &zone {
+        b = b.server_timezone(zone.name());
+    }
+    let client = b.build()?;
+    Ok(NativeClient { client, cx: Cx { zone } })
+}
+
+/// Node's `tls` options take PEM text; the core reads a file. PEM text is written to a
+/// private temporary file for it.
+fn ca_path(ca: &str) -> Result<PathBuf, BindingError> {
+    if !ca.contains("-----BEGIN") {
+        return Ok(PathBuf::from(ca));
+    }
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write(ca.as_bytes());
+    let path = std::env::temp_dir().join(format!(
+        "zkbiotime-node-ca-{}-{:016x}.pem",
+        std::process::id(),
+        h.finish()
+    ));
+    std::fs::write(&path, ca)
+        .map_err(|e| BindingError::invalid(format!("cannot store the CA certificate: {e}")))?;
+    Ok(path)
+}

@@ -1,0 +1,279 @@
+//! The six resources behind one set of generic functions: the JS wrapper names a resource
+//! (`"employees"`), a macro picks the core accessor type, and the functions below call it
+//! and convert what it answers. Each trait method is the core's inherent method of the
+//! same name: nothing here decides anything.
+
+use std::future::Future;
+
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use zkbiotime::{Client, Page, Upserted, types};
+
+use crate::convert::{self, Cx, FromCore, Input};
+use crate::error::{BindingError, Result};
+use crate::generated as records;
+use crate::{Js, PageJs};
+
+/// A listable, readable resource of the core.
+pub trait Readable: Send + Sync + 'static {
+    const NAME: &'static str;
+    type Item: Send + 'static;
+    type Record: FromCore<Self::Item> + napi::bindgen_prelude::ToNapiValue + Send + 'static;
+    type Filter: DeserializeOwned + Send + Sync + 'static;
+    fn of(client: &Client) -> Self;
+    fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send;
+    fn page(
+        &self,
+        filter: &Self::Filter,
+        number: i64,
+    ) -> impl Future<Output = zkbiotime::Result<Page<Self::Item>>> + Send;
+    fn pages(
+        &self,
+        filter: Self::Filter,
+    ) -> impl Stream<Item = zkbiotime::Result<Page<Self::Item>>> + Send + 'static;
+}
+
+/// A resource that can also be written.
+pub trait Writable: Readable {
+    type Create: Input + Send + 'static;
+    type Update: Input + Send + 'static;
+    type Written: Send + 'static;
+    type WrittenRecord: FromCore<Self::Written>
+        + napi::bindgen_prelude::ToNapiValue
+        + Send
+        + 'static;
+    fn create(
+        &self,
+        body: Self::Create,
+    ) -> impl Future<Output = zkbiotime::Result<Self::Written>> + Send;
+    fn update(
+        &self,
+        id: i64,
+        body: Self::Update,
+    ) -> impl Future<Output = zkbiotime::Result<Self::Written>> + Send;
+    fn delete(&self, id: i64) -> impl Future<Output = zkbiotime::Result<()>> + Send;
+    fn upsert(
+        &self,
+        body: Self::Create,
+    ) -> impl Future<Output = zkbiotime::Result<Upserted<Self::Written>>> + Send;
+}
+
+macro_rules! readable_impl {
+    ($ty:ident, $name:literal, $accessor:ident, $item:ident, $filter:ident) => {
+        impl Readable for zkbiotime::$ty {
+            const NAME: &'static str = $name;
+            type Item = types::$item;
+            type Record = records::$item;
+            type Filter = zkbiotime::$filter;
+            fn of(client: &Client) -> Self {
+                client.$accessor()
+            }
+            fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send {
+                zkbiotime::$ty::get(self, id)
+            }
+            fn page(
+                &self,
+                filter: &Self::Filter,
+                number: i64,
+            ) -> impl Future<Output = zkbiotime::Result<Page<Self::Item>>> + Send {
+                zkbiotime::$ty::page(self, filter, number)
+            }
+            fn pages(
+                &self,
+                filter: Self::Filter,
+            ) -> impl Stream<Item = zkbiotime::Result<Page<Self::Item>>> + Send + 'static {
+                zkbiotime::$ty::pages(self, filter)
+            }
+        }
+    };
+}
+
+macro_rules! writable_impl {
+    ($ty:ident, $create:ident, $update:ident, $written:ident) => {
+        impl Writable for zkbiotime::$ty {
+            type Create = types::$create;
+            type Update = types::$update;
+            type Written = types::$written;
+            type WrittenRecord = records::$written;
+            fn create(
+                &self,
+                body: Self::Create,
+            ) -> impl Future<Output = zkbiotime::Result<Self::Written>> + Send {
+                zkbiotime::$ty::create(self, body)
+            }
+            fn update(
+                &self,
+                id: i64,
+                body: Self::Update,
+            ) -> impl Future<Output = zkbiotime::Result<Self::Written>> + Send {
+                zkbiotime::$ty::update(self, id, body)
+            }
+            fn delete(&self, id: i64) -> impl Future<Output = zkbiotime::Result<()>> + Send {
+                zkbiotime::$ty::delete(self, id)
+            }
+            fn upsert(
+                &self,
+                body: Self::Create,
+            ) -> impl Future<Output = zkbiotime::Result<Upserted<Self::Written>>> + Send {
+                zkbiotime::$ty::upsert(self, body)
+            }
+        }
+    };
+}
+
+readable_impl!(Employees, "employees", employees, Employee, EmployeeFilter);
+readable_impl!(Departments, "departments", departments, Department, DepartmentFilter);
+readable_impl!(Areas, "areas", areas, Area, AreaFilter);
+readable_impl!(Positions, "positions", positions, Position, PositionFilter);
+readable_impl!(Terminals, "terminals", terminals, Terminal, TerminalFilter);
+readable_impl!(Transactions, "transactions", transactions, Transaction, TransactionFilter);
+writable_impl!(Employees, EmployeeCreate, EmployeeUpdate, EmployeeWritten);
+writable_impl!(Departments, DepartmentCreate, DepartmentUpdate, Department);
+writable_impl!(Areas, AreaCreate, AreaUpdate, AreaWritten);
+writable_impl!(Positions, PositionCreate, PositionUpdate, Position);
+
+/// Runs `$body` with `$R` bound to the readable resource named `$name`.
+macro_rules! readable {
+    ($name:expr, $R:ident => $body:expr) => {
+        match $name {
+            "employees" => {
+                type $R = zkbiotime::Employees;
+                $body
+            }
+            "departments" => {
+                type $R = zkbiotime::Departments;
+                $body
+            }
+            "areas" => {
+                type $R = zkbiotime::Areas;
+                $body
+            }
+            "positions" => {
+                type $R = zkbiotime::Positions;
+                $body
+            }
+            "terminals" => {
+                type $R = zkbiotime::Terminals;
+                $body
+            }
+            "transactions" => {
+                type $R = zkbiotime::Transactions;
+                $body
+            }
+            other => Err($crate::resources::unknown(other, false)),
+        }
+    };
+}
+
+/// Runs `$body` with `$R` bound to the writable resource named `$name`.
+macro_rules! writable {
+    ($name:expr, $R:ident => $body:expr) => {
+        match $name {
+            "employees" => {
+                type $R = zkbiotime::Employees;
+                $body
+            }
+            "departments" => {
+                type $R = zkbiotime::Departments;
+                $body
+            }
+            "areas" => {
+                type $R = zkbiotime::Areas;
+                $body
+            }
+            "positions" => {
+                type $R = zkbiotime::Positions;
+                $body
+            }
+            other => Err($crate::resources::unknown(other, true)),
+        }
+    };
+}
+
+pub fn unknown(name: &str, write: bool) -> BindingError {
+    BindingError::invalid(if write {
+        format!("`{name}` cannot be written (employees, departments, areas, positions can)")
+    } else {
+        format!("no resource `{name}`")
+    })
+}
+
+pub async fn get<R: Readable>(client: &Client, id: i64, cx: &Cx) -> Result<Js> {
+    let item = R::of(client).get(id).await?;
+    Ok(Js::new(R::Record::from_core(item, cx)))
+}
+
+pub async fn page<R: Readable>(
+    client: &Client,
+    filters: Option<Value>,
+    number: i64,
+    cx: &Cx,
+) -> Result<Js> {
+    let filter: R::Filter = convert::filter(filters, R::NAME, client)?;
+    let page = R::of(client).page(&filter, number).await?;
+    Ok(Js::new(PageJs::<R::Record>::new(page, cx)))
+}
+
+/// The list's pages as JS values; records are converted on the runtime's threads, the
+/// JS objects made on the JS thread when a page is handed over.
+pub fn pages<R: Readable>(
+    client: &Client,
+    filters: Option<Value>,
+    cx: &Cx,
+) -> Result<BoxStream<'static, Result<Js>>> {
+    let filter: R::Filter = convert::filter(filters, R::NAME, client)?;
+    let cx = *cx;
+    Ok(R::of(client)
+        .pages(filter)
+        .map(move |page| match page {
+            Ok(page) => Ok(Js::new(PageJs::<R::Record>::new(page, &cx))),
+            Err(e) => Err(BindingError::from(e)),
+        })
+        .boxed())
+}
+
+pub async fn create<R: Writable>(client: &Client, body: Value, cx: &Cx) -> Result<Js> {
+    let body: R::Create = convert::input(body)?;
+    let written = R::of(client).create(body).await?;
+    Ok(Js::new(R::WrittenRecord::from_core(written, cx)))
+}
+
+pub async fn update<R: Writable>(client: &Client, id: i64, body: Value, cx: &Cx) -> Result<Js> {
+    let body: R::Update = convert::input(body)?;
+    let written = R::of(client).update(id, body).await?;
+    Ok(Js::new(R::WrittenRecord::from_core(written, cx)))
+}
+
+pub async fn delete<R: Writable>(client: &Client, id: i64) -> Result<()> {
+    Ok(R::of(client).delete(id).await?)
+}
+
+pub async fn upsert<R: Writable>(client: &Client, body: Value, cx: &Cx) -> Result<Js> {
+    let body: R::Create = convert::input(body)?;
+    let done = R::of(client).upsert(body).await?;
+    let created = done.was_created();
+    let record = R::WrittenRecord::from_core(done.into_inner(), cx);
+    Ok(Js::new(UpsertedJs { created, record }))
+}
+
+/// `{ created, record }` as a JS object.
+struct UpsertedJs<T> {
+    created: bool,
+    record: T,
+}
+
+impl<T: napi::bindgen_prelude::ToNapiValue> napi::bindgen_prelude::ToNapiValue for UpsertedJs<T> {
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        val: Self,
+    ) -> napi::Result<napi::sys::napi_value> {
+        let env_ = napi::Env::from_raw(env);
+        let mut obj = napi::bindgen_prelude::Object::new(&env_)?;
+        obj.set("created", val.created)?;
+        obj.set("record", val.record)?;
+        // SAFETY: the object belongs to this env.
+        unsafe { napi::bindgen_prelude::Object::to_napi_value(env, obj) }
+    }
+}

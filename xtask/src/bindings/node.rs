@@ -1,0 +1,496 @@
+//! The Node binding (`bindings/node`, napi-rs): its generated files and its test run.
+//!
+//! Generated from the model list (`crate::models`, ADR 0001):
+//! - `bindings/node/src/generated.rs`: one `#[napi(object)]` struct per record schema, built
+//!   field by field from `zkbiotime::types::*` (no JSON on the hot path), and the field list
+//!   of every request body, which the binding checks before deserialising a JS object.
+//! - `bindings/node/generated.d.ts`: the TypeScript interfaces of records, request bodies,
+//!   list filters and string enums, re-exported by the hand-written `index.d.ts`.
+//!
+//! Writing the record part of the `.d.ts` here (instead of asking napi-derive for type
+//! definitions) means no second build with `TYPE_DEF_TMP_PATH`, and the public types are
+//! those of the JS wrapper (API field names, ISO times, `extra`), not the addon's.
+//!
+//! Time mapping (documented in bindings/node/README.md): a `*_time` field holds ISO 8601
+//! text (with the server's offset when the client knows its zone) and `*_raw` the server's
+//! own text; a `date` is `YYYY-MM-DD` text; a secret is a `Secret` object that prints `***`.
+
+use std::fmt::Write;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
+
+use crate::codegen::{Output, header};
+use crate::models::{Field, FieldType, Model, Role, enums, models};
+use crate::util;
+
+pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
+    let dir = root.join("bindings/node");
+    Ok(vec![
+        Output { path: dir.join("src/generated.rs"), contents: rust_module(spec)? },
+        Output { path: dir.join("generated.d.ts"), contents: typescript(spec)? },
+    ])
+}
+
+// ---------------------------------------------------------------------------------------
+// Rust: napi objects and conversions
+
+fn rust_module(spec: &OpenAPI) -> Result<String> {
+    let models = models(spec)?;
+    let mut out = header("xtask bindings::node");
+    out.push_str(
+        "//! Records of the Node binding as napi objects, converted field by field from the\n\
+         //! core's spec types, and the field names of every request body.\n\n\
+         use napi_derive::napi;\n\
+         use zkbiotime::types;\n\n\
+         use crate::convert::{Cx, FromCore, Input};\n\
+         use crate::secret::Secret;\n\n",
+    );
+    for model in models.iter().filter(|m| m.role == Role::Record) {
+        write_record(&mut out, model)?;
+    }
+    for model in models.iter().filter(|m| m.role == Role::Input) {
+        write_input(&mut out, model)?;
+    }
+    Ok(out)
+}
+
+fn write_rust_doc(out: &mut String, indent: &str, doc: Option<&str>) -> Result<()> {
+    if let Some(doc) = doc {
+        for line in doc.trim().lines() {
+            writeln!(out, "{indent}/// {}", line.trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+fn write_record(out: &mut String, model: &Model) -> Result<()> {
+    let name = &model.name;
+    write_rust_doc(out, "", model.doc.as_deref())?;
+    writeln!(out, "#[napi(object, object_from_js = false)]")?;
+    writeln!(out, "pub struct {name} {{")?;
+    for field in &model.fields {
+        write_rust_doc(out, "    ", field.doc.as_deref())?;
+        let ty = rust_type(&field.ty);
+        let ty = if field.optional { format!("Option<{ty}>") } else { ty };
+        writeln!(out, "    #[napi(js_name = {:?})]", field.name)?;
+        writeln!(out, "    pub {}: {ty},", field.name)?;
+        if field.ty == FieldType::DateTimeText {
+            let raw = format!("{}_raw", field.name);
+            writeln!(out, "    /// The server's own text of `{}`.", field.name)?;
+            writeln!(out, "    #[napi(js_name = {raw:?})]")?;
+            let ty = if field.optional { "Option<String>" } else { "String" };
+            writeln!(out, "    pub {raw}: {ty},")?;
+        }
+    }
+    if model.has_extra {
+        writeln!(out, "    /// Keys the spec does not name (site-specific custom attributes).")?;
+        writeln!(out, "    pub extra: serde_json::Map<String, serde_json::Value>,")?;
+    }
+    writeln!(out, "}}\n")?;
+
+    writeln!(out, "impl FromCore<types::{name}> for {name} {{")?;
+    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
+    writeln!(out, "    fn from_core(v: types::{name}, {used}: &Cx) -> Self {{")?;
+    writeln!(out, "        Self {{")?;
+    for field in &model.fields {
+        let f = &field.name;
+        if field.ty == FieldType::DateTimeText {
+            if field.optional {
+                writeln!(out, "            {f}: v.{f}.as_deref().map(|t| cx.iso(t)),")?;
+            } else {
+                writeln!(out, "            {f}: cx.iso(&v.{f}),")?;
+            }
+            writeln!(out, "            {f}_raw: v.{f},")?;
+            continue;
+        }
+        let value = if field.optional {
+            match convert("x", &field.ty) {
+                c if c == "x" => format!("v.{f}"),
+                c => format!("v.{f}.map(|x| {c})"),
+            }
+        } else {
+            convert(&format!("v.{f}"), &field.ty)
+        };
+        writeln!(out, "            {f}: {value},")?;
+    }
+    if model.has_extra {
+        writeln!(out, "            extra: v.extra,")?;
+    }
+    writeln!(out, "        }}\n    }}\n}}\n")?;
+    Ok(())
+}
+
+fn write_input(out: &mut String, model: &Model) -> Result<()> {
+    let name = &model.name;
+    let fields: Vec<String> = model.fields.iter().map(|f| format!("{:?}", f.name)).collect();
+    writeln!(out, "impl Input for types::{name} {{")?;
+    writeln!(out, "    const NAME: &'static str = {name:?};")?;
+    writeln!(out, "    const FIELDS: &'static [&'static str] = &[{}];", fields.join(", "))?;
+    if model.has_extra {
+        writeln!(
+            out,
+            "    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {{"
+        )?;
+        writeln!(out, "        self.extra = extra;\n        true\n    }}")?;
+    } else {
+        writeln!(
+            out,
+            "    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {{"
+        )?;
+        writeln!(out, "        extra.is_empty()\n    }}")?;
+    }
+    writeln!(out, "}}\n")?;
+    Ok(())
+}
+
+fn rust_type(ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Date | FieldType::DateTimeText | FieldType::Enum(_) => {
+            "String".into()
+        }
+        FieldType::Int => "i64".into(),
+        FieldType::Float => "f64".into(),
+        FieldType::Bool => "bool".into(),
+        FieldType::Secret => "Secret".into(),
+        FieldType::Model(name) => name.clone(),
+        FieldType::List(inner) => format!("Vec<{}>", rust_type(inner)),
+    }
+}
+
+fn needs_cx(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::DateTimeText | FieldType::Model(_) => true,
+        FieldType::List(inner) => needs_cx(inner),
+        _ => false,
+    }
+}
+
+/// The expression turning the core value `expr` into the binding's value.
+fn convert(expr: &str, ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Int | FieldType::Float | FieldType::Bool => expr.into(),
+        FieldType::Date | FieldType::Enum(_) => format!("{expr}.to_string()"),
+        FieldType::DateTimeText => format!("cx.iso(&{expr})"),
+        FieldType::Secret => format!("Secret::from({expr})"),
+        FieldType::Model(name) => format!("{name}::from_core({expr}, cx)"),
+        FieldType::List(inner) => {
+            let each = convert("x", inner);
+            if each == "x" {
+                expr.into()
+            } else {
+                format!("{expr}.into_iter().map(|x| {each}).collect()")
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TypeScript: records, request bodies, filters, enums
+
+const TS_PRELUDE: &str = r#"/** Any JSON value: what a custom attribute (`extra`) can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A server time as ISO 8601 text: `2024-06-26T15:36:22+05:00` when the client was given the
+ * server's `timezone` (then `new Date(t)` is exact), `2024-06-26T15:36:22` (local to the
+ * server, no offset) when it was not. The server's own text is in the `*_raw` field beside it.
+ */
+export type IsoDateTime = string;
+
+/** A calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+/** A secret (password hash): prints as `***`; `expose()` returns the value. */
+export interface Secret {
+  expose(): string;
+  toString(): string;
+  toJSON(): string;
+}
+"#;
+
+fn typescript(spec: &OpenAPI) -> Result<String> {
+    let models = models(spec)?;
+    let mut out = header("xtask bindings::node");
+    out.push_str(TS_PRELUDE);
+    for (name, values) in enums(spec) {
+        let values: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+        writeln!(out, "\nexport type {name} = {};", values.join(" | "))?;
+    }
+    for model in &models {
+        match model.role {
+            Role::Record => write_ts_model(&mut out, model, false)?,
+            Role::Input if model.name != "Credentials" => write_ts_model(&mut out, model, true)?,
+            _ => {}
+        }
+    }
+    for filter in list_filters(spec)? {
+        write_ts_doc(&mut out, "", Some(&filter.doc))?;
+        writeln!(out, "export interface {} {{", filter.name)?;
+        for (name, ty, doc) in &filter.params {
+            write_ts_doc(&mut out, "  ", doc.as_deref())?;
+            writeln!(out, "  {name}?: {ty};")?;
+        }
+        writeln!(out, "}}")?;
+    }
+    Ok(out)
+}
+
+fn write_ts_doc(out: &mut String, indent: &str, doc: Option<&str>) -> Result<()> {
+    let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else { return Ok(()) };
+    let doc = doc.replace("*/", "*\\/");
+    writeln!(out, "{indent}/**")?;
+    for line in doc.lines() {
+        writeln!(out, "{indent} * {}", line.trim_end())?;
+    }
+    writeln!(out, "{indent} */")?;
+    Ok(())
+}
+
+fn write_ts_model(out: &mut String, model: &Model, input: bool) -> Result<()> {
+    writeln!(out)?;
+    write_ts_doc(out, "", model.doc.as_deref())?;
+    writeln!(out, "export interface {} {{", model.name)?;
+    for field in &model.fields {
+        write_ts_field(out, field, input)?;
+    }
+    if model.has_extra {
+        write_ts_doc(
+            out,
+            "  ",
+            Some(if input {
+                "Custom attributes by name (e.g. \"Primary Job\"), sent as top-level keys."
+            } else {
+                "Keys the spec does not name (site-specific custom attributes)."
+            }),
+        )?;
+        let opt = if input { "?" } else { "" };
+        writeln!(out, "  extra{opt}: Record<string, JsonValue>;")?;
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}
+
+fn write_ts_field(out: &mut String, field: &Field, input: bool) -> Result<()> {
+    write_ts_doc(out, "  ", field.doc.as_deref())?;
+    // Request bodies: arrays may be left out (the core sends them empty).
+    let optional = field.optional || (input && matches!(field.ty, FieldType::List(_)));
+    let opt = if optional { "?" } else { "" };
+    writeln!(out, "  {}{opt}: {};", field.name, ts_type(&field.ty, input))?;
+    if field.ty == FieldType::DateTimeText && !input {
+        writeln!(out, "  /** The server's own text of `{}`. */", field.name)?;
+        writeln!(out, "  {}_raw{opt}: string;", field.name)?;
+    }
+    Ok(())
+}
+
+fn ts_type(ty: &FieldType, input: bool) -> String {
+    match ty {
+        FieldType::String => "string".into(),
+        FieldType::Int | FieldType::Float => "number".into(),
+        FieldType::Bool => "boolean".into(),
+        FieldType::Date => "IsoDate".into(),
+        FieldType::DateTimeText if input => "string".into(),
+        FieldType::DateTimeText => "IsoDateTime".into(),
+        FieldType::Secret if input => "string".into(),
+        FieldType::Secret => "Secret".into(),
+        FieldType::Enum(name) | FieldType::Model(name) => name.clone(),
+        FieldType::List(inner) => match **inner {
+            FieldType::List(_) => format!("Array<{}>", ts_type(inner, input)),
+            _ => format!("{}[]", ts_type(inner, input)),
+        },
+    }
+}
+
+struct ListFilter {
+    name: String,
+    doc: String,
+    /// (name, TypeScript type, description)
+    params: Vec<(String, String, Option<String>)>,
+}
+
+/// The filters of every list operation (a GET whose operationId starts with `list_`), named
+/// after the listed record as the core names them (`EmployeeFilter`).
+fn list_filters(spec: &OpenAPI) -> Result<Vec<ListFilter>> {
+    const PAGING: &[&str] = &["page", "limit", "page_size"];
+    let mut filters = Vec::new();
+    for (path, item) in spec.paths.paths.iter() {
+        let Some(get) = item.as_item().and_then(|i| i.get.as_ref()) else { continue };
+        let Some(op) = get.operation_id.as_deref().filter(|o| o.starts_with("list_")) else {
+            continue;
+        };
+        let item = list_item(spec, get).with_context(|| format!("{op}: record type"))?;
+        let mut params = Vec::new();
+        for param in &get.parameters {
+            let param = match param {
+                ReferenceOr::Item(p) => p,
+                ReferenceOr::Reference { reference } => spec
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.parameters.get(ref_tail(reference)))
+                    .and_then(|p| p.as_item())
+                    .with_context(|| format!("unresolved {reference}"))?,
+            };
+            let Parameter::Query { parameter_data: p, .. } = param else { continue };
+            if PAGING.contains(&p.name.as_str()) {
+                continue;
+            }
+            let ParameterSchemaOrContent::Schema(schema) = &p.format else {
+                bail!("{op}.{}: content parameters are not supported", p.name)
+            };
+            let mut ty = match schema {
+                ReferenceOr::Reference { reference } => ref_tail(reference).to_string(),
+                ReferenceOr::Item(s) => match &s.schema_kind {
+                    SchemaKind::Type(Type::String(_)) => "string".into(),
+                    SchemaKind::Type(Type::Integer(_) | Type::Number(_)) => "number".into(),
+                    SchemaKind::Type(Type::Boolean(_)) => "boolean".into(),
+                    other => bail!("{op}.{}: unsupported filter schema {other:?}", p.name),
+                },
+            };
+            // Time bounds also take a `Date` (turned into server time by the client's zone).
+            if ty == "string" && p.name.ends_with("_time") {
+                ty = "string | Date".into();
+            }
+            params.push((p.name.clone(), ty, p.description.clone()));
+        }
+        filters.push(ListFilter {
+            name: format!("{item}Filter"),
+            doc: format!("Filters of `{op}` (`GET {path}`); unknown names are rejected."),
+            params,
+        });
+    }
+    Ok(filters)
+}
+
+fn ref_tail(reference: &str) -> &str {
+    reference.rsplit('/').next().unwrap_or_default()
+}
+
+/// `list_employees` answers `EmployeePage`, whose `data` holds `Employee`s.
+fn list_item(spec: &OpenAPI, get: &openapiv3::Operation) -> Option<String> {
+    let ok = get.responses.responses.get(&openapiv3::StatusCode::Code(200))?.as_item()?;
+    let page = match ok.content.get("application/json")?.schema.as_ref()? {
+        ReferenceOr::Reference { reference } => ref_tail(reference),
+        ReferenceOr::Item(_) => return None,
+    };
+    let schema = spec.components.as_ref()?.schemas.get(page)?.as_item()?;
+    let SchemaKind::Type(Type::Object(obj)) = &schema.schema_kind else { return None };
+    let data = obj.properties.get("data")?.as_item()?;
+    let SchemaKind::Type(Type::Array(arr)) = &data.schema_kind else { return None };
+    match arr.items.as_ref()? {
+        ReferenceOr::Reference { reference } => Some(ref_tail(reference).to_string()),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Test run
+
+/// Builds the addon (dev profile, shared target dir, no `--target`), installs the npm dev
+/// dependencies, and runs `node --test` against sandboxes the tests start themselves.
+pub fn test(root: &Path) -> Result<()> {
+    eprintln!("\n==> node binding");
+    let started = Instant::now();
+    let dir = root.join("bindings/node");
+    ensure_node()?;
+    let cargo = util::cargo();
+    util::run(root, &cargo, &["build", "-p", "zkbiotime-node", "-p", "zkbiotime-sandbox"])?;
+    let addon = install_addon(root, "debug")?;
+    eprintln!("    addon: {}", addon.display());
+    npm_install(&dir)?;
+    let target = crate::demo::target_dir(root);
+    let sandbox = target.join("debug/zkbiotime-sandbox");
+    let status = Command::new("node")
+        .args(["--test", "--test-concurrency=2", "test/"])
+        .env("ZKBIO_SANDBOX_BIN", &sandbox)
+        .env("ZKBIO_NODE_WORK", target.join("node-tests"))
+        .current_dir(&dir)
+        .status()
+        .context("starting node")?;
+    if !status.success() {
+        bail!("node binding tests failed ({status})");
+    }
+    eprintln!("<== node binding: ok ({:.1?})", started.elapsed());
+    Ok(())
+}
+
+/// Copies `lib zkbiotime_node.so` of `profile` to where `index.js` loads it from.
+pub fn install_addon(root: &Path, profile: &str) -> Result<PathBuf> {
+    let built = crate::demo::target_dir(root).join(profile).join("libzkbiotime_node.so");
+    let dest = root.join("bindings/node").join(addon_file_name()?);
+    // Copy through a temporary name: a running process may still map the old file.
+    let tmp = dest.with_extension("node.tmp");
+    fs::copy(&built, &tmp).with_context(|| format!("copying {}", built.display()))?;
+    fs::rename(&tmp, &dest)?;
+    Ok(dest)
+}
+
+/// `zkbiotime.<platform>-<arch>[-<abi>].node`, as `index.js` (and napi's loader) name it.
+fn addon_file_name() -> Result<String> {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        other => bail!("no Node addon name for architecture {other}"),
+    };
+    match std::env::consts::OS {
+        "linux" => {
+            let abi = if cfg!(target_env = "musl") { "musl" } else { "gnu" };
+            Ok(format!("zkbiotime.linux-{arch}-{abi}.node"))
+        }
+        other => bail!("the Node test run supports Linux only (got {other})"),
+    }
+}
+
+fn ensure_node() -> Result<()> {
+    let have =
+        |cmd: &str| Command::new(cmd).arg("--version").output().is_ok_and(|o| o.status.success());
+    if have("node") && have("npm") {
+        return Ok(());
+    }
+    eprintln!("    node/npm missing: installing Debian packages nodejs and npm");
+    util::run(Path::new("/"), "apt-get", &["update", "-q"])?;
+    util::run(Path::new("/"), "apt-get", &["install", "-y", "-q", "nodejs", "npm"])?;
+    Ok(())
+}
+
+/// `npm install` of the dev dependencies (TypeScript), skipped when the lock is unchanged.
+fn npm_install(dir: &Path) -> Result<()> {
+    let lock = dir.join("package-lock.json");
+    let stamp = dir.join("node_modules/.package-lock.json");
+    let fresh = |a: &Path, b: &Path| -> bool {
+        let m = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+        matches!((m(a), m(b)), (Some(a), Some(b)) if b >= a)
+    };
+    if stamp.exists() && fresh(&lock, &stamp) && fresh(&dir.join("package.json"), &stamp) {
+        return Ok(());
+    }
+    let args: &[&str] = if lock.exists() {
+        &["ci", "--no-audit", "--no-fund"]
+    } else {
+        &["install", "--no-audit", "--no-fund"]
+    };
+    util::run(dir, "npm", args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_filters_come_from_the_spec() {
+        let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
+        let rust = rust_module(&spec).unwrap();
+        assert!(rust.contains("#[napi(js_name = \"emp_code\")]"));
+        assert!(rust.contains("punch_time_raw: v.punch_time,"));
+        let ts = typescript(&spec).unwrap();
+        assert!(ts.contains("export interface Employee {"));
+        assert!(ts.contains("export interface TransactionFilter {"));
+        assert!(ts.contains("start_time?: string | Date;"));
+        assert!(ts.contains("self_password?: Secret;"));
+        assert!(!ts.contains(": any"));
+    }
+}
