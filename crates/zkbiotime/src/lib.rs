@@ -58,3 +58,8 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use sync::{SyncBatch, SyncState};
 pub use timezone::{SERVER_FORMAT, ServerTime, ServerZone, parse_naive};
+
+/// The README's Rust quick start, compiled as a doctest so it cannot rot.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
