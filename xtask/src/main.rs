@@ -23,6 +23,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate files generated from openapi/zkbiotime.yaml (--check: fail if stale)
   test                run everything CI runs: codegen check, fmt, clippy, all tests
+  jar                 build the Kotlin/JVM jar (bindings + native library, release)
   demo                start the sandbox with demo data and run the quick starts against it
   bench [--punches N] [--no-10x]
                       side-by-side full-pull benchmark report (bench-results/report.md)
@@ -42,6 +43,7 @@ fn run() -> Result<()> {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("test") => test::run(&root),
         Some("demo") => demo::run(&root),
+        Some("jar") => bindings::uniffi::jar(&root).map(|_| ()),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");

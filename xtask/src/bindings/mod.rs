@@ -6,6 +6,7 @@
 mod cli;
 
 mod node;
+pub mod uniffi;
 
 use std::path::Path;
 
@@ -18,11 +19,13 @@ use crate::codegen::Output;
 pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
     let mut outputs = Vec::new();
     outputs.extend(cli::outputs(_root, _spec)?);
+    outputs.extend(uniffi::outputs(_root, _spec)?);
     Ok(outputs)
 }
 
 /// Builds each binding and runs its test suite against the sandbox.
 pub fn test(_root: &Path) -> Result<()> {
     node::test(_root)?;
+    uniffi::test(_root)?;
     Ok(())
 }

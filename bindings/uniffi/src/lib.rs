@@ -1,0 +1,25 @@
+//! Kotlin and Swift bindings of zkbiotime, made with uniffi.
+//!
+//! A thin adapter: records and filters are converted (the converting code is generated from
+//! the spec into `records.rs` by `cargo xtask codegen`), errors are mapped to one
+//! `ZkbioError`, panics are caught; auth, retries, paging and sync live in the core crate.
+//! Every network call is async on the tokio runtime (Kotlin `suspend fun`, Swift
+//! `async throws`). See `bindings/uniffi/README.md`.
+
+uniffi::setup_scaffolding!("zkbiotime");
+
+mod client;
+mod convert;
+mod error;
+mod resources;
+mod secret;
+
+/// Generated from the spec by `cargo xtask codegen`; never edited by hand.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+pub mod records;
+
+pub use client::{Client, ClientConfig, RetryPolicy, default_retry_policy};
+pub use error::ZkbioError;
+pub use resources::*;
+pub use secret::Secret;

@@ -1,0 +1,775 @@
+//! The Kotlin/Swift binding (`bindings/uniffi`, uniffi 0.32).
+//!
+//! - [`outputs`]: the generated Rust module `bindings/uniffi/src/records.rs`: one
+//!   `#[derive(uniffi::Record)]` per model of the spec (read shapes, request bodies, list
+//!   filters), string enums, and the conversions from / to `zkbiotime::types::*`
+//!   (docs/adr/0001-records-across-ffi.md). Only a real `cargo xtask codegen` also rebuilds
+//!   the library and regenerates the Kotlin and Swift sources from it (library mode): that
+//!   needs a compiled `.so`, so the fast `--check` leaves it to [`test`], which fails when
+//!   the checked-in Kotlin/Swift differ from a fresh generation.
+//! - [`test`]: builds the cdylib, checks the foreign sources, installs kotlinc (npm) and
+//!   JNA (Debian) when missing, compiles bindings + tests + the README quick start in one
+//!   `kotlinc` run, packs the jar and runs the Kotlin tests and the quick start against
+//!   sandboxes on random ports.
+//! - [`jar`]: `cargo xtask jar`: the release jar for JVM users.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
+
+use crate::codegen::{Output, header};
+use crate::models::{self, FieldType, Model, Role};
+use crate::{demo, util};
+
+const CRATE: &str = "zkbiotime-uniffi";
+const BINDGEN: &str = "zkbiotime-uniffi-bindgen";
+const LIB_FILE: &str = "libzkbiotime_uniffi.so";
+/// The Kotlin package (see `bindings/uniffi/uniffi.toml`).
+const KOTLIN_PACKAGE_DIR: &str = "zkbiotime";
+const KOTLIN_COMPILER: &str = "kotlin-compiler@2.4.20";
+/// Request bodies the core builds itself (the client's configuration carries them).
+const CORE_ONLY_INPUTS: &[&str] = &["Credentials"];
+/// Query parameters the core's pager owns; they are not filters.
+const PAGING_PARAMS: &[&str] = &["page", "limit", "page_size"];
+
+fn dir(root: &Path) -> PathBuf {
+    root.join("bindings/uniffi")
+}
+
+/// Generated files of the uniffi binding.
+pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
+    let records = Output { path: dir(root).join("src/records.rs"), contents: records(spec)? };
+    let mut outputs = Vec::new();
+    // Only `cargo xtask codegen` proper (not `--check`, not the xtask's own tests) pays for a
+    // library build to regenerate Kotlin and Swift; `test` checks them.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !cfg!(test) && args == ["codegen"] {
+        // The library must be built from the new records before bindgen reads it.
+        if fs::read_to_string(&records.path).unwrap_or_default() != records.contents {
+            fs::write(&records.path, &records.contents)?;
+            eprintln!("updated bindings/uniffi/src/records.rs");
+        }
+        let lib = build_library(root, false)?;
+        outputs.extend(foreign_outputs(root, &lib)?);
+    }
+    outputs.insert(0, records);
+    Ok(outputs)
+}
+
+// ---- the Rust record module --------------------------------------------------------------
+
+fn records(spec: &OpenAPI) -> Result<String> {
+    let models = models::models(spec)?;
+    let enums = models::enums(spec);
+    let mut out = header("xtask bindings::uniffi");
+    out.push_str(
+        "//! The spec's records as uniffi records (Kotlin data classes, Swift structs), its\n\
+         //! string enums, the list filters, and the conversions from and to the core's\n\
+         //! `zkbiotime::types`. Dates are `YYYY-MM-DD` text, server times\n\
+         //! `YYYY-MM-DD HH:MM:SS` server-local text; custom attributes (`extra`) map each\n\
+         //! name to JSON text (`\"\\\"Welder\\\"\"`, `\"42\"`).\n\n\
+         use std::collections::HashMap;\n\
+         use std::sync::Arc;\n\n\
+         use zkbiotime::types;\n\n\
+         #[allow(unused_imports)]\n\
+         use crate::convert::{IntoCore, date_in, date_out, extra_in, extra_out, via_json};\n\
+         use crate::error::ZkbioError;\n\
+         #[allow(unused_imports)]\n\
+         use crate::secret::Secret;\n\n",
+    );
+    for (name, values) in &enums {
+        write_enum(&mut out, name, values)?;
+    }
+    for model in &models {
+        match model.role {
+            Role::Record => write_record(&mut out, model)?,
+            Role::Input if !CORE_ONLY_INPUTS.contains(&model.name.as_str()) => {
+                write_input(&mut out, model)?
+            }
+            _ => {}
+        }
+    }
+    for filter in filters(spec)? {
+        write_filter(&mut out, &filter)?;
+    }
+    Ok(out)
+}
+
+fn write_doc(out: &mut String, indent: &str, doc: &str) -> Result<()> {
+    for line in doc.trim_end().lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            writeln!(out, "{indent}///")?;
+        } else {
+            writeln!(out, "{indent}/// {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `-punch_time` → `PunchTimeDesc`: the leading `-` of an ordering means descending.
+fn variant_name(value: &str) -> String {
+    let (desc, base) = match value.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
+    let mut name = camel(base);
+    if desc {
+        name.push_str("Desc");
+    }
+    name
+}
+
+fn camel(snake: &str) -> String {
+    snake
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn write_enum(out: &mut String, name: &str, values: &[String]) -> Result<()> {
+    let variants: Vec<(String, &String)> = values.iter().map(|v| (variant_name(v), v)).collect();
+    writeln!(out, "/// The spec's `{name}` values (a leading `-` in the wire value: descending).")?;
+    writeln!(
+        out,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, uniffi::Enum)]"
+    )?;
+    writeln!(out, "pub enum {name} {{")?;
+    for (variant, value) in &variants {
+        writeln!(out, "    /// `{value}`")?;
+        writeln!(out, "    #[serde(rename = {value:?})]")?;
+        writeln!(out, "    {variant},")?;
+    }
+    writeln!(out, "}}\n")?;
+    writeln!(out, "impl {name} {{")?;
+    writeln!(out, "    /// The value on the wire.")?;
+    writeln!(out, "    pub fn as_str(self) -> &'static str {{")?;
+    writeln!(out, "        match self {{")?;
+    for (variant, value) in &variants {
+        writeln!(out, "            Self::{variant} => {value:?},")?;
+    }
+    writeln!(out, "        }}")?;
+    writeln!(out, "    }}")?;
+    writeln!(out, "}}\n")?;
+    writeln!(out, "impl From<{name}> for types::{name} {{")?;
+    writeln!(out, "    fn from(value: {name}) -> Self {{")?;
+    writeln!(out, "        // Both enums come from the same spec: every value parses.")?;
+    writeln!(
+        out,
+        "        value.as_str().parse().expect(\"the core knows every value of the spec\")"
+    )?;
+    writeln!(out, "    }}")?;
+    writeln!(out, "}}\n")?;
+    writeln!(out, "impl From<types::{name}> for {name} {{")?;
+    writeln!(out, "    fn from(value: types::{name}) -> Self {{")?;
+    writeln!(out, "        match value.to_string().as_str() {{")?;
+    for (variant, value) in &variants {
+        writeln!(out, "            {value:?} => Self::{variant},")?;
+    }
+    writeln!(
+        out,
+        "            other => unreachable!(\"{name} value {{other:?}} is not in the spec\"),"
+    )?;
+    writeln!(out, "        }}")?;
+    writeln!(out, "    }}")?;
+    writeln!(out, "}}\n")?;
+    Ok(())
+}
+
+/// The uniffi type of a field (without the outer `Option`).
+fn ffi_type(ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Date | FieldType::DateTimeText => "String".into(),
+        FieldType::Int => "i64".into(),
+        FieldType::Float => "f64".into(),
+        FieldType::Bool => "bool".into(),
+        FieldType::Secret => "Arc<Secret>".into(),
+        FieldType::Enum(name) | FieldType::Model(name) => name.clone(),
+        FieldType::List(inner) => format!("Vec<{}>", ffi_type(inner)),
+    }
+}
+
+/// What a field's text means, for types whose text has a format.
+fn type_note(ty: &FieldType) -> Option<&'static str> {
+    match ty {
+        FieldType::Date => Some("Date, `YYYY-MM-DD`."),
+        FieldType::DateTimeText => Some(
+            "Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).",
+        ),
+        FieldType::Secret => Some("Secret: printing it shows `***`; read it with `expose()`."),
+        _ => None,
+    }
+}
+
+/// Core value `x` → uniffi value (infallible).
+fn out_expr(ty: &FieldType, x: &str) -> Option<String> {
+    match ty {
+        FieldType::String
+        | FieldType::DateTimeText
+        | FieldType::Int
+        | FieldType::Float
+        | FieldType::Bool => None,
+        FieldType::Date => Some(format!("date_out({x})")),
+        FieldType::Secret => Some(format!("Secret::wrap({x})")),
+        FieldType::Enum(_) | FieldType::Model(_) => Some(format!("{x}.into()")),
+        FieldType::List(inner) => {
+            out_expr(inner, "x").map(|conv| format!("{x}.into_iter().map(|x| {conv}).collect()"))
+        }
+    }
+}
+
+/// uniffi value `x` → core value; `?` marks fallible conversions. `at` names the field.
+fn in_expr(ty: &FieldType, x: &str, at: &str) -> Option<String> {
+    match ty {
+        FieldType::String
+        | FieldType::DateTimeText
+        | FieldType::Int
+        | FieldType::Float
+        | FieldType::Bool => None,
+        FieldType::Date => Some(format!("date_in({at:?}, &{x})?")),
+        FieldType::Secret => Some(format!("{x}.to_core()")),
+        FieldType::Enum(_) => Some(format!("{x}.into()")),
+        FieldType::Model(_) => Some(format!("{x}.into_core()?")),
+        FieldType::List(inner) => in_expr(inner, "x", at).map(|conv| {
+            format!("{x}.into_iter().map(|x| Ok({conv})).collect::<Result<Vec<_>, ZkbioError>>()?")
+        }),
+    }
+}
+
+fn check_ident(model: &Model, name: &str) -> Result<()> {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+        "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+        "type", "unsafe", "use", "where", "while", "gen", "yield",
+    ];
+    if KEYWORDS.contains(&name) || name == "extra" {
+        bail!("{}.{name}: field name is a Rust keyword or `extra`; teach the emitter", model.name);
+    }
+    Ok(())
+}
+
+fn write_fields(out: &mut String, model: &Model, input: bool) -> Result<()> {
+    for f in &model.fields {
+        check_ident(model, &f.name)?;
+        let note = type_note(&f.ty);
+        if let Some(doc) = &f.doc {
+            write_doc(out, "    ", doc)?;
+        }
+        if let Some(note) = note {
+            if f.doc.is_some() {
+                writeln!(out, "    ///")?;
+            }
+            writeln!(out, "    /// {note}")?;
+        }
+        let ty = ffi_type(&f.ty);
+        let defaulted = input && (f.optional || matches!(f.ty, FieldType::List(_)));
+        if defaulted {
+            writeln!(out, "    #[uniffi(default)]")?;
+        }
+        if f.optional {
+            writeln!(out, "    pub {}: Option<{ty}>,", f.name)?;
+        } else {
+            writeln!(out, "    pub {}: {ty},", f.name)?;
+        }
+    }
+    if model.has_extra {
+        writeln!(
+            out,
+            "    /// Custom attributes and other keys the spec does not name (e.g. \"Primary Job\"):"
+        )?;
+        writeln!(
+            out,
+            "    /// name → the value as JSON text (`\"\\\"Welder\\\"\"`, `\"42\"`, `\"null\"`)."
+        )?;
+        if input {
+            writeln!(out, "    #[uniffi(default)]")?;
+        }
+        writeln!(out, "    pub extra: HashMap<String, String>,")?;
+    }
+    Ok(())
+}
+
+fn write_struct_head(out: &mut String, model: &Model, derives: &str) -> Result<()> {
+    if let Some(doc) = &model.doc {
+        write_doc(out, "", doc)?;
+    } else {
+        writeln!(out, "/// `{}` of the spec.", model.name)?;
+    }
+    writeln!(out, "#[derive({derives})]")?;
+    writeln!(out, "pub struct {} {{", model.name)?;
+    Ok(())
+}
+
+fn write_record(out: &mut String, model: &Model) -> Result<()> {
+    write_struct_head(out, model, "Clone, Debug, PartialEq, uniffi::Record")?;
+    write_fields(out, model, false)?;
+    writeln!(out, "}}\n")?;
+    let name = &model.name;
+    writeln!(out, "impl From<types::{name}> for {name} {{")?;
+    writeln!(out, "    fn from(value: types::{name}) -> Self {{")?;
+    writeln!(out, "        Self {{")?;
+    for f in &model.fields {
+        let n = &f.name;
+        let line = match (out_expr(&f.ty, "x"), f.optional) {
+            (None, _) => format!("{n}: value.{n},"),
+            (Some(conv), true) => format!("{n}: value.{n}.map(|x| {conv}),"),
+            (Some(_), false) => {
+                format!("{n}: {},", out_expr(&f.ty, &format!("value.{n}")).unwrap())
+            }
+        };
+        writeln!(out, "            {line}")?;
+    }
+    if model.has_extra {
+        writeln!(out, "            extra: extra_out(value.extra),")?;
+    }
+    writeln!(out, "        }}")?;
+    writeln!(out, "    }}")?;
+    writeln!(out, "}}\n")?;
+    Ok(())
+}
+
+fn write_input(out: &mut String, model: &Model) -> Result<()> {
+    write_struct_head(out, model, "Clone, Debug, PartialEq, uniffi::Record")?;
+    write_fields(out, model, true)?;
+    writeln!(out, "}}\n")?;
+    let name = &model.name;
+    writeln!(out, "impl IntoCore for {name} {{")?;
+    writeln!(out, "    type Core = types::{name};")?;
+    writeln!(out, "    fn into_core(self) -> Result<types::{name}, ZkbioError> {{")?;
+    writeln!(out, "        Ok(types::{name} {{")?;
+    for f in &model.fields {
+        let n = &f.name;
+        let at = format!("{name}.{n}");
+        let line = match (in_expr(&f.ty, "x", &at), f.optional) {
+            (None, _) => format!("{n}: self.{n},"),
+            // The inner conversion can fail: keep its error.
+            (Some(conv), true) if conv.contains('?') => format!(
+                "{n}: self.{n}.map(|x| -> Result<_, ZkbioError> {{ Ok({conv}) }}).transpose()?,"
+            ),
+            (Some(conv), true) => format!("{n}: self.{n}.map(|x| {conv}),"),
+            (Some(_), false) => {
+                format!("{n}: {},", in_expr(&f.ty, &format!("self.{n}"), &at).unwrap())
+            }
+        };
+        writeln!(out, "            {line}")?;
+    }
+    if model.has_extra {
+        writeln!(out, "            extra: extra_in({name:?}, self.extra)?,")?;
+    }
+    writeln!(out, "        }})")?;
+    writeln!(out, "    }}")?;
+    writeln!(out, "}}\n")?;
+    Ok(())
+}
+
+// ---- list filters ------------------------------------------------------------------------
+
+struct Filter {
+    /// `EmployeeFilter`: the core's name (`zkbiotime::EmployeeFilter`) and ours.
+    name: String,
+    path: String,
+    params: Vec<(String, FieldType, Option<String>)>,
+}
+
+/// One filter per list operation (a GET whose operationId starts with `list_`), named after
+/// the records it lists, with one optional field per query parameter: the same rules as the
+/// core's `xtask/src/lists.rs`, so the two always agree (a mismatch fails the JSON hand-over
+/// with an unknown field).
+fn filters(spec: &OpenAPI) -> Result<Vec<Filter>> {
+    let mut out = Vec::new();
+    for (path, item) in spec.paths.paths.iter() {
+        let Some(get) = item.as_item().and_then(|i| i.get.as_ref()) else { continue };
+        let Some(op) = get.operation_id.as_deref().filter(|o| o.starts_with("list_")) else {
+            continue;
+        };
+        let item = listed_item(spec, get).with_context(|| format!("{op}: listed record"))?;
+        let mut params = Vec::new();
+        for p in &get.parameters {
+            let p = match p {
+                ReferenceOr::Item(p) => p,
+                ReferenceOr::Reference { reference } => spec
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.parameters.get(ref_name(reference)))
+                    .and_then(|p| p.as_item())
+                    .with_context(|| format!("unresolved {reference}"))?,
+            };
+            let Parameter::Query { parameter_data: data, .. } = p else { continue };
+            if PAGING_PARAMS.contains(&data.name.as_str()) {
+                continue;
+            }
+            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                bail!("{op}.{}: content parameters are not supported", data.name)
+            };
+            let ty = match schema {
+                ReferenceOr::Reference { reference } => FieldType::Enum(ref_name(reference).into()),
+                ReferenceOr::Item(s) => match &s.schema_kind {
+                    SchemaKind::Type(Type::String(_)) => FieldType::String,
+                    SchemaKind::Type(Type::Integer(_)) => FieldType::Int,
+                    SchemaKind::Type(Type::Number(_)) => FieldType::Float,
+                    SchemaKind::Type(Type::Boolean(_)) => FieldType::Bool,
+                    other => bail!("{op}.{}: unsupported filter schema {other:?}", data.name),
+                },
+            };
+            params.push((data.name.clone(), ty, data.description.clone()));
+        }
+        out.push(Filter { name: format!("{item}Filter"), path: path.clone(), params });
+    }
+    Ok(out)
+}
+
+fn ref_name(reference: &str) -> &str {
+    reference.rsplit('/').next().unwrap_or_default()
+}
+
+/// The record a list operation pages over: the `data` items of its 200 answer.
+fn listed_item(spec: &OpenAPI, get: &openapiv3::Operation) -> Option<String> {
+    let ok = get.responses.responses.get(&openapiv3::StatusCode::Code(200))?.as_item()?;
+    let ReferenceOr::Reference { reference } =
+        ok.content.get("application/json")?.schema.as_ref()?
+    else {
+        return None;
+    };
+    let page = spec.components.as_ref()?.schemas.get(ref_name(reference))?.as_item()?;
+    let SchemaKind::Type(Type::Object(obj)) = &page.schema_kind else { return None };
+    let SchemaKind::Type(Type::Array(arr)) = &obj.properties.get("data")?.as_item()?.schema_kind
+    else {
+        return None;
+    };
+    match arr.items.as_ref()? {
+        ReferenceOr::Reference { reference } => Some(ref_name(reference).to_string()),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+fn write_filter(out: &mut String, filter: &Filter) -> Result<()> {
+    let name = &filter.name;
+    writeln!(
+        out,
+        "/// Filters of `GET {}`: every field optional, `null` = not filtered.",
+        filter.path
+    )?;
+    writeln!(out, "#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, uniffi::Record)]")?;
+    writeln!(out, "pub struct {name} {{")?;
+    for (field, ty, doc) in &filter.params {
+        if let Some(doc) = doc {
+            write_doc(out, "    ", doc)?;
+        }
+        writeln!(out, "    #[uniffi(default)]")?;
+        writeln!(out, "    #[serde(skip_serializing_if = \"Option::is_none\")]")?;
+        writeln!(out, "    pub {field}: Option<{}>,", ffi_type(ty))?;
+    }
+    writeln!(out, "}}\n")?;
+    writeln!(out, "impl IntoCore for {name} {{")?;
+    writeln!(out, "    type Core = zkbiotime::{name};")?;
+    writeln!(out, "    fn into_core(self) -> Result<zkbiotime::{name}, ZkbioError> {{")?;
+    writeln!(
+        out,
+        "        // Small and cold: handed over as JSON, which the core checks by name."
+    )?;
+    writeln!(out, "        via_json({name:?}, &self)")?;
+    writeln!(out, "    }}")?;
+    writeln!(out, "}}\n")?;
+    Ok(())
+}
+
+// ---- build, generate, test ----------------------------------------------------------------
+
+/// Builds the cdylib (dev or release profile) and returns its path.
+fn build_library(root: &Path, release: bool) -> Result<PathBuf> {
+    let mut args = vec!["build", "--quiet", "-p", CRATE];
+    if release {
+        args.push("--release");
+    }
+    util::run(root, &util::cargo(), &args)?;
+    let lib = demo::target_dir(root).join(if release { "release" } else { "debug" }).join(LIB_FILE);
+    if !lib.exists() {
+        bail!("{} was not built", lib.display());
+    }
+    Ok(lib)
+}
+
+/// Runs `uniffi-bindgen generate <lib> -l kotlin -l swift` (library mode, so the sources
+/// match the compiled library exactly) into `out`.
+fn bindgen(root: &Path, lib: &Path, out: &Path) -> Result<()> {
+    util::run(root, &util::cargo(), &["build", "--quiet", "-p", BINDGEN])?;
+    let bin = demo::target_dir(root).join("debug/uniffi-bindgen");
+    let _ = fs::remove_dir_all(out);
+    fs::create_dir_all(out)?;
+    let (lib, out_s) = (lib.to_string_lossy(), out.to_string_lossy());
+    let args = ["generate", &lib, "-l", "kotlin", "-l", "swift", "-o", &out_s, "--no-format"];
+    util::run(root, &bin.to_string_lossy(), &args)
+}
+
+/// The Kotlin and Swift sources generated from `lib`, as they are checked in: Kotlin under
+/// `bindings/uniffi/kotlin/` (by package), Swift, header and modulemap under `swift/`.
+fn foreign_outputs(root: &Path, lib: &Path) -> Result<Vec<Output>> {
+    let tmp = demo::target_dir(root).join(format!("uniffi/bindgen-{}", std::process::id()));
+    bindgen(root, lib, &tmp)?;
+    let mut outputs = Vec::new();
+    for file in walk(&tmp)? {
+        let rel = file.strip_prefix(&tmp)?.to_path_buf();
+        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let (dest, comment) = match ext {
+            "kt" => (dir(root).join("kotlin").join(&rel), "//"),
+            "swift" | "h" | "modulemap" => (dir(root).join("swift").join(&rel), "//"),
+            _ => bail!("uniffi-bindgen wrote an unexpected file {}", rel.display()),
+        };
+        let text = fs::read_to_string(&file)?;
+        let contents = format!(
+            "{comment} @generated by `cargo xtask codegen` (uniffi-bindgen {UNIFFI_VERSION}, library \
+             mode) from bindings/uniffi.\n{comment} DO NOT EDIT: change the Rust crate or the spec \
+             and run `cargo xtask codegen`.\n{text}"
+        );
+        outputs.push(Output { path: dest, contents });
+    }
+    let _ = fs::remove_dir_all(&tmp);
+    if outputs.is_empty() {
+        bail!("uniffi-bindgen generated nothing");
+    }
+    Ok(outputs)
+}
+
+const UNIFFI_VERSION: &str = "0.32.2";
+
+fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if !dir.exists() {
+        return Ok(files);
+    }
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(walk(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Fails when the checked-in Kotlin/Swift differ from what the library generates now.
+fn check_foreign(root: &Path, lib: &Path) -> Result<()> {
+    let fresh = foreign_outputs(root, lib)?;
+    let mut stale = Vec::new();
+    for out in &fresh {
+        if fs::read_to_string(&out.path).unwrap_or_default() != out.contents {
+            stale.push(out.path.strip_prefix(root).unwrap_or(&out.path).display().to_string());
+        }
+    }
+    let expected: Vec<&PathBuf> = fresh.iter().map(|o| &o.path).collect();
+    for sub in ["kotlin", "swift"] {
+        for file in walk(&dir(root).join(sub))? {
+            if !expected.contains(&&file) {
+                stale.push(format!("{} (no longer generated)", file.strip_prefix(root)?.display()));
+            }
+        }
+    }
+    if !stale.is_empty() {
+        bail!(
+            "generated Kotlin/Swift sources are stale: {}\nrun `cargo xtask codegen` and commit the result",
+            stale.join(", ")
+        );
+    }
+    eprintln!("uniffi: {} Kotlin/Swift files are fresh", fresh.len());
+    Ok(())
+}
+
+/// Where the xtask keeps the Kotlin toolchain and build products.
+fn work_dir(root: &Path) -> PathBuf {
+    demo::target_dir(root).join("uniffi")
+}
+
+struct Kotlin {
+    kotlinc: PathBuf,
+    /// kotlin-stdlib, kotlinx-coroutines (from the compiler package) and JNA.
+    runtime: Vec<PathBuf>,
+}
+
+impl Kotlin {
+    fn classpath(&self, extra: &[&Path]) -> String {
+        let mut parts: Vec<String> =
+            extra.iter().map(|p| p.display().to_string()).collect();
+        parts.extend(self.runtime.iter().map(|p| p.display().to_string()));
+        parts.join(":")
+    }
+}
+
+/// kotlinc from npm (`kotlin-compiler`, which ships kotlin-stdlib and kotlinx-coroutines)
+/// and JNA from Debian, installed on first use.
+fn kotlin_toolchain(root: &Path) -> Result<Kotlin> {
+    let npm_dir = work_dir(root).join("npm");
+    let package = npm_dir.join("node_modules/kotlin-compiler");
+    let kotlinc = package.join("bin/kotlinc");
+    if !kotlinc.exists() {
+        fs::create_dir_all(&npm_dir)?;
+        let prefix = npm_dir.to_string_lossy();
+        let args =
+            ["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--no-save", KOTLIN_COMPILER];
+        util::run(root, "npm", &args)?;
+    }
+    if !kotlinc.exists() {
+        bail!("npm installed {KOTLIN_COMPILER} but {} is missing", kotlinc.display());
+    }
+    let jna = PathBuf::from("/usr/share/java/jna.jar");
+    if !jna.exists() {
+        let install = || util::run(root, "apt-get", &["install", "-y", "-q", "libjna-java"]);
+        if install().is_err() {
+            util::run(root, "apt-get", &["update", "-q"])?;
+            install()?;
+        }
+    }
+    let lib = package.join("lib");
+    let find = |prefix: &str| -> Result<PathBuf> {
+        let exact = lib.join(format!("{prefix}.jar"));
+        if exact.exists() {
+            return Ok(exact);
+        }
+        walk(&lib)?
+            .into_iter()
+            .find(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                name.starts_with(prefix) && name.ends_with(".jar")
+            })
+            .with_context(|| format!("no {prefix}*.jar in {}", lib.display()))
+    };
+    Ok(Kotlin {
+        kotlinc,
+        runtime: vec![find("kotlin-stdlib")?, find("kotlinx-coroutines-core-jvm")?, jna],
+    })
+}
+
+/// The Kotlin quick start of the README: the first ```kotlin block after the
+/// `<!-- quickstart -->` marker, placed in package `quickstart` so its `main` stands apart.
+fn quickstart_source(root: &Path) -> Result<String> {
+    let readme = fs::read_to_string(dir(root).join("README.md"))?;
+    let after = readme
+        .split_once("<!-- quickstart -->")
+        .map(|(_, rest)| rest)
+        .context("bindings/uniffi/README.md has no <!-- quickstart --> marker")?;
+    let code = after
+        .split_once("```kotlin\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .map(|(code, _)| code)
+        .context("no ```kotlin block after the quick start marker")?;
+    Ok(format!("// Extracted from bindings/uniffi/README.md by `cargo xtask test`.\npackage quickstart\n\n{code}\n"))
+}
+
+/// Packs the jar for JVM users: the compiled `zkbiotime` package plus the native library
+/// at JNA's resource path (`linux-x86-64/`), so no `-Djna.library.path` is needed.
+fn pack_jar(root: &Path, classes: &Path, lib: &Path, jar: &Path) -> Result<()> {
+    let native = work_dir(root).join("native");
+    let _ = fs::remove_dir_all(&native);
+    fs::create_dir_all(native.join("linux-x86-64"))?;
+    fs::copy(lib, native.join("linux-x86-64").join(LIB_FILE))?;
+    let _ = fs::remove_file(jar);
+    let (jar_s, classes_s, native_s) =
+        (jar.to_string_lossy(), classes.to_string_lossy(), native.to_string_lossy());
+    util::run(
+        root,
+        "jar",
+        &["--create", "--file", &jar_s, "-C", &classes_s, KOTLIN_PACKAGE_DIR, "-C", &native_s, "."],
+    )
+}
+
+/// Compiles `sources` in ONE kotlinc run (kotlinc starts slowly) into `classes`.
+fn kotlinc(root: &Path, kotlin: &Kotlin, sources: &[PathBuf], classes: &Path) -> Result<()> {
+    let _ = fs::remove_dir_all(classes);
+    fs::create_dir_all(classes)?;
+    let cp = kotlin.classpath(&[]);
+    let classes_s = classes.to_string_lossy();
+    let mut args: Vec<String> = ["-nowarn", "-jvm-target", "17", "-cp", &cp, "-d", &classes_s]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(sources.iter().map(|s| s.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    util::run(root, &kotlin.kotlinc.to_string_lossy(), &args)
+}
+
+fn kotlin_sources(root: &Path) -> Result<Vec<PathBuf>> {
+    Ok(walk(&dir(root).join("kotlin"))?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "kt"))
+        .collect())
+}
+
+fn sandbox_bin(root: &Path) -> Result<PathBuf> {
+    util::run(root, &util::cargo(), &["build", "--quiet", "-p", "zkbiotime-sandbox"])?;
+    Ok(demo::target_dir(root).join("debug/zkbiotime-sandbox"))
+}
+
+/// `cargo xtask test`'s uniffi step.
+pub fn test(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    eprintln!("\n==> uniffi (Kotlin/Swift): build, freshness, Kotlin tests");
+    let lib = build_library(root, false)?;
+    check_foreign(root, &lib)?;
+    let sandbox = sandbox_bin(root)?;
+    let kotlin = kotlin_toolchain(root)?;
+
+    let work = work_dir(root);
+    let quickstart = work.join("quickstart/QuickStart.kt");
+    fs::create_dir_all(quickstart.parent().unwrap())?;
+    fs::write(&quickstart, quickstart_source(root)?)?;
+    let mut sources = kotlin_sources(root)?;
+    sources.extend(
+        walk(&dir(root).join("tests"))?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "kt")),
+    );
+    sources.push(quickstart);
+    let classes = work.join("classes");
+    let t = Instant::now();
+    kotlinc(root, &kotlin, &sources, &classes)?;
+    eprintln!("uniffi: kotlinc took {:.0?}", t.elapsed());
+    let jar = work.join("zkbiotime-uniffi.jar");
+    pack_jar(root, &classes, &lib, &jar)?;
+
+    // Tests and quick start load the binding from the jar: what a JVM user gets.
+    let cp = kotlin.classpath(&[&jar, &classes]);
+    let java = |main: &str, envs: &[(&str, &str)]| -> Result<()> {
+        eprintln!("$ java {main}");
+        let status = Command::new("java")
+            .args(["-cp", &cp, main])
+            .envs(envs.iter().copied())
+            .env("ZKBIO_SANDBOX_BIN", &sandbox)
+            .current_dir(root)
+            .status()
+            .context("starting java")?;
+        if !status.success() {
+            bail!("`java {main}` failed ({status})");
+        }
+        Ok(())
+    };
+    java("zkbiotime.tests.MainKt", &[])?;
+
+    let demo = demo::start_sandbox(root, &[])?;
+    java(
+        "quickstart.QuickStartKt",
+        &[("ZKBIO_URL", &demo.url), ("ZKBIO_USERNAME", "admin"), ("ZKBIO_PASSWORD", "admin123")],
+    )?;
+    eprintln!("<== uniffi: ok ({:.1?})", started.elapsed());
+    Ok(())
+}
+
+/// `cargo xtask jar`: the release jar (bindings + native library for this platform).
+pub fn jar(root: &Path) -> Result<PathBuf> {
+    let lib = build_library(root, true)?;
+    let kotlin = kotlin_toolchain(root)?;
+    let classes = work_dir(root).join("jar-classes");
+    kotlinc(root, &kotlin, &kotlin_sources(root)?, &classes)?;
+    let jar = work_dir(root).join("zkbiotime-uniffi-release.jar");
+    pack_jar(root, &classes, &lib, &jar)?;
+    eprintln!("wrote {} (needs kotlin-stdlib, kotlinx-coroutines-core and JNA on the class path)", jar.display());
+    Ok(jar)
+}
