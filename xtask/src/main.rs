@@ -25,6 +25,7 @@ commands:
   test                run everything CI runs: codegen check, fmt, clippy, all tests
   jar                 build the Kotlin/JVM jar (bindings + native library, release)
   demo                start the sandbox with demo data and run the quick starts against it
+  test-node           build the Node addon and run only its test suite (part of `test`)
   bench [--punches N] [--no-10x]
                       side-by-side full-pull benchmark report (bench-results/report.md)
 ";
@@ -42,6 +43,7 @@ fn run() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("test") => test::run(&root),
+        Some("test-node") => bindings::node::test(&root),
         Some("demo") => demo::run(&root),
         Some("jar") => bindings::uniffi::jar(&root).map(|_| ()),
         Some("bench") => bench::run(&root, &args[1..]),

@@ -96,7 +96,7 @@ function nativeOptions(options) {
   const out = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || value === null) continue;
-    out[key] = key === 'ca' && Buffer.isBuffer(value) ? value.toString('utf8') : value;
+    out[key] = key === 'ca' && value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;
   }
   return out;
 }

@@ -5,7 +5,7 @@
 
 mod cli;
 
-mod node;
+pub mod node;
 pub mod uniffi;
 
 use std::path::Path;

@@ -404,8 +404,15 @@ pub fn test(root: &Path) -> Result<()> {
     npm_install(&dir)?;
     let target = crate::demo::target_dir(root);
     let sandbox = target.join("debug/zkbiotime-sandbox");
+    let mut tests: Vec<String> = fs::read_dir(dir.join("test"))?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("test/{name}"))
+        .collect();
+    tests.sort();
     let status = Command::new("node")
-        .args(["--test", "--test-concurrency=2", "test/"])
+        .args(["--test", "--test-concurrency=2", "--test-reporter=spec"])
+        .args(&tests)
         .env("ZKBIO_SANDBOX_BIN", &sandbox)
         .env("ZKBIO_NODE_WORK", target.join("node-tests"))
         .current_dir(&dir)

@@ -1,0 +1,248 @@
+// Types of the `zkbiotime` package. Records, request bodies, filters and enums are generated
+// from the API spec into ./generated.d.ts (`cargo xtask codegen`); this file types the
+// client around them.
+
+import type {
+  Area,
+  AreaCreate,
+  AreaFilter,
+  AreaUpdate,
+  AreaWritten,
+  Department,
+  DepartmentCreate,
+  DepartmentFilter,
+  DepartmentUpdate,
+  Employee,
+  EmployeeCreate,
+  EmployeeFilter,
+  EmployeeUpdate,
+  EmployeeWritten,
+  Position,
+  PositionCreate,
+  PositionFilter,
+  PositionUpdate,
+  Terminal,
+  TerminalFilter,
+  Transaction,
+  TransactionFilter,
+} from './generated';
+
+export type * from './generated';
+
+/** Options of `new Client(...)`. Give a username and password, or a token. */
+export interface ClientOptions {
+  /** The server, e.g. `http://10.0.0.5:8097` (http or https). */
+  baseUrl: string;
+  username?: string;
+  password?: string;
+  /** A token the caller already has (e.g. an admin's static "general" token). */
+  token?: string;
+  /** Log in for a JWT (renewed before it expires) instead of a DRF token. Default false. */
+  jwt?: boolean;
+  /**
+   * The server's IANA time zone (e.g. `Asia/Karachi`). With it, record times carry the
+   * server's offset and `Date` filter values are converted to server time.
+   */
+  timezone?: string;
+  /** Time allowed for one whole request. Default 120000 (an idle server can be slow). */
+  timeoutMs?: number;
+  /** Time allowed to open a connection. Default 30000. */
+  connectTimeoutMs?: number;
+  /** CA certificate(s) to trust for a self-signed server: a PEM file path, or PEM text. */
+  ca?: string | Uint8Array;
+  /**
+   * Turns TLS certificate verification OFF: anyone on the network path can then read and
+   * change the traffic, credentials included. Only for testing.
+   */
+  insecureSkipTlsVerify?: boolean;
+  /** Retries of a failed idempotent request (0: none). Default 4. */
+  retries?: number;
+  /** Delay before the first retry; doubles with each further one. Default 200. */
+  retryBaseDelayMs?: number;
+  /** Upper bound of one retry delay. Default 10000. */
+  retryMaxDelayMs?: number;
+  /** No retry starts this long after the first attempt. Default 300000. */
+  retryBudgetMs?: number;
+  /** Records per page for lists. Default 1000. */
+  pageSize?: number;
+  /** Pages fetched at once by a list after the first. Default 4. */
+  concurrency?: number;
+  /** How long logins are refused after the server rejected the password. Default 60000. */
+  loginCooldownMs?: number;
+}
+
+/** One page of a list. */
+export interface Page<T> {
+  /** 1-based page number. */
+  number: number;
+  /** Records in the whole list (as the server counted when serving this page). */
+  count: number;
+  /** Records per page asked for. */
+  pageSize: number;
+  /** Whether the server says another page follows. */
+  hasNext: boolean;
+  items: T[];
+}
+
+/**
+ * Every record of a list across all pages, fetched as it is read (a few pages ahead).
+ * Each iteration reads the list afresh.
+ */
+export declare class RecordList<T> implements AsyncIterable<T> {
+  private constructor();
+  /** The list's total once a page was read (see `total()`). */
+  readonly count: number | undefined;
+  /** The total number of records; fetches the first page if none was read yet. */
+  total(): Promise<number>;
+  /** Every page in order. */
+  pages(): AsyncGenerator<Page<T>, void, undefined>;
+  /** Every record in one array (mind the memory on big lists). */
+  toArray(): Promise<T[]>;
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined>;
+}
+
+/** A resource that can be listed and read. */
+export declare class Resource<T, F> {
+  protected constructor();
+  /** The resource's API name (`employees`, ...). */
+  readonly name: string;
+  /** Every record the filters select. Unknown filter names throw `InvalidArgumentError`. */
+  list(filters?: F): RecordList<T>;
+  /** Page `number` (1-based) of the list, with the total `count`. */
+  page(number?: number, filters?: F): Promise<Page<T>>;
+  /** One record by id; rejects with `NotFoundError` when there is none. */
+  get(id: number): Promise<T>;
+}
+
+/** What `upsert` did. */
+export interface Upserted<W> {
+  /** True when a record was created, false when the one with the same code was updated. */
+  created: boolean;
+  record: W;
+}
+
+/** A resource that can also be written. */
+export declare class WritableResource<T, F, C, U, W> extends Resource<T, F> {
+  /** Creates a record; never retried automatically (use `upsert` to be safe). */
+  create(body: C): Promise<W>;
+  /** Changes the fields present in `body` (PATCH). */
+  update(id: number, body: U): Promise<W>;
+  delete(id: number): Promise<void>;
+  /** Creates the record, or updates the one with the same code. Safe to repeat. */
+  upsert(body: C): Promise<Upserted<W>>;
+}
+
+/** New punches from `transactions.sync` and the state to store after them. */
+export interface SyncBatch {
+  /** Punches not returned before, in ascending id order. */
+  punches: Transaction[];
+  /** Store this text once the punches are safely kept; pass it to the next `sync`. */
+  state: string;
+  /** False when `max` cut the batch short: call `sync` again. */
+  complete: boolean;
+}
+
+export interface SyncOptions {
+  /** At most this many punches per batch. */
+  max?: number;
+}
+
+/** Punches (read only), with an incremental sync. */
+export declare class Transactions extends Resource<Transaction, TransactionFilter> {
+  /**
+   * Punches not returned before, each exactly once across runs (late uploads included).
+   * `state`: the `state` text of the previous batch; leave it out the first time.
+   */
+  sync(state?: string | null, options?: SyncOptions): Promise<SyncBatch>;
+}
+
+export type Employees = WritableResource<
+  Employee,
+  EmployeeFilter,
+  EmployeeCreate,
+  EmployeeUpdate,
+  EmployeeWritten
+>;
+export type Departments = WritableResource<
+  Department,
+  DepartmentFilter,
+  DepartmentCreate,
+  DepartmentUpdate,
+  Department
+>;
+export type Areas = WritableResource<Area, AreaFilter, AreaCreate, AreaUpdate, AreaWritten>;
+export type Positions = WritableResource<
+  Position,
+  PositionFilter,
+  PositionCreate,
+  PositionUpdate,
+  Position
+>;
+export type Terminals = Resource<Terminal, TerminalFilter>;
+
+/** A ZKBio Time API client. Holds no open handles: a script ends when its work is done. */
+export declare class Client {
+  constructor(options: ClientOptions);
+  readonly employees: Employees;
+  readonly departments: Departments;
+  readonly areas: Areas;
+  readonly positions: Positions;
+  readonly terminals: Terminals;
+  readonly transactions: Transactions;
+  /** The server's base URL (no trailing slash). */
+  readonly baseUrl: string;
+  /** The server's IANA zone, when given. */
+  readonly timezone: string | undefined;
+  /** Logs in now (normally the first request does). */
+  login(): Promise<void>;
+}
+
+/** The kind of an error: the same names in every language of the SDK. */
+export type ErrorKind =
+  | 'authentication'
+  | 'login_cooldown'
+  | 'permission'
+  | 'not_found'
+  | 'bad_request'
+  | 'server'
+  | 'transport'
+  | 'timeout'
+  | 'unexpected_response'
+  | 'invalid_argument'
+  | 'internal';
+
+/** Base class of every error the client throws. Its message never holds a secret. */
+export declare class ZKBioTimeError extends Error {
+  readonly kind: ErrorKind;
+  /** The HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  readonly method: string | undefined;
+  /** The request path (without host or query string). */
+  readonly path: string | undefined;
+  /** The server's `detail`, or a short description of what went wrong. */
+  readonly detail: string;
+  /** Per-field messages of a 400 answer (`non_field_errors` included). */
+  readonly fieldErrors: Record<string, string[]>;
+  /** How long the server asked to wait (429), or the login cool-down left. */
+  readonly retryAfterMs: number | undefined;
+}
+/** 401, or the server rejected the username or password. */
+export declare class AuthenticationError extends ZKBioTimeError {}
+/** A login refused locally because the password was rejected moments ago. */
+export declare class LoginCooldownError extends AuthenticationError {}
+/** 403: the account may not do this. */
+export declare class PermissionError extends ZKBioTimeError {}
+/** 404: no such record. */
+export declare class NotFoundError extends ZKBioTimeError {}
+/** 400: the server rejected the values; see `fieldErrors`. */
+export declare class BadRequestError extends ZKBioTimeError {}
+/** 5xx, 429 and other error statuses (after retries). */
+export declare class ServerError extends ZKBioTimeError {}
+/** The connection failed or broke (refused, reset, DNS, TLS). */
+export declare class TransportError extends ZKBioTimeError {}
+/** Connecting or the whole request took longer than `timeoutMs`. */
+export declare class TimeoutError extends ZKBioTimeError {}
+/** The server answered something that is not the API's JSON. */
+export declare class UnexpectedResponseError extends ZKBioTimeError {}
+/** The caller passed something unusable (an unknown filter or field, a bad option). */
+export declare class InvalidArgumentError extends ZKBioTimeError {}
