@@ -19,6 +19,7 @@ use crate::codegen::Output;
 pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
     let mut outputs = Vec::new();
     outputs.extend(cli::outputs(_root, _spec)?);
+    outputs.extend(node::outputs(_root, _spec)?);
     outputs.extend(uniffi::outputs(_root, _spec)?);
     Ok(outputs)
 }
