@@ -44,32 +44,34 @@ fn check_credentials(state: &AppState, body: &Map<String, Value>) -> ApiResult<(
 /// `POST /api-token-auth/`: the user's token, created on first login (DRF keeps one).
 pub async fn token_login(state: &Arc<AppState>, body: Map<String, Value>) -> ApiResult<Response> {
     check_credentials(state, &body)?;
-    let existing = {
-        let tokens = state.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        tokens.iter().find(|(_, u)| **u == USER_ID).map(|(k, _)| k.clone())
-    };
-    let token = match existing {
-        Some(t) => t,
-        None => {
-            let mut bytes = [0u8; 20];
-            rand::rng().fill(&mut bytes);
-            let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            let k = key.clone();
-            state
-                .db
-                .run(move |store| {
-                    store.conn.execute(
-                        "INSERT INTO auth_token(key, user_id, created) VALUES (?, ?, ?)
-                         ON CONFLICT(user_id) DO UPDATE SET key = excluded.key",
-                        rusqlite::params![k, USER_ID, crate::api::now_text()],
-                    )?;
-                    Ok(())
-                })
-                .await?;
-            state.tokens.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), USER_ID);
-            key
+    // Find-or-create under the lock, so concurrent first logins share one token.
+    let (token, created) = {
+        let mut tokens = state.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        match tokens.iter().find(|(_, u)| **u == USER_ID) {
+            Some((k, _)) => (k.clone(), false),
+            None => {
+                let mut bytes = [0u8; 20];
+                rand::rng().fill(&mut bytes);
+                let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                tokens.insert(key.clone(), USER_ID);
+                (key, true)
+            }
         }
     };
+    if created {
+        let k = token.clone();
+        state
+            .db
+            .run(move |store| {
+                store.conn.execute(
+                    "INSERT INTO auth_token(key, user_id, created) VALUES (?, ?, ?)
+                     ON CONFLICT(user_id) DO UPDATE SET key = excluded.key",
+                    rusqlite::params![k, USER_ID, crate::api::now_text()],
+                )?;
+                Ok(())
+            })
+            .await?;
+    }
     object(StatusCode::OK, &json!({ "token": token }))
 }
 

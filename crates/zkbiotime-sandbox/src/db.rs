@@ -114,7 +114,7 @@ CREATE TABLE IF NOT EXISTS iclock_transaction (
 /// than maintaining them row by row). Orderings need none: list snapshots sort in memory;
 /// these serve the employee and punch-time filters.
 pub const TRANSACTION_INDEXES: &str = r#"
-CREATE INDEX IF NOT EXISTS transaction_emp_code ON iclock_transaction(emp_code, punch_time);
+CREATE INDEX IF NOT EXISTS transaction_emp_code ON iclock_transaction(emp_code);
 CREATE INDEX IF NOT EXISTS transaction_punch_time ON iclock_transaction(punch_time);
 "#;
 

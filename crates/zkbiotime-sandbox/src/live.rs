@@ -21,6 +21,7 @@ pub async fn run(state: Arc<AppState>, rate: f64, mut shutdown: watch::Receiver<
     };
     let mut interval = tokio::time::interval(TICK);
     let mut owed = 0.0;
+    let mut warned = false;
     loop {
         tokio::select! {
             _ = shutdown.changed() => return,
@@ -35,10 +36,15 @@ pub async fn run(state: Arc<AppState>, rate: f64, mut shutdown: watch::Receiver<
         let st = Arc::clone(&state);
         let done =
             tokio::task::spawn_blocking(move || insert_punches_mixed(&st, n, late_share)).await;
-        match done {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!("live punches: {e}"),
-            Err(e) => tracing::warn!("live punches task: {e}"),
+        let failure = match done {
+            Ok(Ok(_)) => continue,
+            Ok(Err(e)) => e.to_string(),
+            Err(e) => e.to_string(),
+        };
+        // Once is enough: an empty site fails the same way every tick.
+        if !warned {
+            tracing::warn!("live punches: {failure}");
+            warned = true;
         }
     }
 }
