@@ -11,10 +11,14 @@ pub const TAG: &str = "\u{1}zkbiotime-error\u{1}";
 
 pub type Result<T, E = BindingError> = std::result::Result<T, E>;
 
+/// An error on its way to JS (boxed: `Result`s stay one pointer wide).
+#[derive(Debug)]
+pub struct BindingError(Box<Details>);
+
 /// The fields every JS error class has (`ZKBioTimeError`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BindingError {
+struct Details {
     /// `zkbiotime::ErrorKind::as_str()`: picks the JS class.
     kind: &'static str,
     message: String,
@@ -30,7 +34,7 @@ impl BindingError {
     /// The caller passed something unusable (an unknown field, a bad option).
     pub fn invalid(detail: impl Into<String>) -> Self {
         let detail = detail.into();
-        Self {
+        Self(Box::new(Details {
             kind: "invalid_argument",
             message: format!("invalid argument: {detail}"),
             status: None,
@@ -39,13 +43,13 @@ impl BindingError {
             detail,
             field_errors: BTreeMap::new(),
             retry_after_ms: None,
-        }
+        }))
     }
 }
 
 impl From<zkbiotime::Error> for BindingError {
     fn from(e: zkbiotime::Error) -> Self {
-        Self {
+        Self(Box::new(Details {
             kind: e.kind().as_str(),
             // The core's Display: never a token or password.
             message: e.to_string(),
@@ -55,14 +59,14 @@ impl From<zkbiotime::Error> for BindingError {
             detail: e.detail().to_string(),
             field_errors: e.field_errors().clone(),
             retry_after_ms: e.retry_after().map(|d| d.as_millis() as u64),
-        }
+        }))
     }
 }
 
 impl From<BindingError> for napi::Error {
     fn from(e: BindingError) -> Self {
-        let json = serde_json::to_string(&e).unwrap_or_else(|_| {
-            format!(r#"{{"kind":"unexpected_response","message":{:?}}}"#, e.message)
+        let json = serde_json::to_string(&*e.0).unwrap_or_else(|_| {
+            format!(r#"{{"kind":"unexpected_response","message":{:?}}}"#, e.0.message)
         });
         napi::Error::new(napi::Status::GenericFailure, format!("{TAG}{json}"))
     }

@@ -234,10 +234,13 @@ pub struct SyncBatch {
     pub complete: bool,
 }
 
+/// A list's pages as JS values, until the list ends or is closed.
+type Pages = Option<BoxStream<'static, Result<Js, BindingError>>>;
+
 /// The pages of one list, read one at a time by the JS async iterator.
 #[napi]
 pub struct NativeCursor {
-    pages: Arc<tokio::sync::Mutex<Option<BoxStream<'static, Result<Js, BindingError>>>>>,
+    pages: Arc<tokio::sync::Mutex<Pages>>,
     closed: Arc<AtomicBool>,
 }
 
