@@ -4,8 +4,8 @@
 //! A binding adds itself with one `mod` line and one line in each function below.
 
 mod cli;
-
 pub mod node;
+mod python;
 pub mod uniffi;
 
 use std::path::Path;
@@ -20,13 +20,20 @@ pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
     let mut outputs = Vec::new();
     outputs.extend(cli::outputs(_root, _spec)?);
     outputs.extend(node::outputs(_root, _spec)?);
+    outputs.extend(python::outputs(_root, _spec)?);
     outputs.extend(uniffi::outputs(_root, _spec)?);
     Ok(outputs)
+}
+
+/// Each binding's benchmark programs (same JSON line protocol as `bench/rust`).
+pub fn bench_entries(_root: &Path, _url: &str) -> Vec<crate::bench::Entry> {
+    Vec::new()
 }
 
 /// Builds each binding and runs its test suite against the sandbox.
 pub fn test(_root: &Path) -> Result<()> {
     node::test(_root)?;
+    python::test(_root)?;
     uniffi::test(_root)?;
     Ok(())
 }

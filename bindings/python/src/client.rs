@@ -1,0 +1,304 @@
+//! `Client` and `AsyncClient`: one constructor, the same configuration, the same core
+//! client underneath. The resource attributes (`client.employees`, ...) are added by the
+//! generated `accessors!` line (see `resources.rs`).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::PyBool;
+use zkbiotime::{RetryPolicy, Secret};
+
+use crate::convert::Zone;
+use crate::errors::{self, Error, value_error};
+use crate::runtime;
+
+#[derive(Clone)]
+enum Auth {
+    Password { username: String, password: Secret, jwt: bool },
+    Token(Secret),
+    None,
+}
+
+/// Everything the constructor was given, kept to build the core client again in a forked
+/// child (a connection pool cannot cross `fork()`).
+#[derive(Clone)]
+struct Config {
+    base_url: String,
+    auth: Auth,
+    timezone: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    ca_bundle: Option<String>,
+    insecure: bool,
+    retries: u32,
+    page_size: u32,
+    concurrency: usize,
+    login_cooldown: Duration,
+}
+
+impl Config {
+    fn build(&self) -> zkbiotime::Result<zkbiotime::Client> {
+        let mut b = zkbiotime::Client::builder(self.base_url.clone())
+            .request_timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .retry_policy(RetryPolicy { max_attempts: self.retries + 1, ..RetryPolicy::default() })
+            .page_size(self.page_size)
+            .concurrency(self.concurrency)
+            .login_cooldown(self.login_cooldown)
+            .danger_accept_invalid_certs(self.insecure);
+        b = match &self.auth {
+            Auth::Password { username, password, jwt: false } => {
+                b.password(username.clone(), password.clone())
+            }
+            Auth::Password { username, password, jwt: true } => {
+                b.jwt(username.clone(), password.clone())
+            }
+            Auth::Token(token) => b.token(token.clone()),
+            Auth::None => b,
+        };
+        if let Some(path) = &self.ca_bundle {
+            b = b.ca_bundle(path);
+        }
+        if let Some(zone) = &self.timezone {
+            b = b.server_timezone(zone.clone());
+        }
+        b.build()
+    }
+}
+
+/// State shared by a client, its resources and its lists.
+pub struct Shared {
+    config: Config,
+    core: Mutex<(u32, zkbiotime::Client)>,
+    closed: AtomicBool,
+    pub zone: Zone,
+}
+
+impl Shared {
+    /// The core client of this process (built again after a fork).
+    pub fn client(&self) -> Result<zkbiotime::Client, Error> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(Error::Py(Python::attach(|py| {
+                errors::plain(py, "closed", "the client is closed".to_string())
+            })));
+        }
+        let pid = std::process::id();
+        let mut slot = self.core.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.0 != pid {
+            let fresh = self.config.build()?;
+            let inherited = std::mem::replace(&mut *slot, (pid, fresh));
+            // The parent's pool is registered with the parent's epoll: never drop it here.
+            std::mem::forget(inherited);
+        }
+        Ok(slot.1.clone())
+    }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn shared(
+    base_url: String,
+    username: Option<String>,
+    password: Option<String>,
+    token: Option<String>,
+    jwt: bool,
+    timezone: Option<String>,
+    timeout: f64,
+    connect_timeout: f64,
+    verify: &Bound<'_, PyAny>,
+    retries: u32,
+    page_size: u32,
+    concurrency: usize,
+    login_cooldown: f64,
+) -> PyResult<Arc<Shared>> {
+    let auth = match (username, password, token) {
+        (Some(username), Some(password), None) => {
+            Auth::Password { username, password: Secret::new(password), jwt }
+        }
+        (None, None, Some(token)) if !jwt => Auth::Token(Secret::new(token)),
+        (None, None, Some(_)) => return Err(value_error("jwt=True needs username and password")),
+        (Some(_), None, _) | (None, Some(_), _) => {
+            return Err(value_error("give both username and password"));
+        }
+        (Some(_), Some(_), Some(_)) => {
+            return Err(value_error("give either username and password, or token, not both"));
+        }
+        (None, None, None) => Auth::None,
+    };
+    let (ca_bundle, insecure) = if let Ok(b) = verify.cast::<PyBool>() {
+        (None, !b.is_true())
+    } else if let Ok(path) = verify.extract::<std::path::PathBuf>() {
+        (Some(path.to_string_lossy().into_owned()), false)
+    } else {
+        return Err(errors::type_error("verify must be True, False or the path of a CA bundle"));
+    };
+    let seconds = |name: &str, s: f64| {
+        if s.is_finite() && s > 0.0 {
+            Ok(Duration::from_secs_f64(s))
+        } else {
+            Err(value_error(format!("{name} must be a positive number of seconds")))
+        }
+    };
+    let config = Config {
+        base_url,
+        auth,
+        timezone,
+        timeout: seconds("timeout", timeout)?,
+        connect_timeout: seconds("connect_timeout", connect_timeout)?,
+        ca_bundle,
+        insecure,
+        retries,
+        page_size,
+        concurrency,
+        login_cooldown: if login_cooldown >= 0.0 {
+            Duration::from_secs_f64(login_cooldown)
+        } else {
+            return Err(value_error("login_cooldown must not be negative"));
+        },
+    };
+    let core = Python::attach(|py| config.build().map_err(|e| errors::core_error(py, &e)))?;
+    let zone = core.server_zone().copied();
+    Ok(Arc::new(Shared {
+        config,
+        core: Mutex::new((std::process::id(), core)),
+        closed: AtomicBool::new(false),
+        zone,
+    }))
+}
+
+fn repr(class: &str, s: &Shared) -> String {
+    let auth = match &s.config.auth {
+        Auth::Password { username, jwt: false, .. } => format!("username={username:?}"),
+        Auth::Password { username, jwt: true, .. } => format!("username={username:?}, jwt=True"),
+        Auth::Token(_) => "token=***".to_string(),
+        Auth::None => String::new(),
+    };
+    let zone = s.config.timezone.as_deref().map(|z| format!(", timezone={z:?}")).unwrap_or_default();
+    format!("{class}({:?}, {auth}{zone})", s.config.base_url)
+}
+
+/// A blocking ZKBio Time client. Thread-safe: share one across threads.
+#[pyclass(module = "zkbiotime", frozen)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// The asyncio client: same constructor, every call an awaitable, lists `async for`.
+#[pyclass(module = "zkbiotime", frozen)]
+pub struct AsyncClient {
+    pub(crate) shared: Arc<Shared>,
+}
+
+macro_rules! common_methods {
+    ($class:ident) => {
+        #[pymethods]
+        impl $class {
+            #[new]
+            #[pyo3(signature = (
+                base_url, *, username = None, password = None, token = None, jwt = false,
+                timezone = None, timeout = 120.0, connect_timeout = 30.0,
+                verify = None, retries = 4, page_size = 1000, concurrency = 4,
+                login_cooldown = 60.0
+            ))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                base_url: String,
+                username: Option<String>,
+                password: Option<String>,
+                token: Option<String>,
+                jwt: bool,
+                timezone: Option<String>,
+                timeout: f64,
+                connect_timeout: f64,
+                verify: Option<Bound<'_, PyAny>>,
+                retries: u32,
+                page_size: u32,
+                concurrency: usize,
+                login_cooldown: f64,
+            ) -> PyResult<Self> {
+                let verify = verify.unwrap_or_else(|| PyBool::new(py, true).to_owned().into_any());
+                let shared = shared(
+                    base_url, username, password, token, jwt, timezone, timeout,
+                    connect_timeout, &verify, retries, page_size, concurrency, login_cooldown,
+                )?;
+                Ok(Self { shared })
+            }
+
+            #[getter]
+            fn base_url(&self) -> String {
+                self.shared.config.base_url.clone()
+            }
+
+            /// The server's IANA zone, when given.
+            #[getter]
+            fn timezone(&self) -> Option<String> {
+                self.shared.config.timezone.clone()
+            }
+
+            fn __repr__(&self) -> String {
+                repr(stringify!($class), &self.shared)
+            }
+        }
+    };
+}
+
+common_methods!(Client);
+common_methods!(AsyncClient);
+
+#[pymethods]
+impl Client {
+    /// Logs in now (normally the first request does); a no-op with a token.
+    fn login(&self, py: Python<'_>) -> PyResult<()> {
+        let client = self.shared.client().map_err(PyErr::from)?;
+        runtime::block_on(py, async move { client.login().await.map_err(Error::from) })
+    }
+
+    /// Closes the client: later calls raise. Idempotent.
+    fn close(&self) {
+        self.shared.close();
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+        self.shared.close();
+        false
+    }
+}
+
+#[pymethods]
+impl AsyncClient {
+    fn login<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.shared.client().map_err(PyErr::from)?;
+        runtime::future(py, async move { client.login().await.map_err(Error::from) })
+    }
+
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.close();
+        runtime::future(py, async { Ok::<(), Error>(()) })
+    }
+
+    fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        runtime::future(py, async move { Ok::<Py<Self>, Error>(slf) })
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __aexit__<'py>(
+        &self,
+        py: Python<'py>,
+        _args: &Bound<'py, pyo3::types::PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.close();
+        runtime::future(py, async { Ok::<bool, Error>(false) })
+    }
+}
+

@@ -1,0 +1,199 @@
+//! The resource classes (`client.employees`, ...), sync and async, from one macro. The
+//! generated module invokes it once per resource of the spec (see `generated.rs`), so a
+//! resource added to the spec appears here through `cargo xtask codegen`.
+//!
+//! Every method only translates: keyword arguments into the core's filter or body type,
+//! then one core call, then the answer into its record class.
+
+/// `resource!(read|crud name: SyncClass / AsyncClass, item Item, filter Filter[, create ...,
+/// update ..., written ...])`.
+macro_rules! resource {
+    (read $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path) => {
+        #[doc = concat!("`client.", stringify!($name), "`: list and get ", stringify!($item), " records.")]
+        #[pyclass(module = "zkbiotime", frozen)]
+        pub struct $sync {
+            pub(crate) shared: std::sync::Arc<$crate::client::Shared>,
+        }
+
+        #[doc = concat!("`client.", stringify!($name), "` of the `AsyncClient`.")]
+        #[pyclass(module = "zkbiotime", frozen)]
+        pub struct $async_ {
+            pub(crate) shared: std::sync::Arc<$crate::client::Shared>,
+        }
+
+        #[pymethods]
+        impl $sync {
+            /// Every record the filters select, fetched lazily page by page.
+            #[pyo3(signature = (**filters))]
+            fn list(&self, filters: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<$crate::lists::RecordList> {
+                let zone = self.shared.zone;
+                let filter: $filter = $crate::convert::filter_from_kwargs(stringify!($name), filters, zone)?;
+                let client = self.shared.client()?;
+                Ok($crate::lists::RecordList::new($crate::lists::erase(client.$name().pages(filter)), zone))
+            }
+
+            /// One record by id.
+            fn get(&self, py: Python<'_>, id: i64) -> PyResult<$item> {
+                let zone = self.shared.zone;
+                let client = self.shared.client()?;
+                let got = $crate::runtime::block_on(py, async move {
+                    client.$name().get(id).await.map_err($crate::errors::Error::from)
+                })?;
+                Ok(got.wrap(zone))
+            }
+        }
+
+        #[pymethods]
+        impl $async_ {
+            /// Every record the filters select, for `async for`.
+            #[pyo3(signature = (**filters))]
+            fn list(&self, filters: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<$crate::lists::AsyncRecordList> {
+                let zone = self.shared.zone;
+                let filter: $filter = $crate::convert::filter_from_kwargs(stringify!($name), filters, zone)?;
+                let client = self.shared.client()?;
+                Ok($crate::lists::AsyncRecordList::new($crate::lists::erase(client.$name().pages(filter)), zone))
+            }
+
+            /// One record by id.
+            fn get<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyAny>> {
+                let zone = self.shared.zone;
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    let got = client.$name().get(id).await?;
+                    Ok(got.wrap(zone))
+                })
+            }
+        }
+    };
+    (crud $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path,
+     create $create:ident, update $update:ident, written $written:ident) => {
+        $crate::resources::resource!(read $name: $sync / $async_, item $item, filter $filter);
+
+        #[pymethods]
+        impl $sync {
+            /// Creates a record from keyword arguments (custom attributes in `extra=`).
+            #[pyo3(signature = (**fields))]
+            fn create(&self, py: Python<'_>, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<$written> {
+                let zone = self.shared.zone;
+                let body: types::$create = $crate::convert::body_from_kwargs(fields, zone)?;
+                let client = self.shared.client()?;
+                let written = $crate::runtime::block_on(py, async move {
+                    client.$name().create(body).await.map_err($crate::errors::Error::from)
+                })?;
+                Ok(written.wrap(zone))
+            }
+
+            /// Changes the fields given (PATCH).
+            #[pyo3(signature = (id, **fields))]
+            fn update(&self, py: Python<'_>, id: i64, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<$written> {
+                let zone = self.shared.zone;
+                let body: types::$update = $crate::convert::body_from_kwargs(fields, zone)?;
+                let client = self.shared.client()?;
+                let written = $crate::runtime::block_on(py, async move {
+                    client.$name().update(id, body).await.map_err($crate::errors::Error::from)
+                })?;
+                Ok(written.wrap(zone))
+            }
+
+            /// Creates the record or updates the one with the same code: `(record, created)`.
+            #[pyo3(signature = (**fields))]
+            fn upsert(&self, py: Python<'_>, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<($written, bool)> {
+                let zone = self.shared.zone;
+                let body: types::$create = $crate::convert::body_from_kwargs(fields, zone)?;
+                let client = self.shared.client()?;
+                let done = $crate::runtime::block_on(py, async move {
+                    client.$name().upsert(body).await.map_err($crate::errors::Error::from)
+                })?;
+                let created = done.was_created();
+                Ok((done.into_inner().wrap(zone), created))
+            }
+
+            /// Deletes a record.
+            fn delete(&self, py: Python<'_>, id: i64) -> PyResult<()> {
+                let client = self.shared.client()?;
+                $crate::runtime::block_on(py, async move {
+                    client.$name().delete(id).await.map_err($crate::errors::Error::from)
+                })
+            }
+        }
+
+        #[pymethods]
+        impl $async_ {
+            #[pyo3(signature = (**fields))]
+            fn create<'py>(&self, py: Python<'py>, fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+                let zone = self.shared.zone;
+                let body: types::$create = $crate::convert::body_from_kwargs(fields, zone)?;
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    Ok(client.$name().create(body).await?.wrap(zone))
+                })
+            }
+
+            #[pyo3(signature = (id, **fields))]
+            fn update<'py>(&self, py: Python<'py>, id: i64, fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+                let zone = self.shared.zone;
+                let body: types::$update = $crate::convert::body_from_kwargs(fields, zone)?;
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    Ok(client.$name().update(id, body).await?.wrap(zone))
+                })
+            }
+
+            #[pyo3(signature = (**fields))]
+            fn upsert<'py>(&self, py: Python<'py>, fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+                let zone = self.shared.zone;
+                let body: types::$create = $crate::convert::body_from_kwargs(fields, zone)?;
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    let done = client.$name().upsert(body).await?;
+                    let created = done.was_created();
+                    Ok((done.into_inner().wrap(zone), created))
+                })
+            }
+
+            fn delete<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyAny>> {
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    client.$name().delete(id).await.map_err($crate::errors::Error::from)
+                })
+            }
+        }
+    };
+}
+
+/// `accessors!(name: SyncClass / AsyncClass, ...)`: the resource attributes of both
+/// clients, and the registration of the resource classes.
+macro_rules! accessors {
+    ($($name:ident: $sync:ident / $async_:ident),* $(,)?) => {
+        #[pymethods]
+        impl $crate::client::Client {
+            $(
+                #[getter]
+                fn $name(&self) -> $sync {
+                    $sync { shared: self.shared.clone() }
+                }
+            )*
+        }
+
+        #[pymethods]
+        impl $crate::client::AsyncClient {
+            $(
+                #[getter]
+                fn $name(&self) -> $async_ {
+                    $async_ { shared: self.shared.clone() }
+                }
+            )*
+        }
+
+        /// Adds every resource class to the module.
+        pub fn register_resources(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            $(
+                m.add_class::<$sync>()?;
+                m.add_class::<$async_>()?;
+            )*
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use {accessors, resource};

@@ -1,0 +1,96 @@
+//! `client.transactions.sync(state)`: the core's incremental punch reader (every punch
+//! exactly once across runs, late uploads included). The state crosses as JSON text, which
+//! is what callers store between runs.
+
+use pyo3::prelude::*;
+use zkbiotime::SyncState;
+use zkbiotime::types;
+
+use crate::convert::{Record, Zone};
+use crate::errors::Error;
+use crate::generated::{AsyncTransactions, Transaction, Transactions};
+use crate::runtime;
+
+/// New punches and the state to store once they are safely kept.
+#[pyclass(module = "zkbiotime", frozen)]
+pub struct SyncBatch {
+    punches: Vec<types::Transaction>,
+    /// JSON text: pass it to the next `sync` call.
+    #[pyo3(get)]
+    state: String,
+    /// False when the batch stopped at `max`: call again for more.
+    #[pyo3(get)]
+    complete: bool,
+    zone: Zone,
+}
+
+#[pymethods]
+impl SyncBatch {
+    #[getter]
+    fn punches(&self) -> Vec<Transaction> {
+        self.punches.iter().cloned().map(|p| p.wrap(self.zone)).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.punches.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SyncBatch(<{} punches>, complete={})",
+            self.punches.len(),
+            if self.complete { "True" } else { "False" }
+        )
+    }
+}
+
+fn state(text: Option<&str>) -> PyResult<SyncState> {
+    match text {
+        None => Ok(SyncState::new()),
+        Some(text) => SyncState::from_json(text)
+            .map_err(|e| Python::attach(|py| crate::errors::core_error(py, &e))),
+    }
+}
+
+async fn run(
+    client: zkbiotime::Client,
+    state: SyncState,
+    max: Option<usize>,
+    zone: Zone,
+) -> Result<SyncBatch, Error> {
+    let batch = client.transactions().sync(&state, max).await?;
+    Ok(SyncBatch {
+        punches: batch.punches,
+        state: batch.state.to_json(),
+        complete: batch.complete,
+        zone,
+    })
+}
+
+#[pymethods]
+impl Transactions {
+    /// Punches not returned before (`state=None`: every punch). Keep the punches, then store
+    /// `batch.state` and pass it next time.
+    #[pyo3(signature = (state = None, *, max = None))]
+    fn sync(&self, py: Python<'_>, state: Option<&str>, max: Option<usize>) -> PyResult<SyncBatch> {
+        let state = self::state(state)?;
+        let client = self.shared.client()?;
+        let zone = self.shared.zone;
+        runtime::block_on(py, run(client, state, max, zone))
+    }
+}
+
+#[pymethods]
+impl AsyncTransactions {
+    #[pyo3(signature = (state = None, *, max = None))]
+    fn sync<'py>(
+        &self,
+        py: Python<'py>,
+        state: Option<&str>,
+        max: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let state = self::state(state)?;
+        let client = self.shared.client()?;
+        runtime::future(py, run(client, state, max, self.shared.zone))
+    }
+}
