@@ -18,6 +18,7 @@ Examples:
   zkbio employees create --emp-code 1001 --first-name Ada --department 1 --area 1 \\
         --set 'Primary Job=Welder'
   zkbio employees update 5 --data @changes.json
+  zkbio departments upsert --dept-code HR --dept-name 'Human Resources'
   zkbio transactions list --emp-code 1 --start-time '2024-06-01 00:00:00' --format csv
   zkbio transactions export --start-time '2024-06-01 00:00:00' --end-time '2024-06-07 23:59:59' \\
         --out punches.csv
@@ -139,7 +140,7 @@ pub enum Command {
         action: TransactionAction,
     },
     /// Run a local sandbox server that behaves like ZKBio Time (for trying zkbio out)
-    Sandbox(crate::sandbox::SandboxArgs),
+    Sandbox(Box<crate::sandbox::SandboxArgs>),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -159,6 +160,9 @@ pub enum WriteAction {
     Update(UpdateArgs),
     /// Delete a record by id
     Delete(IdArgs),
+    /// Create, or update the record with the same code (emp_code, dept_code, ...); safe to
+    /// repeat
+    Upsert(BodyArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -225,6 +229,7 @@ pub fn command() -> clap::Command {
             if let Some((create, update)) = resource.body_models() {
                 c = c
                     .mut_subcommand("create", |s| add_field_args(s, model(create)))
+                    .mut_subcommand("upsert", |s| add_field_args(s, model(create)))
                     .mut_subcommand("update", |s| add_field_args(s, model(update)));
             }
             c

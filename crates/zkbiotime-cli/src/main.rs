@@ -78,7 +78,7 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
             clap_complete::generate(shell, &mut cmd, "zkbio", &mut std::io::stdout());
             return Ok(());
         }
-        Command::Sandbox(args) => return sandbox::run(args, &cli.conn).await,
+        Command::Sandbox(args) => return sandbox::run(*args, &cli.conn).await,
         Command::Employees { action } => (Resource::Employees, write_op(action)),
         Command::Departments { action } => (Resource::Departments, write_op(action)),
         Command::Areas { action } => (Resource::Areas, write_op(action)),
@@ -108,6 +108,7 @@ fn write_op(action: WriteAction) -> Op {
         WriteAction::Create(b) => Op::Create(b),
         WriteAction::Update(u) => Op::Update(u.id, u.body),
         WriteAction::Delete(a) => Op::Delete(a.id),
+        WriteAction::Upsert(b) => Op::Upsert(b),
     }
 }
 

@@ -127,6 +127,7 @@ pub enum Op {
     Create(BodyArgs),
     Update(i64, BodyArgs),
     Delete(i64),
+    Upsert(BodyArgs),
 }
 
 /// list and get of any resource.
@@ -160,6 +161,13 @@ macro_rules! crud {
             Op::Update(id, b) => {
                 let body = body_from($ctx.leaf, model(update), b.data.as_deref(), &b.set)?;
                 $ctx.output.print_one(&api.update(id, body).await?, written)
+            }
+            Op::Upsert(b) => {
+                let body = body_from($ctx.leaf, model(create), b.data.as_deref(), &b.set)?;
+                let done = api.upsert(body).await?;
+                let verb = if done.was_created() { "created" } else { "updated" };
+                eprintln!("{verb} {}", $ctx.resource.singular());
+                $ctx.output.print_one(&done.into_inner(), written)
             }
             Op::Delete(id) => {
                 api.delete(id).await?;
