@@ -11,6 +11,8 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use progenitor_client::ResponseValue;
@@ -203,7 +205,7 @@ async fn step<F: ListFilter>(
                     let pages = stream::iter(start + 1..=total)
                         .map(move |n| {
                             let (c, f) = (c.clone(), f.clone());
-                            async move { fetch(&c, &f, n).await }
+                            Spawned(tokio::spawn(async move { fetch(&c, &f, n).await }))
                         })
                         .buffered(concurrency)
                         .boxed();
@@ -259,6 +261,25 @@ async fn step<F: ListFilter>(
                 (Some(Ok(fetched.page)), after)
             }
         },
+    }
+}
+
+/// A page fetch on its own task, so that pages are decoded on all cores while the caller
+/// consumes earlier ones; aborted when the list is dropped early.
+struct Spawned<T>(tokio::task::JoinHandle<Result<T>>);
+
+impl<T> Future for Spawned<T> {
+    type Output = Result<T>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|joined| {
+            joined.unwrap_or_else(|e| Err(Error::unexpected(format!("a page fetch failed: {e}"))))
+        })
+    }
+}
+
+impl<T> Drop for Spawned<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
