@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBool;
 use zkbiotime::{RetryPolicy, Secret};
 
-use crate::convert::Zone;
+use crate::convert::{Zone, quote};
 use crate::errors::{self, Error, value_error};
 use crate::runtime;
 
@@ -173,13 +173,16 @@ fn shared(
 
 fn repr(class: &str, s: &Shared) -> String {
     let auth = match &s.config.auth {
-        Auth::Password { username, jwt: false, .. } => format!("username={username:?}"),
-        Auth::Password { username, jwt: true, .. } => format!("username={username:?}, jwt=True"),
+        Auth::Password { username, jwt: false, .. } => format!("username={}", quote(username)),
+        Auth::Password { username, jwt: true, .. } => {
+            format!("username={}, jwt=True", quote(username))
+        }
         Auth::Token(_) => "token=***".to_string(),
         Auth::None => String::new(),
     };
-    let zone = s.config.timezone.as_deref().map(|z| format!(", timezone={z:?}")).unwrap_or_default();
-    format!("{class}({:?}, {auth}{zone})", s.config.base_url)
+    let zone =
+        s.config.timezone.as_deref().map(|z| format!(", timezone={}", quote(z))).unwrap_or_default();
+    format!("{class}({}, {auth}{zone})", quote(&s.config.base_url))
 }
 
 /// A blocking ZKBio Time client. Thread-safe: share one across threads.

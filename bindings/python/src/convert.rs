@@ -55,8 +55,9 @@ pub fn body_from_kwargs<T: Input>(kwargs: Option<&Bound<'_, PyDict>>, zone: Zone
                     ""
                 };
                 return Err(type_error(format!(
-                    "{} has no field {key:?} (known: {}){hint}",
+                    "{} has no field {} (known: {}){hint}",
                     T::NAME,
+                    quote(&key),
                     T::FIELDS.join(", ")
                 )));
             }
@@ -74,7 +75,8 @@ pub fn body_from_kwargs<T: Input>(kwargs: Option<&Bound<'_, PyDict>>, zone: Zone
             let (key, value): (String, Bound<'_, PyAny>) = item.extract()?;
             if T::FIELDS.contains(&key.as_str()) {
                 return Err(value_error(format!(
-                    "{key:?} is a field of {}: pass it as a keyword argument, not in extra",
+                    "{} is a field of {}: pass it as a keyword argument, not in extra",
+                    quote(&key),
                     T::NAME
                 )));
             }
@@ -270,4 +272,9 @@ pub fn repr(class: &str, parts: &[(&'static str, Bound<'_, PyAny>)]) -> PyResult
     }
     out.push(')');
     Ok(out)
+}
+
+/// `text` as a Python string literal (for messages and reprs).
+pub fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }

@@ -63,7 +63,7 @@ where
     let rt = get();
     let mut fut = Box::pin(AssertUnwindSafe(fut).catch_unwind());
     loop {
-        let polled = py.detach(|| rt.block_on(tokio::time::timeout(TICK, &mut fut)));
+        let polled = py.detach(|| rt.block_on(async { tokio::time::timeout(TICK, &mut fut).await }));
         match polled {
             Ok(Ok(result)) => return result.map_err(PyErr::from),
             Ok(Err(panic)) => return Err(errors::panic_error(panic)),
