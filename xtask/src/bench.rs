@@ -56,7 +56,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     )?;
     let mut report = String::new();
     writeln!(report, "# zkbiotime benchmark\n")?;
-    writeln!(report, "Machine: {} cores; release builds; sandbox on loopback.\n", cores())?;
+    writeln!(
+        report,
+        "Machine: {} cores; release builds; sandbox on loopback; median of {RUNS} runs; \
+         load average at start {}.\n",
+        cores(),
+        load_average()
+    )?;
     let base = measure_size(root, punches, true, &mut report)?;
     if tenfold {
         let big = measure_size(root, punches * 10, false, &mut report)?;
@@ -105,7 +111,7 @@ fn measure_size(
     let mut samples = Vec::new();
     for e in &entries {
         eprintln!("--> {}", e.name);
-        samples.push(measure(e)?);
+        samples.push(measure_median(e, RUNS)?);
     }
     let floor = samples.iter().find(|s| s.name == "raw floor").cloned().context("floor")?;
     writeln!(report, "\n## Full pull of {} punches\n", floor.records)?;
@@ -189,6 +195,15 @@ fn latency_entries(root: &Path, url: &str) -> Vec<Entry> {
     }]
 }
 
+/// Runs per measurement; the median wall time's run is reported.
+const RUNS: usize = 3;
+
+fn measure_median(e: &Entry, runs: usize) -> Result<Sample> {
+    let mut samples = (0..runs).map(|_| measure(e)).collect::<Result<Vec<_>>>()?;
+    samples.sort_by(|a, b| a.wall_s.total_cmp(&b.wall_s));
+    Ok(samples.swap_remove(runs / 2))
+}
+
 fn measure(e: &Entry) -> Result<Sample> {
     let out = Command::new(&e.program)
         .args(&e.args)
@@ -214,6 +229,13 @@ fn measure(e: &Entry) -> Result<Sample> {
 
 fn mb(kb: u64) -> f64 {
     kb as f64 / 1024.0
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn cores() -> usize {
