@@ -20,7 +20,20 @@ impl Cx {
     pub fn iso(&self, text: &str) -> String {
         match ServerTime::read(text, self.zone.as_ref()) {
             Ok(ServerTime::Zoned(t)) => t.to_rfc3339(),
-            Ok(ServerTime::Naive(t)) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            Ok(ServerTime::Naive(t)) => {
+                // By hand: `format("%Y-%m-%dT%H:%M:%S")` re-parses its pattern every call,
+                // and this runs twice per punch.
+                use chrono::{Datelike, Timelike};
+                format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                    t.year(),
+                    t.month(),
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                )
+            }
             Err(_) => text.to_string(),
         }
     }

@@ -425,7 +425,33 @@ pub fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Copies `lib zkbiotime_node.so` of `profile` to where `index.js` loads it from.
+/// The Node rows of `cargo xtask bench` (`bindings/node/bench/pull.mjs`): the SDK's pull,
+/// concurrent and sequential, against the plain `fetch` + `JSON.parse` page loop a Node
+/// user would write without it. Builds the release addon and points the package at it.
+#[allow(dead_code)] // wired into `cargo xtask bench` by its owner
+pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    ensure_node()?;
+    util::run(root, &util::cargo(), &["build", "--release", "--quiet", "-p", "zkbiotime-node"])?;
+    let release = crate::demo::target_dir(root).join("release");
+    // `require` picks the loader by extension: the addon must end in `.node`.
+    let addon = release.join(addon_file_name()?);
+    fs::copy(release.join("libzkbiotime_node.so"), &addon)?;
+    let script = root.join("bindings/node/bench/pull.mjs").display().to_string();
+    let entry = |name: &str, mode: &str, baseline: Option<&str>| crate::bench::Entry {
+        name: name.into(),
+        baseline: baseline.map(Into::into),
+        program: "node".into(),
+        args: vec![script.clone(), mode.into(), "--url".into(), url.into()],
+        env: vec![("ZKBIOTIME_NATIVE_PATH".into(), addon.display().to_string())],
+    };
+    Ok(vec![
+        entry("Node plain fetch loop", "plain", None),
+        entry("Node SDK sequential", "sdk-sequential", Some("Node plain fetch loop")),
+        entry("Node SDK concurrent", "sdk", Some("Node plain fetch loop")),
+    ])
+}
+
+/// Copies `libzkbiotime_node.so` of `profile` to where `index.js` loads it from.
 pub fn install_addon(root: &Path, profile: &str) -> Result<PathBuf> {
     let built = crate::demo::target_dir(root).join(profile).join("libzkbiotime_node.so");
     let dest = root.join("bindings/node").join(addon_file_name()?);
