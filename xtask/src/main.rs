@@ -24,6 +24,7 @@ commands:
   codegen [--check]   regenerate files generated from openapi/zkbiotime.yaml (--check: fail if stale)
   test                run everything CI runs: codegen check, fmt, clippy, all tests
   jar                 build the Kotlin/JVM jar (bindings + native library, release)
+  test-kotlin         only the Kotlin/Swift binding step of `test` (freshness, Kotlin tests)
   demo                start the sandbox with demo data and run the quick starts against it
   test-node           build the Node addon and run only its test suite (part of `test`)
   bench [--punches N] [--no-10x]
@@ -45,6 +46,7 @@ fn run() -> Result<()> {
         Some("test") => test::run(&root),
         Some("test-node") => bindings::node::test(&root),
         Some("demo") => demo::run(&root),
+        Some("test-kotlin") => bindings::uniffi::test(&root),
         Some("jar") => bindings::uniffi::jar(&root).map(|_| ()),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {

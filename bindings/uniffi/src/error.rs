@@ -208,3 +208,33 @@ pub async fn testing_panic_async(text: String) -> Result<(), ZkbioError> {
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_internal() {
+        let e = testing_panic("boom".into()).unwrap_err();
+        assert!(matches!(e, ZkbioError::Internal { .. }));
+        assert_eq!(e.kind(), "internal");
+        assert!(e.to_string().contains("boom"), "{e}");
+    }
+
+    #[test]
+    fn display_reads_like_the_core() {
+        let e = ZkbioError::NotFound {
+            status: Some(404),
+            method: Some("GET".into()),
+            path: Some("/personnel/api/employees/9/".into()),
+            detail: "Not found.".into(),
+            field_errors: HashMap::new(),
+            retry_after: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "not_found (HTTP 404) on GET /personnel/api/employees/9/: Not found."
+        );
+        assert_eq!(e.kind(), "not_found");
+    }
+}

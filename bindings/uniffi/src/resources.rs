@@ -122,7 +122,11 @@ macro_rules! read_resource {
 
             /// Page `number` (1-based) of the list, with the total count.
             #[uniffi::method(default(filter))]
-            pub async fn page(&self, number: i64, filter: Option<$filter>) -> Result<$page, ZkbioError> {
+            pub async fn page(
+                &self,
+                number: i64,
+                filter: Option<$filter>,
+            ) -> Result<$page, ZkbioError> {
                 guard(async {
                     let filter = filter.into_core()?.unwrap_or_default();
                     Ok(self.inner.page(&filter, number).await?.into())
@@ -135,7 +139,8 @@ macro_rules! read_resource {
             pub fn pager(&self, filter: Option<$filter>) -> Result<Arc<$pager>, ZkbioError> {
                 guard_sync(|| {
                     let filter = filter.into_core()?.unwrap_or_default();
-                    let pages = self.inner.pages(filter).boxed();
+                    // Fused: asking again after the end keeps answering `null`.
+                    let pages = self.inner.pages(filter).fuse().boxed();
                     Ok(Arc::new($pager { state: tokio::sync::Mutex::new(PagerState::new(pages)) }))
                 })
             }

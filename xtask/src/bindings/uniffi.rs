@@ -599,8 +599,7 @@ struct Kotlin {
 
 impl Kotlin {
     fn classpath(&self, extra: &[&Path]) -> String {
-        let mut parts: Vec<String> =
-            extra.iter().map(|p| p.display().to_string()).collect();
+        let mut parts: Vec<String> = extra.iter().map(|p| p.display().to_string()).collect();
         parts.extend(self.runtime.iter().map(|p| p.display().to_string()));
         parts.join(":")
     }
@@ -615,8 +614,15 @@ fn kotlin_toolchain(root: &Path) -> Result<Kotlin> {
     if !kotlinc.exists() {
         fs::create_dir_all(&npm_dir)?;
         let prefix = npm_dir.to_string_lossy();
-        let args =
-            ["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--no-save", KOTLIN_COMPILER];
+        let args = [
+            "install",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            KOTLIN_COMPILER,
+        ];
         util::run(root, "npm", &args)?;
     }
     if !kotlinc.exists() {
@@ -663,7 +669,9 @@ fn quickstart_source(root: &Path) -> Result<String> {
         .and_then(|(_, rest)| rest.split_once("\n```"))
         .map(|(code, _)| code)
         .context("no ```kotlin block after the quick start marker")?;
-    Ok(format!("// Extracted from bindings/uniffi/README.md by `cargo xtask test`.\npackage quickstart\n\n{code}\n"))
+    Ok(format!(
+        "// Extracted from bindings/uniffi/README.md by `cargo xtask test`.\npackage quickstart\n\n{code}\n"
+    ))
 }
 
 /// Packs the jar for JVM users: the compiled `zkbiotime` package plus the native library
@@ -683,8 +691,22 @@ fn pack_jar(root: &Path, classes: &Path, lib: &Path, jar: &Path) -> Result<()> {
     )
 }
 
-/// Compiles `sources` in ONE kotlinc run (kotlinc starts slowly) into `classes`.
+/// Compiles `sources` in ONE kotlinc run (kotlinc starts slowly) into `classes`, unless
+/// `classes` already holds the output of exactly these sources.
 fn kotlinc(root: &Path, kotlin: &Kotlin, sources: &[PathBuf], classes: &Path) -> Result<()> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    KOTLIN_COMPILER.hash(&mut hasher);
+    for source in sources {
+        source.hash(&mut hasher);
+        fs::read(source)?.hash(&mut hasher);
+    }
+    let stamp_text = format!("{:016x}", hasher.finish());
+    let stamp = classes.join(".sources-stamp");
+    if fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_text) {
+        eprintln!("uniffi: {} is up to date; kotlinc skipped", classes.display());
+        return Ok(());
+    }
     let _ = fs::remove_dir_all(classes);
     fs::create_dir_all(classes)?;
     let cp = kotlin.classpath(&[]);
@@ -695,7 +717,9 @@ fn kotlinc(root: &Path, kotlin: &Kotlin, sources: &[PathBuf], classes: &Path) ->
         .collect();
     args.extend(sources.iter().map(|s| s.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    util::run(root, &kotlin.kotlinc.to_string_lossy(), &args)
+    util::run(root, &kotlin.kotlinc.to_string_lossy(), &args)?;
+    fs::write(stamp, stamp_text)?;
+    Ok(())
 }
 
 fn kotlin_sources(root: &Path) -> Result<Vec<PathBuf>> {
@@ -725,7 +749,9 @@ pub fn test(root: &Path) -> Result<()> {
     fs::write(&quickstart, quickstart_source(root)?)?;
     let mut sources = kotlin_sources(root)?;
     sources.extend(
-        walk(&dir(root).join("tests"))?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "kt")),
+        walk(&dir(root).join("tests"))?
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "kt")),
     );
     sources.push(quickstart);
     let classes = work.join("classes");
@@ -751,7 +777,7 @@ pub fn test(root: &Path) -> Result<()> {
         }
         Ok(())
     };
-    java("zkbiotime.tests.MainKt", &[])?;
+    java("kotlintests.HarnessKt", &[])?;
 
     let demo = demo::start_sandbox(root, &[])?;
     java(
@@ -770,6 +796,9 @@ pub fn jar(root: &Path) -> Result<PathBuf> {
     kotlinc(root, &kotlin, &kotlin_sources(root)?, &classes)?;
     let jar = work_dir(root).join("zkbiotime-uniffi-release.jar");
     pack_jar(root, &classes, &lib, &jar)?;
-    eprintln!("wrote {} (needs kotlin-stdlib, kotlinx-coroutines-core and JNA on the class path)", jar.display());
+    eprintln!(
+        "wrote {} (needs kotlin-stdlib, kotlinx-coroutines-core and JNA on the class path)",
+        jar.display()
+    );
     Ok(jar)
 }
