@@ -123,12 +123,18 @@ pub fn progress_bar(disabled: bool) -> ProgressBar {
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} punches \
-             {per_sec} ETA {eta}",
+             {rate} ETA {eta}",
         )
-        .expect("valid template"),
+        .expect("valid template")
+        .with_key("rate", rate_key),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
+}
+
+/// `12,345/s` for the progress bar (indicatif's own shows four decimals).
+pub fn rate_key(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
 }
 
 pub fn seconds(d: Duration) -> String {

@@ -78,7 +78,7 @@ impl Output {
         match self.single_format() {
             Format::Table => {
                 for (key, v) in ordered(model, &value) {
-                    if !v.is_null() {
+                    if !v.is_null() && v != "" {
                         writeln!(out, "{key:<20} {}", display(v))?;
                     }
                 }

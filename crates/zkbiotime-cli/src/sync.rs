@@ -56,8 +56,9 @@ pub struct SyncArgs {
     /// JSON Lines file the new punches are appended to
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: PathBuf,
-    /// Punches per batch: each batch is appended and committed on its own
-    #[arg(long, default_value_t = 10_000)]
+    /// Punches per batch: each batch is appended and committed on its own (memory holds
+    /// one batch)
+    #[arg(long, default_value_t = 50_000)]
     pub batch: usize,
     /// Never draw the progress bar
     #[arg(long)]
@@ -87,8 +88,9 @@ pub async fn run(client: &Client, args: &SyncArgs) -> Result<()> {
 
     let bar = progress_bar(args.no_progress);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {human_pos} new punches {per_sec}")
-            .expect("valid template"),
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} new punches {rate}")
+            .expect("valid template")
+            .with_key("rate", crate::export::rate_key),
     );
     let (mut written, mut skipped) = (0u64, 0u64);
     loop {
