@@ -20,7 +20,7 @@ before(async () => {
     startSandbox([
       ...data,
       '--faults',
-      '502=0.03,503=0.03,504=0.03,429=0.05,drop=0.05,html=0.04,slow=0.03,slow-ms=1500,retry-after=0.05,revoke-every=40',
+      '502=0.03,503=0.03,504=0.03,429=0.05,drop=0.05,html=0.04,slow=0.03,slow-ms=1500,retry-after=0.05,revoke-every=40,logins=true',
     ]),
   ]);
 });
