@@ -44,6 +44,8 @@ pub struct SandboxConfig {
     pub tls: Option<TlsConfig>,
     /// The CA that signed `tls`, when the sandbox generated it (for clients to trust).
     pub tls_ca_pem: Option<String>,
+    /// Answer every non-login request with this scenario of the hostile corpus.
+    pub hostile: Option<String>,
 }
 
 impl Default for SandboxConfig {
@@ -65,6 +67,7 @@ impl Default for SandboxConfig {
             live_rate: 0.0,
             tls: None,
             tls_ca_pem: None,
+            hostile: None,
         }
     }
 }
@@ -170,6 +173,13 @@ impl SandboxBuilder {
         self.config.tls = Some(certs.tls_config());
         self.config.tls_ca_pem = Some(certs.ca_pem);
         Ok(self)
+    }
+
+    /// Logins work as usual; every other request gets the scripted answer of the hostile
+    /// scenario `name` (see `tests/hostile/corpus.json`). `spawn` fails on an unknown name.
+    pub fn hostile(mut self, name: &str) -> Self {
+        self.config.hostile = Some(name.into());
+        self
     }
 
     pub fn build(self) -> SandboxConfig {

@@ -17,6 +17,7 @@ pub mod db;
 pub mod errors;
 pub mod faults;
 pub mod generate;
+pub mod hostile;
 pub mod html;
 pub mod index;
 pub mod json;

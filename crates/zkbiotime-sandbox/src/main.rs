@@ -62,6 +62,10 @@ struct Args {
     /// PEM private key for --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Logins work as usual, every other request gets the scripted answer of this scenario
+    /// of the hostile corpus (tests/hostile/corpus.json). `--hostile list` prints the names.
+    #[arg(long, value_name = "NAME")]
+    hostile: Option<String>,
 }
 
 #[tokio::main]
@@ -74,6 +78,16 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    if args.hostile.as_deref() == Some("list") {
+        let mut out = std::io::stdout().lock();
+        for s in zkbiotime_sandbox::hostile::corpus() {
+            writeln!(out, "{:<32} {}", s.name, s.description)?;
+        }
+        return Ok(());
+    }
+    if let Some(name) = &args.hostile {
+        zkbiotime_sandbox::hostile::scenario(name)?;
+    }
     let config = SandboxConfig {
         listen: args.listen,
         username: args.username,
@@ -92,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
             (Some(cert), Some(key)) => Some(TlsConfig::from_files(cert, key)?),
             _ => None,
         },
+        hostile: args.hostile,
         ..SandboxConfig::default()
     };
     let sandbox = spawn(config).await?;

@@ -175,7 +175,19 @@ pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>)
     let path = req.uri().path().to_string();
     let method = req.method().clone();
     let started = std::time::Instant::now();
-    let resp = match route(&path) {
+    let route_of_path = route(&path);
+    if let Some(scenario) = state.hostile
+        && !matches!(route_of_path, Some(Route::TokenLogin | Route::JwtLogin))
+    {
+        let resp = crate::hostile::respond(scenario, &ctx, req.uri().query()).await;
+        tracing::debug!(
+            "{method} {path} -> {} (hostile {})",
+            resp.status().as_u16(),
+            scenario.name
+        );
+        return resp;
+    }
+    let resp = match route_of_path {
         Some(r) => match inject_fault(&state, &ctx, &r).await {
             Some(faulty) => faulty,
             None => dispatch(&state, &ctx, r, req).await.unwrap_or_else(ApiError::into_response),

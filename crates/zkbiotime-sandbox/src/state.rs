@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 use crate::config::SandboxConfig;
 use crate::db::Db;
 use crate::faults::{FaultCounters, FaultPlan};
+use crate::hostile::{self, Scenario};
 
 /// The single API user (DRF `User`).
 pub const USER_ID: i64 = 1;
@@ -28,6 +29,8 @@ pub struct AppState {
     /// The seeded fault sequence and what it injected.
     pub faults: Mutex<FaultPlan>,
     pub fault_counters: FaultCounters,
+    /// The hostile scenario answering every non-login request, if any.
+    pub hostile: Option<&'static Scenario>,
 }
 
 impl AppState {
@@ -38,12 +41,14 @@ impl AppState {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<HashMap<String, i64>>>()?
         };
+        let hostile = config.hostile.as_deref().map(hostile::scenario).transpose()?;
         let mut jwt_secret = [0u8; 32];
         rand::rng().fill(&mut jwt_secret);
         Ok(AppState {
             rng: Mutex::new(StdRng::seed_from_u64(config.seed ^ 0x5eed)),
             faults: Mutex::new(FaultPlan::new(config.faults.clone(), config.seed)),
             fault_counters: FaultCounters::default(),
+            hostile,
             config,
             db,
             tokens: Mutex::new(tokens),
