@@ -61,6 +61,7 @@ pub struct ClientBuilder {
     ca_bundle: Option<PathBuf>,
     danger_accept_invalid_certs: bool,
     zone: Option<String>,
+    max_response_bytes: usize,
 }
 
 impl Client {
@@ -78,6 +79,7 @@ impl Client {
             ca_bundle: None,
             danger_accept_invalid_certs: false,
             zone: None,
+            max_response_bytes: 64 * 1024 * 1024,
         }
     }
 
@@ -215,7 +217,9 @@ impl Client {
             let (result, meta) = transport::scoped(op(self.api.clone())).await;
             let error = match result {
                 Ok(value) => return Ok(value.into_inner()),
-                Err(e) => map_error(e, &meta).await.with_request(call.method, &call.path),
+                Err(e) => map_error(e, &meta, self.api.inner.max_response_bytes)
+                    .await
+                    .with_request(call.method, &call.path),
             };
             tracing::debug!(
                 method = call.method,
@@ -272,7 +276,7 @@ impl Call {
 }
 
 /// Turns progenitor's error into ours, reading the body of undocumented answers.
-async fn map_error(error: ApiError, meta: &AnswerMeta) -> Error {
+async fn map_error(error: ApiError, meta: &AnswerMeta, limit: usize) -> Error {
     use progenitor_client::Error as E;
     match error {
         E::ErrorResponse(answer) => {
@@ -313,6 +317,16 @@ async fn map_error(error: ApiError, meta: &AnswerMeta) -> Error {
                         None => err,
                     }
                 }
+            }
+        }
+        E::ResponseBodyError(e) if transport::is_too_large(&e) => {
+            let err = Error::unexpected(format!(
+                "the answer is larger than the {} MiB limit (ClientBuilder::max_response_bytes)",
+                limit / (1024 * 1024)
+            ));
+            match meta.status {
+                Some(status) => err.with_status(status),
+                None => err,
             }
         }
         E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
@@ -426,6 +440,12 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer the client reads (default 64 MiB; a 10,000-punch page is ~5 MB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes.max(1024);
+        self
+    }
+
     pub fn build(self) -> Result<Client> {
         let base = url::Url::parse(&self.base_url).map_err(|e| {
             Error::invalid_argument(format!("base URL {:?} is not a URL: {e}", self.base_url))
@@ -471,7 +491,10 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {e}")))?;
         let zone = self.zone.as_deref().map(ServerZone::parse).transpose()?;
-        let session = Arc::new(Session { auth: Auth::new(credentials, self.login_cooldown) });
+        let session = Arc::new(Session {
+            auth: Auth::new(credentials, self.login_cooldown),
+            max_response_bytes: self.max_response_bytes,
+        });
         let base_url = self.base_url.trim_end_matches('/');
         Ok(Client {
             api: api::Client::new_with_client(base_url, http, session),

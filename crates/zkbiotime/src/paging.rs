@@ -228,6 +228,11 @@ async fn step<F: ListFilter>(
                 {
                     return (Some(Err(e)), State::Done);
                 }
+                // `next: null` ends the list, whatever `count` promised: a server whose
+                // count lies high must not send us past its last page.
+                if fetched.next_page.is_none() {
+                    return (Some(Ok(fetched.page)), State::Done);
+                }
                 let last = Some(shape(&fetched));
                 (Some(Ok(fetched.page)), State::Middle { pages, last })
             }

@@ -19,6 +19,8 @@ pub type Inner = Arc<Session>;
 #[derive(Debug)]
 pub struct Session {
     pub(crate) auth: Auth,
+    /// Answers longer than this are cut off with an error instead of filling memory.
+    pub(crate) max_response_bytes: usize,
 }
 
 /// What the hooks saw of the last answer in this request attempt.
@@ -70,7 +72,8 @@ impl ClientHooks<Inner> for api::Client {
         let method = request.method().clone();
         let path = request.url().path().to_string();
         let started = Instant::now();
-        let result = self.client.execute(request).await;
+        let limit = self.inner.max_response_bytes;
+        let result = self.client.execute(request).await.map(|r| limit_body(r, limit));
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(response) => {
@@ -110,6 +113,26 @@ impl ClientHooks<Inner> for api::Client {
         }
         result
     }
+}
+
+/// Caps how much of the body can be read: a hostile or broken server cannot make the
+/// client buffer an unbounded answer (progenitor reads whole bodies).
+fn limit_body(response: reqwest::Response, limit: usize) -> reqwest::Response {
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let limited = reqwest::Body::wrap(http_body_util::Limited::new(body, limit));
+    reqwest::Response::from(http::Response::from_parts(parts, limited))
+}
+
+/// Whether an error comes from `limit_body`'s cap.
+pub(crate) fn is_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// The error's text without its URL (query strings can carry filter values).
