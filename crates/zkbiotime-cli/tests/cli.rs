@@ -622,3 +622,29 @@ fn sandbox_command_serves_the_cli() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["emp_code"], "E000005");
 }
+
+/// `zkbio ... | head -1`: a closed stdout ends the run quietly with 0.
+#[test]
+fn closed_pipe_is_not_an_error() {
+    let site = Site::demo();
+    for format in ["jsonl", "csv"] {
+        let mut child = std::process::Command::new(BIN)
+            .current_dir(site.dir.path())
+            .env("ZKBIO_URL", site.sandbox.url())
+            .env("ZKBIO_USERNAME", site.sandbox.username())
+            .env("ZKBIO_PASSWORD", site.sandbox.password())
+            .args(["transactions", "list", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        std::io::BufRead::read_line(&mut reader, &mut first).unwrap();
+        assert!(!first.is_empty());
+        drop(reader);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        assert!(out.stderr.is_empty(), "{format}: {}", stderr(&out));
+    }
+}
