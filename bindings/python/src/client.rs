@@ -180,8 +180,12 @@ fn repr(class: &str, s: &Shared) -> String {
         Auth::Token(_) => "token=***".to_string(),
         Auth::None => String::new(),
     };
-    let zone =
-        s.config.timezone.as_deref().map(|z| format!(", timezone={}", quote(z))).unwrap_or_default();
+    let zone = s
+        .config
+        .timezone
+        .as_deref()
+        .map(|z| format!(", timezone={}", quote(z)))
+        .unwrap_or_default();
     format!("{class}({}, {auth}{zone})", quote(&s.config.base_url))
 }
 
@@ -203,11 +207,11 @@ macro_rules! common_methods {
         impl $class {
             #[new]
             #[pyo3(signature = (
-                base_url, *, username = None, password = None, token = None, jwt = false,
-                timezone = None, timeout = 120.0, connect_timeout = 30.0,
-                verify = None, retries = 4, page_size = 1000, concurrency = 4,
-                login_cooldown = 60.0
-            ))]
+                        base_url, *, username = None, password = None, token = None, jwt = false,
+                        timezone = None, timeout = 120.0, connect_timeout = 30.0,
+                        verify = None, retries = 4, page_size = 1000, concurrency = 4,
+                        login_cooldown = 60.0
+                    ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
@@ -227,8 +231,19 @@ macro_rules! common_methods {
             ) -> PyResult<Self> {
                 let verify = verify.unwrap_or_else(|| PyBool::new(py, true).to_owned().into_any());
                 let shared = shared(
-                    base_url, username, password, token, jwt, timezone, timeout,
-                    connect_timeout, &verify, retries, page_size, concurrency, login_cooldown,
+                    base_url,
+                    username,
+                    password,
+                    token,
+                    jwt,
+                    timezone,
+                    timeout,
+                    connect_timeout,
+                    &verify,
+                    retries,
+                    page_size,
+                    concurrency,
+                    login_cooldown,
                 )?;
                 Ok(Self { shared })
             }
@@ -304,4 +319,3 @@ impl AsyncClient {
         runtime::future(py, async { Ok::<bool, Error>(false) })
     }
 }
-

@@ -49,11 +49,7 @@ pub fn body_from_kwargs<T: Input>(kwargs: Option<&Bound<'_, PyDict>>, zone: Zone
                 continue;
             }
             if !T::FIELDS.contains(&key.as_str()) {
-                let hint = if T::EXTRA {
-                    "; custom attributes go in extra={...}"
-                } else {
-                    ""
-                };
+                let hint = if T::EXTRA { "; custom attributes go in extra={...}" } else { "" };
                 return Err(type_error(format!(
                     "{} has no field {} (known: {}){hint}",
                     T::NAME,
@@ -161,8 +157,7 @@ pub fn to_json(value: &Bound<'_, PyAny>, zone: Zone) -> PyResult<Value> {
     if let Ok(d) = value.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let k: String =
-                k.extract().map_err(|_| type_error("mapping keys must be strings"))?;
+            let k: String = k.extract().map_err(|_| type_error("mapping keys must be strings"))?;
             map.insert(k, to_json(&v, zone)?);
         }
         return Ok(Value::Object(map));
@@ -217,7 +212,10 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, Py
     })
 }
 
-pub fn json_map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+pub fn json_map_to_py<'py>(
+    py: Python<'py>,
+    map: &Map<String, Value>,
+) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (k, v) in map {
         dict.set_item(k, json_to_py(py, v)?)?;
@@ -225,7 +223,11 @@ pub fn json_map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResul
     Ok(dict)
 }
 
-fn datetime<'py>(py: Python<'py>, zone: Zone, text: &str) -> Result<Bound<'py, PyAny>, zkbiotime::Error> {
+fn datetime<'py>(
+    py: Python<'py>,
+    zone: Zone,
+    text: &str,
+) -> Result<Bound<'py, PyAny>, zkbiotime::Error> {
     match zone {
         Some(zone) => zone.localize(text).map(|t| t.into_bound_py_any(py).expect("datetime")),
         None => zkbiotime::parse_naive(text).map(|t| t.into_bound_py_any(py).expect("datetime")),
@@ -242,7 +244,11 @@ pub fn datetime_lenient<'py>(
 }
 
 /// A required server time: one that cannot be read is an `UnexpectedResponseError`.
-pub fn datetime_strict<'py>(py: Python<'py>, zone: Zone, text: &str) -> PyResult<Bound<'py, PyAny>> {
+pub fn datetime_strict<'py>(
+    py: Python<'py>,
+    zone: Zone,
+    text: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     datetime(py, zone, text).map_err(|e| errors::core_error(py, &e))
 }
 

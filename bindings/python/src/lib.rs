@@ -38,5 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     generated::register_resources(m)?;
     m.add_function(wrap_pyfunction!(runtime::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_runtime_id, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::_at_exit, m)?)?;
+    m.py().import("atexit")?.call_method1("register", (m.getattr("_at_exit")?,))?;
     Ok(())
 }

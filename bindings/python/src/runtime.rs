@@ -13,6 +13,7 @@ use std::cell::OnceCell;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -63,7 +64,8 @@ where
     let rt = get();
     let mut fut = Box::pin(AssertUnwindSafe(fut).catch_unwind());
     loop {
-        let polled = py.detach(|| rt.block_on(async { tokio::time::timeout(TICK, &mut fut).await }));
+        let polled =
+            py.detach(|| rt.block_on(async { tokio::time::timeout(TICK, &mut fut).await }));
         match polled {
             Ok(Ok(result)) => return result.map_err(PyErr::from),
             Ok(Err(panic)) => return Err(errors::panic_error(panic)),
@@ -104,11 +106,19 @@ impl generic::Runtime for Owned {
         get().spawn(fut)
     }
 
+    /// pyo3-async-runtimes hands asyncio its results through here (`call_soon_threadsafe`
+    /// under the GIL). See `at_exit` for why each call is counted.
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        get().spawn_blocking(f)
+        get().spawn_blocking(move || {
+            IN_PYTHON.fetch_add(1, Ordering::SeqCst);
+            if !EXITING.load(Ordering::SeqCst) {
+                f();
+            }
+            IN_PYTHON.fetch_sub(1, Ordering::SeqCst);
+        })
     }
 }
 
@@ -125,6 +135,24 @@ impl ContextExt for Owned {
     fn get_task_locals() -> Option<TaskLocals> {
         TASK_LOCALS.try_with(|c| c.get().cloned()).unwrap_or_default()
     }
+}
+
+static EXITING: AtomicBool = AtomicBool::new(false);
+static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
+
+/// Registered with `atexit`. A runtime thread that is handing a result to asyncio while the
+/// interpreter finalizes would be ended by CPython with `pthread_exit` in the middle of
+/// Rust frames, which aborts the process. So before finalization: no new hand-overs, and
+/// the ones under way (which need the GIL we give up here) may finish.
+#[pyfunction]
+pub fn _at_exit(py: Python<'_>) {
+    EXITING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while IN_PYTHON.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
 }
 
 fn panic_now() -> Result<(), Error> {

@@ -119,7 +119,7 @@ def test_full_pull_through_faults_loses_nothing(fresh) -> None:  # type: ignore[
     clean = fresh(*args)
     faulty = fresh(
         *args, "--faults", # 500 is not retried (the request may have done its work); these are.
-        "502=0.04,503=0.03,504=0.02,429=0.05,drop=0.05,html=0.03,revoke-every=7,retry-after=0.05"
+        "502=0.04,503=0.03,504=0.02,429=0.05,drop=0.05,html=0.03,revoke-every=40,retry-after=0.05"
     )
     with clean.client(page_size=50) as c:
         truth = [p.id for p in c.transactions.list()]

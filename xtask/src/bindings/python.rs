@@ -741,9 +741,11 @@ class SyncBatch:
     @property
     def complete(self) -> bool:
         """False when the batch stopped at `max`: call again for more."""
+    def __len__(self) -> int: ...
 
 def _panic_for_tests(asynchronous: bool = False) -> Any: ...
 def _runtime_id() -> int: ...
+def _at_exit() -> None: ...
 
 "#;
 
@@ -848,7 +850,10 @@ mod tests {
         let employees = rs.iter().find(|r| r.name == "employees").unwrap();
         assert_eq!(employees.item, "Employee");
         let (create, update, written) = employees.crud.clone().unwrap();
-        assert_eq!((create.as_str(), update.as_str(), written.as_str()), ("EmployeeCreate", "EmployeeUpdate", "EmployeeWritten"));
+        assert_eq!(
+            (create.as_str(), update.as_str(), written.as_str()),
+            ("EmployeeCreate", "EmployeeUpdate", "EmployeeWritten")
+        );
         assert!(employees.filters.iter().any(|f| f.name == "department" && f.py == "int"));
         let punches = rs.iter().find(|r| r.name == "transactions").unwrap();
         assert!(punches.crud.is_none());
