@@ -278,12 +278,11 @@ async fn produce(
     let step = trickle.map(|rate| ((rate / 10.0).ceil() as usize).max(1));
     let mut sent = 0u64;
     for part in parts {
-        let mut chunks: Box<dyn Iterator<Item = Bytes> + Send> = match part {
+        let chunks: Box<dyn Iterator<Item = Bytes> + Send> = match part {
             Source::Bytes(b) => Box::new(std::iter::once(b)),
             Source::Repeat { unit, total } => Box::new(repeat_chunks(unit, total)),
         };
-        while let Some(chunk) = chunks.next() {
-            let mut chunk = chunk;
+        for mut chunk in chunks {
             while !chunk.is_empty() {
                 let mut take = step.unwrap_or(CHUNK).min(chunk.len());
                 if let Some(limit) = abort_after {
