@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -44,22 +45,35 @@ fn dir(root: &Path) -> PathBuf {
 /// Generated files of the uniffi binding.
 pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
     let records = Output { path: dir(root).join("src/records.rs"), contents: records(spec)? };
-    let mut outputs = Vec::new();
     // Only `cargo xtask codegen` proper (not `--check`, not the xtask's own tests) pays for a
     // library build to regenerate Kotlin and Swift; `test` checks them.
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if !cfg!(test) && args == ["codegen"] {
-        // The library must be built from the new records before bindgen reads it.
-        if fs::read_to_string(&records.path).unwrap_or_default() != records.contents {
-            fs::write(&records.path, &records.contents)?;
-            eprintln!("updated bindings/uniffi/src/records.rs");
+    if cfg!(test) || args != ["codegen"] || IN_CODEGEN.swap(true, Ordering::SeqCst) {
+        return Ok(vec![records]);
+    }
+    let foreign = (|| {
+        // The library is built from the generated Rust (the core's client, these records):
+        // write every generated file first, so one run goes from a spec edit to Kotlin.
+        for out in crate::codegen::generate_all(root)? {
+            if fs::read_to_string(&out.path).unwrap_or_default() != out.contents {
+                if let Some(parent) = out.path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(&out.path, &out.contents)?;
+                eprintln!("updated {}", out.path.strip_prefix(root).unwrap_or(&out.path).display());
+            }
         }
         let lib = build_library(root, false)?;
-        outputs.extend(foreign_outputs(root, &lib)?);
-    }
-    outputs.insert(0, records);
+        foreign_outputs(root, &lib)
+    })();
+    IN_CODEGEN.store(false, Ordering::SeqCst);
+    let mut outputs = vec![records];
+    outputs.extend(foreign.context("regenerating the Kotlin/Swift sources")?);
     Ok(outputs)
 }
+
+/// Set while `outputs` runs the whole generation itself (it calls back into `outputs`).
+static IN_CODEGEN: AtomicBool = AtomicBool::new(false);
 
 // ---- the Rust record module --------------------------------------------------------------
 
@@ -769,6 +783,8 @@ pub fn test(root: &Path) -> Result<()> {
             .args(["-cp", &cp, main])
             .envs(envs.iter().copied())
             .env("ZKBIO_SANDBOX_BIN", &sandbox)
+            // The panic tests panic on purpose: one line each, no backtrace.
+            .env("RUST_BACKTRACE", "0")
             .current_dir(root)
             .status()
             .context("starting java")?;
