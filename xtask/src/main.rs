@@ -11,6 +11,7 @@ mod demo;
 mod lists;
 #[allow(dead_code)] // read by the binding emitters as they land
 mod models;
+mod scenarios;
 mod test;
 mod util;
 
@@ -27,6 +28,8 @@ commands:
   test-kotlin         only the Kotlin/Swift binding step of `test` (freshness, Kotlin tests)
   demo                start the sandbox with demo data and run the quick starts against it
   test-node           build the Node addon and run only its test suite (part of `test`)
+  test-python         build the Python extension and run only its pytest suite (part of `test`)
+  scenarios           replay tests/scenarios in every language and print the parity table
   bench [--punches N] [--no-10x]
                       side-by-side full-pull benchmark report (bench-results/report.md)
 ";
@@ -45,10 +48,12 @@ fn run() -> Result<()> {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("test") => test::run(&root),
         Some("test-node") => bindings::node::test(&root),
+        Some("test-python") => bindings::python::test(&root),
         Some("demo") => demo::run(&root),
-        Some("test-kotlin") => bindings::uniffi::test(&root),
         Some("jar") => bindings::uniffi::jar(&root).map(|_| ()),
+        Some("test-kotlin") => bindings::uniffi::test(&root),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("scenarios") => scenarios::run(&root),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())

@@ -87,7 +87,9 @@ impl Error {
         }))
     }
 
-    pub(crate) fn invalid_argument(detail: impl Into<String>) -> Self {
+    /// An `InvalidArgument` error: for callers (e.g. the language bindings) that reject
+    /// input before it reaches the client, so it surfaces like the client's own checks.
+    pub fn invalid_argument(detail: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidArgument, detail)
     }
 

@@ -121,11 +121,14 @@ pub(crate) async fn sync(
     let mut high_water = state.high_water;
     let mut last_id = None::<i64>;
     let mut count = state.count;
+    // 1-based position in the list of the last punch returned, for a batch cut at `max`.
+    let mut last_position = state.count;
     let mut complete = true;
     let mut pages = std::pin::pin!(paging::pages_from(client.clone(), filter, start));
     'pages: while let Some(page) = pages.try_next().await? {
         count = page.count;
-        for punch in page.items {
+        let first_position = (page.number - 1) * page.page_size;
+        for (index, punch) in page.items.into_iter().enumerate() {
             if last_id.is_some_and(|last| punch.id <= last) {
                 return Err(Error::unexpected(format!(
                     "punches are not listed in ascending id order (id {} after {}); \
@@ -142,6 +145,7 @@ pub(crate) async fn sync(
                 }
                 high_water = high_water.max(punch.id);
                 recent.insert(punch.id);
+                last_position = first_position + index as i64 + 1;
                 punches.push(punch);
             } else if punch.id > state.floor() {
                 recent.insert(punch.id);
@@ -165,7 +169,8 @@ pub(crate) async fn sync(
         version: VERSION,
         high_water,
         recent: recent.into_iter().filter(|&id| id > floor && id <= high_water).collect(),
-        count: if complete { count } else { state.count },
+        // A cut batch resumes right after its last punch, not from the old start.
+        count: if complete { count } else { last_position },
     };
     Ok(SyncBatch { punches, state, complete })
 }

@@ -5,7 +5,7 @@
 
 mod cli;
 pub mod node;
-mod python;
+pub mod python;
 pub mod uniffi;
 
 use std::path::Path;
@@ -23,6 +23,12 @@ pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
     outputs.extend(python::outputs(_root, _spec)?);
     outputs.extend(uniffi::outputs(_root, _spec)?);
     Ok(outputs)
+}
+
+/// Each binding's runner of the cross-language scenarios (see `crate::scenarios`).
+pub fn scenario_runners(_root: &Path) -> Result<Vec<crate::scenarios::Runner>> {
+    let runners = Vec::new();
+    Ok(runners)
 }
 
 /// Each binding's benchmark programs (same JSON line protocol as `bench/rust`).

@@ -1,0 +1,152 @@
+//! Replays the cross-language scenarios (`tests/scenarios/*.json`) in every language and
+//! prints the parity table. Each (scenario, language) gets a fresh sandbox, so runs cannot
+//! see each other's writes. A failing or missing cell fails `cargo xtask test`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use crate::demo::{SandboxProcess, start_sandbox_bin, target_dir};
+use crate::util;
+
+/// A language's scenario runner: `program args... MANIFEST RESULTS`.
+pub struct Runner {
+    pub language: String,
+    pub program: String,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+pub fn scenario_files(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/scenarios"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+pub fn run(root: &Path) -> Result<()> {
+    let cargo = util::cargo();
+    util::run(
+        root,
+        &cargo,
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "zkbiotime-e2e",
+            "--bin",
+            "scenarios",
+            "-p",
+            "zkbiotime-sandbox",
+        ],
+    )?;
+    let mut runners = vec![Runner {
+        language: "rust".into(),
+        program: target_dir(root).join("debug/scenarios").display().to_string(),
+        args: vec![],
+        env: vec![],
+    }];
+    runners.extend(crate::bindings::scenario_runners(root)?);
+
+    let files = scenario_files(root)?;
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| -> Result<String> {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(f)?)?;
+            Ok(v["name"].as_str().context("scenario without name")?.to_string())
+        })
+        .collect::<Result<_>>()?;
+    let out_dir = target_dir(root).join("scenario-results");
+    std::fs::create_dir_all(&out_dir)?;
+
+    let mut table: BTreeMap<String, BTreeMap<String, (bool, String)>> = BTreeMap::new();
+    for runner in &runners {
+        let (_sandboxes, manifest) = start_sandboxes(root, &files)?;
+        let manifest_path = out_dir.join(format!("{}-manifest.json", runner.language));
+        let results_path = out_dir.join(format!("{}.json", runner.language));
+        std::fs::write(&manifest_path, serde_json::to_string_pretty(&manifest)?)?;
+        let _ = std::fs::remove_file(&results_path);
+        eprintln!("--> scenarios in {}", runner.language);
+        let status = Command::new(&runner.program)
+            .args(&runner.args)
+            .arg(&manifest_path)
+            .arg(&results_path)
+            .envs(runner.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(root)
+            .status()
+            .with_context(|| format!("starting the {} runner", runner.language))?;
+        let results: Value = std::fs::read_to_string(&results_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(json!({}));
+        for name in &names {
+            let cell = &results["results"][name];
+            let pass = cell["pass"].as_bool().unwrap_or(false) && status.success();
+            let detail = match cell["detail"].as_str() {
+                Some(d) => d.to_string(),
+                None if cell.is_null() => "no result (runner missing or crashed)".into(),
+                None => String::new(),
+            };
+            table.entry(name.clone()).or_default().insert(runner.language.clone(), (pass, detail));
+        }
+    }
+    print_table(&names, &runners, &table);
+    let failures: Vec<String> = table
+        .iter()
+        .flat_map(|(scenario, row)| {
+            row.iter()
+                .filter(|(_, (pass, _))| !pass)
+                .map(move |(lang, (_, detail))| format!("{scenario} in {lang}: {detail}"))
+        })
+        .collect();
+    if !failures.is_empty() {
+        bail!("{} scenario cells failed:\n  {}", failures.len(), failures.join("\n  "));
+    }
+    Ok(())
+}
+
+/// One sandbox per scenario, with the scenario's flags; kept alive by the returned handles.
+fn start_sandboxes(root: &Path, files: &[PathBuf]) -> Result<(Vec<SandboxProcess>, Value)> {
+    let mut sandboxes = Vec::new();
+    let mut manifest = Vec::new();
+    for f in files {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(f)?)?;
+        let args: Vec<String> = v["sandbox"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let sandbox = start_sandbox_bin(&target_dir(root).join("debug/zkbiotime-sandbox"), &args)?;
+        manifest.push(json!({"scenario": f.display().to_string(), "url": sandbox.url}));
+        sandboxes.push(sandbox);
+    }
+    Ok((sandboxes, Value::Array(manifest)))
+}
+
+fn print_table(
+    names: &[String],
+    runners: &[Runner],
+    table: &BTreeMap<String, BTreeMap<String, (bool, String)>>,
+) {
+    let width = names.iter().map(String::len).max().unwrap_or(8).max(8);
+    let mut header = format!("\n{:width$}", "scenario");
+    for r in runners {
+        header.push_str(&format!(" | {:^8}", r.language));
+    }
+    println!("{header}");
+    println!("{}", "-".repeat(header.len() - 1));
+    for name in names {
+        let mut line = format!("{name:width$}");
+        for r in runners {
+            let pass = table.get(name).and_then(|row| row.get(&r.language)).is_some_and(|c| c.0);
+            line.push_str(&format!(" | {:^8}", if pass { "pass" } else { "FAIL" }));
+        }
+        println!("{line}");
+    }
+    println!();
+}
