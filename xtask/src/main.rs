@@ -29,7 +29,6 @@ commands:
   demo                start the sandbox with demo data and run the quick starts against it
   test-node           build the Node addon and run only its test suite (part of `test`)
   test-python         build the Python extension and run only its pytest suite (part of `test`)
-  test-python         build the Python extension and run only its pytest suite (part of `test`)
   scenarios           replay tests/scenarios in every language and print the parity table
   bench [--punches N] [--no-10x]
                       side-by-side full-pull benchmark report (bench-results/report.md)
@@ -49,7 +48,6 @@ fn run() -> Result<()> {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("test") => test::run(&root),
         Some("test-node") => bindings::node::test(&root),
-        Some("test-python") => bindings::python::test(&root),
         Some("test-python") => bindings::python::test(&root),
         Some("demo") => demo::run(&root),
         Some("jar") => bindings::uniffi::jar(&root).map(|_| ()),
