@@ -68,6 +68,8 @@ pub fn run(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("the Rust quick start failed ({status})");
     }
+    crate::cli_demo::demo_steps(root, &sandbox.url)?;
+
     eprintln!("\ndemo finished; the sandbox stops now");
     Ok(())
 }

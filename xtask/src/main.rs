@@ -6,6 +6,7 @@
 
 mod bench;
 mod bindings;
+mod cli_demo;
 mod codegen;
 mod demo;
 mod lists;
