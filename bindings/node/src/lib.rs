@@ -342,8 +342,14 @@ fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
     if let Some(t) = o.login_cooldown_ms {
         b = b.login_cooldown(ms(t));
     }
+    // PEM text goes through a temporary file, read by `build` and removed right after.
+    let mut temp_ca = None;
     if let Some(ca) = o.ca {
-        b = b.ca_bundle(ca_path(&ca)?);
+        let (path, temporary) = ca_path(&ca)?;
+        if temporary {
+            temp_ca = Some(path.clone());
+        }
+        b = b.ca_bundle(path);
     }
     if let Some(skip) = o.insecure_skip_tls_verify {
         b = b.danger_accept_invalid_certs(skip);
@@ -352,15 +358,18 @@ fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
     if let Some(zone) = &zone {
         b = b.server_timezone(zone.name());
     }
-    let client = b.build()?;
-    Ok(NativeClient { client, cx: Cx { zone } })
+    let client = b.build();
+    if let Some(path) = temp_ca {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(NativeClient { client: client?, cx: Cx { zone } })
 }
 
 /// Node's `tls` options take PEM text; the core reads a file. PEM text is written to a
-/// private temporary file for it.
-fn ca_path(ca: &str) -> Result<PathBuf, BindingError> {
+/// temporary file for it (true: remove it after the build).
+fn ca_path(ca: &str) -> Result<(PathBuf, bool), BindingError> {
     if !ca.contains("-----BEGIN") {
-        return Ok(PathBuf::from(ca));
+        return Ok((PathBuf::from(ca), false));
     }
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
@@ -372,5 +381,5 @@ fn ca_path(ca: &str) -> Result<PathBuf, BindingError> {
     ));
     std::fs::write(&path, ca)
         .map_err(|e| BindingError::invalid(format!("cannot store the CA certificate: {e}")))?;
-    Ok(path)
+    Ok((path, true))
 }

@@ -478,16 +478,29 @@ fn addon_file_name() -> Result<String> {
     }
 }
 
+/// Node and npm run the tests; openssl makes the certificates of the HTTPS tests.
 fn ensure_node() -> Result<()> {
-    let have =
-        |cmd: &str| Command::new(cmd).arg("--version").output().is_ok_and(|o| o.status.success());
-    if have("node") && have("npm") {
+    let have = |cmd: &str, arg: &str| {
+        Command::new(cmd).arg(arg).output().is_ok_and(|o| o.status.success())
+    };
+    let mut missing = Vec::new();
+    if !have("node", "--version") {
+        missing.push("nodejs");
+    }
+    if !have("npm", "--version") {
+        missing.push("npm");
+    }
+    if !have("openssl", "version") {
+        missing.push("openssl");
+    }
+    if missing.is_empty() {
         return Ok(());
     }
-    eprintln!("    node/npm missing: installing Debian packages nodejs and npm");
+    eprintln!("    installing Debian packages: {}", missing.join(" "));
     util::run(Path::new("/"), "apt-get", &["update", "-q"])?;
-    util::run(Path::new("/"), "apt-get", &["install", "-y", "-q", "nodejs", "npm"])?;
-    Ok(())
+    let mut args = vec!["install", "-y", "-q"];
+    args.extend(missing);
+    util::run(Path::new("/"), "apt-get", &args)
 }
 
 /// `npm install` of the dev dependencies (TypeScript), skipped when the lock is unchanged.
