@@ -457,6 +457,7 @@ export interface Transaction {
    */
   extra: Record<string, JsonValue>;
 }
+
 /**
  * Filters of `list_employees` (`GET /personnel/api/employees/`); unknown names are rejected.
  */
@@ -470,6 +471,7 @@ export interface EmployeeFilter {
   department?: number;
   app_status?: number;
 }
+
 /**
  * Filters of `list_departments` (`GET /personnel/api/departments/`); unknown names are rejected.
  */
@@ -481,6 +483,7 @@ export interface DepartmentFilter {
    */
   parent_dept?: number;
 }
+
 /**
  * Filters of `list_areas` (`GET /personnel/api/areas/`); unknown names are rejected.
  */
@@ -492,6 +495,7 @@ export interface AreaFilter {
    */
   parent_area?: number;
 }
+
 /**
  * Filters of `list_positions` (`GET /personnel/api/positions/`); unknown names are rejected.
  */
@@ -503,6 +507,7 @@ export interface PositionFilter {
    */
   parent_position?: number;
 }
+
 /**
  * Filters of `list_terminals` (`GET /iclock/api/terminals/`); unknown names are rejected.
  */
@@ -514,6 +519,7 @@ export interface TerminalFilter {
    */
   area?: number;
 }
+
 /**
  * Filters of `list_transactions` (`GET /iclock/api/transactions/`); unknown names are rejected.
  */

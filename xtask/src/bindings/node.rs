@@ -229,6 +229,7 @@ fn typescript(spec: &OpenAPI) -> Result<String> {
         }
     }
     for filter in list_filters(spec)? {
+        writeln!(out)?;
         write_ts_doc(&mut out, "", Some(&filter.doc))?;
         writeln!(out, "export interface {} {{", filter.name)?;
         for (name, ty, doc) in &filter.params {
