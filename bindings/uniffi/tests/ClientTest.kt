@@ -260,6 +260,31 @@ private fun registerPagingAndSync() {
 }
 
 private fun registerErrors() {
+    test("TLS: CA bundle, verification on by default, skip-verification switch") {
+        val dir = java.nio.file.Files.createTempDirectory("zkbio-tls").toFile()
+        fun openssl(vararg args: String) {
+            val p = ProcessBuilder(listOf("openssl") + args).directory(dir).redirectErrorStream(true).start()
+            val out = p.inputStream.bufferedReader().readText()
+            check(p.waitFor() == 0) { "openssl ${args.toList()}: $out" }
+        }
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=zkbio test CA")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost")
+        dir.resolve("leaf.ext").writeText("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+        openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext")
+        dir.resolve("chain.pem").writeText(dir.resolve("leaf.pem").readText() + dir.resolve("ca.pem").readText())
+        Sandbox.start("--tls-cert", dir.resolve("chain.pem").path, "--tls-key", dir.resolve("leaf.key").path).use { sb ->
+            check(sb.url.startsWith("https://")) { sb.url }
+            val trusted = sb.client { it.copy(caBundle = dir.resolve("ca.pem").path) }
+            checkEq(trusted.employees().get(1).lastName, "Potter", "with the CA bundle")
+            val untrusted = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
+            val e = assertThrows<ZkbioException.Transport> { untrusted.employees().get(1) }
+            check("certificate" in e.detail.lowercase()) { e.detail }
+            val reckless = sb.client { it.copy(dangerAcceptInvalidCerts = true) }
+            checkEq(reckless.employees().get(1).lastName, "Potter", "verification off")
+        }
+        dir.deleteRecursively()
+    }
+
     test("wrong password: authentication error, then a local cool-down") {
         Sandbox.start().use { sb ->
             val c = Client(ClientConfig(baseUrl = sb.url, username = "admin", password = Secret("wrong-password")))

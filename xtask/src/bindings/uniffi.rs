@@ -643,11 +643,17 @@ fn kotlin_toolchain(root: &Path) -> Result<Kotlin> {
         bail!("npm installed {KOTLIN_COMPILER} but {} is missing", kotlinc.display());
     }
     let jna = PathBuf::from("/usr/share/java/jna.jar");
-    if !jna.exists() {
-        let install = || util::run(root, "apt-get", &["install", "-y", "-q", "libjna-java"]);
-        if install().is_err() {
+    // JNA for the bindings; openssl makes the certificates of the TLS test.
+    let missing: Vec<&str> = [(jna.exists(), "libjna-java"), (on_path("openssl"), "openssl")]
+        .into_iter()
+        .filter_map(|(present, package)| (!present).then_some(package))
+        .collect();
+    if !missing.is_empty() {
+        let mut args = vec!["install", "-y", "-q"];
+        args.extend(&missing);
+        if util::run(root, "apt-get", &args).is_err() {
             util::run(root, "apt-get", &["update", "-q"])?;
-            install()?;
+            util::run(root, "apt-get", &args)?;
         }
     }
     let lib = package.join("lib");
@@ -668,6 +674,11 @@ fn kotlin_toolchain(root: &Path) -> Result<Kotlin> {
         kotlinc,
         runtime: vec![find("kotlin-stdlib")?, find("kotlinx-coroutines-core-jvm")?, jna],
     })
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
 /// The Kotlin quick start of the README: the first ```kotlin block after the
