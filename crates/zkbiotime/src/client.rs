@@ -330,7 +330,14 @@ async fn map_error(error: ApiError, meta: &AnswerMeta, limit: usize) -> Error {
             }
         }
         E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
-            let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+            let kind = if e.is_timeout() {
+                ErrorKind::Timeout
+            } else if e.is_redirect() {
+                // A redirect loop is the server misbehaving, not the network.
+                ErrorKind::UnexpectedResponse
+            } else {
+                ErrorKind::Transport
+            };
             Error::new(kind, transport_detail(&e)).with_source(e.without_url())
         }
         E::InvalidRequest(detail) => Error::invalid_argument(detail),

@@ -70,7 +70,9 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Pages in the whole list at this page size.
     pub fn total_pages(&self) -> i64 {
-        (self.count.max(0) + self.page_size - 1) / self.page_size
+        // Not `(count + size - 1) / size`: a lying count near i64::MAX would overflow.
+        let count = self.count.max(0);
+        count / self.page_size + i64::from(count % self.page_size != 0)
     }
 }
 
@@ -113,11 +115,21 @@ async fn fetch<F: ListFilter>(
         ))
         .with_request("GET", F::PATH));
     }
-    let next_page = match answer.next() {
-        Some(next) => Some(page_from_next(next).ok_or_else(|| {
-            Error::unexpected(format!("`next` link {next:?} has no page number"))
-                .with_request("GET", F::PATH)
-        })?),
+    // Some servers send `""` where they mean null.
+    let next_page = match answer.next().filter(|n| !n.trim().is_empty()) {
+        Some(next) => {
+            let n = page_from_next(next).ok_or_else(|| {
+                Error::unexpected(format!("`next` link {next:?} has no page number"))
+                    .with_request("GET", F::PATH)
+            })?;
+            if n <= number {
+                return Err(Error::unexpected(format!(
+                    "`next` of page {number} points back to page {n}; stopping instead of looping"
+                ))
+                .with_request("GET", F::PATH));
+            }
+            Some(n)
+        }
         None => None,
     };
     let bounds = answer.id_bounds();
