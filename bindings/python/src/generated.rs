@@ -313,8 +313,10 @@ impl Employee {
     #[getter]
     fn full_name(&self) -> Option<&str> { self.inner.full_name.as_deref() }
 
+    /// The PIN for the terminal: secret.
     #[getter]
-    fn device_password(&self) -> Option<&str> { self.inner.device_password.as_deref() }
+    /// A secret: reachable here, never shown by `repr` or `to_dict`.
+    fn device_password(&self) -> Option<&str> { self.inner.device_password.as_ref().map(|s| s.expose()) }
 
     #[getter]
     fn card_no(&self) -> Option<&str> { self.inner.card_no.as_deref() }
@@ -544,8 +546,10 @@ impl EmployeeWritten {
     #[getter]
     fn nickname(&self) -> Option<&str> { self.inner.nickname.as_deref() }
 
+    /// The PIN for the terminal: secret.
     #[getter]
-    fn device_password(&self) -> Option<&str> { self.inner.device_password.as_deref() }
+    /// A secret: reachable here, never shown by `repr` or `to_dict`.
+    fn device_password(&self) -> Option<&str> { self.inner.device_password.as_ref().map(|s| s.expose()) }
 
     #[getter]
     fn card_no(&self) -> Option<&str> { self.inner.card_no.as_deref() }

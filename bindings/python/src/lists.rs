@@ -84,6 +84,24 @@ impl Page {
     }
 }
 
+impl Page {
+    /// A single page the core fetched (`resource.page(n)`).
+    pub fn from_core<T: Record>(
+        py: Python<'_>,
+        page: zkbiotime::Page<T>,
+        zone: Zone,
+    ) -> PyResult<Self> {
+        let raw = RawPage {
+            number: page.number,
+            count: page.count,
+            page_size: page.page_size,
+            has_next: page.has_next,
+            items: Box::new(page.items),
+        };
+        Page::from_raw(py, raw, zone)
+    }
+}
+
 #[pymethods]
 impl Page {
     #[getter]

@@ -32,6 +32,18 @@ macro_rules! resource {
                 Ok($crate::lists::RecordList::new($crate::lists::erase(client.$name().pages(filter)), zone))
             }
 
+            /// Page `number` (1-based) of the list, with the total count.
+            #[pyo3(signature = (number, **filters))]
+            fn page(&self, py: Python<'_>, number: i64, filters: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<$crate::lists::Page> {
+                let zone = self.shared.zone;
+                let filter: $filter = $crate::convert::filter_from_kwargs(stringify!($name), filters, zone)?;
+                let client = self.shared.client()?;
+                let page = $crate::runtime::block_on(py, async move {
+                    client.$name().page(&filter, number).await.map_err($crate::errors::Error::from)
+                })?;
+                $crate::lists::Page::from_core(py, page, zone)
+            }
+
             /// One record by id.
             fn get(&self, py: Python<'_>, id: i64) -> PyResult<$item> {
                 let zone = self.shared.zone;
@@ -52,6 +64,18 @@ macro_rules! resource {
                 let filter: $filter = $crate::convert::filter_from_kwargs(stringify!($name), filters, zone)?;
                 let client = self.shared.client()?;
                 Ok($crate::lists::AsyncRecordList::new($crate::lists::erase(client.$name().pages(filter)), zone))
+            }
+
+            /// Page `number` (1-based) of the list, with the total count.
+            #[pyo3(signature = (number, **filters))]
+            fn page<'py>(&self, py: Python<'py>, number: i64, filters: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+                let zone = self.shared.zone;
+                let filter: $filter = $crate::convert::filter_from_kwargs(stringify!($name), filters, zone)?;
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    let page = client.$name().page(&filter, number).await?;
+                    Ok(Python::attach(|py| $crate::lists::Page::from_core(py, page, zone))?)
+                })
             }
 
             /// One record by id.

@@ -41,6 +41,8 @@ def test_pages_and_gather(demo: Sandbox) -> None:
             pages = [p async for p in c.transactions.list().pages()]
             assert sum(len(p) for p in pages) == pages[0].count
             assert pages[-1].has_next is False
+            page = await c.transactions.page(2)
+            assert page.number == 2 and page.count == pages[0].count and len(page) == 100
             many = await asyncio.gather(*(c.employees.get(1) for _ in range(20)))
             assert all(e == many[0] for e in many)
 

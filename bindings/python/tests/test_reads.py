@@ -169,3 +169,18 @@ def test_unknown_filters_fail_before_any_request(client: zkbiotime.Client) -> No
         client.employees.list(department="not a number")
     with pytest.raises((TypeError, ValueError)):
         client.transactions.list(ordering="sideways")
+
+
+def test_single_page(demo: Sandbox) -> None:
+    with demo.client(page_size=20) as c:
+        second = c.transactions.page(2)
+        assert isinstance(second, zkbiotime.Page)
+        assert second.number == 2 and second.page_size == 20 and len(second) == 20
+        assert second.has_next and second.count == len(c.transactions.list())
+        only = c.transactions.page(1, emp_code="E000001")
+        assert (only.count, len(only), only.has_next) == (12, 12, False)
+        first = c.employees.page(1, department=1)
+        assert first.count == len(list(c.employees.list(department=1)))
+        assert all(isinstance(e, zkbiotime.Employee) for e in first.items)
+        with pytest.raises(zkbiotime.NotFoundError):
+            c.employees.page(999)

@@ -606,6 +606,25 @@ fn write_resource_stub(
         write!(out, "        ")?;
     }
     writeln!(out, "\"\"\"")?;
+    let page = if asynchronous {
+        format!("Awaitable[Page[{}]]", r.item)
+    } else {
+        format!("Page[{}]", r.item)
+    };
+    writeln!(out, "    def page(")?;
+    writeln!(out, "        self,")?;
+    writeln!(out, "        number: int,")?;
+    if !r.filters.is_empty() {
+        writeln!(out, "        *,")?;
+    }
+    for f in &r.filters {
+        writeln!(out, "        {}: {} | None = None,", f.name, f.py)?;
+    }
+    writeln!(out, "    ) -> {page}:")?;
+    writeln!(
+        out,
+        "        \"\"\"Page `number` (1-based) of the list, with the total count.\"\"\""
+    )?;
     writeln!(out, "    {def} get(self, id: int) -> {}: ...", r.item)?;
     if let Some((create, update, written)) = &r.crud {
         let body = |name: &str, all_optional: bool| -> Result<String> {
@@ -755,8 +774,39 @@ def _at_exit() -> None: ...
 pub fn test(root: &Path) -> Result<()> {
     let started = Instant::now();
     eprintln!("\n==> python binding (bindings/python)");
-    let target = crate::demo::target_dir(root);
-    let venv = target.join("python-venv");
+    let venv = prepare(root)?;
+    util::run(root, &util::cargo(), &["build", "--quiet", "-p", "zkbiotime-sandbox"])?;
+    let sandbox = crate::demo::target_dir(root).join("debug/zkbiotime-sandbox");
+    let status = Command::new(venv.join("bin/python"))
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "bindings/python/tests"])
+        .env("ZKBIO_SANDBOX_BIN", &sandbox)
+        .env("PATH", prepend_path(&venv.join("bin"))?)
+        .current_dir(root)
+        .status()
+        .context("starting pytest")?;
+    if !status.success() {
+        bail!("the Python test suite failed ({status})");
+    }
+    eprintln!("<== python binding: ok ({:.1?})", started.elapsed());
+    Ok(())
+}
+
+/// The Python runner of the cross-language scenarios (`bindings/python/scenarios.py`).
+pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
+    let venv = prepare(root)?;
+    Ok(crate::scenarios::Runner {
+        language: "python".into(),
+        program: path_str(&venv.join("bin/python"))?.to_string(),
+        args: vec!["bindings/python/scenarios.py".into()],
+        env: vec![],
+    })
+}
+
+/// A venv under target/ with the test tools, and the extension built in the dev profile
+/// into the shared target dir and installed there (editable: the Python sources are used in
+/// place). Returns the venv's directory.
+fn prepare(root: &Path) -> Result<PathBuf> {
+    let venv = crate::demo::target_dir(root).join("python-venv");
     let python = venv.join("bin/python");
     if !python.exists() {
         let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
@@ -779,8 +829,6 @@ pub fn test(root: &Path) -> Result<()> {
             "tqdm>=4.60",
         ],
     )?;
-    // Build the extension in the dev profile into the shared target dir and install it
-    // into the venv (editable: the Python sources are used in place).
     let maturin = venv.join("bin/maturin");
     let status = Command::new(&maturin)
         .args(["develop", "--quiet", "-m", "bindings/python/Cargo.toml"])
@@ -792,20 +840,7 @@ pub fn test(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("maturin develop failed ({status})");
     }
-    util::run(root, &util::cargo(), &["build", "--quiet", "-p", "zkbiotime-sandbox"])?;
-    let sandbox = target.join("debug/zkbiotime-sandbox");
-    let status = Command::new(&python)
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "bindings/python/tests"])
-        .env("ZKBIO_SANDBOX_BIN", &sandbox)
-        .env("PATH", prepend_path(&venv.join("bin"))?)
-        .current_dir(root)
-        .status()
-        .context("starting pytest")?;
-    if !status.success() {
-        bail!("the Python test suite failed ({status})");
-    }
-    eprintln!("<== python binding: ok ({:.1?})", started.elapsed());
-    Ok(())
+    Ok(venv)
 }
 
 fn path_str(p: &Path) -> Result<&str> {

@@ -533,6 +533,17 @@ class Employees:
 
         department: department id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        emp_code: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        department: int | None = None,
+        app_status: int | None = None,
+    ) -> Page[Employee]:
+        """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Employee: ...
     def create(
         self,
@@ -649,6 +660,17 @@ class AsyncEmployees:
 
         department: department id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        emp_code: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        department: int | None = None,
+        app_status: int | None = None,
+    ) -> Awaitable[Page[Employee]]:
+        """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Employee: ...
     async def create(
         self,
@@ -763,6 +785,15 @@ class Departments:
 
         parent_dept: parent department id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        dept_code: str | None = None,
+        dept_name: str | None = None,
+        parent_dept: int | None = None,
+    ) -> Page[Department]:
+        """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Department: ...
     def create(
         self,
@@ -805,6 +836,15 @@ class AsyncDepartments:
 
         parent_dept: parent department id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        dept_code: str | None = None,
+        dept_name: str | None = None,
+        parent_dept: int | None = None,
+    ) -> Awaitable[Page[Department]]:
+        """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Department: ...
     async def create(
         self,
@@ -847,6 +887,15 @@ class Areas:
 
         parent_area: parent area id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        area_code: str | None = None,
+        area_name: str | None = None,
+        parent_area: int | None = None,
+    ) -> Page[Area]:
+        """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Area: ...
     def create(
         self,
@@ -889,6 +938,15 @@ class AsyncAreas:
 
         parent_area: parent area id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        area_code: str | None = None,
+        area_name: str | None = None,
+        parent_area: int | None = None,
+    ) -> Awaitable[Page[Area]]:
+        """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Area: ...
     async def create(
         self,
@@ -931,6 +989,15 @@ class Positions:
 
         parent_position: parent position id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        position_code: str | None = None,
+        position_name: str | None = None,
+        parent_position: int | None = None,
+    ) -> Page[Position]:
+        """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Position: ...
     def create(
         self,
@@ -973,6 +1040,15 @@ class AsyncPositions:
 
         parent_position: parent position id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        position_code: str | None = None,
+        position_name: str | None = None,
+        parent_position: int | None = None,
+    ) -> Awaitable[Page[Position]]:
+        """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Position: ...
     async def create(
         self,
@@ -1015,6 +1091,15 @@ class Terminals:
 
         area: area id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        sn: str | None = None,
+        alias: str | None = None,
+        area: int | None = None,
+    ) -> Page[Terminal]:
+        """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Terminal: ...
 
 @final
@@ -1030,6 +1115,15 @@ class AsyncTerminals:
 
         area: area id
         """
+    def page(
+        self,
+        number: int,
+        *,
+        sn: str | None = None,
+        alias: str | None = None,
+        area: int | None = None,
+    ) -> Awaitable[Page[Terminal]]:
+        """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Terminal: ...
 
 @final
@@ -1049,6 +1143,17 @@ class Transactions:
         end_time: Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         ordering: Sort order; servers silently ignore values they do not know. Default is ascending id.
         """
+    def page(
+        self,
+        number: int,
+        *,
+        emp_code: str | None = None,
+        terminal_sn: str | None = None,
+        start_time: str | datetime.datetime | None = None,
+        end_time: str | datetime.datetime | None = None,
+        ordering: Literal["id", "-id", "punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+    ) -> Page[Transaction]:
+        """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Transaction: ...
     def sync(self, state: str | None = None, *, max: int | None = None) -> SyncBatch:
         """Punches not returned before (late uploads included); store `batch.state` after keeping them."""
@@ -1070,6 +1175,17 @@ class AsyncTransactions:
         end_time: Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         ordering: Sort order; servers silently ignore values they do not know. Default is ascending id.
         """
+    def page(
+        self,
+        number: int,
+        *,
+        emp_code: str | None = None,
+        terminal_sn: str | None = None,
+        start_time: str | datetime.datetime | None = None,
+        end_time: str | datetime.datetime | None = None,
+        ordering: Literal["id", "-id", "punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+    ) -> Awaitable[Page[Transaction]]:
+        """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Transaction: ...
     async def sync(self, state: str | None = None, *, max: int | None = None) -> SyncBatch:
         """Punches not returned before (late uploads included); store `batch.state` after keeping them."""
