@@ -829,3 +829,39 @@ pub fn jar(root: &Path) -> Result<PathBuf> {
     );
     Ok(jar)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orderings_get_readable_variant_names() {
+        assert_eq!(variant_name("id"), "Id");
+        assert_eq!(variant_name("-punch_time"), "PunchTimeDesc");
+    }
+
+    #[test]
+    fn filters_mirror_the_list_operations() {
+        let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
+        let filters = filters(&spec).unwrap();
+        let names: Vec<&str> = filters.iter().map(|f| f.name.as_str()).collect();
+        for name in ["EmployeeFilter", "DepartmentFilter", "TerminalFilter", "TransactionFilter"] {
+            assert!(names.contains(&name), "{names:?}");
+        }
+        let tx = filters.iter().find(|f| f.name == "TransactionFilter").unwrap();
+        let ordering = tx.params.iter().find(|p| p.0 == "ordering").unwrap();
+        assert_eq!(ordering.1, FieldType::Enum("TransactionOrdering".into()));
+        assert!(tx.params.iter().all(|p| !PAGING_PARAMS.contains(&p.0.as_str())));
+    }
+
+    #[test]
+    fn records_carry_extra_and_secrets_and_skip_envelopes() {
+        let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
+        let text = records(&spec).unwrap();
+        assert!(text.contains("pub struct Employee {"));
+        assert!(text.contains("pub self_password: Option<Arc<Secret>>,"));
+        assert!(text.contains("extra: extra_out(value.extra),"));
+        assert!(!text.contains("pub struct EmployeePage"), "list envelopes stay in the core");
+        assert!(!text.contains("pub struct Credentials"), "credentials go in ClientConfig");
+    }
+}
