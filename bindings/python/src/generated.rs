@@ -314,8 +314,8 @@ impl Employee {
     fn full_name(&self) -> Option<&str> { self.inner.full_name.as_deref() }
 
     /// The PIN for the terminal: secret.
-    #[getter]
     /// A secret: reachable here, never shown by `repr` or `to_dict`.
+    #[getter]
     fn device_password(&self) -> Option<&str> { self.inner.device_password.as_ref().map(|s| s.expose()) }
 
     #[getter]
@@ -547,8 +547,8 @@ impl EmployeeWritten {
     fn nickname(&self) -> Option<&str> { self.inner.nickname.as_deref() }
 
     /// The PIN for the terminal: secret.
-    #[getter]
     /// A secret: reachable here, never shown by `repr` or `to_dict`.
+    #[getter]
     fn device_password(&self) -> Option<&str> { self.inner.device_password.as_ref().map(|s| s.expose()) }
 
     #[getter]
@@ -612,8 +612,8 @@ impl EmployeeWritten {
     fn dev_privilege(&self) -> Option<i64> { self.inner.dev_privilege }
 
     /// A password hash: secret.
-    #[getter]
     /// A secret: reachable here, never shown by `repr` or `to_dict`.
+    #[getter]
     fn self_password(&self) -> Option<&str> { self.inner.self_password.as_ref().map(|s| s.expose()) }
 
     #[getter]

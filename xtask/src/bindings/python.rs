@@ -360,6 +360,9 @@ fn write_getter(out: &mut String, field: &Field) -> Result<()> {
             writeln!(out, "    /// {}", line.trim_end())?;
         }
     }
+    if matches!(field.ty, FieldType::Secret) {
+        writeln!(out, "    /// A secret: reachable here, never shown by `repr` or `to_dict`.")?;
+    }
     writeln!(out, "    #[getter]")?;
     let opt = field.optional;
     match &field.ty {
@@ -381,7 +384,6 @@ fn write_getter(out: &mut String, field: &Field) -> Result<()> {
             }
         }
         FieldType::Secret => {
-            writeln!(out, "    /// A secret: reachable here, never shown by `repr` or `to_dict`.")?;
             if opt {
                 writeln!(
                     out,
@@ -791,6 +793,31 @@ pub fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `cargo xtask bench` rows of the Python binding: the SDK pull (concurrent and sequential)
+/// and a plain `requests` loop, each `bindings/python/bench/pull.py` in its own process,
+/// with the extension built in release mode into its own venv (the test venv keeps the
+/// dev build).
+pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    let venv = crate::demo::target_dir(root).join("python-bench-venv");
+    setup_venv(root, &venv, &["maturin>=1.16,<1.17", "requests>=2.28"])?;
+    maturin_develop(root, &venv, true)?;
+    let python = path_str(&venv.join("bin/python"))?.to_string();
+    let script = root.join("bindings/python/bench/pull.py");
+    let script = path_str(&script)?.to_string();
+    let entry = |name: &str, mode: &str, baseline: Option<&str>| crate::bench::Entry {
+        name: name.into(),
+        baseline: baseline.map(str::to_string),
+        program: python.clone(),
+        args: vec![script.clone(), mode.into(), "--url".into(), url.into()],
+        env: vec![],
+    };
+    Ok(vec![
+        entry("Python plain requests", "plain", None),
+        entry("Python SDK sequential", "sdk-sequential", Some("Python plain requests")),
+        entry("Python SDK concurrent", "sdk", Some("Python plain requests")),
+    ])
+}
+
 /// The Python runner of the cross-language scenarios (`bindings/python/scenarios.py`).
 pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
     let venv = prepare(root)?;
@@ -807,32 +834,36 @@ pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
 /// place). Returns the venv's directory.
 fn prepare(root: &Path) -> Result<PathBuf> {
     let venv = crate::demo::target_dir(root).join("python-venv");
+    // Pinned to what the binding was built and checked with; a warm venv skips the network.
+    setup_venv(
+        root,
+        &venv,
+        &["maturin>=1.16,<1.17", "pytest>=8", "mypy>=1.10", "typing_extensions>=4.6", "tqdm>=4.60"],
+    )?;
+    maturin_develop(root, &venv, false)?;
+    Ok(venv)
+}
+
+fn setup_venv(root: &Path, venv: &Path, packages: &[&str]) -> Result<()> {
     let python = venv.join("bin/python");
     if !python.exists() {
         let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
-        util::run(root, &host, &["-m", "venv", path_str(&venv)?])?;
+        util::run(root, &host, &["-m", "venv", path_str(venv)?])?;
     }
-    let py = path_str(&python)?.to_string();
-    // Pinned to what the binding was built and checked with; a warm venv skips the network.
-    util::run(
-        root,
-        &py,
-        &[
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "maturin>=1.16,<1.17",
-            "pytest>=8",
-            "mypy>=1.10",
-            "typing_extensions>=4.6",
-            "tqdm>=4.60",
-        ],
-    )?;
+    let mut args = vec!["-m", "pip", "install", "--quiet"];
+    args.extend_from_slice(packages);
+    util::run(root, path_str(&python)?, &args)
+}
+
+fn maturin_develop(root: &Path, venv: &Path, release: bool) -> Result<()> {
     let maturin = venv.join("bin/maturin");
+    let mut args = vec!["develop", "--quiet", "-m", "bindings/python/Cargo.toml"];
+    if release {
+        args.push("--release");
+    }
     let status = Command::new(&maturin)
-        .args(["develop", "--quiet", "-m", "bindings/python/Cargo.toml"])
-        .env("VIRTUAL_ENV", &venv)
+        .args(&args)
+        .env("VIRTUAL_ENV", venv)
         .env("PATH", prepend_path(&venv.join("bin"))?)
         .current_dir(root)
         .status()
@@ -840,7 +871,7 @@ fn prepare(root: &Path) -> Result<PathBuf> {
     if !status.success() {
         bail!("maturin develop failed ({status})");
     }
-    Ok(venv)
+    Ok(())
 }
 
 fn path_str(p: &Path) -> Result<&str> {
