@@ -107,7 +107,7 @@ fn measure_size(
     eprintln!("==> sandbox with {employees} employees × {days} days ≈ {punches} punches");
     let sandbox = start_sandbox_release(root, employees, days)?;
     let url = sandbox.url.clone();
-    let entries = entries(root, &url);
+    let entries = entries(root, &url)?;
     let mut samples = Vec::new();
     for e in &entries {
         eprintln!("--> {}", e.name);
@@ -167,7 +167,7 @@ fn rust_bench(root: &Path) -> String {
     target_dir(root).join("release/zkbiotime-bench").display().to_string()
 }
 
-fn entries(root: &Path, url: &str) -> Vec<Entry> {
+fn entries(root: &Path, url: &str) -> Result<Vec<Entry>> {
     let bench = rust_bench(root);
     let rust = |name: &str, mode: &str| Entry {
         name: name.into(),
@@ -181,8 +181,8 @@ fn entries(root: &Path, url: &str) -> Vec<Entry> {
         rust("Rust sequential", "sequential"),
         rust("Rust concurrent", "concurrent"),
     ];
-    out.extend(crate::bindings::bench_entries(root, url));
-    out
+    out.extend(crate::bindings::bench_entries(root, url)?);
+    Ok(out)
 }
 
 fn latency_entries(root: &Path, url: &str) -> Vec<Entry> {

@@ -14,18 +14,18 @@ use crate::codegen::header;
 /// Query parameters the pager owns; they are not user filters.
 const PAGING_PARAMS: &[&str] = &["page", "limit", "page_size"];
 
-struct ListOp {
-    operation_id: String,
-    path: String,
-    page_type: String,
-    item_type: String,
-    params: Vec<Param>,
+pub(crate) struct ListOp {
+    pub(crate) operation_id: String,
+    pub(crate) path: String,
+    pub(crate) page_type: String,
+    pub(crate) item_type: String,
+    pub(crate) params: Vec<Param>,
 }
 
-struct Param {
-    name: String,
-    rust_type: String,
-    description: Option<String>,
+pub(crate) struct Param {
+    pub(crate) name: String,
+    pub(crate) rust_type: String,
+    pub(crate) description: Option<String>,
 }
 
 pub fn generate(spec: &OpenAPI) -> Result<String> {
@@ -113,7 +113,7 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
     Ok(())
 }
 
-fn list_operations(spec: &OpenAPI) -> Result<Vec<ListOp>> {
+pub(crate) fn list_operations(spec: &OpenAPI) -> Result<Vec<ListOp>> {
     let mut ops = Vec::new();
     for (path, item) in spec.paths.paths.iter() {
         let item = item.as_item().context("path refs are not supported")?;

@@ -58,7 +58,7 @@ pub struct ClientBuilder {
     page_size: i64,
     concurrency: usize,
     login_cooldown: Duration,
-    ca_bundle: Option<PathBuf>,
+    ca_bundle: Option<CaSource>,
     danger_accept_invalid_certs: bool,
     zone: Option<String>,
     max_response_bytes: usize,
@@ -208,7 +208,7 @@ impl Client {
         let policy = &self.settings.retry;
         let started = Instant::now();
         let mut attempt = 0u32;
-        let mut logged_in_again = false;
+        let mut relogged_for: Option<u64> = None;
         loop {
             attempt += 1;
             // Boxed: a login is itself a `send`, so the futures nest.
@@ -229,20 +229,19 @@ impl Client {
                 status = error.status(),
                 "zkbiotime attempt failed"
             );
-            // A revoked or expired token: log in again once and repeat.
+            // A revoked or expired token: log in again and repeat, once per token (a token
+            // that fails right after its own login means the login itself is no good).
             if error.kind() == ErrorKind::Authentication
                 && let Some(generation) = generation
                 && self.auth().can_login()
-                && !logged_in_again
+                && relogged_for != Some(generation)
+                && attempt < policy.max_attempts.max(2)
             {
-                logged_in_again = true;
+                relogged_for = Some(generation);
                 self.auth().invalidate(generation);
                 continue;
             }
-            // A DELETE that was retried may find its work already done.
-            if call.method == "DELETE" && attempt > 1 && error.kind() == ErrorKind::NotFound {
-                return Err(error);
-            }
+            let error = if attempt > 1 { error.after_retry() } else { error };
             if !(call.idempotent && error.is_retryable()) || attempt >= policy.max_attempts {
                 return Err(error);
             }
@@ -367,6 +366,13 @@ fn transport_detail(e: &reqwest::Error) -> String {
     detail
 }
 
+/// Where trusted CA certificates come from.
+#[derive(Debug)]
+enum CaSource {
+    File(PathBuf),
+    Pem(Vec<u8>),
+}
+
 impl ClientBuilder {
     /// Username + password, traded for a `Token` on first use.
     pub fn password(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
@@ -430,7 +436,13 @@ impl ClientBuilder {
 
     /// Trust the CA certificates in this PEM file (for self-signed servers).
     pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_bundle = Some(path.into());
+        self.ca_bundle = Some(CaSource::File(path.into()));
+        self
+    }
+
+    /// Trust the CA certificates in this PEM text (as [`Self::ca_bundle`], without a file).
+    pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_bundle = Some(CaSource::Pem(pem.into()));
         self
     }
 
@@ -477,17 +489,25 @@ impl ClientBuilder {
                 base.host_str().unwrap_or("")
             );
         }
-        if let Some(path) = &self.ca_bundle {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::invalid_argument(format!("cannot read CA bundle {}: {e}", path.display()))
-            })?;
+        if let Some(source) = &self.ca_bundle {
+            let (pem, name) = match source {
+                CaSource::File(path) => (
+                    std::fs::read(path).map_err(|e| {
+                        Error::invalid_argument(format!(
+                            "cannot read CA bundle {}: {e}",
+                            path.display()
+                        ))
+                    })?,
+                    path.display().to_string(),
+                ),
+                CaSource::Pem(pem) => (pem.clone(), "(PEM text)".to_string()),
+            };
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::invalid_argument(format!("CA bundle {} is not PEM: {e}", path.display()))
+                Error::invalid_argument(format!("CA bundle {name} is not PEM: {e}"))
             })?;
             if certs.is_empty() {
                 return Err(Error::invalid_argument(format!(
-                    "CA bundle {} holds no certificate",
-                    path.display()
+                    "CA bundle {name} holds no certificate"
                 )));
             }
             for cert in certs {

@@ -68,6 +68,8 @@ struct Details {
     detail: String,
     field_errors: BTreeMap<String, Vec<String>>,
     retry_after: Option<Duration>,
+    /// The request had been sent more than once (a DELETE may then find its work done).
+    after_retry: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -83,6 +85,7 @@ impl Error {
             detail: detail.into(),
             field_errors: BTreeMap::new(),
             retry_after: None,
+            after_retry: false,
             source: None,
         }))
     }
@@ -114,6 +117,15 @@ impl Error {
     ) -> Self {
         self.0.source = Some(Box::new(source));
         self
+    }
+
+    pub(crate) fn after_retry(mut self) -> Self {
+        self.0.after_retry = true;
+        self
+    }
+
+    pub(crate) fn was_retried(&self) -> bool {
+        self.0.after_retry
     }
 
     pub(crate) fn with_retry_after(mut self, after: Option<Duration>) -> Self {

@@ -91,7 +91,8 @@ macro_rules! resource {
             pub async fn upsert(&self, body: $create_body) -> Result<Upserted<$written>> {
                 let code = body.$code.clone();
                 if let Some(id) = self.id_by_code(&code).await? {
-                    return Ok(Upserted::Updated(self.update(id, to_update(&body)?).await?));
+                    let updated = self.update(id, to_update(&body)?).await?;
+                    return Ok(Upserted::Updated(updated.with_id(id)));
                 }
                 match self.create(body.clone()).await {
                     Ok(created) => Ok(Upserted::Created(created)),
@@ -99,7 +100,8 @@ macro_rules! resource {
                         && e.field_errors().contains_key(stringify!($code)) =>
                     {
                         let id = self.id_by_code(&code).await?.ok_or(e)?;
-                        Ok(Upserted::Updated(self.update(id, to_update(&body)?).await?))
+                        let updated = self.update(id, to_update(&body)?).await?;
+                        Ok(Upserted::Updated(updated.with_id(id)))
                     }
                     Err(e) => Err(e),
                 }
@@ -117,9 +119,15 @@ macro_rules! resource {
             /// Deletes a record.
             pub async fn delete(&self, id: i64) -> Result<()> {
                 let call = Call::write("DELETE", detail_path::<$filter>(id));
-                self.client
+                let sent = self
+                    .client
                     .send(call, |api| async move { api.$delete().id(id).send().await })
-                    .await
+                    .await;
+                match sent {
+                    // Retried after a lost answer, the record is gone: our first try did it.
+                    Err(e) if e.kind() == ErrorKind::NotFound && e.was_retried() => Ok(()),
+                    other => other,
+                }
             }
         }
     };
@@ -143,6 +151,28 @@ impl<T> Upserted<T> {
         }
     }
 }
+
+/// Write answers whose `id` the server may leave out (the manual's employee PATCH does).
+trait WithId {
+    fn with_id(self, id: i64) -> Self;
+}
+
+impl WithId for types::EmployeeWritten {
+    fn with_id(mut self, id: i64) -> Self {
+        self.id.get_or_insert(id);
+        self
+    }
+}
+
+/// These always carry their id (a required field in the spec).
+macro_rules! always_has_id {
+    ($($t:ty),*) => {$(
+        impl WithId for $t {
+            fn with_id(self, _id: i64) -> Self { self }
+        }
+    )*};
+}
+always_has_id!(types::Department, types::AreaWritten, types::Position);
 
 /// A create body as a partial update of the same fields (custom attributes included).
 fn to_update<C: serde::Serialize, U: serde::de::DeserializeOwned>(body: &C) -> Result<U> {

@@ -73,12 +73,33 @@ impl ServerTime {
 /// Server text → naive time (seconds optional, `T` accepted as separator).
 pub fn parse_naive(text: &str) -> Result<NaiveDateTime> {
     let t = text.trim();
+    if let Some(fast) = parse_exact(t) {
+        return Ok(fast);
+    }
     NaiveDateTime::parse_from_str(t, SERVER_FORMAT)
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M"))
         .map_err(|_| {
             Error::unexpected(format!("{text:?} is not a server time (YYYY-MM-DD HH:MM:SS)"))
         })
+}
+
+/// `YYYY-MM-DD HH:MM:SS` read by hand: this runs for every punch of a pull, and chrono's
+/// `parse_from_str` re-reads its format string each time.
+fn parse_exact(t: &str) -> Option<NaiveDateTime> {
+    let b = t.as_bytes();
+    if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b' ' | b'T') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter()
+            .try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
 }
 
 #[cfg(test)]
@@ -93,5 +114,18 @@ mod tests {
         let utc = t.with_timezone(&chrono::Utc);
         assert_eq!(zone.to_server_text(&utc), "2024-06-26 15:36:22");
         assert!(ServerZone::parse("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for text in ["2024-06-26 15:36:22", "1999-12-31T23:59:59", "2024-02-29 00:00:00"] {
+            let slow =
+                NaiveDateTime::parse_from_str(&text.replace('T', " "), SERVER_FORMAT).unwrap();
+            assert_eq!(parse_naive(text).unwrap(), slow);
+        }
+        for bad in ["2023-02-29 00:00:00", "2024-06-26 25:00:00", "2024-06-2x 15:36:22", ""] {
+            assert!(parse_naive(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_naive("2024-06-26 15:36").unwrap().to_string(), "2024-06-26 15:36:00");
     }
 }

@@ -33,8 +33,10 @@ pub fn scenario_runners(_root: &Path) -> Result<Vec<crate::scenarios::Runner>> {
 }
 
 /// Each binding's benchmark programs (same JSON line protocol as `bench/rust`).
-pub fn bench_entries(_root: &Path, _url: &str) -> Vec<crate::bench::Entry> {
-    Vec::new()
+pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    let mut entries = python::bench_entries(root, url)?;
+    entries.extend(node::bench_entries(root, url)?);
+    Ok(entries)
 }
 
 /// Builds each binding and runs its test suite against the sandbox.

@@ -429,7 +429,6 @@ pub fn test(root: &Path) -> Result<()> {
 /// The Node rows of `cargo xtask bench` (`bindings/node/bench/pull.mjs`): the SDK's pull,
 /// concurrent and sequential, against the plain `fetch` + `JSON.parse` page loop a Node
 /// user would write without it. Builds the release addon and points the package at it.
-#[allow(dead_code)] // wired into `cargo xtask bench` by its owner
 pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
     ensure_node()?;
     util::run(root, &util::cargo(), &["build", "--release", "--quiet", "-p", "zkbiotime-node"])?;

@@ -258,8 +258,9 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
         pub department: ::std::option::Option<DepartmentRef>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dev_privilege: ::std::option::Option<i64>,
+        ///The PIN for the terminal: secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub device_password: ::std::option::Option<::std::string::String>,
+        pub device_password: ::std::option::Option<crate::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         pub emp_code: ::std::string::String,
@@ -495,8 +496,9 @@ plus `self_password` (a password hash: never log or print it).
         pub department: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dev_privilege: ::std::option::Option<i64>,
+        ///The PIN for the terminal: secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub device_password: ::std::option::Option<::std::string::String>,
+        pub device_password: ::std::option::Option<crate::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         pub emp_code: ::std::string::String,
@@ -2466,7 +2468,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 ::std::string::String,
             >,
             device_password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Secret>,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
@@ -2767,7 +2769,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
             }
             pub fn device_password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.device_password = value
@@ -4548,7 +4550,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 ::std::string::String,
             >,
             device_password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Secret>,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
@@ -4796,7 +4798,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
             }
             pub fn device_password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.device_password = value
