@@ -92,7 +92,10 @@ export interface Employee {
   format_name?: string;
   photo?: string;
   full_name?: string;
-  device_password?: string;
+  /**
+   * The PIN for the terminal: secret.
+   */
+  device_password?: Secret;
   card_no?: string;
   department?: DepartmentRef;
   position?: PositionRef;
@@ -142,7 +145,10 @@ export interface EmployeeWritten {
   first_name?: string;
   last_name?: string;
   nickname?: string;
-  device_password?: string;
+  /**
+   * The PIN for the terminal: secret.
+   */
+  device_password?: Secret;
   card_no?: string;
   department?: number;
   position?: number;

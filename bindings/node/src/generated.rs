@@ -155,8 +155,9 @@ pub struct Employee {
     pub photo: Option<String>,
     #[napi(js_name = "full_name")]
     pub full_name: Option<String>,
+    /// The PIN for the terminal: secret.
     #[napi(js_name = "device_password")]
-    pub device_password: Option<String>,
+    pub device_password: Option<Secret>,
     #[napi(js_name = "card_no")]
     pub card_no: Option<String>,
     #[napi(js_name = "department")]
@@ -237,7 +238,7 @@ impl FromCore<types::Employee> for Employee {
             format_name: v.format_name,
             photo: v.photo,
             full_name: v.full_name,
-            device_password: v.device_password,
+            device_password: v.device_password.map(|x| Secret::from(x)),
             card_no: v.card_no,
             department: v.department.map(|x| DepartmentRef::from_core(x, cx)),
             position: v.position.map(|x| PositionRef::from_core(x, cx)),
@@ -289,8 +290,9 @@ pub struct EmployeeWritten {
     pub last_name: Option<String>,
     #[napi(js_name = "nickname")]
     pub nickname: Option<String>,
+    /// The PIN for the terminal: secret.
     #[napi(js_name = "device_password")]
-    pub device_password: Option<String>,
+    pub device_password: Option<Secret>,
     #[napi(js_name = "card_no")]
     pub card_no: Option<String>,
     #[napi(js_name = "department")]
@@ -354,7 +356,7 @@ impl FromCore<types::EmployeeWritten> for EmployeeWritten {
             first_name: v.first_name,
             last_name: v.last_name,
             nickname: v.nickname,
-            device_password: v.device_password,
+            device_password: v.device_password.map(|x| Secret::from(x)),
             card_no: v.card_no,
             department: v.department,
             position: v.position,

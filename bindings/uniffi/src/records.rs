@@ -204,7 +204,10 @@ pub struct Employee {
     pub format_name: Option<String>,
     pub photo: Option<String>,
     pub full_name: Option<String>,
-    pub device_password: Option<String>,
+    /// The PIN for the terminal: secret.
+    ///
+    /// Secret: printing it shows `***`; read it with `expose()`.
+    pub device_password: Option<Arc<Secret>>,
     pub card_no: Option<String>,
     pub department: Option<DepartmentRef>,
     pub position: Option<PositionRef>,
@@ -255,7 +258,7 @@ impl From<types::Employee> for Employee {
             format_name: value.format_name,
             photo: value.photo,
             full_name: value.full_name,
-            device_password: value.device_password,
+            device_password: value.device_password.map(|x| Secret::wrap(x)),
             card_no: value.card_no,
             department: value.department.map(|x| x.into()),
             position: value.position.map(|x| x.into()),
@@ -301,7 +304,10 @@ pub struct EmployeeWritten {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub nickname: Option<String>,
-    pub device_password: Option<String>,
+    /// The PIN for the terminal: secret.
+    ///
+    /// Secret: printing it shows `***`; read it with `expose()`.
+    pub device_password: Option<Arc<Secret>>,
     pub card_no: Option<String>,
     pub department: Option<i64>,
     pub position: Option<i64>,
@@ -345,7 +351,7 @@ impl From<types::EmployeeWritten> for EmployeeWritten {
             first_name: value.first_name,
             last_name: value.last_name,
             nickname: value.nickname,
-            device_password: value.device_password,
+            device_password: value.device_password.map(|x| Secret::wrap(x)),
             card_no: value.card_no,
             department: value.department,
             position: value.position,

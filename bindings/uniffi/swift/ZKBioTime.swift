@@ -5104,7 +5104,7 @@ public func FfiConverterTypeDepartmentUpserted_lower(_ value: DepartmentUpserted
  * An employee as read (list and detail): department and position nested, area a list
  * of nested areas. Site-specific custom attributes arrive as extra top-level keys.
  */
-public struct Employee: Equatable, Hashable {
+public struct Employee {
     public var id: Int64
     public var empCode: String
     public var firstName: String?
@@ -5113,7 +5113,12 @@ public struct Employee: Equatable, Hashable {
     public var formatName: String?
     public var photo: String?
     public var fullName: String?
-    public var devicePassword: String?
+    /**
+     * The PIN for the terminal: secret.
+     *
+     * Secret: printing it shows `***`; read it with `expose()`.
+     */
+    public var devicePassword: Secret?
     public var cardNo: String?
     public var department: DepartmentRef?
     public var position: PositionRef?
@@ -5162,7 +5167,12 @@ public struct Employee: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: Int64, empCode: String, firstName: String?, lastName: String?, nickname: String?, formatName: String?, photo: String?, fullName: String?, devicePassword: String?, cardNo: String?, department: DepartmentRef?, position: PositionRef?, 
+    public init(id: Int64, empCode: String, firstName: String?, lastName: String?, nickname: String?, formatName: String?, photo: String?, fullName: String?, 
+        /**
+         * The PIN for the terminal: secret.
+         *
+         * Secret: printing it shows `***`; read it with `expose()`.
+         */devicePassword: Secret?, cardNo: String?, department: DepartmentRef?, position: PositionRef?, 
         /**
          * Date, `YYYY-MM-DD`.
          */hireDate: String?, gender: String?, 
@@ -5243,7 +5253,7 @@ public struct FfiConverterTypeEmployee: FfiConverterRustBuffer {
                 formatName: FfiConverterOptionString.read(from: &buf), 
                 photo: FfiConverterOptionString.read(from: &buf), 
                 fullName: FfiConverterOptionString.read(from: &buf), 
-                devicePassword: FfiConverterOptionString.read(from: &buf), 
+                devicePassword: FfiConverterOptionTypeSecret.read(from: &buf), 
                 cardNo: FfiConverterOptionString.read(from: &buf), 
                 department: FfiConverterOptionTypeDepartmentRef.read(from: &buf), 
                 position: FfiConverterOptionTypePositionRef.read(from: &buf), 
@@ -5288,7 +5298,7 @@ public struct FfiConverterTypeEmployee: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.formatName, into: &buf)
         FfiConverterOptionString.write(value.photo, into: &buf)
         FfiConverterOptionString.write(value.fullName, into: &buf)
-        FfiConverterOptionString.write(value.devicePassword, into: &buf)
+        FfiConverterOptionTypeSecret.write(value.devicePassword, into: &buf)
         FfiConverterOptionString.write(value.cardNo, into: &buf)
         FfiConverterOptionTypeDepartmentRef.write(value.department, into: &buf)
         FfiConverterOptionTypePositionRef.write(value.position, into: &buf)
@@ -5605,7 +5615,7 @@ public func FfiConverterTypeEmployeeFilter_lower(_ value: EmployeeFilter) -> Rus
 /**
  * One page of employees.
  */
-public struct EmployeePage: Equatable, Hashable {
+public struct EmployeePage {
     /**
      * 1-based page number.
      */
@@ -5956,7 +5966,12 @@ public struct EmployeeWritten {
     public var firstName: String?
     public var lastName: String?
     public var nickname: String?
-    public var devicePassword: String?
+    /**
+     * The PIN for the terminal: secret.
+     *
+     * Secret: printing it shows `***`; read it with `expose()`.
+     */
+    public var devicePassword: Secret?
     public var cardNo: String?
     public var department: Int64?
     public var position: Int64?
@@ -6001,7 +6016,12 @@ public struct EmployeeWritten {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: Int64?, empCode: String, firstName: String?, lastName: String?, nickname: String?, devicePassword: String?, cardNo: String?, department: Int64?, position: Int64?, 
+    public init(id: Int64?, empCode: String, firstName: String?, lastName: String?, nickname: String?, 
+        /**
+         * The PIN for the terminal: secret.
+         *
+         * Secret: printing it shows `***`; read it with `expose()`.
+         */devicePassword: Secret?, cardNo: String?, department: Int64?, position: Int64?, 
         /**
          * Date, `YYYY-MM-DD`.
          */hireDate: String?, gender: String?, 
@@ -6072,7 +6092,7 @@ public struct FfiConverterTypeEmployeeWritten: FfiConverterRustBuffer {
                 firstName: FfiConverterOptionString.read(from: &buf), 
                 lastName: FfiConverterOptionString.read(from: &buf), 
                 nickname: FfiConverterOptionString.read(from: &buf), 
-                devicePassword: FfiConverterOptionString.read(from: &buf), 
+                devicePassword: FfiConverterOptionTypeSecret.read(from: &buf), 
                 cardNo: FfiConverterOptionString.read(from: &buf), 
                 department: FfiConverterOptionInt64.read(from: &buf), 
                 position: FfiConverterOptionInt64.read(from: &buf), 
@@ -6108,7 +6128,7 @@ public struct FfiConverterTypeEmployeeWritten: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.firstName, into: &buf)
         FfiConverterOptionString.write(value.lastName, into: &buf)
         FfiConverterOptionString.write(value.nickname, into: &buf)
-        FfiConverterOptionString.write(value.devicePassword, into: &buf)
+        FfiConverterOptionTypeSecret.write(value.devicePassword, into: &buf)
         FfiConverterOptionString.write(value.cardNo, into: &buf)
         FfiConverterOptionInt64.write(value.department, into: &buf)
         FfiConverterOptionInt64.write(value.position, into: &buf)

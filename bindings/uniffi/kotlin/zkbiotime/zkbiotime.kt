@@ -8214,7 +8214,12 @@ data class Employee (
     , 
     var `fullName`: kotlin.String?
     , 
-    var `devicePassword`: kotlin.String?
+    /**
+     * The PIN for the terminal: secret.
+     *
+     * Secret: printing it shows `***`; read it with `expose()`.
+     */
+    var `devicePassword`: Secret?
     , 
     var `cardNo`: kotlin.String?
     , 
@@ -8293,11 +8298,59 @@ data class Employee (
      */
     var `extra`: Map<kotlin.String, kotlin.String>
     
-){
+): Disposable{
     
 
     
 
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`id`,
+        this.`empCode`,
+        this.`firstName`,
+        this.`lastName`,
+        this.`nickname`,
+        this.`formatName`,
+        this.`photo`,
+        this.`fullName`,
+        this.`devicePassword`,
+        this.`cardNo`,
+        this.`department`,
+        this.`position`,
+        this.`hireDate`,
+        this.`gender`,
+        this.`birthday`,
+        this.`verifyMode`,
+        this.`empType`,
+        this.`contactTel`,
+        this.`officeTel`,
+        this.`mobile`,
+        this.`national`,
+        this.`city`,
+        this.`address`,
+        this.`postcode`,
+        this.`email`,
+        this.`enrollSn`,
+        this.`ssn`,
+        this.`religion`,
+        this.`attemployee`,
+        this.`devPrivilege`,
+        this.`area`,
+        this.`appStatus`,
+        this.`appRole`,
+        this.`updateTime`,
+        this.`fingerprint`,
+        this.`face`,
+        this.`palm`,
+        this.`vlFace`,
+        this.`vlPalm`,
+        this.`vlFacePhoto`,
+        this.`extra`
+    )
+    }
     
     companion object
 }
@@ -8316,7 +8369,7 @@ public object FfiConverterTypeEmployee: FfiConverterRustBuffer<Employee> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeSecret.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeDepartmentRef.read(buf),
             FfiConverterOptionalTypePositionRef.read(buf),
@@ -8361,7 +8414,7 @@ public object FfiConverterTypeEmployee: FfiConverterRustBuffer<Employee> {
             FfiConverterOptionalString.allocationSize(value.`formatName`) +
             FfiConverterOptionalString.allocationSize(value.`photo`) +
             FfiConverterOptionalString.allocationSize(value.`fullName`) +
-            FfiConverterOptionalString.allocationSize(value.`devicePassword`) +
+            FfiConverterOptionalTypeSecret.allocationSize(value.`devicePassword`) +
             FfiConverterOptionalString.allocationSize(value.`cardNo`) +
             FfiConverterOptionalTypeDepartmentRef.allocationSize(value.`department`) +
             FfiConverterOptionalTypePositionRef.allocationSize(value.`position`) +
@@ -8405,7 +8458,7 @@ public object FfiConverterTypeEmployee: FfiConverterRustBuffer<Employee> {
             FfiConverterOptionalString.write(value.`formatName`, buf)
             FfiConverterOptionalString.write(value.`photo`, buf)
             FfiConverterOptionalString.write(value.`fullName`, buf)
-            FfiConverterOptionalString.write(value.`devicePassword`, buf)
+            FfiConverterOptionalTypeSecret.write(value.`devicePassword`, buf)
             FfiConverterOptionalString.write(value.`cardNo`, buf)
             FfiConverterOptionalTypeDepartmentRef.write(value.`department`, buf)
             FfiConverterOptionalTypePositionRef.write(value.`position`, buf)
@@ -8747,11 +8800,23 @@ data class EmployeePage (
     , 
     var `items`: List<Employee>
     
-){
+): Disposable{
     
 
     
 
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`number`,
+        this.`count`,
+        this.`pageSize`,
+        this.`hasNext`,
+        this.`items`
+    )
+    }
     
     companion object
 }
@@ -9077,7 +9142,12 @@ data class EmployeeWritten (
     , 
     var `nickname`: kotlin.String?
     , 
-    var `devicePassword`: kotlin.String?
+    /**
+     * The PIN for the terminal: secret.
+     *
+     * Secret: printing it shows `***`; read it with `expose()`.
+     */
+    var `devicePassword`: Secret?
     , 
     var `cardNo`: kotlin.String?
     , 
@@ -9205,7 +9275,7 @@ public object FfiConverterTypeEmployeeWritten: FfiConverterRustBuffer<EmployeeWr
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeSecret.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
@@ -9241,7 +9311,7 @@ public object FfiConverterTypeEmployeeWritten: FfiConverterRustBuffer<EmployeeWr
             FfiConverterOptionalString.allocationSize(value.`firstName`) +
             FfiConverterOptionalString.allocationSize(value.`lastName`) +
             FfiConverterOptionalString.allocationSize(value.`nickname`) +
-            FfiConverterOptionalString.allocationSize(value.`devicePassword`) +
+            FfiConverterOptionalTypeSecret.allocationSize(value.`devicePassword`) +
             FfiConverterOptionalString.allocationSize(value.`cardNo`) +
             FfiConverterOptionalLong.allocationSize(value.`department`) +
             FfiConverterOptionalLong.allocationSize(value.`position`) +
@@ -9276,7 +9346,7 @@ public object FfiConverterTypeEmployeeWritten: FfiConverterRustBuffer<EmployeeWr
             FfiConverterOptionalString.write(value.`firstName`, buf)
             FfiConverterOptionalString.write(value.`lastName`, buf)
             FfiConverterOptionalString.write(value.`nickname`, buf)
-            FfiConverterOptionalString.write(value.`devicePassword`, buf)
+            FfiConverterOptionalTypeSecret.write(value.`devicePassword`, buf)
             FfiConverterOptionalString.write(value.`cardNo`, buf)
             FfiConverterOptionalLong.write(value.`department`, buf)
             FfiConverterOptionalLong.write(value.`position`, buf)
