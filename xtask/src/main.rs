@@ -9,6 +9,7 @@ mod bindings;
 mod cli_demo;
 mod codegen;
 mod demo;
+mod fuzz;
 mod lists;
 #[allow(dead_code)] // read by the binding emitters as they land
 mod models;
@@ -31,6 +32,8 @@ commands:
   test-node           build the Node addon and run only its test suite (part of `test`)
   test-python         build the Python extension and run only its pytest suite (part of `test`)
   scenarios           replay tests/scenarios in every language and print the parity table
+  fuzz [--seconds N] [TARGET...]
+                      run the cargo-fuzz targets in fuzz/ for N seconds each (default 60)
   bench [--punches N] [--no-10x]
                       side-by-side full-pull benchmark report (bench-results/report.md)
 ";
@@ -54,6 +57,7 @@ fn run() -> Result<()> {
         Some("jar") => bindings::uniffi::jar(&root).map(|_| ()),
         Some("test-kotlin") => bindings::uniffi::test(&root),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("scenarios") => scenarios::run(&root),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");

@@ -16,6 +16,7 @@ pub fn run(root: &Path) -> Result<()> {
         util::run(root, &cargo, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
     })?;
     step("rust tests", || util::run(root, &cargo, &["test", "--workspace"]))?;
+    step("fuzz (short)", || crate::fuzz::short_run(root))?;
     crate::bindings::test(root)?;
     step("cross-language scenarios", || crate::scenarios::run(root))?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
