@@ -14,6 +14,7 @@ mod lists;
 #[allow(dead_code)] // read by the binding emitters as they land
 mod models;
 mod scenarios;
+mod schemathesis;
 mod test;
 mod util;
 
@@ -34,6 +35,7 @@ commands:
   scenarios           replay tests/scenarios in every language and print the parity table
   fuzz [--seconds N] [TARGET...]
                       run the cargo-fuzz targets in fuzz/ for N seconds each (default 60)
+  schemathesis        check the sandbox against the spec with schemathesis (part of `test`)
   bench [--punches N] [--no-10x]
                       side-by-side full-pull benchmark report (bench-results/report.md)
 ";
@@ -58,6 +60,7 @@ fn run() -> Result<()> {
         Some("test-kotlin") => bindings::uniffi::test(&root),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
+        Some("schemathesis") => schemathesis::run(&root),
         Some("scenarios") => scenarios::run(&root),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");

@@ -17,6 +17,7 @@ pub fn run(root: &Path) -> Result<()> {
     })?;
     step("rust tests", || util::run(root, &cargo, &["test", "--workspace"]))?;
     step("fuzz (short)", || crate::fuzz::short_run(root))?;
+    step("schemathesis (sandbox vs spec)", || crate::schemathesis::run(root))?;
     crate::bindings::test(root)?;
     step("cross-language scenarios", || crate::scenarios::run(root))?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
