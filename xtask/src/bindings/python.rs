@@ -800,7 +800,7 @@ pub fn test(root: &Path) -> Result<()> {
 pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
     let venv = crate::demo::target_dir(root).join("python-bench-venv");
     setup_venv(root, &venv, &["maturin>=1.16,<1.17", "requests>=2.28"])?;
-    maturin_develop(root, &venv, true)?;
+    install_release_wheel(root, &venv)?;
     let python = path_str(&venv.join("bin/python"))?.to_string();
     let script = root.join("bindings/python/bench/pull.py");
     let script = path_str(&script)?.to_string();
@@ -840,7 +840,7 @@ fn prepare(root: &Path) -> Result<PathBuf> {
         &venv,
         &["maturin>=1.16,<1.17", "pytest>=8", "mypy>=1.10", "typing_extensions>=4.6", "tqdm>=4.60"],
     )?;
-    maturin_develop(root, &venv, false)?;
+    maturin_develop(root, &venv)?;
     Ok(venv)
 }
 
@@ -855,14 +855,10 @@ fn setup_venv(root: &Path, venv: &Path, packages: &[&str]) -> Result<()> {
     util::run(root, path_str(&python)?, &args)
 }
 
-fn maturin_develop(root: &Path, venv: &Path, release: bool) -> Result<()> {
+fn maturin_develop(root: &Path, venv: &Path) -> Result<()> {
     let maturin = venv.join("bin/maturin");
-    let mut args = vec!["develop", "--quiet", "-m", "bindings/python/Cargo.toml"];
-    if release {
-        args.push("--release");
-    }
     let status = Command::new(&maturin)
-        .args(&args)
+        .args(["develop", "--quiet", "-m", "bindings/python/Cargo.toml"])
         .env("VIRTUAL_ENV", venv)
         .env("PATH", prepend_path(&venv.join("bin"))?)
         .current_dir(root)
@@ -872,6 +868,30 @@ fn maturin_develop(root: &Path, venv: &Path, release: bool) -> Result<()> {
         bail!("maturin develop failed ({status})");
     }
     Ok(())
+}
+
+/// Builds the release wheel and installs it (not editable: `maturin develop` puts the dev
+/// build beside the sources, where an editable release install would pick it up).
+fn install_release_wheel(root: &Path, venv: &Path) -> Result<()> {
+    let wheels = crate::demo::target_dir(root).join("python-bench-wheels");
+    let _ = std::fs::remove_dir_all(&wheels);
+    let maturin = venv.join("bin/maturin");
+    let out = path_str(&wheels)?;
+    util::run(
+        root,
+        path_str(&maturin)?,
+        &["build", "--release", "--quiet", "-m", "bindings/python/Cargo.toml", "--out", out],
+    )?;
+    let wheel = std::fs::read_dir(&wheels)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .context("maturin built no wheel")?;
+    let python = venv.join("bin/python");
+    util::run(
+        root,
+        path_str(&python)?,
+        &["-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", path_str(&wheel)?],
+    )
 }
 
 fn path_str(p: &Path) -> Result<&str> {
