@@ -184,3 +184,9 @@ def test_single_page(demo: Sandbox) -> None:
         assert all(isinstance(e, zkbiotime.Employee) for e in first.items)
         with pytest.raises(zkbiotime.NotFoundError):
             c.employees.page(999)
+
+
+def test_list_classes_can_be_subscripted_at_runtime() -> None:
+    alias = zkbiotime.RecordList[zkbiotime.Employee]
+    assert alias.__origin__ is zkbiotime.RecordList
+    assert zkbiotime.AsyncRecordList[zkbiotime.Transaction].__args__ == (zkbiotime.Transaction,)

@@ -479,6 +479,7 @@ fn stub(spec: &OpenAPI, models: &[Model], resources: &[Resource]) -> Result<Stri
          # DO NOT EDIT: change the spec (or xtask/src/bindings/python.rs) and run `cargo xtask codegen`.\n\
          \"\"\"Type stubs of `zkbiotime._native`, the compiled part of the package.\"\"\"\n\n\
          import datetime\n\
+         import os\n\
          import types\n\
          from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence\n\
          from typing import Any, Generic, Literal, TypeVar, final\n\n\
@@ -686,7 +687,7 @@ const CLIENT_ARGS: &str = r#"        self,
         timezone: str | None = None,
         timeout: float = 120.0,
         connect_timeout: float = 30.0,
-        verify: bool | str = True,
+        verify: bool | str | os.PathLike[str] = True,
         retries: int = 4,
         page_size: int = 1000,
         concurrency: int = 4,
@@ -816,6 +817,33 @@ pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>>
         entry("Python SDK sequential", "sdk-sequential", Some("Python plain requests")),
         entry("Python SDK concurrent", "sdk", Some("Python plain requests")),
     ])
+}
+
+/// Runs the Python quick starts of `bindings/python/README.md` (the blocks between the
+/// `python-quickstart` markers, exactly as written) against the server at `url`, for
+/// `cargo xtask demo`.
+#[allow(dead_code)] // wired into `cargo xtask demo` by the demo's owner
+pub fn quickstart(root: &Path, url: &str) -> Result<()> {
+    let venv = prepare(root)?;
+    let readme = std::fs::read_to_string(root.join("bindings/python/README.md"))?;
+    let section = readme
+        .split("<!-- python-quickstart:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- python-quickstart:end -->").next())
+        .context("bindings/python/README.md has no python-quickstart markers")?;
+    for block in section.split("```python\n").skip(1) {
+        let code = block.split("```").next().unwrap_or_default();
+        let status = Command::new(venv.join("bin/python"))
+            .args(["-c", code])
+            .env("ZKBIO_URL", url)
+            .current_dir(root)
+            .status()
+            .context("starting python")?;
+        if !status.success() {
+            bail!("a Python quick start failed ({status})");
+        }
+    }
+    Ok(())
 }
 
 /// The Python runner of the cross-language scenarios (`bindings/python/scenarios.py`).

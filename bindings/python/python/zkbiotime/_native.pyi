@@ -3,6 +3,7 @@
 """Type stubs of `zkbiotime._native`, the compiled part of the package."""
 
 import datetime
+import os
 import types
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar, final
@@ -1203,7 +1204,7 @@ class Client:
         timezone: str | None = None,
         timeout: float = 120.0,
         connect_timeout: float = 30.0,
-        verify: bool | str = True,
+        verify: bool | str | os.PathLike[str] = True,
         retries: int = 4,
         page_size: int = 1000,
         concurrency: int = 4,
@@ -1243,7 +1244,7 @@ class AsyncClient:
         timezone: str | None = None,
         timeout: float = 120.0,
         connect_timeout: float = 30.0,
-        verify: bool | str = True,
+        verify: bool | str | os.PathLike[str] = True,
         retries: int = 4,
         page_size: int = 1000,
         concurrency: int = 4,
