@@ -128,6 +128,11 @@ export declare class WritableResource<T, F, C, U, W> extends Resource<T, F> {
   /** Changes the fields present in `body` (PATCH). */
   update(id: number, body: U): Promise<W>;
   delete(id: number): Promise<void>;
+  /**
+   * The API field names a `create` (and `upsert`) or `update` body takes; any other key
+   * belongs in `extra` (custom attributes).
+   */
+  bodyFields(op?: 'create' | 'update'): string[];
   /** Creates the record, or updates the one with the same code. Safe to repeat. */
   upsert(body: C): Promise<Upserted<W>>;
 }

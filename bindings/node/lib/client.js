@@ -248,6 +248,18 @@ class WritableResource extends Resource {
   }
 
   /**
+   * The API field names a body of `create` (and `upsert`) or `update` takes, as the spec
+   * names them; any other key of a body goes in `extra` (custom attributes).
+   */
+  bodyFields(op = 'create') {
+    const { name } = INTERNAL.get(this);
+    if (op !== 'create' && op !== 'update') {
+      throw invalid(`bodyFields: no \`${op}\` body (create, update)`);
+    }
+    return call(() => native.bodyFields(name, op));
+  }
+
+  /**
    * Creates the record, or updates the one with the same code (`emp_code`, `dept_code`,
    * `area_code`, `position_code`). Safe to repeat. Resolves to `{ created, record }`.
    */

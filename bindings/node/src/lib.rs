@@ -225,6 +225,12 @@ impl NativeClient {
     }
 }
 
+/// The API field names a `create` or `update` body of `resource` takes.
+#[napi(catch_unwind)]
+pub fn body_fields(resource: String, op: String) -> napi::Result<Vec<String>> {
+    Ok(writable!(resource.as_str(), R => resources::body_fields::<R>(&op))?)
+}
+
 /// What `transactions.sync` returns: new punches and the state to store after them.
 #[napi(object, object_from_js = false)]
 pub struct SyncBatch {
@@ -288,6 +294,30 @@ pub fn panic_for_tests() {
 #[napi(js_name = "__panicForTestsAsync")]
 pub async fn panic_for_tests_async() -> napi::Result<()> {
     panic!("deliberate panic in a future (test)");
+}
+
+/// `ZKBIOTIME_LOG` (an `EnvFilter` directive: `trace`, `zkbiotime=debug`, ...) turns on the
+/// core's `tracing` logs, written to stderr, when the addon is loaded. Unset or empty: none.
+#[napi_derive::module_init]
+fn init_logging() {
+    let Ok(directives) = std::env::var("ZKBIOTIME_LOG") else { return };
+    if directives.trim().is_empty() {
+        return;
+    }
+    let filter = match tracing_subscriber::EnvFilter::try_new(&directives) {
+        Ok(filter) => filter,
+        Err(e) => {
+            eprintln!("zkbiotime: ignoring ZKBIOTIME_LOG={directives:?}: {e}");
+            return;
+        }
+    };
+    use std::io::IsTerminal;
+    // Another subscriber already installed (a host that embeds the addon twice): keep it.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
 }
 
 fn ms(value: u32) -> Duration {

@@ -200,6 +200,21 @@ pub fn unknown(name: &str, write: bool) -> BindingError {
     })
 }
 
+/// The API field names of a `create` or `update` body of `R` (the spec's, from the generated
+/// module); any other key of a body must go in `extra`.
+pub fn body_fields<R: Writable>(op: &str) -> Result<Vec<String>> {
+    let fields = match op {
+        "create" => <R::Create as Input>::FIELDS,
+        "update" => <R::Update as Input>::FIELDS,
+        other => {
+            return Err(BindingError::invalid(format!(
+                "no `{other}` body (bodies: create, update)"
+            )));
+        }
+    };
+    Ok(fields.iter().map(|f| (*f).to_string()).collect())
+}
+
 pub async fn get<R: Readable>(client: &Client, id: i64, cx: &Cx) -> Result<Js> {
     let item = R::of(client).get(id).await?;
     Ok(Js::new(R::Record::from_core(item, cx)))

@@ -106,6 +106,36 @@ describe('employees', () => {
     assert.equal(await client.employees.list({ emp_code: 'x' }).total(), 0);
   });
 
+  it('bodyFields names what a body takes; the rest goes in extra', async () => {
+    const create = client.employees.bodyFields();
+    assert.deepEqual(client.employees.bodyFields('create'), create);
+    for (const name of ['emp_code', 'first_name', 'department', 'area', 'device_password']) {
+      assert.ok(create.includes(name), `${name} in ${create}`);
+    }
+    assert.ok(!create.includes('extra') && !create.includes('id') && !create.includes('Primary Job'));
+    assert.ok(client.employees.bodyFields('update').includes('first_name'));
+    assert.deepEqual(client.departments.bodyFields(), ['dept_code', 'dept_name', 'parent_dept']);
+    assert.deepEqual(client.areas.bodyFields('update'), ['area_code', 'area_name', 'parent_area']);
+    assert.deepEqual(client.positions.bodyFields(), ['position_code', 'position_name', 'parent_position']);
+    // A fresh array each time: changing it changes nothing.
+    create.push('frist_name');
+    assert.ok(!client.employees.bodyFields().includes('frist_name'));
+    assert.throws(() => client.employees.bodyFields('delete'), InvalidArgumentError);
+    assert.equal(client.terminals.bodyFields, undefined, 'terminals are read only');
+
+    // Splitting a flat set of names with it makes a body the binding accepts.
+    const flat = { emp_code: 'node-split', department: 1, area: [1], 'Primary Job': 'Welder' };
+    const known = new Set(client.employees.bodyFields());
+    const body = { extra: {} };
+    for (const [k, v] of Object.entries(flat)) {
+      if (known.has(k)) body[k] = v;
+      else body.extra[k] = v;
+    }
+    const made = await client.employees.create(body);
+    assert.equal(made.extra['Primary Job'], 'Welder');
+    await client.employees.delete(made.id);
+  });
+
   it('a value the server refuses is a BadRequestError with fieldErrors', async () => {
     await assert.rejects(
       client.employees.create({ emp_code: 'bad-dept', department: 999999, area: [1] }),

@@ -426,6 +426,20 @@ pub fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The Node runner of the cross-language scenarios (`bindings/node/scenarios.mjs`): builds
+/// the dev addon and installs it beside the package, as `test` does.
+pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
+    ensure_node()?;
+    util::run(root, &util::cargo(), &["build", "--quiet", "-p", "zkbiotime-node"])?;
+    install_addon(root, "debug")?;
+    Ok(crate::scenarios::Runner {
+        language: "node".into(),
+        program: "node".into(),
+        args: vec![root.join("bindings/node/scenarios.mjs").display().to_string()],
+        env: vec![],
+    })
+}
+
 /// The Node rows of `cargo xtask bench` (`bindings/node/bench/pull.mjs`): the SDK's pull,
 /// concurrent and sequential, against the plain `fetch` + `JSON.parse` page loop a Node
 /// user would write without it. Builds the release addon and points the package at it.

@@ -99,10 +99,15 @@ export async function writes(): Promise<string> {
   const created: boolean = up.created;
   await client.employees.update(1, { first_name: 'Changed' });
   await client.employees.delete(written.id ?? 0);
+  const fields: string[] = client.employees.bodyFields('update');
+  // @ts-expect-error only create and update have bodies
+  client.departments.bodyFields('delete');
+  // @ts-expect-error terminals are read only
+  client.terminals.bodyFields();
   const d = await client.departments.upsert({ dept_code: 'D', dept_name: 'Dept' });
   const batch: SyncBatch = await client.transactions.sync(null, { max: 100 });
   const next: SyncBatch = await client.transactions.sync(batch.state);
-  return `${hash}${created}${d.record.dept_code}${next.complete}`;
+  return `${hash}${created}${d.record.dept_code}${next.complete}${fields.length}`;
 }
 
 export function errors(e: unknown): string {
