@@ -27,8 +27,8 @@ pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
 
 /// Each binding's runner of the cross-language scenarios (see `crate::scenarios`).
 pub fn scenario_runners(_root: &Path) -> Result<Vec<crate::scenarios::Runner>> {
-    let mut runners = Vec::new();
-    runners.push(python::scenario_runner(_root)?);
+    let mut runners = vec![python::scenario_runner(_root)?];
+    runners.push(node::scenario_runner(_root)?);
     Ok(runners)
 }
 
