@@ -38,6 +38,10 @@ pub struct ClientConfig {
     /// A PEM file of CA certificates to trust (self-signed servers).
     #[uniffi(default)]
     pub ca_bundle: Option<String>,
+    /// The same as PEM text, for apps that ship the certificate instead of a file. Give
+    /// `ca_bundle` or `ca_pem`, not both.
+    #[uniffi(default)]
+    pub ca_pem: Option<String>,
     /// Turns TLS certificate verification OFF: anyone on the path can read and change the
     /// traffic, credentials included. Only for testing.
     #[uniffi(default)]
@@ -189,8 +193,13 @@ fn builder(c: ClientConfig) -> Result<zkbiotime::ClientBuilder, ZkbioError> {
     if let Some(t) = c.request_timeout {
         b = b.request_timeout(t);
     }
-    if let Some(path) = c.ca_bundle {
-        b = b.ca_bundle(path);
+    match (c.ca_bundle, c.ca_pem) {
+        (Some(_), Some(_)) => {
+            return Err(ZkbioError::invalid_argument("give ca_bundle or ca_pem, not both"));
+        }
+        (Some(path), None) => b = b.ca_bundle(path),
+        (None, Some(pem)) => b = b.ca_pem(pem),
+        (None, None) => {}
     }
     b = b.danger_accept_invalid_certs(c.danger_accept_invalid_certs);
     if let Some(retry) = c.retry {

@@ -4436,6 +4436,11 @@ public struct ClientConfig {
      */
     public var caBundle: String?
     /**
+     * The same as PEM text, for apps that ship the certificate instead of a file. Give
+     * `ca_bundle` or `ca_pem`, not both.
+     */
+    public var caPem: String?
+    /**
      * Turns TLS certificate verification OFF: anyone on the path can read and change the
      * traffic, credentials included. Only for testing.
      */
@@ -4482,6 +4487,10 @@ public struct ClientConfig {
          * A PEM file of CA certificates to trust (self-signed servers).
          */caBundle: String? = nil, 
         /**
+         * The same as PEM text, for apps that ship the certificate instead of a file. Give
+         * `ca_bundle` or `ca_pem`, not both.
+         */caPem: String? = nil, 
+        /**
          * Turns TLS certificate verification OFF: anyone on the path can read and change the
          * traffic, credentials included. Only for testing.
          */dangerAcceptInvalidCerts: Bool = false, 
@@ -4506,6 +4515,7 @@ public struct ClientConfig {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.caBundle = caBundle
+        self.caPem = caPem
         self.dangerAcceptInvalidCerts = dangerAcceptInvalidCerts
         self.retry = retry
         self.pageSize = pageSize
@@ -4538,6 +4548,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 connectTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 caBundle: FfiConverterOptionString.read(from: &buf), 
+                caPem: FfiConverterOptionString.read(from: &buf), 
                 dangerAcceptInvalidCerts: FfiConverterBool.read(from: &buf), 
                 retry: FfiConverterOptionTypeRetryPolicy.read(from: &buf), 
                 pageSize: FfiConverterOptionUInt32.read(from: &buf), 
@@ -4556,6 +4567,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionDuration.write(value.connectTimeout, into: &buf)
         FfiConverterOptionDuration.write(value.requestTimeout, into: &buf)
         FfiConverterOptionString.write(value.caBundle, into: &buf)
+        FfiConverterOptionString.write(value.caPem, into: &buf)
         FfiConverterBool.write(value.dangerAcceptInvalidCerts, into: &buf)
         FfiConverterOptionTypeRetryPolicy.write(value.retry, into: &buf)
         FfiConverterOptionUInt32.write(value.pageSize, into: &buf)

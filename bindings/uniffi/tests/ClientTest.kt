@@ -162,6 +162,7 @@ private fun registerWrites() {
             val e1 = c.employees().upsert(EmployeeCreate(empCode = "U1", firstName = "One", department = 1, area = listOf(1L)))
             val e2 = c.employees().upsert(EmployeeCreate(empCode = "U1", firstName = "Uno", department = 1, area = listOf(1L)))
             check(e1.created && !e2.created) { "employee: $e1 / $e2" }
+            checkEq(e2.record.id, e1.record.id, "the update answer carries the id")
             val stored = c.employees().list(EmployeeFilter(empCode = "U1")).single()
             checkEq(stored.id, e1.record.id, "same employee")
             checkEq(stored.firstName, "Uno", "updated")
@@ -276,6 +277,8 @@ private fun registerErrors() {
             check(sb.url.startsWith("https://")) { sb.url }
             val trusted = sb.client { it.copy(caBundle = dir.resolve("ca.pem").path) }
             checkEq(trusted.employees().get(1).lastName, "Potter", "with the CA bundle")
+            val pem = sb.client { it.copy(caPem = dir.resolve("ca.pem").readText()) }
+            checkEq(pem.employees().get(1).lastName, "Potter", "with the CA as PEM text")
             val untrusted = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
             val e = assertThrows<ZkbioException.Transport> { untrusted.employees().get(1) }
             check("certificate" in e.detail.lowercase()) { e.detail }
@@ -350,6 +353,7 @@ private fun registerErrors() {
             }
             assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(serverTimezone = "Mars/Olympus") } }
             assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(caBundle = "/no/such/ca.pem") } }
+            assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(caPem = "not PEM") } }
             val c = sb.client()
             val date = assertThrows<ZkbioException.InvalidArgument> {
                 c.employees().create(EmployeeCreate(empCode = "x", department = 1, area = listOf(1L), hireDate = "26/06/2018"))

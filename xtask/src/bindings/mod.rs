@@ -29,6 +29,7 @@ pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
 pub fn scenario_runners(_root: &Path) -> Result<Vec<crate::scenarios::Runner>> {
     let mut runners = vec![python::scenario_runner(_root)?];
     runners.push(node::scenario_runner(_root)?);
+    runners.push(uniffi::scenario_runner(_root)?);
     Ok(runners)
 }
 

@@ -672,7 +672,13 @@ fn kotlin_toolchain(root: &Path) -> Result<Kotlin> {
     };
     Ok(Kotlin {
         kotlinc,
-        runtime: vec![find("kotlin-stdlib")?, find("kotlinx-coroutines-core-jvm")?, jna],
+        // kotlin-reflect: only the scenario runner uses it (snake_case JSON → data classes).
+        runtime: vec![
+            find("kotlin-stdlib")?,
+            find("kotlinx-coroutines-core-jvm")?,
+            find("kotlin-reflect")?,
+            jna,
+        ],
     })
 }
 
@@ -759,10 +765,17 @@ fn sandbox_bin(root: &Path) -> Result<PathBuf> {
     Ok(demo::target_dir(root).join("debug/zkbiotime-sandbox"))
 }
 
-/// `cargo xtask test`'s uniffi step.
-pub fn test(root: &Path) -> Result<()> {
-    let started = Instant::now();
-    eprintln!("\n==> uniffi (Kotlin/Swift): build, freshness, Kotlin tests");
+/// Everything the Kotlin programs need, built and installed.
+struct Prepared {
+    /// The dev-profile jar (bindings + native library), then the test classes and runtime.
+    classpath: String,
+    sandbox: PathBuf,
+}
+
+/// Builds the library and the sandbox, checks the generated sources, installs the Kotlin
+/// toolchain, compiles bindings + tests + scenario runner + quick start in one kotlinc run
+/// (skipped when nothing changed) and packs the jar.
+fn prepare(root: &Path) -> Result<Prepared> {
     let lib = build_library(root, false)?;
     check_foreign(root, &lib)?;
     let sandbox = sandbox_bin(root)?;
@@ -770,8 +783,11 @@ pub fn test(root: &Path) -> Result<()> {
 
     let work = work_dir(root);
     let quickstart = work.join("quickstart/QuickStart.kt");
-    fs::create_dir_all(quickstart.parent().unwrap())?;
-    fs::write(&quickstart, quickstart_source(root)?)?;
+    fs::create_dir_all(quickstart.parent().context("quick start dir")?)?;
+    let text = quickstart_source(root)?;
+    if fs::read_to_string(&quickstart).unwrap_or_default() != text {
+        fs::write(&quickstart, text)?;
+    }
     let mut sources = kotlin_sources(root)?;
     sources.extend(
         walk(&dir(root).join("tests"))?
@@ -782,18 +798,24 @@ pub fn test(root: &Path) -> Result<()> {
     let classes = work.join("classes");
     let t = Instant::now();
     kotlinc(root, &kotlin, &sources, &classes)?;
-    eprintln!("uniffi: kotlinc took {:.0?}", t.elapsed());
+    eprintln!("uniffi: kotlinc step took {:.0?}", t.elapsed());
     let jar = work.join("zkbiotime-uniffi.jar");
     pack_jar(root, &classes, &lib, &jar)?;
+    // The programs load the binding from the jar: what a JVM user gets.
+    Ok(Prepared { classpath: kotlin.classpath(&[&jar, &classes]), sandbox })
+}
 
-    // Tests and quick start load the binding from the jar: what a JVM user gets.
-    let cp = kotlin.classpath(&[&jar, &classes]);
+/// `cargo xtask test`'s uniffi step.
+pub fn test(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    eprintln!("\n==> uniffi (Kotlin/Swift): build, freshness, Kotlin tests");
+    let prepared = prepare(root)?;
     let java = |main: &str, envs: &[(&str, &str)]| -> Result<()> {
         eprintln!("$ java {main}");
         let status = Command::new("java")
-            .args(["-cp", &cp, main])
+            .args(["-cp", &prepared.classpath, main])
             .envs(envs.iter().copied())
-            .env("ZKBIO_SANDBOX_BIN", &sandbox)
+            .env("ZKBIO_SANDBOX_BIN", &prepared.sandbox)
             // The panic tests panic on purpose: one line each, no backtrace.
             .env("RUST_BACKTRACE", "0")
             .current_dir(root)
@@ -813,6 +835,17 @@ pub fn test(root: &Path) -> Result<()> {
     )?;
     eprintln!("<== uniffi: ok ({:.1?})", started.elapsed());
     Ok(())
+}
+
+/// The Kotlin runner of the cross-language scenarios (`tests/scenarios/Scenarios.kt`).
+pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
+    let prepared = prepare(root)?;
+    Ok(crate::scenarios::Runner {
+        language: "kotlin".into(),
+        program: "java".into(),
+        args: vec!["-cp".into(), prepared.classpath, "kotlinscenarios.ScenariosKt".into()],
+        env: vec![("RUST_BACKTRACE".into(), "0".into())],
+    })
 }
 
 /// `cargo xtask jar`: the release jar (bindings + native library for this platform).

@@ -7691,6 +7691,12 @@ data class ClientConfig (
     var `caBundle`: kotlin.String? = null 
     , 
     /**
+     * The same as PEM text, for apps that ship the certificate instead of a file. Give
+     * `ca_bundle` or `ca_pem`, not both.
+     */
+    var `caPem`: kotlin.String? = null 
+    , 
+    /**
      * Turns TLS certificate verification OFF: anyone on the path can read and change the
      * traffic, credentials included. Only for testing.
      */
@@ -7735,6 +7741,7 @@ data class ClientConfig (
         this.`connectTimeout`,
         this.`requestTimeout`,
         this.`caBundle`,
+        this.`caPem`,
         this.`dangerAcceptInvalidCerts`,
         this.`retry`,
         this.`pageSize`,
@@ -7761,6 +7768,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeRetryPolicy.read(buf),
             FfiConverterOptionalUInt.read(buf),
@@ -7779,6 +7787,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalDuration.allocationSize(value.`connectTimeout`) +
             FfiConverterOptionalDuration.allocationSize(value.`requestTimeout`) +
             FfiConverterOptionalString.allocationSize(value.`caBundle`) +
+            FfiConverterOptionalString.allocationSize(value.`caPem`) +
             FfiConverterBoolean.allocationSize(value.`dangerAcceptInvalidCerts`) +
             FfiConverterOptionalTypeRetryPolicy.allocationSize(value.`retry`) +
             FfiConverterOptionalUInt.allocationSize(value.`pageSize`) +
@@ -7796,6 +7805,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalDuration.write(value.`connectTimeout`, buf)
             FfiConverterOptionalDuration.write(value.`requestTimeout`, buf)
             FfiConverterOptionalString.write(value.`caBundle`, buf)
+            FfiConverterOptionalString.write(value.`caPem`, buf)
             FfiConverterBoolean.write(value.`dangerAcceptInvalidCerts`, buf)
             FfiConverterOptionalTypeRetryPolicy.write(value.`retry`, buf)
             FfiConverterOptionalUInt.write(value.`pageSize`, buf)
