@@ -112,9 +112,8 @@ async fn floor(args: &Args) -> Result<usize> {
     let count = serde_json::from_slice::<serde_json::Value>(&first)?["count"].as_u64().unwrap_or(0);
     let pages = count.div_ceil(u64::from(args.page_size));
     let mut bytes = first.len();
-    let mut rest = std::pin::pin!(
-        futures::stream::iter(2..=pages).map(page).buffered(args.concurrency)
-    );
+    let mut rest =
+        std::pin::pin!(futures::stream::iter(2..=pages).map(page).buffered(args.concurrency));
     while let Some(body) = rest.try_next().await? {
         bytes += body.len();
     }
