@@ -189,7 +189,9 @@ impl Error {
     pub(crate) fn is_retryable(&self) -> bool {
         match self.0.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Server => matches!(self.0.status, Some(429 | 502 | 503 | 504)),
+            // 500 too: Django answers 500 for a dropped database connection, and only
+            // idempotent requests are ever retried.
+            ErrorKind::Server => matches!(self.0.status, Some(429 | 500 | 502 | 503 | 504)),
             // An HTML page or a broken body where JSON was expected: a starting or
             // overloaded server, or a proxy in between.
             ErrorKind::UnexpectedResponse => self.0.status.is_none_or(|s| !(300..500).contains(&s)),

@@ -187,6 +187,7 @@ pub(crate) fn pages_from<F: ListFilter>(
     filter: F,
     start: i64,
 ) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
+    // Fused: polling after the end keeps answering `None` (bindings poll from foreign code).
     stream::unfold((State::<F>::Start(start), HashSet::new()), move |(state, mut seen_next)| {
         let client = client.clone();
         let filter = filter.clone();
@@ -195,6 +196,7 @@ pub(crate) fn pages_from<F: ListFilter>(
             item.map(|item| (item, (next_state, seen_next)))
         }
     })
+    .fuse()
 }
 
 /// One step of the page state machine: the next page (or error) and the state after it.
@@ -354,10 +356,14 @@ pub(crate) fn items<F: ListFilter>(
     client: Client,
     filter: F,
 ) -> impl Stream<Item = Result<ItemOf<F>>> + Send {
-    pages(client, filter).flat_map(|page| match page {
-        Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()).left_stream(),
-        Err(e) => stream::once(async move { Err(e) }).right_stream(),
-    })
+    pages(client, filter)
+        .flat_map(|page| match page {
+            Ok(page) => {
+                stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()).left_stream()
+            }
+            Err(e) => stream::once(async move { Err(e) }).right_stream(),
+        })
+        .fuse()
 }
 
 #[cfg(test)]

@@ -188,3 +188,15 @@ async fn single_pages_carry_the_count() {
         client.transactions().pages(Default::default()).try_collect().await.unwrap();
     assert_eq!(pages.len() as i64, last_number);
 }
+
+#[tokio::test]
+async fn lists_keep_answering_none_after_the_end() {
+    let sandbox = common::demo_sandbox().await;
+    let client = common::client(&sandbox);
+    let mut departments = std::pin::pin!(client.departments().list(Default::default()));
+    while departments.try_next().await.unwrap().is_some() {}
+    assert!(departments.next().await.is_none(), "polling after the end is safe");
+    let mut pages = std::pin::pin!(client.departments().pages(Default::default()));
+    while pages.try_next().await.unwrap().is_some() {}
+    assert!(pages.next().await.is_none());
+}
