@@ -69,6 +69,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
         Output { path: core.join("lists.rs"), contents: lists::generate(&spec)? },
     ];
     outputs.extend(crate::bindings::outputs(root, &spec)?);
+    outputs.extend(crate::readme::outputs(root)?);
     Ok(outputs)
 }
 

@@ -13,6 +13,7 @@ mod fuzz;
 mod lists;
 #[allow(dead_code)] // read by the binding emitters as they land
 mod models;
+mod readme;
 mod scenarios;
 mod schemathesis;
 mod test;
