@@ -48,6 +48,10 @@ pub fn short_run(root: &Path) -> Result<()> {
 
 fn fuzz(root: &Path, targets: &[&str], seconds: u64) -> Result<()> {
     ensure_cargo_fuzz(root)?;
+    // The fuzz workspace builds the core with the main workspace's locked versions
+    // (cargo adds libFuzzer's crates and drops the unused ones).
+    std::fs::copy(root.join("Cargo.lock"), root.join("fuzz/Cargo.lock"))
+        .context("copying Cargo.lock into fuzz/")?;
     let target_dir = root.join("target/fuzz");
     for target in targets {
         let work = target_dir.join("corpus").join(target);
