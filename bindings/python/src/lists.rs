@@ -41,11 +41,11 @@ pub struct RawPage {
 
 type PageStream = BoxStream<'static, zkbiotime::Result<RawPage>>;
 
-/// Erases the record type of a core page stream.
+/// Erases the record type of a core page stream, and has it driven in the background.
 pub fn erase<T: Record>(
     pages: impl futures::Stream<Item = zkbiotime::Result<zkbiotime::Page<T>>> + Send + 'static,
 ) -> PageStream {
-    pages
+    let erased = pages
         .map(|page| {
             page.map(|p| RawPage {
                 number: p.number,
@@ -55,7 +55,39 @@ pub fn erase<T: Record>(
                 items: Box::new(p.items),
             })
         })
-        .boxed()
+        .boxed();
+    prefetched(erased)
+}
+
+/// Why a background task: the core fetches the next pages while its stream is polled, and
+/// a blocking Python caller polls only while it waits. Driven by a task on our runtime, the
+/// next pages download while Python works through the current one. The channel holds one
+/// page, so memory stays at the pager's bound plus one page. Nothing starts before the
+/// first page is asked for (`list()` stays lazy); dropping the list stops the task.
+fn prefetched(stream: PageStream) -> PageStream {
+    type Rx = tokio::sync::mpsc::Receiver<zkbiotime::Result<RawPage>>;
+    enum Source {
+        Idle(PageStream),
+        Running(Rx),
+    }
+    futures::stream::unfold(Source::Idle(stream), |source| async move {
+        let mut rx = match source {
+            Source::Idle(mut stream) => {
+                let (tx, rx) = tokio::sync::mpsc::channel(1);
+                runtime::get().spawn(async move {
+                    while let Some(page) = stream.next().await {
+                        if tx.send(page).await.is_err() {
+                            break; // the list was dropped
+                        }
+                    }
+                });
+                rx
+            }
+            Source::Running(rx) => rx,
+        };
+        rx.recv().await.map(|page| (page, Source::Running(rx)))
+    })
+    .boxed()
 }
 
 /// One page of a list: its records and the list's total.
