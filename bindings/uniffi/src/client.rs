@@ -115,6 +115,8 @@ impl Client {
     /// request: the first call logs in.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, ZkbioError> {
+        // The first client reads `ZKBIOTIME_LOG` (see `logging`).
+        crate::logging::init();
         guard_sync(|| {
             let inner = builder(config)?.build()?;
             Ok(Arc::new(Self { inner }))

@@ -15,6 +15,7 @@ uniffi::setup_scaffolding!("zkbiotime");
 mod client;
 mod convert;
 mod error;
+mod logging;
 mod resources;
 mod secret;
 
