@@ -223,14 +223,11 @@ pub fn json_map_to_py<'py>(
     Ok(dict)
 }
 
-fn datetime<'py>(
-    py: Python<'py>,
-    zone: Zone,
-    text: &str,
-) -> Result<Bound<'py, PyAny>, zkbiotime::Error> {
+fn datetime<'py>(py: Python<'py>, zone: Zone, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let core = |e: zkbiotime::Error| errors::core_error(py, &e);
     match zone {
-        Some(zone) => zone.localize(text).map(|t| t.into_bound_py_any(py).expect("datetime")),
-        None => zkbiotime::parse_naive(text).map(|t| t.into_bound_py_any(py).expect("datetime")),
+        Some(zone) => zone.localize(text).map_err(core)?.into_bound_py_any(py),
+        None => zkbiotime::parse_naive(text).map_err(core)?.into_bound_py_any(py),
     }
 }
 
@@ -249,7 +246,7 @@ pub fn datetime_strict<'py>(
     zone: Zone,
     text: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    datetime(py, zone, text).map_err(|e| errors::core_error(py, &e))
+    datetime(py, zone, text)
 }
 
 /// Adds `name=value` to a repr unless the value is `None`.
