@@ -18,6 +18,7 @@ fun registerAll() {
     registerPagingAndSync()
     registerErrors()
     registerRuntime()
+    registerSecrets()
 }
 
 private fun registerReads() {
