@@ -1,6 +1,7 @@
 //! Bytes → the core's generated answer types (list envelopes, one employee, the DRF error
 //! body): decoding never panics, and whatever decodes encodes and decodes again with the
-//! same ids, counts and links.
+//! same ids, counts and links. Server times (the input as text, and every decoded punch's
+//! times) go through `parse_naive`, whose hand-written fast path must agree with chrono.
 #![no_main]
 
 use std::fmt::Debug;
@@ -12,7 +13,14 @@ use zkbiotime::ListPage;
 use zkbiotime::types::{Employee, EmployeePage, ErrorBody, TransactionPage};
 
 fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        check_time(text);
+    }
     if let Ok(page) = serde_json::from_slice::<TransactionPage>(data) {
+        for punch in &page.data {
+            check_time(&punch.punch_time);
+            punch.upload_time.as_deref().map(check_time);
+        }
         check_page(page);
     }
     if let Ok(page) = serde_json::from_slice::<EmployeePage>(data) {
@@ -28,6 +36,14 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again.extra.keys().collect::<Vec<_>>(), body.extra.keys().collect::<Vec<_>>());
     }
 });
+
+/// `parse_naive` never panics and reads `YYYY-MM-DD HH:MM:SS` exactly as chrono does.
+fn check_time(text: &str) {
+    let fast = zkbiotime::parse_naive(text);
+    if let Ok(slow) = chrono::NaiveDateTime::parse_from_str(text.trim(), zkbiotime::SERVER_FORMAT) {
+        assert_eq!(fast.ok(), Some(slow), "{text:?}");
+    }
+}
 
 /// Encodes and decodes again. (Floats are not compared: serde_json's default float parser
 /// may differ from the shortest encoding by one ulp.)
