@@ -1,10 +1,10 @@
 //! `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets in `fuzz/`
 //! (libFuzzer) for N seconds each (default 60), installing cargo-fuzz first if it is missing.
 //!
-//! cargo-fuzz wants nightly-only `-Z` flags; `RUSTC_BOOTSTRAP=1` lets the machine's stable
-//! toolchain accept them. Without a sanitizer (`-s none`: the targets are safe Rust) and with
-//! debug assertions and overflow checks on (`-a`), panics and arithmetic overflows are the
-//! crashes looked for. New inputs go to `target/fuzz/corpus/<target>` so the seeds checked in
+//! Runs on the machine's stable toolchain: without a sanitizer (`-s none`: the targets are
+//! safe Rust) cargo-fuzz passes no nightly-only `-Z` flag, and `RUSTC_BOOTSTRAP=1` is set so
+//! that a sanitizer build by hand (`-s address`) works too. With debug assertions and
+//! overflow checks on (`-a`), panics and arithmetic overflows are the crashes looked for. New inputs go to `target/fuzz/corpus/<target>` so the seeds checked in
 //! under `fuzz/corpus/<target>` stay as they are; crashes land in `target/fuzz/artifacts/`.
 
 use std::path::Path;
