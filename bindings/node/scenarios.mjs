@@ -94,6 +94,8 @@ function buildClient(url, options) {
       retryBudgetMs: 120000,
     });
   }
+  const timeoutS = Number(options.timeout_s);
+  if (Number.isFinite(timeoutS) && timeoutS > 0) o.timeoutMs = Math.round(timeoutS * 1000);
   return new Client(o);
 }
 

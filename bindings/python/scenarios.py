@@ -43,6 +43,9 @@ def build_client(url: str, options: dict[str, Any]) -> zkbiotime.Client:
         kwargs["page_size"] = int(options["page_size"])
     if "retries" in options:  # max attempts in the scenario format
         kwargs["retries"] = max(int(options["retries"]) - 1, 0)
+    if "timeout_s" in options:  # connect and request timeout
+        kwargs["timeout"] = float(options["timeout_s"])
+        kwargs["connect_timeout"] = float(options["timeout_s"])
     return zkbiotime.Client(url, **kwargs)
 
 

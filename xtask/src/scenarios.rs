@@ -53,7 +53,9 @@ pub fn run(root: &Path) -> Result<()> {
     }];
     runners.extend(crate::bindings::scenario_runners(root)?);
 
-    let files = scenario_files(root)?;
+    let out_dir = target_dir(root).join("scenario-results");
+    let mut files = scenario_files(root)?;
+    files.extend(hostile_scenarios(root, &out_dir.join("hostile"))?);
     let names: Vec<String> = files
         .iter()
         .map(|f| -> Result<String> {
@@ -61,7 +63,6 @@ pub fn run(root: &Path) -> Result<()> {
             Ok(v["name"].as_str().context("scenario without name")?.to_string())
         })
         .collect::<Result<_>>()?;
-    let out_dir = target_dir(root).join("scenario-results");
     std::fs::create_dir_all(&out_dir)?;
 
     let mut table: BTreeMap<String, BTreeMap<String, (bool, String)>> = BTreeMap::new();
@@ -108,6 +109,45 @@ pub fn run(root: &Path) -> Result<()> {
         bail!("{} scenario cells failed:\n  {}", failures.len(), failures.join("\n  "));
     }
     Ok(())
+}
+
+/// Each entry of the hostile corpus as a one-step scenario (written under `dir`): the
+/// sandbox serves the scripted answer, the step expects the corpus's error kind or count.
+fn hostile_scenarios(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    let corpus: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(root.join("tests/hostile/corpus.json"))?)?;
+    std::fs::create_dir_all(dir)?;
+    let mut files = Vec::new();
+    for entry in corpus {
+        let name = entry["name"].as_str().context("corpus entry without name")?;
+        let call = entry["call"].as_str().context("corpus entry without call")?;
+        let (resource, op) = call.split_once('.').context("call is resource.op")?;
+        let mut step = json!({"op": op, "resource": resource});
+        match op {
+            "get" => step["id"] = json!(1),
+            "list" => step["filters"] = json!({}),
+            other => bail!("corpus call {other} has no scenario op"),
+        }
+        // Only what every runner checks: the error kind, or the number of records.
+        let mut expect = serde_json::Map::new();
+        for key in ["error", "records"] {
+            if let Some(v) = entry["expect"].get(key) {
+                expect.insert(key.into(), v.clone());
+            }
+        }
+        step["expect"] = Value::Object(expect);
+        let scenario = json!({
+            "name": format!("hostile/{name}"),
+            "description": entry["description"],
+            "sandbox": ["--hostile", name],
+            "client": {"retries": 2, "timeout_s": 2},
+            "steps": [step],
+        });
+        let path = dir.join(format!("{name}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&scenario)?)?;
+        files.push(path);
+    }
+    Ok(files)
 }
 
 /// One sandbox per scenario, with the scenario's flags; kept alive by the returned handles.

@@ -183,6 +183,10 @@ fun client(url: String, options: Obj): Client {
             )
         )
     }
+    (options["timeout_s"] as Number?)?.let {
+        val t = Duration.ofMillis((it.toDouble() * 1000).toLong())
+        config = config.copy(connectTimeout = t, requestTimeout = t)
+    }
     return Client(config)
 }
 

@@ -80,6 +80,10 @@ fn build_client(url: &str, options: &Map<String, Value>) -> zkbiotime::Result<Cl
             budget: Duration::from_secs(120),
         });
     }
+    if let Some(secs) = options.get("timeout_s").and_then(Value::as_f64) {
+        let t = Duration::from_secs_f64(secs);
+        b = b.connect_timeout(t).request_timeout(t);
+    }
     b.build()
 }
 
