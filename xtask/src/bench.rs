@@ -146,9 +146,11 @@ fn measure_size(
         writeln!(report, "\n## Single-call latency (1,000 sequential `get`s)\n")?;
         writeln!(report, "| client | total s | per call ms |")?;
         writeln!(report, "|---|---:|---:|")?;
-        for e in latency_entries(root, &url) {
+        for e in latency_entries(root, &url)? {
+            eprintln!("--> latency: {}", e.name);
             let s = measure(&e)?;
-            writeln!(report, "| {} | {:.2} | {:.3} |", s.name, s.wall_s, s.wall_s)?;
+            let per_call_ms = s.wall_s * 1000.0 / s.records.max(1) as f64;
+            writeln!(report, "| {} | {:.2} | {:.3} |", s.name, s.wall_s, per_call_ms)?;
         }
     }
     Ok(samples)
@@ -185,14 +187,17 @@ fn entries(root: &Path, url: &str) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
-fn latency_entries(root: &Path, url: &str) -> Vec<Entry> {
-    vec![Entry {
+/// The Rust row, then each binding's (`crate::bindings::latency_entries`).
+fn latency_entries(root: &Path, url: &str) -> Result<Vec<Entry>> {
+    let mut out = vec![Entry {
         name: "Rust".into(),
         baseline: None,
         program: rust_bench(root),
         args: vec!["get".into(), "--url".into(), url.into(), "--n".into(), "1000".into()],
         env: vec![],
-    }]
+    }];
+    out.extend(crate::bindings::latency_entries(root, url)?);
+    Ok(out)
 }
 
 /// Runs per measurement; the median wall time's run is reported.

@@ -37,6 +37,16 @@ pub fn scenario_runners(_root: &Path) -> Result<Vec<crate::scenarios::Runner>> {
 pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
     let mut entries = python::bench_entries(root, url)?;
     entries.extend(node::bench_entries(root, url)?);
+    entries.extend(uniffi::bench_entries(root, url)?);
+    Ok(entries)
+}
+
+/// Each binding's single-call latency program (`get` mode, 1,000 sequential `get`s), for
+/// `cargo xtask bench`; run after [`bench_entries`], whose builds they reuse.
+pub fn latency_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    let mut entries = python::latency_entries(root, url)?;
+    entries.extend(node::latency_entries(root, url)?);
+    entries.extend(uniffi::latency_entries(root, url)?);
     Ok(entries)
 }
 

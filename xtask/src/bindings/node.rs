@@ -465,6 +465,24 @@ pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>>
     ])
 }
 
+/// The Node row of `cargo xtask bench`'s latency table: `pull.mjs get` (1,000 sequential
+/// `employees.get(1)`) on the release addon.
+pub fn latency_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    ensure_node()?;
+    util::run(root, &util::cargo(), &["build", "--release", "--quiet", "-p", "zkbiotime-node"])?;
+    let release = crate::demo::target_dir(root).join("release");
+    let addon = release.join(addon_file_name()?);
+    fs::copy(release.join("libzkbiotime_node.so"), &addon)?;
+    let script = root.join("bindings/node/bench/pull.mjs").display().to_string();
+    Ok(vec![crate::bench::Entry {
+        name: "Node".into(),
+        baseline: None,
+        program: "node".into(),
+        args: vec![script, "get".into(), "--url".into(), url.into(), "--n".into(), "1000".into()],
+        env: vec![("ZKBIOTIME_NATIVE_PATH".into(), addon.display().to_string())],
+    }])
+}
+
 /// Copies `libzkbiotime_node.so` of `profile` to where `index.js` loads it from.
 pub fn install_addon(root: &Path, profile: &str) -> Result<PathBuf> {
     let built = crate::demo::target_dir(root).join(profile).join("libzkbiotime_node.so");

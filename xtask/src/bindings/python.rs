@@ -823,6 +823,32 @@ pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>>
     ])
 }
 
+/// The Python row of `cargo xtask bench`'s latency table: `pull.py get` (1,000 sequential
+/// `employees.get(1)`) in the venv [`bench_entries`] set up with the release wheel (the
+/// bench runs it first; rebuilding the wheel here would only repeat it).
+pub fn latency_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    let venv = crate::demo::target_dir(root).join("python-bench-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        bail!("{} is missing: python::bench_entries sets it up", python.display());
+    }
+    let script = root.join("bindings/python/bench/pull.py");
+    Ok(vec![crate::bench::Entry {
+        name: "Python".into(),
+        baseline: None,
+        program: path_str(&python)?.to_string(),
+        args: vec![
+            path_str(&script)?.to_string(),
+            "get".into(),
+            "--url".into(),
+            url.into(),
+            "--n".into(),
+            "1000".into(),
+        ],
+        env: vec![],
+    }])
+}
+
 /// Runs the Python quick starts of `bindings/python/README.md` (the blocks between the
 /// `python-quickstart` markers, exactly as written) against the server at `url`, for
 /// `cargo xtask demo`.

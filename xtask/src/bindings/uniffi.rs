@@ -12,6 +12,8 @@
 //!   `kotlinc` run, packs the jar and runs the Kotlin tests and the quick start against
 //!   sandboxes on random ports.
 //! - [`jar`]: `cargo xtask jar`: the release jar for JVM users.
+//! - [`bench_entries`] / [`latency_entries`]: `bench/Pull.kt` on the release jar, for
+//!   `cargo xtask bench`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -723,14 +725,26 @@ fn pack_jar(root: &Path, classes: &Path, lib: &Path, jar: &Path) -> Result<()> {
 }
 
 /// Compiles `sources` in ONE kotlinc run (kotlinc starts slowly) into `classes`, unless
-/// `classes` already holds the output of exactly these sources.
-fn kotlinc(root: &Path, kotlin: &Kotlin, sources: &[PathBuf], classes: &Path) -> Result<()> {
+/// `classes` already holds the output of exactly these sources. `against`: class
+/// directories compiled by this function earlier, put on the class path (their stamps are
+/// part of ours, so a change there recompiles here).
+fn kotlinc(
+    root: &Path,
+    kotlin: &Kotlin,
+    sources: &[PathBuf],
+    against: &[&Path],
+    classes: &Path,
+) -> Result<()> {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     KOTLIN_COMPILER.hash(&mut hasher);
     for source in sources {
         source.hash(&mut hasher);
         fs::read(source)?.hash(&mut hasher);
+    }
+    for dep in against {
+        dep.hash(&mut hasher);
+        fs::read_to_string(dep.join(".sources-stamp")).unwrap_or_default().hash(&mut hasher);
     }
     let stamp_text = format!("{:016x}", hasher.finish());
     let stamp = classes.join(".sources-stamp");
@@ -740,7 +754,7 @@ fn kotlinc(root: &Path, kotlin: &Kotlin, sources: &[PathBuf], classes: &Path) ->
     }
     let _ = fs::remove_dir_all(classes);
     fs::create_dir_all(classes)?;
-    let cp = kotlin.classpath(&[]);
+    let cp = kotlin.classpath(against);
     let classes_s = classes.to_string_lossy();
     let mut args: Vec<String> = ["-nowarn", "-jvm-target", "17", "-cp", &cp, "-d", &classes_s]
         .iter()
@@ -797,7 +811,7 @@ fn prepare(root: &Path) -> Result<Prepared> {
     sources.push(quickstart);
     let classes = work.join("classes");
     let t = Instant::now();
-    kotlinc(root, &kotlin, &sources, &classes)?;
+    kotlinc(root, &kotlin, &sources, &[], &classes)?;
     eprintln!("uniffi: kotlinc step took {:.0?}", t.elapsed());
     let jar = work.join("zkbiotime-uniffi.jar");
     pack_jar(root, &classes, &lib, &jar)?;
@@ -853,7 +867,7 @@ pub fn jar(root: &Path) -> Result<PathBuf> {
     let lib = build_library(root, true)?;
     let kotlin = kotlin_toolchain(root)?;
     let classes = work_dir(root).join("jar-classes");
-    kotlinc(root, &kotlin, &kotlin_sources(root)?, &classes)?;
+    kotlinc(root, &kotlin, &kotlin_sources(root)?, &[], &classes)?;
     let jar = work_dir(root).join("zkbiotime-uniffi-release.jar");
     pack_jar(root, &classes, &lib, &jar)?;
     eprintln!(
@@ -861,6 +875,52 @@ pub fn jar(root: &Path) -> Result<PathBuf> {
         jar.display()
     );
     Ok(jar)
+}
+
+/// `bench/Pull.kt`, compiled against the release jar's classes, run on the release jar
+/// (the native library inside it): what a JVM user gets.
+struct BenchProgram {
+    classpath: String,
+}
+
+impl BenchProgram {
+    fn build(root: &Path) -> Result<Self> {
+        let jar = jar(root)?;
+        let kotlin = kotlin_toolchain(root)?;
+        let classes = work_dir(root).join("bench-classes");
+        let jar_classes = work_dir(root).join("jar-classes");
+        kotlinc(root, &kotlin, &[dir(root).join("bench/Pull.kt")], &[&jar_classes], &classes)?;
+        Ok(Self { classpath: kotlin.classpath(&[&jar, &classes]) })
+    }
+
+    fn entry(&self, name: &str, url: &str, args: &[&str]) -> crate::bench::Entry {
+        let mut all = vec!["-cp".to_string(), self.classpath.clone(), "zkbench.PullKt".into()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        all.extend(["--url".to_string(), url.to_string()]);
+        crate::bench::Entry {
+            name: name.into(),
+            // No plain Kotlin loop row: the raw floor is the comparison.
+            baseline: None,
+            program: "java".into(),
+            args: all,
+            env: vec![("RUST_BACKTRACE".into(), "0".into())],
+        }
+    }
+}
+
+/// The Kotlin rows of `cargo xtask bench`'s full pull (release library, page size 1000).
+pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    let program = BenchProgram::build(root)?;
+    Ok(vec![
+        program.entry("Kotlin SDK sequential", url, &["sdk-sequential"]),
+        program.entry("Kotlin SDK concurrent", url, &["sdk"]),
+    ])
+}
+
+/// The Kotlin row of `cargo xtask bench`'s latency table: 1,000 sequential `get`s.
+pub fn latency_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>> {
+    let program = BenchProgram::build(root)?;
+    Ok(vec![program.entry("Kotlin", url, &["get", "--n", "1000"])])
 }
 
 #[cfg(test)]

@@ -1,0 +1,123 @@
+// One benchmark measurement per process (so peak memory is this client's alone):
+//
+//   java -cp zkbiotime-uniffi-release.jar:<bench classes>:<kotlin runtime>:jna.jar zkbench.PullKt \
+//       sdk|sdk-sequential|get --url URL [--page-size N] [--concurrency N] [--n N]
+//
+// - sdk:            the SDK's full punch pull (`transactions().pager()` page after page), later
+//                   pages fetched ahead by the Rust core with the client's default
+//                   concurrency (or `--concurrency N`);
+// - sdk-sequential: the same with concurrency 1;
+// - get:            `n` sequential `employees().get(1)` (single-call latency).
+//
+// Prints one JSON line `{"mode","records","wall_s","cpu_s","peak_rss_kb"}`, the protocol of
+// `cargo xtask bench`. CPU time is the whole process's (JVM, JIT and GC threads and the
+// native tokio threads), from `OperatingSystemMXBean.getProcessCpuTime()`; peak memory is
+// VmHWM of /proc/self/status. Built and run by `xtask/src/bindings/uniffi.rs`.
+package zkbench
+
+import kotlinx.coroutines.runBlocking
+import zkbiotime.Client
+import zkbiotime.ClientConfig
+import zkbiotime.Secret
+import java.io.File
+import java.lang.management.ManagementFactory
+import kotlin.system.exitProcess
+
+private class Args(val mode: String) {
+    var url = ""
+    var pageSize = 1000u
+    var concurrency: UInt? = null
+    var n = 1000
+}
+
+private fun parseArgs(argv: Array<String>): Args {
+    require(argv.isNotEmpty()) { "usage: Pull sdk|sdk-sequential|get --url URL" }
+    val args = Args(argv[0])
+    var i = 1
+    while (i < argv.size) {
+        val flag = argv[i]
+        val value = argv.getOrNull(i + 1) ?: throw IllegalArgumentException("$flag needs a value")
+        when (flag) {
+            "--url" -> args.url = value
+            "--page-size" -> args.pageSize = value.toUInt()
+            "--concurrency" -> args.concurrency = value.toUInt()
+            "--n" -> args.n = value.toInt()
+            else -> throw IllegalArgumentException("unknown flag $flag")
+        }
+        i += 2
+    }
+    require(args.url.isNotEmpty()) { "--url is required" }
+    return args
+}
+
+private fun client(args: Args, concurrency: UInt?) = Client(
+    ClientConfig(
+        baseUrl = args.url,
+        username = "admin",
+        password = Secret("admin123"),
+        pageSize = args.pageSize,
+        // null: the core's default (4 pages at once).
+        concurrency = concurrency,
+    )
+)
+
+/** The full pull through the SDK: every punch converted into a `Transaction`. */
+private suspend fun sdkPull(args: Args, concurrency: UInt?): Long {
+    client(args, concurrency).use { client ->
+        client.transactions().pager().use { pager ->
+            var records = 0L
+            while (true) {
+                val page = pager.nextPage() ?: break
+                // Touch every record so the work cannot be skipped.
+                for (p in page.items) if (p.empCode.isNotEmpty()) records++
+            }
+            return records
+        }
+    }
+}
+
+/** Single-call latency: `n` sequential `get`s of one employee. */
+private suspend fun gets(args: Args): Long {
+    client(args, 1u).use { client ->
+        client.login()
+        val employees = client.employees()
+        repeat(args.n) { employees.get(1) }
+        return args.n.toLong()
+    }
+}
+
+/** Peak resident memory (VmHWM) in kB. */
+private fun peakRssKb(): Long =
+    File("/proc/self/status").readLines()
+        .firstOrNull { it.startsWith("VmHWM:") }
+        ?.removePrefix("VmHWM:")?.trim()?.removeSuffix("kB")?.trim()?.toLongOrNull()
+        ?: 0
+
+/** CPU time of the whole process (all threads, native ones included), in seconds. */
+private fun processCpuSeconds(): Double {
+    val os = ManagementFactory.getOperatingSystemMXBean()
+    if (os is com.sun.management.OperatingSystemMXBean) return os.processCpuTime / 1e9
+    // Not HotSpot: the JVM's own threads only.
+    val threads = ManagementFactory.getThreadMXBean()
+    return threads.allThreadIds.sumOf { threads.getThreadCpuTime(it).coerceAtLeast(0) } / 1e9
+}
+
+fun main(argv: Array<String>) {
+    val args = parseArgs(argv)
+    val started = System.nanoTime()
+    val records = runBlocking {
+        when (args.mode) {
+            "sdk" -> sdkPull(args, args.concurrency)
+            "sdk-sequential" -> sdkPull(args, 1u)
+            "get" -> gets(args)
+            else -> throw IllegalArgumentException("unknown mode ${args.mode}")
+        }
+    }
+    val wall = (System.nanoTime() - started) / 1e9
+    println(
+        "{\"mode\":\"${args.mode}\",\"records\":$records,\"wall_s\":$wall," +
+            "\"cpu_s\":${processCpuSeconds()},\"peak_rss_kb\":${peakRssKb()}}"
+    )
+    // The native runtime's threads must not keep the JVM alive.
+    exitProcess(0)
+}
