@@ -296,28 +296,10 @@ pub async fn panic_for_tests_async() -> napi::Result<()> {
     panic!("deliberate panic in a future (test)");
 }
 
-/// `ZKBIOTIME_LOG` (an `EnvFilter` directive: `trace`, `zkbiotime=debug`, ...) turns on the
-/// core's `tracing` logs, written to stderr, when the addon is loaded. Unset or empty: none.
+/// `ZKBIOTIME_LOG` turns on the core's logs on stderr when the addon is loaded.
 #[napi_derive::module_init]
 fn init_logging() {
-    let Ok(directives) = std::env::var("ZKBIOTIME_LOG") else { return };
-    if directives.trim().is_empty() {
-        return;
-    }
-    let filter = match tracing_subscriber::EnvFilter::try_new(&directives) {
-        Ok(filter) => filter,
-        Err(e) => {
-            eprintln!("zkbiotime: ignoring ZKBIOTIME_LOG={directives:?}: {e}");
-            return;
-        }
-    };
-    use std::io::IsTerminal;
-    // Another subscriber already installed (a host that embeds the addon twice): keep it.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+    zkbiotime::logging::init_from_env();
 }
 
 fn ms(value: u32) -> Duration {

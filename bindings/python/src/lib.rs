@@ -25,6 +25,8 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // `ZKBIOTIME_LOG=trace` (or `zkbiotime=debug`, ...) shows the core's logs on stderr.
+    zkbiotime::logging::init_from_env();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;

@@ -115,8 +115,8 @@ impl Client {
     /// request: the first call logs in.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, ZkbioError> {
-        // The first client reads `ZKBIOTIME_LOG` (see `logging`).
-        crate::logging::init();
+        // The first client reads `ZKBIOTIME_LOG` (see `zkbiotime::logging`).
+        zkbiotime::logging::init_from_env();
         guard_sync(|| {
             let inner = builder(config)?.build()?;
             Ok(Arc::new(Self { inner }))

@@ -15,7 +15,6 @@ uniffi::setup_scaffolding!("zkbiotime");
 mod client;
 mod convert;
 mod error;
-mod logging;
 mod resources;
 mod secret;
 

@@ -28,6 +28,8 @@
 mod auth;
 mod client;
 mod error;
+#[cfg(feature = "env-logging")]
+pub mod logging;
 mod paging;
 mod resources;
 mod retry;

@@ -1,13 +1,15 @@
-//! `ZKBIOTIME_LOG`: the core's `tracing` logs on stderr, as in the Node binding.
+//! `ZKBIOTIME_LOG`: the one switch every language binding offers to see the client's
+//! `tracing` events on stderr (Rust programs install their own subscriber instead).
 
 use std::sync::Once;
 
 static INIT: Once = Once::new();
 
-/// Reads `ZKBIOTIME_LOG` (an `EnvFilter` directive: `trace`, `zkbiotime=debug`, ...) once,
-/// when the first client is constructed, and installs a `tracing` subscriber writing to
-/// stderr with that filter. Unset or empty: no logs. Invalid: a warning on stderr, no logs.
-pub(crate) fn init() {
+/// Reads `ZKBIOTIME_LOG` (an `EnvFilter` directive such as `trace` or `zkbiotime=debug`)
+/// once, and installs a `tracing` subscriber writing to stderr with that filter. Unset or
+/// empty: no logs. Invalid: a warning on stderr, no logs. A subscriber the host already
+/// installed is kept.
+pub fn init_from_env() {
     INIT.call_once(install);
 }
 
@@ -24,7 +26,6 @@ fn install() {
         }
     };
     use std::io::IsTerminal;
-    // Another subscriber already installed (an app that set up `tracing` itself): keep it.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
