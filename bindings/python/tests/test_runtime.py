@@ -59,11 +59,26 @@ def test_blocking_calls_release_the_gil(fresh) -> None:  # type: ignore[no-untyp
 def test_ctrl_c_interrupts_a_long_blocking_pull(fresh) -> None:  # type: ignore[no-untyped-def]
     s = fresh("--faults", "slow=1,slow-ms=20000")
     with s.client(retries=0) as c:
-        timer = threading.Timer(0.5, _thread.interrupt_main)
+        # Ctrl-C every 0.25 s until the pull ends: one press landing in a moment that cannot
+        # see it (a loaded CI machine) must not turn the test into a 20 s wait.
+        lock, stop = threading.Lock(), threading.Event()
+
+        def press_ctrl_c() -> None:
+            while not stop.wait(0.25):
+                with lock:
+                    if not stop.is_set():
+                        _thread.interrupt_main()
+
+        presser = threading.Thread(target=press_ctrl_c, daemon=True)
         started = time.monotonic()
-        timer.start()
+        presser.start()
         with pytest.raises(KeyboardInterrupt):
-            list(c.transactions.list())
+            try:
+                list(c.transactions.list())
+            finally:
+                with lock:
+                    stop.set()
+        presser.join()
         assert time.monotonic() - started < 3
     # The client still works for others afterwards.
 
