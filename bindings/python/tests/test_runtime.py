@@ -69,16 +69,22 @@ def test_ctrl_c_interrupts_a_long_blocking_pull(fresh) -> None:  # type: ignore[
                     if not stop.is_set():
                         _thread.interrupt_main()
 
+        # A runner started in the background (CI, nohup) inherits SIGINT as ignored, and then
+        # Python has no KeyboardInterrupt handler at all: install the default one for the test.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
         presser = threading.Thread(target=press_ctrl_c, daemon=True)
         started = time.monotonic()
         presser.start()
-        with pytest.raises(KeyboardInterrupt):
-            try:
-                list(c.transactions.list())
-            finally:
-                with lock:
-                    stop.set()
-        presser.join()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                try:
+                    list(c.transactions.list())
+                finally:
+                    with lock:
+                        stop.set()
+        finally:
+            presser.join()
+            signal.signal(signal.SIGINT, previous)
         assert time.monotonic() - started < 3
     # The client still works for others afterwards.
 
