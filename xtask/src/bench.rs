@@ -52,7 +52,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     util::run(
         root,
         &cargo,
-        &["build", "--release", "--quiet", "-p", "zkbiotime-sandbox", "-p", "zkbiotime-bench"],
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "zkbiotime-sandbox",
+            "-p",
+            "zkbiotime-bench",
+            "-p",
+            "zkbiotime-cli",
+        ],
     )?;
     let mut report = String::new();
     writeln!(report, "# zkbiotime benchmark\n")?;
@@ -185,6 +195,35 @@ fn entries(root: &Path, url: &str) -> Result<Vec<Entry>> {
         rust("Rust sequential", "sequential"),
         rust("Rust concurrent", "concurrent"),
     ];
+    // `zkbio transactions export` to CSV, measured as a child of the bench program.
+    let csv = target_dir(root).join("bench-export.csv").display().to_string();
+    let zkbio = target_dir(root).join("release/zkbio").display().to_string();
+    out.push(Entry {
+        name: "CLI export (zkbio, CSV)".into(),
+        baseline: None,
+        program: bench.clone(),
+        args: [
+            "exec",
+            "--lines",
+            &csv,
+            "--",
+            &zkbio,
+            "--url",
+            url,
+            "--username",
+            "admin",
+            "--password",
+            "admin123",
+            "transactions",
+            "export",
+            "--no-progress",
+            "--out",
+            &csv,
+        ]
+        .map(String::from)
+        .to_vec(),
+        env: vec![],
+    });
     out.extend(crate::bindings::bench_entries(root, url)?);
     Ok(out)
 }

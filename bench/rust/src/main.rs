@@ -3,6 +3,7 @@
 //! ```text
 //! zkbiotime-bench floor|sequential|concurrent --url URL [--page-size N] [--concurrency N]
 //! zkbiotime-bench get --url URL [--n 1000]
+//! zkbiotime-bench exec --lines FILE -- PROGRAM ARGS...   (measures a child, e.g. zkbio)
 //! ```
 //! Prints one JSON line: `{"mode", "records", "wall_s", "cpu_s", "peak_rss_kb"}`.
 
@@ -43,6 +44,9 @@ fn parse_args() -> Result<Args> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("exec") {
+        return exec();
+    }
     let args = parse_args()?;
     let started = Instant::now();
     let records = match args.mode.as_str() {
@@ -119,6 +123,41 @@ async fn floor(args: &Args) -> Result<usize> {
     }
     eprintln!("floor: {pages} pages, {} MB", bytes / 1_000_000);
     Ok(count as usize)
+}
+
+/// Runs another program (the `zkbio` CLI) and reports its wall time, CPU time and peak
+/// memory (from the kernel's accounting of waited-for children); records = lines of the
+/// CSV it wrote, minus the header.
+fn exec() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    let split = args.iter().position(|a| a == "--").context("exec needs -- PROGRAM")?;
+    let (own, child) = (&args[..split], &args[split + 1..]);
+    let lines_file = match own {
+        [flag, file] if flag == "--lines" => file.clone(),
+        _ => bail!("usage: exec --lines FILE -- PROGRAM ARGS..."),
+    };
+    let started = Instant::now();
+    let status = std::process::Command::new(&child[0]).args(&child[1..]).status()?;
+    let wall = started.elapsed().as_secs_f64();
+    anyhow::ensure!(status.success(), "{} failed: {status}", child[0]);
+    // SAFETY: getrusage only writes into the struct we hand it.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let text = std::fs::read_to_string(&lines_file)?;
+    let records = text.lines().count().saturating_sub(1);
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": "exec", "records": records, "wall_s": wall,
+            "cpu_s": secs(usage.ru_utime) + secs(usage.ru_stime),
+            "peak_rss_kb": usage.ru_maxrss,
+        })
+    );
+    Ok(())
 }
 
 /// Single-call latency: `n` sequential `get`s of one employee.
