@@ -820,6 +820,7 @@ pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>>
         entry("Python plain requests", "plain", None),
         entry("Python SDK sequential", "sdk-sequential", Some("Python plain requests")),
         entry("Python SDK concurrent", "sdk", Some("Python plain requests")),
+        entry("Python AsyncClient", "async", Some("Python plain requests")),
     ])
 }
 
@@ -832,21 +833,23 @@ pub fn latency_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry
     if !python.exists() {
         bail!("{} is missing: python::bench_entries sets it up", python.display());
     }
-    let script = root.join("bindings/python/bench/pull.py");
-    Ok(vec![crate::bench::Entry {
-        name: "Python".into(),
+    let script = path_str(&root.join("bindings/python/bench/pull.py"))?.to_string();
+    let python = path_str(&python)?.to_string();
+    let entry = |name: &str, mode: &str| crate::bench::Entry {
+        name: name.into(),
         baseline: None,
-        program: path_str(&python)?.to_string(),
+        program: python.clone(),
         args: vec![
-            path_str(&script)?.to_string(),
-            "get".into(),
+            script.clone(),
+            mode.into(),
             "--url".into(),
             url.into(),
             "--n".into(),
             "1000".into(),
         ],
         env: vec![],
-    }])
+    };
+    Ok(vec![entry("Python", "get"), entry("Python plain requests", "plain-get")])
 }
 
 /// Runs the Python quick starts of `bindings/python/README.md` (the blocks between the
