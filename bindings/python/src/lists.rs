@@ -417,6 +417,19 @@ impl AsyncRecordList {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        // Records of a page already here: answer with a finished asyncio future, not a trip
+        // through the runtime per record (which made `async for` ~20× slower than `for`).
+        if let Ok(mut st) = self.state.try_lock() {
+            st.started = true;
+            if let Some(item) = st.buffer.pop_front() {
+                let future = py
+                    .import("asyncio")?
+                    .call_method0("get_running_loop")?
+                    .call_method0("create_future")?;
+                future.call_method1("set_result", (item,))?;
+                return Ok(future);
+            }
+        }
         let (state, zone) = (self.state.clone(), self.zone);
         runtime::future(py, async move {
             let mut st = state.lock().await;
