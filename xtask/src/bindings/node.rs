@@ -22,7 +22,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
+use openapiv3::OpenAPI;
 
 use crate::codegen::{Output, header};
 use crate::models::{Field, FieldType, Model, Role, enums, models};
@@ -314,78 +314,46 @@ struct ListFilter {
     params: Vec<(String, String, Option<String>)>,
 }
 
-/// The filters of every list operation (a GET whose operationId starts with `list_`), named
-/// after the listed record as the core names them (`EmployeeFilter`).
+/// The filters of every list operation, from the walk the core's filter structs come from
+/// (`crate::lists`), with their TypeScript types.
 fn list_filters(spec: &OpenAPI) -> Result<Vec<ListFilter>> {
-    const PAGING: &[&str] = &["page", "limit", "page_size"];
-    let mut filters = Vec::new();
-    for (path, item) in spec.paths.paths.iter() {
-        let Some(get) = item.as_item().and_then(|i| i.get.as_ref()) else { continue };
-        let Some(op) = get.operation_id.as_deref().filter(|o| o.starts_with("list_")) else {
-            continue;
-        };
-        let item = list_item(spec, get).with_context(|| format!("{op}: record type"))?;
-        let mut params = Vec::new();
-        for param in &get.parameters {
-            let param = match param {
-                ReferenceOr::Item(p) => p,
-                ReferenceOr::Reference { reference } => spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.parameters.get(ref_tail(reference)))
-                    .and_then(|p| p.as_item())
-                    .with_context(|| format!("unresolved {reference}"))?,
-            };
-            let Parameter::Query { parameter_data: p, .. } = param else { continue };
-            if PAGING.contains(&p.name.as_str()) {
-                continue;
-            }
-            let ParameterSchemaOrContent::Schema(schema) = &p.format else {
-                bail!("{op}.{}: content parameters are not supported", p.name)
-            };
-            let mut ty = match schema {
-                ReferenceOr::Reference { reference } => ref_tail(reference).to_string(),
-                ReferenceOr::Item(s) => match &s.schema_kind {
-                    SchemaKind::Type(Type::String(_)) => "string".into(),
-                    SchemaKind::Type(Type::Integer(_) | Type::Number(_)) => "number".into(),
-                    SchemaKind::Type(Type::Boolean(_)) => "boolean".into(),
-                    other => bail!("{op}.{}: unsupported filter schema {other:?}", p.name),
-                },
-            };
-            // Time bounds also take a `Date` (turned into server time by the client's zone).
-            if ty == "string" && p.name.ends_with("_time") {
-                ty = "string | Date".into();
-            }
-            params.push((p.name.clone(), ty, p.description.clone()));
-        }
-        filters.push(ListFilter {
-            name: format!("{item}Filter"),
-            doc: format!("Filters of `{op}` (`GET {path}`); unknown names are rejected."),
-            params,
-        });
-    }
-    Ok(filters)
-}
-
-fn ref_tail(reference: &str) -> &str {
-    reference.rsplit('/').next().unwrap_or_default()
-}
-
-/// `list_employees` answers `EmployeePage`, whose `data` holds `Employee`s.
-fn list_item(spec: &OpenAPI, get: &openapiv3::Operation) -> Option<String> {
-    let ok = get.responses.responses.get(&openapiv3::StatusCode::Code(200))?.as_item()?;
-    let page = match ok.content.get("application/json")?.schema.as_ref()? {
-        ReferenceOr::Reference { reference } => ref_tail(reference),
-        ReferenceOr::Item(_) => return None,
-    };
-    let schema = spec.components.as_ref()?.schemas.get(page)?.as_item()?;
-    let SchemaKind::Type(Type::Object(obj)) = &schema.schema_kind else { return None };
-    let data = obj.properties.get("data")?.as_item()?;
-    let SchemaKind::Type(Type::Array(arr)) = &data.schema_kind else { return None };
-    match arr.items.as_ref()? {
-        ReferenceOr::Reference { reference } => Some(ref_tail(reference).to_string()),
-        ReferenceOr::Item(_) => None,
-    }
+    crate::lists::list_operations(spec)?
+        .into_iter()
+        .map(|op| {
+            let params = op
+                .params
+                .into_iter()
+                .map(|p| {
+                    let mut ty = match p.rust_type.as_str() {
+                        "String" => "string".to_string(),
+                        "i64" | "i32" | "f64" => "number".to_string(),
+                        "bool" => "boolean".to_string(),
+                        other => match other.strip_prefix("types::") {
+                            Some(name) => name.to_string(),
+                            None => bail!(
+                                "{}.{}: unsupported filter type {other}",
+                                op.operation_id,
+                                p.name
+                            ),
+                        },
+                    };
+                    // Time bounds also take a `Date` (turned into server time by the client's zone).
+                    if ty == "string" && p.name.ends_with("_time") {
+                        ty = "string | Date".into();
+                    }
+                    Ok((p.name, ty, p.description))
+                })
+                .collect::<Result<_>>()?;
+            Ok(ListFilter {
+                name: format!("{}Filter", op.item_type),
+                doc: format!(
+                    "Filters of `{}` (`GET {}`); unknown names are rejected.",
+                    op.operation_id, op.path
+                ),
+                params,
+            })
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
