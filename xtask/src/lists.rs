@@ -12,7 +12,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schem
 use crate::codegen::header;
 
 /// Query parameters the pager owns; they are not user filters.
-const PAGING_PARAMS: &[&str] = &["page", "limit", "page_size"];
+pub(crate) const PAGING_PARAMS: &[&str] = &["page", "limit", "page_size"];
 
 pub(crate) struct ListOp {
     pub(crate) operation_id: String,

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
+use openapiv3::OpenAPI;
 
 use crate::codegen::{Output, header};
 use crate::models::{self, FieldType, Model, Role};
@@ -37,8 +37,6 @@ const KOTLIN_PACKAGE_DIR: &str = "zkbiotime";
 const KOTLIN_COMPILER: &str = "kotlin-compiler@2.4.20";
 /// Request bodies the core builds itself (the client's configuration carries them).
 const CORE_ONLY_INPUTS: &[&str] = &["Credentials"];
-/// Query parameters the core's pager owns; they are not filters.
-const PAGING_PARAMS: &[&str] = &["page", "limit", "page_size"];
 
 fn dir(root: &Path) -> PathBuf {
     root.join("bindings/uniffi")
@@ -397,75 +395,37 @@ struct Filter {
     params: Vec<(String, FieldType, Option<String>)>,
 }
 
-/// One filter per list operation (a GET whose operationId starts with `list_`), named after
-/// the records it lists, with one optional field per query parameter: the same rules as the
-/// core's `xtask/src/lists.rs`, so the two always agree (a mismatch fails the JSON hand-over
-/// with an unknown field).
+/// One filter per list operation, named after the records it lists, with one optional
+/// field per query parameter: taken from the walk that makes the core's filter structs
+/// (`crate::lists`), so the two always agree.
 fn filters(spec: &OpenAPI) -> Result<Vec<Filter>> {
-    let mut out = Vec::new();
-    for (path, item) in spec.paths.paths.iter() {
-        let Some(get) = item.as_item().and_then(|i| i.get.as_ref()) else { continue };
-        let Some(op) = get.operation_id.as_deref().filter(|o| o.starts_with("list_")) else {
-            continue;
-        };
-        let item = listed_item(spec, get).with_context(|| format!("{op}: listed record"))?;
-        let mut params = Vec::new();
-        for p in &get.parameters {
-            let p = match p {
-                ReferenceOr::Item(p) => p,
-                ReferenceOr::Reference { reference } => spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.parameters.get(ref_name(reference)))
-                    .and_then(|p| p.as_item())
-                    .with_context(|| format!("unresolved {reference}"))?,
-            };
-            let Parameter::Query { parameter_data: data, .. } = p else { continue };
-            if PAGING_PARAMS.contains(&data.name.as_str()) {
-                continue;
-            }
-            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-                bail!("{op}.{}: content parameters are not supported", data.name)
-            };
-            let ty = match schema {
-                ReferenceOr::Reference { reference } => FieldType::Enum(ref_name(reference).into()),
-                ReferenceOr::Item(s) => match &s.schema_kind {
-                    SchemaKind::Type(Type::String(_)) => FieldType::String,
-                    SchemaKind::Type(Type::Integer(_)) => FieldType::Int,
-                    SchemaKind::Type(Type::Number(_)) => FieldType::Float,
-                    SchemaKind::Type(Type::Boolean(_)) => FieldType::Bool,
-                    other => bail!("{op}.{}: unsupported filter schema {other:?}", data.name),
-                },
-            };
-            params.push((data.name.clone(), ty, data.description.clone()));
-        }
-        out.push(Filter { name: format!("{item}Filter"), path: path.clone(), params });
-    }
-    Ok(out)
-}
-
-fn ref_name(reference: &str) -> &str {
-    reference.rsplit('/').next().unwrap_or_default()
-}
-
-/// The record a list operation pages over: the `data` items of its 200 answer.
-fn listed_item(spec: &OpenAPI, get: &openapiv3::Operation) -> Option<String> {
-    let ok = get.responses.responses.get(&openapiv3::StatusCode::Code(200))?.as_item()?;
-    let ReferenceOr::Reference { reference } =
-        ok.content.get("application/json")?.schema.as_ref()?
-    else {
-        return None;
-    };
-    let page = spec.components.as_ref()?.schemas.get(ref_name(reference))?.as_item()?;
-    let SchemaKind::Type(Type::Object(obj)) = &page.schema_kind else { return None };
-    let SchemaKind::Type(Type::Array(arr)) = &obj.properties.get("data")?.as_item()?.schema_kind
-    else {
-        return None;
-    };
-    match arr.items.as_ref()? {
-        ReferenceOr::Reference { reference } => Some(ref_name(reference).to_string()),
-        ReferenceOr::Item(_) => None,
-    }
+    crate::lists::list_operations(spec)?
+        .into_iter()
+        .map(|op| {
+            let params = op
+                .params
+                .into_iter()
+                .map(|p| {
+                    let ty = match p.rust_type.as_str() {
+                        "String" => FieldType::String,
+                        "i64" | "i32" => FieldType::Int,
+                        "f64" => FieldType::Float,
+                        "bool" => FieldType::Bool,
+                        other => match other.strip_prefix("types::") {
+                            Some(name) => FieldType::Enum(name.into()),
+                            None => bail!(
+                                "{}.{}: unsupported filter type {other}",
+                                op.operation_id,
+                                p.name
+                            ),
+                        },
+                    };
+                    Ok((p.name, ty, p.description))
+                })
+                .collect::<Result<_>>()?;
+            Ok(Filter { name: format!("{}Filter", op.item_type), path: op.path, params })
+        })
+        .collect()
 }
 
 fn write_filter(out: &mut String, filter: &Filter) -> Result<()> {
@@ -944,7 +904,7 @@ mod tests {
         let tx = filters.iter().find(|f| f.name == "TransactionFilter").unwrap();
         let ordering = tx.params.iter().find(|p| p.0 == "ordering").unwrap();
         assert_eq!(ordering.1, FieldType::Enum("TransactionOrdering".into()));
-        assert!(tx.params.iter().all(|p| !PAGING_PARAMS.contains(&p.0.as_str())));
+        assert!(tx.params.iter().all(|p| !crate::lists::PAGING_PARAMS.contains(&p.0.as_str())));
     }
 
     #[test]
