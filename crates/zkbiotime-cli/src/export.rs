@@ -57,7 +57,7 @@ pub async fn run(
         while let Some(page) = pages.try_next().await? {
             bar.set_length(page.count.max(0) as u64);
             for punch in page.items {
-                sink.record(serde_json::to_value(punch)?)?;
+                sink.record(&punch)?;
                 count += 1;
             }
             bar.set_position(count);
@@ -75,7 +75,7 @@ pub async fn run(
             while let Some(page) = pages.try_next().await? {
                 bar.set_length(page.count.max(0) as u64);
                 for punch in page.items {
-                    sink.record(serde_json::to_value(punch)?)?;
+                    sink.record(&punch)?;
                     count += 1;
                 }
                 bar.set_position(count);

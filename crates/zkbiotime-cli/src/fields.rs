@@ -290,18 +290,35 @@ fn read_data(data: &str) -> Result<Value> {
 pub fn redact(model: &ModelSpec, value: &mut Value) {
     let Value::Object(map) = value else { return };
     for field in model.fields {
-        let Some(v) = map.get_mut(field.name) else { continue };
-        match field.kind {
-            Kind::Secret if !v.is_null() => *v = Value::String("***".into()),
-            Kind::Model(name) => redact(model_or_skip(name), v),
-            Kind::List(Kind::Model(name)) => {
-                if let Value::Array(items) = v {
-                    items.iter_mut().for_each(|i| redact(model_or_skip(name), i));
-                }
-            }
-            _ => {}
+        if let Some(v) = map.get_mut(field.name) {
+            redact_nested(&field.kind, v);
         }
     }
+}
+
+/// Redacts `value`, a field of kind `kind`: a secret becomes `***` (null stays null), a
+/// nested record or list of records is redacted field by field.
+pub fn redact_nested(kind: &Kind, value: &mut Value) {
+    match kind {
+        Kind::Secret if !value.is_null() => *value = Value::String("***".into()),
+        Kind::Model(name) => redact(model_or_skip(name), value),
+        Kind::List(Kind::Model(name)) => {
+            if let Value::Array(items) = value {
+                items.iter_mut().for_each(|i| redact(model_or_skip(name), i));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a `model` record can hold a secret, itself or in a nested record.
+pub fn has_secrets(model: &ModelSpec) -> bool {
+    model.fields.iter().any(|f| match f.kind {
+        Kind::Secret => true,
+        Kind::Model(name) => has_secrets(model_or_skip(name)),
+        Kind::List(Kind::Model(name)) => has_secrets(model_or_skip(name)),
+        _ => false,
+    })
 }
 
 fn model_or_skip(name: &str) -> &'static ModelSpec {

@@ -4,6 +4,7 @@
 
 mod cli;
 mod connect;
+mod csv_row;
 mod exit;
 mod export;
 mod fields;

@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::cli::{Format, OutputArgs};
-use crate::fields::{ModelSpec, redact};
+use crate::csv_row::RowWriter;
+use crate::fields::{ModelSpec, has_secrets, redact};
 
 /// Default table columns per record type: a presentation choice (the other formats carry
 /// every field). A unit test checks each name against the spec.
@@ -65,17 +66,23 @@ impl Output {
     }
 
     /// A sink for a list of `model` records on stdout.
-    pub fn list_sink(&self, model: &'static ModelSpec) -> Box<dyn Sink> {
+    pub fn list_sink<T: Serialize + 'static>(&self, model: &'static ModelSpec) -> Box<dyn Sink<T>> {
         let out = Box::new(std::io::BufWriter::new(std::io::stdout()));
         sink(self.list_format(), model, self.columns.clone(), out)
     }
 
     /// Prints one record on stdout.
-    pub fn print_one(&self, record: &impl Serialize, model: &'static ModelSpec) -> Result<()> {
+    pub fn print_one<T: Serialize>(&self, record: &T, model: &'static ModelSpec) -> Result<()> {
+        let mut out = std::io::BufWriter::new(std::io::stdout());
+        let format = self.single_format();
+        if format == Format::Csv {
+            let mut s = sink(Format::Csv, model, None, Box::new(&mut out));
+            s.record(record)?;
+            return s.finish();
+        }
         let mut value = serde_json::to_value(record)?;
         redact(model, &mut value);
-        let mut out = std::io::BufWriter::new(std::io::stdout());
-        match self.single_format() {
+        match format {
             Format::Table => {
                 for (key, v) in ordered(model, &value) {
                     if !v.is_null() && v != "" {
@@ -84,38 +91,34 @@ impl Output {
                 }
             }
             Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?,
-            Format::Jsonl => writeln!(out, "{}", serde_json::to_string(&value)?)?,
-            Format::Csv => {
-                let mut s = sink(Format::Csv, model, None, Box::new(&mut out));
-                s.record(value)?;
-                s.finish()?;
-            }
+            Format::Jsonl | Format::Csv => writeln!(out, "{}", serde_json::to_string(&value)?)?,
         }
         out.flush()?;
         Ok(())
     }
 }
 
-/// Somewhere records go one at a time.
-pub trait Sink {
-    fn record(&mut self, record: Value) -> Result<()>;
+/// Somewhere records of type `T` go one at a time.
+pub trait Sink<T> {
+    fn record(&mut self, record: &T) -> Result<()>;
     /// Writes what is still held (table rows, the CSV header of an empty list) and flushes.
     fn finish(&mut self) -> Result<()>;
 }
 
 /// A sink of `format` writing `model` records to `out` (records are redacted here).
-pub fn sink<'a>(
+pub fn sink<'a, T: Serialize + 'a>(
     format: Format,
     model: &'static ModelSpec,
     columns: Option<Vec<String>>,
     out: Box<dyn Write + 'a>,
-) -> Box<dyn Sink + 'a> {
+) -> Box<dyn Sink<T> + 'a> {
+    let json = JsonWriter { out, model, redacting: has_secrets(model) };
     match format {
-        Format::Jsonl => Box::new(Jsonl { out, model }),
-        Format::Json => Box::new(JsonArray { out, model, first: true }),
-        Format::Csv => Box::new(Csv { out: csv::Writer::from_writer(out), model, header: None }),
+        Format::Jsonl => Box::new(Jsonl(json)),
+        Format::Json => Box::new(JsonArray { json, first: true }),
+        Format::Csv => Box::new(Csv { out: csv::Writer::from_writer(json.out), model, row: None }),
         Format::Table => Box::new(Table {
-            out,
+            out: json.out,
             model,
             columns: columns.unwrap_or_else(|| default_columns(model)),
             rows: Vec::new(),
@@ -130,42 +133,56 @@ fn default_columns(model: &ModelSpec) -> Vec<String> {
     }
 }
 
-struct Jsonl<'a> {
+/// Writes one record as compact JSON; only a record type that can hold a secret goes
+/// through a `Value` to be redacted (the others are written straight from the record).
+struct JsonWriter<'a> {
     out: Box<dyn Write + 'a>,
     model: &'static ModelSpec,
+    redacting: bool,
 }
 
-impl Sink for Jsonl<'_> {
-    fn record(&mut self, mut record: Value) -> Result<()> {
-        redact(self.model, &mut record);
-        serde_json::to_writer(&mut self.out, &record)?;
-        self.out.write_all(b"\n")?;
+impl JsonWriter<'_> {
+    fn write<T: Serialize>(&mut self, record: &T) -> Result<()> {
+        if self.redacting {
+            let mut value = serde_json::to_value(record)?;
+            redact(self.model, &mut value);
+            serde_json::to_writer(&mut self.out, &value)?;
+        } else {
+            serde_json::to_writer(&mut self.out, record)?;
+        }
+        Ok(())
+    }
+}
+
+struct Jsonl<'a>(JsonWriter<'a>);
+
+impl<T: Serialize> Sink<T> for Jsonl<'_> {
+    fn record(&mut self, record: &T) -> Result<()> {
+        self.0.write(record)?;
+        self.0.out.write_all(b"\n")?;
         Ok(())
     }
     fn finish(&mut self) -> Result<()> {
-        self.out.flush()?;
+        self.0.out.flush()?;
         Ok(())
     }
 }
 
 /// A JSON array written element by element.
 struct JsonArray<'a> {
-    out: Box<dyn Write + 'a>,
-    model: &'static ModelSpec,
+    json: JsonWriter<'a>,
     first: bool,
 }
 
-impl Sink for JsonArray<'_> {
-    fn record(&mut self, mut record: Value) -> Result<()> {
-        redact(self.model, &mut record);
-        self.out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
+impl<T: Serialize> Sink<T> for JsonArray<'_> {
+    fn record(&mut self, record: &T) -> Result<()> {
+        self.json.out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
         self.first = false;
-        serde_json::to_writer(&mut self.out, &record)?;
-        Ok(())
+        self.json.write(record)
     }
     fn finish(&mut self) -> Result<()> {
-        self.out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })?;
-        self.out.flush()?;
+        self.json.out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })?;
+        self.json.out.flush()?;
         Ok(())
     }
 }
@@ -175,48 +192,34 @@ impl Sink for JsonArray<'_> {
 struct Csv<'a> {
     out: csv::Writer<Box<dyn Write + 'a>>,
     model: &'static ModelSpec,
-    header: Option<Vec<String>>,
+    /// Made from the first record (its custom attributes name the extra columns).
+    row: Option<RowWriter>,
 }
 
 impl Csv<'_> {
-    fn write_header(&mut self, first: Option<&Value>) -> Result<()> {
-        let mut header: Vec<String> =
-            self.model.fields.iter().map(|f| f.name.to_string()).collect();
-        if let Some(Value::Object(map)) = first {
-            let extra = map.keys().filter(|k| self.model.field(k).is_none()).cloned();
-            header.extend(extra.collect::<Vec<_>>());
-        }
-        self.out.write_record(&header)?;
-        self.header = Some(header);
+    fn start<T: Serialize>(&mut self, first: Option<&T>) -> Result<()> {
+        let row = RowWriter::new(self.model, first)?;
+        self.out.write_record(row.header())?;
+        self.row = Some(row);
         Ok(())
     }
 }
 
-impl Sink for Csv<'_> {
-    fn record(&mut self, mut record: Value) -> Result<()> {
-        redact(self.model, &mut record);
-        if self.header.is_none() {
-            self.write_header(Some(&record))?;
+impl<T: Serialize> Sink<T> for Csv<'_> {
+    fn record(&mut self, record: &T) -> Result<()> {
+        if self.row.is_none() {
+            self.start(Some(record))?;
         }
-        let header = self.header.as_ref().expect("written above");
-        let Value::Object(map) = &record else { anyhow::bail!("a record is not an object") };
-        self.out.write_record(header.iter().map(|col| csv_cell(map.get(col))))?;
+        let cells = self.row.as_mut().expect("started above").row(record)?;
+        self.out.write_record(cells)?;
         Ok(())
     }
     fn finish(&mut self) -> Result<()> {
-        if self.header.is_none() {
-            self.write_header(None)?;
+        if self.row.is_none() {
+            self.start::<()>(None)?;
         }
         self.out.flush()?;
         Ok(())
-    }
-}
-
-fn csv_cell(value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
     }
 }
 
@@ -227,8 +230,9 @@ struct Table<'a> {
     rows: Vec<Vec<String>>,
 }
 
-impl Sink for Table<'_> {
-    fn record(&mut self, mut record: Value) -> Result<()> {
+impl<T: Serialize> Sink<T> for Table<'_> {
+    fn record(&mut self, record: &T) -> Result<()> {
+        let mut record = serde_json::to_value(record)?;
         redact(self.model, &mut record);
         let row = self.columns.iter().map(|c| cut(&display(lookup(&record, c)))).collect();
         self.rows.push(row);
@@ -327,7 +331,7 @@ mod tests {
         let mut buf = Vec::new();
         {
             let mut s = sink(Format::Csv, model("Department"), None, Box::new(&mut buf));
-            s.record(serde_json::json!({"id": 1, "dept_code": "1", "dept_name": "A, B", "x": 2}))
+            s.record(&serde_json::json!({"id": 1, "dept_code": "1", "dept_name": "A, B", "x": 2}))
                 .unwrap();
             s.finish().unwrap();
         }

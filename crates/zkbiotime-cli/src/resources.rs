@@ -206,7 +206,7 @@ struct Ctx<'a> {
 }
 
 /// Writes the records as the stream yields them.
-async fn write_list<T: Serialize>(
+async fn write_list<T: Serialize + 'static>(
     items: impl Stream<Item = zkbiotime::Result<T>>,
     record: &'static crate::fields::ModelSpec,
     limit: Option<usize>,
@@ -216,7 +216,7 @@ async fn write_list<T: Serialize>(
     let items = items.take(limit.unwrap_or(usize::MAX));
     futures::pin_mut!(items);
     while let Some(item) = items.next().await {
-        sink.record(serde_json::to_value(item?)?)?;
+        sink.record(&item?)?;
     }
     sink.finish()
 }
