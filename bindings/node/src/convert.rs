@@ -44,6 +44,14 @@ pub trait FromCore<T> {
     fn from_core(value: T, cx: &Cx) -> Self;
 }
 
+/// A page of records as JSON text, for one `JSON.parse` on the JS thread: V8 builds the
+/// objects from text several times faster than napi sets them property by property, and
+/// the text is made on a runtime thread. `None` for a record that holds a `Secret`, which
+/// must reach JS as a `Secret` object (implemented by the generated module).
+pub trait AsJson: Sized {
+    fn json_array(items: &[Self]) -> Option<String>;
+}
+
 /// A request body of the spec (implemented by the generated module).
 pub trait Input: DeserializeOwned {
     const NAME: &'static str;

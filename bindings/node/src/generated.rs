@@ -7,16 +7,19 @@
 use napi_derive::napi;
 use zkbiotime::types;
 
-use crate::convert::{Cx, FromCore, Input};
+use crate::convert::{AsJson, Cx, FromCore, Input};
 use crate::secret::Secret;
 
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct DepartmentRef {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "dept_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_code: Option<String>,
     #[napi(js_name = "dept_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -33,13 +36,22 @@ impl FromCore<types::DepartmentRef> for DepartmentRef {
     }
 }
 
+impl AsJson for DepartmentRef {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct PositionRef {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "position_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position_code: Option<String>,
     #[napi(js_name = "position_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -56,13 +68,22 @@ impl FromCore<types::PositionRef> for PositionRef {
     }
 }
 
+impl AsJson for PositionRef {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct AreaRef {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_code: Option<String>,
     #[napi(js_name = "area_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -79,16 +100,26 @@ impl FromCore<types::AreaRef> for AreaRef {
     }
 }
 
+impl AsJson for AreaRef {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 /// The parent area nested in an area read answer.
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct ParentArea {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_code: Option<String>,
     #[napi(js_name = "area_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     #[napi(js_name = "parent_area")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -106,17 +137,29 @@ impl FromCore<types::ParentArea> for ParentArea {
     }
 }
 
+impl AsJson for ParentArea {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct AttEmployee {
     #[napi(js_name = "id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     #[napi(js_name = "enable_attendance")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_attendance: Option<bool>,
     #[napi(js_name = "enable_overtime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_overtime: Option<bool>,
     #[napi(js_name = "enable_holiday")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_holiday: Option<bool>,
     #[napi(js_name = "enable_schedule")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_schedule: Option<bool>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -132,6 +175,12 @@ impl FromCore<types::AttEmployee> for AttEmployee {
             enable_schedule: v.enable_schedule,
             extra: v.extra,
         }
+    }
+}
+
+impl AsJson for AttEmployee {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
     }
 }
 
@@ -276,6 +325,13 @@ impl FromCore<types::Employee> for Employee {
     }
 }
 
+impl AsJson for Employee {
+    fn json_array(items: &[Self]) -> Option<String> {
+        let _ = items;
+        None
+    }
+}
+
 /// The server's answer to create / update: department, position and area as bare ids,
 /// plus `self_password` (a password hash: never log or print it).
 #[napi(object, object_from_js = false)]
@@ -387,16 +443,26 @@ impl FromCore<types::EmployeeWritten> for EmployeeWritten {
     }
 }
 
+impl AsJson for EmployeeWritten {
+    fn json_array(items: &[Self]) -> Option<String> {
+        let _ = items;
+        None
+    }
+}
+
 /// A department; read and write answers have the same shape.
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct Department {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "dept_code")]
     pub dept_code: String,
     #[napi(js_name = "dept_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
     #[napi(js_name = "parent_dept")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_dept: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -414,18 +480,28 @@ impl FromCore<types::Department> for Department {
     }
 }
 
+impl AsJson for Department {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 /// An area as read; the parent is nested.
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct Area {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
     pub area_code: String,
     #[napi(js_name = "area_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     #[napi(js_name = "parent_area")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<ParentArea>,
     #[napi(js_name = "parent_area_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -444,16 +520,25 @@ impl FromCore<types::Area> for Area {
     }
 }
 
+impl AsJson for Area {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 /// The answer to create / update area; the parent is a bare id.
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct AreaWritten {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
     pub area_code: String,
     #[napi(js_name = "area_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     #[napi(js_name = "parent_area")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -471,18 +556,28 @@ impl FromCore<types::AreaWritten> for AreaWritten {
     }
 }
 
+impl AsJson for AreaWritten {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 /// A position; write answers omit `parent_position_name`.
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct Position {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "position_code")]
     pub position_code: String,
     #[napi(js_name = "position_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position_name: Option<String>,
     #[napi(js_name = "parent_position")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_position: Option<i64>,
     #[napi(js_name = "parent_position_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_position_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -501,59 +596,88 @@ impl FromCore<types::Position> for Position {
     }
 }
 
+impl AsJson for Position {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 /// A device (terminal). Read only.
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct Terminal {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "sn")]
     pub sn: String,
     #[napi(js_name = "ip_address")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     #[napi(js_name = "alias")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     #[napi(js_name = "terminal_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_name: Option<String>,
     #[napi(js_name = "fw_ver")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fw_ver: Option<String>,
     #[napi(js_name = "push_ver")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_ver: Option<String>,
     #[napi(js_name = "state")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[napi(js_name = "terminal_tz")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_tz: Option<i64>,
     #[napi(js_name = "area")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<AreaRef>,
     #[napi(js_name = "last_activity")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity: Option<String>,
     /// The server's own text of `last_activity`.
     #[napi(js_name = "last_activity_raw")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_raw: Option<String>,
     #[napi(js_name = "user_count")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
     #[napi(js_name = "fp_count")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fp_count: Option<i64>,
     #[napi(js_name = "face_count")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub face_count: Option<i64>,
     #[napi(js_name = "palm_count")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub palm_count: Option<i64>,
     #[napi(js_name = "transaction_count")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_count: Option<i64>,
     #[napi(js_name = "push_time")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_time: Option<String>,
     /// The server's own text of `push_time`.
     #[napi(js_name = "push_time_raw")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_time_raw: Option<String>,
     #[napi(js_name = "transfer_time")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_time: Option<String>,
     /// The server's own text of `transfer_time`.
     #[napi(js_name = "transfer_time_raw")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_time_raw: Option<String>,
     #[napi(js_name = "transfer_interval")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_interval: Option<i64>,
     #[napi(js_name = "is_attendance")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_attendance: Option<i64>,
     #[napi(js_name = "area_name")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -591,10 +715,17 @@ impl FromCore<types::Terminal> for Terminal {
     }
 }
 
+impl AsJson for Terminal {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
+    }
+}
+
 /// One punch. `punch_time` and `upload_time` are naive server-local times; ids are
 /// assigned on arrival, so a late upload has an old punch_time but a new id.
 /// `is_mask` and `temperature` use 255 for "not measured".
 #[napi(object, object_from_js = false)]
+#[derive(serde::Serialize)]
 pub struct Transaction {
     #[napi(js_name = "id")]
     pub id: i64,
@@ -607,56 +738,80 @@ pub struct Transaction {
     pub punch_time_raw: String,
     /// "0".."5" or "255"
     #[napi(js_name = "punch_state")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_state: Option<String>,
     #[napi(js_name = "verify_type")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_type: Option<i64>,
     #[napi(js_name = "work_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_code: Option<String>,
     #[napi(js_name = "terminal_sn")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_sn: Option<String>,
     #[napi(js_name = "terminal_alias")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_alias: Option<String>,
     #[napi(js_name = "area_alias")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_alias: Option<String>,
     #[napi(js_name = "longitude")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     #[napi(js_name = "latitude")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     #[napi(js_name = "gps_location")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gps_location: Option<String>,
     #[napi(js_name = "mobile")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     #[napi(js_name = "source")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<i64>,
     #[napi(js_name = "purpose")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<i64>,
     #[napi(js_name = "crc")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crc: Option<String>,
     #[napi(js_name = "is_attendance")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_attendance: Option<i64>,
     #[napi(js_name = "reserved")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved: Option<String>,
     #[napi(js_name = "upload_time")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_time: Option<String>,
     /// The server's own text of `upload_time`.
     #[napi(js_name = "upload_time_raw")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_time_raw: Option<String>,
     #[napi(js_name = "sync_status")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_status: Option<i64>,
     #[napi(js_name = "sync_time")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_time: Option<String>,
     /// The server's own text of `sync_time`.
     #[napi(js_name = "sync_time_raw")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_time_raw: Option<String>,
     #[napi(js_name = "is_mask")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_mask: Option<i64>,
     #[napi(js_name = "temperature")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// employee id
     #[napi(js_name = "emp")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emp: Option<i64>,
     /// terminal id
     #[napi(js_name = "terminal")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -695,6 +850,12 @@ impl FromCore<types::Transaction> for Transaction {
             terminal: v.terminal,
             extra: v.extra,
         }
+    }
+}
+
+impl AsJson for Transaction {
+    fn json_array(items: &[Self]) -> Option<String> {
+        serde_json::to_string(items).ok()
     }
 }
 

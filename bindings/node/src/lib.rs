@@ -9,6 +9,7 @@
 //! that Promise (napi catches it) and the wrapper turns it into a `ZKBioTimeError`.
 
 mod convert;
+mod cursor;
 mod error;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, dead_code, unused_imports)]
@@ -18,19 +19,16 @@ mod resources;
 mod secret;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::stream::BoxStream;
-use napi::bindgen_prelude::{Env, Object, ToNapiValue};
+use napi::bindgen_prelude::{Env, Function, JsObjectValue, Object, ToNapiValue, Unknown};
 use napi::sys;
 use napi_derive::napi;
 use serde_json::Value;
 use zkbiotime::{Client, RetryPolicy, ServerZone, SyncState};
 
-use crate::convert::{Cx, FromCore};
+use crate::convert::{AsJson, Cx, FromCore};
+use crate::cursor::NativeCursor;
 use crate::error::BindingError;
 
 /// `new Client(options)` of the JS wrapper, after it filled in nothing: every field
@@ -79,15 +77,26 @@ impl ToNapiValue for Js {
 /// One page of a list: `{ number, count, pageSize, hasNext, items }`.
 pub struct PageJs<T> {
     page: zkbiotime::Page<()>,
-    items: Vec<T>,
+    items: Items<T>,
 }
 
-impl<T> PageJs<T> {
+/// A page's records: JSON text when the record type allows it, objects otherwise.
+enum Items<T> {
+    Objects(Vec<T>),
+    Json(String),
+}
+
+impl<T: AsJson> PageJs<T> {
+    /// Runs on a runtime thread: everything but making the JS values happens here.
     pub fn new<I>(page: zkbiotime::Page<I>, cx: &Cx) -> Self
     where
         T: FromCore<I>,
     {
-        let items = page.items.into_iter().map(|item| T::from_core(item, cx)).collect();
+        let items: Vec<T> = page.items.into_iter().map(|item| T::from_core(item, cx)).collect();
+        let items = match T::json_array(&items) {
+            Some(text) => Items::Json(text),
+            None => Items::Objects(items),
+        };
         let page = zkbiotime::Page {
             number: page.number,
             count: page.count,
@@ -107,10 +116,20 @@ impl<T: ToNapiValue> ToNapiValue for PageJs<T> {
         obj.set("count", val.page.count)?;
         obj.set("pageSize", val.page.page_size)?;
         obj.set("hasNext", val.page.has_next)?;
-        obj.set("items", val.items)?;
+        match val.items {
+            Items::Objects(items) => obj.set("items", items)?,
+            Items::Json(text) => obj.set("items", json_parse(&env_, text)?)?,
+        }
         // SAFETY: the object belongs to this env.
         unsafe { Object::to_napi_value(env, obj) }
     }
+}
+
+/// `JSON.parse(text)` with the JS engine's own parser.
+fn json_parse(env: &Env, text: String) -> napi::Result<Unknown<'_>> {
+    let json: Object = env.get_global()?.get_named_property("JSON")?;
+    let parse: Function<String, Unknown> = json.get_named_property("parse")?;
+    parse.call(text)
 }
 
 /// The client the JS `Client` wraps.
@@ -169,10 +188,7 @@ impl NativeClient {
         let (client, cx) = (self.client.clone(), self.cx);
         let pages =
             readable!(resource.as_str(), R => resources::pages::<R>(&client, filters, &cx))?;
-        Ok(NativeCursor {
-            pages: Arc::new(tokio::sync::Mutex::new(Some(pages))),
-            closed: Arc::new(AtomicBool::new(false)),
-        })
+        Ok(NativeCursor::new(pages))
     }
 
     #[napi]
@@ -238,50 +254,6 @@ pub struct SyncBatch {
     /// JSON text: store it once the punches are safely kept, pass it to the next sync.
     pub state: String,
     pub complete: bool,
-}
-
-/// A list's pages as JS values, until the list ends or is closed.
-type Pages = Option<BoxStream<'static, Result<Js, BindingError>>>;
-
-/// The pages of one list, read one at a time by the JS async iterator.
-#[napi]
-pub struct NativeCursor {
-    pages: Arc<tokio::sync::Mutex<Pages>>,
-    closed: Arc<AtomicBool>,
-}
-
-#[napi]
-impl NativeCursor {
-    /// The next page, or `null` after the last one.
-    #[napi]
-    pub async fn next(&self) -> napi::Result<Option<Js>> {
-        let mut pages = self.pages.lock().await;
-        let Some(stream) = pages.as_mut() else { return Ok(None) };
-        if self.closed.load(Ordering::Acquire) {
-            *pages = None;
-            return Ok(None);
-        }
-        match stream.next().await {
-            Some(Ok(page)) => Ok(Some(page)),
-            Some(Err(e)) => {
-                *pages = None;
-                Err(e.into())
-            }
-            None => {
-                *pages = None;
-                Ok(None)
-            }
-        }
-    }
-
-    /// Stops the list: requests in flight are dropped, `next` answers `null`.
-    #[napi]
-    pub fn close(&self) {
-        self.closed.store(true, Ordering::Release);
-        if let Ok(mut pages) = self.pages.try_lock() {
-            *pages = None;
-        }
-    }
 }
 
 /// For the test suite: a panic in Rust must reject (async) or throw (sync), never abort.

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zkbiotime::{Client, Page, Upserted, types};
 
-use crate::convert::{self, Cx, FromCore, Input};
+use crate::convert::{self, AsJson, Cx, FromCore, Input};
 use crate::error::{BindingError, Result};
 use crate::generated as records;
 use crate::{Js, PageJs};
@@ -20,7 +20,7 @@ use crate::{Js, PageJs};
 pub trait Readable: Send + Sync + 'static {
     const NAME: &'static str;
     type Item: Send + 'static;
-    type Record: FromCore<Self::Item> + napi::bindgen_prelude::ToNapiValue + Send + 'static;
+    type Record: FromCore<Self::Item> + AsJson + napi::bindgen_prelude::ToNapiValue + Send + 'static;
     type Filter: DeserializeOwned + Send + Sync + 'static;
     fn of(client: &Client) -> Self;
     fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send;

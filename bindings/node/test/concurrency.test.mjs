@@ -2,6 +2,7 @@
 
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { admin, startSandbox } from './helpers.mjs';
 
@@ -67,5 +68,40 @@ it('several full pulls at once agree with each other', async () => {
       pull.map((p) => p.id),
       first,
     );
+  }
+});
+
+it('leaving a list early stops its read-ahead: no more pages are fetched', async () => {
+  // A counting proxy in front of the sandbox sees every page request.
+  let pages = 0;
+  const target = new URL(sandbox.url);
+  const proxy = createServer((req, res) => {
+    if (req.url.includes('/iclock/api/transactions/')) pages++;
+    const up = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(up);
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${proxy.address().port}`;
+    const small = new Client({ baseUrl: url, ...admin, pageSize: 2, concurrency: 2 });
+    const list = small.transactions.list();
+    for await (const p of list) {
+      assert.ok(p.id > 0);
+      break;
+    }
+    assert.ok(list.count > 100, `${list.count} punches: too few pages for the test to mean anything`);
+    const atBreak = pages;
+    await new Promise((r) => setTimeout(r, 300));
+    // First page, the core's concurrency and the binding's read-ahead, at most: not the rest.
+    assert.ok(pages <= 12, `${pages} page requests after leaving the loop (${atBreak} at the break)`);
+  } finally {
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
   }
 });

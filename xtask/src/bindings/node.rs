@@ -2,8 +2,10 @@
 //!
 //! Generated from the model list (`crate::models`, ADR 0001):
 //! - `bindings/node/src/generated.rs`: one `#[napi(object)]` struct per record schema, built
-//!   field by field from `zkbiotime::types::*` (no JSON on the hot path), and the field list
-//!   of every request body, which the binding checks before deserialising a JS object.
+//!   field by field from `zkbiotime::types::*`, and the field list of every request body,
+//!   which the binding checks before deserialising a JS object. A record with no secret in
+//!   it also derives `Serialize` with the same keys (options left out when `None`, as napi
+//!   leaves them out): a page of them crosses to JS as JSON text for one `JSON.parse`.
 //! - `bindings/node/generated.d.ts`: the TypeScript interfaces of records, request bodies,
 //!   list filters and string enums, re-exported by the hand-written `index.d.ts`.
 //!
@@ -47,11 +49,11 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          //! core's spec types, and the field names of every request body.\n\n\
          use napi_derive::napi;\n\
          use zkbiotime::types;\n\n\
-         use crate::convert::{Cx, FromCore, Input};\n\
+         use crate::convert::{AsJson, Cx, FromCore, Input};\n\
          use crate::secret::Secret;\n\n",
     );
     for model in models.iter().filter(|m| m.role == Role::Record) {
-        write_record(&mut out, model)?;
+        write_record(&mut out, model, json_safe(model, &models))?;
     }
     for model in models.iter().filter(|m| m.role == Role::Input) {
         write_input(&mut out, model)?;
@@ -68,21 +70,51 @@ fn write_rust_doc(out: &mut String, indent: &str, doc: Option<&str>) -> Result<(
     Ok(())
 }
 
-fn write_record(out: &mut String, model: &Model) -> Result<()> {
+/// Whether records of `model` can cross as JSON: no `Secret` in it or in what it nests (a
+/// secret must reach JS as a `Secret` object, never as text).
+fn json_safe(model: &Model, all: &[Model]) -> bool {
+    fn safe(ty: &FieldType, all: &[Model], depth: usize) -> bool {
+        match ty {
+            FieldType::Secret => false,
+            FieldType::List(inner) => safe(inner, all, depth),
+            FieldType::Model(name) => {
+                let nested = all.iter().find(|m| &m.name == name);
+                depth < 8
+                    && nested.is_some_and(|m| m.fields.iter().all(|f| safe(&f.ty, all, depth + 1)))
+            }
+            _ => true,
+        }
+    }
+    model.fields.iter().all(|f| safe(&f.ty, all, 0))
+}
+
+fn write_record(out: &mut String, model: &Model, json: bool) -> Result<()> {
     let name = &model.name;
     write_rust_doc(out, "", model.doc.as_deref())?;
     writeln!(out, "#[napi(object, object_from_js = false)]")?;
+    if json {
+        writeln!(out, "#[derive(serde::Serialize)]")?;
+    }
     writeln!(out, "pub struct {name} {{")?;
+    // napi leaves a `None` out of the object; JSON must too.
+    let skip_none =
+        if json { "    #[serde(skip_serializing_if = \"Option::is_none\")]\n" } else { "" };
     for field in &model.fields {
         write_rust_doc(out, "    ", field.doc.as_deref())?;
         let ty = rust_type(&field.ty);
         let ty = if field.optional { format!("Option<{ty}>") } else { ty };
         writeln!(out, "    #[napi(js_name = {:?})]", field.name)?;
+        if field.optional {
+            out.push_str(skip_none);
+        }
         writeln!(out, "    pub {}: {ty},", field.name)?;
         if field.ty == FieldType::DateTimeText {
             let raw = format!("{}_raw", field.name);
             writeln!(out, "    /// The server's own text of `{}`.", field.name)?;
             writeln!(out, "    #[napi(js_name = {raw:?})]")?;
+            if field.optional {
+                out.push_str(skip_none);
+            }
             let ty = if field.optional { "Option<String>" } else { "String" };
             writeln!(out, "    pub {raw}: {ty},")?;
         }
@@ -122,6 +154,15 @@ fn write_record(out: &mut String, model: &Model) -> Result<()> {
         writeln!(out, "            extra: v.extra,")?;
     }
     writeln!(out, "        }}\n    }}\n}}\n")?;
+
+    writeln!(out, "impl AsJson for {name} {{")?;
+    writeln!(out, "    fn json_array(items: &[Self]) -> Option<String> {{")?;
+    if json {
+        writeln!(out, "        serde_json::to_string(items).ok()")?;
+    } else {
+        writeln!(out, "        let _ = items;\n        None")?;
+    }
+    writeln!(out, "    }}\n}}\n")?;
     Ok(())
 }
 
