@@ -21,6 +21,7 @@ mod secret;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use napi::JsString;
 use napi::bindgen_prelude::{Env, Function, JsObjectValue, Object, ToNapiValue, Unknown};
 use napi::sys;
 use napi_derive::napi;
@@ -77,13 +78,7 @@ impl ToNapiValue for Js {
 /// One page of a list: `{ number, count, pageSize, hasNext, items }`.
 pub struct PageJs<T> {
     page: zkbiotime::Page<()>,
-    items: Items<T>,
-}
-
-/// A page's records: JSON text when the record type allows it, objects otherwise.
-enum Items<T> {
-    Objects(Vec<T>),
-    Json(String),
+    items: Records<T>,
 }
 
 impl<T: AsJson> PageJs<T> {
@@ -92,11 +87,7 @@ impl<T: AsJson> PageJs<T> {
     where
         T: FromCore<I>,
     {
-        let items: Vec<T> = page.items.into_iter().map(|item| T::from_core(item, cx)).collect();
-        let items = match T::json_array(&items) {
-            Some(text) => Items::Json(text),
-            None => Items::Objects(items),
-        };
+        let items = Records::new(page.items, cx);
         let page = zkbiotime::Page {
             number: page.number,
             count: page.count,
@@ -116,19 +107,55 @@ impl<T: ToNapiValue> ToNapiValue for PageJs<T> {
         obj.set("count", val.page.count)?;
         obj.set("pageSize", val.page.page_size)?;
         obj.set("hasNext", val.page.has_next)?;
-        match val.items {
-            Items::Objects(items) => obj.set("items", items)?,
-            Items::Json(text) => obj.set("items", json_parse(&env_, text)?)?,
-        }
+        obj.set("items", val.items)?;
         // SAFETY: the object belongs to this env.
         unsafe { Object::to_napi_value(env, obj) }
+    }
+}
+
+/// Records for a JS array: JSON text when the record type allows it (see `AsJson`),
+/// objects otherwise.
+pub enum Records<T> {
+    Objects(Vec<T>),
+    Json(String),
+}
+
+impl<T: AsJson> Records<T> {
+    /// Converts on the calling (runtime) thread, so the JS thread only parses.
+    pub fn new<I>(items: Vec<I>, cx: &Cx) -> Self
+    where
+        T: FromCore<I>,
+    {
+        let items: Vec<T> = items.into_iter().map(|item| T::from_core(item, cx)).collect();
+        match T::json_array(&items) {
+            Some(text) => Records::Json(text),
+            None => Records::Objects(items),
+        }
+    }
+}
+
+impl<T: ToNapiValue> ToNapiValue for Records<T> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        match val {
+            // SAFETY: called by napi on the JS thread with a live env.
+            Records::Objects(items) => unsafe { Vec::<T>::to_napi_value(env, items) },
+            Records::Json(text) => {
+                let env_ = Env::from_raw(env);
+                let parsed = json_parse(&env_, text)?;
+                // SAFETY: as above; the value belongs to this env.
+                unsafe { Unknown::to_napi_value(env, parsed) }
+            }
+        }
     }
 }
 
 /// `JSON.parse(text)` with the JS engine's own parser.
 fn json_parse(env: &Env, text: String) -> napi::Result<Unknown<'_>> {
     let json: Object = env.get_global()?.get_named_property("JSON")?;
-    let parse: Function<String, Unknown> = json.get_named_property("parse")?;
+    let parse: Function<JsString, Unknown> = json.get_named_property("parse")?;
+    // ASCII text (the usual page) is copied as Latin-1, skipping V8's UTF-8 decoding.
+    let text =
+        if text.is_ascii() { env.create_string_latin1(&text)? } else { env.create_string(&text)? };
     parse.call(text)
 }
 
@@ -230,11 +257,7 @@ impl NativeClient {
             .await
             .map_err(BindingError::from)?;
         Ok(SyncBatch {
-            punches: batch
-                .punches
-                .into_iter()
-                .map(|p| generated::Transaction::from_core(p, &self.cx))
-                .collect(),
+            punches: Records::new(batch.punches, &self.cx),
             state: batch.state.to_json(),
             complete: batch.complete,
         })
@@ -247,13 +270,24 @@ pub fn body_fields(resource: String, op: String) -> napi::Result<Vec<String>> {
     Ok(writable!(resource.as_str(), R => resources::body_fields::<R>(&op))?)
 }
 
-/// What `transactions.sync` returns: new punches and the state to store after them.
-#[napi(object, object_from_js = false)]
+/// What `transactions.sync` returns: `{ punches, state, complete }`.
 pub struct SyncBatch {
-    pub punches: Vec<generated::Transaction>,
+    punches: Records<generated::Transaction>,
     /// JSON text: store it once the punches are safely kept, pass it to the next sync.
-    pub state: String,
-    pub complete: bool,
+    state: String,
+    complete: bool,
+}
+
+impl ToNapiValue for SyncBatch {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let env_ = Env::from_raw(env);
+        let mut obj = Object::new(&env_)?;
+        obj.set("punches", val.punches)?;
+        obj.set("state", val.state)?;
+        obj.set("complete", val.complete)?;
+        // SAFETY: the object belongs to this env.
+        unsafe { Object::to_napi_value(env, obj) }
+    }
 }
 
 /// For the test suite: a panic in Rust must reject (async) or throw (sync), never abort.
