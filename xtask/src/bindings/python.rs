@@ -21,7 +21,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
+use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::codegen::{Output, header};
 use crate::models::{Field, FieldType, Model, Role, enums, models};
@@ -30,7 +30,7 @@ use crate::util;
 pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
     let dir = root.join("bindings/python");
     let models = models(spec)?;
-    let resources = resources(spec, &models)?;
+    let resources = resources(spec)?;
     Ok(vec![
         Output { path: dir.join("src/generated.rs"), contents: rust_module(&models, &resources)? },
         Output {
@@ -63,40 +63,23 @@ struct Filter {
     description: Option<String>,
 }
 
-fn resources(spec: &OpenAPI, models: &[Model]) -> Result<Vec<Resource>> {
+/// The resources, from the list-operation walk the core's filter structs come from
+/// (`crate::lists`), with their write operations found beside each list path.
+fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
     let mut out = Vec::new();
-    for (path, item) in spec.paths.paths.iter() {
-        let item = item.as_item().context("path refs are not supported")?;
-        let Some(list) = &item.get else { continue };
-        let Some(name) = list.operation_id.as_deref().and_then(|o| o.strip_prefix("list_")) else {
-            continue;
-        };
-        let page = response_ref(list).with_context(|| format!("list_{name}: 200 answer"))?;
-        let page = models.iter().find(|m| m.name == page).context("page model")?;
-        let data = page.fields.iter().find(|f| f.name == "data").context("page without data")?;
-        let FieldType::List(inner) = &data.ty else { bail!("{}.data is not a list", page.name) };
-        let FieldType::Model(item_name) = inner.as_ref() else { bail!("{}.data items", page.name) };
+    for op in crate::lists::list_operations(spec)? {
+        let name = op.operation_id.strip_prefix("list_").context("list operation")?;
         let mut filters = Vec::new();
-        for param in &list.parameters {
-            let param = resolve_param(spec, param)?;
-            let Parameter::Query { parameter_data, .. } = param else { continue };
-            if ["page", "limit", "page_size"].contains(&parameter_data.name.as_str()) {
-                continue;
-            }
-            let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
-                bail!("list_{name}.{}: content parameters unsupported", parameter_data.name)
-            };
-            let mut py = param_py_type(spec, schema)?;
-            if parameter_data.name.ends_with("_time") {
+        for p in op.params {
+            let mut py = filter_py_type(spec, &p.rust_type)
+                .with_context(|| format!("{}.{}", op.operation_id, p.name))?;
+            if p.name.ends_with("_time") {
                 // Server-local text, or a datetime the binding formats (see convert.rs).
                 py = format!("{py} | datetime.datetime");
             }
-            filters.push(Filter {
-                name: parameter_data.name.clone(),
-                py,
-                description: parameter_data.description.clone(),
-            });
+            filters.push(Filter { name: p.name, py, description: p.description });
         }
+        let item = spec.paths.paths.get(&op.path).and_then(|i| i.as_item()).context("list path")?;
         let crud = match &item.post {
             Some(create) => {
                 let create_body = request_ref(create).context("create body")?;
@@ -107,7 +90,7 @@ fn resources(spec: &OpenAPI, models: &[Model]) -> Result<Vec<Resource>> {
                     .paths
                     .paths
                     .iter()
-                    .find(|(p, _)| p.starts_with(path.as_str()) && p.len() > path.len())
+                    .find(|(p, _)| p.starts_with(op.path.as_str()) && p.len() > op.path.len())
                     .and_then(|(_, i)| i.as_item())
                     .context("detail path")?;
                 let update = detail.patch.as_ref().context("update operation")?;
@@ -118,7 +101,7 @@ fn resources(spec: &OpenAPI, models: &[Model]) -> Result<Vec<Resource>> {
         out.push(Resource {
             name: name.to_string(),
             class: camel(name),
-            item: item_name.clone(),
+            item: op.item_type,
             filters,
             crud,
         });
@@ -126,37 +109,23 @@ fn resources(spec: &OpenAPI, models: &[Model]) -> Result<Vec<Resource>> {
     Ok(out)
 }
 
-fn resolve_param<'a>(spec: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Result<&'a Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Ok(p),
-        ReferenceOr::Reference { reference } => spec
-            .components
-            .as_ref()
-            .and_then(|c| c.parameters.get(reference.rsplit('/').next().unwrap_or_default()))
-            .and_then(|p| p.as_item())
-            .with_context(|| format!("unresolved parameter {reference}")),
-    }
-}
-
-fn param_py_type(spec: &OpenAPI, schema: &ReferenceOr<openapiv3::Schema>) -> Result<String> {
-    if let ReferenceOr::Reference { reference } = schema {
-        let name = reference.rsplit('/').next().unwrap_or_default();
-        let values = enums(spec)
-            .into_iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
-            .with_context(|| format!("filter type {name} is not a string enum"))?;
-        return Ok(literal(&values));
-    }
-    let schema = schema.as_item().expect("not a reference");
-    Ok(match &schema.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "str",
-        SchemaKind::Type(Type::Integer(_)) => "int",
-        SchemaKind::Type(Type::Number(_)) => "float",
-        SchemaKind::Type(Type::Boolean(_)) => "bool",
-        other => bail!("unsupported filter schema {other:?}"),
-    }
-    .to_string())
+/// The Python type of a filter whose core type is `rust_type` (`crate::lists`).
+fn filter_py_type(spec: &OpenAPI, rust_type: &str) -> Result<String> {
+    Ok(match rust_type {
+        "String" => "str".into(),
+        "i64" | "i32" => "int".into(),
+        "f64" => "float".into(),
+        "bool" => "bool".into(),
+        other => {
+            let name = other.strip_prefix("types::").context("unsupported filter type")?;
+            let values = enums(spec)
+                .into_iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v)
+                .with_context(|| format!("filter type {name} is not a string enum"))?;
+            literal(&values)
+        }
+    })
 }
 
 fn literal(values: &[String]) -> String {
@@ -1006,7 +975,7 @@ mod tests {
     fn resources_come_from_the_spec() {
         let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
         let models = models(&spec).unwrap();
-        let rs = resources(&spec, &models).unwrap();
+        let rs = resources(&spec).unwrap();
         let employees = rs.iter().find(|r| r.name == "employees").unwrap();
         assert_eq!(employees.item, "Employee");
         let (create, update, written) = employees.crud.clone().unwrap();
