@@ -974,7 +974,6 @@ mod tests {
     #[test]
     fn resources_come_from_the_spec() {
         let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
-        let models = models(&spec).unwrap();
         let rs = resources(&spec).unwrap();
         let employees = rs.iter().find(|r| r.name == "employees").unwrap();
         assert_eq!(employees.item, "Employee");
