@@ -7,19 +7,16 @@
 use napi_derive::napi;
 use zkbiotime::types;
 
-use crate::convert::{AsJson, Cx, FromCore, Input};
+use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonSeq};
 use crate::secret::Secret;
 
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct DepartmentRef {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "dept_code")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_code: Option<String>,
     #[napi(js_name = "dept_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -36,22 +33,39 @@ impl FromCore<types::DepartmentRef> for DepartmentRef {
     }
 }
 
-impl AsJson for DepartmentRef {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::DepartmentRef {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| DepartmentRefJson(v, cx))).ok()
+    }
+}
+
+pub struct DepartmentRefJson<'a>(pub &'a types::DepartmentRef, pub &'a Cx);
+
+impl serde::Serialize for DepartmentRefJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        if let Some(x) = &v.dept_code {
+            m.serialize_entry("dept_code", &x)?;
+        }
+        if let Some(x) = &v.dept_name {
+            m.serialize_entry("dept_name", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct PositionRef {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "position_code")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position_code: Option<String>,
     #[napi(js_name = "position_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -68,22 +82,39 @@ impl FromCore<types::PositionRef> for PositionRef {
     }
 }
 
-impl AsJson for PositionRef {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::PositionRef {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| PositionRefJson(v, cx))).ok()
+    }
+}
+
+pub struct PositionRefJson<'a>(pub &'a types::PositionRef, pub &'a Cx);
+
+impl serde::Serialize for PositionRefJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        if let Some(x) = &v.position_code {
+            m.serialize_entry("position_code", &x)?;
+        }
+        if let Some(x) = &v.position_name {
+            m.serialize_entry("position_name", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct AreaRef {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_code: Option<String>,
     #[napi(js_name = "area_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -100,26 +131,42 @@ impl FromCore<types::AreaRef> for AreaRef {
     }
 }
 
-impl AsJson for AreaRef {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::AreaRef {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| AreaRefJson(v, cx))).ok()
+    }
+}
+
+pub struct AreaRefJson<'a>(pub &'a types::AreaRef, pub &'a Cx);
+
+impl serde::Serialize for AreaRefJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        if let Some(x) = &v.area_code {
+            m.serialize_entry("area_code", &x)?;
+        }
+        if let Some(x) = &v.area_name {
+            m.serialize_entry("area_name", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 /// The parent area nested in an area read answer.
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct ParentArea {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_code: Option<String>,
     #[napi(js_name = "area_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     #[napi(js_name = "parent_area")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -137,29 +184,46 @@ impl FromCore<types::ParentArea> for ParentArea {
     }
 }
 
-impl AsJson for ParentArea {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::ParentArea {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| ParentAreaJson(v, cx))).ok()
+    }
+}
+
+pub struct ParentAreaJson<'a>(pub &'a types::ParentArea, pub &'a Cx);
+
+impl serde::Serialize for ParentAreaJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        if let Some(x) = &v.area_code {
+            m.serialize_entry("area_code", &x)?;
+        }
+        if let Some(x) = &v.area_name {
+            m.serialize_entry("area_name", &x)?;
+        }
+        if let Some(x) = &v.parent_area {
+            m.serialize_entry("parent_area", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct AttEmployee {
     #[napi(js_name = "id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     #[napi(js_name = "enable_attendance")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_attendance: Option<bool>,
     #[napi(js_name = "enable_overtime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_overtime: Option<bool>,
     #[napi(js_name = "enable_holiday")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_holiday: Option<bool>,
     #[napi(js_name = "enable_schedule")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_schedule: Option<bool>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -178,9 +242,36 @@ impl FromCore<types::AttEmployee> for AttEmployee {
     }
 }
 
-impl AsJson for AttEmployee {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::AttEmployee {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| AttEmployeeJson(v, cx))).ok()
+    }
+}
+
+pub struct AttEmployeeJson<'a>(pub &'a types::AttEmployee, pub &'a Cx);
+
+impl serde::Serialize for AttEmployeeJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        if let Some(x) = &v.id {
+            m.serialize_entry("id", &x)?;
+        }
+        if let Some(x) = &v.enable_attendance {
+            m.serialize_entry("enable_attendance", &x)?;
+        }
+        if let Some(x) = &v.enable_overtime {
+            m.serialize_entry("enable_overtime", &x)?;
+        }
+        if let Some(x) = &v.enable_holiday {
+            m.serialize_entry("enable_holiday", &x)?;
+        }
+        if let Some(x) = &v.enable_schedule {
+            m.serialize_entry("enable_schedule", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
@@ -325,9 +416,9 @@ impl FromCore<types::Employee> for Employee {
     }
 }
 
-impl AsJson for Employee {
-    fn json_array(items: &[Self]) -> Option<String> {
-        let _ = items;
+impl AsJson for types::Employee {
+    /// Holds a `Secret`: crosses as napi objects only.
+    fn json_array(_: &[Self], _: &Cx) -> Option<String> {
         None
     }
 }
@@ -443,26 +534,23 @@ impl FromCore<types::EmployeeWritten> for EmployeeWritten {
     }
 }
 
-impl AsJson for EmployeeWritten {
-    fn json_array(items: &[Self]) -> Option<String> {
-        let _ = items;
+impl AsJson for types::EmployeeWritten {
+    /// Holds a `Secret`: crosses as napi objects only.
+    fn json_array(_: &[Self], _: &Cx) -> Option<String> {
         None
     }
 }
 
 /// A department; read and write answers have the same shape.
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct Department {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "dept_code")]
     pub dept_code: String,
     #[napi(js_name = "dept_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
     #[napi(js_name = "parent_dept")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_dept: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -480,28 +568,46 @@ impl FromCore<types::Department> for Department {
     }
 }
 
-impl AsJson for Department {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::Department {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| DepartmentJson(v, cx))).ok()
+    }
+}
+
+pub struct DepartmentJson<'a>(pub &'a types::Department, pub &'a Cx);
+
+impl serde::Serialize for DepartmentJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        let x = &v.dept_code;
+        m.serialize_entry("dept_code", &x)?;
+        if let Some(x) = &v.dept_name {
+            m.serialize_entry("dept_name", &x)?;
+        }
+        if let Some(x) = &v.parent_dept {
+            m.serialize_entry("parent_dept", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 /// An area as read; the parent is nested.
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct Area {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
     pub area_code: String,
     #[napi(js_name = "area_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     #[napi(js_name = "parent_area")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<ParentArea>,
     #[napi(js_name = "parent_area_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -520,25 +626,47 @@ impl FromCore<types::Area> for Area {
     }
 }
 
-impl AsJson for Area {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::Area {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| AreaJson(v, cx))).ok()
+    }
+}
+
+pub struct AreaJson<'a>(pub &'a types::Area, pub &'a Cx);
+
+impl serde::Serialize for AreaJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        let x = &v.area_code;
+        m.serialize_entry("area_code", &x)?;
+        if let Some(x) = &v.area_name {
+            m.serialize_entry("area_name", &x)?;
+        }
+        if let Some(x) = &v.parent_area {
+            m.serialize_entry("parent_area", &ParentAreaJson(x, cx))?;
+        }
+        if let Some(x) = &v.parent_area_name {
+            m.serialize_entry("parent_area_name", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 /// The answer to create / update area; the parent is a bare id.
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct AreaWritten {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "area_code")]
     pub area_code: String,
     #[napi(js_name = "area_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     #[napi(js_name = "parent_area")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -556,28 +684,46 @@ impl FromCore<types::AreaWritten> for AreaWritten {
     }
 }
 
-impl AsJson for AreaWritten {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::AreaWritten {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| AreaWrittenJson(v, cx))).ok()
+    }
+}
+
+pub struct AreaWrittenJson<'a>(pub &'a types::AreaWritten, pub &'a Cx);
+
+impl serde::Serialize for AreaWrittenJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        let x = &v.area_code;
+        m.serialize_entry("area_code", &x)?;
+        if let Some(x) = &v.area_name {
+            m.serialize_entry("area_name", &x)?;
+        }
+        if let Some(x) = &v.parent_area {
+            m.serialize_entry("parent_area", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 /// A position; write answers omit `parent_position_name`.
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct Position {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "position_code")]
     pub position_code: String,
     #[napi(js_name = "position_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position_name: Option<String>,
     #[napi(js_name = "parent_position")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_position: Option<i64>,
     #[napi(js_name = "parent_position_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_position_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -596,88 +742,90 @@ impl FromCore<types::Position> for Position {
     }
 }
 
-impl AsJson for Position {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::Position {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| PositionJson(v, cx))).ok()
+    }
+}
+
+pub struct PositionJson<'a>(pub &'a types::Position, pub &'a Cx);
+
+impl serde::Serialize for PositionJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, _cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        let x = &v.position_code;
+        m.serialize_entry("position_code", &x)?;
+        if let Some(x) = &v.position_name {
+            m.serialize_entry("position_name", &x)?;
+        }
+        if let Some(x) = &v.parent_position {
+            m.serialize_entry("parent_position", &x)?;
+        }
+        if let Some(x) = &v.parent_position_name {
+            m.serialize_entry("parent_position_name", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
 /// A device (terminal). Read only.
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct Terminal {
     #[napi(js_name = "id")]
     pub id: i64,
     #[napi(js_name = "sn")]
     pub sn: String,
     #[napi(js_name = "ip_address")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     #[napi(js_name = "alias")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     #[napi(js_name = "terminal_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_name: Option<String>,
     #[napi(js_name = "fw_ver")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fw_ver: Option<String>,
     #[napi(js_name = "push_ver")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_ver: Option<String>,
     #[napi(js_name = "state")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[napi(js_name = "terminal_tz")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_tz: Option<i64>,
     #[napi(js_name = "area")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<AreaRef>,
     #[napi(js_name = "last_activity")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity: Option<String>,
     /// The server's own text of `last_activity`.
     #[napi(js_name = "last_activity_raw")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_raw: Option<String>,
     #[napi(js_name = "user_count")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
     #[napi(js_name = "fp_count")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fp_count: Option<i64>,
     #[napi(js_name = "face_count")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub face_count: Option<i64>,
     #[napi(js_name = "palm_count")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub palm_count: Option<i64>,
     #[napi(js_name = "transaction_count")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_count: Option<i64>,
     #[napi(js_name = "push_time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_time: Option<String>,
     /// The server's own text of `push_time`.
     #[napi(js_name = "push_time_raw")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_time_raw: Option<String>,
     #[napi(js_name = "transfer_time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_time: Option<String>,
     /// The server's own text of `transfer_time`.
     #[napi(js_name = "transfer_time_raw")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_time_raw: Option<String>,
     #[napi(js_name = "transfer_interval")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_interval: Option<i64>,
     #[napi(js_name = "is_attendance")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_attendance: Option<i64>,
     #[napi(js_name = "area_name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -715,9 +863,85 @@ impl FromCore<types::Terminal> for Terminal {
     }
 }
 
-impl AsJson for Terminal {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::Terminal {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| TerminalJson(v, cx))).ok()
+    }
+}
+
+pub struct TerminalJson<'a>(pub &'a types::Terminal, pub &'a Cx);
+
+impl serde::Serialize for TerminalJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        let x = &v.sn;
+        m.serialize_entry("sn", &x)?;
+        if let Some(x) = &v.ip_address {
+            m.serialize_entry("ip_address", &x)?;
+        }
+        if let Some(x) = &v.alias {
+            m.serialize_entry("alias", &x)?;
+        }
+        if let Some(x) = &v.terminal_name {
+            m.serialize_entry("terminal_name", &x)?;
+        }
+        if let Some(x) = &v.fw_ver {
+            m.serialize_entry("fw_ver", &x)?;
+        }
+        if let Some(x) = &v.push_ver {
+            m.serialize_entry("push_ver", &x)?;
+        }
+        if let Some(x) = &v.state {
+            m.serialize_entry("state", &x)?;
+        }
+        if let Some(x) = &v.terminal_tz {
+            m.serialize_entry("terminal_tz", &x)?;
+        }
+        if let Some(x) = &v.area {
+            m.serialize_entry("area", &AreaRefJson(x, cx))?;
+        }
+        if let Some(x) = &v.last_activity {
+            m.serialize_entry("last_activity", &IsoJson(x, cx))?;
+            m.serialize_entry("last_activity_raw", &x)?;
+        }
+        if let Some(x) = &v.user_count {
+            m.serialize_entry("user_count", &x)?;
+        }
+        if let Some(x) = &v.fp_count {
+            m.serialize_entry("fp_count", &x)?;
+        }
+        if let Some(x) = &v.face_count {
+            m.serialize_entry("face_count", &x)?;
+        }
+        if let Some(x) = &v.palm_count {
+            m.serialize_entry("palm_count", &x)?;
+        }
+        if let Some(x) = &v.transaction_count {
+            m.serialize_entry("transaction_count", &x)?;
+        }
+        if let Some(x) = &v.push_time {
+            m.serialize_entry("push_time", &IsoJson(x, cx))?;
+            m.serialize_entry("push_time_raw", &x)?;
+        }
+        if let Some(x) = &v.transfer_time {
+            m.serialize_entry("transfer_time", &IsoJson(x, cx))?;
+            m.serialize_entry("transfer_time_raw", &x)?;
+        }
+        if let Some(x) = &v.transfer_interval {
+            m.serialize_entry("transfer_interval", &x)?;
+        }
+        if let Some(x) = &v.is_attendance {
+            m.serialize_entry("is_attendance", &x)?;
+        }
+        if let Some(x) = &v.area_name {
+            m.serialize_entry("area_name", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 
@@ -725,7 +949,6 @@ impl AsJson for Terminal {
 /// assigned on arrival, so a late upload has an old punch_time but a new id.
 /// `is_mask` and `temperature` use 255 for "not measured".
 #[napi(object, object_from_js = false)]
-#[derive(serde::Serialize)]
 pub struct Transaction {
     #[napi(js_name = "id")]
     pub id: i64,
@@ -738,80 +961,56 @@ pub struct Transaction {
     pub punch_time_raw: String,
     /// "0".."5" or "255"
     #[napi(js_name = "punch_state")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_state: Option<String>,
     #[napi(js_name = "verify_type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_type: Option<i64>,
     #[napi(js_name = "work_code")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_code: Option<String>,
     #[napi(js_name = "terminal_sn")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_sn: Option<String>,
     #[napi(js_name = "terminal_alias")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_alias: Option<String>,
     #[napi(js_name = "area_alias")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_alias: Option<String>,
     #[napi(js_name = "longitude")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     #[napi(js_name = "latitude")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     #[napi(js_name = "gps_location")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gps_location: Option<String>,
     #[napi(js_name = "mobile")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     #[napi(js_name = "source")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<i64>,
     #[napi(js_name = "purpose")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<i64>,
     #[napi(js_name = "crc")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crc: Option<String>,
     #[napi(js_name = "is_attendance")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_attendance: Option<i64>,
     #[napi(js_name = "reserved")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved: Option<String>,
     #[napi(js_name = "upload_time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_time: Option<String>,
     /// The server's own text of `upload_time`.
     #[napi(js_name = "upload_time_raw")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_time_raw: Option<String>,
     #[napi(js_name = "sync_status")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_status: Option<i64>,
     #[napi(js_name = "sync_time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_time: Option<String>,
     /// The server's own text of `sync_time`.
     #[napi(js_name = "sync_time_raw")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_time_raw: Option<String>,
     #[napi(js_name = "is_mask")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_mask: Option<i64>,
     #[napi(js_name = "temperature")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// employee id
     #[napi(js_name = "emp")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emp: Option<i64>,
     /// terminal id
     #[napi(js_name = "terminal")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal: Option<i64>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -853,9 +1052,96 @@ impl FromCore<types::Transaction> for Transaction {
     }
 }
 
-impl AsJson for Transaction {
-    fn json_array(items: &[Self]) -> Option<String> {
-        serde_json::to_string(items).ok()
+impl AsJson for types::Transaction {
+    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
+        serde_json::to_string(&JsonSeq(items, |v| TransactionJson(v, cx))).ok()
+    }
+}
+
+pub struct TransactionJson<'a>(pub &'a types::Transaction, pub &'a Cx);
+
+impl serde::Serialize for TransactionJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, cx) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        let x = &v.id;
+        m.serialize_entry("id", &x)?;
+        let x = &v.emp_code;
+        m.serialize_entry("emp_code", &x)?;
+        let x = &v.punch_time;
+        m.serialize_entry("punch_time", &IsoJson(x, cx))?;
+        m.serialize_entry("punch_time_raw", &x)?;
+        if let Some(x) = &v.punch_state {
+            m.serialize_entry("punch_state", &x)?;
+        }
+        if let Some(x) = &v.verify_type {
+            m.serialize_entry("verify_type", &x)?;
+        }
+        if let Some(x) = &v.work_code {
+            m.serialize_entry("work_code", &x)?;
+        }
+        if let Some(x) = &v.terminal_sn {
+            m.serialize_entry("terminal_sn", &x)?;
+        }
+        if let Some(x) = &v.terminal_alias {
+            m.serialize_entry("terminal_alias", &x)?;
+        }
+        if let Some(x) = &v.area_alias {
+            m.serialize_entry("area_alias", &x)?;
+        }
+        if let Some(x) = &v.longitude {
+            m.serialize_entry("longitude", &x)?;
+        }
+        if let Some(x) = &v.latitude {
+            m.serialize_entry("latitude", &x)?;
+        }
+        if let Some(x) = &v.gps_location {
+            m.serialize_entry("gps_location", &x)?;
+        }
+        if let Some(x) = &v.mobile {
+            m.serialize_entry("mobile", &x)?;
+        }
+        if let Some(x) = &v.source {
+            m.serialize_entry("source", &x)?;
+        }
+        if let Some(x) = &v.purpose {
+            m.serialize_entry("purpose", &x)?;
+        }
+        if let Some(x) = &v.crc {
+            m.serialize_entry("crc", &x)?;
+        }
+        if let Some(x) = &v.is_attendance {
+            m.serialize_entry("is_attendance", &x)?;
+        }
+        if let Some(x) = &v.reserved {
+            m.serialize_entry("reserved", &x)?;
+        }
+        if let Some(x) = &v.upload_time {
+            m.serialize_entry("upload_time", &IsoJson(x, cx))?;
+            m.serialize_entry("upload_time_raw", &x)?;
+        }
+        if let Some(x) = &v.sync_status {
+            m.serialize_entry("sync_status", &x)?;
+        }
+        if let Some(x) = &v.sync_time {
+            m.serialize_entry("sync_time", &IsoJson(x, cx))?;
+            m.serialize_entry("sync_time_raw", &x)?;
+        }
+        if let Some(x) = &v.is_mask {
+            m.serialize_entry("is_mask", &x)?;
+        }
+        if let Some(x) = &v.temperature {
+            m.serialize_entry("temperature", &x)?;
+        }
+        if let Some(x) = &v.emp {
+            m.serialize_entry("emp", &x)?;
+        }
+        if let Some(x) = &v.terminal {
+            m.serialize_entry("terminal", &x)?;
+        }
+        m.serialize_entry("extra", &v.extra)?;
+        m.end()
     }
 }
 

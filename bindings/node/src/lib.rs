@@ -81,9 +81,9 @@ pub struct PageJs<T> {
     items: Records<T>,
 }
 
-impl<T: AsJson> PageJs<T> {
+impl<T> PageJs<T> {
     /// Runs on a runtime thread: everything but making the JS values happens here.
-    pub fn new<I>(page: zkbiotime::Page<I>, cx: &Cx) -> Self
+    pub fn new<I: AsJson>(page: zkbiotime::Page<I>, cx: &Cx) -> Self
     where
         T: FromCore<I>,
     {
@@ -120,16 +120,17 @@ pub enum Records<T> {
     Json(String),
 }
 
-impl<T: AsJson> Records<T> {
+impl<T> Records<T> {
     /// Converts on the calling (runtime) thread, so the JS thread only parses.
-    pub fn new<I>(items: Vec<I>, cx: &Cx) -> Self
+    pub fn new<I: AsJson>(items: Vec<I>, cx: &Cx) -> Self
     where
         T: FromCore<I>,
     {
-        let items: Vec<T> = items.into_iter().map(|item| T::from_core(item, cx)).collect();
-        match T::json_array(&items) {
+        match I::json_array(&items, cx) {
             Some(text) => Records::Json(text),
-            None => Records::Objects(items),
+            None => {
+                Records::Objects(items.into_iter().map(|item| T::from_core(item, cx)).collect())
+            }
         }
     }
 }

@@ -19,8 +19,8 @@ use crate::{Js, PageJs};
 /// A listable, readable resource of the core.
 pub trait Readable: Send + Sync + 'static {
     const NAME: &'static str;
-    type Item: Send + 'static;
-    type Record: FromCore<Self::Item> + AsJson + napi::bindgen_prelude::ToNapiValue + Send + 'static;
+    type Item: AsJson + Send + 'static;
+    type Record: FromCore<Self::Item> + napi::bindgen_prelude::ToNapiValue + Send + 'static;
     type Filter: DeserializeOwned + Send + Sync + 'static;
     fn of(client: &Client) -> Self;
     fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send;

@@ -237,6 +237,13 @@ describe('records read the same through a list page and through get', () => {
     });
   }
 
+  it('zone-aware times read the same way', async () => {
+    const zoned = new Client({ baseUrl: sandbox.url, ...admin, timezone: 'Asia/Karachi' });
+    const [listed] = (await zoned.transactions.page(1)).items;
+    assert.match(listed.punch_time, /\+05:00$/);
+    assert.deepStrictEqual(listed, await zoned.transactions.get(listed.id));
+  });
+
   it('a nested record and an absent field read the same way', async () => {
     const [listed] = await client.areas.list().toArray().then((all) => all.filter((a) => a.parent_area));
     assert.ok(listed, 'the demo data has an area with a parent');

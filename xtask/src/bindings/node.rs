@@ -3,9 +3,10 @@
 //! Generated from the model list (`crate::models`, ADR 0001):
 //! - `bindings/node/src/generated.rs`: one `#[napi(object)]` struct per record schema, built
 //!   field by field from `zkbiotime::types::*`, and the field list of every request body,
-//!   which the binding checks before deserialising a JS object. A record with no secret in
-//!   it also derives `Serialize` with the same keys (options left out when `None`, as napi
-//!   leaves them out): a page of them crosses to JS as JSON text for one `JSON.parse`.
+//!   which the binding checks before deserialising a JS object. For a record with no secret
+//!   in it, also `{Name}Json`: the core value serialised with the same keys and values
+//!   (options left out when `None`, as napi leaves them out), so a page of them crosses to
+//!   JS as JSON text for one `JSON.parse`.
 //! - `bindings/node/generated.d.ts`: the TypeScript interfaces of records, request bodies,
 //!   list filters and string enums, re-exported by the hand-written `index.d.ts`.
 //!
@@ -49,7 +50,7 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          //! core's spec types, and the field names of every request body.\n\n\
          use napi_derive::napi;\n\
          use zkbiotime::types;\n\n\
-         use crate::convert::{AsJson, Cx, FromCore, Input};\n\
+         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonSeq};\n\
          use crate::secret::Secret;\n\n",
     );
     for model in models.iter().filter(|m| m.role == Role::Record) {
@@ -92,29 +93,17 @@ fn write_record(out: &mut String, model: &Model, json: bool) -> Result<()> {
     let name = &model.name;
     write_rust_doc(out, "", model.doc.as_deref())?;
     writeln!(out, "#[napi(object, object_from_js = false)]")?;
-    if json {
-        writeln!(out, "#[derive(serde::Serialize)]")?;
-    }
     writeln!(out, "pub struct {name} {{")?;
-    // napi leaves a `None` out of the object; JSON must too.
-    let skip_none =
-        if json { "    #[serde(skip_serializing_if = \"Option::is_none\")]\n" } else { "" };
     for field in &model.fields {
         write_rust_doc(out, "    ", field.doc.as_deref())?;
         let ty = rust_type(&field.ty);
         let ty = if field.optional { format!("Option<{ty}>") } else { ty };
         writeln!(out, "    #[napi(js_name = {:?})]", field.name)?;
-        if field.optional {
-            out.push_str(skip_none);
-        }
         writeln!(out, "    pub {}: {ty},", field.name)?;
         if field.ty == FieldType::DateTimeText {
             let raw = format!("{}_raw", field.name);
             writeln!(out, "    /// The server's own text of `{}`.", field.name)?;
             writeln!(out, "    #[napi(js_name = {raw:?})]")?;
-            if field.optional {
-                out.push_str(skip_none);
-            }
             let ty = if field.optional { "Option<String>" } else { "String" };
             writeln!(out, "    pub {raw}: {ty},")?;
         }
@@ -155,15 +144,74 @@ fn write_record(out: &mut String, model: &Model, json: bool) -> Result<()> {
     }
     writeln!(out, "        }}\n    }}\n}}\n")?;
 
-    writeln!(out, "impl AsJson for {name} {{")?;
-    writeln!(out, "    fn json_array(items: &[Self]) -> Option<String> {{")?;
-    if json {
-        writeln!(out, "        serde_json::to_string(items).ok()")?;
-    } else {
-        writeln!(out, "        let _ = items;\n        None")?;
+    write_json_view(out, model, json)
+}
+
+/// `{Name}Json`: a core record serialised with the keys and values the napi object above
+/// gets from `from_core` (same order; `None` left out, as napi leaves it out), so a page
+/// goes from the core's values to JSON text with no binding record in between.
+fn write_json_view(out: &mut String, model: &Model, json: bool) -> Result<()> {
+    let name = &model.name;
+    writeln!(out, "impl AsJson for types::{name} {{")?;
+    if !json {
+        writeln!(out, "    /// Holds a `Secret`: crosses as napi objects only.")?;
+        writeln!(out, "    fn json_array(_: &[Self], _: &Cx) -> Option<String> {{")?;
+        writeln!(out, "        None\n    }}\n}}\n")?;
+        return Ok(());
     }
+    writeln!(out, "    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {{")?;
+    writeln!(out, "        serde_json::to_string(&JsonSeq(items, |v| {name}Json(v, cx))).ok()")?;
     writeln!(out, "    }}\n}}\n")?;
+    writeln!(out, "pub struct {name}Json<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
+    writeln!(out, "impl serde::Serialize for {name}Json<'_> {{")?;
+    writeln!(
+        out,
+        "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{"
+    )?;
+    writeln!(out, "        use serde::ser::SerializeMap;")?;
+    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
+    writeln!(out, "        let (v, {used}) = (self.0, self.1);")?;
+    writeln!(out, "        let mut m = s.serialize_map(None)?;")?;
+    for field in &model.fields {
+        let f = &field.name;
+        let mut entries = vec![(f.clone(), json_value("x", &field.ty))];
+        if field.ty == FieldType::DateTimeText {
+            entries.push((format!("{f}_raw"), "x".to_string()));
+        }
+        if field.optional {
+            writeln!(out, "        if let Some(x) = &v.{f} {{")?;
+            for (key, value) in entries {
+                writeln!(out, "            m.serialize_entry({key:?}, &{value})?;")?;
+            }
+            writeln!(out, "        }}")?;
+        } else {
+            writeln!(out, "        let x = &v.{f};")?;
+            for (key, value) in entries {
+                writeln!(out, "        m.serialize_entry({key:?}, &{value})?;")?;
+            }
+        }
+    }
+    if model.has_extra {
+        writeln!(out, "        m.serialize_entry(\"extra\", &v.extra)?;")?;
+    }
+    writeln!(out, "        m.end()\n    }}\n}}\n")?;
     Ok(())
+}
+
+/// The serialisable view of core value `expr` (a reference) matching `convert`.
+fn json_value(expr: &str, ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Int | FieldType::Float | FieldType::Bool => expr.into(),
+        // `to_string()` in `convert`: the same text through `Display`.
+        FieldType::Date | FieldType::Enum(_) => format!("DisplayJson({expr})"),
+        FieldType::DateTimeText => format!("IsoJson({expr}, cx)"),
+        FieldType::Secret => unreachable!("records with secrets have no JSON view"),
+        FieldType::Model(name) => format!("{name}Json({expr}, cx)"),
+        FieldType::List(inner) => match json_value("y", inner) {
+            each if each == "y" => expr.into(),
+            each => format!("JsonSeq({expr}, |y| {each})"),
+        },
+    }
 }
 
 fn write_input(out: &mut String, model: &Model) -> Result<()> {
