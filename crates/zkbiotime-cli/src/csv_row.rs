@@ -267,9 +267,88 @@ struct RecordSerializer<'r> {
     position: usize,
 }
 
-macro_rules! not_a_record {
-    ($($method:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
-        fn $method(self, $(_: $ty),*) -> Result<$ret, RowError> {
+/// The `Serializer` methods of a serializer that takes only a whole record (a map or a
+/// struct): `Some` and newtypes are looked through, every other shape answers
+/// [`RowError::NotARecord`].
+macro_rules! refuse_non_records {
+    () => {
+        fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), RowError> {
+            value.serialize(self)
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<(), RowError> {
+            value.serialize(self)
+        }
+        refuse_non_records! {
+            serialize_bool(v: bool);
+            serialize_i8(v: i8);
+            serialize_i16(v: i16);
+            serialize_i32(v: i32);
+            serialize_i64(v: i64);
+            serialize_u8(v: u8);
+            serialize_u16(v: u16);
+            serialize_u32(v: u32);
+            serialize_u64(v: u64);
+            serialize_f32(v: f32);
+            serialize_f64(v: f64);
+            serialize_char(v: char);
+            serialize_str(v: &str);
+            serialize_bytes(v: &[u8]);
+            serialize_unit_struct(name: &'static str);
+            serialize_unit_variant(name: &'static str, index: u32, variant: &'static str);
+        }
+        fn serialize_none(self) -> Result<(), RowError> {
+            Err(RowError::NotARecord)
+        }
+        fn serialize_unit(self) -> Result<(), RowError> {
+            Err(RowError::NotARecord)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
+            Err(RowError::NotARecord)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
+            Err(RowError::NotARecord)
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, RowError> {
+            Err(RowError::NotARecord)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, RowError> {
+            Err(RowError::NotARecord)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, RowError> {
+            Err(RowError::NotARecord)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<(), RowError> {
+            Err(RowError::NotARecord)
+        }
+    };
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method(self, $(_: $ty),*) -> Result<(), RowError> {
             Err(RowError::NotARecord)
         }
     )*};
@@ -292,52 +371,7 @@ impl<'r> ser::Serializer for RecordSerializer<'r> {
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, RowError> {
         Ok(self)
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), RowError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), RowError> {
-        value.serialize(self)
-    }
-
-    not_a_record! {
-        serialize_bool(v: bool) -> ();
-        serialize_i8(v: i8) -> ();
-        serialize_i16(v: i16) -> ();
-        serialize_i32(v: i32) -> ();
-        serialize_i64(v: i64) -> ();
-        serialize_u8(v: u8) -> ();
-        serialize_u16(v: u16) -> ();
-        serialize_u32(v: u32) -> ();
-        serialize_u64(v: u64) -> ();
-        serialize_f32(v: f32) -> ();
-        serialize_f64(v: f64) -> ();
-        serialize_char(v: char) -> ();
-        serialize_str(v: &str) -> ();
-        serialize_bytes(v: &[u8]) -> ();
-        serialize_none() -> ();
-        serialize_unit() -> ();
-        serialize_unit_struct(name: &'static str) -> ();
-        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str) -> ();
-        serialize_seq(len: Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(len: usize) -> Self::SerializeTuple;
-        serialize_tuple_struct(name: &'static str, len: usize) -> Self::SerializeTupleStruct;
-        serialize_tuple_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> Self::SerializeTupleVariant;
-        serialize_struct_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> Self::SerializeStructVariant;
-    }
-
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), RowError> {
-        Err(RowError::NotARecord)
-    }
+    refuse_non_records!();
 }
 
 impl SerializeStruct for RecordSerializer<'_> {
@@ -474,52 +508,7 @@ impl ser::Serializer for &mut KeyCollector {
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, RowError> {
         Ok(self)
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), RowError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), RowError> {
-        value.serialize(self)
-    }
-
-    not_a_record! {
-        serialize_bool(v: bool) -> ();
-        serialize_i8(v: i8) -> ();
-        serialize_i16(v: i16) -> ();
-        serialize_i32(v: i32) -> ();
-        serialize_i64(v: i64) -> ();
-        serialize_u8(v: u8) -> ();
-        serialize_u16(v: u16) -> ();
-        serialize_u32(v: u32) -> ();
-        serialize_u64(v: u64) -> ();
-        serialize_f32(v: f32) -> ();
-        serialize_f64(v: f64) -> ();
-        serialize_char(v: char) -> ();
-        serialize_str(v: &str) -> ();
-        serialize_bytes(v: &[u8]) -> ();
-        serialize_none() -> ();
-        serialize_unit() -> ();
-        serialize_unit_struct(name: &'static str) -> ();
-        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str) -> ();
-        serialize_seq(len: Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(len: usize) -> Self::SerializeTuple;
-        serialize_tuple_struct(name: &'static str, len: usize) -> Self::SerializeTupleStruct;
-        serialize_tuple_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> Self::SerializeTupleVariant;
-        serialize_struct_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> Self::SerializeStructVariant;
-    }
-
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), RowError> {
-        Err(RowError::NotARecord)
-    }
+    refuse_non_records!();
 }
 
 impl SerializeStruct for &mut KeyCollector {
