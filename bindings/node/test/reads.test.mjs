@@ -244,6 +244,18 @@ describe('records read the same through a list page and through get', () => {
     assert.deepStrictEqual(listed, await zoned.transactions.get(listed.id));
   });
 
+  it('text outside ASCII (and characters JSON escapes) reads the same way', async () => {
+    const name = 'Café 東京 "quoted" \\ tab\t 🙂';
+    const d = await client.departments.create({ dept_code: 'U8', dept_name: name });
+    try {
+      const listed = (await client.departments.list({ dept_code: 'U8' }).toArray())[0];
+      assert.equal(listed.dept_name, name);
+      assert.deepStrictEqual(listed, await client.departments.get(d.id));
+    } finally {
+      await client.departments.delete(d.id);
+    }
+  });
+
   it('a nested record and an absent field read the same way', async () => {
     const [listed] = await client.areas.list().toArray().then((all) => all.filter((a) => a.parent_area));
     assert.ok(listed, 'the demo data has an area with a parent');
