@@ -67,6 +67,28 @@ pub enum FieldType {
     List(Box<FieldType>),
 }
 
+impl Model {
+    /// Whether a record of this model can hold a secret, in itself or in a record it nests
+    /// (an unknown nested model counts as holding one). Such records never become text: the
+    /// CLI redacts them through a `Value`, the Node binding keeps them off its JSON route.
+    pub fn holds_secret(&self, all: &[Model]) -> bool {
+        fn secret(ty: &FieldType, all: &[Model], depth: usize) -> bool {
+            match ty {
+                FieldType::Secret => true,
+                FieldType::List(inner) => secret(inner, all, depth),
+                FieldType::Model(name) => {
+                    let nested = all.iter().find(|m| &m.name == name);
+                    depth >= 8
+                        || nested
+                            .is_none_or(|m| m.fields.iter().any(|f| secret(&f.ty, all, depth + 1)))
+                }
+                _ => false,
+            }
+        }
+        self.fields.iter().any(|f| secret(&f.ty, all, 0))
+    }
+}
+
 /// All object schemas, in spec order, with their role.
 pub fn models(spec: &OpenAPI) -> Result<Vec<Model>> {
     let components = spec.components.as_ref().context("spec has no components")?;

@@ -85,10 +85,9 @@ impl NativeCursor {
             *state = State::Done;
             return Ok(None);
         }
-        if let State::Idle(_) = &*state {
-            let State::Idle(pages) = std::mem::replace(&mut *state, State::Done) else {
-                unreachable!("matched above")
-            };
+        if let State::Idle(_) = &*state
+            && let State::Idle(pages) = std::mem::replace(&mut *state, State::Done)
+        {
             *state = State::Reading(self.start(pages));
         }
         let State::Reading(rx) = &mut *state else { return Ok(None) };

@@ -46,6 +46,9 @@ pub struct ModelSpec {
     pub name: &'static str,
     /// Unknown keys (custom attributes such as "Primary Job") are kept in `extra`.
     pub has_extra: bool,
+    /// A record can hold a secret, itself or in a record it nests: printed through a
+    /// redacted `Value`, never straight from the record.
+    pub holds_secret: bool,
     pub fields: &'static [FieldSpec],
 }
 
@@ -311,18 +314,9 @@ pub fn redact_nested(kind: &Kind, value: &mut Value) {
     }
 }
 
-/// Whether a `model` record can hold a secret, itself or in a nested record.
-pub fn has_secrets(model: &ModelSpec) -> bool {
-    model.fields.iter().any(|f| match f.kind {
-        Kind::Secret => true,
-        Kind::Model(name) => has_secrets(model_or_skip(name)),
-        Kind::List(Kind::Model(name)) => has_secrets(model_or_skip(name)),
-        _ => false,
-    })
-}
-
 fn model_or_skip(name: &str) -> &'static ModelSpec {
-    static EMPTY: ModelSpec = ModelSpec { name: "", has_extra: true, fields: &[] };
+    static EMPTY: ModelSpec =
+        ModelSpec { name: "", has_extra: true, holds_secret: false, fields: &[] };
     MODELS.iter().copied().find(|m| m.name == name).unwrap_or(&EMPTY)
 }
 

@@ -8,6 +8,7 @@ use crate::fields::{FieldSpec, Kind, ModelSpec};
 pub const CREDENTIALS: ModelSpec = ModelSpec {
     name: "Credentials",
     has_extra: false,
+    holds_secret: true,
     fields: &[
         FieldSpec { name: "username", kind: Kind::String, required: true, doc: "" },
         FieldSpec { name: "password", kind: Kind::Secret, required: true, doc: "" },
@@ -17,6 +18,7 @@ pub const CREDENTIALS: ModelSpec = ModelSpec {
 pub const DEPARTMENT_REF: ModelSpec = ModelSpec {
     name: "DepartmentRef",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "dept_code", kind: Kind::String, required: false, doc: "" },
@@ -27,6 +29,7 @@ pub const DEPARTMENT_REF: ModelSpec = ModelSpec {
 pub const POSITION_REF: ModelSpec = ModelSpec {
     name: "PositionRef",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "position_code", kind: Kind::String, required: false, doc: "" },
@@ -37,6 +40,7 @@ pub const POSITION_REF: ModelSpec = ModelSpec {
 pub const AREA_REF: ModelSpec = ModelSpec {
     name: "AreaRef",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "area_code", kind: Kind::String, required: false, doc: "" },
@@ -47,6 +51,7 @@ pub const AREA_REF: ModelSpec = ModelSpec {
 pub const PARENT_AREA: ModelSpec = ModelSpec {
     name: "ParentArea",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "area_code", kind: Kind::String, required: false, doc: "" },
@@ -58,6 +63,7 @@ pub const PARENT_AREA: ModelSpec = ModelSpec {
 pub const ATT_EMPLOYEE: ModelSpec = ModelSpec {
     name: "AttEmployee",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: false, doc: "" },
         FieldSpec { name: "enable_attendance", kind: Kind::Bool, required: false, doc: "" },
@@ -70,6 +76,7 @@ pub const ATT_EMPLOYEE: ModelSpec = ModelSpec {
 pub const EMPLOYEE: ModelSpec = ModelSpec {
     name: "Employee",
     has_extra: true,
+    holds_secret: true,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "emp_code", kind: Kind::String, required: true, doc: "" },
@@ -117,6 +124,7 @@ pub const EMPLOYEE: ModelSpec = ModelSpec {
 pub const EMPLOYEE_WRITTEN: ModelSpec = ModelSpec {
     name: "EmployeeWritten",
     has_extra: true,
+    holds_secret: true,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: false, doc: "" },
         FieldSpec { name: "emp_code", kind: Kind::String, required: true, doc: "" },
@@ -155,6 +163,7 @@ pub const EMPLOYEE_WRITTEN: ModelSpec = ModelSpec {
 pub const EMPLOYEE_CREATE: ModelSpec = ModelSpec {
     name: "EmployeeCreate",
     has_extra: true,
+    holds_secret: true,
     fields: &[
         FieldSpec { name: "emp_code", kind: Kind::String, required: true, doc: "" },
         FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
@@ -189,6 +198,7 @@ pub const EMPLOYEE_CREATE: ModelSpec = ModelSpec {
 pub const EMPLOYEE_UPDATE: ModelSpec = ModelSpec {
     name: "EmployeeUpdate",
     has_extra: true,
+    holds_secret: true,
     fields: &[
         FieldSpec { name: "emp_code", kind: Kind::String, required: false, doc: "" },
         FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
@@ -223,6 +233,7 @@ pub const EMPLOYEE_UPDATE: ModelSpec = ModelSpec {
 pub const DEPARTMENT: ModelSpec = ModelSpec {
     name: "Department",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "dept_code", kind: Kind::String, required: true, doc: "" },
@@ -234,6 +245,7 @@ pub const DEPARTMENT: ModelSpec = ModelSpec {
 pub const DEPARTMENT_CREATE: ModelSpec = ModelSpec {
     name: "DepartmentCreate",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "dept_code", kind: Kind::String, required: true, doc: "" },
         FieldSpec { name: "dept_name", kind: Kind::String, required: true, doc: "" },
@@ -244,6 +256,7 @@ pub const DEPARTMENT_CREATE: ModelSpec = ModelSpec {
 pub const DEPARTMENT_UPDATE: ModelSpec = ModelSpec {
     name: "DepartmentUpdate",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "dept_code", kind: Kind::String, required: false, doc: "" },
         FieldSpec { name: "dept_name", kind: Kind::String, required: false, doc: "" },
@@ -254,6 +267,7 @@ pub const DEPARTMENT_UPDATE: ModelSpec = ModelSpec {
 pub const AREA: ModelSpec = ModelSpec {
     name: "Area",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "area_code", kind: Kind::String, required: true, doc: "" },
@@ -266,6 +280,7 @@ pub const AREA: ModelSpec = ModelSpec {
 pub const AREA_WRITTEN: ModelSpec = ModelSpec {
     name: "AreaWritten",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "area_code", kind: Kind::String, required: true, doc: "" },
@@ -277,6 +292,7 @@ pub const AREA_WRITTEN: ModelSpec = ModelSpec {
 pub const AREA_CREATE: ModelSpec = ModelSpec {
     name: "AreaCreate",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "area_code", kind: Kind::String, required: true, doc: "" },
         FieldSpec { name: "area_name", kind: Kind::String, required: true, doc: "" },
@@ -287,6 +303,7 @@ pub const AREA_CREATE: ModelSpec = ModelSpec {
 pub const AREA_UPDATE: ModelSpec = ModelSpec {
     name: "AreaUpdate",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "area_code", kind: Kind::String, required: false, doc: "" },
         FieldSpec { name: "area_name", kind: Kind::String, required: false, doc: "" },
@@ -297,6 +314,7 @@ pub const AREA_UPDATE: ModelSpec = ModelSpec {
 pub const POSITION: ModelSpec = ModelSpec {
     name: "Position",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "position_code", kind: Kind::String, required: true, doc: "" },
@@ -309,6 +327,7 @@ pub const POSITION: ModelSpec = ModelSpec {
 pub const POSITION_CREATE: ModelSpec = ModelSpec {
     name: "PositionCreate",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "position_code", kind: Kind::String, required: true, doc: "" },
         FieldSpec { name: "position_name", kind: Kind::String, required: true, doc: "" },
@@ -319,6 +338,7 @@ pub const POSITION_CREATE: ModelSpec = ModelSpec {
 pub const POSITION_UPDATE: ModelSpec = ModelSpec {
     name: "PositionUpdate",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "position_code", kind: Kind::String, required: false, doc: "" },
         FieldSpec { name: "position_name", kind: Kind::String, required: false, doc: "" },
@@ -329,6 +349,7 @@ pub const POSITION_UPDATE: ModelSpec = ModelSpec {
 pub const TERMINAL: ModelSpec = ModelSpec {
     name: "Terminal",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "sn", kind: Kind::String, required: true, doc: "" },
@@ -357,6 +378,7 @@ pub const TERMINAL: ModelSpec = ModelSpec {
 pub const TRANSACTION: ModelSpec = ModelSpec {
     name: "Transaction",
     has_extra: true,
+    holds_secret: false,
     fields: &[
         FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
         FieldSpec { name: "emp_code", kind: Kind::String, required: true, doc: "" },

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::cli::{Format, OutputArgs};
 use crate::csv_row::RowWriter;
-use crate::fields::{ModelSpec, has_secrets, redact};
+use crate::fields::{ModelSpec, redact};
 
 /// Default table columns per record type: a presentation choice (the other formats carry
 /// every field). A unit test checks each name against the spec.
@@ -74,24 +74,25 @@ impl Output {
     /// Prints one record on stdout.
     pub fn print_one<T: Serialize>(&self, record: &T, model: &'static ModelSpec) -> Result<()> {
         let mut out = std::io::BufWriter::new(std::io::stdout());
-        let format = self.single_format();
-        if format == Format::Csv {
-            let mut s = sink(Format::Csv, model, None, Box::new(&mut out));
-            s.record(record)?;
-            return s.finish();
-        }
+        let format = match self.single_format() {
+            // A list of one: the sinks write (and redact) these formats.
+            f @ (Format::Csv | Format::Jsonl) => {
+                let mut s = sink(f, model, None, Box::new(&mut out));
+                s.record(record)?;
+                return s.finish();
+            }
+            f => f,
+        };
         let mut value = serde_json::to_value(record)?;
         redact(model, &mut value);
-        match format {
-            Format::Table => {
-                for (key, v) in ordered(model, &value) {
-                    if !v.is_null() && v != "" {
-                        writeln!(out, "{key:<20} {}", display(v))?;
-                    }
+        if format == Format::Json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        } else {
+            for (key, v) in ordered(model, &value) {
+                if !v.is_null() && v != "" {
+                    writeln!(out, "{key:<20} {}", display(v))?;
                 }
             }
-            Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?,
-            Format::Jsonl | Format::Csv => writeln!(out, "{}", serde_json::to_string(&value)?)?,
         }
         out.flush()?;
         Ok(())
@@ -112,7 +113,7 @@ pub fn sink<'a, T: Serialize + 'a>(
     columns: Option<Vec<String>>,
     out: Box<dyn Write + 'a>,
 ) -> Box<dyn Sink<T> + 'a> {
-    let json = JsonWriter { out, model, redacting: has_secrets(model) };
+    let json = JsonWriter { out, model, redacting: model.holds_secret };
     match format {
         Format::Jsonl => Box::new(Jsonl(json)),
         Format::Json => Box::new(JsonArray { json, first: true }),

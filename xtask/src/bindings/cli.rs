@@ -25,17 +25,15 @@ fn generate(spec: &OpenAPI) -> Result<String> {
         "//! Record and request-body schemas of the spec: field names, kinds and docs.\n\n\
          use crate::fields::{FieldSpec, Kind, ModelSpec};\n\n",
     );
-    let models: Vec<_> = models(spec)?
-        .into_iter()
-        .filter(|m| matches!(m.role, Role::Record | Role::Input))
-        .collect();
+    let all = models(spec)?;
     let mut names = Vec::new();
-    for model in &models {
+    for model in all.iter().filter(|m| matches!(m.role, Role::Record | Role::Input)) {
         let konst = const_name(&model.name);
         names.push(konst.clone());
         writeln!(out, "pub const {konst}: ModelSpec = ModelSpec {{")?;
         writeln!(out, "    name: {:?},", model.name)?;
         writeln!(out, "    has_extra: {},", model.has_extra)?;
+        writeln!(out, "    holds_secret: {},", model.holds_secret(&all))?;
         writeln!(out, "    fields: &[")?;
         for field in &model.fields {
             let doc = field.doc.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>();

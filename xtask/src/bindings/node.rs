@@ -54,7 +54,7 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          use crate::secret::Secret;\n\n",
     );
     for model in models.iter().filter(|m| m.role == Role::Record) {
-        write_record(&mut out, model, json_safe(model, &models))?;
+        write_record(&mut out, model, !model.holds_secret(&models))?;
     }
     for model in models.iter().filter(|m| m.role == Role::Input) {
         write_input(&mut out, model)?;
@@ -69,24 +69,6 @@ fn write_rust_doc(out: &mut String, indent: &str, doc: Option<&str>) -> Result<(
         }
     }
     Ok(())
-}
-
-/// Whether records of `model` can cross as JSON: no `Secret` in it or in what it nests (a
-/// secret must reach JS as a `Secret` object, never as text).
-fn json_safe(model: &Model, all: &[Model]) -> bool {
-    fn safe(ty: &FieldType, all: &[Model], depth: usize) -> bool {
-        match ty {
-            FieldType::Secret => false,
-            FieldType::List(inner) => safe(inner, all, depth),
-            FieldType::Model(name) => {
-                let nested = all.iter().find(|m| &m.name == name);
-                depth < 8
-                    && nested.is_some_and(|m| m.fields.iter().all(|f| safe(&f.ty, all, depth + 1)))
-            }
-            _ => true,
-        }
-    }
-    model.fields.iter().all(|f| safe(&f.ty, all, 0))
 }
 
 fn write_record(out: &mut String, model: &Model, json: bool) -> Result<()> {
