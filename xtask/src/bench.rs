@@ -30,7 +30,6 @@ pub struct Entry {
 #[derive(Clone, Debug)]
 struct Sample {
     name: String,
-    baseline: Option<String>,
     records: u64,
     wall_s: f64,
     cpu_s: f64,
@@ -68,8 +67,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     writeln!(report, "# zkbiotime benchmark\n")?;
     writeln!(
         report,
-        "Machine: {} cores; release builds; sandbox on loopback; median of {RUNS} runs (1 at 10×); \
-         load average at start {}.\n",
+        "Machine: {} cores; release builds; sandbox on loopback; {RUNS} rounds of every client \
+         (1 at 10×), each row's median run shown, ratios = medians of the ratios within a \
+         round; load average at start {}.\n",
         cores(),
         load_average()
     )?;
@@ -120,22 +120,33 @@ fn measure_size(
     let sandbox = start_sandbox_release(root, employees, days)?;
     let url = sandbox.url.clone();
     let entries = entries(root, &url)?;
-    let mut samples = Vec::new();
-    for e in &entries {
-        eprintln!("--> {}", e.name);
-        samples.push(measure_median(e, runs)?);
+    // Round after round of every client, not each client's runs back to back: a slow spell of
+    // the machine then lands on all rows alike, and each ratio is taken within a round.
+    let mut rounds: Vec<Vec<Sample>> = Vec::new();
+    for round in 1..=runs {
+        let mut samples = Vec::new();
+        for e in &entries {
+            eprintln!("--> round {round}/{runs}: {}", e.name);
+            samples.push(measure(e)?);
+        }
+        rounds.push(samples);
     }
-    let floor = samples.iter().find(|s| s.name == "raw floor").cloned().context("floor")?;
-    writeln!(report, "\n## Full pull of {} punches\n", floor.records)?;
+    let floor_index = entries.iter().position(|e| e.name == "raw floor").context("floor")?;
+    let records = rounds[0][floor_index].records;
+    writeln!(report, "\n## Full pull of {records} punches\n")?;
     writeln!(report, "| client | records | wall s | CPU s | peak MB | × floor | × plain loop |")?;
     writeln!(report, "|---|---:|---:|---:|---:|---:|---:|")?;
-    for s in &samples {
-        let vs_plain = s
+    let mut samples = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let s = median_run(rounds.iter().map(|r| r[i].clone()).collect());
+        let vs_floor = median(rounds.iter().map(|r| r[i].wall_s / r[floor_index].wall_s));
+        let vs_plain = e
             .baseline
             .as_ref()
-            .and_then(|b| samples.iter().find(|x| &x.name == b))
-            .map(|b| format!("{:.2}× faster", b.wall_s / s.wall_s))
-            .unwrap_or_else(|| "".into());
+            .and_then(|b| entries.iter().position(|x| &x.name == b))
+            .map(|b| median(rounds.iter().map(|r| r[b].wall_s / r[i].wall_s)))
+            .map(|x| format!("{x:.2}× faster"))
+            .unwrap_or_default();
         writeln!(
             report,
             "| {} | {} | {:.2} | {:.2} | {:.1} | {:.2}× | {} |",
@@ -144,10 +155,12 @@ fn measure_size(
             s.wall_s,
             s.cpu_s,
             mb(s.peak_rss_kb),
-            s.wall_s / floor.wall_s,
+            vs_floor,
             vs_plain
         )?;
+        samples.push(s);
     }
+    let floor = samples[floor_index].clone();
     let pages = (floor.records as f64 / 1000.0).ceil();
     writeln!(
         report,
@@ -241,13 +254,21 @@ fn latency_entries(root: &Path, url: &str) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
-/// Runs per measurement; the median wall time's run is reported.
-const RUNS: usize = 3;
+/// Rounds at the base size; each row shows its median-wall run, and its ratios are the
+/// medians of the ratios within each round.
+const RUNS: usize = 5;
 
-fn measure_median(e: &Entry, runs: usize) -> Result<Sample> {
-    let mut samples = (0..runs).map(|_| measure(e)).collect::<Result<Vec<_>>>()?;
+/// The run with the median wall time.
+fn median_run(mut samples: Vec<Sample>) -> Sample {
     samples.sort_by(|a, b| a.wall_s.total_cmp(&b.wall_s));
-    Ok(samples.swap_remove(runs / 2))
+    let middle = samples.len() / 2;
+    samples.swap_remove(middle)
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn measure(e: &Entry) -> Result<Sample> {
@@ -265,7 +286,6 @@ fn measure(e: &Entry) -> Result<Sample> {
     let v: serde_json::Value = serde_json::from_str(line)?;
     Ok(Sample {
         name: e.name.clone(),
-        baseline: e.baseline.clone(),
         records: v["records"].as_u64().unwrap_or(0),
         wall_s: v["wall_s"].as_f64().unwrap_or(f64::NAN),
         cpu_s: v["cpu_s"].as_f64().unwrap_or(f64::NAN),
