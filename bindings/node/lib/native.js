@@ -1,5 +1,5 @@
 'use strict';
-// Loads the native addon built for this platform.
+// Loads the native addon built for this platform and hands it the row decoders.
 //
 // Looked for, in order: $ZKBIOTIME_NATIVE_PATH; `zkbiotime.<platform>-<arch>[-<abi>].node`
 // beside the package (what `napi build --platform` and `cargo xtask test` put there); the
@@ -54,4 +54,7 @@ function load() {
   );
 }
 
-module.exports = load();
+const addon = load();
+// Pages of records arrive as JSON rows; the generated decoders make them records.
+addon.setRowDecoder(require('./rows').decodeRows);
+module.exports = addon;

@@ -59,12 +59,20 @@ fn write_naive_iso(t: &chrono::NaiveDateTime, out: &mut impl fmt::Write) -> fmt:
     out.write_str(std::str::from_utf8(&text).expect("ASCII digits"))
 }
 
-/// A page of core records as JSON text, for one `JSON.parse` on the JS thread: V8 builds
-/// the objects from text several times faster than napi sets them property by property,
-/// and the text is made on a runtime thread. Implemented by the generated module for every
-/// record: `None` for one that holds a `Secret`, which must reach JS as a `Secret` object.
+/// A page of core records as JSON rows, for one `JSON.parse` on the JS thread and the
+/// record type's decoder in `lib/rows.js`: V8 builds the objects that way several times
+/// faster than napi sets them property by property, and the text is made on a runtime
+/// thread. Implemented by the generated module for every record: `None` for one that holds
+/// a `Secret`, which must reach JS as a `Secret` object.
 pub trait AsJson: Sized {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String>;
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows>;
+}
+
+/// JSON text of an array of `{model}Row`s.
+pub struct JsonRows {
+    /// The record type: which decoder of `lib/rows.js` makes them records.
+    pub model: &'static str,
+    pub text: String,
 }
 
 /// A server time serialised as [`Cx::iso`] text, without the intermediate `String`.

@@ -7,7 +7,7 @@
 use napi_derive::napi;
 use zkbiotime::types;
 
-use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonSeq};
+use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};
 use crate::secret::Secret;
 
 #[napi(object, object_from_js = false)]
@@ -34,8 +34,24 @@ impl FromCore<types::DepartmentRef> for DepartmentRef {
 }
 
 impl AsJson for types::DepartmentRef {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| DepartmentRefJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| DepartmentRefRow(v, cx)));
+        Some(JsonRows { model: "DepartmentRef", text: text.ok()? })
+    }
+}
+
+pub struct DepartmentRefRow<'a>(pub &'a types::DepartmentRef, pub &'a Cx);
+
+impl serde::Serialize for DepartmentRefRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.dept_code)?;
+        t.serialize_element(&v.dept_name)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -83,8 +99,24 @@ impl FromCore<types::PositionRef> for PositionRef {
 }
 
 impl AsJson for types::PositionRef {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| PositionRefJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| PositionRefRow(v, cx)));
+        Some(JsonRows { model: "PositionRef", text: text.ok()? })
+    }
+}
+
+pub struct PositionRefRow<'a>(pub &'a types::PositionRef, pub &'a Cx);
+
+impl serde::Serialize for PositionRefRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.position_code)?;
+        t.serialize_element(&v.position_name)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -132,8 +164,24 @@ impl FromCore<types::AreaRef> for AreaRef {
 }
 
 impl AsJson for types::AreaRef {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| AreaRefJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| AreaRefRow(v, cx)));
+        Some(JsonRows { model: "AreaRef", text: text.ok()? })
+    }
+}
+
+pub struct AreaRefRow<'a>(pub &'a types::AreaRef, pub &'a Cx);
+
+impl serde::Serialize for AreaRefRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.area_code)?;
+        t.serialize_element(&v.area_name)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -185,8 +233,25 @@ impl FromCore<types::ParentArea> for ParentArea {
 }
 
 impl AsJson for types::ParentArea {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| ParentAreaJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| ParentAreaRow(v, cx)));
+        Some(JsonRows { model: "ParentArea", text: text.ok()? })
+    }
+}
+
+pub struct ParentAreaRow<'a>(pub &'a types::ParentArea, pub &'a Cx);
+
+impl serde::Serialize for ParentAreaRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(5)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.area_code)?;
+        t.serialize_element(&v.area_name)?;
+        t.serialize_element(&v.parent_area)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -243,8 +308,26 @@ impl FromCore<types::AttEmployee> for AttEmployee {
 }
 
 impl AsJson for types::AttEmployee {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| AttEmployeeJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| AttEmployeeRow(v, cx)));
+        Some(JsonRows { model: "AttEmployee", text: text.ok()? })
+    }
+}
+
+pub struct AttEmployeeRow<'a>(pub &'a types::AttEmployee, pub &'a Cx);
+
+impl serde::Serialize for AttEmployeeRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(6)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.enable_attendance)?;
+        t.serialize_element(&v.enable_overtime)?;
+        t.serialize_element(&v.enable_holiday)?;
+        t.serialize_element(&v.enable_schedule)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -418,7 +501,7 @@ impl FromCore<types::Employee> for Employee {
 
 impl AsJson for types::Employee {
     /// Holds a `Secret`: crosses as napi objects only.
-    fn json_array(_: &[Self], _: &Cx) -> Option<String> {
+    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {
         None
     }
 }
@@ -536,7 +619,7 @@ impl FromCore<types::EmployeeWritten> for EmployeeWritten {
 
 impl AsJson for types::EmployeeWritten {
     /// Holds a `Secret`: crosses as napi objects only.
-    fn json_array(_: &[Self], _: &Cx) -> Option<String> {
+    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {
         None
     }
 }
@@ -569,8 +652,25 @@ impl FromCore<types::Department> for Department {
 }
 
 impl AsJson for types::Department {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| DepartmentJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| DepartmentRow(v, cx)));
+        Some(JsonRows { model: "Department", text: text.ok()? })
+    }
+}
+
+pub struct DepartmentRow<'a>(pub &'a types::Department, pub &'a Cx);
+
+impl serde::Serialize for DepartmentRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(5)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.dept_code)?;
+        t.serialize_element(&v.dept_name)?;
+        t.serialize_element(&v.parent_dept)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -627,8 +727,26 @@ impl FromCore<types::Area> for Area {
 }
 
 impl AsJson for types::Area {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| AreaJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| AreaRow(v, cx)));
+        Some(JsonRows { model: "Area", text: text.ok()? })
+    }
+}
+
+pub struct AreaRow<'a>(pub &'a types::Area, pub &'a Cx);
+
+impl serde::Serialize for AreaRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(6)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.area_code)?;
+        t.serialize_element(&v.area_name)?;
+        t.serialize_element(&v.parent_area.as_ref().map(|x| ParentAreaJson(x, cx)))?;
+        t.serialize_element(&v.parent_area_name)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -685,8 +803,25 @@ impl FromCore<types::AreaWritten> for AreaWritten {
 }
 
 impl AsJson for types::AreaWritten {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| AreaWrittenJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| AreaWrittenRow(v, cx)));
+        Some(JsonRows { model: "AreaWritten", text: text.ok()? })
+    }
+}
+
+pub struct AreaWrittenRow<'a>(pub &'a types::AreaWritten, pub &'a Cx);
+
+impl serde::Serialize for AreaWrittenRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(5)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.area_code)?;
+        t.serialize_element(&v.area_name)?;
+        t.serialize_element(&v.parent_area)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -743,8 +878,26 @@ impl FromCore<types::Position> for Position {
 }
 
 impl AsJson for types::Position {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| PositionJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| PositionRow(v, cx)));
+        Some(JsonRows { model: "Position", text: text.ok()? })
+    }
+}
+
+pub struct PositionRow<'a>(pub &'a types::Position, pub &'a Cx);
+
+impl serde::Serialize for PositionRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(6)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.position_code)?;
+        t.serialize_element(&v.position_name)?;
+        t.serialize_element(&v.parent_position)?;
+        t.serialize_element(&v.parent_position_name)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -864,8 +1017,45 @@ impl FromCore<types::Terminal> for Terminal {
 }
 
 impl AsJson for types::Terminal {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| TerminalJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| TerminalRow(v, cx)));
+        Some(JsonRows { model: "Terminal", text: text.ok()? })
+    }
+}
+
+pub struct TerminalRow<'a>(pub &'a types::Terminal, pub &'a Cx);
+
+impl serde::Serialize for TerminalRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(25)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.sn)?;
+        t.serialize_element(&v.ip_address)?;
+        t.serialize_element(&v.alias)?;
+        t.serialize_element(&v.terminal_name)?;
+        t.serialize_element(&v.fw_ver)?;
+        t.serialize_element(&v.push_ver)?;
+        t.serialize_element(&v.state)?;
+        t.serialize_element(&v.terminal_tz)?;
+        t.serialize_element(&v.area.as_ref().map(|x| AreaRefJson(x, cx)))?;
+        t.serialize_element(&v.last_activity.as_ref().map(|x| IsoJson(x, cx)))?;
+        t.serialize_element(&v.last_activity)?;
+        t.serialize_element(&v.user_count)?;
+        t.serialize_element(&v.fp_count)?;
+        t.serialize_element(&v.face_count)?;
+        t.serialize_element(&v.palm_count)?;
+        t.serialize_element(&v.transaction_count)?;
+        t.serialize_element(&v.push_time.as_ref().map(|x| IsoJson(x, cx)))?;
+        t.serialize_element(&v.push_time)?;
+        t.serialize_element(&v.transfer_time.as_ref().map(|x| IsoJson(x, cx)))?;
+        t.serialize_element(&v.transfer_time)?;
+        t.serialize_element(&v.transfer_interval)?;
+        t.serialize_element(&v.is_attendance)?;
+        t.serialize_element(&v.area_name)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 
@@ -1053,8 +1243,50 @@ impl FromCore<types::Transaction> for Transaction {
 }
 
 impl AsJson for types::Transaction {
-    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {
-        serde_json::to_string(&JsonSeq(items, |v| TransactionJson(v, cx))).ok()
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        let text = serde_json::to_string(&JsonSeq(items, |v| TransactionRow(v, cx)));
+        Some(JsonRows { model: "Transaction", text: text.ok()? })
+    }
+}
+
+pub struct TransactionRow<'a>(pub &'a types::Transaction, pub &'a Cx);
+
+impl serde::Serialize for TransactionRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(29)?;
+        t.serialize_element(&v.id)?;
+        t.serialize_element(&v.emp_code)?;
+        let x = &v.punch_time;
+        t.serialize_element(&IsoJson(x, cx))?;
+        t.serialize_element(&v.punch_time)?;
+        t.serialize_element(&v.punch_state)?;
+        t.serialize_element(&v.verify_type)?;
+        t.serialize_element(&v.work_code)?;
+        t.serialize_element(&v.terminal_sn)?;
+        t.serialize_element(&v.terminal_alias)?;
+        t.serialize_element(&v.area_alias)?;
+        t.serialize_element(&v.longitude)?;
+        t.serialize_element(&v.latitude)?;
+        t.serialize_element(&v.gps_location)?;
+        t.serialize_element(&v.mobile)?;
+        t.serialize_element(&v.source)?;
+        t.serialize_element(&v.purpose)?;
+        t.serialize_element(&v.crc)?;
+        t.serialize_element(&v.is_attendance)?;
+        t.serialize_element(&v.reserved)?;
+        t.serialize_element(&v.upload_time.as_ref().map(|x| IsoJson(x, cx)))?;
+        t.serialize_element(&v.upload_time)?;
+        t.serialize_element(&v.sync_status)?;
+        t.serialize_element(&v.sync_time.as_ref().map(|x| IsoJson(x, cx)))?;
+        t.serialize_element(&v.sync_time)?;
+        t.serialize_element(&v.is_mask)?;
+        t.serialize_element(&v.temperature)?;
+        t.serialize_element(&v.emp)?;
+        t.serialize_element(&v.terminal)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
     }
 }
 

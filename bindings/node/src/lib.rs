@@ -22,13 +22,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use napi::JsString;
-use napi::bindgen_prelude::{Env, Function, JsObjectValue, Object, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{
+    Env, FnArgs, Function, FunctionRef, JsObjectValue, Object, ToNapiValue, Unknown,
+};
 use napi::sys;
 use napi_derive::napi;
 use serde_json::Value;
 use zkbiotime::{Client, RetryPolicy, ServerZone, SyncState};
 
-use crate::convert::{AsJson, Cx, FromCore};
+use crate::convert::{AsJson, Cx, FromCore, JsonRows};
 use crate::cursor::NativeCursor;
 use crate::error::BindingError;
 
@@ -113,11 +115,11 @@ impl<T: ToNapiValue> ToNapiValue for PageJs<T> {
     }
 }
 
-/// Records for a JS array: JSON text when the record type allows it (see `AsJson`),
+/// Records for a JS array: JSON rows when the record type allows it (see `AsJson`),
 /// objects otherwise.
 pub enum Records<T> {
     Objects(Vec<T>),
-    Json(String),
+    Rows(JsonRows),
 }
 
 impl<T> Records<T> {
@@ -126,8 +128,8 @@ impl<T> Records<T> {
     where
         T: FromCore<I>,
     {
-        match I::json_array(&items, cx) {
-            Some(text) => Records::Json(text),
+        match I::json_rows(&items, cx) {
+            Some(rows) => Records::Rows(rows),
             None => {
                 Records::Objects(items.into_iter().map(|item| T::from_core(item, cx)).collect())
             }
@@ -140,14 +142,74 @@ impl<T: ToNapiValue> ToNapiValue for Records<T> {
         match val {
             // SAFETY: called by napi on the JS thread with a live env.
             Records::Objects(items) => unsafe { Vec::<T>::to_napi_value(env, items) },
-            Records::Json(text) => {
+            Records::Rows(JsonRows { model, text }) => {
                 let env_ = Env::from_raw(env);
-                let parsed = json_parse(&env_, text)?;
+                let rows = json_parse(&env_, text)?;
+                let records = decode_rows(&env_, model, rows)?;
                 // SAFETY: as above; the value belongs to this env.
-                unsafe { Unknown::to_napi_value(env, parsed) }
+                unsafe { Unknown::to_napi_value(env, records) }
             }
         }
     }
+}
+
+/// One record, the way a page carries it: a record type reads the same (keys and their order)
+/// from `get` or a write as from a list.
+pub struct One<T>(Records<T>);
+
+impl<T> One<T> {
+    pub fn new<I: AsJson>(item: I, cx: &Cx) -> Self
+    where
+        T: FromCore<I>,
+    {
+        Self(Records::new(vec![item], cx))
+    }
+}
+
+impl<T: ToNapiValue> ToNapiValue for One<T> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        match val.0 {
+            // SAFETY: called by napi on the JS thread with a live env.
+            Records::Objects(mut items) => match items.pop() {
+                Some(item) => unsafe { T::to_napi_value(env, item) },
+                None => Err(napi::Error::from_reason("zkbiotime: no record to convert")),
+            },
+            rows @ Records::Rows(_) => {
+                // SAFETY: as above.
+                let array = unsafe { Records::<T>::to_napi_value(env, rows)? };
+                let mut first = std::ptr::null_mut();
+                // SAFETY: `array` is the one-element array just made in this env.
+                let status = unsafe { sys::napi_get_element(env, array, 0, &mut first) };
+                if status != sys::Status::napi_ok {
+                    return Err(napi::Error::from_reason("zkbiotime: reading a decoded row"));
+                }
+                Ok(first)
+            }
+        }
+    }
+}
+
+/// `decodeRows` of `lib/rows.js`, which `lib/native.js` hands over when it loads the addon.
+type RowDecoder = FunctionRef<FnArgs<(&'static str, Unknown<'static>)>, Unknown<'static>>;
+
+/// Kept as this addon's instance data in each JS environment (main thread, each worker).
+#[napi(js_name = "setRowDecoder", catch_unwind)]
+pub fn set_row_decoder(env: Env, decoder: RowDecoder) -> napi::Result<()> {
+    env.set_instance_data(decoder, (), |_| {})
+}
+
+/// Parsed JSON rows of record type `model` → records, by the decoder of `lib/rows.js`.
+fn decode_rows<'env>(
+    env: &'env Env,
+    model: &'static str,
+    rows: Unknown<'env>,
+) -> napi::Result<Unknown<'env>> {
+    let Some(decoder) = env.get_instance_data::<RowDecoder>()? else {
+        return Err(napi::Error::from_reason(
+            "zkbiotime: lib/native.js did not set the row decoder",
+        ));
+    };
+    decoder.borrow_back(env)?.call((model, rows).into())
 }
 
 /// `JSON.parse(text)` with the JS engine's own parser.

@@ -14,7 +14,7 @@ use zkbiotime::{Client, Page, Upserted, types};
 use crate::convert::{self, AsJson, Cx, FromCore, Input};
 use crate::error::{BindingError, Result};
 use crate::generated as records;
-use crate::{Js, PageJs};
+use crate::{Js, One, PageJs};
 
 /// A listable, readable resource of the core.
 pub trait Readable: Send + Sync + 'static {
@@ -39,7 +39,7 @@ pub trait Readable: Send + Sync + 'static {
 pub trait Writable: Readable {
     type Create: Input + Send + 'static;
     type Update: Input + Send + 'static;
-    type Written: Send + 'static;
+    type Written: AsJson + Send + 'static;
     type WrittenRecord: FromCore<Self::Written>
         + napi::bindgen_prelude::ToNapiValue
         + Send
@@ -217,7 +217,7 @@ pub fn body_fields<R: Writable>(op: &str) -> Result<Vec<String>> {
 
 pub async fn get<R: Readable>(client: &Client, id: i64, cx: &Cx) -> Result<Js> {
     let item = R::of(client).get(id).await?;
-    Ok(Js::new(R::Record::from_core(item, cx)))
+    Ok(Js::new(One::<R::Record>::new(item, cx)))
 }
 
 pub async fn page<R: Readable>(
@@ -252,13 +252,13 @@ pub fn pages<R: Readable>(
 pub async fn create<R: Writable>(client: &Client, body: Value, cx: &Cx) -> Result<Js> {
     let body: R::Create = convert::input(body)?;
     let written = R::of(client).create(body).await?;
-    Ok(Js::new(R::WrittenRecord::from_core(written, cx)))
+    Ok(Js::new(One::<R::WrittenRecord>::new(written, cx)))
 }
 
 pub async fn update<R: Writable>(client: &Client, id: i64, body: Value, cx: &Cx) -> Result<Js> {
     let body: R::Update = convert::input(body)?;
     let written = R::of(client).update(id, body).await?;
-    Ok(Js::new(R::WrittenRecord::from_core(written, cx)))
+    Ok(Js::new(One::<R::WrittenRecord>::new(written, cx)))
 }
 
 pub async fn delete<R: Writable>(client: &Client, id: i64) -> Result<()> {
@@ -269,7 +269,7 @@ pub async fn upsert<R: Writable>(client: &Client, body: Value, cx: &Cx) -> Resul
     let body: R::Create = convert::input(body)?;
     let done = R::of(client).upsert(body).await?;
     let created = done.was_created();
-    let record = R::WrittenRecord::from_core(done.into_inner(), cx);
+    let record = One::<R::WrittenRecord>::new(done.into_inner(), cx);
     Ok(Js::new(UpsertedJs { created, record }))
 }
 

@@ -28,7 +28,7 @@ it('first run: every punch in id order; next run: nothing new', async () => {
   );
   assert.equal(typeof first.state, 'string');
   assert.equal(typeof JSON.parse(first.state), 'object');
-  // A synced punch reads like the same punch from get (sync batches cross as JSON text).
+  // A synced punch reads like the same punch from get (sync batches cross as JSON rows).
   assert.deepStrictEqual(first.punches[3], await client.transactions.get(first.punches[3].id));
   const second = await client.transactions.sync(first.state);
   assert.deepEqual(second.punches, []);

@@ -4,9 +4,12 @@
 //! - `bindings/node/src/generated.rs`: one `#[napi(object)]` struct per record schema, built
 //!   field by field from `zkbiotime::types::*`, and the field list of every request body,
 //!   which the binding checks before deserialising a JS object. For a record with no secret
-//!   in it, also `{Name}Json`: the core value serialised with the same keys and values
-//!   (options left out when `None`, as napi leaves them out), so a page of them crosses to
-//!   JS as JSON text for one `JSON.parse`.
+//!   in it, also `{Name}Row`: the core value as a JSON array of its values in a fixed order,
+//!   so a page of them crosses to JS as text for one `JSON.parse` (nested records inside a
+//!   row are keyed objects, `{Name}Json`).
+//! - `bindings/node/lib/rows.js`: the JS function per such record that puts a row's values
+//!   under the keys `from_core` gives the napi object, in the spec's order (`null` options
+//!   left out, as napi leaves `None` out).
 //! - `bindings/node/generated.d.ts`: the TypeScript interfaces of records, request bodies,
 //!   list filters and string enums, re-exported by the hand-written `index.d.ts`.
 //!
@@ -36,6 +39,7 @@ pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
     Ok(vec![
         Output { path: dir.join("src/generated.rs"), contents: rust_module(spec)? },
         Output { path: dir.join("generated.d.ts"), contents: typescript(spec)? },
+        Output { path: dir.join("lib/rows.js"), contents: row_decoders(spec)? },
     ])
 }
 
@@ -50,7 +54,7 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          //! core's spec types, and the field names of every request body.\n\n\
          use napi_derive::napi;\n\
          use zkbiotime::types;\n\n\
-         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonSeq};\n\
+         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};\n\
          use crate::secret::Secret;\n\n",
     );
     for model in models.iter().filter(|m| m.role == Role::Record) {
@@ -129,21 +133,26 @@ fn write_record(out: &mut String, model: &Model, json: bool) -> Result<()> {
     write_json_view(out, model, json)
 }
 
-/// `{Name}Json`: a core record serialised with the keys and values the napi object above
-/// gets from `from_core` (same order; `None` left out, as napi leaves it out), so a page
-/// goes from the core's values to JSON text with no binding record in between.
+/// `{Name}Json`: a core record as a keyed JSON object with the keys and values the napi
+/// object above gets from `from_core` (`None` left out, as napi leaves it out): how a
+/// nested record is written inside a row (`write_row_view`).
 fn write_json_view(out: &mut String, model: &Model, json: bool) -> Result<()> {
     let name = &model.name;
     writeln!(out, "impl AsJson for types::{name} {{")?;
     if !json {
         writeln!(out, "    /// Holds a `Secret`: crosses as napi objects only.")?;
-        writeln!(out, "    fn json_array(_: &[Self], _: &Cx) -> Option<String> {{")?;
+        writeln!(out, "    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {{")?;
         writeln!(out, "        None\n    }}\n}}\n")?;
         return Ok(());
     }
-    writeln!(out, "    fn json_array(items: &[Self], cx: &Cx) -> Option<String> {{")?;
-    writeln!(out, "        serde_json::to_string(&JsonSeq(items, |v| {name}Json(v, cx))).ok()")?;
+    writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
+    writeln!(
+        out,
+        "        let text = serde_json::to_string(&JsonSeq(items, |v| {name}Row(v, cx)));"
+    )?;
+    writeln!(out, "        Some(JsonRows {{ model: {name:?}, text: text.ok()? }})")?;
     writeln!(out, "    }}\n}}\n")?;
+    write_row_view(out, model)?;
     writeln!(out, "pub struct {name}Json<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
     writeln!(out, "impl serde::Serialize for {name}Json<'_> {{")?;
     writeln!(
@@ -178,6 +187,104 @@ fn write_json_view(out: &mut String, model: &Model, json: bool) -> Result<()> {
     }
     writeln!(out, "        m.end()\n    }}\n}}\n")?;
     Ok(())
+}
+
+/// The values of one record in row order: each field, then its `_raw` text for a time,
+/// then `extra`. `row_decoders` writes the JS side of the same order.
+fn row_slots(model: &Model) -> Vec<(String, &Field)> {
+    let mut slots = Vec::new();
+    for field in &model.fields {
+        slots.push((field.name.clone(), field));
+        if field.ty == FieldType::DateTimeText {
+            slots.push((format!("{}_raw", field.name), field));
+        }
+    }
+    slots
+}
+
+/// `{Name}Row`: a core record as a JSON array of its values in `row_slots` order (`None` as
+/// `null`), each value as `{Name}Json` writes it. Half the text of keyed objects, and V8
+/// parses arrays and fills objects of one shape (`lib/rows.js`) faster than it parses keys.
+fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
+    let name = &model.name;
+    writeln!(out, "pub struct {name}Row<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
+    writeln!(out, "impl serde::Serialize for {name}Row<'_> {{")?;
+    writeln!(
+        out,
+        "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{"
+    )?;
+    writeln!(out, "        use serde::ser::SerializeTuple;")?;
+    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
+    writeln!(out, "        let (v, {used}) = (self.0, self.1);")?;
+    let slots = row_slots(model);
+    let len = slots.len() + usize::from(model.has_extra);
+    writeln!(out, "        let mut t = s.serialize_tuple({len})?;")?;
+    for (key, field) in &slots {
+        let f = &field.name;
+        // A `_raw` slot is the server's own text: the core value as it is.
+        let view = if *key == field.name { json_value("x", &field.ty) } else { "x".to_string() };
+        if view == "x" {
+            writeln!(out, "        t.serialize_element(&v.{f})?;")?;
+        } else if field.optional {
+            writeln!(out, "        t.serialize_element(&v.{f}.as_ref().map(|x| {view}))?;")?;
+        } else {
+            writeln!(out, "        let x = &v.{f};")?;
+            writeln!(out, "        t.serialize_element(&{view})?;")?;
+        }
+    }
+    if model.has_extra {
+        writeln!(out, "        t.serialize_element(&v.extra)?;")?;
+    }
+    writeln!(out, "        t.end()\n    }}\n}}\n")?;
+    Ok(())
+}
+
+/// `lib/rows.js`: for each record type with a JSON view, the function that turns a page of
+/// `{Name}Row` arrays into records in place: the keys `from_core` gives the napi object, in
+/// the spec's order, and no key for a `null` option (napi leaves `None` out too).
+fn row_decoders(spec: &OpenAPI) -> Result<String> {
+    let models = models(spec)?;
+    let mut out = header("xtask bindings::node");
+    out.push_str(
+        "'use strict';\n\
+         // A page of records crosses from the addon as JSON rows (arrays of values in a fixed\n\
+         // order, `null` for an absent option); these functions make them records in place.\n\n\
+         const decoders = {\n",
+    );
+    for model in models.iter().filter(|m| m.role == Role::Record && !m.holds_secret(&models)) {
+        writeln!(out, "  {}(rows) {{", model.name)?;
+        writeln!(out, "    for (let i = 0; i < rows.length; i++) {{")?;
+        writeln!(out, "      const r = rows[i];")?;
+        let slots = row_slots(model);
+        // Leading required values go in the literal: one shape from the start.
+        let literal = slots.iter().take_while(|(_, f)| !f.optional).count();
+        let first: Vec<String> =
+            slots[..literal].iter().enumerate().map(|(i, (k, _))| format!("{k}: r[{i}]")).collect();
+        match first.is_empty() {
+            true => writeln!(out, "      const o = {{}};")?,
+            false => writeln!(out, "      const o = {{ {} }};", first.join(", "))?,
+        }
+        for (i, (key, field)) in slots.iter().enumerate().skip(literal) {
+            if field.optional {
+                writeln!(out, "      if (r[{i}] !== null) o.{key} = r[{i}];")?;
+            } else {
+                writeln!(out, "      o.{key} = r[{i}];")?;
+            }
+        }
+        if model.has_extra {
+            writeln!(out, "      o.extra = r[{}];", slots.len())?;
+        }
+        writeln!(out, "      rows[i] = o;\n    }}\n    return rows;\n  }},")?;
+    }
+    out.push_str(
+        "};\n\n\
+         /** `rows` (parsed JSON rows of record type `model`) as records, in the same array. */\n\
+         function decodeRows(model, rows) {\n  \
+         return decoders[model](rows);\n\
+         }\n\n\
+         module.exports = { decodeRows };\n",
+    );
+    Ok(out)
 }
 
 /// The serialisable view of core value `expr` (a reference) matching `convert`.
