@@ -153,15 +153,7 @@ fn write_json_view(out: &mut String, model: &Model, json: bool) -> Result<()> {
     writeln!(out, "        Some(JsonRows {{ model: {name:?}, text: text.ok()? }})")?;
     writeln!(out, "    }}\n}}\n")?;
     write_row_view(out, model)?;
-    writeln!(out, "pub struct {name}Json<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
-    writeln!(out, "impl serde::Serialize for {name}Json<'_> {{")?;
-    writeln!(
-        out,
-        "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{"
-    )?;
-    writeln!(out, "        use serde::ser::SerializeMap;")?;
-    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
-    writeln!(out, "        let (v, {used}) = (self.0, self.1);")?;
+    write_view_head(out, model, "Json", "SerializeMap")?;
     writeln!(out, "        let mut m = s.serialize_map(None)?;")?;
     for field in &model.fields {
         let f = &field.name;
@@ -189,6 +181,22 @@ fn write_json_view(out: &mut String, model: &Model, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// The start of a serialisation view `{Name}{suffix}` of a core record, up to the body of
+/// `serialize` with the record as `v` (and `cx`, when a field needs it) in scope.
+fn write_view_head(out: &mut String, model: &Model, suffix: &str, ser_trait: &str) -> Result<()> {
+    let name = &model.name;
+    writeln!(out, "pub struct {name}{suffix}<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
+    writeln!(out, "impl serde::Serialize for {name}{suffix}<'_> {{")?;
+    writeln!(
+        out,
+        "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{"
+    )?;
+    writeln!(out, "        use serde::ser::{ser_trait};")?;
+    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
+    writeln!(out, "        let (v, {used}) = (self.0, self.1);")?;
+    Ok(())
+}
+
 /// The values of one record in row order: each field, then its `_raw` text for a time,
 /// then `extra`. `row_decoders` writes the JS side of the same order.
 fn row_slots(model: &Model) -> Vec<(String, &Field)> {
@@ -206,16 +214,7 @@ fn row_slots(model: &Model) -> Vec<(String, &Field)> {
 /// `null`), each value as `{Name}Json` writes it. Half the text of keyed objects, and V8
 /// parses arrays and fills objects of one shape (`lib/rows.js`) faster than it parses keys.
 fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
-    let name = &model.name;
-    writeln!(out, "pub struct {name}Row<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
-    writeln!(out, "impl serde::Serialize for {name}Row<'_> {{")?;
-    writeln!(
-        out,
-        "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{"
-    )?;
-    writeln!(out, "        use serde::ser::SerializeTuple;")?;
-    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
-    writeln!(out, "        let (v, {used}) = (self.0, self.1);")?;
+    write_view_head(out, model, "Row", "SerializeTuple")?;
     let slots = row_slots(model);
     let len = slots.len() + usize::from(model.has_extra);
     writeln!(out, "        let mut t = s.serialize_tuple({len})?;")?;
