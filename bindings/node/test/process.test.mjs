@@ -71,6 +71,30 @@ it('leaving a list early does not keep the process alive', async () => {
   assert.match(r.stdout, /^first \d+/);
 });
 
+it('works in worker threads too, each with its own copy of the addon', async () => {
+  // Each JS environment (main thread, every worker) loads the addon afresh and hands it the
+  // row decoders (lib/native.js): records must come out whole in both, and the script end.
+  const body = `${prelude}
+(async () => {
+  const all = await client.transactions.list().toArray();
+  const d = await client.departments.get(1);
+  return [all.length, all[0].punch_time_raw, typeof all[0].extra, d.dept_name].join(' ');
+})()`;
+  const r = await runScript(`
+const { Worker } = require('node:worker_threads');
+const body = ${JSON.stringify(body)};
+eval(body).then((line) => {
+  console.log('main', line);
+  const post = ".then((line) => require('node:worker_threads').parentPort.postMessage(line))";
+  new Worker(body + post, { eval: true }).on('message', (m) => console.log('worker', m));
+});
+`);
+  assert.equal(r.code, 0, r.stderr);
+  const [main, worker] = r.stdout.trim().split('\n');
+  assert.match(main, /^main \d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d object \S/);
+  assert.equal(worker.replace(/^worker /, ''), main.replace(/^main /, ''));
+});
+
 it('a client that is never used does not keep the process alive', async () => {
   const r = await runScript(`${prelude} console.log('made', String(client));`);
   assert.equal(r.code, 0, r.stderr);
