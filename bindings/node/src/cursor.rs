@@ -2,7 +2,7 @@
 //!
 //! Once the first page is asked for, a task reads the core's page stream ahead of the
 //! reader into a small channel, so the next page is fetched, decoded and converted (JSON
-//! text or objects, see `PageJs`) while JS is still handling the current one. Memory stays
+//! rows or objects, see `Records`) while JS is still handling the current one. Memory stays
 //! within the core's concurrency plus `AHEAD` converted pages.
 
 use std::sync::Mutex;
