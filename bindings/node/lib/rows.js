@@ -177,9 +177,16 @@ const decoders = {
   },
 };
 
-/** `rows` (parsed JSON rows of record type `model`) as records, in the same array. */
-function decodeRows(model, rows) {
-  return decoders[model](rows);
+/** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */
+function decodeRows(model, parts) {
+  const decode = decoders[model];
+  if (parts.length === 1) return decode(parts[0]);
+  const records = [];
+  for (const part of parts) {
+    decode(part);
+    for (let i = 0; i < part.length; i++) records.push(part[i]);
+  }
+  return records;
 }
 
 module.exports = { decodeRows };

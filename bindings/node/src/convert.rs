@@ -59,7 +59,7 @@ fn write_naive_iso(t: &chrono::NaiveDateTime, out: &mut impl fmt::Write) -> fmt:
     out.write_str(std::str::from_utf8(&text).expect("ASCII digits"))
 }
 
-/// A page of core records as JSON rows, for one `JSON.parse` on the JS thread and the
+/// A page of core records as JSON rows, for `JSON.parse` on the JS thread and the
 /// record type's decoder in `lib/rows.js`: V8 builds the objects that way several times
 /// faster than napi sets them property by property, and the text is made on a runtime
 /// thread. Implemented by the generated module for every record: `None` for one that holds
@@ -68,11 +68,44 @@ pub trait AsJson: Sized {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows>;
 }
 
-/// JSON text of an array of `{model}Row`s.
+/// `{model}Row`s as JSON text, in arrays of at most about [`JsonRows::CHUNK`] bytes each.
 pub struct JsonRows {
     /// The record type: which decoder of `lib/rows.js` makes them records.
     pub model: &'static str,
-    pub text: String,
+    /// Each a JSON array of rows (UTF-8).
+    pub chunks: Vec<Vec<u8>>,
+}
+
+impl JsonRows {
+    /// V8 puts a string over 128 KiB in a fresh large-object page of its own (an mmap and a
+    /// page fault per 4 KiB as it is filled, ~6% of a 200,000-punch pull's JS thread);
+    /// smaller ones go in its young generation, whose pages are reused.
+    pub const CHUNK: usize = 64 * 1024;
+
+    pub fn new<'a, T, V: Serialize>(
+        model: &'static str,
+        items: &'a [T],
+        row: impl Fn(&'a T) -> V,
+    ) -> Option<Self> {
+        let mut chunks = Vec::new();
+        let mut chunk = Vec::new();
+        for item in items {
+            chunk.push(if chunk.is_empty() { b'[' } else { b',' });
+            serde_json::to_writer(&mut chunk, &row(item)).ok()?;
+            if chunk.len() >= Self::CHUNK {
+                chunk.push(b']');
+                chunks.push(std::mem::take(&mut chunk));
+            }
+        }
+        if chunks.is_empty() && chunk.is_empty() {
+            chunk.push(b'['); // no records: one empty array
+        }
+        if !chunk.is_empty() {
+            chunk.push(b']');
+            chunks.push(chunk);
+        }
+        Some(Self { model, chunks })
+    }
 }
 
 /// A server time serialised as [`Cx::iso`] text, without the intermediate `String`.

@@ -35,8 +35,7 @@ impl FromCore<types::DepartmentRef> for DepartmentRef {
 
 impl AsJson for types::DepartmentRef {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| DepartmentRefRow(v, cx)));
-        Some(JsonRows { model: "DepartmentRef", text: text.ok()? })
+        JsonRows::new("DepartmentRef", items, |v| DepartmentRefRow(v, cx))
     }
 }
 
@@ -100,8 +99,7 @@ impl FromCore<types::PositionRef> for PositionRef {
 
 impl AsJson for types::PositionRef {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| PositionRefRow(v, cx)));
-        Some(JsonRows { model: "PositionRef", text: text.ok()? })
+        JsonRows::new("PositionRef", items, |v| PositionRefRow(v, cx))
     }
 }
 
@@ -165,8 +163,7 @@ impl FromCore<types::AreaRef> for AreaRef {
 
 impl AsJson for types::AreaRef {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| AreaRefRow(v, cx)));
-        Some(JsonRows { model: "AreaRef", text: text.ok()? })
+        JsonRows::new("AreaRef", items, |v| AreaRefRow(v, cx))
     }
 }
 
@@ -234,8 +231,7 @@ impl FromCore<types::ParentArea> for ParentArea {
 
 impl AsJson for types::ParentArea {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| ParentAreaRow(v, cx)));
-        Some(JsonRows { model: "ParentArea", text: text.ok()? })
+        JsonRows::new("ParentArea", items, |v| ParentAreaRow(v, cx))
     }
 }
 
@@ -309,8 +305,7 @@ impl FromCore<types::AttEmployee> for AttEmployee {
 
 impl AsJson for types::AttEmployee {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| AttEmployeeRow(v, cx)));
-        Some(JsonRows { model: "AttEmployee", text: text.ok()? })
+        JsonRows::new("AttEmployee", items, |v| AttEmployeeRow(v, cx))
     }
 }
 
@@ -653,8 +648,7 @@ impl FromCore<types::Department> for Department {
 
 impl AsJson for types::Department {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| DepartmentRow(v, cx)));
-        Some(JsonRows { model: "Department", text: text.ok()? })
+        JsonRows::new("Department", items, |v| DepartmentRow(v, cx))
     }
 }
 
@@ -728,8 +722,7 @@ impl FromCore<types::Area> for Area {
 
 impl AsJson for types::Area {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| AreaRow(v, cx)));
-        Some(JsonRows { model: "Area", text: text.ok()? })
+        JsonRows::new("Area", items, |v| AreaRow(v, cx))
     }
 }
 
@@ -804,8 +797,7 @@ impl FromCore<types::AreaWritten> for AreaWritten {
 
 impl AsJson for types::AreaWritten {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| AreaWrittenRow(v, cx)));
-        Some(JsonRows { model: "AreaWritten", text: text.ok()? })
+        JsonRows::new("AreaWritten", items, |v| AreaWrittenRow(v, cx))
     }
 }
 
@@ -879,8 +871,7 @@ impl FromCore<types::Position> for Position {
 
 impl AsJson for types::Position {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| PositionRow(v, cx)));
-        Some(JsonRows { model: "Position", text: text.ok()? })
+        JsonRows::new("Position", items, |v| PositionRow(v, cx))
     }
 }
 
@@ -1018,8 +1009,7 @@ impl FromCore<types::Terminal> for Terminal {
 
 impl AsJson for types::Terminal {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| TerminalRow(v, cx)));
-        Some(JsonRows { model: "Terminal", text: text.ok()? })
+        JsonRows::new("Terminal", items, |v| TerminalRow(v, cx))
     }
 }
 
@@ -1244,8 +1234,7 @@ impl FromCore<types::Transaction> for Transaction {
 
 impl AsJson for types::Transaction {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        let text = serde_json::to_string(&JsonSeq(items, |v| TransactionRow(v, cx)));
-        Some(JsonRows { model: "Transaction", text: text.ok()? })
+        JsonRows::new("Transaction", items, |v| TransactionRow(v, cx))
     }
 }
 

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use napi::JsString;
 use napi::bindgen_prelude::{
-    Env, FnArgs, Function, FunctionRef, JsObjectValue, Object, ToNapiValue, Unknown,
+    Array, Env, FnArgs, Function, FunctionRef, JsObjectValue, Object, ToNapiValue, Unknown,
 };
 use napi::sys;
 use napi_derive::napi;
@@ -142,10 +142,13 @@ impl<T: ToNapiValue> ToNapiValue for Records<T> {
         match val {
             // SAFETY: called by napi on the JS thread with a live env.
             Records::Objects(items) => unsafe { Vec::<T>::to_napi_value(env, items) },
-            Records::Rows(JsonRows { model, text }) => {
+            Records::Rows(JsonRows { model, chunks }) => {
                 let env_ = Env::from_raw(env);
-                let rows = json_parse(&env_, text)?;
-                let records = decode_rows(&env_, model, rows)?;
+                let mut parts = env_.create_array(chunks.len() as u32)?;
+                for (i, chunk) in chunks.into_iter().enumerate() {
+                    parts.set(i as u32, json_parse(&env_, chunk)?)?;
+                }
+                let records = decode_rows(&env_, model, parts)?;
                 // SAFETY: as above; the value belongs to this env.
                 unsafe { Unknown::to_napi_value(env, records) }
             }
@@ -190,7 +193,7 @@ impl<T: ToNapiValue> ToNapiValue for One<T> {
 }
 
 /// `decodeRows` of `lib/rows.js`, which `lib/native.js` hands over when it loads the addon.
-type RowDecoder = FunctionRef<FnArgs<(&'static str, Unknown<'static>)>, Unknown<'static>>;
+type RowDecoder = FunctionRef<FnArgs<(&'static str, Array<'static>)>, Unknown<'static>>;
 
 /// Kept as this addon's instance data in each JS environment (main thread, each worker).
 #[napi(js_name = "setRowDecoder", catch_unwind)]
@@ -198,27 +201,33 @@ pub fn set_row_decoder(env: Env, decoder: RowDecoder) -> napi::Result<()> {
     env.set_instance_data(decoder, (), |_| {})
 }
 
-/// Parsed JSON rows of record type `model` → records, by the decoder of `lib/rows.js`.
+/// Parsed chunks of JSON rows of record type `model` → one array of records, by the
+/// decoder of `lib/rows.js`.
 fn decode_rows<'env>(
     env: &'env Env,
     model: &'static str,
-    rows: Unknown<'env>,
+    parts: Array<'env>,
 ) -> napi::Result<Unknown<'env>> {
     let Some(decoder) = env.get_instance_data::<RowDecoder>()? else {
         return Err(napi::Error::from_reason(
             "zkbiotime: lib/native.js did not set the row decoder",
         ));
     };
-    decoder.borrow_back(env)?.call((model, rows).into())
+    decoder.borrow_back(env)?.call((model, parts).into())
 }
 
-/// `JSON.parse(text)` with the JS engine's own parser.
-fn json_parse(env: &Env, text: String) -> napi::Result<Unknown<'_>> {
+/// `JSON.parse(text)` with the JS engine's own parser; `text` is UTF-8.
+fn json_parse(env: &Env, text: Vec<u8>) -> napi::Result<Unknown<'_>> {
     let json: Object = env.get_global()?.get_named_property("JSON")?;
     let parse: Function<JsString, Unknown> = json.get_named_property("parse")?;
     // ASCII text (the usual page) is copied as Latin-1, skipping V8's UTF-8 decoding.
-    let text =
-        if text.is_ascii() { env.create_string_latin1(&text)? } else { env.create_string(&text)? };
+    let text = if text.is_ascii() {
+        env.create_string_latin1(&text)?
+    } else {
+        let text = String::from_utf8(text)
+            .map_err(|_| napi::Error::from_reason("zkbiotime: rows are not UTF-8"))?;
+        env.create_string(&text)?
+    };
     parse.call(text)
 }
 

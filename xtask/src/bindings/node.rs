@@ -5,7 +5,7 @@
 //!   field by field from `zkbiotime::types::*`, and the field list of every request body,
 //!   which the binding checks before deserialising a JS object. For a record with no secret
 //!   in it, also `{Name}Row`: the core value as a JSON array of its values in a fixed order,
-//!   so a page of them crosses to JS as text for one `JSON.parse` (nested records inside a
+//!   so a page of them crosses to JS as text for `JSON.parse` (nested records inside a
 //!   row are keyed objects, `{Name}Json`).
 //! - `bindings/node/lib/rows.js`: the JS function per such record that puts a row's values
 //!   under the keys `from_core` gives the napi object, in the spec's order (`null` options
@@ -146,11 +146,7 @@ fn write_json_view(out: &mut String, model: &Model, json: bool) -> Result<()> {
         return Ok(());
     }
     writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
-    writeln!(
-        out,
-        "        let text = serde_json::to_string(&JsonSeq(items, |v| {name}Row(v, cx)));"
-    )?;
-    writeln!(out, "        Some(JsonRows {{ model: {name:?}, text: text.ok()? }})")?;
+    writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
     writeln!(out, "    }}\n}}\n")?;
     write_row_view(out, model)?;
     write_view_head(out, model, "Json", "SerializeMap")?;
@@ -277,9 +273,16 @@ fn row_decoders(spec: &OpenAPI) -> Result<String> {
     }
     out.push_str(
         "};\n\n\
-         /** `rows` (parsed JSON rows of record type `model`) as records, in the same array. */\n\
-         function decodeRows(model, rows) {\n  \
-         return decoders[model](rows);\n\
+         /** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */\n\
+         function decodeRows(model, parts) {\n  \
+         const decode = decoders[model];\n  \
+         if (parts.length === 1) return decode(parts[0]);\n  \
+         const records = [];\n  \
+         for (const part of parts) {\n    \
+         decode(part);\n    \
+         for (let i = 0; i < part.length; i++) records.push(part[i]);\n  \
+         }\n  \
+         return records;\n\
          }\n\n\
          module.exports = { decodeRows };\n",
     );
