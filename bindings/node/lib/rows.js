@@ -6,65 +6,6 @@
 // order, `null` for an absent option); these functions make them records in place.
 
 const decoders = {
-  DepartmentRef(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0] };
-      if (r[1] !== null) o.dept_code = r[1];
-      if (r[2] !== null) o.dept_name = r[2];
-      o.extra = r[3];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  PositionRef(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0] };
-      if (r[1] !== null) o.position_code = r[1];
-      if (r[2] !== null) o.position_name = r[2];
-      o.extra = r[3];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  AreaRef(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0] };
-      if (r[1] !== null) o.area_code = r[1];
-      if (r[2] !== null) o.area_name = r[2];
-      o.extra = r[3];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  ParentArea(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0] };
-      if (r[1] !== null) o.area_code = r[1];
-      if (r[2] !== null) o.area_name = r[2];
-      if (r[3] !== null) o.parent_area = r[3];
-      o.extra = r[4];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  AttEmployee(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = {};
-      if (r[0] !== null) o.id = r[0];
-      if (r[1] !== null) o.enable_attendance = r[1];
-      if (r[2] !== null) o.enable_overtime = r[2];
-      if (r[3] !== null) o.enable_holiday = r[3];
-      if (r[4] !== null) o.enable_schedule = r[4];
-      o.extra = r[5];
-      rows[i] = o;
-    }
-    return rows;
-  },
   Department(rows) {
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];

@@ -34,23 +34,9 @@ impl FromCore<types::DepartmentRef> for DepartmentRef {
 }
 
 impl AsJson for types::DepartmentRef {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("DepartmentRef", items, |v| DepartmentRefRow(v, cx))
-    }
-}
-
-pub struct DepartmentRefRow<'a>(pub &'a types::DepartmentRef, pub &'a Cx);
-
-impl serde::Serialize for DepartmentRefRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(4)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.dept_code)?;
-        t.serialize_element(&v.dept_name)?;
-        t.serialize_element(&v.extra)?;
-        t.end()
+    /// Only ever inside another record (as `DepartmentRefJson`).
+    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {
+        None
     }
 }
 
@@ -98,23 +84,9 @@ impl FromCore<types::PositionRef> for PositionRef {
 }
 
 impl AsJson for types::PositionRef {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("PositionRef", items, |v| PositionRefRow(v, cx))
-    }
-}
-
-pub struct PositionRefRow<'a>(pub &'a types::PositionRef, pub &'a Cx);
-
-impl serde::Serialize for PositionRefRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(4)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.position_code)?;
-        t.serialize_element(&v.position_name)?;
-        t.serialize_element(&v.extra)?;
-        t.end()
+    /// Only ever inside another record (as `PositionRefJson`).
+    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {
+        None
     }
 }
 
@@ -162,23 +134,9 @@ impl FromCore<types::AreaRef> for AreaRef {
 }
 
 impl AsJson for types::AreaRef {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("AreaRef", items, |v| AreaRefRow(v, cx))
-    }
-}
-
-pub struct AreaRefRow<'a>(pub &'a types::AreaRef, pub &'a Cx);
-
-impl serde::Serialize for AreaRefRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(4)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.area_code)?;
-        t.serialize_element(&v.area_name)?;
-        t.serialize_element(&v.extra)?;
-        t.end()
+    /// Only ever inside another record (as `AreaRefJson`).
+    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {
+        None
     }
 }
 
@@ -230,24 +188,9 @@ impl FromCore<types::ParentArea> for ParentArea {
 }
 
 impl AsJson for types::ParentArea {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("ParentArea", items, |v| ParentAreaRow(v, cx))
-    }
-}
-
-pub struct ParentAreaRow<'a>(pub &'a types::ParentArea, pub &'a Cx);
-
-impl serde::Serialize for ParentAreaRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(5)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.area_code)?;
-        t.serialize_element(&v.area_name)?;
-        t.serialize_element(&v.parent_area)?;
-        t.serialize_element(&v.extra)?;
-        t.end()
+    /// Only ever inside another record (as `ParentAreaJson`).
+    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {
+        None
     }
 }
 
@@ -304,25 +247,9 @@ impl FromCore<types::AttEmployee> for AttEmployee {
 }
 
 impl AsJson for types::AttEmployee {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("AttEmployee", items, |v| AttEmployeeRow(v, cx))
-    }
-}
-
-pub struct AttEmployeeRow<'a>(pub &'a types::AttEmployee, pub &'a Cx);
-
-impl serde::Serialize for AttEmployeeRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(6)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.enable_attendance)?;
-        t.serialize_element(&v.enable_overtime)?;
-        t.serialize_element(&v.enable_holiday)?;
-        t.serialize_element(&v.enable_schedule)?;
-        t.serialize_element(&v.extra)?;
-        t.end()
+    /// Only ever inside another record (as `AttEmployeeJson`).
+    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {
+        None
     }
 }
 
@@ -668,28 +595,6 @@ impl serde::Serialize for DepartmentRow<'_> {
     }
 }
 
-pub struct DepartmentJson<'a>(pub &'a types::Department, pub &'a Cx);
-
-impl serde::Serialize for DepartmentJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (v, _cx) = (self.0, self.1);
-        let mut m = s.serialize_map(None)?;
-        let x = &v.id;
-        m.serialize_entry("id", &x)?;
-        let x = &v.dept_code;
-        m.serialize_entry("dept_code", &x)?;
-        if let Some(x) = &v.dept_name {
-            m.serialize_entry("dept_name", &x)?;
-        }
-        if let Some(x) = &v.parent_dept {
-            m.serialize_entry("parent_dept", &x)?;
-        }
-        m.serialize_entry("extra", &v.extra)?;
-        m.end()
-    }
-}
-
 /// An area as read; the parent is nested.
 #[napi(object, object_from_js = false)]
 pub struct Area {
@@ -743,31 +648,6 @@ impl serde::Serialize for AreaRow<'_> {
     }
 }
 
-pub struct AreaJson<'a>(pub &'a types::Area, pub &'a Cx);
-
-impl serde::Serialize for AreaJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (v, cx) = (self.0, self.1);
-        let mut m = s.serialize_map(None)?;
-        let x = &v.id;
-        m.serialize_entry("id", &x)?;
-        let x = &v.area_code;
-        m.serialize_entry("area_code", &x)?;
-        if let Some(x) = &v.area_name {
-            m.serialize_entry("area_name", &x)?;
-        }
-        if let Some(x) = &v.parent_area {
-            m.serialize_entry("parent_area", &ParentAreaJson(x, cx))?;
-        }
-        if let Some(x) = &v.parent_area_name {
-            m.serialize_entry("parent_area_name", &x)?;
-        }
-        m.serialize_entry("extra", &v.extra)?;
-        m.end()
-    }
-}
-
 /// The answer to create / update area; the parent is a bare id.
 #[napi(object, object_from_js = false)]
 pub struct AreaWritten {
@@ -814,28 +694,6 @@ impl serde::Serialize for AreaWrittenRow<'_> {
         t.serialize_element(&v.parent_area)?;
         t.serialize_element(&v.extra)?;
         t.end()
-    }
-}
-
-pub struct AreaWrittenJson<'a>(pub &'a types::AreaWritten, pub &'a Cx);
-
-impl serde::Serialize for AreaWrittenJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (v, _cx) = (self.0, self.1);
-        let mut m = s.serialize_map(None)?;
-        let x = &v.id;
-        m.serialize_entry("id", &x)?;
-        let x = &v.area_code;
-        m.serialize_entry("area_code", &x)?;
-        if let Some(x) = &v.area_name {
-            m.serialize_entry("area_name", &x)?;
-        }
-        if let Some(x) = &v.parent_area {
-            m.serialize_entry("parent_area", &x)?;
-        }
-        m.serialize_entry("extra", &v.extra)?;
-        m.end()
     }
 }
 
@@ -889,31 +747,6 @@ impl serde::Serialize for PositionRow<'_> {
         t.serialize_element(&v.parent_position_name)?;
         t.serialize_element(&v.extra)?;
         t.end()
-    }
-}
-
-pub struct PositionJson<'a>(pub &'a types::Position, pub &'a Cx);
-
-impl serde::Serialize for PositionJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (v, _cx) = (self.0, self.1);
-        let mut m = s.serialize_map(None)?;
-        let x = &v.id;
-        m.serialize_entry("id", &x)?;
-        let x = &v.position_code;
-        m.serialize_entry("position_code", &x)?;
-        if let Some(x) = &v.position_name {
-            m.serialize_entry("position_name", &x)?;
-        }
-        if let Some(x) = &v.parent_position {
-            m.serialize_entry("parent_position", &x)?;
-        }
-        if let Some(x) = &v.parent_position_name {
-            m.serialize_entry("parent_position_name", &x)?;
-        }
-        m.serialize_entry("extra", &v.extra)?;
-        m.end()
     }
 }
 
@@ -1046,82 +879,6 @@ impl serde::Serialize for TerminalRow<'_> {
         t.serialize_element(&v.area_name)?;
         t.serialize_element(&v.extra)?;
         t.end()
-    }
-}
-
-pub struct TerminalJson<'a>(pub &'a types::Terminal, pub &'a Cx);
-
-impl serde::Serialize for TerminalJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (v, cx) = (self.0, self.1);
-        let mut m = s.serialize_map(None)?;
-        let x = &v.id;
-        m.serialize_entry("id", &x)?;
-        let x = &v.sn;
-        m.serialize_entry("sn", &x)?;
-        if let Some(x) = &v.ip_address {
-            m.serialize_entry("ip_address", &x)?;
-        }
-        if let Some(x) = &v.alias {
-            m.serialize_entry("alias", &x)?;
-        }
-        if let Some(x) = &v.terminal_name {
-            m.serialize_entry("terminal_name", &x)?;
-        }
-        if let Some(x) = &v.fw_ver {
-            m.serialize_entry("fw_ver", &x)?;
-        }
-        if let Some(x) = &v.push_ver {
-            m.serialize_entry("push_ver", &x)?;
-        }
-        if let Some(x) = &v.state {
-            m.serialize_entry("state", &x)?;
-        }
-        if let Some(x) = &v.terminal_tz {
-            m.serialize_entry("terminal_tz", &x)?;
-        }
-        if let Some(x) = &v.area {
-            m.serialize_entry("area", &AreaRefJson(x, cx))?;
-        }
-        if let Some(x) = &v.last_activity {
-            m.serialize_entry("last_activity", &IsoJson(x, cx))?;
-            m.serialize_entry("last_activity_raw", &x)?;
-        }
-        if let Some(x) = &v.user_count {
-            m.serialize_entry("user_count", &x)?;
-        }
-        if let Some(x) = &v.fp_count {
-            m.serialize_entry("fp_count", &x)?;
-        }
-        if let Some(x) = &v.face_count {
-            m.serialize_entry("face_count", &x)?;
-        }
-        if let Some(x) = &v.palm_count {
-            m.serialize_entry("palm_count", &x)?;
-        }
-        if let Some(x) = &v.transaction_count {
-            m.serialize_entry("transaction_count", &x)?;
-        }
-        if let Some(x) = &v.push_time {
-            m.serialize_entry("push_time", &IsoJson(x, cx))?;
-            m.serialize_entry("push_time_raw", &x)?;
-        }
-        if let Some(x) = &v.transfer_time {
-            m.serialize_entry("transfer_time", &IsoJson(x, cx))?;
-            m.serialize_entry("transfer_time_raw", &x)?;
-        }
-        if let Some(x) = &v.transfer_interval {
-            m.serialize_entry("transfer_interval", &x)?;
-        }
-        if let Some(x) = &v.is_attendance {
-            m.serialize_entry("is_attendance", &x)?;
-        }
-        if let Some(x) = &v.area_name {
-            m.serialize_entry("area_name", &x)?;
-        }
-        m.serialize_entry("extra", &v.extra)?;
-        m.end()
     }
 }
 
@@ -1276,93 +1033,6 @@ impl serde::Serialize for TransactionRow<'_> {
         t.serialize_element(&v.terminal)?;
         t.serialize_element(&v.extra)?;
         t.end()
-    }
-}
-
-pub struct TransactionJson<'a>(pub &'a types::Transaction, pub &'a Cx);
-
-impl serde::Serialize for TransactionJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (v, cx) = (self.0, self.1);
-        let mut m = s.serialize_map(None)?;
-        let x = &v.id;
-        m.serialize_entry("id", &x)?;
-        let x = &v.emp_code;
-        m.serialize_entry("emp_code", &x)?;
-        let x = &v.punch_time;
-        m.serialize_entry("punch_time", &IsoJson(x, cx))?;
-        m.serialize_entry("punch_time_raw", &x)?;
-        if let Some(x) = &v.punch_state {
-            m.serialize_entry("punch_state", &x)?;
-        }
-        if let Some(x) = &v.verify_type {
-            m.serialize_entry("verify_type", &x)?;
-        }
-        if let Some(x) = &v.work_code {
-            m.serialize_entry("work_code", &x)?;
-        }
-        if let Some(x) = &v.terminal_sn {
-            m.serialize_entry("terminal_sn", &x)?;
-        }
-        if let Some(x) = &v.terminal_alias {
-            m.serialize_entry("terminal_alias", &x)?;
-        }
-        if let Some(x) = &v.area_alias {
-            m.serialize_entry("area_alias", &x)?;
-        }
-        if let Some(x) = &v.longitude {
-            m.serialize_entry("longitude", &x)?;
-        }
-        if let Some(x) = &v.latitude {
-            m.serialize_entry("latitude", &x)?;
-        }
-        if let Some(x) = &v.gps_location {
-            m.serialize_entry("gps_location", &x)?;
-        }
-        if let Some(x) = &v.mobile {
-            m.serialize_entry("mobile", &x)?;
-        }
-        if let Some(x) = &v.source {
-            m.serialize_entry("source", &x)?;
-        }
-        if let Some(x) = &v.purpose {
-            m.serialize_entry("purpose", &x)?;
-        }
-        if let Some(x) = &v.crc {
-            m.serialize_entry("crc", &x)?;
-        }
-        if let Some(x) = &v.is_attendance {
-            m.serialize_entry("is_attendance", &x)?;
-        }
-        if let Some(x) = &v.reserved {
-            m.serialize_entry("reserved", &x)?;
-        }
-        if let Some(x) = &v.upload_time {
-            m.serialize_entry("upload_time", &IsoJson(x, cx))?;
-            m.serialize_entry("upload_time_raw", &x)?;
-        }
-        if let Some(x) = &v.sync_status {
-            m.serialize_entry("sync_status", &x)?;
-        }
-        if let Some(x) = &v.sync_time {
-            m.serialize_entry("sync_time", &IsoJson(x, cx))?;
-            m.serialize_entry("sync_time_raw", &x)?;
-        }
-        if let Some(x) = &v.is_mask {
-            m.serialize_entry("is_mask", &x)?;
-        }
-        if let Some(x) = &v.temperature {
-            m.serialize_entry("temperature", &x)?;
-        }
-        if let Some(x) = &v.emp {
-            m.serialize_entry("emp", &x)?;
-        }
-        if let Some(x) = &v.terminal {
-            m.serialize_entry("terminal", &x)?;
-        }
-        m.serialize_entry("extra", &v.extra)?;
-        m.end()
     }
 }
 

@@ -21,6 +21,7 @@
 //! text (with the server's offset when the client knows its zone) and `*_raw` the server's
 //! own text; a `date` is `YYYY-MM-DD` text; a secret is a `Secret` object that prints `***`.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -57,8 +58,14 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};\n\
          use crate::secret::Secret;\n\n",
     );
+    let nested = nested_models(&models);
     for model in models.iter().filter(|m| m.role == Role::Record) {
-        write_record(&mut out, model, !model.holds_secret(&models))?;
+        let crossing = match (model.holds_secret(&models), nested.contains(&model.name)) {
+            (true, _) => Crossing::Napi,
+            (false, true) => Crossing::Nested,
+            (false, false) => Crossing::Rows,
+        };
+        write_record(&mut out, model, crossing)?;
     }
     for model in models.iter().filter(|m| m.role == Role::Input) {
         write_input(&mut out, model)?;
@@ -75,7 +82,7 @@ fn write_rust_doc(out: &mut String, indent: &str, doc: Option<&str>) -> Result<(
     Ok(())
 }
 
-fn write_record(out: &mut String, model: &Model, json: bool) -> Result<()> {
+fn write_record(out: &mut String, model: &Model, crossing: Crossing) -> Result<()> {
     let name = &model.name;
     write_rust_doc(out, "", model.doc.as_deref())?;
     writeln!(out, "#[napi(object, object_from_js = false)]")?;
@@ -130,44 +137,68 @@ fn write_record(out: &mut String, model: &Model, json: bool) -> Result<()> {
     }
     writeln!(out, "        }}\n    }}\n}}\n")?;
 
-    write_json_view(out, model, json)
+    write_json_view(out, model, crossing)
 }
 
-/// `{Name}Json`: a core record as a keyed JSON object with the keys and values the napi
-/// object above gets from `from_core` (`None` left out, as napi leaves it out): how a
-/// nested record is written inside a row (`write_row_view`).
-fn write_json_view(out: &mut String, model: &Model, json: bool) -> Result<()> {
+/// How records of a schema reach JS.
+#[derive(Clone, Copy, PartialEq)]
+enum Crossing {
+    /// Holds a `Secret` (itself or nested): napi objects only, never text.
+    Napi,
+    /// Only ever inside another record: written into its row as a keyed `{Name}Json`.
+    Nested,
+    /// Pages, sync batches and single records: `{Name}Row`s and `lib/rows.js`.
+    Rows,
+}
+
+/// The schemas other records hold (directly or in a list; page envelopes do not count).
+fn nested_models(models: &[Model]) -> BTreeSet<String> {
+    fn named(ty: &FieldType) -> Option<&str> {
+        match ty {
+            FieldType::Model(name) => Some(name),
+            FieldType::List(inner) => named(inner),
+            _ => None,
+        }
+    }
+    let records = models.iter().filter(|m| m.role == Role::Record);
+    let fields = records.flat_map(|m| &m.fields);
+    fields.filter_map(|f| named(&f.ty)).map(str::to_string).collect()
+}
+
+/// The record's `AsJson` and the serialisation view its crossing needs: `{Name}Row` for
+/// rows; for a nested record `{Name}Json`, a keyed JSON object with the keys and values the
+/// napi object above gets from `from_core` (`None` left out, as napi leaves it out).
+fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Result<()> {
     let name = &model.name;
     writeln!(out, "impl AsJson for types::{name} {{")?;
-    if !json {
-        writeln!(out, "    /// Holds a `Secret`: crosses as napi objects only.")?;
+    if crossing != Crossing::Rows {
+        let why = match crossing {
+            Crossing::Napi => "Holds a `Secret`: crosses as napi objects only.",
+            _ => "Only ever inside another record (as `{Name}Json`).",
+        };
+        writeln!(out, "    /// {}", why.replace("{Name}", name))?;
         writeln!(out, "    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {{")?;
         writeln!(out, "        None\n    }}\n}}\n")?;
+    } else {
+        writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
+        writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
+        writeln!(out, "    }}\n}}\n")?;
+        return write_row_view(out, model);
+    }
+    if crossing == Crossing::Napi {
         return Ok(());
     }
-    writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
-    writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
-    writeln!(out, "    }}\n}}\n")?;
-    write_row_view(out, model)?;
     write_view_head(out, model, "Json", "SerializeMap")?;
     writeln!(out, "        let mut m = s.serialize_map(None)?;")?;
-    for field in &model.fields {
-        let f = &field.name;
-        let mut entries = vec![(f.clone(), json_value("x", &field.ty))];
-        if field.ty == FieldType::DateTimeText {
-            entries.push((format!("{f}_raw"), "x".to_string()));
-        }
+    for (key, field) in row_slots(model) {
+        let (f, view) = (&field.name, slot_view(&key, field));
         if field.optional {
             writeln!(out, "        if let Some(x) = &v.{f} {{")?;
-            for (key, value) in entries {
-                writeln!(out, "            m.serialize_entry({key:?}, &{value})?;")?;
-            }
+            writeln!(out, "            m.serialize_entry({key:?}, &{view})?;")?;
             writeln!(out, "        }}")?;
         } else {
             writeln!(out, "        let x = &v.{f};")?;
-            for (key, value) in entries {
-                writeln!(out, "        m.serialize_entry({key:?}, &{value})?;")?;
-            }
+            writeln!(out, "        m.serialize_entry({key:?}, &{view})?;")?;
         }
     }
     if model.has_extra {
@@ -193,8 +224,9 @@ fn write_view_head(out: &mut String, model: &Model, suffix: &str, ser_trait: &st
     Ok(())
 }
 
-/// The values of one record in row order: each field, then its `_raw` text for a time,
-/// then `extra`. `row_decoders` writes the JS side of the same order.
+/// The JS keys of one record in order (each field, then its `_raw` text for a time; `extra`
+/// follows): the order of a row, and of the keyed `{Name}Json` view. `row_decoders` writes
+/// the JS side of the same order.
 fn row_slots(model: &Model) -> Vec<(String, &Field)> {
     let mut slots = Vec::new();
     for field in &model.fields {
@@ -206,6 +238,12 @@ fn row_slots(model: &Model) -> Vec<(String, &Field)> {
     slots
 }
 
+/// The JSON view of slot `key` of `field`, for the field's value bound to `x`: a `_raw`
+/// slot is the server's own text, the core value as it is.
+fn slot_view(key: &str, field: &Field) -> String {
+    if key == field.name { json_value("x", &field.ty) } else { "x".to_string() }
+}
+
 /// `{Name}Row`: a core record as a JSON array of its values in `row_slots` order (`None` as
 /// `null`), each value as `{Name}Json` writes it. Half the text of keyed objects, and V8
 /// parses arrays and fills objects of one shape (`lib/rows.js`) faster than it parses keys.
@@ -215,9 +253,7 @@ fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
     let len = slots.len() + usize::from(model.has_extra);
     writeln!(out, "        let mut t = s.serialize_tuple({len})?;")?;
     for (key, field) in &slots {
-        let f = &field.name;
-        // A `_raw` slot is the server's own text: the core value as it is.
-        let view = if *key == field.name { json_value("x", &field.ty) } else { "x".to_string() };
+        let (f, view) = (&field.name, slot_view(key, field));
         if view == "x" {
             writeln!(out, "        t.serialize_element(&v.{f})?;")?;
         } else if field.optional {
@@ -234,7 +270,7 @@ fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
     Ok(())
 }
 
-/// `lib/rows.js`: for each record type with a JSON view, the function that turns a page of
+/// `lib/rows.js`: for each record type that crosses as rows, the function that turns a page of
 /// `{Name}Row` arrays into records in place: the keys `from_core` gives the napi object, in
 /// the spec's order, and no key for a `null` option (napi leaves `None` out too).
 fn row_decoders(spec: &OpenAPI) -> Result<String> {
@@ -246,7 +282,9 @@ fn row_decoders(spec: &OpenAPI) -> Result<String> {
          // order, `null` for an absent option); these functions make them records in place.\n\n\
          const decoders = {\n",
     );
-    for model in models.iter().filter(|m| m.role == Role::Record && !m.holds_secret(&models)) {
+    let nested = nested_models(&models);
+    let rows = |m: &&Model| !m.holds_secret(&models) && !nested.contains(&m.name);
+    for model in models.iter().filter(|m| m.role == Role::Record).filter(rows) {
         writeln!(out, "  {}(rows) {{", model.name)?;
         writeln!(out, "    for (let i = 0; i < rows.length; i++) {{")?;
         writeln!(out, "      const r = rows[i];")?;
