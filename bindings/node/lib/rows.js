@@ -3,131 +3,124 @@
 
 'use strict';
 // A page of records crosses from the addon as JSON rows (arrays of values in a fixed
-// order, `null` for an absent option); these functions make them records in place.
+// order, `null` for an absent option); these constructors make them records. Each
+// prototype is `Object.prototype`, so a record is a plain object like any other.
 
-const decoders = {
-  Department(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0], dept_code: r[1] };
-      if (r[2] !== null) o.dept_name = r[2];
-      if (r[3] !== null) o.parent_dept = r[3];
-      o.extra = r[4];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  Area(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0], area_code: r[1] };
-      if (r[2] !== null) o.area_name = r[2];
-      if (r[3] !== null) o.parent_area = r[3];
-      if (r[4] !== null) o.parent_area_name = r[4];
-      o.extra = r[5];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  AreaWritten(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0], area_code: r[1] };
-      if (r[2] !== null) o.area_name = r[2];
-      if (r[3] !== null) o.parent_area = r[3];
-      o.extra = r[4];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  Position(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0], position_code: r[1] };
-      if (r[2] !== null) o.position_name = r[2];
-      if (r[3] !== null) o.parent_position = r[3];
-      if (r[4] !== null) o.parent_position_name = r[4];
-      o.extra = r[5];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  Terminal(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0], sn: r[1] };
-      if (r[2] !== null) o.ip_address = r[2];
-      if (r[3] !== null) o.alias = r[3];
-      if (r[4] !== null) o.terminal_name = r[4];
-      if (r[5] !== null) o.fw_ver = r[5];
-      if (r[6] !== null) o.push_ver = r[6];
-      if (r[7] !== null) o.state = r[7];
-      if (r[8] !== null) o.terminal_tz = r[8];
-      if (r[9] !== null) o.area = r[9];
-      if (r[10] !== null) o.last_activity = r[10];
-      if (r[11] !== null) o.last_activity_raw = r[11];
-      if (r[12] !== null) o.user_count = r[12];
-      if (r[13] !== null) o.fp_count = r[13];
-      if (r[14] !== null) o.face_count = r[14];
-      if (r[15] !== null) o.palm_count = r[15];
-      if (r[16] !== null) o.transaction_count = r[16];
-      if (r[17] !== null) o.push_time = r[17];
-      if (r[18] !== null) o.push_time_raw = r[18];
-      if (r[19] !== null) o.transfer_time = r[19];
-      if (r[20] !== null) o.transfer_time_raw = r[20];
-      if (r[21] !== null) o.transfer_interval = r[21];
-      if (r[22] !== null) o.is_attendance = r[22];
-      if (r[23] !== null) o.area_name = r[23];
-      o.extra = r[24];
-      rows[i] = o;
-    }
-    return rows;
-  },
-  Transaction(rows) {
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const o = { id: r[0], emp_code: r[1], punch_time: r[2], punch_time_raw: r[3] };
-      if (r[4] !== null) o.punch_state = r[4];
-      if (r[5] !== null) o.verify_type = r[5];
-      if (r[6] !== null) o.work_code = r[6];
-      if (r[7] !== null) o.terminal_sn = r[7];
-      if (r[8] !== null) o.terminal_alias = r[8];
-      if (r[9] !== null) o.area_alias = r[9];
-      if (r[10] !== null) o.longitude = r[10];
-      if (r[11] !== null) o.latitude = r[11];
-      if (r[12] !== null) o.gps_location = r[12];
-      if (r[13] !== null) o.mobile = r[13];
-      if (r[14] !== null) o.source = r[14];
-      if (r[15] !== null) o.purpose = r[15];
-      if (r[16] !== null) o.crc = r[16];
-      if (r[17] !== null) o.is_attendance = r[17];
-      if (r[18] !== null) o.reserved = r[18];
-      if (r[19] !== null) o.upload_time = r[19];
-      if (r[20] !== null) o.upload_time_raw = r[20];
-      if (r[21] !== null) o.sync_status = r[21];
-      if (r[22] !== null) o.sync_time = r[22];
-      if (r[23] !== null) o.sync_time_raw = r[23];
-      if (r[24] !== null) o.is_mask = r[24];
-      if (r[25] !== null) o.temperature = r[25];
-      if (r[26] !== null) o.emp = r[26];
-      if (r[27] !== null) o.terminal = r[27];
-      o.extra = r[28];
-      rows[i] = o;
-    }
-    return rows;
-  },
-};
+function Department(r) {
+  this.id = r[0];
+  this.dept_code = r[1];
+  if (r[2] !== null) this.dept_name = r[2];
+  if (r[3] !== null) this.parent_dept = r[3];
+  this.extra = r[4];
+}
+Department.prototype = Object.prototype;
+
+function Area(r) {
+  this.id = r[0];
+  this.area_code = r[1];
+  if (r[2] !== null) this.area_name = r[2];
+  if (r[3] !== null) this.parent_area = r[3];
+  if (r[4] !== null) this.parent_area_name = r[4];
+  this.extra = r[5];
+}
+Area.prototype = Object.prototype;
+
+function AreaWritten(r) {
+  this.id = r[0];
+  this.area_code = r[1];
+  if (r[2] !== null) this.area_name = r[2];
+  if (r[3] !== null) this.parent_area = r[3];
+  this.extra = r[4];
+}
+AreaWritten.prototype = Object.prototype;
+
+function Position(r) {
+  this.id = r[0];
+  this.position_code = r[1];
+  if (r[2] !== null) this.position_name = r[2];
+  if (r[3] !== null) this.parent_position = r[3];
+  if (r[4] !== null) this.parent_position_name = r[4];
+  this.extra = r[5];
+}
+Position.prototype = Object.prototype;
+
+function Terminal(r) {
+  this.id = r[0];
+  this.sn = r[1];
+  if (r[2] !== null) this.ip_address = r[2];
+  if (r[3] !== null) this.alias = r[3];
+  if (r[4] !== null) this.terminal_name = r[4];
+  if (r[5] !== null) this.fw_ver = r[5];
+  if (r[6] !== null) this.push_ver = r[6];
+  if (r[7] !== null) this.state = r[7];
+  if (r[8] !== null) this.terminal_tz = r[8];
+  if (r[9] !== null) this.area = r[9];
+  if (r[10] !== null) this.last_activity = r[10];
+  if (r[11] !== null) this.last_activity_raw = r[11];
+  if (r[12] !== null) this.user_count = r[12];
+  if (r[13] !== null) this.fp_count = r[13];
+  if (r[14] !== null) this.face_count = r[14];
+  if (r[15] !== null) this.palm_count = r[15];
+  if (r[16] !== null) this.transaction_count = r[16];
+  if (r[17] !== null) this.push_time = r[17];
+  if (r[18] !== null) this.push_time_raw = r[18];
+  if (r[19] !== null) this.transfer_time = r[19];
+  if (r[20] !== null) this.transfer_time_raw = r[20];
+  if (r[21] !== null) this.transfer_interval = r[21];
+  if (r[22] !== null) this.is_attendance = r[22];
+  if (r[23] !== null) this.area_name = r[23];
+  this.extra = r[24];
+}
+Terminal.prototype = Object.prototype;
+
+function Transaction(r) {
+  this.id = r[0];
+  this.emp_code = r[1];
+  this.punch_time = r[2];
+  this.punch_time_raw = r[3];
+  if (r[4] !== null) this.punch_state = r[4];
+  if (r[5] !== null) this.verify_type = r[5];
+  if (r[6] !== null) this.work_code = r[6];
+  if (r[7] !== null) this.terminal_sn = r[7];
+  if (r[8] !== null) this.terminal_alias = r[8];
+  if (r[9] !== null) this.area_alias = r[9];
+  if (r[10] !== null) this.longitude = r[10];
+  if (r[11] !== null) this.latitude = r[11];
+  if (r[12] !== null) this.gps_location = r[12];
+  if (r[13] !== null) this.mobile = r[13];
+  if (r[14] !== null) this.source = r[14];
+  if (r[15] !== null) this.purpose = r[15];
+  if (r[16] !== null) this.crc = r[16];
+  if (r[17] !== null) this.is_attendance = r[17];
+  if (r[18] !== null) this.reserved = r[18];
+  if (r[19] !== null) this.upload_time = r[19];
+  if (r[20] !== null) this.upload_time_raw = r[20];
+  if (r[21] !== null) this.sync_status = r[21];
+  if (r[22] !== null) this.sync_time = r[22];
+  if (r[23] !== null) this.sync_time_raw = r[23];
+  if (r[24] !== null) this.is_mask = r[24];
+  if (r[25] !== null) this.temperature = r[25];
+  if (r[26] !== null) this.emp = r[26];
+  if (r[27] !== null) this.terminal = r[27];
+  this.extra = r[28];
+}
+Transaction.prototype = Object.prototype;
+
+const records = { Department, Area, AreaWritten, Position, Terminal, Transaction };
 
 /** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */
 function decodeRows(model, parts) {
-  const decode = decoders[model];
-  if (parts.length === 1) return decode(parts[0]);
-  const records = [];
-  for (const part of parts) {
-    decode(part);
-    for (let i = 0; i < part.length; i++) records.push(part[i]);
+  const Record = records[model];
+  if (parts.length === 1) {
+    const rows = parts[0];
+    for (let i = 0; i < rows.length; i++) rows[i] = new Record(rows[i]);
+    return rows;
   }
-  return records;
+  const all = [];
+  for (const rows of parts) {
+    for (let i = 0; i < rows.length; i++) all.push(new Record(rows[i]));
+  }
+  return all;
 }
 
 module.exports = { decodeRows };

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
 import { admin, startSandbox } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -277,6 +278,10 @@ describe('records read the same through a list page and through get', () => {
       };
       assert.deepStrictEqual(first, expected);
       assert.deepStrictEqual(Object.keys(first), Object.keys(expected));
+      // Made by a generated constructor, but a plain object to its user.
+      assert.equal(Object.getPrototypeOf(first), Object.prototype);
+      assert.equal(first.constructor, Object);
+      assert.ok(inspect(first).startsWith('{\n  id: 1,'), inspect(first));
       assert.deepStrictEqual(second.extra, { 'Primary Job': null, zz_future: 'x' });
     } finally {
       await odd.stop();
