@@ -9,18 +9,27 @@
 const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
+// musl or glibc: `/usr/bin/ldd` names its libc and reads in well under a millisecond;
+// `process.report.getReport()` (the fallback) takes ~6 ms here and seconds on some hosts.
 function isMusl() {
   if (process.platform !== 'linux') return false;
   try {
-    const report = process.report && process.report.getReport();
-    if (report && report.header) return !report.header.glibcVersionRuntime;
-  } catch {
-    // fall through to the loader check
-  }
-  try {
     return readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
   } catch {
+    // no ldd: ask the process report
+  }
+  const { report } = process;
+  if (!report) return false;
+  // Skips the network part of the report (the slow part); the user's setting is put back.
+  const excludeNetwork = report.excludeNetwork;
+  try {
+    report.excludeNetwork = true;
+    const header = report.getReport().header;
+    return Boolean(header && !header.glibcVersionRuntime);
+  } catch {
     return false;
+  } finally {
+    report.excludeNetwork = excludeNetwork;
   }
 }
 
@@ -32,15 +41,16 @@ function platformTriple() {
 }
 
 function load() {
-  const triple = platformTriple();
   const tried = [];
-  const candidates = [];
-  if (process.env.ZKBIOTIME_NATIVE_PATH) candidates.push(process.env.ZKBIOTIME_NATIVE_PATH);
-  candidates.push(join(__dirname, '..', `zkbiotime.${triple}.node`));
-  for (const file of candidates) {
-    tried.push(file);
-    if (existsSync(file)) return require(file);
+  const override = process.env.ZKBIOTIME_NATIVE_PATH;
+  if (override) {
+    tried.push(override);
+    if (existsSync(override)) return require(override);
   }
+  const triple = platformTriple();
+  const beside = join(__dirname, '..', `zkbiotime.${triple}.node`);
+  tried.push(beside);
+  if (existsSync(beside)) return require(beside);
   const pkg = `zkbiotime-${triple}`;
   tried.push(pkg);
   try {
