@@ -1,10 +1,13 @@
-//! `cargo xtask bench [--punches N] [--no-10x]`: one side-by-side report of full punch pulls.
+//! `cargo xtask bench [--punches N] [--no-10x] [--server-latency-ms MS]`: one side-by-side
+//! report of full punch pulls.
 //!
 //! Every measurement is its own process (release build) against one release sandbox, and
 //! prints one JSON line `{"mode","records","wall_s","cpu_s","peak_rss_kb"}`. Ratios are
 //! taken against the raw floor (the same pages downloaded, nothing parsed) measured in the
 //! same run, so machine speed cancels out. The pull is then repeated at 10× the punches to
-//! show that peak memory does not grow with the data.
+//! show that peak memory does not grow with the data. `--server-latency-ms` delays every
+//! answer of the sandbox (its `--faults slow=1`), as a real server's page takes time to make:
+//! there the client's own CPU overlaps with the wait.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -39,11 +42,15 @@ struct Sample {
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let mut punches: u64 = 200_000;
     let mut tenfold = true;
+    let mut latency_ms: u64 = 0;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--punches" => punches = it.next().context("--punches N")?.replace('_', "").parse()?,
             "--no-10x" => tenfold = false,
+            "--server-latency-ms" => {
+                latency_ms = it.next().context("--server-latency-ms MS")?.parse()?;
+            }
             other => bail!("unknown bench flag {other}"),
         }
     }
@@ -67,16 +74,25 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     writeln!(report, "# zkbiotime benchmark\n")?;
     writeln!(
         report,
-        "Machine: {} cores; release builds; sandbox on loopback; {RUNS} rounds of every client \
-         (1 at 10×), each row's median run shown, ratios = medians of the ratios within a \
-         round; load average at start {}.\n",
+        "Machine: {} cores; release builds; sandbox on loopback; {RUNS} rounds of every client{}, \
+         each row's median run shown, ratios = medians of the ratios within a round; load \
+         average at start {}.\n",
         cores(),
+        if tenfold { " (1 at 10×)" } else { "" },
         load_average()
     )?;
-    let base = measure_size(root, punches, true, RUNS, &mut report)?;
+    if latency_ms > 0 {
+        writeln!(
+            report,
+            "Every sandbox answer delayed by {latency_ms} ms (`--server-latency-ms`).\n"
+        )?;
+    }
+    let server = Server { latency_ms };
+    // Single calls against a delayed server would only measure the delay.
+    let base = measure_size(root, server, punches, latency_ms == 0, RUNS, &mut report)?;
     if tenfold {
         // One run each at 10×: this pass is about memory, which does not vary run to run.
-        let big = measure_size(root, punches * 10, false, 1, &mut report)?;
+        let big = measure_size(root, server, punches * 10, false, 1, &mut report)?;
         writeln!(report, "\n## Memory at 10× the punches\n")?;
         writeln!(
             report,
@@ -106,8 +122,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// How the benchmark's sandbox behaves.
+#[derive(Clone, Copy)]
+struct Server {
+    /// Added to every answer (0: as fast as the sandbox goes).
+    latency_ms: u64,
+}
+
 fn measure_size(
     root: &Path,
+    server: Server,
     punches: u64,
     latency: bool,
     runs: usize,
@@ -117,7 +141,7 @@ fn measure_size(
     let days = 25u64;
     let employees = (punches / (4 * days)).max(1);
     eprintln!("==> sandbox with {employees} employees × {days} days ≈ {punches} punches");
-    let sandbox = start_sandbox_release(root, employees, days)?;
+    let sandbox = start_sandbox_release(root, server, employees, days)?;
     let url = sandbox.url.clone();
     let entries = entries(root, &url)?;
     // Round after round of every client, not each client's runs back to back: a slow spell of
@@ -183,11 +207,18 @@ fn measure_size(
 
 fn start_sandbox_release(
     root: &Path,
+    server: Server,
     employees: u64,
     days: u64,
 ) -> Result<crate::demo::SandboxProcess> {
     let bin = target_dir(root).join("release/zkbiotime-sandbox");
-    start_sandbox_bin(&bin, &["--employees", &employees.to_string(), "--days", &days.to_string()])
+    let (employees, days) = (employees.to_string(), days.to_string());
+    let faults = format!("slow=1,slow-ms={}", server.latency_ms);
+    let mut args = vec!["--employees", &employees, "--days", &days];
+    if server.latency_ms > 0 {
+        args.extend(["--faults", &faults]);
+    }
+    start_sandbox_bin(&bin, &args)
 }
 
 fn rust_bench(root: &Path) -> String {
