@@ -111,11 +111,6 @@ const records = { Department, Area, AreaWritten, Position, Terminal, Transaction
 /** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */
 function decodeRows(model, parts) {
   const Record = records[model];
-  if (parts.length === 1) {
-    const rows = parts[0];
-    for (let i = 0; i < rows.length; i++) rows[i] = new Record(rows[i]);
-    return rows;
-  }
   const all = [];
   for (const rows of parts) {
     for (let i = 0; i < rows.length; i++) all.push(new Record(rows[i]));

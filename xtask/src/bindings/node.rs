@@ -59,14 +59,9 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};\n\
          use crate::secret::Secret;\n\n",
     );
-    let nested = nested_models(&models);
+    let crossing = crossings(&models);
     for model in models.iter().filter(|m| m.role == Role::Record) {
-        let crossing = match (model.holds_secret(&models), nested.contains(&model.name)) {
-            (true, _) => Crossing::Napi,
-            (false, true) => Crossing::Nested,
-            (false, false) => Crossing::Rows,
-        };
-        write_record(&mut out, model, crossing)?;
+        write_record(&mut out, model, crossing(model))?;
     }
     for model in models.iter().filter(|m| m.role == Role::Input) {
         write_input(&mut out, model)?;
@@ -152,6 +147,17 @@ enum Crossing {
     Rows,
 }
 
+/// How each record of `models` crosses: the one rule both the Rust module and `lib/rows.js`
+/// follow.
+fn crossings(models: &[Model]) -> impl Fn(&Model) -> Crossing + '_ {
+    let nested = nested_models(models);
+    move |model| match (model.holds_secret(models), nested.contains(&model.name)) {
+        (true, _) => Crossing::Napi,
+        (false, true) => Crossing::Nested,
+        (false, false) => Crossing::Rows,
+    }
+}
+
 /// The schemas other records hold (directly or in a list; page envelopes do not count).
 fn nested_models(models: &[Model]) -> BTreeSet<String> {
     fn named(ty: &FieldType) -> Option<&str> {
@@ -172,20 +178,19 @@ fn nested_models(models: &[Model]) -> BTreeSet<String> {
 fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Result<()> {
     let name = &model.name;
     writeln!(out, "impl AsJson for types::{name} {{")?;
-    if crossing != Crossing::Rows {
-        let why = match crossing {
-            Crossing::Napi => "Holds a `Secret`: crosses as napi objects only.",
-            _ => "Only ever inside another record (as `{Name}Json`).",
-        };
-        writeln!(out, "    /// {}", why.replace("{Name}", name))?;
-        writeln!(out, "    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {{")?;
-        writeln!(out, "        None\n    }}\n}}\n")?;
-    } else {
-        writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
-        writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
-        writeln!(out, "    }}\n}}\n")?;
-        return write_row_view(out, model);
-    }
+    let why_none = match crossing {
+        Crossing::Rows => {
+            writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
+            writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
+            writeln!(out, "    }}\n}}\n")?;
+            return write_row_view(out, model);
+        }
+        Crossing::Napi => "Holds a `Secret`: crosses as napi objects only.".to_string(),
+        Crossing::Nested => format!("Only ever inside another record (as `{name}Json`)."),
+    };
+    writeln!(out, "    /// {why_none}")?;
+    writeln!(out, "    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {{")?;
+    writeln!(out, "        None\n    }}\n}}\n")?;
     if crossing == Crossing::Napi {
         return Ok(());
     }
@@ -285,10 +290,10 @@ fn row_decoders(spec: &OpenAPI) -> Result<String> {
          // order, `null` for an absent option); these constructors make them records. Each\n\
          // prototype is `Object.prototype`, so a record is a plain object like any other.\n\n",
     );
-    let nested = nested_models(&models);
-    let rows = |m: &&Model| !m.holds_secret(&models) && !nested.contains(&m.name);
+    let crossing = crossings(&models);
+    let rows = |m: &&Model| m.role == Role::Record && crossing(m) == Crossing::Rows;
     let mut names = Vec::new();
-    for model in models.iter().filter(|m| m.role == Role::Record).filter(rows) {
+    for model in models.iter().filter(rows) {
         writeln!(out, "function {}(r) {{", model.name)?;
         let slots = row_slots(model);
         for (i, (key, field)) in slots.iter().enumerate() {
@@ -309,11 +314,6 @@ fn row_decoders(spec: &OpenAPI) -> Result<String> {
         "/** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */\n\
          function decodeRows(model, parts) {\n  \
          const Record = records[model];\n  \
-         if (parts.length === 1) {\n    \
-         const rows = parts[0];\n    \
-         for (let i = 0; i < rows.length; i++) rows[i] = new Record(rows[i]);\n    \
-         return rows;\n  \
-         }\n  \
          const all = [];\n  \
          for (const rows of parts) {\n    \
          for (let i = 0; i < rows.length; i++) all.push(new Record(rows[i]));\n  \
