@@ -14,6 +14,12 @@ pub struct SandboxProcess {
     pub url: String,
 }
 
+impl SandboxProcess {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for SandboxProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
