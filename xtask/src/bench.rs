@@ -2,8 +2,8 @@
 //! report of full punch pulls.
 //!
 //! Every measurement is its own process (release build) against one release sandbox, and
-//! prints one JSON line `{"mode","records","wall_s","cpu_s","peak_rss_kb"}`. Ratios are
-//! taken against the raw floor (the same pages downloaded, nothing parsed) measured in the
+//! prints one JSON line `{"mode","records","wall_s","cpu_s","window_cpu_s","peak_rss_kb"}`.
+//! Ratios are taken against the raw floor (the same pages downloaded, nothing parsed) measured in the
 //! same run, so machine speed cancels out. The pull is then repeated at 10× the punches to
 //! show that peak memory does not grow with the data. `--server-latency-ms` delays every
 //! answer of the sandbox (its `--faults slow=1`), as a real server's page takes time to make:
@@ -38,6 +38,8 @@ struct Sample {
     records: u64,
     wall_s: f64,
     cpu_s: f64,
+    /// CPU spent inside the timed part (`cpu_s` less start-up).
+    window_cpu_s: f64,
     peak_rss_kb: u64,
     /// CPU the sandbox spent while this client ran (Linux only).
     sandbox_cpu_s: Option<f64>,
@@ -205,11 +207,11 @@ fn measure_size(
     writeln!(
         report,
         "\nThe sandbox shares the machine's {} cores with the client, and the floor is the \
-         sandbox's own serving time. \"× floor the CPU allows\": (client CPU + sandbox CPU) \
-         / cores, or the floor's wall time if that is more, ÷ the floor's wall time; what the \
-         client would reach if its work and the sandbox's overlapped perfectly. A client's \
-         CPU includes its start-up (Node, Python, JVM), its wall time does not, so this can \
-         come out a little high.",
+         sandbox's own serving time. \"× floor the CPU allows\": (the client's CPU within its \
+         timed part + the sandbox's CPU meanwhile) / cores, or the floor's wall time if that \
+         is more, ÷ the floor's wall time: what the client would reach if its work and the \
+         sandbox's overlapped perfectly. \"CPU s\" is the client's whole process, start-up \
+         included.",
         cores()
     )?;
     if latency {
@@ -328,7 +330,7 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 /// the sandbox is held back by the shared cores, however well it overlaps.
 fn floor_ratio_cpu_allows(s: &Sample, floor: &Sample) -> f64 {
     let Some(server) = s.sandbox_cpu_s else { return f64::NAN };
-    let shared = (s.cpu_s + server) / cores() as f64;
+    let shared = (s.window_cpu_s + server) / cores() as f64;
     shared.max(floor.wall_s) / floor.wall_s
 }
 
@@ -352,6 +354,7 @@ fn measure(e: &Entry, sandbox_pid: Option<u32>) -> Result<Sample> {
         records: v["records"].as_u64().unwrap_or(0),
         wall_s: v["wall_s"].as_f64().unwrap_or(f64::NAN),
         cpu_s: v["cpu_s"].as_f64().unwrap_or(f64::NAN),
+        window_cpu_s: v["window_cpu_s"].as_f64().unwrap_or(f64::NAN),
         peak_rss_kb: v["peak_rss_kb"].as_u64().unwrap_or(0),
         sandbox_cpu_s: server_before
             .zip(sandbox_pid.and_then(process_cpu_s))

@@ -5,7 +5,8 @@
 //! zkbiotime-bench get --url URL [--n 1000]
 //! zkbiotime-bench exec --lines FILE -- PROGRAM ARGS...   (measures a child, e.g. zkbio)
 //! ```
-//! Prints one JSON line: `{"mode", "records", "wall_s", "cpu_s", "peak_rss_kb"}`.
+//! Prints one JSON line: `{"mode", "records", "wall_s", "cpu_s", "window_cpu_s",
+//! "peak_rss_kb"}` (`window_cpu_s`: inside the timed part only).
 
 mod proc_stats;
 
@@ -49,6 +50,7 @@ async fn main() -> Result<()> {
     }
     let args = parse_args()?;
     let started = Instant::now();
+    let cpu_at_start = proc_stats::read().cpu_s;
     let records = match args.mode.as_str() {
         "floor" => floor(&args).await?,
         "sequential" | "concurrent" => pull(&args).await?,
@@ -61,7 +63,8 @@ async fn main() -> Result<()> {
         "{}",
         serde_json::json!({
             "mode": args.mode, "records": records, "wall_s": wall,
-            "cpu_s": stats.cpu_s, "peak_rss_kb": stats.peak_rss_kb,
+            "cpu_s": stats.cpu_s, "window_cpu_s": stats.cpu_s - cpu_at_start,
+            "peak_rss_kb": stats.peak_rss_kb,
         })
     );
     Ok(())
@@ -154,6 +157,8 @@ fn exec() -> Result<()> {
         serde_json::json!({
             "mode": "exec", "records": records, "wall_s": wall,
             "cpu_s": secs(usage.ru_utime) + secs(usage.ru_stime),
+            // The child's whole life is inside the timed part.
+            "window_cpu_s": secs(usage.ru_utime) + secs(usage.ru_stime),
             "peak_rss_kb": usage.ru_maxrss,
         })
     );

@@ -8,7 +8,8 @@
 // - plain:          what one writes without the SDK: fetch + JSON.parse, page after page;
 // - get:            `n` sequential `employees.get(1)` (single-call latency).
 //
-// Prints one JSON line `{"mode","records","wall_s","cpu_s","peak_rss_kb"}`, the protocol of
+// Prints one JSON line `{"mode","records","wall_s","cpu_s","window_cpu_s","peak_rss_kb"}`
+// (`cpu_s`: the whole process; `window_cpu_s`: inside the timed part only), the protocol of
 // `cargo xtask bench`.
 
 import { createRequire } from 'node:module';
@@ -75,6 +76,7 @@ async function gets(args) {
 
 const args = parseArgs(process.argv.slice(2));
 const started = process.hrtime.bigint();
+const cpuAtStart = process.cpuUsage();
 let records;
 switch (args.mode) {
   case 'sdk':
@@ -94,12 +96,14 @@ switch (args.mode) {
 }
 const wall = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = process.cpuUsage();
+const windowCpu = process.cpuUsage(cpuAtStart);
 console.log(
   JSON.stringify({
     mode: args.mode,
     records,
     wall_s: wall,
     cpu_s: (cpu.user + cpu.system) / 1e6,
+    window_cpu_s: (windowCpu.user + windowCpu.system) / 1e6,
     peak_rss_kb: process.resourceUsage().maxRSS,
   }),
 );
