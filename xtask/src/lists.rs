@@ -76,8 +76,8 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
     writeln!(out, "    const PATH: &'static str = {:?};", op.path)?;
     writeln!(
         out,
-        "    async fn fetch(&self, client: &Client, page: i64, page_size: i64) \
-         -> Result<ResponseValue<Self::Page>, Error<types::ErrorBody>> {{"
+        "    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, \
+         page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {{"
     )?;
     writeln!(out, "        #[allow(unused_mut)]")?;
     writeln!(
@@ -93,7 +93,10 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
         )?;
     }
     // Live servers honour `page_size`, the manual documents `limit`: send both.
-    writeln!(out, "        request.page(page).page_size(page_size).limit(page_size).send().await")?;
+    writeln!(
+        out,
+        "        request.page(page).page_size(page_size).limit(page_size).send_as().await"
+    )?;
     writeln!(out, "    }}")?;
     writeln!(out, "}}\n")?;
 

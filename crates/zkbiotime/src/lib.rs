@@ -54,7 +54,7 @@ pub use generated::lists::*;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorKind, Result};
-pub use paging::{ListFilter, ListPage, Page};
+pub use paging::{ItemOf, ListFilter, ListPage, Page, PageAnswer};
 pub use resources::{Areas, Departments, Employees, Positions, Terminals, Transactions, Upserted};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -40,15 +40,18 @@ pub trait ListFilter: Clone + Send + Sync + 'static {
     type Page: ListPage;
     const OPERATION: &'static str;
     const PATH: &'static str;
-    fn fetch(
+    /// Page `page`, its 200 answer decoded as `P`: the spec's `Page`, or a binding's own
+    /// reader of the same envelope (the Node binding's `transcode::RowsPage`).
+    fn fetch_as<P: DeserializeOwned>(
         &self,
         client: &api::Client,
         page: i64,
         page_size: i64,
-    ) -> impl Future<
-        Output = std::result::Result<ResponseValue<Self::Page>, api::Error<types::ErrorBody>>,
-    > + Send;
+    ) -> impl Future<Output = PageAnswer<P>> + Send;
 }
+
+/// What a page request gives: the page decoded as `P`, or progenitor's error.
+pub type PageAnswer<P> = std::result::Result<ResponseValue<P>, api::Error<types::ErrorBody>>;
 
 /// The records type a filter lists.
 pub type ItemOf<F> = <<F as ListFilter>::Page as ListPage>::Item;
@@ -104,7 +107,7 @@ async fn fetch<F: ListFilter>(
     let answer = client
         .send(call, |api| {
             let filter = filter.clone();
-            async move { filter.fetch(&api, number, page_size).await }
+            async move { filter.fetch_as::<F::Page>(&api, number, page_size).await }
         })
         .await?;
     // A 2xx envelope can still carry a failure.
@@ -179,6 +182,18 @@ pub(crate) fn pages<F: ListFilter>(
     filter: F,
 ) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
     pages_from(client, filter, 1)
+}
+
+impl Client {
+    /// Every page of the list `filter` selects, read as its `Page` type: how a binding reads
+    /// list pages with its own page type (a `ListFilter` wrapping the spec's filter, whose
+    /// `fetch_as` asks for that type), paged by the same code as the resources' `pages`.
+    pub fn pages_of<F: ListFilter>(
+        &self,
+        filter: F,
+    ) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send + 'static {
+        pages(self.clone(), filter)
+    }
 }
 
 /// Every page from page `start` on, in order.

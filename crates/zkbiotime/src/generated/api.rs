@@ -8110,10 +8110,10 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/personnel/api/employees/`
-        pub async fn send(
+        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
+        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
             self,
-        ) -> Result<ResponseValue<types::EmployeePage>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 app_status,
@@ -8206,6 +8206,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/personnel/api/employees/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EmployeePage>, Error<types::ErrorBody>> {
+            self.send_as().await
         }
     }
     /**Builder for [`Client::create_employee`]
@@ -8746,10 +8752,10 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for parent_dept failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/personnel/api/departments/`
-        pub async fn send(
+        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
+        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
             self,
-        ) -> Result<ResponseValue<types::DepartmentPage>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 dept_code,
@@ -8836,6 +8842,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/personnel/api/departments/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DepartmentPage>, Error<types::ErrorBody>> {
+            self.send_as().await
         }
     }
     /**Builder for [`Client::create_department`]
@@ -9376,10 +9388,10 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for parent_area failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/personnel/api/areas/`
-        pub async fn send(
+        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
+        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
             self,
-        ) -> Result<ResponseValue<types::AreaPage>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 area_code,
@@ -9466,6 +9478,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/personnel/api/areas/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AreaPage>, Error<types::ErrorBody>> {
+            self.send_as().await
         }
     }
     /**Builder for [`Client::create_area`]
@@ -10000,10 +10018,10 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/personnel/api/positions/`
-        pub async fn send(
+        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
+        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
             self,
-        ) -> Result<ResponseValue<types::PositionPage>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 limit,
@@ -10099,6 +10117,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/personnel/api/positions/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PositionPage>, Error<types::ErrorBody>> {
+            self.send_as().await
         }
     }
     /**Builder for [`Client::create_position`]
@@ -10639,10 +10663,10 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/iclock/api/terminals/`
-        pub async fn send(
+        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
+        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
             self,
-        ) -> Result<ResponseValue<types::TerminalPage>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
             let Self { client, alias, area, limit, page, page_size, sn } = self;
             let alias = alias.map_err(Error::InvalidRequest)?;
             let area = area.map_err(Error::InvalidRequest)?;
@@ -10721,6 +10745,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/iclock/api/terminals/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TerminalPage>, Error<types::ErrorBody>> {
+            self.send_as().await
         }
     }
     /**Builder for [`Client::get_terminal`]
@@ -10946,10 +10976,10 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/iclock/api/transactions/`
-        pub async fn send(
+        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
+        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
             self,
-        ) -> Result<ResponseValue<types::TransactionPage>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 emp_code,
@@ -11042,6 +11072,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/iclock/api/transactions/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TransactionPage>, Error<types::ErrorBody>> {
+            self.send_as().await
         }
     }
     /**Builder for [`Client::get_transaction`]
