@@ -3,8 +3,8 @@
 //!
 //! Every measurement is its own process (release build) against one release sandbox, and
 //! prints one JSON line `{"mode","records","wall_s","cpu_s","window_cpu_s","peak_rss_kb"}`.
-//! Ratios are taken against the raw floor (the same pages downloaded, nothing parsed) measured in the
-//! same run, so machine speed cancels out. The pull is then repeated at 10× the punches to
+//! Ratios are taken against the raw floor (the same pages downloaded, nothing parsed)
+//! measured in the same run, so machine speed cancels out. The pull is then repeated at 10× the punches to
 //! show that peak memory does not grow with the data. `--server-latency-ms` delays every
 //! answer of the sandbox (its `--faults slow=1`), as a real server's page takes time to make:
 //! there the client's own CPU overlaps with the wait. Each pull row also shows the CPU the
