@@ -65,6 +65,9 @@ fn write_naive_iso(t: &chrono::NaiveDateTime, out: &mut impl fmt::Write) -> fmt:
 /// thread. Implemented by the generated module for every record: `None` for one that holds
 /// a `Secret`, which must reach JS as a `Secret` object.
 pub trait AsJson: Sized {
+    /// How `transcode::RowsPage` reads list pages of this record from the server's JSON;
+    /// `None` when they take the typed route (no rows, or a field it does not copy).
+    const SHAPE: Option<&'static crate::transcode::Shape> = None;
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows>;
 }
 
@@ -87,24 +90,66 @@ impl JsonRows {
         items: &'a [T],
         row: impl Fn(&'a T) -> V,
     ) -> Option<Self> {
-        let mut chunks = Vec::new();
-        let mut chunk = Vec::new();
+        let mut rows = RowsBuilder::new(model);
         for item in items {
-            chunk.push(if chunk.is_empty() { b'[' } else { b',' });
-            serde_json::to_writer(&mut chunk, &row(item)).ok()?;
-            if chunk.len() >= Self::CHUNK {
-                chunk.push(b']');
-                chunks.push(std::mem::take(&mut chunk));
-            }
+            serde_json::to_writer(rows.start_row(), &row(item)).ok()?;
         }
-        if chunks.is_empty() && chunk.is_empty() {
-            chunk.push(b'['); // no records: one empty array
+        Some(rows.finish())
+    }
+
+    /// No records: one empty array.
+    pub fn empty(model: &'static str) -> Self {
+        RowsBuilder::new(model).finish()
+    }
+
+    /// The text of the only row, when there is exactly one chunk holding one row.
+    pub fn single_row(&self) -> Option<&[u8]> {
+        match self.chunks.as_slice() {
+            [chunk] => chunk.get(1..chunk.len().checked_sub(1)?).filter(|row| !row.is_empty()),
+            _ => None,
         }
-        if !chunk.is_empty() {
-            chunk.push(b']');
-            chunks.push(chunk);
+    }
+}
+
+/// Writes rows into chunks of about [`JsonRows::CHUNK`] bytes, one row at a time.
+pub struct RowsBuilder {
+    model: &'static str,
+    chunks: Vec<Vec<u8>>,
+    chunk: Vec<u8>,
+    /// Where the row being written starts in `chunk` (its separator included).
+    row_start: usize,
+}
+
+impl RowsBuilder {
+    pub fn new(model: &'static str) -> Self {
+        Self { model, chunks: Vec::new(), chunk: Vec::new(), row_start: 0 }
+    }
+
+    /// The buffer to write the next row's JSON into (closes the chunk it fills first).
+    pub fn start_row(&mut self) -> &mut Vec<u8> {
+        if self.chunk.len() >= JsonRows::CHUNK {
+            self.chunk.push(b']');
+            self.chunks.push(std::mem::take(&mut self.chunk));
         }
-        Some(Self { model, chunks })
+        self.row_start = self.chunk.len();
+        self.chunk.push(if self.chunk.is_empty() { b'[' } else { b',' });
+        &mut self.chunk
+    }
+
+    /// Forgets the row started last.
+    pub fn discard_row(&mut self) {
+        self.chunk.truncate(self.row_start);
+    }
+
+    pub fn finish(mut self) -> JsonRows {
+        if self.chunks.is_empty() && self.chunk.is_empty() {
+            self.chunk.push(b'['); // no records: one empty array
+        }
+        if !self.chunk.is_empty() {
+            self.chunk.push(b']');
+            self.chunks.push(self.chunk);
+        }
+        JsonRows { model: self.model, chunks: self.chunks }
     }
 }
 

@@ -17,6 +17,7 @@ mod generated;
 #[macro_use]
 mod resources;
 mod secret;
+mod transcode;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -85,11 +86,16 @@ pub struct PageJs<T> {
 
 impl<T> PageJs<T> {
     /// Runs on a runtime thread: everything but making the JS values happens here.
-    pub fn new<I: AsJson>(page: zkbiotime::Page<I>, cx: &Cx) -> Self
+    pub fn new<I: AsJson>(mut page: zkbiotime::Page<I>, cx: &Cx) -> Self
     where
         T: FromCore<I>,
     {
-        let items = Records::new(page.items, cx);
+        let items = Records::new(std::mem::take(&mut page.items), cx);
+        Self::with_items(&page, items)
+    }
+
+    /// `page`'s number, count and links with `items` as its records.
+    pub fn with_items<I>(page: &zkbiotime::Page<I>, items: Records<T>) -> Self {
         let page = zkbiotime::Page {
             number: page.number,
             count: page.count,

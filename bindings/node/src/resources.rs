@@ -9,19 +9,20 @@ use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use zkbiotime::{Client, Page, Upserted, types};
+use zkbiotime::{Client, ListFilter, ListPage, Page, Upserted, types};
 
-use crate::convert::{self, AsJson, Cx, FromCore, Input};
+use crate::convert::{self, AsJson, Cx, FromCore, Input, JsonRows};
 use crate::error::{BindingError, Result};
 use crate::generated as records;
-use crate::{Js, One, PageJs};
+use crate::transcode;
+use crate::{Js, One, PageJs, Records};
 
 /// A listable, readable resource of the core.
 pub trait Readable: Send + Sync + 'static {
     const NAME: &'static str;
-    type Item: AsJson + Send + 'static;
+    type Item: AsJson + DeserializeOwned + Send + 'static;
     type Record: FromCore<Self::Item> + napi::bindgen_prelude::ToNapiValue + Send + 'static;
-    type Filter: DeserializeOwned + Send + Sync + 'static;
+    type Filter: DeserializeOwned + ListFilter<Page: ListPage<Item = Self::Item>>;
     fn of(client: &Client) -> Self;
     fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send;
     fn page(
@@ -232,7 +233,8 @@ pub async fn page<R: Readable>(
 }
 
 /// The list's pages as JS values; records are converted on the runtime's threads, the
-/// JS objects made on the JS thread when a page is handed over.
+/// JS objects made on the JS thread when a page is handed over. Records with a `SHAPE` are
+/// read from the server's JSON into rows directly (`transcode`).
 pub fn pages<R: Readable>(
     client: &Client,
     filters: Option<Value>,
@@ -240,6 +242,20 @@ pub fn pages<R: Readable>(
 ) -> Result<BoxStream<'static, Result<Js>>> {
     let filter: R::Filter = convert::filter(filters, R::NAME, client)?;
     let cx = *cx;
+    if let Some(shape) = R::Item::SHAPE
+        && transcode::enabled()
+    {
+        // Rows are written as each page is read, on the core's page tasks.
+        let reader = transcode::Reader::new::<R::Item>(shape, cx);
+        return Ok(client
+            .pages_of(transcode::RowsFilter { filter, reader })
+            .map(move |page| {
+                let mut page = page?;
+                let rows = page.items.pop().unwrap_or_else(|| JsonRows::empty(shape.model));
+                Ok(Js::new(PageJs::<R::Record>::with_items(&page, Records::Rows(rows))))
+            })
+            .boxed());
+    }
     Ok(R::of(client)
         .pages(filter)
         .map(move |page| match page {
