@@ -163,8 +163,6 @@ impl<'de> Visitor<'de> for Envelope {
         }
         let (mut count, mut next, mut previous, mut code, mut msg, mut data) =
             (None, None, None, None, None, None);
-        // Other keys, as the typed page's flattened `extra` reads them (so they fail alike).
-        let mut extra = Map::new();
         while let Some(Key(key)) = map.next_key()? {
             match &*key {
                 "count" => once(&mut count, "count", map.next_value::<i64>()?)?,
@@ -173,9 +171,9 @@ impl<'de> Visitor<'de> for Envelope {
                 "code" => once(&mut code, "code", map.next_value::<Option<i64>>()?)?,
                 "msg" => once(&mut msg, "msg", map.next_value::<Option<String>>()?)?,
                 "data" => once(&mut data, "data", map.next_value_seed(Data(self.0))?)?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value::<Value>()?);
-                }
+                // Read as the typed page's flattened `extra` reads it (so it fails alike),
+                // then dropped: nothing here uses it.
+                _ => drop(map.next_value::<Value>()?),
             }
         }
         let count = count.ok_or_else(|| de::Error::missing_field("count"))?;
