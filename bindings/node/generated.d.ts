@@ -82,6 +82,9 @@ export interface AttEmployee {
 /**
  * An employee as read (list and detail): department and position nested, area a list
  * of nested areas. Site-specific custom attributes arrive as extra top-level keys.
+ * 8.x servers send department and position as bare ids with `dept_name` /
+ * `position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
+ * `enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
  */
 export interface Employee {
   id: number;
@@ -400,9 +403,10 @@ export interface Terminal {
   push_time?: IsoDateTime;
   /** The server's own text of `push_time`. */
   push_time_raw?: string;
-  transfer_time?: IsoDateTime;
-  /** The server's own text of `transfer_time`. */
-  transfer_time_raw?: string;
+  /**
+   * Upload times of the day, `;`-separated: a schedule, not a time.
+   */
+  transfer_time?: string;
   transfer_interval?: number;
   is_attendance?: number;
   area_name?: string;
@@ -415,7 +419,9 @@ export interface Terminal {
 /**
  * One punch. `punch_time` and `upload_time` are naive server-local times; ids are
  * assigned on arrival, so a late upload has an old punch_time but a new id.
- * `is_mask` and `temperature` use 255 for "not measured".
+ * `is_mask` and `temperature` use 255 for "not measured" (read as empty).
+ * 8.0, 8.5 and 9.5 also send the employee's names, department and position names and
+ * the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
  */
 export interface Transaction {
   id: number;
@@ -448,6 +454,9 @@ export interface Transaction {
   sync_time?: IsoDateTime;
   /** The server's own text of `sync_time`. */
   sync_time_raw?: string;
+  /**
+   * 0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
+   */
   is_mask?: number;
   temperature?: number;
   /**
@@ -458,6 +467,30 @@ export interface Transaction {
    * terminal id
    */
   terminal?: number;
+  /**
+   * 8.x and 9.5 only
+   */
+  first_name?: string;
+  /**
+   * 8.x and 9.5 only
+   */
+  last_name?: string;
+  /**
+   * The department's name (8.x and 9.5 only).
+   */
+  department?: string;
+  /**
+   * The position's name (8.x and 9.5 only).
+   */
+  position?: string;
+  /**
+   * `punch_state` as text (8.x and 9.5 only).
+   */
+  punch_state_display?: string;
+  /**
+   * `verify_type` as text (8.x and 9.5 only).
+   */
+  verify_type_display?: string;
   /**
    * Keys the spec does not name (site-specific custom attributes).
    */

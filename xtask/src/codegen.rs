@@ -113,6 +113,11 @@ fn progenitor_client(spec: &openapiv3::OpenAPI) -> Result<String> {
     let mut pages = SendAs { added: 0 };
     syn::visit_mut::VisitMut::visit_file_mut(&mut pages, &mut file);
     anyhow::ensure!(pages.added > 0, "progenitor output has no list operation");
+    let mut lenient = Lenient::new(spec)?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut lenient, &mut file);
+    let missing: Vec<&String> =
+        lenient.models.iter().map(|m| &m.name).filter(|n| !lenient.done.contains(n)).collect();
+    anyhow::ensure!(missing.is_empty(), "no progenitor struct for {missing:?}");
     Ok(format!("{}{}", header("progenitor"), prettyplease::unparse(&file)))
 }
 
@@ -172,5 +177,166 @@ impl syn::visit_mut::VisitMut for SendAs {
         self.added += wrappers.len();
         item.items.extend(wrappers);
         syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// Gives every record and page type of the spec a wire twin read under the decoding
+/// policy (`crates/zkbiotime/src/loose.rs`, ADR 0003): the type keeps progenitor's fields
+/// and derives, and reads itself through `#[serde(try_from = "wire::NameWire")]`, whose
+/// fields are `Loose<T>`. Written here, beside progenitor's output, so that a field added
+/// to the spec gets the policy with no hand edit.
+struct Lenient {
+    /// Record and page types, with their "not measured" sentinels and whether a
+    /// hand-written fold (`crates/zkbiotime/src/fold.rs`) completes them.
+    models: Vec<crate::models::Model>,
+    wire: Vec<syn::Item>,
+    done: Vec<String>,
+}
+
+impl Lenient {
+    fn new(spec: &openapiv3::OpenAPI) -> Result<Self> {
+        use crate::models::Role;
+        let models = crate::models::models(spec)?
+            .into_iter()
+            .filter(|m| matches!(m.role, Role::Record | Role::Page))
+            .collect();
+        Ok(Self { models, wire: Vec::new(), done: Vec::new() })
+    }
+
+    fn twin(&mut self, item: &mut syn::ItemStruct) {
+        let name = item.ident.to_string();
+        let Some(model) = self.models.iter().find(|m| m.name == name) else { return };
+        let syn::Fields::Named(fields) = &item.fields else { return };
+        let is_page = model.role == crate::models::Role::Page;
+        let wire_name = quote::format_ident!("{}Wire", item.ident);
+        let ident = &item.ident;
+        let mut wire_fields = Vec::new();
+        let mut reads = Vec::new();
+        let mut names = Vec::new();
+        for field in &fields.named {
+            let Some(f) = field.ident.clone() else { continue };
+            let key = f.to_string();
+            let ty = &field.ty;
+            let renames: Vec<&syn::Attribute> = field
+                .attrs
+                .iter()
+                .filter(|a| {
+                    a.path().is_ident("serde") && a.to_token_stream().to_string().contains("rename")
+                })
+                .collect();
+            names.push(f.clone());
+            if key == "extra" {
+                wire_fields.push(quote::quote! {
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+                });
+                continue;
+            }
+            if is_page && key == "data" {
+                // The record list is read as a list (each record by its own wire twin):
+                // an answer without one is still an error. 8.5 may call it `results`.
+                wire_fields.push(quote::quote! {
+                    #[serde(default)]
+                    pub data: ::std::option::Option<#ty>
+                });
+                wire_fields.push(quote::quote! {
+                    #[serde(default)]
+                    pub results: ::std::option::Option<#ty>
+                });
+                reads.push(quote::quote! {
+                    let data = match (w.data, w.results) {
+                        (Some(data), _) => data,
+                        (None, Some(results)) if !crate::loose::is_strict() => results,
+                        _ => return Err("missing field `data`".into()),
+                    };
+                });
+                continue;
+            }
+            wire_fields.push(quote::quote! {
+                #(#renames)*
+                #[serde(default)]
+                pub #f: crate::loose::Loose<#ty>
+            });
+            let optional = matches!(
+                ty,
+                syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option" || s.ident == "Vec")
+            );
+            let sentinel =
+                model.fields.iter().find(|mf| mf.name == key).and_then(|mf| mf.not_measured);
+            reads.push(if optional {
+                let read = quote::quote! { crate::loose::optional(#name, #key, w.#f, &mut extra) };
+                match sentinel {
+                    Some(s) => quote::quote! { let #f = crate::loose::measured(#read, #s); },
+                    None => quote::quote! { let #f = #read; },
+                }
+            } else {
+                quote::quote! { let #f = crate::loose::required(#name, #key, w.#f, &mut extra)?; }
+            });
+        }
+        let has_extra = names.iter().any(|n| n == "extra");
+        let take_extra = if has_extra {
+            quote::quote! { let mut extra = w.extra; }
+        } else {
+            quote::quote! { let mut extra = ::serde_json::Map::new(); }
+        };
+        let fold = model.fold.then(|| quote::quote! { crate::fold::Fold::fold(&mut record); });
+        let doc = format!(
+            "`{name}` as it comes over the wire: every field read under the decoding policy."
+        );
+        self.wire.push(syn::parse_quote! {
+            #[doc = #doc]
+            #[derive(::serde::Deserialize)]
+            pub struct #wire_name {
+                #(#wire_fields,)*
+            }
+        });
+        self.wire.push(syn::parse_quote! {
+            impl ::std::convert::TryFrom<#wire_name> for super::#ident {
+                type Error = ::std::string::String;
+                #[allow(unused_mut)]
+                fn try_from(w: #wire_name) -> ::std::result::Result<Self, Self::Error> {
+                    #take_extra
+                    #(#reads)*
+                    let mut record = Self { #(#names),* };
+                    #fold
+                    Ok(record)
+                }
+            }
+        });
+        let path = format!("wire::{wire_name}");
+        item.attrs.push(syn::parse_quote!(#[serde(try_from = #path)]));
+        self.done.push(name);
+    }
+}
+
+impl syn::visit_mut::VisitMut for Lenient {
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident != "types" {
+            return;
+        }
+        let Some((_, items)) = &mut module.content else { return };
+        for item in items.iter_mut() {
+            if let syn::Item::Struct(s) = item {
+                self.twin(s);
+            }
+        }
+        let wire = std::mem::take(&mut self.wire);
+        let records: Vec<syn::Ident> = self
+            .models
+            .iter()
+            .filter(|m| m.role == crate::models::Role::Record && self.done.contains(&m.name))
+            .map(|m| quote::format_ident!("{}", m.name))
+            .collect();
+        items.push(syn::parse_quote! {
+            /// Wire twins of the record and page types (see `crate::loose`).
+            #[doc(hidden)]
+            pub mod wire {
+                use super::*;
+                #(#wire)*
+            }
+        });
+        items.push(syn::parse_quote! {
+            crate::lenient_record!(#(#records),*);
+        });
     }
 }

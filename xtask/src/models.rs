@@ -20,6 +20,9 @@ pub struct Model {
     /// unknown keys (custom attributes such as "Primary Job").
     pub has_extra: bool,
     pub role: Role,
+    /// `x-fold: true`: a hand-written `crate::fold::Fold` completes the record after it is
+    /// read (older servers' shapes folded into this one).
+    pub fold: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +45,8 @@ pub struct Field {
     /// The core field is `Option<ty>`.
     pub optional: bool,
     pub doc: Option<String>,
+    /// `x-not-measured: 255`: the value that means "no value" (read as empty).
+    pub not_measured: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -99,16 +104,20 @@ pub fn models(spec: &OpenAPI) -> Result<Vec<Model>> {
         let mut fields = Vec::new();
         for (field, prop) in &obj.properties {
             let required = obj.required.contains(field);
-            let (ty, nullable, doc) = match prop {
-                ReferenceOr::Reference { reference } => (ref_type(spec, reference)?, false, None),
+            let (ty, nullable, doc, not_measured) = match prop {
+                ReferenceOr::Reference { reference } => {
+                    (ref_type(spec, reference)?, false, None, None)
+                }
                 ReferenceOr::Item(s) => {
                     let ty =
                         field_type(spec, field, s).with_context(|| format!("{name}.{field}"))?;
-                    (ty, s.schema_data.nullable, s.schema_data.description.clone())
+                    let sentinel = s.schema_data.extensions.get("x-not-measured");
+                    let not_measured = sentinel.and_then(serde_json::Value::as_f64);
+                    (ty, s.schema_data.nullable, s.schema_data.description.clone(), not_measured)
                 }
             };
             let optional = !matches!(ty, FieldType::List(_)) && (!required || nullable);
-            fields.push(Field { name: field.clone(), ty, optional, doc });
+            fields.push(Field { name: field.clone(), ty, optional, doc, not_measured });
         }
         let has_extra = obj.additional_properties.is_some();
         let role = if name.ends_with("Page") {
@@ -126,6 +135,8 @@ pub fn models(spec: &OpenAPI) -> Result<Vec<Model>> {
             fields,
             has_extra,
             role,
+            fold: schema.schema_data.extensions.get("x-fold")
+                == Some(&serde_json::Value::Bool(true)),
         });
     }
     Ok(out)
@@ -169,7 +180,9 @@ fn field_type(spec: &OpenAPI, field: &str, s: &Schema) -> Result<FieldType> {
             openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => {
                 FieldType::Date
             }
-            _ if field.ends_with("_time") || field.ends_with("_activity") => {
+            openapiv3::VariantOrUnknownOrEmpty::Empty
+                if field.ends_with("_time") || field.ends_with("_activity") =>
+            {
                 FieldType::DateTimeText
             }
             _ => FieldType::String,

@@ -128,10 +128,12 @@ fn hostile_scenarios(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
             "list" => step["filters"] = json!({}),
             other => bail!("corpus call {other} has no scenario op"),
         }
-        // Only what every runner checks: the error kind, or the number of records.
+        // Only what every runner checks: the error kind, or the number of records and the
+        // values they carry (`all` of a list; a `get` checks them as the record's `fields`).
         let mut expect = serde_json::Map::new();
-        for key in ["error", "records"] {
+        for key in ["error", "records", "all"] {
             if let Some(v) = entry["expect"].get(key) {
+                let key = if key == "all" && op == "get" { "fields" } else { key };
                 expect.insert(key.into(), v.clone());
             }
         }

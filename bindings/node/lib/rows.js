@@ -65,11 +65,10 @@ function Terminal(r) {
   if (r[17] !== null) this.push_time = r[17];
   if (r[18] !== null) this.push_time_raw = r[18];
   if (r[19] !== null) this.transfer_time = r[19];
-  if (r[20] !== null) this.transfer_time_raw = r[20];
-  if (r[21] !== null) this.transfer_interval = r[21];
-  if (r[22] !== null) this.is_attendance = r[22];
-  if (r[23] !== null) this.area_name = r[23];
-  this.extra = r[24];
+  if (r[20] !== null) this.transfer_interval = r[20];
+  if (r[21] !== null) this.is_attendance = r[21];
+  if (r[22] !== null) this.area_name = r[22];
+  this.extra = r[23];
 }
 Terminal.prototype = Object.prototype;
 
@@ -102,7 +101,13 @@ function Transaction(r) {
   if (r[25] !== null) this.temperature = r[25];
   if (r[26] !== null) this.emp = r[26];
   if (r[27] !== null) this.terminal = r[27];
-  this.extra = r[28];
+  if (r[28] !== null) this.first_name = r[28];
+  if (r[29] !== null) this.last_name = r[29];
+  if (r[30] !== null) this.department = r[30];
+  if (r[31] !== null) this.position = r[31];
+  if (r[32] !== null) this.punch_state_display = r[32];
+  if (r[33] !== null) this.verify_type_display = r[33];
+  this.extra = r[34];
 }
 Transaction.prototype = Object.prototype;
 

@@ -283,6 +283,9 @@ impl serde::Serialize for AttEmployeeJson<'_> {
 
 /// An employee as read (list and detail): department and position nested, area a list
 /// of nested areas. Site-specific custom attributes arrive as extra top-level keys.
+/// 8.x servers send department and position as bare ids with `dept_name` /
+/// `position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
+/// `enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
 #[napi(object, object_from_js = false)]
 pub struct Employee {
     #[napi(js_name = "id")]
@@ -822,11 +825,9 @@ pub struct Terminal {
     /// The server's own text of `push_time`.
     #[napi(js_name = "push_time_raw")]
     pub push_time_raw: Option<String>,
+    /// Upload times of the day, `;`-separated: a schedule, not a time.
     #[napi(js_name = "transfer_time")]
     pub transfer_time: Option<String>,
-    /// The server's own text of `transfer_time`.
-    #[napi(js_name = "transfer_time_raw")]
-    pub transfer_time_raw: Option<String>,
     #[napi(js_name = "transfer_interval")]
     pub transfer_interval: Option<i64>,
     #[napi(js_name = "is_attendance")]
@@ -859,8 +860,7 @@ impl FromCore<types::Terminal> for Terminal {
             transaction_count: v.transaction_count,
             push_time: v.push_time.as_deref().map(|t| cx.iso(t)),
             push_time_raw: v.push_time,
-            transfer_time: v.transfer_time.as_deref().map(|t| cx.iso(t)),
-            transfer_time_raw: v.transfer_time,
+            transfer_time: v.transfer_time,
             transfer_interval: v.transfer_interval,
             is_attendance: v.is_attendance,
             area_name: v.area_name,
@@ -881,7 +881,7 @@ impl serde::Serialize for TerminalRow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeTuple;
         let (v, cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(25)?;
+        let mut t = s.serialize_tuple(24)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.sn)?;
         t.serialize_element(&v.ip_address)?;
@@ -901,7 +901,6 @@ impl serde::Serialize for TerminalRow<'_> {
         t.serialize_element(&v.transaction_count)?;
         t.serialize_element(&v.push_time.as_ref().map(|x| IsoJson(x, cx)))?;
         t.serialize_element(&v.push_time)?;
-        t.serialize_element(&v.transfer_time.as_ref().map(|x| IsoJson(x, cx)))?;
         t.serialize_element(&v.transfer_time)?;
         t.serialize_element(&v.transfer_interval)?;
         t.serialize_element(&v.is_attendance)?;
@@ -913,7 +912,9 @@ impl serde::Serialize for TerminalRow<'_> {
 
 /// One punch. `punch_time` and `upload_time` are naive server-local times; ids are
 /// assigned on arrival, so a late upload has an old punch_time but a new id.
-/// `is_mask` and `temperature` use 255 for "not measured".
+/// `is_mask` and `temperature` use 255 for "not measured" (read as empty).
+/// 8.0, 8.5 and 9.5 also send the employee's names, department and position names and
+/// the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
 #[napi(object, object_from_js = false)]
 pub struct Transaction {
     #[napi(js_name = "id")]
@@ -968,6 +969,7 @@ pub struct Transaction {
     /// The server's own text of `sync_time`.
     #[napi(js_name = "sync_time_raw")]
     pub sync_time_raw: Option<String>,
+    /// 0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
     #[napi(js_name = "is_mask")]
     pub is_mask: Option<i64>,
     #[napi(js_name = "temperature")]
@@ -978,6 +980,24 @@ pub struct Transaction {
     /// terminal id
     #[napi(js_name = "terminal")]
     pub terminal: Option<i64>,
+    /// 8.x and 9.5 only
+    #[napi(js_name = "first_name")]
+    pub first_name: Option<String>,
+    /// 8.x and 9.5 only
+    #[napi(js_name = "last_name")]
+    pub last_name: Option<String>,
+    /// The department's name (8.x and 9.5 only).
+    #[napi(js_name = "department")]
+    pub department: Option<String>,
+    /// The position's name (8.x and 9.5 only).
+    #[napi(js_name = "position")]
+    pub position: Option<String>,
+    /// `punch_state` as text (8.x and 9.5 only).
+    #[napi(js_name = "punch_state_display")]
+    pub punch_state_display: Option<String>,
+    /// `verify_type` as text (8.x and 9.5 only).
+    #[napi(js_name = "verify_type_display")]
+    pub verify_type_display: Option<String>,
     /// Keys the spec does not name (site-specific custom attributes).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1013,6 +1033,12 @@ impl FromCore<types::Transaction> for Transaction {
             temperature: v.temperature,
             emp: v.emp,
             terminal: v.terminal,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            department: v.department,
+            position: v.position,
+            punch_state_display: v.punch_state_display,
+            verify_type_display: v.verify_type_display,
             extra: v.extra,
         }
     }
@@ -1047,6 +1073,12 @@ impl AsJson for types::Transaction {
             ("temperature", Kind::Float, true),
             ("emp", Kind::Int, true),
             ("terminal", Kind::Int, true),
+            ("first_name", Kind::Text, true),
+            ("last_name", Kind::Text, true),
+            ("department", Kind::Text, true),
+            ("position", Kind::Text, true),
+            ("punch_state_display", Kind::Text, true),
+            ("verify_type_display", Kind::Text, true),
         ],
     });
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
@@ -1060,7 +1092,7 @@ impl serde::Serialize for TransactionRow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeTuple;
         let (v, cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(29)?;
+        let mut t = s.serialize_tuple(35)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.emp_code)?;
         let x = &v.punch_time;
@@ -1090,6 +1122,12 @@ impl serde::Serialize for TransactionRow<'_> {
         t.serialize_element(&v.temperature)?;
         t.serialize_element(&v.emp)?;
         t.serialize_element(&v.terminal)?;
+        t.serialize_element(&v.first_name)?;
+        t.serialize_element(&v.last_name)?;
+        t.serialize_element(&v.department)?;
+        t.serialize_element(&v.position)?;
+        t.serialize_element(&v.punch_state_display)?;
+        t.serialize_element(&v.verify_type_display)?;
         t.serialize_element(&v.extra)?;
         t.end()
     }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use zkbiotime::loose::Loose;
 use zkbiotime::{ListFilter, ListPage, PageAnswer};
 
 use crate::convert::{AsJson, Cx, JsonRows, RowsBuilder};
@@ -161,32 +162,45 @@ impl<'de> Visitor<'de> for Envelope {
                 None => Ok(()),
             }
         }
-        let (mut count, mut next, mut previous, mut code, mut msg, mut data) =
-            (None, None, None, None, None, None);
+        // The envelope's values are read under the core's decoding policy (`Loose`), as the
+        // typed page's wire twin reads them: `"count": "7"`, `"next": 2`, `results`.
+        let (mut count, mut next, mut previous, mut code, mut msg, mut data, mut results) =
+            (None, None, None, None, None, None, None);
         while let Some(Key(key)) = map.next_key()? {
             match &*key {
-                "count" => once(&mut count, "count", map.next_value::<i64>()?)?,
-                "next" => once(&mut next, "next", map.next_value::<Option<String>>()?)?,
-                "previous" => once(&mut previous, "previous", map.next_value::<Option<String>>()?)?,
-                "code" => once(&mut code, "code", map.next_value::<Option<i64>>()?)?,
-                "msg" => once(&mut msg, "msg", map.next_value::<Option<String>>()?)?,
+                "count" => once(&mut count, "count", map.next_value::<Loose<i64>>()?)?,
+                "next" => once(&mut next, "next", map.next_value::<Loose<Option<String>>>()?)?,
+                "previous" => {
+                    once(&mut previous, "previous", map.next_value::<Loose<Option<String>>>()?)?
+                }
+                "code" => once(&mut code, "code", map.next_value::<Loose<Option<i64>>>()?)?,
+                "msg" => once(&mut msg, "msg", map.next_value::<Loose<Option<String>>>()?)?,
                 "data" => once(&mut data, "data", map.next_value_seed(Data(self.0))?)?,
+                "results" if !zkbiotime::loose::is_strict() => {
+                    once(&mut results, "results", map.next_value_seed(Data(self.0))?)?
+                }
                 // Read as the typed page's flattened `extra` reads it (so it fails alike),
                 // then dropped: nothing here uses it.
                 _ => drop(map.next_value::<Value>()?),
             }
         }
-        let count = count.ok_or_else(|| de::Error::missing_field("count"))?;
-        let (rows, len, ids) = data.ok_or_else(|| de::Error::missing_field("data"))?;
-        Ok(RowsPage {
-            count,
-            next: next.flatten(),
-            code: code.flatten(),
-            msg: msg.flatten(),
-            rows,
-            len,
-            ids,
-        })
+        let count = match count {
+            Some(Loose::Read(n) | Loose::Related(n, _)) => n,
+            Some(Loose::Unreadable(v)) => {
+                return Err(de::Error::custom(format!("TransactionPage.count: no rule reads {v}")));
+            }
+            _ => return Err(de::Error::missing_field("count")),
+        };
+        let (rows, len, ids) = data.or(results).ok_or_else(|| de::Error::missing_field("data"))?;
+        Ok(RowsPage { count, next: read(next), code: read(code), msg: read(msg), rows, len, ids })
+    }
+}
+
+/// An optional envelope value: empty when missing or unreadable.
+fn read<T>(value: Option<Loose<Option<T>>>) -> Option<T> {
+    match value {
+        Some(Loose::Read(v) | Loose::Related(v, _)) => v,
+        _ => None,
     }
 }
 
@@ -302,6 +316,8 @@ fn write_row(
             (None, Kind::Time) => out.extend_from_slice(b"null,null"),
             (None, _) => out.extend_from_slice(b"null"),
             (Some(v), Kind::Text) => write_text(v, out)?,
+            // 255 is "not measured" in some number fields: the typed route knows which.
+            (Some("255" | "255.0"), Kind::Int | Kind::Float) => return None,
             // Plain digits that fit are written back as they came; anything else as the
             // typed route writes the number it reads.
             (Some(v), Kind::Int) if small_integer(v) => out.extend_from_slice(v.as_bytes()),

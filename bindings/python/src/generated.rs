@@ -275,6 +275,9 @@ impl AttEmployee {
 
 /// An employee as read (list and detail): department and position nested, area a list
 /// of nested areas. Site-specific custom attributes arrive as extra top-level keys.
+/// 8.x servers send department and position as bare ids with `dept_name` /
+/// `position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
+/// `enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
 #[pyclass(module = "zkbiotime", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct Employee {
@@ -1014,14 +1017,9 @@ impl Terminal {
     #[getter]
     fn push_time_raw(&self) -> Option<&str> { self.inner.push_time.as_deref() }
 
+    /// Upload times of the day, `;`-separated: a schedule, not a time.
     #[getter]
-    fn transfer_time<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        convert::datetime_lenient(py, self.zone, self.inner.transfer_time.as_deref())
-    }
-
-    /// The server's own text of `transfer_time`.
-    #[getter]
-    fn transfer_time_raw(&self) -> Option<&str> { self.inner.transfer_time.as_deref() }
+    fn transfer_time(&self) -> Option<&str> { self.inner.transfer_time.as_deref() }
 
     #[getter]
     fn transfer_interval(&self) -> Option<i64> { self.inner.transfer_interval }
@@ -1058,7 +1056,7 @@ impl Terminal {
         d.set_item("palm_count", self.palm_count())?;
         d.set_item("transaction_count", self.transaction_count())?;
         d.set_item("push_time", self.push_time(py)?)?;
-        d.set_item("transfer_time", self.transfer_time(py)?)?;
+        d.set_item("transfer_time", self.transfer_time())?;
         d.set_item("transfer_interval", self.transfer_interval())?;
         d.set_item("is_attendance", self.is_attendance())?;
         d.set_item("area_name", self.area_name())?;
@@ -1085,7 +1083,7 @@ impl Terminal {
         convert::repr_part(py, &mut parts, "palm_count", self.palm_count())?;
         convert::repr_part(py, &mut parts, "transaction_count", self.transaction_count())?;
         convert::repr_part(py, &mut parts, "push_time", self.push_time_raw())?;
-        convert::repr_part(py, &mut parts, "transfer_time", self.transfer_time_raw())?;
+        convert::repr_part(py, &mut parts, "transfer_time", self.transfer_time())?;
         convert::repr_part(py, &mut parts, "transfer_interval", self.transfer_interval())?;
         convert::repr_part(py, &mut parts, "is_attendance", self.is_attendance())?;
         convert::repr_part(py, &mut parts, "area_name", self.area_name())?;
@@ -1096,7 +1094,9 @@ impl Terminal {
 
 /// One punch. `punch_time` and `upload_time` are naive server-local times; ids are
 /// assigned on arrival, so a late upload has an old punch_time but a new id.
-/// `is_mask` and `temperature` use 255 for "not measured".
+/// `is_mask` and `temperature` use 255 for "not measured" (read as empty).
+/// 8.0, 8.5 and 9.5 also send the employee's names, department and position names and
+/// the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
 #[pyclass(module = "zkbiotime", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct Transaction {
@@ -1193,6 +1193,7 @@ impl Transaction {
     #[getter]
     fn sync_time_raw(&self) -> Option<&str> { self.inner.sync_time.as_deref() }
 
+    /// 0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
     #[getter]
     fn is_mask(&self) -> Option<i64> { self.inner.is_mask }
 
@@ -1206,6 +1207,30 @@ impl Transaction {
     /// terminal id
     #[getter]
     fn terminal(&self) -> Option<i64> { self.inner.terminal }
+
+    /// 8.x and 9.5 only
+    #[getter]
+    fn first_name(&self) -> Option<&str> { self.inner.first_name.as_deref() }
+
+    /// 8.x and 9.5 only
+    #[getter]
+    fn last_name(&self) -> Option<&str> { self.inner.last_name.as_deref() }
+
+    /// The department's name (8.x and 9.5 only).
+    #[getter]
+    fn department(&self) -> Option<&str> { self.inner.department.as_deref() }
+
+    /// The position's name (8.x and 9.5 only).
+    #[getter]
+    fn position(&self) -> Option<&str> { self.inner.position.as_deref() }
+
+    /// `punch_state` as text (8.x and 9.5 only).
+    #[getter]
+    fn punch_state_display(&self) -> Option<&str> { self.inner.punch_state_display.as_deref() }
+
+    /// `verify_type` as text (8.x and 9.5 only).
+    #[getter]
+    fn verify_type_display(&self) -> Option<&str> { self.inner.verify_type_display.as_deref() }
 
     /// Keys the spec does not name (custom attributes such as "Primary Job").
     #[getter]
@@ -1241,6 +1266,12 @@ impl Transaction {
         d.set_item("temperature", self.temperature())?;
         d.set_item("emp", self.emp())?;
         d.set_item("terminal", self.terminal())?;
+        d.set_item("first_name", self.first_name())?;
+        d.set_item("last_name", self.last_name())?;
+        d.set_item("department", self.department())?;
+        d.set_item("position", self.position())?;
+        d.set_item("punch_state_display", self.punch_state_display())?;
+        d.set_item("verify_type_display", self.verify_type_display())?;
         d.set_item("extra", self.extra(py)?)?;
         Ok(d)
     }
@@ -1272,6 +1303,12 @@ impl Transaction {
         convert::repr_part(py, &mut parts, "temperature", self.temperature())?;
         convert::repr_part(py, &mut parts, "emp", self.emp())?;
         convert::repr_part(py, &mut parts, "terminal", self.terminal())?;
+        convert::repr_part(py, &mut parts, "first_name", self.first_name())?;
+        convert::repr_part(py, &mut parts, "last_name", self.last_name())?;
+        convert::repr_part(py, &mut parts, "department", self.department())?;
+        convert::repr_part(py, &mut parts, "position", self.position())?;
+        convert::repr_part(py, &mut parts, "punch_state_display", self.punch_state_display())?;
+        convert::repr_part(py, &mut parts, "verify_type_display", self.verify_type_display())?;
         if !self.inner.extra.is_empty() { parts.push(("extra", self.extra(py)?.into_any())); }
         convert::repr("Transaction", &parts)
     }

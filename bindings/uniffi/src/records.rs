@@ -194,6 +194,9 @@ impl From<types::AttEmployee> for AttEmployee {
 
 /// An employee as read (list and detail): department and position nested, area a list
 /// of nested areas. Site-specific custom attributes arrive as extra top-level keys.
+/// 8.x servers send department and position as bare ids with `dept_name` /
+/// `position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
+/// `enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct Employee {
     pub id: i64,
@@ -862,7 +865,7 @@ pub struct Terminal {
     pub transaction_count: Option<i64>,
     /// Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
     pub push_time: Option<String>,
-    /// Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+    /// Upload times of the day, `;`-separated: a schedule, not a time.
     pub transfer_time: Option<String>,
     pub transfer_interval: Option<i64>,
     pub is_attendance: Option<i64>,
@@ -903,7 +906,9 @@ impl From<types::Terminal> for Terminal {
 
 /// One punch. `punch_time` and `upload_time` are naive server-local times; ids are
 /// assigned on arrival, so a late upload has an old punch_time but a new id.
-/// `is_mask` and `temperature` use 255 for "not measured".
+/// `is_mask` and `temperature` use 255 for "not measured" (read as empty).
+/// 8.0, 8.5 and 9.5 also send the employee's names, department and position names and
+/// the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct Transaction {
     pub id: i64,
@@ -931,12 +936,25 @@ pub struct Transaction {
     pub sync_status: Option<i64>,
     /// Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
     pub sync_time: Option<String>,
+    /// 0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
     pub is_mask: Option<i64>,
     pub temperature: Option<f64>,
     /// employee id
     pub emp: Option<i64>,
     /// terminal id
     pub terminal: Option<i64>,
+    /// 8.x and 9.5 only
+    pub first_name: Option<String>,
+    /// 8.x and 9.5 only
+    pub last_name: Option<String>,
+    /// The department's name (8.x and 9.5 only).
+    pub department: Option<String>,
+    /// The position's name (8.x and 9.5 only).
+    pub position: Option<String>,
+    /// `punch_state` as text (8.x and 9.5 only).
+    pub punch_state_display: Option<String>,
+    /// `verify_type` as text (8.x and 9.5 only).
+    pub verify_type_display: Option<String>,
     /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
     /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
     pub extra: HashMap<String, String>,
@@ -970,6 +988,12 @@ impl From<types::Transaction> for Transaction {
             temperature: value.temperature,
             emp: value.emp,
             terminal: value.terminal,
+            first_name: value.first_name,
+            last_name: value.last_name,
+            department: value.department,
+            position: value.position,
+            punch_state_display: value.punch_state_display,
+            verify_type_display: value.verify_type_display,
             extra: extra_out(value.extra),
         }
     }

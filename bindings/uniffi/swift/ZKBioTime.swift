@@ -5115,6 +5115,9 @@ public func FfiConverterTypeDepartmentUpserted_lower(_ value: DepartmentUpserted
 /**
  * An employee as read (list and detail): department and position nested, area a list
  * of nested areas. Site-specific custom attributes arrive as extra top-level keys.
+ * 8.x servers send department and position as bare ids with `dept_name` /
+ * `position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
+ * `enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
  */
 public struct Employee {
     public var id: Int64
@@ -6983,7 +6986,7 @@ public struct Terminal: Equatable, Hashable {
      */
     public var pushTime: String?
     /**
-     * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+     * Upload times of the day, `;`-separated: a schedule, not a time.
      */
     public var transferTime: String?
     public var transferInterval: Int64?
@@ -7005,7 +7008,7 @@ public struct Terminal: Equatable, Hashable {
          * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
          */pushTime: String?, 
         /**
-         * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+         * Upload times of the day, `;`-separated: a schedule, not a time.
          */transferTime: String?, transferInterval: Int64?, isAttendance: Int64?, areaName: String?, 
         /**
          * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
@@ -7281,7 +7284,9 @@ public func FfiConverterTypeTerminalPage_lower(_ value: TerminalPage) -> RustBuf
 /**
  * One punch. `punch_time` and `upload_time` are naive server-local times; ids are
  * assigned on arrival, so a late upload has an old punch_time but a new id.
- * `is_mask` and `temperature` use 255 for "not measured".
+ * `is_mask` and `temperature` use 255 for "not measured" (read as empty).
+ * 8.0, 8.5 and 9.5 also send the employee's names, department and position names and
+ * the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
  */
 public struct Transaction: Equatable, Hashable {
     public var id: Int64
@@ -7317,6 +7322,9 @@ public struct Transaction: Equatable, Hashable {
      * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
      */
     public var syncTime: String?
+    /**
+     * 0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
+     */
     public var isMask: Int64?
     public var temperature: Double?
     /**
@@ -7327,6 +7335,30 @@ public struct Transaction: Equatable, Hashable {
      * terminal id
      */
     public var terminal: Int64?
+    /**
+     * 8.x and 9.5 only
+     */
+    public var firstName: String?
+    /**
+     * 8.x and 9.5 only
+     */
+    public var lastName: String?
+    /**
+     * The department's name (8.x and 9.5 only).
+     */
+    public var department: String?
+    /**
+     * The position's name (8.x and 9.5 only).
+     */
+    public var position: String?
+    /**
+     * `punch_state` as text (8.x and 9.5 only).
+     */
+    public var punchStateDisplay: String?
+    /**
+     * `verify_type` as text (8.x and 9.5 only).
+     */
+    public var verifyTypeDisplay: String?
     /**
      * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
      * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
@@ -7347,13 +7379,34 @@ public struct Transaction: Equatable, Hashable {
          */uploadTime: String?, syncStatus: Int64?, 
         /**
          * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
-         */syncTime: String?, isMask: Int64?, temperature: Double?, 
+         */syncTime: String?, 
+        /**
+         * 0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
+         */isMask: Int64?, temperature: Double?, 
         /**
          * employee id
          */emp: Int64?, 
         /**
          * terminal id
          */terminal: Int64?, 
+        /**
+         * 8.x and 9.5 only
+         */firstName: String?, 
+        /**
+         * 8.x and 9.5 only
+         */lastName: String?, 
+        /**
+         * The department's name (8.x and 9.5 only).
+         */department: String?, 
+        /**
+         * The position's name (8.x and 9.5 only).
+         */position: String?, 
+        /**
+         * `punch_state` as text (8.x and 9.5 only).
+         */punchStateDisplay: String?, 
+        /**
+         * `verify_type` as text (8.x and 9.5 only).
+         */verifyTypeDisplay: String?, 
         /**
          * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
          * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
@@ -7383,6 +7436,12 @@ public struct Transaction: Equatable, Hashable {
         self.temperature = temperature
         self.emp = emp
         self.terminal = terminal
+        self.firstName = firstName
+        self.lastName = lastName
+        self.department = department
+        self.position = position
+        self.punchStateDisplay = punchStateDisplay
+        self.verifyTypeDisplay = verifyTypeDisplay
         self.extra = extra
     }
 
@@ -7427,6 +7486,12 @@ public struct FfiConverterTypeTransaction: FfiConverterRustBuffer {
                 temperature: FfiConverterOptionDouble.read(from: &buf), 
                 emp: FfiConverterOptionInt64.read(from: &buf), 
                 terminal: FfiConverterOptionInt64.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                department: FfiConverterOptionString.read(from: &buf), 
+                position: FfiConverterOptionString.read(from: &buf), 
+                punchStateDisplay: FfiConverterOptionString.read(from: &buf), 
+                verifyTypeDisplay: FfiConverterOptionString.read(from: &buf), 
                 extra: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
@@ -7457,6 +7522,12 @@ public struct FfiConverterTypeTransaction: FfiConverterRustBuffer {
         FfiConverterOptionDouble.write(value.temperature, into: &buf)
         FfiConverterOptionInt64.write(value.emp, into: &buf)
         FfiConverterOptionInt64.write(value.terminal, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterOptionString.write(value.department, into: &buf)
+        FfiConverterOptionString.write(value.position, into: &buf)
+        FfiConverterOptionString.write(value.punchStateDisplay, into: &buf)
+        FfiConverterOptionString.write(value.verifyTypeDisplay, into: &buf)
         FfiConverterDictionaryStringString.write(value.extra, into: &buf)
     }
 }

@@ -68,6 +68,10 @@ pub struct Expect {
     /// Keys every record must keep (unknown fields survive decoding).
     #[serde(default)]
     pub extra_fields: Vec<String>,
+    /// Key → value every record must have, in the record's JSON (API names, `extra` keys
+    /// at the top level: a value no rule reads shows there as the server sent it).
+    #[serde(default)]
+    pub all: serde_json::Map<String, serde_json::Value>,
     /// Upper bound of the client process's memory growth during the call, in MiB.
     #[serde(default)]
     pub max_memory_mb: Option<u64>,

@@ -62,6 +62,7 @@ pub struct ClientBuilder {
     danger_accept_invalid_certs: bool,
     zone: Option<String>,
     max_response_bytes: usize,
+    strict: bool,
 }
 
 impl Client {
@@ -80,6 +81,7 @@ impl Client {
             danger_accept_invalid_certs: false,
             zone: None,
             max_response_bytes: 64 * 1024 * 1024,
+            strict: false,
         }
     }
 
@@ -465,6 +467,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Reads answers exactly as the spec types them: a value in another JSON form (`"15"`
+    /// for a number, `"-"` for "no value") fails the request instead of being read by the
+    /// decoding policy (default off; see `loose` and ADR 0003). For testing a server.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     pub fn build(self) -> Result<Client> {
         let base = url::Url::parse(&self.base_url).map_err(|e| {
             Error::invalid_argument(format!("base URL {:?} is not a URL: {e}", self.base_url))
@@ -521,6 +531,7 @@ impl ClientBuilder {
         let session = Arc::new(Session {
             auth: Auth::new(credentials, self.login_cooldown),
             max_response_bytes: self.max_response_bytes,
+            strict: self.strict,
         });
         let base_url = self.base_url.trim_end_matches('/');
         Ok(Client {

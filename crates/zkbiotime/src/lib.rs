@@ -28,8 +28,11 @@
 mod auth;
 mod client;
 mod error;
+mod fold;
 #[cfg(feature = "env-logging")]
 pub mod logging;
+#[doc(hidden)]
+pub mod loose;
 mod paging;
 mod resources;
 mod retry;

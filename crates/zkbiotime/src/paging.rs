@@ -119,7 +119,8 @@ async fn fetch<F: ListFilter>(
         .with_request("GET", F::PATH));
     }
     // Some servers send `""` where they mean null.
-    let next_page = match answer.next().filter(|n| !n.trim().is_empty()) {
+    // `""` and the text `"null"` (seen in 8.x docs) mean no next page, like `null`.
+    let next_page = match answer.next().filter(|n| !matches!(n.trim(), "" | "null")) {
         Some(next) => {
             let n = page_from_next(next).ok_or_else(|| {
                 Error::unexpected(format!("`next` link {next:?} has no page number"))

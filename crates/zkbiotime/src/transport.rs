@@ -23,6 +23,8 @@ pub struct Session {
     pub(crate) auth: Auth,
     /// Answers longer than this are cut off with an error instead of filling memory.
     pub(crate) max_response_bytes: usize,
+    /// Read answers exactly as the spec types them (no decoding policy: `crate::loose`).
+    pub(crate) strict: bool,
 }
 
 /// What the hooks saw of the last answer in this request attempt.
@@ -31,6 +33,8 @@ pub(crate) struct AnswerMeta {
     pub status: Option<u16>,
     pub content_type: Option<String>,
     pub retry_after: Option<Duration>,
+    /// The client's `strict` setting, for `json_response` (which only sees the answer).
+    pub strict: bool,
 }
 
 tokio::task_local! {
@@ -91,6 +95,7 @@ impl ClientHooks<Inner> for api::Client {
                         .get(RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after),
+                    strict: self.inner.strict,
                 };
                 let _ = ANSWER.try_with(|cell| *cell.borrow_mut() = meta);
                 tracing::debug!(
@@ -128,10 +133,11 @@ pub async fn json_response<T: DeserializeOwned, E>(
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(progenitor_client::Error::ResponseBodyError)?;
-    let inner = match std::str::from_utf8(&body) {
+    let strict = ANSWER.try_with(|cell| cell.borrow().strict).unwrap_or(false);
+    let inner = crate::loose::decoding(strict, || match std::str::from_utf8(&body) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(&body),
-    };
+    });
     match inner {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(body, e)),

@@ -217,6 +217,18 @@ fn mismatch(scenario: &Scenario, observed: &Observed, memory_mb: u64) -> Option<
                     expect.extra_fields.iter().filter(|f| r.get(f.as_str()).is_none()).cloned()
                 })
                 .collect();
+            let wrong: Vec<String> = records
+                .iter()
+                .flat_map(|r| {
+                    expect.all.iter().filter_map(|(k, want)| {
+                        let got = r.get(k).unwrap_or(&serde_json::Value::Null);
+                        (got != want).then(|| format!("{k}: {got} (expected {want})"))
+                    })
+                })
+                .collect();
+            if !wrong.is_empty() {
+                return Some(format!("records read wrong: {wrong:?}"));
+            }
             (!missing.is_empty()).then(|| format!("records lost fields {missing:?}"))
         }
         (Observed::Error { detail, .. }, _, _) => Some(detail.clone()),

@@ -8206,6 +8206,9 @@ public object FfiConverterTypeDepartmentUpserted: FfiConverterRustBuffer<Departm
 /**
  * An employee as read (list and detail): department and position nested, area a list
  * of nested areas. Site-specific custom attributes arrive as extra top-level keys.
+ * 8.x servers send department and position as bare ids with `dept_name` /
+ * `position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
+ * `enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
  */
 data class Employee (
     var `id`: kotlin.Long
@@ -10003,7 +10006,7 @@ data class Terminal (
     var `pushTime`: kotlin.String?
     , 
     /**
-     * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+     * Upload times of the day, `;`-separated: a schedule, not a time.
      */
     var `transferTime`: kotlin.String?
     , 
@@ -10232,7 +10235,9 @@ public object FfiConverterTypeTerminalPage: FfiConverterRustBuffer<TerminalPage>
 /**
  * One punch. `punch_time` and `upload_time` are naive server-local times; ids are
  * assigned on arrival, so a late upload has an old punch_time but a new id.
- * `is_mask` and `temperature` use 255 for "not measured".
+ * `is_mask` and `temperature` use 255 for "not measured" (read as empty).
+ * 8.0, 8.5 and 9.5 also send the employee's names, department and position names and
+ * the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
  */
 data class Transaction (
     var `id`: kotlin.Long
@@ -10289,6 +10294,9 @@ data class Transaction (
      */
     var `syncTime`: kotlin.String?
     , 
+    /**
+     * 0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
+     */
     var `isMask`: kotlin.Long?
     , 
     var `temperature`: kotlin.Double?
@@ -10302,6 +10310,36 @@ data class Transaction (
      * terminal id
      */
     var `terminal`: kotlin.Long?
+    , 
+    /**
+     * 8.x and 9.5 only
+     */
+    var `firstName`: kotlin.String?
+    , 
+    /**
+     * 8.x and 9.5 only
+     */
+    var `lastName`: kotlin.String?
+    , 
+    /**
+     * The department's name (8.x and 9.5 only).
+     */
+    var `department`: kotlin.String?
+    , 
+    /**
+     * The position's name (8.x and 9.5 only).
+     */
+    var `position`: kotlin.String?
+    , 
+    /**
+     * `punch_state` as text (8.x and 9.5 only).
+     */
+    var `punchStateDisplay`: kotlin.String?
+    , 
+    /**
+     * `verify_type` as text (8.x and 9.5 only).
+     */
+    var `verifyTypeDisplay`: kotlin.String?
     , 
     /**
      * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
@@ -10349,6 +10387,12 @@ public object FfiConverterTypeTransaction: FfiConverterRustBuffer<Transaction> {
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterMapStringString.read(buf),
         )
     }
@@ -10379,6 +10423,12 @@ public object FfiConverterTypeTransaction: FfiConverterRustBuffer<Transaction> {
             FfiConverterOptionalDouble.allocationSize(value.`temperature`) +
             FfiConverterOptionalLong.allocationSize(value.`emp`) +
             FfiConverterOptionalLong.allocationSize(value.`terminal`) +
+            FfiConverterOptionalString.allocationSize(value.`firstName`) +
+            FfiConverterOptionalString.allocationSize(value.`lastName`) +
+            FfiConverterOptionalString.allocationSize(value.`department`) +
+            FfiConverterOptionalString.allocationSize(value.`position`) +
+            FfiConverterOptionalString.allocationSize(value.`punchStateDisplay`) +
+            FfiConverterOptionalString.allocationSize(value.`verifyTypeDisplay`) +
             FfiConverterMapStringString.allocationSize(value.`extra`)
     )
 
@@ -10408,6 +10458,12 @@ public object FfiConverterTypeTransaction: FfiConverterRustBuffer<Transaction> {
             FfiConverterOptionalDouble.write(value.`temperature`, buf)
             FfiConverterOptionalLong.write(value.`emp`, buf)
             FfiConverterOptionalLong.write(value.`terminal`, buf)
+            FfiConverterOptionalString.write(value.`firstName`, buf)
+            FfiConverterOptionalString.write(value.`lastName`, buf)
+            FfiConverterOptionalString.write(value.`department`, buf)
+            FfiConverterOptionalString.write(value.`position`, buf)
+            FfiConverterOptionalString.write(value.`punchStateDisplay`, buf)
+            FfiConverterOptionalString.write(value.`verifyTypeDisplay`, buf)
             FfiConverterMapStringString.write(value.`extra`, buf)
     }
 }

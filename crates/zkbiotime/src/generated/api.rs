@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///An area as read; the parent is nested.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::AreaWire")]
     pub struct Area {
         pub area_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -44,6 +45,7 @@ pub mod types {
     }
     ///`AreaPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::AreaPageWire")]
     pub struct AreaPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -65,6 +67,7 @@ pub mod types {
     }
     ///`AreaRef`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::AreaRefWire")]
     pub struct AreaRef {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area_code: ::std::option::Option<::std::string::String>,
@@ -98,6 +101,7 @@ pub mod types {
     }
     ///The answer to create / update area; the parent is a bare id.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::AreaWrittenWire")]
     pub struct AreaWritten {
         pub area_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -115,6 +119,7 @@ pub mod types {
     }
     ///`AttEmployee`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::AttEmployeeWire")]
     pub struct AttEmployee {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_attendance: ::std::option::Option<bool>,
@@ -147,6 +152,7 @@ pub mod types {
     }
     ///A department; read and write answers have the same shape.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::DepartmentWire")]
     pub struct Department {
         pub dept_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -179,6 +185,7 @@ pub mod types {
     }
     ///`DepartmentPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::DepartmentPageWire")]
     pub struct DepartmentPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -200,6 +207,7 @@ pub mod types {
     }
     ///`DepartmentRef`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::DepartmentRefWire")]
     pub struct DepartmentRef {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dept_code: ::std::option::Option<::std::string::String>,
@@ -233,8 +241,12 @@ pub mod types {
     }
     /**An employee as read (list and detail): department and position nested, area a list
 of nested areas. Site-specific custom attributes arrive as extra top-level keys.
+8.x servers send department and position as bare ids with `dept_name` /
+`position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
+`enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::EmployeeWire")]
     pub struct Employee {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -387,6 +399,7 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
     }
     ///`EmployeePage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::EmployeePageWire")]
     pub struct EmployeePage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -475,6 +488,7 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
 plus `self_password` (a password hash: never log or print it).
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::EmployeeWrittenWire")]
     pub struct EmployeeWritten {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -564,6 +578,7 @@ field name (or `non_field_errors`) to a list of messages.
     }
     ///The parent area nested in an area read answer.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::ParentAreaWire")]
     pub struct ParentArea {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area_code: ::std::option::Option<::std::string::String>,
@@ -582,6 +597,7 @@ field name (or `non_field_errors`) to a list of messages.
     }
     ///A position; write answers omit `parent_position_name`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::PositionWire")]
     pub struct Position {
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -616,6 +632,7 @@ field name (or `non_field_errors`) to a list of messages.
     }
     ///`PositionPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::PositionPageWire")]
     pub struct PositionPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -637,6 +654,7 @@ field name (or `non_field_errors`) to a list of messages.
     }
     ///`PositionRef`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::PositionRefWire")]
     pub struct PositionRef {
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -670,6 +688,7 @@ field name (or `non_field_errors`) to a list of messages.
     }
     ///A device (terminal). Read only.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::TerminalWire")]
     pub struct Terminal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
@@ -707,6 +726,7 @@ field name (or `non_field_errors`) to a list of messages.
         pub transaction_count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_interval: ::std::option::Option<i64>,
+        ///Upload times of the day, `;`-separated: a schedule, not a time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_time: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -721,6 +741,7 @@ field name (or `non_field_errors`) to a list of messages.
     }
     ///`TerminalPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::TerminalPageWire")]
     pub struct TerminalPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -754,34 +775,53 @@ field name (or `non_field_errors`) to a list of messages.
     }
     /**One punch. `punch_time` and `upload_time` are naive server-local times; ids are
 assigned on arrival, so a late upload has an old punch_time but a new id.
-`is_mask` and `temperature` use 255 for "not measured".
+`is_mask` and `temperature` use 255 for "not measured" (read as empty).
+8.0, 8.5 and 9.5 also send the employee's names, department and position names and
+the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::TransactionWire")]
     pub struct Transaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area_alias: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub crc: ::std::option::Option<::std::string::String>,
+        ///The department's name (8.x and 9.5 only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub department: ::std::option::Option<::std::string::String>,
         ///employee id
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emp: ::std::option::Option<i64>,
         pub emp_code: ::std::string::String,
+        ///8.x and 9.5 only
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gps_location: ::std::option::Option<::std::string::String>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_attendance: ::std::option::Option<i64>,
+        ///0 no mask, 1 mask; servers also send "No"/"Yes" or "-"
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_mask: ::std::option::Option<i64>,
+        ///8.x and 9.5 only
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mobile: ::std::option::Option<::std::string::String>,
+        ///The position's name (8.x and 9.5 only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub position: ::std::option::Option<::std::string::String>,
         ///"0".."5" or "255"
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub punch_state: ::std::option::Option<::std::string::String>,
+        ///`punch_state` as text (8.x and 9.5 only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub punch_state_display: ::std::option::Option<::std::string::String>,
         pub punch_time: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub purpose: ::std::option::Option<i64>,
@@ -806,6 +846,9 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
         pub upload_time: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify_type: ::std::option::Option<i64>,
+        ///`verify_type` as text (8.x and 9.5 only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub verify_type_display: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub work_code: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -889,6 +932,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
     }
     ///`TransactionPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(try_from = "wire::TransactionPageWire")]
     pub struct TransactionPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -6615,12 +6659,20 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            department: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             emp: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             emp_code: ::std::result::Result<
                 ::std::string::String,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             gps_location: ::std::result::Result<
@@ -6636,6 +6688,10 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             latitude: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -6648,7 +6704,15 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            position: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             punch_state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            punch_state_display: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -6700,6 +6764,10 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            verify_type_display: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             work_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6714,16 +6782,21 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 Self {
                     area_alias: Ok(Default::default()),
                     crc: Ok(Default::default()),
+                    department: Ok(Default::default()),
                     emp: Ok(Default::default()),
                     emp_code: Err("no value supplied for emp_code".to_string()),
+                    first_name: Ok(Default::default()),
                     gps_location: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     is_attendance: Ok(Default::default()),
                     is_mask: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
                     latitude: Ok(Default::default()),
                     longitude: Ok(Default::default()),
                     mobile: Ok(Default::default()),
+                    position: Ok(Default::default()),
                     punch_state: Ok(Default::default()),
+                    punch_state_display: Ok(Default::default()),
                     punch_time: Err("no value supplied for punch_time".to_string()),
                     purpose: Ok(Default::default()),
                     reserved: Ok(Default::default()),
@@ -6736,6 +6809,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     terminal_sn: Ok(Default::default()),
                     upload_time: Ok(Default::default()),
                     verify_type: Ok(Default::default()),
+                    verify_type_display: Ok(Default::default()),
                     work_code: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
@@ -6766,6 +6840,18 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     });
                 self
             }
+            pub fn department<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.department = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for department: {e}")
+                    });
+                self
+            }
             pub fn emp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -6787,6 +6873,18 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for emp_code: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
                     });
                 self
             }
@@ -6836,6 +6934,18 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     });
                 self
             }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
             pub fn latitude<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -6872,6 +6982,18 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     });
                 self
             }
+            pub fn position<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.position = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for position: {e}")
+                    });
+                self
+            }
             pub fn punch_state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6881,6 +7003,20 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for punch_state: {e}")
+                    });
+                self
+            }
+            pub fn punch_state_display<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.punch_state_display = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for punch_state_display: {e}"
+                        )
                     });
                 self
             }
@@ -7030,6 +7166,20 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     });
                 self
             }
+            pub fn verify_type_display<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_type_display = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for verify_type_display: {e}"
+                        )
+                    });
+                self
+            }
             pub fn work_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -7065,16 +7215,21 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 Ok(Self {
                     area_alias: value.area_alias?,
                     crc: value.crc?,
+                    department: value.department?,
                     emp: value.emp?,
                     emp_code: value.emp_code?,
+                    first_name: value.first_name?,
                     gps_location: value.gps_location?,
                     id: value.id?,
                     is_attendance: value.is_attendance?,
                     is_mask: value.is_mask?,
+                    last_name: value.last_name?,
                     latitude: value.latitude?,
                     longitude: value.longitude?,
                     mobile: value.mobile?,
+                    position: value.position?,
                     punch_state: value.punch_state?,
+                    punch_state_display: value.punch_state_display?,
                     punch_time: value.punch_time?,
                     purpose: value.purpose?,
                     reserved: value.reserved?,
@@ -7087,6 +7242,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     terminal_sn: value.terminal_sn?,
                     upload_time: value.upload_time?,
                     verify_type: value.verify_type?,
+                    verify_type_display: value.verify_type_display?,
                     work_code: value.work_code?,
                     extra: value.extra?,
                 })
@@ -7097,16 +7253,21 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                 Self {
                     area_alias: Ok(value.area_alias),
                     crc: Ok(value.crc),
+                    department: Ok(value.department),
                     emp: Ok(value.emp),
                     emp_code: Ok(value.emp_code),
+                    first_name: Ok(value.first_name),
                     gps_location: Ok(value.gps_location),
                     id: Ok(value.id),
                     is_attendance: Ok(value.is_attendance),
                     is_mask: Ok(value.is_mask),
+                    last_name: Ok(value.last_name),
                     latitude: Ok(value.latitude),
                     longitude: Ok(value.longitude),
                     mobile: Ok(value.mobile),
+                    position: Ok(value.position),
                     punch_state: Ok(value.punch_state),
+                    punch_state_display: Ok(value.punch_state_display),
                     punch_time: Ok(value.punch_time),
                     purpose: Ok(value.purpose),
                     reserved: Ok(value.reserved),
@@ -7119,6 +7280,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
                     terminal_sn: Ok(value.terminal_sn),
                     upload_time: Ok(value.upload_time),
                     verify_type: Ok(value.verify_type),
+                    verify_type_display: Ok(value.verify_type_display),
                     work_code: Ok(value.work_code),
                     extra: Ok(value.extra),
                 }
@@ -7315,6 +7477,2216 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
             }
         }
     }
+    /// Wire twins of the record and page types (see `crate::loose`).
+    #[doc(hidden)]
+    pub mod wire {
+        use super::*;
+        ///`Area` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct AreaWire {
+            #[serde(default)]
+            pub area_code: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub area_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub parent_area: crate::loose::Loose<::std::option::Option<ParentArea>>,
+            #[serde(default)]
+            pub parent_area_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<AreaWire> for super::Area {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: AreaWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let area_code = crate::loose::required(
+                    "Area",
+                    "area_code",
+                    w.area_code,
+                    &mut extra,
+                )?;
+                let area_name = crate::loose::optional(
+                    "Area",
+                    "area_name",
+                    w.area_name,
+                    &mut extra,
+                );
+                let id = crate::loose::required("Area", "id", w.id, &mut extra)?;
+                let parent_area = crate::loose::optional(
+                    "Area",
+                    "parent_area",
+                    w.parent_area,
+                    &mut extra,
+                );
+                let parent_area_name = crate::loose::optional(
+                    "Area",
+                    "parent_area_name",
+                    w.parent_area_name,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    area_code,
+                    area_name,
+                    id,
+                    parent_area,
+                    parent_area_name,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`AreaPage` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct AreaPageWire {
+            #[serde(default)]
+            pub code: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub count: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub data: ::std::option::Option<::std::vec::Vec<Area>>,
+            #[serde(default)]
+            pub results: ::std::option::Option<::std::vec::Vec<Area>>,
+            #[serde(default)]
+            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub previous: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<AreaPageWire> for super::AreaPage {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: AreaPageWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let code = crate::loose::optional(
+                    "AreaPage",
+                    "code",
+                    w.code,
+                    &mut extra,
+                );
+                let count = crate::loose::required(
+                    "AreaPage",
+                    "count",
+                    w.count,
+                    &mut extra,
+                )?;
+                let data = match (w.data, w.results) {
+                    (Some(data), _) => data,
+                    (None, Some(results)) if !crate::loose::is_strict() => results,
+                    _ => return Err("missing field `data`".into()),
+                };
+                let msg = crate::loose::optional("AreaPage", "msg", w.msg, &mut extra);
+                let next = crate::loose::optional(
+                    "AreaPage",
+                    "next",
+                    w.next,
+                    &mut extra,
+                );
+                let previous = crate::loose::optional(
+                    "AreaPage",
+                    "previous",
+                    w.previous,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    code,
+                    count,
+                    data,
+                    msg,
+                    next,
+                    previous,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`AreaRef` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct AreaRefWire {
+            #[serde(default)]
+            pub area_code: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub area_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<AreaRefWire> for super::AreaRef {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: AreaRefWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let area_code = crate::loose::optional(
+                    "AreaRef",
+                    "area_code",
+                    w.area_code,
+                    &mut extra,
+                );
+                let area_name = crate::loose::optional(
+                    "AreaRef",
+                    "area_name",
+                    w.area_name,
+                    &mut extra,
+                );
+                let id = crate::loose::required("AreaRef", "id", w.id, &mut extra)?;
+                let mut record = Self {
+                    area_code,
+                    area_name,
+                    id,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`AreaWritten` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct AreaWrittenWire {
+            #[serde(default)]
+            pub area_code: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub area_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub parent_area: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<AreaWrittenWire> for super::AreaWritten {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: AreaWrittenWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let area_code = crate::loose::required(
+                    "AreaWritten",
+                    "area_code",
+                    w.area_code,
+                    &mut extra,
+                )?;
+                let area_name = crate::loose::optional(
+                    "AreaWritten",
+                    "area_name",
+                    w.area_name,
+                    &mut extra,
+                );
+                let id = crate::loose::required("AreaWritten", "id", w.id, &mut extra)?;
+                let parent_area = crate::loose::optional(
+                    "AreaWritten",
+                    "parent_area",
+                    w.parent_area,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    area_code,
+                    area_name,
+                    id,
+                    parent_area,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`AttEmployee` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct AttEmployeeWire {
+            #[serde(default)]
+            pub enable_attendance: crate::loose::Loose<::std::option::Option<bool>>,
+            #[serde(default)]
+            pub enable_holiday: crate::loose::Loose<::std::option::Option<bool>>,
+            #[serde(default)]
+            pub enable_overtime: crate::loose::Loose<::std::option::Option<bool>>,
+            #[serde(default)]
+            pub enable_schedule: crate::loose::Loose<::std::option::Option<bool>>,
+            #[serde(default)]
+            pub id: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<AttEmployeeWire> for super::AttEmployee {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: AttEmployeeWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let enable_attendance = crate::loose::optional(
+                    "AttEmployee",
+                    "enable_attendance",
+                    w.enable_attendance,
+                    &mut extra,
+                );
+                let enable_holiday = crate::loose::optional(
+                    "AttEmployee",
+                    "enable_holiday",
+                    w.enable_holiday,
+                    &mut extra,
+                );
+                let enable_overtime = crate::loose::optional(
+                    "AttEmployee",
+                    "enable_overtime",
+                    w.enable_overtime,
+                    &mut extra,
+                );
+                let enable_schedule = crate::loose::optional(
+                    "AttEmployee",
+                    "enable_schedule",
+                    w.enable_schedule,
+                    &mut extra,
+                );
+                let id = crate::loose::optional("AttEmployee", "id", w.id, &mut extra);
+                let mut record = Self {
+                    enable_attendance,
+                    enable_holiday,
+                    enable_overtime,
+                    enable_schedule,
+                    id,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`Department` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct DepartmentWire {
+            #[serde(default)]
+            pub dept_code: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub dept_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub parent_dept: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<DepartmentWire> for super::Department {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: DepartmentWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let dept_code = crate::loose::required(
+                    "Department",
+                    "dept_code",
+                    w.dept_code,
+                    &mut extra,
+                )?;
+                let dept_name = crate::loose::optional(
+                    "Department",
+                    "dept_name",
+                    w.dept_name,
+                    &mut extra,
+                );
+                let id = crate::loose::required("Department", "id", w.id, &mut extra)?;
+                let parent_dept = crate::loose::optional(
+                    "Department",
+                    "parent_dept",
+                    w.parent_dept,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    dept_code,
+                    dept_name,
+                    id,
+                    parent_dept,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`DepartmentPage` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct DepartmentPageWire {
+            #[serde(default)]
+            pub code: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub count: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub data: ::std::option::Option<::std::vec::Vec<Department>>,
+            #[serde(default)]
+            pub results: ::std::option::Option<::std::vec::Vec<Department>>,
+            #[serde(default)]
+            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub previous: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<DepartmentPageWire> for super::DepartmentPage {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(
+                w: DepartmentPageWire,
+            ) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let code = crate::loose::optional(
+                    "DepartmentPage",
+                    "code",
+                    w.code,
+                    &mut extra,
+                );
+                let count = crate::loose::required(
+                    "DepartmentPage",
+                    "count",
+                    w.count,
+                    &mut extra,
+                )?;
+                let data = match (w.data, w.results) {
+                    (Some(data), _) => data,
+                    (None, Some(results)) if !crate::loose::is_strict() => results,
+                    _ => return Err("missing field `data`".into()),
+                };
+                let msg = crate::loose::optional(
+                    "DepartmentPage",
+                    "msg",
+                    w.msg,
+                    &mut extra,
+                );
+                let next = crate::loose::optional(
+                    "DepartmentPage",
+                    "next",
+                    w.next,
+                    &mut extra,
+                );
+                let previous = crate::loose::optional(
+                    "DepartmentPage",
+                    "previous",
+                    w.previous,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    code,
+                    count,
+                    data,
+                    msg,
+                    next,
+                    previous,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`DepartmentRef` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct DepartmentRefWire {
+            #[serde(default)]
+            pub dept_code: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub dept_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<DepartmentRefWire> for super::DepartmentRef {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(
+                w: DepartmentRefWire,
+            ) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let dept_code = crate::loose::optional(
+                    "DepartmentRef",
+                    "dept_code",
+                    w.dept_code,
+                    &mut extra,
+                );
+                let dept_name = crate::loose::optional(
+                    "DepartmentRef",
+                    "dept_name",
+                    w.dept_name,
+                    &mut extra,
+                );
+                let id = crate::loose::required(
+                    "DepartmentRef",
+                    "id",
+                    w.id,
+                    &mut extra,
+                )?;
+                let mut record = Self {
+                    dept_code,
+                    dept_name,
+                    id,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`Employee` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct EmployeeWire {
+            #[serde(default)]
+            pub address: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub app_role: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub app_status: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub area: crate::loose::Loose<::std::vec::Vec<AreaRef>>,
+            #[serde(default)]
+            pub attemployee: crate::loose::Loose<::std::option::Option<AttEmployee>>,
+            #[serde(default)]
+            pub birthday: crate::loose::Loose<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+            >,
+            #[serde(default)]
+            pub card_no: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub city: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub contact_tel: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub department: crate::loose::Loose<::std::option::Option<DepartmentRef>>,
+            #[serde(default)]
+            pub dev_privilege: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub device_password: crate::loose::Loose<
+                ::std::option::Option<crate::Secret>,
+            >,
+            #[serde(default)]
+            pub email: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub emp_code: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub emp_type: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub enroll_sn: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub face: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub fingerprint: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub first_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub format_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub full_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub gender: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub hire_date: crate::loose::Loose<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub last_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub mobile: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub national: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub nickname: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub office_tel: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub palm: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub photo: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub position: crate::loose::Loose<::std::option::Option<PositionRef>>,
+            #[serde(default)]
+            pub postcode: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub religion: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub ssn: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub update_time: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub verify_mode: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub vl_face: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub vl_face_photo: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub vl_palm: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<EmployeeWire> for super::Employee {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: EmployeeWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let address = crate::loose::optional(
+                    "Employee",
+                    "address",
+                    w.address,
+                    &mut extra,
+                );
+                let app_role = crate::loose::optional(
+                    "Employee",
+                    "app_role",
+                    w.app_role,
+                    &mut extra,
+                );
+                let app_status = crate::loose::optional(
+                    "Employee",
+                    "app_status",
+                    w.app_status,
+                    &mut extra,
+                );
+                let area = crate::loose::optional(
+                    "Employee",
+                    "area",
+                    w.area,
+                    &mut extra,
+                );
+                let attemployee = crate::loose::optional(
+                    "Employee",
+                    "attemployee",
+                    w.attemployee,
+                    &mut extra,
+                );
+                let birthday = crate::loose::optional(
+                    "Employee",
+                    "birthday",
+                    w.birthday,
+                    &mut extra,
+                );
+                let card_no = crate::loose::optional(
+                    "Employee",
+                    "card_no",
+                    w.card_no,
+                    &mut extra,
+                );
+                let city = crate::loose::optional(
+                    "Employee",
+                    "city",
+                    w.city,
+                    &mut extra,
+                );
+                let contact_tel = crate::loose::optional(
+                    "Employee",
+                    "contact_tel",
+                    w.contact_tel,
+                    &mut extra,
+                );
+                let department = crate::loose::optional(
+                    "Employee",
+                    "department",
+                    w.department,
+                    &mut extra,
+                );
+                let dev_privilege = crate::loose::optional(
+                    "Employee",
+                    "dev_privilege",
+                    w.dev_privilege,
+                    &mut extra,
+                );
+                let device_password = crate::loose::optional(
+                    "Employee",
+                    "device_password",
+                    w.device_password,
+                    &mut extra,
+                );
+                let email = crate::loose::optional(
+                    "Employee",
+                    "email",
+                    w.email,
+                    &mut extra,
+                );
+                let emp_code = crate::loose::required(
+                    "Employee",
+                    "emp_code",
+                    w.emp_code,
+                    &mut extra,
+                )?;
+                let emp_type = crate::loose::optional(
+                    "Employee",
+                    "emp_type",
+                    w.emp_type,
+                    &mut extra,
+                );
+                let enroll_sn = crate::loose::optional(
+                    "Employee",
+                    "enroll_sn",
+                    w.enroll_sn,
+                    &mut extra,
+                );
+                let face = crate::loose::optional(
+                    "Employee",
+                    "face",
+                    w.face,
+                    &mut extra,
+                );
+                let fingerprint = crate::loose::optional(
+                    "Employee",
+                    "fingerprint",
+                    w.fingerprint,
+                    &mut extra,
+                );
+                let first_name = crate::loose::optional(
+                    "Employee",
+                    "first_name",
+                    w.first_name,
+                    &mut extra,
+                );
+                let format_name = crate::loose::optional(
+                    "Employee",
+                    "format_name",
+                    w.format_name,
+                    &mut extra,
+                );
+                let full_name = crate::loose::optional(
+                    "Employee",
+                    "full_name",
+                    w.full_name,
+                    &mut extra,
+                );
+                let gender = crate::loose::optional(
+                    "Employee",
+                    "gender",
+                    w.gender,
+                    &mut extra,
+                );
+                let hire_date = crate::loose::optional(
+                    "Employee",
+                    "hire_date",
+                    w.hire_date,
+                    &mut extra,
+                );
+                let id = crate::loose::required("Employee", "id", w.id, &mut extra)?;
+                let last_name = crate::loose::optional(
+                    "Employee",
+                    "last_name",
+                    w.last_name,
+                    &mut extra,
+                );
+                let mobile = crate::loose::optional(
+                    "Employee",
+                    "mobile",
+                    w.mobile,
+                    &mut extra,
+                );
+                let national = crate::loose::optional(
+                    "Employee",
+                    "national",
+                    w.national,
+                    &mut extra,
+                );
+                let nickname = crate::loose::optional(
+                    "Employee",
+                    "nickname",
+                    w.nickname,
+                    &mut extra,
+                );
+                let office_tel = crate::loose::optional(
+                    "Employee",
+                    "office_tel",
+                    w.office_tel,
+                    &mut extra,
+                );
+                let palm = crate::loose::optional(
+                    "Employee",
+                    "palm",
+                    w.palm,
+                    &mut extra,
+                );
+                let photo = crate::loose::optional(
+                    "Employee",
+                    "photo",
+                    w.photo,
+                    &mut extra,
+                );
+                let position = crate::loose::optional(
+                    "Employee",
+                    "position",
+                    w.position,
+                    &mut extra,
+                );
+                let postcode = crate::loose::optional(
+                    "Employee",
+                    "postcode",
+                    w.postcode,
+                    &mut extra,
+                );
+                let religion = crate::loose::optional(
+                    "Employee",
+                    "religion",
+                    w.religion,
+                    &mut extra,
+                );
+                let ssn = crate::loose::optional("Employee", "ssn", w.ssn, &mut extra);
+                let update_time = crate::loose::optional(
+                    "Employee",
+                    "update_time",
+                    w.update_time,
+                    &mut extra,
+                );
+                let verify_mode = crate::loose::optional(
+                    "Employee",
+                    "verify_mode",
+                    w.verify_mode,
+                    &mut extra,
+                );
+                let vl_face = crate::loose::optional(
+                    "Employee",
+                    "vl_face",
+                    w.vl_face,
+                    &mut extra,
+                );
+                let vl_face_photo = crate::loose::optional(
+                    "Employee",
+                    "vl_face_photo",
+                    w.vl_face_photo,
+                    &mut extra,
+                );
+                let vl_palm = crate::loose::optional(
+                    "Employee",
+                    "vl_palm",
+                    w.vl_palm,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    address,
+                    app_role,
+                    app_status,
+                    area,
+                    attemployee,
+                    birthday,
+                    card_no,
+                    city,
+                    contact_tel,
+                    department,
+                    dev_privilege,
+                    device_password,
+                    email,
+                    emp_code,
+                    emp_type,
+                    enroll_sn,
+                    face,
+                    fingerprint,
+                    first_name,
+                    format_name,
+                    full_name,
+                    gender,
+                    hire_date,
+                    id,
+                    last_name,
+                    mobile,
+                    national,
+                    nickname,
+                    office_tel,
+                    palm,
+                    photo,
+                    position,
+                    postcode,
+                    religion,
+                    ssn,
+                    update_time,
+                    verify_mode,
+                    vl_face,
+                    vl_face_photo,
+                    vl_palm,
+                    extra,
+                };
+                crate::fold::Fold::fold(&mut record);
+                Ok(record)
+            }
+        }
+        ///`EmployeePage` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct EmployeePageWire {
+            #[serde(default)]
+            pub code: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub count: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub data: ::std::option::Option<::std::vec::Vec<Employee>>,
+            #[serde(default)]
+            pub results: ::std::option::Option<::std::vec::Vec<Employee>>,
+            #[serde(default)]
+            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub previous: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<EmployeePageWire> for super::EmployeePage {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(
+                w: EmployeePageWire,
+            ) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let code = crate::loose::optional(
+                    "EmployeePage",
+                    "code",
+                    w.code,
+                    &mut extra,
+                );
+                let count = crate::loose::required(
+                    "EmployeePage",
+                    "count",
+                    w.count,
+                    &mut extra,
+                )?;
+                let data = match (w.data, w.results) {
+                    (Some(data), _) => data,
+                    (None, Some(results)) if !crate::loose::is_strict() => results,
+                    _ => return Err("missing field `data`".into()),
+                };
+                let msg = crate::loose::optional(
+                    "EmployeePage",
+                    "msg",
+                    w.msg,
+                    &mut extra,
+                );
+                let next = crate::loose::optional(
+                    "EmployeePage",
+                    "next",
+                    w.next,
+                    &mut extra,
+                );
+                let previous = crate::loose::optional(
+                    "EmployeePage",
+                    "previous",
+                    w.previous,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    code,
+                    count,
+                    data,
+                    msg,
+                    next,
+                    previous,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`EmployeeWritten` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct EmployeeWrittenWire {
+            #[serde(default)]
+            pub address: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub app_role: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub app_status: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub area: crate::loose::Loose<::std::vec::Vec<i64>>,
+            #[serde(default)]
+            pub birthday: crate::loose::Loose<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+            >,
+            #[serde(default)]
+            pub card_no: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub city: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub contact_tel: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub department: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub dev_privilege: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub device_password: crate::loose::Loose<
+                ::std::option::Option<crate::Secret>,
+            >,
+            #[serde(default)]
+            pub email: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub emp_code: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub emp_type: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub enroll_sn: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub first_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub flow_role: crate::loose::Loose<::std::vec::Vec<i64>>,
+            #[serde(default)]
+            pub gender: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub hire_date: crate::loose::Loose<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub last_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub mobile: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub national: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub nickname: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub office_tel: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub position: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub postcode: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub religion: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub self_password: crate::loose::Loose<::std::option::Option<crate::Secret>>,
+            #[serde(default)]
+            pub ssn: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub verify_mode: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<EmployeeWrittenWire> for super::EmployeeWritten {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(
+                w: EmployeeWrittenWire,
+            ) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let address = crate::loose::optional(
+                    "EmployeeWritten",
+                    "address",
+                    w.address,
+                    &mut extra,
+                );
+                let app_role = crate::loose::optional(
+                    "EmployeeWritten",
+                    "app_role",
+                    w.app_role,
+                    &mut extra,
+                );
+                let app_status = crate::loose::optional(
+                    "EmployeeWritten",
+                    "app_status",
+                    w.app_status,
+                    &mut extra,
+                );
+                let area = crate::loose::optional(
+                    "EmployeeWritten",
+                    "area",
+                    w.area,
+                    &mut extra,
+                );
+                let birthday = crate::loose::optional(
+                    "EmployeeWritten",
+                    "birthday",
+                    w.birthday,
+                    &mut extra,
+                );
+                let card_no = crate::loose::optional(
+                    "EmployeeWritten",
+                    "card_no",
+                    w.card_no,
+                    &mut extra,
+                );
+                let city = crate::loose::optional(
+                    "EmployeeWritten",
+                    "city",
+                    w.city,
+                    &mut extra,
+                );
+                let contact_tel = crate::loose::optional(
+                    "EmployeeWritten",
+                    "contact_tel",
+                    w.contact_tel,
+                    &mut extra,
+                );
+                let department = crate::loose::optional(
+                    "EmployeeWritten",
+                    "department",
+                    w.department,
+                    &mut extra,
+                );
+                let dev_privilege = crate::loose::optional(
+                    "EmployeeWritten",
+                    "dev_privilege",
+                    w.dev_privilege,
+                    &mut extra,
+                );
+                let device_password = crate::loose::optional(
+                    "EmployeeWritten",
+                    "device_password",
+                    w.device_password,
+                    &mut extra,
+                );
+                let email = crate::loose::optional(
+                    "EmployeeWritten",
+                    "email",
+                    w.email,
+                    &mut extra,
+                );
+                let emp_code = crate::loose::required(
+                    "EmployeeWritten",
+                    "emp_code",
+                    w.emp_code,
+                    &mut extra,
+                )?;
+                let emp_type = crate::loose::optional(
+                    "EmployeeWritten",
+                    "emp_type",
+                    w.emp_type,
+                    &mut extra,
+                );
+                let enroll_sn = crate::loose::optional(
+                    "EmployeeWritten",
+                    "enroll_sn",
+                    w.enroll_sn,
+                    &mut extra,
+                );
+                let first_name = crate::loose::optional(
+                    "EmployeeWritten",
+                    "first_name",
+                    w.first_name,
+                    &mut extra,
+                );
+                let flow_role = crate::loose::optional(
+                    "EmployeeWritten",
+                    "flow_role",
+                    w.flow_role,
+                    &mut extra,
+                );
+                let gender = crate::loose::optional(
+                    "EmployeeWritten",
+                    "gender",
+                    w.gender,
+                    &mut extra,
+                );
+                let hire_date = crate::loose::optional(
+                    "EmployeeWritten",
+                    "hire_date",
+                    w.hire_date,
+                    &mut extra,
+                );
+                let id = crate::loose::optional(
+                    "EmployeeWritten",
+                    "id",
+                    w.id,
+                    &mut extra,
+                );
+                let last_name = crate::loose::optional(
+                    "EmployeeWritten",
+                    "last_name",
+                    w.last_name,
+                    &mut extra,
+                );
+                let mobile = crate::loose::optional(
+                    "EmployeeWritten",
+                    "mobile",
+                    w.mobile,
+                    &mut extra,
+                );
+                let national = crate::loose::optional(
+                    "EmployeeWritten",
+                    "national",
+                    w.national,
+                    &mut extra,
+                );
+                let nickname = crate::loose::optional(
+                    "EmployeeWritten",
+                    "nickname",
+                    w.nickname,
+                    &mut extra,
+                );
+                let office_tel = crate::loose::optional(
+                    "EmployeeWritten",
+                    "office_tel",
+                    w.office_tel,
+                    &mut extra,
+                );
+                let position = crate::loose::optional(
+                    "EmployeeWritten",
+                    "position",
+                    w.position,
+                    &mut extra,
+                );
+                let postcode = crate::loose::optional(
+                    "EmployeeWritten",
+                    "postcode",
+                    w.postcode,
+                    &mut extra,
+                );
+                let religion = crate::loose::optional(
+                    "EmployeeWritten",
+                    "religion",
+                    w.religion,
+                    &mut extra,
+                );
+                let self_password = crate::loose::optional(
+                    "EmployeeWritten",
+                    "self_password",
+                    w.self_password,
+                    &mut extra,
+                );
+                let ssn = crate::loose::optional(
+                    "EmployeeWritten",
+                    "ssn",
+                    w.ssn,
+                    &mut extra,
+                );
+                let verify_mode = crate::loose::optional(
+                    "EmployeeWritten",
+                    "verify_mode",
+                    w.verify_mode,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    address,
+                    app_role,
+                    app_status,
+                    area,
+                    birthday,
+                    card_no,
+                    city,
+                    contact_tel,
+                    department,
+                    dev_privilege,
+                    device_password,
+                    email,
+                    emp_code,
+                    emp_type,
+                    enroll_sn,
+                    first_name,
+                    flow_role,
+                    gender,
+                    hire_date,
+                    id,
+                    last_name,
+                    mobile,
+                    national,
+                    nickname,
+                    office_tel,
+                    position,
+                    postcode,
+                    religion,
+                    self_password,
+                    ssn,
+                    verify_mode,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`ParentArea` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct ParentAreaWire {
+            #[serde(default)]
+            pub area_code: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub area_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub parent_area: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<ParentAreaWire> for super::ParentArea {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: ParentAreaWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let area_code = crate::loose::optional(
+                    "ParentArea",
+                    "area_code",
+                    w.area_code,
+                    &mut extra,
+                );
+                let area_name = crate::loose::optional(
+                    "ParentArea",
+                    "area_name",
+                    w.area_name,
+                    &mut extra,
+                );
+                let id = crate::loose::required("ParentArea", "id", w.id, &mut extra)?;
+                let parent_area = crate::loose::optional(
+                    "ParentArea",
+                    "parent_area",
+                    w.parent_area,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    area_code,
+                    area_name,
+                    id,
+                    parent_area,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`Position` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct PositionWire {
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub parent_position: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub parent_position_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub position_code: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub position_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<PositionWire> for super::Position {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: PositionWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let id = crate::loose::required("Position", "id", w.id, &mut extra)?;
+                let parent_position = crate::loose::optional(
+                    "Position",
+                    "parent_position",
+                    w.parent_position,
+                    &mut extra,
+                );
+                let parent_position_name = crate::loose::optional(
+                    "Position",
+                    "parent_position_name",
+                    w.parent_position_name,
+                    &mut extra,
+                );
+                let position_code = crate::loose::required(
+                    "Position",
+                    "position_code",
+                    w.position_code,
+                    &mut extra,
+                )?;
+                let position_name = crate::loose::optional(
+                    "Position",
+                    "position_name",
+                    w.position_name,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    id,
+                    parent_position,
+                    parent_position_name,
+                    position_code,
+                    position_name,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`PositionPage` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct PositionPageWire {
+            #[serde(default)]
+            pub code: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub count: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub data: ::std::option::Option<::std::vec::Vec<Position>>,
+            #[serde(default)]
+            pub results: ::std::option::Option<::std::vec::Vec<Position>>,
+            #[serde(default)]
+            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub previous: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<PositionPageWire> for super::PositionPage {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(
+                w: PositionPageWire,
+            ) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let code = crate::loose::optional(
+                    "PositionPage",
+                    "code",
+                    w.code,
+                    &mut extra,
+                );
+                let count = crate::loose::required(
+                    "PositionPage",
+                    "count",
+                    w.count,
+                    &mut extra,
+                )?;
+                let data = match (w.data, w.results) {
+                    (Some(data), _) => data,
+                    (None, Some(results)) if !crate::loose::is_strict() => results,
+                    _ => return Err("missing field `data`".into()),
+                };
+                let msg = crate::loose::optional(
+                    "PositionPage",
+                    "msg",
+                    w.msg,
+                    &mut extra,
+                );
+                let next = crate::loose::optional(
+                    "PositionPage",
+                    "next",
+                    w.next,
+                    &mut extra,
+                );
+                let previous = crate::loose::optional(
+                    "PositionPage",
+                    "previous",
+                    w.previous,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    code,
+                    count,
+                    data,
+                    msg,
+                    next,
+                    previous,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`PositionRef` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct PositionRefWire {
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub position_code: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub position_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<PositionRefWire> for super::PositionRef {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: PositionRefWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let id = crate::loose::required("PositionRef", "id", w.id, &mut extra)?;
+                let position_code = crate::loose::optional(
+                    "PositionRef",
+                    "position_code",
+                    w.position_code,
+                    &mut extra,
+                );
+                let position_name = crate::loose::optional(
+                    "PositionRef",
+                    "position_name",
+                    w.position_name,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    id,
+                    position_code,
+                    position_name,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`Terminal` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct TerminalWire {
+            #[serde(default)]
+            pub alias: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub area: crate::loose::Loose<::std::option::Option<AreaRef>>,
+            #[serde(default)]
+            pub area_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub face_count: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub fp_count: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub fw_ver: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub ip_address: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub is_attendance: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub last_activity: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub palm_count: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub push_time: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub push_ver: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub sn: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub state: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub terminal_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub terminal_tz: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub transaction_count: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub transfer_interval: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub transfer_time: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub user_count: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<TerminalWire> for super::Terminal {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: TerminalWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let alias = crate::loose::optional(
+                    "Terminal",
+                    "alias",
+                    w.alias,
+                    &mut extra,
+                );
+                let area = crate::loose::optional(
+                    "Terminal",
+                    "area",
+                    w.area,
+                    &mut extra,
+                );
+                let area_name = crate::loose::optional(
+                    "Terminal",
+                    "area_name",
+                    w.area_name,
+                    &mut extra,
+                );
+                let face_count = crate::loose::optional(
+                    "Terminal",
+                    "face_count",
+                    w.face_count,
+                    &mut extra,
+                );
+                let fp_count = crate::loose::optional(
+                    "Terminal",
+                    "fp_count",
+                    w.fp_count,
+                    &mut extra,
+                );
+                let fw_ver = crate::loose::optional(
+                    "Terminal",
+                    "fw_ver",
+                    w.fw_ver,
+                    &mut extra,
+                );
+                let id = crate::loose::required("Terminal", "id", w.id, &mut extra)?;
+                let ip_address = crate::loose::optional(
+                    "Terminal",
+                    "ip_address",
+                    w.ip_address,
+                    &mut extra,
+                );
+                let is_attendance = crate::loose::optional(
+                    "Terminal",
+                    "is_attendance",
+                    w.is_attendance,
+                    &mut extra,
+                );
+                let last_activity = crate::loose::optional(
+                    "Terminal",
+                    "last_activity",
+                    w.last_activity,
+                    &mut extra,
+                );
+                let palm_count = crate::loose::optional(
+                    "Terminal",
+                    "palm_count",
+                    w.palm_count,
+                    &mut extra,
+                );
+                let push_time = crate::loose::optional(
+                    "Terminal",
+                    "push_time",
+                    w.push_time,
+                    &mut extra,
+                );
+                let push_ver = crate::loose::optional(
+                    "Terminal",
+                    "push_ver",
+                    w.push_ver,
+                    &mut extra,
+                );
+                let sn = crate::loose::required("Terminal", "sn", w.sn, &mut extra)?;
+                let state = crate::loose::optional(
+                    "Terminal",
+                    "state",
+                    w.state,
+                    &mut extra,
+                );
+                let terminal_name = crate::loose::optional(
+                    "Terminal",
+                    "terminal_name",
+                    w.terminal_name,
+                    &mut extra,
+                );
+                let terminal_tz = crate::loose::optional(
+                    "Terminal",
+                    "terminal_tz",
+                    w.terminal_tz,
+                    &mut extra,
+                );
+                let transaction_count = crate::loose::optional(
+                    "Terminal",
+                    "transaction_count",
+                    w.transaction_count,
+                    &mut extra,
+                );
+                let transfer_interval = crate::loose::optional(
+                    "Terminal",
+                    "transfer_interval",
+                    w.transfer_interval,
+                    &mut extra,
+                );
+                let transfer_time = crate::loose::optional(
+                    "Terminal",
+                    "transfer_time",
+                    w.transfer_time,
+                    &mut extra,
+                );
+                let user_count = crate::loose::optional(
+                    "Terminal",
+                    "user_count",
+                    w.user_count,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    alias,
+                    area,
+                    area_name,
+                    face_count,
+                    fp_count,
+                    fw_ver,
+                    id,
+                    ip_address,
+                    is_attendance,
+                    last_activity,
+                    palm_count,
+                    push_time,
+                    push_ver,
+                    sn,
+                    state,
+                    terminal_name,
+                    terminal_tz,
+                    transaction_count,
+                    transfer_interval,
+                    transfer_time,
+                    user_count,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`TerminalPage` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct TerminalPageWire {
+            #[serde(default)]
+            pub code: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub count: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub data: ::std::option::Option<::std::vec::Vec<Terminal>>,
+            #[serde(default)]
+            pub results: ::std::option::Option<::std::vec::Vec<Terminal>>,
+            #[serde(default)]
+            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub previous: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<TerminalPageWire> for super::TerminalPage {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(
+                w: TerminalPageWire,
+            ) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let code = crate::loose::optional(
+                    "TerminalPage",
+                    "code",
+                    w.code,
+                    &mut extra,
+                );
+                let count = crate::loose::required(
+                    "TerminalPage",
+                    "count",
+                    w.count,
+                    &mut extra,
+                )?;
+                let data = match (w.data, w.results) {
+                    (Some(data), _) => data,
+                    (None, Some(results)) if !crate::loose::is_strict() => results,
+                    _ => return Err("missing field `data`".into()),
+                };
+                let msg = crate::loose::optional(
+                    "TerminalPage",
+                    "msg",
+                    w.msg,
+                    &mut extra,
+                );
+                let next = crate::loose::optional(
+                    "TerminalPage",
+                    "next",
+                    w.next,
+                    &mut extra,
+                );
+                let previous = crate::loose::optional(
+                    "TerminalPage",
+                    "previous",
+                    w.previous,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    code,
+                    count,
+                    data,
+                    msg,
+                    next,
+                    previous,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`Transaction` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct TransactionWire {
+            #[serde(default)]
+            pub area_alias: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub crc: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub department: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub emp: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub emp_code: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub first_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub gps_location: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub id: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub is_attendance: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub is_mask: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub last_name: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub latitude: crate::loose::Loose<::std::option::Option<f64>>,
+            #[serde(default)]
+            pub longitude: crate::loose::Loose<::std::option::Option<f64>>,
+            #[serde(default)]
+            pub mobile: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub position: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub punch_state: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub punch_state_display: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub punch_time: crate::loose::Loose<::std::string::String>,
+            #[serde(default)]
+            pub purpose: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub reserved: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub source: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub sync_status: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub sync_time: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub temperature: crate::loose::Loose<::std::option::Option<f64>>,
+            #[serde(default)]
+            pub terminal: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub terminal_alias: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub terminal_sn: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub upload_time: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub verify_type: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub verify_type_display: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(default)]
+            pub work_code: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<TransactionWire> for super::Transaction {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(w: TransactionWire) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let area_alias = crate::loose::optional(
+                    "Transaction",
+                    "area_alias",
+                    w.area_alias,
+                    &mut extra,
+                );
+                let crc = crate::loose::optional(
+                    "Transaction",
+                    "crc",
+                    w.crc,
+                    &mut extra,
+                );
+                let department = crate::loose::optional(
+                    "Transaction",
+                    "department",
+                    w.department,
+                    &mut extra,
+                );
+                let emp = crate::loose::optional(
+                    "Transaction",
+                    "emp",
+                    w.emp,
+                    &mut extra,
+                );
+                let emp_code = crate::loose::required(
+                    "Transaction",
+                    "emp_code",
+                    w.emp_code,
+                    &mut extra,
+                )?;
+                let first_name = crate::loose::optional(
+                    "Transaction",
+                    "first_name",
+                    w.first_name,
+                    &mut extra,
+                );
+                let gps_location = crate::loose::optional(
+                    "Transaction",
+                    "gps_location",
+                    w.gps_location,
+                    &mut extra,
+                );
+                let id = crate::loose::required("Transaction", "id", w.id, &mut extra)?;
+                let is_attendance = crate::loose::optional(
+                    "Transaction",
+                    "is_attendance",
+                    w.is_attendance,
+                    &mut extra,
+                );
+                let is_mask = crate::loose::measured(
+                    crate::loose::optional(
+                        "Transaction",
+                        "is_mask",
+                        w.is_mask,
+                        &mut extra,
+                    ),
+                    255f64,
+                );
+                let last_name = crate::loose::optional(
+                    "Transaction",
+                    "last_name",
+                    w.last_name,
+                    &mut extra,
+                );
+                let latitude = crate::loose::optional(
+                    "Transaction",
+                    "latitude",
+                    w.latitude,
+                    &mut extra,
+                );
+                let longitude = crate::loose::optional(
+                    "Transaction",
+                    "longitude",
+                    w.longitude,
+                    &mut extra,
+                );
+                let mobile = crate::loose::optional(
+                    "Transaction",
+                    "mobile",
+                    w.mobile,
+                    &mut extra,
+                );
+                let position = crate::loose::optional(
+                    "Transaction",
+                    "position",
+                    w.position,
+                    &mut extra,
+                );
+                let punch_state = crate::loose::optional(
+                    "Transaction",
+                    "punch_state",
+                    w.punch_state,
+                    &mut extra,
+                );
+                let punch_state_display = crate::loose::optional(
+                    "Transaction",
+                    "punch_state_display",
+                    w.punch_state_display,
+                    &mut extra,
+                );
+                let punch_time = crate::loose::required(
+                    "Transaction",
+                    "punch_time",
+                    w.punch_time,
+                    &mut extra,
+                )?;
+                let purpose = crate::loose::optional(
+                    "Transaction",
+                    "purpose",
+                    w.purpose,
+                    &mut extra,
+                );
+                let reserved = crate::loose::optional(
+                    "Transaction",
+                    "reserved",
+                    w.reserved,
+                    &mut extra,
+                );
+                let source = crate::loose::optional(
+                    "Transaction",
+                    "source",
+                    w.source,
+                    &mut extra,
+                );
+                let sync_status = crate::loose::optional(
+                    "Transaction",
+                    "sync_status",
+                    w.sync_status,
+                    &mut extra,
+                );
+                let sync_time = crate::loose::optional(
+                    "Transaction",
+                    "sync_time",
+                    w.sync_time,
+                    &mut extra,
+                );
+                let temperature = crate::loose::measured(
+                    crate::loose::optional(
+                        "Transaction",
+                        "temperature",
+                        w.temperature,
+                        &mut extra,
+                    ),
+                    255f64,
+                );
+                let terminal = crate::loose::optional(
+                    "Transaction",
+                    "terminal",
+                    w.terminal,
+                    &mut extra,
+                );
+                let terminal_alias = crate::loose::optional(
+                    "Transaction",
+                    "terminal_alias",
+                    w.terminal_alias,
+                    &mut extra,
+                );
+                let terminal_sn = crate::loose::optional(
+                    "Transaction",
+                    "terminal_sn",
+                    w.terminal_sn,
+                    &mut extra,
+                );
+                let upload_time = crate::loose::optional(
+                    "Transaction",
+                    "upload_time",
+                    w.upload_time,
+                    &mut extra,
+                );
+                let verify_type = crate::loose::optional(
+                    "Transaction",
+                    "verify_type",
+                    w.verify_type,
+                    &mut extra,
+                );
+                let verify_type_display = crate::loose::optional(
+                    "Transaction",
+                    "verify_type_display",
+                    w.verify_type_display,
+                    &mut extra,
+                );
+                let work_code = crate::loose::optional(
+                    "Transaction",
+                    "work_code",
+                    w.work_code,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    area_alias,
+                    crc,
+                    department,
+                    emp,
+                    emp_code,
+                    first_name,
+                    gps_location,
+                    id,
+                    is_attendance,
+                    is_mask,
+                    last_name,
+                    latitude,
+                    longitude,
+                    mobile,
+                    position,
+                    punch_state,
+                    punch_state_display,
+                    punch_time,
+                    purpose,
+                    reserved,
+                    source,
+                    sync_status,
+                    sync_time,
+                    temperature,
+                    terminal,
+                    terminal_alias,
+                    terminal_sn,
+                    upload_time,
+                    verify_type,
+                    verify_type_display,
+                    work_code,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+        ///`TransactionPage` as it comes over the wire: every field read under the decoding policy.
+        #[derive(::serde::Deserialize)]
+        pub struct TransactionPageWire {
+            #[serde(default)]
+            pub code: crate::loose::Loose<::std::option::Option<i64>>,
+            #[serde(default)]
+            pub count: crate::loose::Loose<i64>,
+            #[serde(default)]
+            pub data: ::std::option::Option<::std::vec::Vec<Transaction>>,
+            #[serde(default)]
+            pub results: ::std::option::Option<::std::vec::Vec<Transaction>>,
+            #[serde(default)]
+            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
+            #[serde(default)]
+            pub previous: crate::loose::Loose<
+                ::std::option::Option<::std::string::String>,
+            >,
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        impl ::std::convert::TryFrom<TransactionPageWire> for super::TransactionPage {
+            type Error = ::std::string::String;
+            #[allow(unused_mut)]
+            fn try_from(
+                w: TransactionPageWire,
+            ) -> ::std::result::Result<Self, Self::Error> {
+                let mut extra = w.extra;
+                let code = crate::loose::optional(
+                    "TransactionPage",
+                    "code",
+                    w.code,
+                    &mut extra,
+                );
+                let count = crate::loose::required(
+                    "TransactionPage",
+                    "count",
+                    w.count,
+                    &mut extra,
+                )?;
+                let data = match (w.data, w.results) {
+                    (Some(data), _) => data,
+                    (None, Some(results)) if !crate::loose::is_strict() => results,
+                    _ => return Err("missing field `data`".into()),
+                };
+                let msg = crate::loose::optional(
+                    "TransactionPage",
+                    "msg",
+                    w.msg,
+                    &mut extra,
+                );
+                let next = crate::loose::optional(
+                    "TransactionPage",
+                    "next",
+                    w.next,
+                    &mut extra,
+                );
+                let previous = crate::loose::optional(
+                    "TransactionPage",
+                    "previous",
+                    w.previous,
+                    &mut extra,
+                );
+                let mut record = Self {
+                    code,
+                    count,
+                    data,
+                    msg,
+                    next,
+                    previous,
+                    extra,
+                };
+                Ok(record)
+            }
+        }
+    }
+    crate::lenient_record!(
+        DepartmentRef, PositionRef, AreaRef, ParentArea, AttEmployee, Employee,
+        EmployeeWritten, Department, Area, AreaWritten, Position, Terminal, Transaction
+    );
 }
 #[derive(Clone, Debug)]
 /**Client for ZKBio Time API
