@@ -69,6 +69,13 @@ export interface ClientOptions {
   concurrency?: number;
   /** How long logins are refused after the server rejected the password. Default 60000. */
   loginCooldownMs?: number;
+  /**
+   * Read answers exactly as the spec types them. Default false: the forms other server
+   * versions send (`"15"` for a number, `"-"` for no value, a relation as a bare id) are
+   * read, and a value no rule reads leaves the field empty with the server's value in
+   * `record.extra[field]` (ADR 0003).
+   */
+  strict?: boolean;
 }
 
 /** One page of a list. */

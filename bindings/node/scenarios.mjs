@@ -96,6 +96,7 @@ function buildClient(url, options) {
   }
   const timeoutS = Number(options.timeout_s);
   if (Number.isFinite(timeoutS) && timeoutS > 0) o.timeoutMs = Math.round(timeoutS * 1000);
+  if (typeof options.strict === 'boolean') o.strict = options.strict;
   return new Client(o);
 }
 

@@ -46,6 +46,8 @@ def build_client(url: str, options: dict[str, Any]) -> zkbiotime.Client:
     if "timeout_s" in options:  # connect and request timeout
         kwargs["timeout"] = float(options["timeout_s"])
         kwargs["connect_timeout"] = float(options["timeout_s"])
+    if "strict" in options:
+        kwargs["strict"] = bool(options["strict"])
     return zkbiotime.Client(url, **kwargs)
 
 

@@ -25,6 +25,7 @@ const OPTIONS = new Set([
   'pageSize',
   'concurrency',
   'loginCooldownMs',
+  'strict',
 ]);
 
 // Secrets in records (password hashes) never print: not in console.log, JSON or templates.

@@ -60,6 +60,8 @@ pub struct ClientOptions {
     pub page_size: Option<u32>,
     pub concurrency: Option<u32>,
     pub login_cooldown_ms: Option<u32>,
+    /// Read answers exactly as the spec types them (no decoding policy).
+    pub strict: Option<bool>,
 }
 
 /// A JS value produced later, on the JS thread, from a Rust value made on a tokio thread.
@@ -437,6 +439,9 @@ fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
     }
     if let Some(t) = o.login_cooldown_ms {
         b = b.login_cooldown(ms(t));
+    }
+    if let Some(strict) = o.strict {
+        b = b.strict(strict);
     }
     // PEM text goes through a temporary file, read by `build` and removed right after.
     let mut temp_ca = None;

@@ -36,6 +36,7 @@ struct Config {
     page_size: u32,
     concurrency: usize,
     login_cooldown: Duration,
+    strict: bool,
 }
 
 impl Config {
@@ -47,6 +48,7 @@ impl Config {
             .page_size(self.page_size)
             .concurrency(self.concurrency)
             .login_cooldown(self.login_cooldown)
+            .strict(self.strict)
             .danger_accept_invalid_certs(self.insecure);
         b = match &self.auth {
             Auth::Password { username, password, jwt: false } => {
@@ -115,6 +117,7 @@ fn shared(
     page_size: u32,
     concurrency: usize,
     login_cooldown: f64,
+    strict: bool,
 ) -> PyResult<Arc<Shared>> {
     let auth = match (username, password, token) {
         (Some(username), Some(password), None) => {
@@ -160,6 +163,7 @@ fn shared(
         } else {
             return Err(value_error("login_cooldown must not be negative"));
         },
+        strict,
     };
     let core = Python::attach(|py| config.build().map_err(|e| errors::core_error(py, &e)))?;
     let zone = core.server_zone().copied();
@@ -210,7 +214,7 @@ macro_rules! common_methods {
                         base_url, *, username = None, password = None, token = None, jwt = false,
                         timezone = None, timeout = 120.0, connect_timeout = 30.0,
                         verify = None, retries = 4, page_size = 1000, concurrency = 4,
-                        login_cooldown = 60.0
+                        login_cooldown = 60.0, strict = false
                     ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -228,6 +232,7 @@ macro_rules! common_methods {
                 page_size: u32,
                 concurrency: usize,
                 login_cooldown: f64,
+                strict: bool,
             ) -> PyResult<Self> {
                 let verify = verify.unwrap_or_else(|| PyBool::new(py, true).to_owned().into_any());
                 let shared = shared(
@@ -244,6 +249,7 @@ macro_rules! common_methods {
                     page_size,
                     concurrency,
                     login_cooldown,
+                    strict,
                 )?;
                 Ok(Self { shared })
             }

@@ -58,6 +58,11 @@ pub struct ClientConfig {
     /// How long logins are refused after the server rejected the password (default 60 s).
     #[uniffi(default)]
     pub login_cooldown: Option<Duration>,
+    /// Read answers exactly as the spec types them. Off by default: the forms other server
+    /// versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
+    /// reads leaves the field empty with the server's value in `extra` (ADR 0003).
+    #[uniffi(default)]
+    pub strict: bool,
 }
 
 /// When failed idempotent requests are repeated: exponential backoff with jitter.
@@ -216,5 +221,5 @@ fn builder(c: ClientConfig) -> Result<zkbiotime::ClientBuilder, ZkbioError> {
     if let Some(d) = c.login_cooldown {
         b = b.login_cooldown(d);
     }
-    Ok(b)
+    Ok(b.strict(c.strict))
 }

@@ -4461,6 +4461,12 @@ public struct ClientConfig {
      * How long logins are refused after the server rejected the password (default 60 s).
      */
     public var loginCooldown: TimeInterval?
+    /**
+     * Read answers exactly as the spec types them. Off by default: the forms other server
+     * versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
+     * reads leaves the field empty with the server's value in `extra` (ADR 0003).
+     */
+    public var strict: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4505,7 +4511,12 @@ public struct ClientConfig {
          */concurrency: UInt32? = nil, 
         /**
          * How long logins are refused after the server rejected the password (default 60 s).
-         */loginCooldown: TimeInterval? = nil) {
+         */loginCooldown: TimeInterval? = nil, 
+        /**
+         * Read answers exactly as the spec types them. Off by default: the forms other server
+         * versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
+         * reads leaves the field empty with the server's value in `extra` (ADR 0003).
+         */strict: Bool = false) {
         self.baseUrl = baseUrl
         self.username = username
         self.password = password
@@ -4521,6 +4532,7 @@ public struct ClientConfig {
         self.pageSize = pageSize
         self.concurrency = concurrency
         self.loginCooldown = loginCooldown
+        self.strict = strict
     }
 
     
@@ -4553,7 +4565,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 retry: FfiConverterOptionTypeRetryPolicy.read(from: &buf), 
                 pageSize: FfiConverterOptionUInt32.read(from: &buf), 
                 concurrency: FfiConverterOptionUInt32.read(from: &buf), 
-                loginCooldown: FfiConverterOptionDuration.read(from: &buf)
+                loginCooldown: FfiConverterOptionDuration.read(from: &buf), 
+                strict: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -4573,6 +4586,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.pageSize, into: &buf)
         FfiConverterOptionUInt32.write(value.concurrency, into: &buf)
         FfiConverterOptionDuration.write(value.loginCooldown, into: &buf)
+        FfiConverterBool.write(value.strict, into: &buf)
     }
 }
 

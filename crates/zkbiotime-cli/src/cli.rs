@@ -70,6 +70,10 @@ pub struct ConnectionArgs {
     /// Do not verify TLS certificates (anyone on the path can read the password)
     #[arg(long, global = true)]
     pub insecure_skip_tls_verify: bool,
+    /// Read answers exactly as the spec types them: a value in another form ("15" for a
+    /// number, "-" for none) fails instead of being read (see ADR 0003)
+    #[arg(long, env = "ZKBIO_STRICT", global = true)]
+    pub strict: bool,
     /// Seconds allowed for one request
     #[arg(long, global = true, default_value_t = 120.0, value_name = "SECONDS")]
     pub timeout: f64,

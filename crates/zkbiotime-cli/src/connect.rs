@@ -46,6 +46,7 @@ pub fn client(args: &ConnectionArgs) -> Result<Client> {
         .retry_policy(RetryPolicy { max_attempts: args.retries + 1, ..RetryPolicy::default() })
         .page_size(args.page_size)
         .concurrency(args.concurrency)
+        .strict(args.strict)
         .danger_accept_invalid_certs(args.insecure_skip_tls_verify);
     if let Some(ca) = &args.ca_bundle {
         builder = builder.ca_bundle(ca);

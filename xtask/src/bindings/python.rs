@@ -661,6 +661,7 @@ const CLIENT_ARGS: &str = r#"        self,
         page_size: int = 1000,
         concurrency: int = 4,
         login_cooldown: float = 60.0,
+        strict: bool = False,
 "#;
 
 /// The hand-written part of the stub: lists, pages, sync batches, the client base.

@@ -1224,6 +1224,7 @@ class Client:
         page_size: int = 1000,
         concurrency: int = 4,
         login_cooldown: float = 60.0,
+        strict: bool = False,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -1264,6 +1265,7 @@ class AsyncClient:
         page_size: int = 1000,
         concurrency: int = 4,
         login_cooldown: float = 60.0,
+        strict: bool = False,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...

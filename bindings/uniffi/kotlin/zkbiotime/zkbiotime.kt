@@ -7721,6 +7721,13 @@ data class ClientConfig (
      * How long logins are refused after the server rejected the password (default 60 s).
      */
     var `loginCooldown`: java.time.Duration? = null 
+    , 
+    /**
+     * Read answers exactly as the spec types them. Off by default: the forms other server
+     * versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
+     * reads leaves the field empty with the server's value in `extra` (ADR 0003).
+     */
+    var `strict`: kotlin.Boolean = false 
     
 ): Disposable{
     
@@ -7746,7 +7753,8 @@ data class ClientConfig (
         this.`retry`,
         this.`pageSize`,
         this.`concurrency`,
-        this.`loginCooldown`
+        this.`loginCooldown`,
+        this.`strict`
     )
     }
     
@@ -7774,6 +7782,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalDuration.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -7792,7 +7801,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeRetryPolicy.allocationSize(value.`retry`) +
             FfiConverterOptionalUInt.allocationSize(value.`pageSize`) +
             FfiConverterOptionalUInt.allocationSize(value.`concurrency`) +
-            FfiConverterOptionalDuration.allocationSize(value.`loginCooldown`)
+            FfiConverterOptionalDuration.allocationSize(value.`loginCooldown`) +
+            FfiConverterBoolean.allocationSize(value.`strict`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
@@ -7811,6 +7821,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalUInt.write(value.`pageSize`, buf)
             FfiConverterOptionalUInt.write(value.`concurrency`, buf)
             FfiConverterOptionalDuration.write(value.`loginCooldown`, buf)
+            FfiConverterBoolean.write(value.`strict`, buf)
     }
 }
 

@@ -187,6 +187,7 @@ fun client(url: String, options: Obj): Client {
         val t = Duration.ofMillis((it.toDouble() * 1000).toLong())
         config = config.copy(connectTimeout = t, requestTimeout = t)
     }
+    (options["strict"] as Boolean?)?.let { config = config.copy(strict = it) }
     return Client(config)
 }
 

@@ -84,6 +84,9 @@ fn build_client(url: &str, options: &Map<String, Value>) -> zkbiotime::Result<Cl
         let t = Duration::from_secs_f64(secs);
         b = b.connect_timeout(t).request_timeout(t);
     }
+    if let Some(strict) = options.get("strict").and_then(Value::as_bool) {
+        b = b.strict(strict);
+    }
     b.build()
 }
 
