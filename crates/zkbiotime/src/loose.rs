@@ -49,9 +49,10 @@ pub fn is_strict() -> bool {
 
 /// One field of a record as it came over the wire.
 #[doc(hidden)]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub enum Loose<T> {
     /// The key was not in the answer.
+    #[default]
     Missing,
     /// Read, in the spec's form or one of the forms the policy reads.
     Read(T),
@@ -60,12 +61,6 @@ pub enum Loose<T> {
     Related(T, Map<String, Value>),
     /// No rule reads it: the server's value, kept for the record's `extra`.
     Unreadable(Value),
-}
-
-impl<T> Default for Loose<T> {
-    fn default() -> Self {
-        Loose::Missing
-    }
 }
 
 impl<T> Loose<T> {
@@ -579,8 +574,10 @@ fn describe(v: &Value, secret: bool) -> String {
     format!("the {} {shown}", form(v))
 }
 
-static WARNED: Mutex<Option<HashSet<(&'static str, &'static str, &'static str)>>> =
-    Mutex::new(None);
+/// (record type, field, JSON form) already warned about.
+type Warned = HashSet<(&'static str, &'static str, &'static str)>;
+
+static WARNED: Mutex<Option<Warned>> = Mutex::new(None);
 
 /// One warning per record type, field and JSON form for the life of the process.
 fn warn_once(record: &'static str, field: &'static str, form: &'static str) {
