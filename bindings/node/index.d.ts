@@ -214,6 +214,7 @@ export type ErrorKind =
   | 'authentication'
   | 'login_cooldown'
   | 'permission'
+  | 'licence'
   | 'not_found'
   | 'bad_request'
   | 'server'
@@ -244,6 +245,8 @@ export declare class AuthenticationError extends ZKBioTimeError {}
 export declare class LoginCooldownError extends AuthenticationError {}
 /** 403: the account may not do this. */
 export declare class PermissionError extends ZKBioTimeError {}
+/** 403 from the licence gate: the licence lacks the API module; `auth: 'basic'` may pass. */
+export declare class LicenceError extends PermissionError {}
 /** 404: no such record. */
 export declare class NotFoundError extends ZKBioTimeError {}
 /** 400: the server rejected the values; see `fieldErrors`. */

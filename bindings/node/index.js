@@ -17,6 +17,7 @@ exports.ZKBioTimeError = errors.ZKBioTimeError;
 exports.AuthenticationError = errors.AuthenticationError;
 exports.LoginCooldownError = errors.LoginCooldownError;
 exports.PermissionError = errors.PermissionError;
+exports.LicenceError = errors.LicenceError;
 exports.NotFoundError = errors.NotFoundError;
 exports.BadRequestError = errors.BadRequestError;
 exports.ServerError = errors.ServerError;

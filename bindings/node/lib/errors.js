@@ -35,6 +35,8 @@ class AuthenticationError extends ZKBioTimeError {}
 class LoginCooldownError extends AuthenticationError {}
 /** 403: the account may not do this. */
 class PermissionError extends ZKBioTimeError {}
+/** 403 from the licence gate: the licence lacks the API module; `auth: 'basic'` may pass. */
+class LicenceError extends PermissionError {}
 /** 404: no such record (or page). */
 class NotFoundError extends ZKBioTimeError {}
 /** 400: the server rejected the values; see `fieldErrors`. */
@@ -54,6 +56,7 @@ const BY_KIND = {
   authentication: AuthenticationError,
   login_cooldown: LoginCooldownError,
   permission: PermissionError,
+  licence: LicenceError,
   not_found: NotFoundError,
   bad_request: BadRequestError,
   server: ServerError,
@@ -121,6 +124,7 @@ module.exports = {
   AuthenticationError,
   LoginCooldownError,
   PermissionError,
+  LicenceError,
   NotFoundError,
   BadRequestError,
   ServerError,

@@ -58,6 +58,7 @@ pub fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Authentication => "AuthenticationError",
         ErrorKind::LoginCooldown => "LoginCooldownError",
         ErrorKind::Permission => "PermissionDeniedError",
+        ErrorKind::Licence => "LicenceError",
         ErrorKind::NotFound => "NotFoundError",
         ErrorKind::BadRequest => "BadRequestError",
         ErrorKind::Server => "ServerError",

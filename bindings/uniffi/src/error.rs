@@ -66,6 +66,8 @@ error_enum! {
     LoginCooldown => "login_cooldown",
     /// 403.
     Permission => "permission",
+    /// 403 from the licence gate: the licence lacks the API module; Basic auth may pass.
+    Licence => "licence",
     /// 404.
     NotFound => "not_found",
     /// 400: see `field_errors`.
@@ -121,6 +123,7 @@ impl From<zkbiotime::Error> for ZkbioError {
             ErrorKind::Authentication
             | ErrorKind::LoginCooldown
             | ErrorKind::Permission
+            | ErrorKind::Licence
             | ErrorKind::NotFound
             | ErrorKind::BadRequest
             | ErrorKind::Server

@@ -7887,6 +7887,11 @@ enum ZkbioError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Permission(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
+     * 403 from the licence gate: the licence lacks the API module; Basic auth may pass.
+     */
+    case Licence(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    )
+    /**
      * 404.
      */
     case NotFound(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
@@ -8002,7 +8007,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 4: return .NotFound(
+        case 4: return .Licence(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8010,7 +8015,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 5: return .BadRequest(
+        case 5: return .NotFound(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8018,7 +8023,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 6: return .Server(
+        case 6: return .BadRequest(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8026,7 +8031,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 7: return .Transport(
+        case 7: return .Server(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8034,7 +8039,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 8: return .Timeout(
+        case 8: return .Transport(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8042,7 +8047,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 9: return .UnexpectedResponse(
+        case 9: return .Timeout(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8050,7 +8055,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 10: return .InvalidArgument(
+        case 10: return .UnexpectedResponse(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8058,7 +8063,15 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
-        case 11: return .Internal(
+        case 11: return .InvalidArgument(
+            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            path: try FfiConverterOptionString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            fieldErrors: try FfiConverterDictionaryStringSequenceString.read(from: &buf), 
+            retryAfter: try FfiConverterOptionDuration.read(from: &buf)
+            )
+        case 12: return .Internal(
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
@@ -8108,7 +8121,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .NotFound(status,method,path,detail,fieldErrors,retryAfter):
+        case let .Licence(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(4))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
@@ -8118,7 +8131,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .BadRequest(status,method,path,detail,fieldErrors,retryAfter):
+        case let .NotFound(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(5))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
@@ -8128,7 +8141,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .Server(status,method,path,detail,fieldErrors,retryAfter):
+        case let .BadRequest(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(6))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
@@ -8138,7 +8151,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .Transport(status,method,path,detail,fieldErrors,retryAfter):
+        case let .Server(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(7))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
@@ -8148,7 +8161,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .Timeout(status,method,path,detail,fieldErrors,retryAfter):
+        case let .Transport(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(8))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
@@ -8158,7 +8171,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .UnexpectedResponse(status,method,path,detail,fieldErrors,retryAfter):
+        case let .Timeout(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(9))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
@@ -8168,7 +8181,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .InvalidArgument(status,method,path,detail,fieldErrors,retryAfter):
+        case let .UnexpectedResponse(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(10))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
@@ -8178,8 +8191,18 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         
-        case let .Internal(status,method,path,detail,fieldErrors,retryAfter):
+        case let .InvalidArgument(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(11))
+            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(path, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterDictionaryStringSequenceString.write(fieldErrors, into: &buf)
+            FfiConverterOptionDuration.write(retryAfter, into: &buf)
+            
+        
+        case let .Internal(status,method,path,detail,fieldErrors,retryAfter):
+            writeInt(&buf, Int32(12))
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)

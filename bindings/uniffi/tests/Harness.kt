@@ -82,6 +82,7 @@ val ZkbioException.status: UShort?
         is ZkbioException.Authentication -> status
         is ZkbioException.LoginCooldown -> status
         is ZkbioException.Permission -> status
+        is ZkbioException.Licence -> status
         is ZkbioException.NotFound -> status
         is ZkbioException.BadRequest -> status
         is ZkbioException.Server -> status
@@ -97,6 +98,7 @@ val ZkbioException.detail: String
         is ZkbioException.Authentication -> detail
         is ZkbioException.LoginCooldown -> detail
         is ZkbioException.Permission -> detail
+        is ZkbioException.Licence -> detail
         is ZkbioException.NotFound -> detail
         is ZkbioException.BadRequest -> detail
         is ZkbioException.Server -> detail

@@ -55,7 +55,10 @@ pub fn code(error: &anyhow::Error) -> i32 {
 
 pub fn kind_code(kind: ErrorKind) -> i32 {
     match kind {
-        ErrorKind::Authentication | ErrorKind::LoginCooldown | ErrorKind::Permission => AUTH,
+        ErrorKind::Authentication
+        | ErrorKind::LoginCooldown
+        | ErrorKind::Permission
+        | ErrorKind::Licence => AUTH,
         ErrorKind::NotFound => NOT_FOUND,
         ErrorKind::Transport | ErrorKind::Timeout => NETWORK,
         ErrorKind::Server | ErrorKind::UnexpectedResponse => SERVER,

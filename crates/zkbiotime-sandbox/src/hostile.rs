@@ -27,10 +27,11 @@ use crate::router::ConnCtx;
 pub const CORPUS_JSON: &str = include_str!("../../../tests/hostile/corpus.json");
 
 /// The error kinds a scenario may expect (`zkbiotime::ErrorKind::as_str()`).
-pub const ERROR_KINDS: [&str; 10] = [
+pub const ERROR_KINDS: [&str; 11] = [
     "authentication",
     "login_cooldown",
     "permission",
+    "licence",
     "not_found",
     "bad_request",
     "server",

@@ -1,12 +1,17 @@
 //! Credentials and the token they buy.
 //!
-//! Three modes: username + password traded for a DRF `Token` on first use, a static token
-//! the caller already has, and JWT (`/jwt-api-token-auth/`), renewed shortly before the
-//! `exp` in its payload. After the server rejects the password, further logins are refused
-//! locally for a cool-down: a retry loop must not lock the account.
+//! Modes: username + password traded for a DRF `Token` on first use (the system login or
+//! the staff login), JWT (`/jwt-api-token-auth/` or `/staff-jwt-api-token-auth/`), renewed
+//! shortly before the `exp` in its payload, HTTP Basic on every request (no login: it
+//! passes the licence gate of BioTime 8 servers whose licence lacks the API module), and a
+//! static token the caller already has. After the server rejects the password, further
+//! logins are refused locally for a cool-down: a retry loop must not lock the account.
 
+use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
 
 use crate::Secret;
 use crate::error::{Error, ErrorKind, Result};
@@ -19,8 +24,127 @@ pub enum Credentials {
     /// Log in with `POST /jwt-api-token-auth/`; send `Authorization: JWT ...`, and log in
     /// again shortly before the token's `exp`.
     Jwt { username: String, password: Secret },
+    /// A staff user: `POST /staff-api-token-auth/`, then `Authorization: Token ...`.
+    StaffPassword { username: String, password: Secret },
+    /// A staff user with JWT: `POST /staff-jwt-api-token-auth/`, then `Authorization: JWT ...`.
+    StaffJwt { username: String, password: Secret },
+    /// `Authorization: Basic ...` on every request, no login. Passes the licence gate of
+    /// BioTime 8 servers whose licence lacks the API module.
+    Basic { username: String, password: Secret },
     /// A token issued elsewhere (an admin's static "general" token): never log in.
     Token(Secret),
+}
+
+/// How a username and password are used: the names every binding and the CLI accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `token` (default): traded for a DRF token.
+    Token,
+    /// `jwt`: traded for a JSON web token.
+    Jwt,
+    /// `staff_token`: the staff login, traded for a DRF token.
+    StaffToken,
+    /// `staff_jwt`: the staff login, traded for a JSON web token.
+    StaffJwt,
+    /// `basic`: HTTP Basic on every request.
+    Basic,
+}
+
+impl AuthScheme {
+    pub const NAMES: [&'static str; 5] = ["token", "jwt", "staff_token", "staff_jwt", "basic"];
+
+    /// The credentials of this scheme for a username and password.
+    pub fn credentials(
+        self,
+        username: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Credentials {
+        let (username, password) = (username.into(), password.into());
+        match self {
+            Self::Token => Credentials::Password { username, password },
+            Self::Jwt => Credentials::Jwt { username, password },
+            Self::StaffToken => Credentials::StaffPassword { username, password },
+            Self::StaffJwt => Credentials::StaffJwt { username, password },
+            Self::Basic => Credentials::Basic { username, password },
+        }
+    }
+}
+
+impl FromStr for AuthScheme {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "token" | "password" => Self::Token,
+            "jwt" => Self::Jwt,
+            "staff_token" | "staff" => Self::StaffToken,
+            "staff_jwt" => Self::StaffJwt,
+            "basic" => Self::Basic,
+            _ => {
+                return Err(Error::invalid_argument(format!(
+                    "unknown auth scheme {s:?}: use one of {}",
+                    Self::NAMES.join(", ")
+                )));
+            }
+        })
+    }
+}
+
+/// A login endpoint: where a username and password are traded for a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Login {
+    Token,
+    Jwt,
+    StaffToken,
+    StaffJwt,
+}
+
+impl Login {
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Self::Token => "/api-token-auth/",
+            Self::Jwt => "/jwt-api-token-auth/",
+            Self::StaffToken => "/staff-api-token-auth/",
+            Self::StaffJwt => "/staff-jwt-api-token-auth/",
+        }
+    }
+    fn jwt(self) -> bool {
+        matches!(self, Self::Jwt | Self::StaffJwt)
+    }
+}
+
+impl Credentials {
+    /// The login this mode makes, with its username and password (none: nothing to log in).
+    pub(crate) fn login(&self) -> Option<(Login, &str, &Secret)> {
+        let (login, username, password) = match self {
+            Self::Password { username, password } => (Login::Token, username, password),
+            Self::Jwt { username, password } => (Login::Jwt, username, password),
+            Self::StaffPassword { username, password } => (Login::StaffToken, username, password),
+            Self::StaffJwt { username, password } => (Login::StaffJwt, username, password),
+            Self::Basic { .. } | Self::Token(_) => return None,
+        };
+        Some((login, username.as_str(), password))
+    }
+
+    /// The fixed `Authorization` value of a mode without login.
+    fn fixed_header(&self) -> Option<Secret> {
+        match self {
+            Self::Token(t) => Some(Secret::new(format!("Token {}", t.expose()))),
+            Self::Basic { username, password } => {
+                let pair = format!("{username}:{}", password.expose());
+                let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+                Some(Secret::new(format!("Basic {encoded}")))
+            }
+            _ => None,
+        }
+    }
+
+    /// What the server rejected when a mode without login gets a 401.
+    pub(crate) fn rejected(&self) -> &'static str {
+        match self {
+            Self::Basic { .. } => "the server rejected the username and password (HTTP Basic)",
+            _ => "the static token was rejected",
+        }
+    }
 }
 
 /// Renew a JWT this long before it expires, so a request never leaves with a dead token.
@@ -48,14 +172,11 @@ pub(crate) struct Auth {
 
 impl Auth {
     pub(crate) fn new(credentials: Credentials, cooldown: Duration) -> Self {
-        let current = match &credentials {
-            Credentials::Token(t) => Some(Current {
-                header: Secret::new(format!("Token {}", t.expose())),
-                generation: 0,
-                renew_at: None,
-            }),
-            _ => None,
-        };
+        let current = credentials.fixed_header().map(|header| Current {
+            header,
+            generation: 0,
+            renew_at: None,
+        });
         Self {
             credentials,
             cooldown,
@@ -82,7 +203,7 @@ impl Auth {
     }
 
     pub(crate) fn can_login(&self) -> bool {
-        !matches!(self.credentials, Credentials::Token(_))
+        self.credentials.login().is_some()
     }
 
     /// Forgets the token of `generation` after the server refused it (a newer one stays).
@@ -121,8 +242,8 @@ impl Auth {
     pub(crate) fn store(&self, token: &str) -> u64 {
         let mut generation = lock(&self.generation);
         *generation += 1;
-        let (header, renew_at) = match &self.credentials {
-            Credentials::Jwt { .. } => (format!("JWT {token}"), jwt_renew_at(token)),
+        let (header, renew_at) = match self.credentials.login() {
+            Some((login, ..)) if login.jwt() => (format!("JWT {token}"), jwt_renew_at(token)),
             _ => (format!("Token {token}"), None),
         };
         *lock(&self.current) =
@@ -187,6 +308,18 @@ mod tests {
         let token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsInVzZXJuYW1lIjoiYWRtaW4ifQ.c2ln";
         assert_eq!(jwt_exp(token), Some(1_700_000_000.0));
         assert_eq!(jwt_exp("not-a-jwt"), None);
+    }
+
+    #[test]
+    fn basic_sends_the_pair_and_never_logs_in() {
+        let creds = AuthScheme::Basic.credentials("admin", "admin123");
+        let auth = Auth::new(creds, Duration::from_secs(60));
+        assert!(!auth.can_login());
+        // base64("admin:admin123")
+        assert_eq!(auth.header_value().as_deref(), Some("Basic YWRtaW46YWRtaW4xMjM="));
+        assert!(!format!("{auth:?}").contains("YWRtaW46"), "{auth:?}");
+        assert_eq!("staff-jwt".parse::<AuthScheme>().unwrap(), AuthScheme::StaffJwt);
+        assert!("kerberos".parse::<AuthScheme>().unwrap_err().to_string().contains("basic"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::ResponseValue;
 
-use crate::auth::{Auth, Credentials};
+use crate::auth::{Auth, AuthScheme, Credentials, Login};
 use crate::error::{Error, ErrorKind, Result, snippet};
 use crate::generated::api::{self, types};
 use crate::resources::{Areas, Departments, Employees, Positions, Terminals, Transactions};
@@ -63,6 +63,7 @@ pub struct ClientBuilder {
     zone: Option<String>,
     max_response_bytes: usize,
     strict: bool,
+    accept_language: String,
 }
 
 impl Client {
@@ -82,6 +83,7 @@ impl Client {
             zone: None,
             max_response_bytes: 64 * 1024 * 1024,
             strict: false,
+            accept_language: "en".into(),
         }
     }
 
@@ -150,38 +152,35 @@ impl Client {
             return Ok(generation);
         }
         let auth = self.auth();
-        if !auth.can_login() {
-            return Err(Error::new(ErrorKind::Authentication, "the static token was rejected"));
-        }
+        let Some((login, username, password)) = auth.credentials.login() else {
+            return Err(Error::new(ErrorKind::Authentication, auth.credentials.rejected()));
+        };
         let _one_login_at_a_time = auth.login_lock.lock().await;
         if let Some(generation) = auth.valid_generation() {
             return Ok(generation);
         }
         auth.check_cooldown()?;
-        let (username, password, jwt) = match &auth.credentials {
-            Credentials::Password { username, password } => (username, password, false),
-            Credentials::Jwt { username, password } => (username, password, true),
-            Credentials::Token(_) => unreachable!("checked by can_login"),
-        };
-        let body = types::Credentials { username: username.clone(), password: password.clone() };
-        let path = if jwt { "/jwt-api-token-auth/" } else { "/api-token-auth/" };
+        let body =
+            types::Credentials { username: username.to_string(), password: password.clone() };
+        let path = login.path();
         let call =
             Call { method: "POST", path: path.into(), idempotent: true, authenticated: false };
         let answer = self
             .send(call, |api| {
                 let body = body.clone();
                 async move {
-                    if jwt {
-                        api.jwt_login().body(body).send().await
-                    } else {
-                        api.token_login().body(body).send().await
+                    match login {
+                        Login::Token => api.token_login().body(body).send().await,
+                        Login::Jwt => api.jwt_login().body(body).send().await,
+                        Login::StaffToken => api.staff_token_login().body(body).send().await,
+                        Login::StaffJwt => api.staff_jwt_login().body(body).send().await,
                     }
                 }
             })
             .await;
         match answer {
             Ok(token) => {
-                tracing::debug!(jwt, "zkbiotime login succeeded");
+                tracing::debug!(login = path, "zkbiotime login succeeded");
                 Ok(auth.store(&token.token))
             }
             // DRF answers a wrong password with 400 `non_field_errors`.
@@ -390,6 +389,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Username + password sent as HTTP Basic on every request: no login. Passes the
+    /// licence gate of BioTime 8 servers whose licence lacks the API module.
+    pub fn basic(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials = Some(AuthScheme::Basic.credentials(username, password));
+        self
+    }
+
+    /// Username + password used as `scheme` says (`"token"`, `"jwt"`, `"staff_token"`,
+    /// `"staff_jwt"`, `"basic"`): how the bindings and the CLI pass a scheme by name.
+    pub fn login_with(
+        mut self,
+        scheme: AuthScheme,
+        username: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
+        self.credentials = Some(scheme.credentials(username, password));
+        self
+    }
+
+    /// The `Accept-Language` sent with every request (default `en`): servers write
+    /// `punch_state_display` and other display texts in it.
+    pub fn accept_language(mut self, language: impl Into<String>) -> Self {
+        self.accept_language = language.into();
+        self
+    }
+
     /// A token the caller already has (e.g. an admin's static "general" token).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.credentials = Some(Credentials::Token(token.into()));
@@ -528,10 +553,18 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {e}")))?;
         let zone = self.zone.as_deref().map(ServerZone::parse).transpose()?;
+        let accept_language = reqwest::header::HeaderValue::from_str(self.accept_language.trim())
+            .map_err(|_| {
+            Error::invalid_argument(format!(
+                "accept_language {:?} is not valid header text",
+                self.accept_language
+            ))
+        })?;
         let session = Arc::new(Session {
             auth: Auth::new(credentials, self.login_cooldown),
             max_response_bytes: self.max_response_bytes,
             strict: self.strict,
+            accept_language,
         });
         let base_url = self.base_url.trim_end_matches('/');
         Ok(Client {

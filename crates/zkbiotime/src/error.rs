@@ -16,6 +16,9 @@ pub enum ErrorKind {
     LoginCooldown,
     /// 403.
     Permission,
+    /// 403 from the licence gate: the server's licence lacks the API module (BioTime 8
+    /// trial licences). HTTP Basic auth may pass it.
+    Licence,
     /// 404 (including "Invalid page.").
     NotFound,
     /// 400 with per-field messages.
@@ -40,6 +43,7 @@ impl ErrorKind {
             Self::Authentication => "authentication",
             Self::LoginCooldown => "login_cooldown",
             Self::Permission => "permission",
+            Self::Licence => "licence",
             Self::NotFound => "not_found",
             Self::BadRequest => "bad_request",
             Self::Server => "server",
@@ -155,6 +159,18 @@ impl Error {
         if err.0.detail.is_empty() {
             err.0.detail = format!("HTTP {status}");
         }
+        // The licence gate: a 403 whose text mentions the licence (pybiotime's rule; the body
+        // is undocumented). Said plainly, with the way around it.
+        if status == 403
+            && (err.0.detail.to_lowercase().contains("licen")
+                || raw.to_lowercase().contains("licen"))
+        {
+            err.0.kind = ErrorKind::Licence;
+            err.0.detail.push_str(
+                " (the server's licence does not include the API module; HTTP Basic auth may pass: \
+                 ClientBuilder::basic / auth=\"basic\")",
+            );
+        }
         err
     }
 
@@ -206,6 +222,7 @@ impl fmt::Display for Error {
             ErrorKind::Authentication => "authentication failed",
             ErrorKind::LoginCooldown => "login refused during cool-down",
             ErrorKind::Permission => "permission denied",
+            ErrorKind::Licence => "licence gate",
             ErrorKind::NotFound => "not found",
             ErrorKind::BadRequest => "bad request",
             ErrorKind::Server => "server error",

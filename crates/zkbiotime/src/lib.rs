@@ -34,6 +34,7 @@ pub mod logging;
 #[doc(hidden)]
 pub mod loose;
 mod paging;
+mod raw;
 mod resources;
 mod retry;
 mod secret;
@@ -54,10 +55,11 @@ pub use generated::api;
 pub use generated::api::types;
 pub use generated::lists::*;
 
-pub use auth::Credentials;
+pub use auth::{AuthScheme, Credentials};
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorKind, Result};
 pub use paging::{ItemOf, ListFilter, ListPage, Page, PageAnswer};
+pub use raw::ServerInfo;
 pub use resources::{Areas, Departments, Employees, Positions, Terminals, Transactions, Upserted};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -56,20 +56,34 @@ macro_rules! resource {
     (crud $name:ident, $doc:literal, item: $item:ty, filter: $filter:ty, get: $get:ident,
      create: $create:ident($create_body:ty) -> $written:ty,
      update: $update:ident($update_body:ty),
-     delete: $delete:ident, code: $code:ident) => {
+     code: $code:ident) => {
         resource!(read $name, $doc, item: $item, filter: $filter, get: $get);
 
         impl $name {
             /// Creates a record; the answer holds bare ids. Never retried automatically: a
             /// lost answer may hide a stored record (use `upsert` to be safe).
+            ///
+            /// Servers that answer without the stored record (9.5 answers some creates with
+            /// the submitted fields only, no `id`) get it read back by its code.
             pub async fn create(&self, body: $create_body) -> Result<$written> {
                 let call = Call::write("POST", <$filter as ListFilter>::PATH.to_string());
-                self.client
+                let code = body.$code.clone();
+                let sent = self
+                    .client
                     .send(call, |api| {
                         let body = body.clone();
                         async move { api.$create().body(body).send().await }
                     })
-                    .await
+                    .await;
+                match sent {
+                    Err(e) if e.kind() == ErrorKind::UnexpectedResponse
+                        && e.status().is_some_and(|s| (200..300).contains(&s)) =>
+                    {
+                        let Some(id) = self.id_by_code(&code).await? else { return Err(e) };
+                        as_written(self.get(id).await?)
+                    }
+                    other => other,
+                }
             }
 
             /// Changes the fields present in `body` (PATCH).
@@ -116,17 +130,15 @@ macro_rules! resource {
                 Ok(page.items.iter().find(|r| r.$code == code).map(|r| r.id))
             }
 
-            /// Deletes a record.
+            /// Deletes a record. Servers answer 204, or 200 with or without a JSON body
+            /// (8.x): all mean done; an HTML page is still an error.
             pub async fn delete(&self, id: i64) -> Result<()> {
-                let call = Call::write("DELETE", detail_path::<$filter>(id));
-                let sent = self
-                    .client
-                    .send(call, |api| async move { api.$delete().id(id).send().await })
-                    .await;
+                let sent = self.client.request("DELETE", &detail_path::<$filter>(id), &[], None).await;
                 match sent {
+                    Ok(_) => Ok(()),
                     // Retried after a lost answer, the record is gone: our first try did it.
                     Err(e) if e.kind() == ErrorKind::NotFound && e.was_retried() => Ok(()),
-                    other => other,
+                    Err(e) => Err(e),
                 }
             }
         }
@@ -174,6 +186,14 @@ macro_rules! always_has_id {
 }
 always_has_id!(types::Department, types::AreaWritten, types::Position);
 
+/// A record as read (relations nested) in the shape of a write answer (relations as ids):
+/// the decoding policy reads a nested relation where an id is expected.
+fn as_written<R: serde::Serialize, W: serde::de::DeserializeOwned>(record: R) -> Result<W> {
+    serde_json::to_value(record).and_then(serde_json::from_value).map_err(|e| {
+        Error::unexpected(format!("the stored record does not read as a write answer: {e}"))
+    })
+}
+
 /// A create body as a partial update of the same fields (custom attributes included).
 fn to_update<C: serde::Serialize, U: serde::de::DeserializeOwned>(body: &C) -> Result<U> {
     serde_json::to_value(body)
@@ -190,25 +210,25 @@ resource!(crud Employees, "Employees (`/personnel/api/employees/`).",
     item: types::Employee, filter: EmployeeFilter, get: get_employee,
     create: create_employee(types::EmployeeCreate) -> types::EmployeeWritten,
     update: update_employee(types::EmployeeUpdate),
-    delete: delete_employee, code: emp_code);
+    code: emp_code);
 
 resource!(crud Departments, "Departments (`/personnel/api/departments/`).",
     item: types::Department, filter: DepartmentFilter, get: get_department,
     create: create_department(types::DepartmentCreate) -> types::Department,
     update: update_department(types::DepartmentUpdate),
-    delete: delete_department, code: dept_code);
+    code: dept_code);
 
 resource!(crud Areas, "Areas (`/personnel/api/areas/`).",
     item: types::Area, filter: AreaFilter, get: get_area,
     create: create_area(types::AreaCreate) -> types::AreaWritten,
     update: update_area(types::AreaUpdate),
-    delete: delete_area, code: area_code);
+    code: area_code);
 
 resource!(crud Positions, "Positions (`/personnel/api/positions/`).",
     item: types::Position, filter: PositionFilter, get: get_position,
     create: create_position(types::PositionCreate) -> types::Position,
     update: update_position(types::PositionUpdate),
-    delete: delete_position, code: position_code);
+    code: position_code);
 
 resource!(read Terminals, "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.",
     item: types::Terminal, filter: TerminalFilter, get: get_terminal);

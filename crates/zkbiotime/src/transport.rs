@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT_LANGUAGE, AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use crate::auth::Auth;
@@ -25,6 +25,8 @@ pub struct Session {
     pub(crate) max_response_bytes: usize,
     /// Read answers exactly as the spec types them (no decoding policy: `crate::loose`).
     pub(crate) strict: bool,
+    /// Display texts (`punch_state_display`, ...) follow it.
+    pub(crate) accept_language: HeaderValue,
 }
 
 /// What the hooks saw of the last answer in this request attempt.
@@ -45,7 +47,10 @@ tokio::task_local! {
 
 /// Operations that must go out without credentials.
 fn is_login(info: &OperationInfo) -> bool {
-    matches!(info.operation_id, "token_login" | "jwt_login")
+    matches!(
+        info.operation_id,
+        "token_login" | "jwt_login" | "staff_token_login" | "staff_jwt_login"
+    )
 }
 
 impl ClientHooks<Inner> for api::Client {
@@ -56,6 +61,7 @@ impl ClientHooks<Inner> for api::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         // progenitor sends an `api-version` header that ZKBio Time does not know.
         request.headers_mut().remove("api-version");
+        request.headers_mut().insert(ACCEPT_LANGUAGE, self.inner.accept_language.clone());
         if is_login(info) {
             return Ok(());
         }

@@ -20,6 +20,7 @@ __all__ = [
     "AuthenticationError",
     "LoginCooldownError",
     "PermissionDeniedError",
+    "LicenceError",
     "NotFoundError",
     "BadRequestError",
     "ServerError",
@@ -88,6 +89,11 @@ class LoginCooldownError(ZKBioTimeError):
 
 class PermissionDeniedError(ZKBioTimeError):
     """403: the account may not do this."""
+
+
+class LicenceError(PermissionDeniedError):
+    """403 from the licence gate: the server's licence lacks the API module. HTTP Basic
+    auth (``auth="basic"``) may pass it."""
 
 
 class NotFoundError(ZKBioTimeError):

@@ -10750,6 +10750,27 @@ sealed class ZkbioException: kotlin.Exception() {
     }
     
     /**
+     * 403 from the licence gate: the licence lacks the API module; Basic auth may pass.
+     */
+    class Licence(
+        
+        val `status`: kotlin.UShort?, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `path`: kotlin.String?, 
+        
+        val `detail`: kotlin.String, 
+        
+        val `fieldErrors`: Map<kotlin.String, List<kotlin.String>>, 
+        
+        val `retryAfter`: java.time.Duration?
+        ) : ZkbioException() {
+        override val message
+            get() = "status=${ `status` }, method=${ `method` }, path=${ `path` }, detail=${ `detail` }, fieldErrors=${ `fieldErrors` }, retryAfter=${ `retryAfter` }"
+    }
+    
+    /**
      * 404.
      */
     class NotFound(
@@ -10982,7 +11003,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            4 -> ZkbioException.NotFound(
+            4 -> ZkbioException.Licence(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10990,7 +11011,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            5 -> ZkbioException.BadRequest(
+            5 -> ZkbioException.NotFound(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10998,7 +11019,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            6 -> ZkbioException.Server(
+            6 -> ZkbioException.BadRequest(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11006,7 +11027,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            7 -> ZkbioException.Transport(
+            7 -> ZkbioException.Server(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11014,7 +11035,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            8 -> ZkbioException.Timeout(
+            8 -> ZkbioException.Transport(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11022,7 +11043,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            9 -> ZkbioException.UnexpectedResponse(
+            9 -> ZkbioException.Timeout(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11030,7 +11051,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            10 -> ZkbioException.InvalidArgument(
+            10 -> ZkbioException.UnexpectedResponse(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11038,7 +11059,15 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterMapStringSequenceString.read(buf),
                 FfiConverterOptionalDuration.read(buf),
                 )
-            11 -> ZkbioException.Internal(
+            11 -> ZkbioException.InvalidArgument(
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterMapStringSequenceString.read(buf),
+                FfiConverterOptionalDuration.read(buf),
+                )
+            12 -> ZkbioException.Internal(
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11073,6 +11102,16 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 + FfiConverterOptionalDuration.allocationSize(value.`retryAfter`)
             )
             is ZkbioException.Permission -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`path`)
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterMapStringSequenceString.allocationSize(value.`fieldErrors`)
+                + FfiConverterOptionalDuration.allocationSize(value.`retryAfter`)
+            )
+            is ZkbioException.Licence -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterOptionalUShort.allocationSize(value.`status`)
@@ -11197,7 +11236,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.NotFound -> {
+            is ZkbioException.Licence -> {
                 buf.putInt(4)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
@@ -11207,7 +11246,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.BadRequest -> {
+            is ZkbioException.NotFound -> {
                 buf.putInt(5)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
@@ -11217,7 +11256,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.Server -> {
+            is ZkbioException.BadRequest -> {
                 buf.putInt(6)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
@@ -11227,7 +11266,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.Transport -> {
+            is ZkbioException.Server -> {
                 buf.putInt(7)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
@@ -11237,7 +11276,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.Timeout -> {
+            is ZkbioException.Transport -> {
                 buf.putInt(8)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
@@ -11247,7 +11286,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.UnexpectedResponse -> {
+            is ZkbioException.Timeout -> {
                 buf.putInt(9)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
@@ -11257,7 +11296,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.InvalidArgument -> {
+            is ZkbioException.UnexpectedResponse -> {
                 buf.putInt(10)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
@@ -11267,8 +11306,18 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
-            is ZkbioException.Internal -> {
+            is ZkbioException.InvalidArgument -> {
                 buf.putInt(11)
+                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`path`, buf)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterMapStringSequenceString.write(value.`fieldErrors`, buf)
+                FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
+                Unit
+            }
+            is ZkbioException.Internal -> {
+                buf.putInt(12)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)

@@ -233,6 +233,7 @@ fun statusAndFields(e: ZkbioException): Pair<Long?, Map<String, List<String>>> =
     is ZkbioException.Authentication -> e.status?.toLong() to e.fieldErrors
     is ZkbioException.LoginCooldown -> e.status?.toLong() to e.fieldErrors
     is ZkbioException.Permission -> e.status?.toLong() to e.fieldErrors
+    is ZkbioException.Licence -> e.status?.toLong() to e.fieldErrors
     is ZkbioException.NotFound -> e.status?.toLong() to e.fieldErrors
     is ZkbioException.BadRequest -> e.status?.toLong() to e.fieldErrors
     is ZkbioException.Server -> e.status?.toLong() to e.fieldErrors

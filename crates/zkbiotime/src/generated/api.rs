@@ -9786,6 +9786,32 @@ let response = client.jwt_login()
     pub fn jwt_login(&self) -> builder::JwtLogin<'_> {
         builder::JwtLogin::new(self)
     }
+    /**Get a staff user's auth token (8.5 manual contents; sent as `Authorization: Token <token>`)
+
+Sends a `POST` request to `/staff-api-token-auth/`
+
+```ignore
+let response = client.staff_token_login()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn staff_token_login(&self) -> builder::StaffTokenLogin<'_> {
+        builder::StaffTokenLogin::new(self)
+    }
+    /**Get a staff user's JSON Web Token (sent as `Authorization: JWT <token>`)
+
+Sends a `POST` request to `/staff-jwt-api-token-auth/`
+
+```ignore
+let response = client.staff_jwt_login()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn staff_jwt_login(&self) -> builder::StaffJwtLogin<'_> {
+        builder::StaffJwtLogin::new(self)
+    }
     /**Get employee list (manual 4.1)
 
 Sends a `GET` request to `/personnel/api/employees/`
@@ -10364,6 +10390,176 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::staff_token_login`]
+
+[`Client::staff_token_login`]: super::Client::staff_token_login*/
+    #[derive(Debug, Clone)]
+    pub struct StaffTokenLogin<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::Credentials, String>,
+    }
+    impl<'a> StaffTokenLogin<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Credentials>,
+            <V as std::convert::TryInto<types::Credentials>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `Credentials` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::Credentials,
+            ) -> types::builder::Credentials,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/staff-api-token-auth/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenAnswer>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::Credentials::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/staff-api-token-auth/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "staff_token_login",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::staff_jwt_login`]
+
+[`Client::staff_jwt_login`]: super::Client::staff_jwt_login*/
+    #[derive(Debug, Clone)]
+    pub struct StaffJwtLogin<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::Credentials, String>,
+    }
+    impl<'a> StaffJwtLogin<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Credentials>,
+            <V as std::convert::TryInto<types::Credentials>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `Credentials` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::Credentials,
+            ) -> types::builder::Credentials,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/staff-jwt-api-token-auth/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenAnswer>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::Credentials::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/staff-jwt-api-token-auth/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "staff_jwt_login",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_employees`]
 
 [`Client::list_employees`]: super::Client::list_employees*/
@@ -10663,6 +10859,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
                 201u16 => crate::transport::json_response(response).await,
                 400u16 => {
                     Err(
@@ -11299,6 +11496,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
                 201u16 => crate::transport::json_response(response).await,
                 400u16 => {
                     Err(
@@ -11931,6 +12129,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
                 201u16 => crate::transport::json_response(response).await,
                 400u16 => {
                     Err(
@@ -12574,6 +12773,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
                 201u16 => crate::transport::json_response(response).await,
                 400u16 => {
                     Err(
