@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyBool;
-use zkbiotime::{RetryPolicy, Secret};
+use pyo3::types::{PyDict, PyString};
+use serde_json::Value;
+use zkbiotime::{AuthScheme, RetryPolicy, Secret};
 
 use crate::convert::{Zone, quote};
 use crate::errors::{self, Error, value_error};
@@ -16,7 +18,7 @@ use crate::runtime;
 
 #[derive(Clone)]
 enum Auth {
-    Password { username: String, password: Secret, jwt: bool },
+    Password { username: String, password: Secret, scheme: AuthScheme },
     Token(Secret),
     None,
 }
@@ -37,6 +39,7 @@ struct Config {
     concurrency: usize,
     login_cooldown: Duration,
     strict: bool,
+    accept_language: String,
 }
 
 impl Config {
@@ -49,13 +52,11 @@ impl Config {
             .concurrency(self.concurrency)
             .login_cooldown(self.login_cooldown)
             .strict(self.strict)
+            .accept_language(self.accept_language.clone())
             .danger_accept_invalid_certs(self.insecure);
         b = match &self.auth {
-            Auth::Password { username, password, jwt: false } => {
-                b.password(username.clone(), password.clone())
-            }
-            Auth::Password { username, password, jwt: true } => {
-                b.jwt(username.clone(), password.clone())
+            Auth::Password { username, password, scheme } => {
+                b.login_with(*scheme, username.clone(), password.clone())
             }
             Auth::Token(token) => b.token(token.clone()),
             Auth::None => b,
@@ -109,6 +110,7 @@ fn shared(
     password: Option<String>,
     token: Option<String>,
     jwt: bool,
+    auth: Option<String>,
     timezone: Option<String>,
     timeout: f64,
     connect_timeout: f64,
@@ -118,13 +120,29 @@ fn shared(
     concurrency: usize,
     login_cooldown: f64,
     strict: bool,
+    accept_language: String,
 ) -> PyResult<Arc<Shared>> {
+    // The scheme's name is the core's to judge (one message in every language).
+    let scheme = match (&auth, jwt) {
+        (None, false) => AuthScheme::Token,
+        (None, true) => AuthScheme::Jwt,
+        (Some(name), jwt) => {
+            let scheme: AuthScheme =
+                name.parse().map_err(|e: zkbiotime::Error| value_error(e.detail().to_string()))?;
+            if jwt && scheme != AuthScheme::Jwt {
+                return Err(value_error(format!("jwt=True contradicts auth={name:?}")));
+            }
+            scheme
+        }
+    };
     let auth = match (username, password, token) {
         (Some(username), Some(password), None) => {
-            Auth::Password { username, password: Secret::new(password), jwt }
+            Auth::Password { username, password: Secret::new(password), scheme }
         }
-        (None, None, Some(token)) if !jwt => Auth::Token(Secret::new(token)),
-        (None, None, Some(_)) => return Err(value_error("jwt=True needs username and password")),
+        (None, None, Some(token)) if !jwt && auth.is_none() => Auth::Token(Secret::new(token)),
+        (None, None, Some(_)) => {
+            return Err(value_error("jwt=True or auth= needs username and password"));
+        }
         (Some(_), None, _) | (None, Some(_), _) => {
             return Err(value_error("give both username and password"));
         }
@@ -164,6 +182,7 @@ fn shared(
             return Err(value_error("login_cooldown must not be negative"));
         },
         strict,
+        accept_language,
     };
     let core = Python::attach(|py| config.build().map_err(|e| errors::core_error(py, &e)))?;
     let zone = core.server_zone().copied();
@@ -177,9 +196,17 @@ fn shared(
 
 fn repr(class: &str, s: &Shared) -> String {
     let auth = match &s.config.auth {
-        Auth::Password { username, jwt: false, .. } => format!("username={}", quote(username)),
-        Auth::Password { username, jwt: true, .. } => {
-            format!("username={}, jwt=True", quote(username))
+        Auth::Password { username, scheme: AuthScheme::Token, .. } => {
+            format!("username={}", quote(username))
+        }
+        Auth::Password { username, scheme, .. } => {
+            let name = match scheme {
+                AuthScheme::Jwt => "jwt",
+                AuthScheme::StaffToken => "staff_token",
+                AuthScheme::StaffJwt => "staff_jwt",
+                _ => "basic",
+            };
+            format!("username={}, auth={}", quote(username), quote(name))
         }
         Auth::Token(_) => "token=***".to_string(),
         Auth::None => String::new(),
@@ -212,9 +239,9 @@ macro_rules! common_methods {
             #[new]
             #[pyo3(signature = (
                         base_url, *, username = None, password = None, token = None, jwt = false,
-                        timezone = None, timeout = 120.0, connect_timeout = 30.0,
+                        auth = None, timezone = None, timeout = 120.0, connect_timeout = 30.0,
                         verify = None, retries = 4, page_size = 1000, concurrency = 4,
-                        login_cooldown = 60.0, strict = false
+                        login_cooldown = 60.0, strict = false, accept_language = "en".to_string()
                     ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -224,6 +251,7 @@ macro_rules! common_methods {
                 password: Option<String>,
                 token: Option<String>,
                 jwt: bool,
+                auth: Option<String>,
                 timezone: Option<String>,
                 timeout: f64,
                 connect_timeout: f64,
@@ -233,6 +261,7 @@ macro_rules! common_methods {
                 concurrency: usize,
                 login_cooldown: f64,
                 strict: bool,
+                accept_language: String,
             ) -> PyResult<Self> {
                 let verify = verify.unwrap_or_else(|| PyBool::new(py, true).to_owned().into_any());
                 let shared = shared(
@@ -241,6 +270,7 @@ macro_rules! common_methods {
                     password,
                     token,
                     jwt,
+                    auth,
                     timezone,
                     timeout,
                     connect_timeout,
@@ -250,6 +280,7 @@ macro_rules! common_methods {
                     concurrency,
                     login_cooldown,
                     strict,
+                    accept_language,
                 )?;
                 Ok(Self { shared })
             }
@@ -283,6 +314,33 @@ impl Client {
         runtime::block_on(py, async move { client.login().await.map_err(Error::from) })
     }
 
+    /// Any API request (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`) through the client's auth,
+    /// retries and errors, for endpoints the SDK does not model yet; the decoded JSON.
+    #[pyo3(signature = (method, path, *, params = None, json = None))]
+    fn request(
+        &self,
+        py: Python<'_>,
+        method: String,
+        path: String,
+        params: Option<Bound<'_, PyDict>>,
+        json: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let client = self.shared.client().map_err(PyErr::from)?;
+        let (query, body) = request_args(params.as_ref(), json.as_ref(), self.shared.zone)?;
+        let value = runtime::block_on(py, async move {
+            client.request(&method, &path, &query, body.as_ref()).await.map_err(Error::from)
+        })?;
+        Ok(crate::convert::json_to_py(py, &value)?.unbind())
+    }
+
+    /// What the server tells about itself: docs title, version, shapes (a dict).
+    fn server_info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let client = self.shared.client().map_err(PyErr::from)?;
+        let info =
+            runtime::block_on(py, async move { client.server_info().await.map_err(Error::from) })?;
+        Ok(crate::convert::json_to_py(py, &info_json(&info))?.unbind())
+    }
+
     /// Closes the client: later calls raise. Idempotent.
     fn close(&self) {
         self.shared.close();
@@ -306,6 +364,30 @@ impl AsyncClient {
         runtime::future(py, async move { client.login().await.map_err(Error::from) })
     }
 
+    #[pyo3(signature = (method, path, *, params = None, json = None))]
+    fn request<'py>(
+        &self,
+        py: Python<'py>,
+        method: String,
+        path: String,
+        params: Option<Bound<'py, PyDict>>,
+        json: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.shared.client().map_err(PyErr::from)?;
+        let (query, body) = request_args(params.as_ref(), json.as_ref(), self.shared.zone)?;
+        runtime::future(py, async move {
+            let value = client.request(&method, &path, &query, body.as_ref()).await?;
+            Ok::<_, Error>(PyJson(value))
+        })
+    }
+
+    fn server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.shared.client().map_err(PyErr::from)?;
+        runtime::future(py, async move {
+            Ok::<_, Error>(PyJson(info_json(&client.server_info().await?)))
+        })
+    }
+
     fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.shared.close();
         runtime::future(py, async { Ok::<(), Error>(()) })
@@ -323,5 +405,48 @@ impl AsyncClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         self.shared.close();
         runtime::future(py, async { Ok::<bool, Error>(false) })
+    }
+}
+
+/// Query parameters and a JSON body of a raw request.
+type RequestArgs = (Vec<(String, String)>, Option<Value>);
+
+/// Query parameters (values as text; `None` left out) and a JSON body from Python values.
+fn request_args(
+    params: Option<&Bound<'_, PyDict>>,
+    json: Option<&Bound<'_, PyAny>>,
+    zone: Zone,
+) -> PyResult<RequestArgs> {
+    let mut query = Vec::new();
+    for (key, value) in params.into_iter().flat_map(|p| p.iter()) {
+        if value.is_none() {
+            continue;
+        }
+        let text = match crate::convert::to_json(&value, zone)? {
+            Value::String(s) => s,
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => return Err(errors::type_error("params values must be text, numbers or booleans")),
+        };
+        query.push((key.cast::<PyString>()?.to_string(), text));
+    }
+    let body =
+        json.filter(|j| !j.is_none()).map(|j| crate::convert::to_json(j, zone)).transpose()?;
+    Ok((query, body))
+}
+
+fn info_json(info: &zkbiotime::ServerInfo) -> Value {
+    serde_json::to_value(info).unwrap_or(Value::Null)
+}
+
+/// A JSON answer handed to asyncio, turned into Python objects on the way.
+struct PyJson(Value);
+
+impl<'py> IntoPyObject<'py> for PyJson {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        crate::convert::json_to_py(py, &self.0)
     }
 }

@@ -85,8 +85,8 @@ def test_nested_parent_area_and_terminal(client: zkbiotime.Client) -> None:
     assert zkteco.parent_area.area_name == "Not Authorized"
     terminal = next(iter(client.terminals.list()))
     assert terminal.sn
-    # Not every `*_time` field holds a time: its text stays reachable.
-    assert terminal.transfer_time is None or isinstance(terminal.transfer_time, datetime.datetime)
+    # Not every `*_time` field holds a time: `transfer_time` is a schedule, kept as text.
+    assert terminal.transfer_time == "00:00;14:05"
 
 
 def test_list_is_lazy_with_a_total(demo: Sandbox) -> None:

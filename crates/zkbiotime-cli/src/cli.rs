@@ -23,6 +23,9 @@ Examples:
   zkbio transactions export --start-time '2024-06-01 00:00:00' --end-time '2024-06-07 23:59:59' \\
         --out punches.csv
   zkbio transactions sync --state state.json --out new-punches.jsonl
+  zkbio info                                 # version, shapes, resign API of the server
+  zkbio request GET /att/api/transactionReport/ -p start_date=2024-06-01 -p end_date=2024-06-07
+  zkbio --auth basic employees list          # HTTP Basic: passes BioTime 8's licence gate
   zkbio sandbox --employees 200 --days 7     # a local fake server to try things on
   zkbio completions bash > /etc/bash_completion.d/zkbio";
 
@@ -58,9 +61,16 @@ pub struct ConnectionArgs {
     /// A token issued by the server instead of username/password
     #[arg(long, env = "ZKBIO_TOKEN", global = true, hide_env_values = true)]
     pub token: Option<String>,
-    /// Log in with JWT (/jwt-api-token-auth/) instead of a DRF token
+    /// Log in with JWT (/jwt-api-token-auth/) instead of a DRF token (= --auth jwt)
     #[arg(long, global = true)]
     pub jwt: bool,
+    /// How the username and password are used: token (default), jwt, staff_token,
+    /// staff_jwt, or basic (HTTP Basic on every request: passes BioTime 8's licence gate)
+    #[arg(long, env = "ZKBIO_AUTH", global = true, value_name = "SCHEME")]
+    pub auth: Option<String>,
+    /// Accept-Language sent to the server: display texts follow it
+    #[arg(long, env = "ZKBIO_ACCEPT_LANGUAGE", global = true, default_value = "en")]
+    pub accept_language: String,
     /// The server's IANA time zone (e.g. Asia/Karachi): filter times may then be RFC 3339
     #[arg(long, env = "ZKBIO_TIMEZONE", global = true)]
     pub timezone: Option<String>,
@@ -143,6 +153,10 @@ pub enum Command {
         #[command(subcommand)]
         action: TransactionAction,
     },
+    /// What the server tells about itself: docs title, version, shapes, resign API
+    Info,
+    /// Send any API request (for endpoints zkbio does not model) and print the JSON answer
+    Request(RequestArgs),
     /// Run a local sandbox server that behaves like ZKBio Time (for trying zkbio out)
     Sandbox(Box<crate::sandbox::SandboxArgs>),
     /// Print a shell completion script
@@ -150,6 +164,20 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct RequestArgs {
+    /// GET, POST, PUT, PATCH or DELETE
+    pub method: String,
+    /// The API path, e.g. /att/api/transactionReport/
+    pub path: String,
+    /// A query parameter (repeatable): --param start_date=2024-06-01
+    #[arg(long = "param", short = 'p', value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// A JSON body: inline, @FILE, or - for stdin
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

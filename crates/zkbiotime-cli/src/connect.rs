@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use zkbiotime::{Client, RetryPolicy};
+use zkbiotime::{AuthScheme, Client, RetryPolicy};
 
 use crate::cli::ConnectionArgs;
 use crate::exit::Usage;
@@ -21,11 +21,7 @@ pub fn client(args: &ConnectionArgs) -> Result<Client> {
                 Some(p) => p.clone(),
                 None => prompt_password(username, url)?,
             };
-            if args.jwt {
-                builder.jwt(username, password)
-            } else {
-                builder.password(username, password)
-            }
+            builder.login_with(scheme(args)?, username, password)
         }
         (None, None) => bail!(Usage(
             "no credentials: pass --username (ZKBIO_USERNAME) with --password (ZKBIO_PASSWORD), \
@@ -47,6 +43,7 @@ pub fn client(args: &ConnectionArgs) -> Result<Client> {
         .page_size(args.page_size)
         .concurrency(args.concurrency)
         .strict(args.strict)
+        .accept_language(args.accept_language.as_str())
         .danger_accept_invalid_certs(args.insecure_skip_tls_verify);
     if let Some(ca) = &args.ca_bundle {
         builder = builder.ca_bundle(ca);
@@ -55,6 +52,19 @@ pub fn client(args: &ConnectionArgs) -> Result<Client> {
         builder = builder.server_timezone(zone);
     }
     Ok(builder.build()?)
+}
+
+/// The auth scheme from --auth (named as the core names them) and --jwt.
+fn scheme(args: &ConnectionArgs) -> Result<AuthScheme> {
+    let scheme = match &args.auth {
+        None if args.jwt => AuthScheme::Jwt,
+        None => AuthScheme::Token,
+        Some(name) => name.parse().map_err(|e: zkbiotime::Error| Usage(e.detail().to_string()))?,
+    };
+    if args.jwt && scheme != AuthScheme::Jwt {
+        bail!(Usage("--jwt contradicts --auth".into()));
+    }
+    Ok(scheme)
 }
 
 /// Asks on the terminal (no echo); never in a pipe or a script.

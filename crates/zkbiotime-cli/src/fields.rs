@@ -277,7 +277,7 @@ pub fn body_from<B: DeserializeOwned>(
         .map_err(|e| anyhow!(Usage(format!("invalid {} body: {e}", model.name))))
 }
 
-fn read_data(data: &str) -> Result<Value> {
+pub fn read_data(data: &str) -> Result<Value> {
     let text = if data == "-" {
         std::io::read_to_string(std::io::stdin()).context("reading --data from stdin")?
     } else if let Some(path) = data.strip_prefix('@') {

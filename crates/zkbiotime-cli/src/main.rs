@@ -11,6 +11,7 @@ mod fields;
 #[rustfmt::skip]
 mod generated;
 mod output;
+mod raw;
 mod resources;
 mod sandbox;
 mod sync;
@@ -80,6 +81,8 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
             return Ok(());
         }
         Command::Sandbox(args) => return sandbox::run(*args, &cli.conn).await,
+        Command::Info => return raw::info(&connect::client(&cli.conn)?).await,
+        Command::Request(args) => return raw::request(&connect::client(&cli.conn)?, &args).await,
         Command::Employees { action } => (Resource::Employees, write_op(action)),
         Command::Departments { action } => (Resource::Departments, write_op(action)),
         Command::Areas { action } => (Resource::Areas, write_op(action)),

@@ -648,3 +648,49 @@ fn closed_pipe_is_not_an_error() {
         assert!(out.stderr.is_empty(), "{format}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn info_and_raw_requests() {
+    let site = Site::demo();
+    let out = site.zkbio().arg("info").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(info["envelope_key"], "data");
+    assert_eq!(info["employee_shape"], "nested");
+
+    let out = site
+        .zkbio()
+        .args(["request", "GET", "/personnel/api/employees/", "-p", "page_size=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(1));
+
+    // A write answer carries a password hash: never printed.
+    let body = r#"{"emp_code": "RAW1", "department": 1, "area": [2]}"#;
+    let out = site
+        .zkbio()
+        .args(["request", "POST", "/personnel/api/employees/", "--data", body])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(written["emp_code"], "RAW1");
+    assert!(!stdout(&out).contains("pbkdf2"), "{}", stdout(&out));
+
+    site.zkbio()
+        .args(["request", "TRACE", "/personnel/api/employees/"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("GET, POST"));
+    site.zkbio()
+        .args(["--auth", "kerberos", "employees", "get", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("staff_jwt"));
+    site.zkbio()
+        .args(["--auth", "jwt", "employees", "get", "1", "--format", "json"])
+        .assert()
+        .success();
+}

@@ -9,7 +9,26 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::faults::{FaultSpec, SPEC_HELP};
+use crate::version::ServerVersion;
 use crate::{SandboxConfig, TlsConfig, spawn};
+
+const SERVER_VERSION_HELP: &str = "\
+The BioTime version to play: 8.0, 8.5, 9.0 (the manual's shapes, default) or 9.5.
+  8.0, 8.5  transactions carry first_name, last_name, department and position names and
+            punch_state_display / verify_type_display, without 9.0's sync fields;
+            is_mask as \"-\"/\"No\"/\"Yes\"; employees give department / position as ids with
+            dept_name / position_name, areas as ids with a comma-joined area_name, flat
+            enable_att / enable_overtime / enable_holiday; departments add
+            parent_dept_name; terminals send state 1 and is_attendance true/false.
+  8.0       deletes answer 200 {\"code\":0,\"msg\":\"\"}.
+  8.5       lists put their rows under \"results\"; some verify_type values are text.
+  8.5, 9.5  GET /personnel/api/resigns/ exists (an empty list).
+  9.5       transactions as 8.x plus longitude/latitude, punch_state \"0\" or 0, temperature
+            \"36.5\" or 0.0; an all-digit card_no is a number; parent_dept is nested;
+            page size from page_size only (limit ignored); creating a position answers
+            without id; updates keep the old emp_code / dept_code.
+GET /api/docs/ is titled BIOTIME API DOCS (8.x), ZKBio Time API DOCS (9.0) or
+BioTime 9.5 API DOCS (9.5).";
 
 /// Every flag of the sandbox but the login (which `zkbio` takes from its own flags).
 #[derive(Args, Debug, Clone)]
@@ -59,6 +78,16 @@ pub struct SandboxArgs {
     /// of the hostile corpus (tests/hostile/corpus.json). `--hostile list` prints the names.
     #[arg(long, value_name = "NAME")]
     pub hostile: Option<String>,
+    /// Serve the answer shapes, envelope, paging and endpoints of this BioTime version
+    /// (8.0, 8.5, 9.0 or 9.5).
+    #[arg(long, value_name = "VERSION", default_value_t = ServerVersion::V9_0,
+          long_help = SERVER_VERSION_HELP)]
+    pub server_version: ServerVersion,
+    /// Answer Token and JWT requests to /personnel/ and /iclock/ with 403 "The license of
+    /// API module is invalid or expired..." as a licence without the API module does;
+    /// HTTP Basic auth passes the gate.
+    #[arg(long)]
+    pub licence_gate: bool,
 }
 
 impl SandboxArgs {
@@ -88,6 +117,8 @@ impl SandboxArgs {
                 _ => None,
             },
             hostile: self.hostile,
+            server_version: self.server_version,
+            licence_gate: self.licence_gate,
             ..SandboxConfig::default()
         })
     }

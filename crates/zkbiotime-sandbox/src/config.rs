@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::faults::FaultSpec;
 use crate::server::{Sandbox, spawn};
 use crate::tls::{TestCerts, TlsConfig};
+use crate::version::ServerVersion;
 
 /// The custom employee attributes of the manual's example site.
 pub const DEFAULT_CUSTOM_ATTRIBUTES: [&str; 7] =
@@ -46,6 +47,11 @@ pub struct SandboxConfig {
     pub tls_ca_pem: Option<String>,
     /// Answer every non-login request with this scenario of the hostile corpus.
     pub hostile: Option<String>,
+    /// The BioTime version whose answer shapes, envelope, paging and endpoints to serve.
+    pub server_version: ServerVersion,
+    /// Refuse Token / JWT requests to `/personnel/` and `/iclock/` with 403, as servers
+    /// whose licence lacks the API module do (HTTP Basic passes).
+    pub licence_gate: bool,
 }
 
 impl Default for SandboxConfig {
@@ -68,6 +74,8 @@ impl Default for SandboxConfig {
             tls: None,
             tls_ca_pem: None,
             hostile: None,
+            server_version: ServerVersion::default(),
+            licence_gate: false,
         }
     }
 }
@@ -179,6 +187,20 @@ impl SandboxBuilder {
     /// scenario `name` (see `tests/hostile/corpus.json`). `spawn` fails on an unknown name.
     pub fn hostile(mut self, name: &str) -> Self {
         self.config.hostile = Some(name.into());
+        self
+    }
+
+    /// Serve the shapes, envelope, paging and endpoints of this server version (default
+    /// 9.0, the manual's).
+    pub fn server_version(mut self, version: ServerVersion) -> Self {
+        self.config.server_version = version;
+        self
+    }
+
+    /// Answer Token / JWT requests to `/personnel/` and `/iclock/` with the 403 of a
+    /// licence without the API module; HTTP Basic and `/att/` pass.
+    pub fn licence_gate(mut self, on: bool) -> Self {
+        self.config.licence_gate = on;
         self
     }
 

@@ -16,6 +16,8 @@ pub enum ApiError {
     BadRequest(String),
     /// 401 with the given detail (missing / bad credentials).
     Unauthorized(String),
+    /// 403 with the given detail (the licence gate).
+    Forbidden(String),
     /// 404 `{"detail": "Not found."}`.
     NotFound,
     /// 404 `{"detail": "Invalid page."}`.
@@ -56,6 +58,7 @@ impl ApiError {
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Token"));
                 r
             }
+            ApiError::Forbidden(d) => detail(StatusCode::FORBIDDEN, &d),
             ApiError::NotFound => detail(StatusCode::NOT_FOUND, "Not found."),
             ApiError::InvalidPage => detail(StatusCode::NOT_FOUND, "Invalid page."),
             ApiError::MethodNotAllowed { method, allow } => {

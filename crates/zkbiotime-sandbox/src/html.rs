@@ -5,6 +5,8 @@ use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+use crate::version::ServerVersion;
+
 pub fn page(status: StatusCode, html: String) -> Response {
     let mut r = Response::new(Body::from(html));
     *r.status_mut() = status;
@@ -40,7 +42,8 @@ pub fn busy() -> Response {
     )
 }
 
-pub fn docs() -> Response {
+/// `/api/docs/`, titled as `version`'s server titles it (PB tells versions apart by it).
+pub fn docs(version: ServerVersion) -> Response {
     const ENDPOINTS: [(&str, &str); 8] = [
         ("POST", "/api-token-auth/"),
         ("POST", "/jwt-api-token-auth/"),
@@ -59,11 +62,12 @@ pub fn docs() -> Response {
         StatusCode::OK,
         format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <title>ZKBio Time API DOCS</title>\n</head>\n<body>\n<h1>ZKBio Time API DOCS</h1>\n\
-             <p>Version 9.0 (sandbox)</p>\n<h2 id=\"api-token-auth\">api-token-auth</h2>\n\
+             <title>{title}</title>\n</head>\n<body>\n<h1>{title}</h1>\n\
+             <p>Version {version} (sandbox)</p>\n<h2 id=\"api-token-auth\">api-token-auth</h2>\n\
              <p>POST <code>username</code> and <code>password</code>; send the answer's \
              token as <code>Authorization: Token &lt;token&gt;</code>.</p>\n\
-             <table>\n<tr><th>Method</th><th>Path</th></tr>\n{rows}</table>\n</body>\n</html>\n"
+             <table>\n<tr><th>Method</th><th>Path</th></tr>\n{rows}</table>\n</body>\n</html>\n",
+            title = version.docs_title(),
         ),
     )
 }

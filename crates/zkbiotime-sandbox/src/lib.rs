@@ -1,6 +1,7 @@
 //! A local HTTP server that behaves like a ZKBio Time 9.0 server (the time-attendance API
 //! of ZKTeco's BioTime): same paths, shapes, paging, errors and quirks, backed by SQLite.
-//! Every test and the demo run against it.
+//! Every test and the demo run against it. [`SandboxBuilder::server_version`] plays 8.0,
+//! 8.5 or 9.5 instead (their shapes, envelope, paging and endpoints: [`version`]).
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -33,8 +34,10 @@ pub mod server;
 pub mod state;
 pub mod tls;
 pub mod validate;
+pub mod version;
 
 pub use config::{DEFAULT_CUSTOM_ATTRIBUTES, SandboxBuilder, SandboxConfig};
 pub use faults::{FaultSpec, FaultStats};
 pub use server::{PunchRecord, Sandbox, spawn};
 pub use tls::{TestCerts, TlsConfig, self_signed};
+pub use version::ServerVersion;

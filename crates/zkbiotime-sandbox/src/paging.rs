@@ -62,9 +62,13 @@ fn positive(v: Option<&str>) -> Option<usize> {
 
 impl PageRequest {
     pub fn from_query(q: &Query) -> Self {
-        let size = positive(q.get("page_size"))
-            .or_else(|| positive(q.get("limit")))
-            .unwrap_or(DEFAULT_PAGE_SIZE);
+        Self::from_query_with(q, true)
+    }
+
+    /// Like `from_query`; `limit` counts only when `honour_limit` (9.5 ignores it).
+    pub fn from_query_with(q: &Query, honour_limit: bool) -> Self {
+        let limit = if honour_limit { positive(q.get("limit")) } else { None };
+        let size = positive(q.get("page_size")).or(limit).unwrap_or(DEFAULT_PAGE_SIZE);
         let number = match q.get("page") {
             None => PageNumber::Number(1),
             Some("last") => PageNumber::Last,
@@ -158,25 +162,39 @@ impl RequestUrl {
     }
 }
 
-#[derive(Serialize)]
-struct Envelope<'a, T> {
+struct Envelope<'a, D: ?Sized> {
     count: usize,
     next: Option<String>,
     previous: Option<String>,
-    msg: &'static str,
-    code: i32,
-    data: &'a [T],
+    /// `data`, or `results` on 8.5.
+    rows_key: &'static str,
+    rows: &'a D,
 }
 
-/// Serialises the list envelope.
-pub fn envelope<T: Serialize>(
+impl<D: Serialize + ?Sized> Serialize for Envelope<'_, D> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Envelope", 6)?;
+        st.serialize_field("count", &self.count)?;
+        st.serialize_field("next", &self.next)?;
+        st.serialize_field("previous", &self.previous)?;
+        st.serialize_field("msg", "")?;
+        st.serialize_field("code", &0)?;
+        st.serialize_field(self.rows_key, self.rows)?;
+        st.end()
+    }
+}
+
+/// Serialises the list envelope with its rows under `rows_key`.
+pub fn envelope<D: Serialize + ?Sized>(
     count: usize,
     window: &Window,
     url: &RequestUrl,
-    data: &[T],
+    rows_key: &'static str,
+    rows: &D,
 ) -> ApiResult<Vec<u8>> {
     let (next, previous) = window.links(url);
-    serde_json::to_vec(&Envelope { count, next, previous, msg: "", code: 0, data })
+    serde_json::to_vec(&Envelope { count, next, previous, rows_key, rows })
         .map_err(|e| ApiError::Internal(format!("serialise: {e}")))
 }
 

@@ -19,6 +19,7 @@ use crate::faults::{self, Fault};
 use crate::html;
 use crate::paging::{Query, RequestUrl};
 use crate::state::AppState;
+use crate::version::ServerVersion;
 
 /// Per-connection facts a handler may need.
 pub struct ConnCtx {
@@ -36,6 +37,8 @@ pub enum Resource {
     Positions,
     Terminals,
     Transactions,
+    /// 8.5 and 9.5 only; the sandbox keeps no resigns, so the list is always empty.
+    Resigns,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,13 +50,14 @@ pub enum Route {
     Detail(Resource, String),
 }
 
-const RESOURCES: [(&str, Resource); 6] = [
+const RESOURCES: [(&str, Resource); 7] = [
     ("/personnel/api/employees/", Resource::Employees),
     ("/personnel/api/departments/", Resource::Departments),
     ("/personnel/api/areas/", Resource::Areas),
     ("/personnel/api/positions/", Resource::Positions),
     ("/iclock/api/terminals/", Resource::Terminals),
     ("/iclock/api/transactions/", Resource::Transactions),
+    ("/personnel/api/resigns/", Resource::Resigns),
 ];
 
 pub fn route(path: &str) -> Option<Route> {
@@ -79,9 +83,21 @@ pub fn route(path: &str) -> Option<Route> {
     None
 }
 
+/// `route`, minus the endpoints `version` does not have (they fall to "Page not found").
+pub fn route_in(path: &str, version: ServerVersion) -> Option<Route> {
+    match route(path)? {
+        Route::List(Resource::Resigns) | Route::Detail(Resource::Resigns, _)
+            if !version.has_resign_api() =>
+        {
+            None
+        }
+        r => Some(r),
+    }
+}
+
 impl Resource {
     fn writable(self) -> bool {
-        !matches!(self, Resource::Terminals | Resource::Transactions)
+        !matches!(self, Resource::Terminals | Resource::Transactions | Resource::Resigns)
     }
 
     fn org(self) -> Option<Org> {
@@ -175,7 +191,8 @@ pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>)
     let path = req.uri().path().to_string();
     let method = req.method().clone();
     let started = std::time::Instant::now();
-    let route_of_path = route(&path);
+    let version = state.config.server_version;
+    let route_of_path = route_in(&path, version);
     if let Some(scenario) = state.hostile
         && !matches!(route_of_path, Some(Route::TokenLogin | Route::JwtLogin))
     {
@@ -192,7 +209,7 @@ pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>)
             Some(faulty) => faulty,
             None => dispatch(&state, &ctx, r, req).await.unwrap_or_else(ApiError::into_response),
         },
-        None if !path.ends_with('/') && route(&format!("{path}/")).is_some() => {
+        None if !path.ends_with('/') && route_in(&format!("{path}/"), version).is_some() => {
             // Django's CommonMiddleware (APPEND_SLASH) redirects to the slashed URL.
             let mut to = format!("{path}/");
             if let Some(q) = req.uri().query() {
@@ -265,7 +282,7 @@ async fn dispatch(
     let (res, id) = match route {
         Route::Docs => {
             return if method == Method::GET || method == Method::HEAD {
-                Ok(html::docs())
+                Ok(html::docs(state.config.server_version))
             } else {
                 Err(not_allowed("GET, HEAD, OPTIONS"))
             };
@@ -285,7 +302,8 @@ async fn dispatch(
         Route::Detail(res, id) => (res, Some(id)),
     };
 
-    auth::authenticate(state, req.headers())?;
+    let (_, scheme) = auth::authenticate_scheme(state, req.headers())?;
+    auth::licence_gate(state, scheme, req.uri().path())?;
 
     let allow = res.allow(id.is_some());
     if method == Method::OPTIONS {
@@ -310,6 +328,7 @@ async fn dispatch(
                     Resource::Employees => employees::list(state, url).await,
                     Resource::Terminals => terminals::list(state, url).await,
                     Resource::Transactions => transactions::list(state, url).await,
+                    Resource::Resigns => crate::api::empty_list(state, &url),
                     other => org::list(state, other.org().expect("org resource"), url).await,
                 };
             }
@@ -339,6 +358,7 @@ async fn dispatch(
                     Resource::Employees => employees::get(state, id).await,
                     Resource::Terminals => terminals::get(state, id).await,
                     Resource::Transactions => transactions::get(state, id).await,
+                    Resource::Resigns => Err(ApiError::NotFound),
                     other => org::get(state, other.org().expect("org resource"), id).await,
                 };
             }
@@ -372,5 +392,10 @@ mod tests {
         assert_eq!(route("/iclock/api/transactions/12"), None);
         assert_eq!(route("/iclock/api/transactions/1/2/"), None);
         assert_eq!(route("/nope/"), None);
+        assert_eq!(route_in("/personnel/api/resigns/", ServerVersion::V9_0), None);
+        assert_eq!(
+            route_in("/personnel/api/resigns/", ServerVersion::V9_5),
+            Some(Route::List(Resource::Resigns))
+        );
     }
 }

@@ -479,6 +479,11 @@ fn stub(spec: &OpenAPI, models: &[Model], resources: &[Resource]) -> Result<Stri
         }
         if prefix.is_empty() {
             writeln!(out, "    def login(self) -> None: ...")?;
+            writeln!(
+                out,
+                "    def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None, json: object = None) -> Any: ..."
+            )?;
+            writeln!(out, "    def server_info(self) -> dict[str, Any]: ...")?;
             writeln!(out, "    def close(self) -> None: ...")?;
             writeln!(out, "    def __enter__(self) -> Self: ...")?;
             writeln!(
@@ -487,6 +492,11 @@ fn stub(spec: &OpenAPI, models: &[Model], resources: &[Resource]) -> Result<Stri
             )?;
         } else {
             writeln!(out, "    async def login(self) -> None: ...")?;
+            writeln!(
+                out,
+                "    async def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None, json: object = None) -> Any: ..."
+            )?;
+            writeln!(out, "    async def server_info(self) -> dict[str, Any]: ...")?;
             writeln!(out, "    async def close(self) -> None: ...")?;
             writeln!(out, "    async def __aenter__(self) -> Self: ...")?;
             writeln!(
@@ -653,6 +663,7 @@ const CLIENT_ARGS: &str = r#"        self,
         password: str | None = None,
         token: str | None = None,
         jwt: bool = False,
+        auth: Literal["token", "jwt", "staff_token", "staff_jwt", "basic"] | None = None,
         timezone: str | None = None,
         timeout: float = 120.0,
         connect_timeout: float = 30.0,
@@ -662,6 +673,7 @@ const CLIENT_ARGS: &str = r#"        self,
         concurrency: int = 4,
         login_cooldown: float = 60.0,
         strict: bool = False,
+        accept_language: str = "en",
 "#;
 
 /// The hand-written part of the stub: lists, pages, sync batches, the client base.

@@ -12,15 +12,16 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::filters::Filters;
-use super::{list_page, no_content, now_text, object, today_text};
+use super::{Versioned, deleted, list_page, now_text, object, today_text};
 use crate::db::{Store, Table};
 use crate::errors::{ApiError, ApiResult};
 use crate::index::ListQuery;
-use crate::json::Attrs;
+use crate::json::{Attrs, Obj};
 use crate::paging::RequestUrl;
 use crate::password::make_password;
 use crate::state::AppState;
 use crate::validate::Form;
+use crate::version::ServerVersion;
 
 const COLUMNS: &str = "id, emp_code, first_name, last_name, nickname, photo, device_password, \
     card_no, department, position, hire_date, gender, birthday, verify_mode, emp_type, \
@@ -414,8 +415,15 @@ fn written(
     })
 }
 
+/// A 9.0 read reshaped for another version.
+fn reshape(version: ServerVersion, e: &EmployeeRead, attrs: &[String]) -> ApiResult<Obj> {
+    let json = serde_json::to_value(e).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(version.employee(json, attrs))
+}
+
 pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response> {
     let attrs = state.config.custom_attributes.clone();
+    let version = state.config.server_version;
     list_page(
         state,
         url,
@@ -437,7 +445,12 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
                     out.push(read(store, e, &attrs)?);
                 }
             }
-            Ok(out)
+            if !version.reshapes() {
+                return Ok(Versioned::Typed(out));
+            }
+            let shaped: Vec<Obj> =
+                out.iter().map(|e| reshape(version, e, &attrs)).collect::<ApiResult<_>>()?;
+            Ok(Versioned::Reshaped(shaped))
         },
     )
     .await
@@ -445,11 +458,15 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
 
 pub async fn get(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
     let attrs = state.config.custom_attributes.clone();
+    let version = state.config.server_version;
     let e = state
         .db
         .run(move |store| {
-            let e = load(store, id)?.ok_or(ApiError::NotFound)?;
-            Ok(read(store, e, &attrs)?)
+            let e = read(store, load(store, id)?.ok_or(ApiError::NotFound)?, &attrs)?;
+            if !version.reshapes() {
+                return Ok(Versioned::Typed(e));
+            }
+            Ok(Versioned::Reshaped(reshape(version, &e, &attrs)?))
         })
         .await?;
     object(StatusCode::OK, &e)
@@ -617,10 +634,13 @@ pub async fn update(
     partial: bool,
 ) -> ApiResult<Response> {
     let attrs = state.config.custom_attributes.clone();
+    let version = state.config.server_version;
+    let mut body = body;
     let e = state
         .db
         .run(move |store| {
             let old = load(store, id)?.ok_or(ApiError::NotFound)?;
+            version.keep_code(&mut body, "emp_code", &old.emp_code);
             let ch = validate(store, &body, partial, Some(id), &attrs)?;
             let mut set = ch.set;
             set.push(("update_time".into(), SqlValue::Text(now_text())));
@@ -646,6 +666,7 @@ pub async fn update(
 }
 
 pub async fn delete(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
+    let version = state.config.server_version;
     state
         .db
         .run(move |store| {
@@ -660,5 +681,5 @@ pub async fn delete(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
             Ok(())
         })
         .await?;
-    Ok(no_content())
+    deleted(version)
 }

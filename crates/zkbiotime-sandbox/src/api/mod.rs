@@ -11,28 +11,49 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::json;
 
 use crate::db::Store;
 use crate::errors::{ApiError, ApiResult, json_bytes};
 use crate::index::{ListQuery, page_ids};
+use crate::json::Obj;
 use crate::paging::{PageRequest, Query, RequestUrl, envelope};
 use crate::state::AppState;
+use crate::version::ServerVersion;
+
+/// A record (or a page of them) in 9.0's typed shape, serialised directly (the fast
+/// path), or reshaped for another server version.
+pub enum Versioned<T, S = Obj> {
+    Typed(T),
+    Reshaped(S),
+}
+
+impl<T: Serialize, S: Serialize> Serialize for Versioned<T, S> {
+    fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+        match self {
+            Versioned::Typed(t) => t.serialize(s),
+            Versioned::Reshaped(r) => r.serialize(s),
+        }
+    }
+}
 
 /// Serves one page of a list: builds the query (filters may fail validation), slices the
 /// cached ordered ids, fetches just those rows and writes the envelope.
-pub async fn list_page<T, B, F>(
+pub async fn list_page<D, B, F>(
     state: &Arc<AppState>,
     url: RequestUrl,
     build: B,
     fetch: F,
 ) -> ApiResult<Response>
 where
-    T: Serialize,
+    D: Serialize,
     B: FnOnce(&Store, &Query) -> ApiResult<ListQuery> + Send + 'static,
-    F: FnOnce(&Store, &[i64]) -> ApiResult<Vec<T>> + Send + 'static,
+    F: FnOnce(&Store, &[i64]) -> ApiResult<D> + Send + 'static,
 {
-    let page = PageRequest::from_query(&url.query);
+    let version = state.config.server_version;
+    let page = PageRequest::from_query_with(&url.query, version.honours_limit());
+    let rows_key = version.list_key();
     let bytes = state
         .db
         .run(move |store| {
@@ -42,7 +63,7 @@ where
                 Ok((rows.len(), w, page_ids(rows, q.desc, w.offset, w.len)))
             })??;
             let data = fetch(store, &ids)?;
-            envelope(count, &window, &url, &data)
+            envelope(count, &window, &url, rows_key, &data)
         })
         .await?;
     Ok(json_bytes(StatusCode::OK, bytes))
@@ -54,11 +75,28 @@ pub fn object<T: Serialize>(status: StatusCode, value: &T) -> ApiResult<Response
     Ok(json_bytes(status, bytes))
 }
 
+/// A list with no rows in any version's envelope (the resigns the sandbox never has).
+pub fn empty_list(state: &AppState, url: &RequestUrl) -> ApiResult<Response> {
+    let version = state.config.server_version;
+    let window = PageRequest::from_query_with(&url.query, version.honours_limit()).window(0)?;
+    let bytes = envelope(0, &window, url, version.list_key(), &[] as &[i64])?;
+    Ok(json_bytes(StatusCode::OK, bytes))
+}
+
 /// DRF answers a delete with 204 and no body.
 pub fn no_content() -> Response {
     let mut r = Response::new(axum::body::Body::empty());
     *r.status_mut() = StatusCode::NO_CONTENT;
     r
+}
+
+/// The answer to a successful delete: 204, or on 8.0 200 with the status envelope.
+pub fn deleted(version: ServerVersion) -> ApiResult<Response> {
+    if version.deletes_with_body() {
+        object(StatusCode::OK, &json!({"code": 0, "msg": ""}))
+    } else {
+        Ok(no_content())
+    }
 }
 
 /// Server-local "now" as the API writes datetimes.

@@ -10,7 +10,7 @@ use rusqlite::{params, params_from_iter};
 use serde_json::{Map, Value};
 
 use super::filters::Filters;
-use super::{list_page, no_content, object};
+use super::{deleted, list_page, object};
 use crate::db::{Store, Table};
 use crate::errors::{ApiError, ApiResult};
 use crate::index::ListQuery;
@@ -18,6 +18,7 @@ use crate::json::Obj;
 use crate::paging::RequestUrl;
 use crate::state::AppState;
 use crate::validate::Form;
+use crate::version::ServerVersion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Org {
@@ -123,7 +124,27 @@ fn render(store: &Store, org: Org, row: &OrgRow, read: bool) -> rusqlite::Result
     Ok(o)
 }
 
+/// A read in `version`'s shape. Only departments differ between versions (their parent);
+/// areas and positions carry the parent's name everywhere (notes "Department parent").
+fn read(store: &Store, org: Org, row: &OrgRow, version: ServerVersion) -> ApiResult<Obj> {
+    let nine_o = render(store, org, row, true)?;
+    if org != Org::Department || !version.reshapes() {
+        return Ok(nine_o);
+    }
+    let to_json = |o: &Obj| serde_json::to_value(o).map_err(|e| ApiError::Internal(e.to_string()));
+    let parent = match row.parent {
+        Some(p) => load(store, org, p)?,
+        None => None,
+    };
+    let parent = match parent {
+        Some(p) => Some(to_json(&render(store, org, &p, true)?)?),
+        None => None,
+    };
+    Ok(version.department(to_json(&nine_o)?, parent))
+}
+
 pub async fn list(state: &Arc<AppState>, org: Org, url: RequestUrl) -> ApiResult<Response> {
+    let version = state.config.server_version;
     list_page(
         state,
         url,
@@ -146,7 +167,7 @@ pub async fn list(state: &Arc<AppState>, org: Org, url: RequestUrl) -> ApiResult
             let mut out = Vec::with_capacity(ids.len());
             for &id in ids {
                 if let Some(row) = load(store, org, id)? {
-                    out.push(render(store, org, &row, true)?);
+                    out.push(read(store, org, &row, version)?);
                 }
             }
             Ok(out)
@@ -156,11 +177,12 @@ pub async fn list(state: &Arc<AppState>, org: Org, url: RequestUrl) -> ApiResult
 }
 
 pub async fn get(state: &Arc<AppState>, org: Org, id: i64) -> ApiResult<Response> {
+    let version = state.config.server_version;
     let o = state
         .db
         .run(move |store| {
             let row = load(store, org, id)?.ok_or(ApiError::NotFound)?;
-            Ok(render(store, org, &row, true)?)
+            read(store, org, &row, version)
         })
         .await?;
     object(StatusCode::OK, &o)
@@ -201,6 +223,7 @@ pub async fn create(
     org: Org,
     body: Map<String, Value>,
 ) -> ApiResult<Response> {
+    let version = state.config.server_version;
     let o = state
         .db
         .run(move |store| {
@@ -217,7 +240,11 @@ pub async fn create(
             )?;
             let id = store.conn.last_insert_rowid();
             let row = load(store, org, id)?.ok_or(ApiError::NotFound)?;
-            Ok(render(store, org, &row, false)?)
+            let answer = render(store, org, &row, false)?;
+            if org == Org::Position {
+                return Ok(version.position_created(answer, &body));
+            }
+            Ok(answer)
         })
         .await?;
     object(StatusCode::CREATED, &o)
@@ -230,10 +257,15 @@ pub async fn update(
     body: Map<String, Value>,
     partial: bool,
 ) -> ApiResult<Response> {
+    let version = state.config.server_version;
+    let mut body = body;
     let o = state
         .db
         .run(move |store| {
-            load(store, org, id)?.ok_or(ApiError::NotFound)?;
+            let old = load(store, org, id)?.ok_or(ApiError::NotFound)?;
+            if org == Org::Department {
+                version.keep_code(&mut body, "dept_code", &old.code);
+            }
             let set = validate(store, org, &body, partial, Some(id))?;
             if !set.is_empty() {
                 let assignments: Vec<String> =
@@ -271,6 +303,7 @@ fn in_use(store: &Store, org: Org, id: i64) -> rusqlite::Result<Option<&'static 
 }
 
 pub async fn delete(state: &Arc<AppState>, org: Org, id: i64) -> ApiResult<Response> {
+    let version = state.config.server_version;
     state
         .db
         .run(move |store| {
@@ -299,5 +332,5 @@ pub async fn delete(state: &Arc<AppState>, org: Org, id: i64) -> ApiResult<Respo
             Ok(())
         })
         .await?;
-    Ok(no_content())
+    deleted(version)
 }

@@ -9,12 +9,14 @@ use serde::Serialize;
 
 use super::employees::AreaRef;
 use super::filters::Filters;
-use super::{list_page, object};
+use super::{Versioned, list_page, object};
 use crate::db::{Store, Table};
 use crate::errors::{ApiError, ApiResult};
 use crate::index::ListQuery;
+use crate::json::Obj;
 use crate::paging::RequestUrl;
 use crate::state::AppState;
+use crate::version::ServerVersion;
 
 #[derive(Serialize)]
 pub struct Terminal {
@@ -82,7 +84,13 @@ fn load(store: &Store, id: i64) -> rusqlite::Result<Option<Terminal>> {
     }))
 }
 
+fn reshape(version: ServerVersion, t: &Terminal) -> ApiResult<Obj> {
+    let json = serde_json::to_value(t).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(version.terminal(json))
+}
+
 pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response> {
+    let version = state.config.server_version;
     list_page(
         state,
         url,
@@ -95,18 +103,27 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
             lq.filters = f.finish()?;
             Ok(lq)
         },
-        |store, ids| {
+        move |store, ids| {
             let mut out = Vec::with_capacity(ids.len());
             for &id in ids {
                 out.extend(load(store, id)?);
             }
-            Ok(out)
+            if !version.reshapes() {
+                return Ok(Versioned::Typed(out));
+            }
+            let shaped: Vec<Obj> =
+                out.iter().map(|t| reshape(version, t)).collect::<ApiResult<_>>()?;
+            Ok(Versioned::Reshaped(shaped))
         },
     )
     .await
 }
 
 pub async fn get(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
+    let version = state.config.server_version;
     let t = state.db.run(move |store| load(store, id)?.ok_or(ApiError::NotFound)).await?;
+    if version.reshapes() {
+        return object(StatusCode::OK, &reshape(version, &t)?);
+    }
     object(StatusCode::OK, &t)
 }

@@ -1,6 +1,7 @@
 //! `/iclock/api/transactions/`: read-only punches, filterable by employee, device and a
 //! punch-time window, ordered by id (default), punch_time or upload_time.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
@@ -9,12 +10,14 @@ use rusqlite::{Row, params};
 use serde::{Serialize, Serializer};
 
 use super::filters::Filters;
-use super::{list_page, object};
+use super::{Versioned, list_page, object};
 use crate::db::{Store, Table};
 use crate::errors::{ApiError, ApiResult};
 use crate::index::{ListQuery, SortKey};
+use crate::json::Obj;
 use crate::paging::RequestUrl;
 use crate::state::AppState;
+use crate::version::{PunchOwner, ServerVersion};
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Transaction {
@@ -119,7 +122,48 @@ fn load_many(store: &Store, ids: &[i64]) -> rusqlite::Result<Vec<Transaction>> {
     Ok(out)
 }
 
+/// The employee a punch names on 8.x / 9.5: by `emp`, else by `emp_code`.
+fn owner(store: &Store, t: &Transaction) -> rusqlite::Result<PunchOwner> {
+    const SELECT: &str = "SELECT e.first_name, e.last_name, d.dept_name, p.position_name
+        FROM employee e LEFT JOIN department d ON d.id = e.department
+        LEFT JOIN position p ON p.id = e.position WHERE ";
+    let mut stmt = match t.emp {
+        Some(_) => store.conn.prepare_cached(&format!("{SELECT}e.id = ?"))?,
+        None => store.conn.prepare_cached(&format!("{SELECT}e.emp_code = ?"))?,
+    };
+    let mut rows = match t.emp {
+        Some(id) => stmt.query(params![id])?,
+        None => stmt.query(params![t.emp_code])?,
+    };
+    Ok(match rows.next()? {
+        Some(r) => PunchOwner {
+            first_name: r.get(0)?,
+            last_name: r.get(1)?,
+            department: r.get(2)?,
+            position: r.get(3)?,
+        },
+        None => PunchOwner::default(),
+    })
+}
+
+/// Rows in `version`'s shape; each employee is looked up once per page.
+fn reshape(store: &Store, version: ServerVersion, rows: Vec<Transaction>) -> ApiResult<Vec<Obj>> {
+    let mut owners: HashMap<(Option<i64>, String), PunchOwner> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for t in rows {
+        // Keyed as `owner` looks the employee up: by id, or by code when `emp` is null.
+        let key = (t.emp, if t.emp.is_some() { String::new() } else { t.emp_code.clone() });
+        if !owners.contains_key(&key) {
+            owners.insert(key.clone(), owner(store, &t)?);
+        }
+        let json = serde_json::to_value(&t).map_err(|e| ApiError::Internal(e.to_string()))?;
+        out.push(version.transaction(json, &owners[&key]));
+    }
+    Ok(out)
+}
+
 pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response> {
+    let version = state.config.server_version;
     list_page(
         state,
         url,
@@ -144,12 +188,28 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
             lq.desc = desc;
             Ok(lq)
         },
-        |store, ids| Ok(load_many(store, ids)?),
+        move |store, ids| {
+            let rows = load_many(store, ids)?;
+            if !version.reshapes() {
+                return Ok(Versioned::Typed(rows));
+            }
+            Ok(Versioned::Reshaped(reshape(store, version, rows)?))
+        },
     )
     .await
 }
 
 pub async fn get(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
-    let t = state.db.run(move |store| load(store, id)?.ok_or(ApiError::NotFound)).await?;
+    let version = state.config.server_version;
+    let t = state
+        .db
+        .run(move |store| {
+            let t = load(store, id)?.ok_or(ApiError::NotFound)?;
+            if !version.reshapes() {
+                return Ok(Versioned::Typed(t));
+            }
+            Ok(Versioned::Reshaped(reshape(store, version, vec![t])?.remove(0)))
+        })
+        .await?;
     object(StatusCode::OK, &t)
 }

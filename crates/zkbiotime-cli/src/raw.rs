@@ -1,0 +1,54 @@
+//! `zkbio info` and `zkbio request`: the core's `server_info` and raw `request`, printed
+//! as JSON. A raw answer has no model to redact by, so every key that the spec types as a
+//! secret anywhere (`self_password`, `device_password`, ...) is printed as `***`.
+
+use anyhow::Result;
+use serde_json::Value;
+use zkbiotime::Client;
+
+use crate::cli::RequestArgs;
+use crate::exit::Usage;
+use crate::fields::{Kind, read_data};
+use crate::generated::MODELS;
+
+pub async fn info(client: &Client) -> Result<()> {
+    let info = client.server_info().await?;
+    println!("{}", serde_json::to_string_pretty(&info)?);
+    Ok(())
+}
+
+pub async fn request(client: &Client, args: &RequestArgs) -> Result<()> {
+    let mut query = Vec::with_capacity(args.params.len());
+    for param in &args.params {
+        let Some((key, value)) = param.split_once('=') else {
+            return Err(Usage(format!("--param {param:?} is not KEY=VALUE")).into());
+        };
+        query.push((key.to_string(), value.to_string()));
+    }
+    let body = args.data.as_deref().map(read_data).transpose()?;
+    let mut answer = client.request(&args.method, &args.path, &query, body.as_ref()).await?;
+    redact_secret_keys(&mut answer);
+    println!("{}", serde_json::to_string_pretty(&answer)?);
+    Ok(())
+}
+
+/// Replaces the value of every key that is a secret in some model of the spec, at any depth.
+fn redact_secret_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                let secret = MODELS
+                    .iter()
+                    .flat_map(|m| m.fields)
+                    .any(|f| f.name == key && matches!(f.kind, Kind::Secret) && !v.is_null());
+                if secret {
+                    *v = Value::String("***".into());
+                } else {
+                    redact_secret_keys(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_secret_keys),
+        _ => {}
+    }
+}
