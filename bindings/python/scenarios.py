@@ -35,6 +35,8 @@ def build_client(url: str, options: dict[str, Any]) -> zkbiotime.Client:
         kwargs.update(username="admin", password="admin123", jwt=True)
     elif auth == "token":
         kwargs.update(token=options.get("token", ""))
+    elif auth in ("basic", "staff_token", "staff_jwt"):
+        kwargs.update(username="admin", password="admin123", auth=auth)
     elif auth == "wrong_password":
         kwargs.update(username="admin", password="wrong-password")
     else:

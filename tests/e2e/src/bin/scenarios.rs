@@ -67,6 +67,9 @@ fn build_client(url: &str, options: &Map<String, Value>) -> zkbiotime::Result<Cl
         "jwt" => b.jwt("admin", "admin123"),
         "token" => b.token(options.get("token").and_then(Value::as_str).unwrap_or_default()),
         "wrong_password" => b.password("admin", "wrong-password"),
+        scheme @ ("basic" | "staff_token" | "staff_jwt") => {
+            b.login_with(scheme.parse()?, "admin", "admin123")
+        }
         _ => b.password("admin", "admin123"),
     };
     if let Some(size) = options.get("page_size").and_then(Value::as_u64) {
