@@ -25,6 +25,11 @@ pub fn run(root: &Path) -> Result<()> {
         util::run(root, &cargo, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
     })?;
     step("rust tests", &|| util::run(root, &cargo, &["test", "--workspace"]))?;
+    // A client-only zkbio (no sandbox inside) must keep building.
+    step("zkbio without the sandbox", &|| {
+        let args = ["clippy", "-p", "zkbiotime-cli", "--no-default-features", "--", "-D", "warnings"];
+        util::run(root, &cargo, &args)
+    })?;
     step("fuzz (short)", &|| crate::fuzz::short_run(root))?;
     step("schemathesis (sandbox vs spec)", &|| crate::schemathesis::run(root))?;
     step("bindings: Node, Python, Kotlin/Swift", &|| crate::bindings::test(root))?;

@@ -158,6 +158,7 @@ pub enum Command {
     /// Send any API request (for endpoints zkbio does not model) and print the JSON answer
     Request(RequestArgs),
     /// Run a local sandbox server that behaves like ZKBio Time (for trying zkbio out)
+    #[cfg(feature = "sandbox")]
     Sandbox(Box<crate::sandbox::SandboxArgs>),
     /// Print a shell completion script
     Completions {

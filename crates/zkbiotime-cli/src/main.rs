@@ -13,6 +13,7 @@ mod generated;
 mod output;
 mod raw;
 mod resources;
+#[cfg(feature = "sandbox")]
 mod sandbox;
 mod sync;
 
@@ -80,6 +81,7 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
             clap_complete::generate(shell, &mut cmd, "zkbio", &mut std::io::stdout());
             return Ok(());
         }
+        #[cfg(feature = "sandbox")]
         Command::Sandbox(args) => return sandbox::run(*args, &cli.conn).await,
         Command::Info => return raw::info(&connect::client(&cli.conn)?).await,
         Command::Request(args) => return raw::request(&connect::client(&cli.conn)?, &args).await,
