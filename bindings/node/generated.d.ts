@@ -430,9 +430,12 @@ export interface Transaction {
   /** The server's own text of `punch_time`. */
   punch_time_raw: string;
   /**
-   * "0".."5" or "255"
+   * "0".."5", or "255" when the device does not track states (labels: `x-labels`).
    */
   punch_state?: string;
+  /**
+   * How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
+   */
   verify_type?: number;
   work_code?: string;
   terminal_sn?: string;

@@ -23,11 +23,20 @@ import type {
   PositionUpdate,
   Terminal,
   TerminalFilter,
+  JsonValue,
   Transaction,
   TransactionFilter,
 } from './generated';
 
 export type * from './generated';
+
+/**
+ * How a username and password are used: `token` (default: traded for a DRF token), `jwt`
+ * (traded for a JSON web token, renewed before it expires), `staff_token` / `staff_jwt`
+ * (the staff logins), `basic` (HTTP Basic on every request, no login: passes the licence
+ * gate of BioTime 8 servers whose licence lacks the API module).
+ */
+export type AuthScheme = 'token' | 'jwt' | 'staff_token' | 'staff_jwt' | 'basic';
 
 /** Options of `new Client(...)`. Give a username and password, or a token. */
 export interface ClientOptions {
@@ -37,8 +46,18 @@ export interface ClientOptions {
   password?: string;
   /** A token the caller already has (e.g. an admin's static "general" token). */
   token?: string;
-  /** Log in for a JWT (renewed before it expires) instead of a DRF token. Default false. */
+  /**
+   * Log in for a JWT (renewed before it expires) instead of a DRF token: the same as
+   * `auth: 'jwt'`. Default false; `true` with another `auth` is an `InvalidArgumentError`.
+   */
   jwt?: boolean;
+  /** How the username and password are used. Default `'token'`. */
+  auth?: AuthScheme;
+  /**
+   * The `Accept-Language` of every request (servers write `punch_state_display` and other
+   * display texts in it). Default `'en'`.
+   */
+  acceptLanguage?: string;
   /**
    * The server's IANA time zone (e.g. `Asia/Karachi`). With it, record times carry the
    * server's offset and `Date` filter values are converted to server time.
@@ -192,6 +211,36 @@ export type Positions = WritableResource<
 >;
 export type Terminals = Resource<Terminal, TerminalFilter>;
 
+/** The methods `client.request` sends (either case). */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The query parameters and body of `client.request`. */
+export interface RequestOptions {
+  /** Query parameters; `undefined` and `null` values are left out. */
+  params?: Record<string, string | number | null | undefined>;
+  /** The body, sent as `JSON.stringify` writes it. */
+  json?: unknown;
+}
+
+/**
+ * What a server tells about itself (`client.serverInfo()`): readings of its answers, not
+ * declarations (no endpoint reports the version). `null`: could not be told.
+ */
+export interface ServerInfo {
+  /** The `<title>` of the public `/api/docs/` page (e.g. "BioTime 9.5 API DOCS"). */
+  docs_title: string | null;
+  /** `8.0`, `8.5`, `9.0`, `9.5`, or `8.x` / `9.x`, as far as the answers tell. */
+  version: string | null;
+  /** `nested` (9.x: `attemployee`, nested department) or `flat` (8.x: `enable_att`, ids). */
+  employee_shape: 'nested' | 'flat' | null;
+  /** Whether `/personnel/api/resigns/` answers as an API (8.5, 9.5). */
+  resign_api: boolean | null;
+  /** The key of the record list in list answers. */
+  envelope_key: 'data' | 'results' | null;
+  /** The page-size parameter the server honours. */
+  page_size_param: 'page_size' | 'limit' | 'both' | null;
+}
+
 /** A ZKBio Time API client. Holds no open handles: a script ends when its work is done. */
 export declare class Client {
   constructor(options: ClientOptions);
@@ -207,6 +256,18 @@ export declare class Client {
   readonly timezone: string | undefined;
   /** Logs in now (normally the first request does). */
   login(): Promise<void>;
+  /**
+   * Any API request, through the client's auth, retries (not for POST) and errors.
+   * `path` starts with `/` and holds no query string (give `params`). Resolves to the
+   * answer as `JSON.parse` reads it (`null` for an empty answer).
+   */
+  request(
+    method: HttpMethod | Lowercase<HttpMethod>,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<JsonValue>;
+  /** What kind of server this is, as far as its answers tell (a few small requests). */
+  serverInfo(): Promise<ServerInfo>;
 }
 
 /** The kind of an error: the same names in every language of the SDK. */

@@ -68,6 +68,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
     let mut outputs = vec![
         Output { path: core.join("api.rs"), contents: progenitor_client(&spec)? },
         Output { path: core.join("lists.rs"), contents: lists::generate(&spec)? },
+        Output { path: core.join("labels.rs"), contents: labels(&spec)? },
     ];
     outputs.extend(crate::bindings::outputs(root, &spec)?);
     outputs.extend(crate::readme::outputs(root)?);
@@ -339,4 +340,27 @@ impl syn::visit_mut::VisitMut for Lenient {
             crate::lenient_record!(#(#records),*);
         });
     }
+}
+
+/// `crates/zkbiotime/src/generated/labels.rs`: what the codes of `x-labels` fields mean
+/// (`punch_state` "0" is "Check In"), as one table every binding exposes.
+fn labels(spec: &openapiv3::OpenAPI) -> Result<String> {
+    use std::fmt::Write as _;
+    let mut out = header("xtask codegen labels");
+    out.push_str(
+        "//! What the codes of some fields mean, from the spec's `x-labels`.\n\n\
+         /// (record type, field, [(code, label)]) for every field with labels in the spec.\n\
+         pub const LABELS: &[(&str, &str, &[(&str, &str)])] = &[\n",
+    );
+    for model in crate::models::models(spec)? {
+        for field in model.fields.iter().filter(|f| !f.labels.is_empty()) {
+            let mut labels = field.labels.clone();
+            labels.sort_by_key(|(code, _)| (code.parse::<i64>().unwrap_or(i64::MAX), code.clone()));
+            let pairs: Vec<String> =
+                labels.iter().map(|(c, l)| format!("({c:?}, {l:?})")).collect();
+            writeln!(out, "    ({:?}, {:?}, &[{}]),", model.name, field.name, pairs.join(", "))?;
+        }
+    }
+    out.push_str("];\n");
+    Ok(out)
 }

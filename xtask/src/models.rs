@@ -47,6 +47,8 @@ pub struct Field {
     pub doc: Option<String>,
     /// `x-not-measured: 255`: the value that means "no value" (read as empty).
     pub not_measured: Option<f64>,
+    /// `x-labels: {code: label}`: what the field's codes mean (`punch_state`).
+    pub labels: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,20 +106,31 @@ pub fn models(spec: &OpenAPI) -> Result<Vec<Model>> {
         let mut fields = Vec::new();
         for (field, prop) in &obj.properties {
             let required = obj.required.contains(field);
-            let (ty, nullable, doc, not_measured) = match prop {
+            let (ty, nullable, doc, not_measured, labels) = match prop {
                 ReferenceOr::Reference { reference } => {
-                    (ref_type(spec, reference)?, false, None, None)
+                    (ref_type(spec, reference)?, false, None, None, Vec::new())
                 }
                 ReferenceOr::Item(s) => {
                     let ty =
                         field_type(spec, field, s).with_context(|| format!("{name}.{field}"))?;
                     let sentinel = s.schema_data.extensions.get("x-not-measured");
                     let not_measured = sentinel.and_then(serde_json::Value::as_f64);
-                    (ty, s.schema_data.nullable, s.schema_data.description.clone(), not_measured)
+                    let labels =
+                        s.schema_data.extensions.get("x-labels").map_or_else(Vec::new, |l| {
+                            l.as_object()
+                                .into_iter()
+                                .flatten()
+                                .map(|(code, label)| {
+                                    (code.clone(), label.as_str().unwrap_or_default().to_string())
+                                })
+                                .collect()
+                        });
+                    let doc = s.schema_data.description.clone();
+                    (ty, s.schema_data.nullable, doc, not_measured, labels)
                 }
             };
             let optional = !matches!(ty, FieldType::List(_)) && (!required || nullable);
-            fields.push(Field { name: field.clone(), ty, optional, doc, not_measured });
+            fields.push(Field { name: field.clone(), ty, optional, doc, not_measured, labels });
         }
         let has_extra = obj.additional_properties.is_some();
         let role = if name.ends_with("Page") {

@@ -27,7 +27,8 @@ pub fn run(root: &Path) -> Result<()> {
     step("rust tests", &|| util::run(root, &cargo, &["test", "--workspace"]))?;
     // A client-only zkbio (no sandbox inside) must keep building.
     step("zkbio without the sandbox", &|| {
-        let args = ["clippy", "-p", "zkbiotime-cli", "--no-default-features", "--", "-D", "warnings"];
+        let args =
+            ["clippy", "-p", "zkbiotime-cli", "--no-default-features", "--", "-D", "warnings"];
         util::run(root, &cargo, &args)
     })?;
     step("fuzz (short)", &|| crate::fuzz::short_run(root))?;

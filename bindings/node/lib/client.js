@@ -13,6 +13,8 @@ const OPTIONS = new Set([
   'password',
   'token',
   'jwt',
+  'auth',
+  'acceptLanguage',
   'timezone',
   'timeoutMs',
   'connectTimeoutMs',
@@ -77,6 +79,46 @@ function plain(value, what) {
 function dateText(date, what) {
   if (Number.isNaN(date.getTime())) throw invalid(`${what} is an invalid Date`);
   return date.toISOString();
+}
+
+/**
+ * Query parameters of `request`: an object of string or number values (`undefined` or
+ * `null`: left out) → `[name, text]` pairs, numbers as `String(n)` writes them.
+ */
+function queryPairs(params) {
+  if (params === undefined || params === null) return undefined;
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    throw invalid('request `params` must be an object of string or number values');
+  }
+  const pairs = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string') {
+      pairs.push([key, value]);
+    } else if (typeof value === 'number' && Number.isFinite(value)) {
+      pairs.push([key, String(value)]);
+    } else {
+      throw invalid(
+        `request param \`${key}\` must be a string or a finite number, got ${inspect(value)}`,
+      );
+    }
+  }
+  return pairs;
+}
+
+/** A `request` body → JSON text (`undefined`: no body), as `JSON.stringify` writes it. */
+function jsonText(json) {
+  if (json === undefined) return undefined;
+  let text;
+  try {
+    text = JSON.stringify(json);
+  } catch (e) {
+    throw invalid(`request \`json\` cannot be written as JSON: ${e.message}`);
+  }
+  if (text === undefined) {
+    throw invalid(`request \`json\` cannot be written as JSON: ${inspect(json)}`);
+  }
+  return text;
 }
 
 function recordId(id) {
@@ -354,6 +396,44 @@ class Client {
   /** Logs in now (normally the first request does); rejects with `AuthenticationError`. */
   async login() {
     await settle(() => this.#native.login());
+  }
+
+  /**
+   * Any API request, through the client's auth, retries (not for POST) and errors:
+   *
+   *     const page = await client.request('GET', '/att/api/transactionReport/', {
+   *       params: { page: 1, page_size: 10 },
+   *     });
+   *
+   * `method`: GET, POST, PUT, PATCH or DELETE; `path`: starts with `/`, no query string;
+   * `params`: query parameters (string or number values); `json`: a body, sent as
+   * `JSON.stringify` writes it. Resolves to the answer as `JSON.parse` reads it (`null`
+   * for an empty answer).
+   */
+  async request(method, path, options = {}) {
+    if (typeof method !== 'string') throw invalid('request `method` must be a string');
+    if (typeof path !== 'string') throw invalid('request `path` must be a string');
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw invalid('request options must be an object: { params, json }');
+    }
+    for (const key of Object.keys(options)) {
+      if (key !== 'params' && key !== 'json') {
+        throw invalid(`unknown request option \`${key}\` (known: params, json)`);
+      }
+    }
+    const params = queryPairs(options.params);
+    const json = jsonText(options.json);
+    const text = await settle(() => this.#native.request(method, path, params, json));
+    return JSON.parse(text);
+  }
+
+  /**
+   * What kind of server this is, as far as its answers tell (a few small requests):
+   * `{ docs_title, version, employee_shape, resign_api, envelope_key, page_size_param }`,
+   * each `null` when it could not be told.
+   */
+  async serverInfo() {
+    return settle(() => this.#native.serverInfo());
   }
 
   toString() {

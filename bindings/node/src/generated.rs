@@ -926,9 +926,10 @@ pub struct Transaction {
     /// The server's own text of `punch_time`.
     #[napi(js_name = "punch_time_raw")]
     pub punch_time_raw: String,
-    /// "0".."5" or "255"
+    /// "0".."5", or "255" when the device does not track states (labels: `x-labels`).
     #[napi(js_name = "punch_state")]
     pub punch_state: Option<String>,
+    /// How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
     #[napi(js_name = "verify_type")]
     pub verify_type: Option<i64>,
     #[napi(js_name = "work_code")]

@@ -29,7 +29,7 @@ use napi::bindgen_prelude::{
 use napi::sys;
 use napi_derive::napi;
 use serde_json::Value;
-use zkbiotime::{Client, RetryPolicy, ServerZone, SyncState};
+use zkbiotime::{AuthScheme, Client, RetryPolicy, ServerZone, SyncState};
 
 use crate::convert::{AsJson, Cx, FromCore, JsonRows};
 use crate::cursor::NativeCursor;
@@ -43,8 +43,13 @@ pub struct ClientOptions {
     pub username: Option<String>,
     pub password: Option<String>,
     pub token: Option<String>,
-    /// Log in for a JWT instead of a DRF token.
+    /// Log in for a JWT instead of a DRF token (the same as `auth: 'jwt'`).
     pub jwt: Option<bool>,
+    /// How the username and password are used: a `zkbiotime::AuthScheme` name (`token`,
+    /// `jwt`, `staff_token`, `staff_jwt`, `basic`), parsed by the core.
+    pub auth: Option<String>,
+    /// The `Accept-Language` of every request (the core's default: `en`).
+    pub accept_language: Option<String>,
     /// The server's IANA zone: times become zone-aware.
     pub timezone: Option<String>,
     pub timeout_ms: Option<u32>,
@@ -342,6 +347,42 @@ impl NativeClient {
             complete: batch.complete,
         })
     }
+
+    /// Any API request through the client's auth, retries and errors (`Client::request`).
+    /// `params`: query pairs, already text; `json`: the body as JSON text (the wrapper's
+    /// `JSON.stringify`). Resolves to the answer as JSON text, for `JSON.parse` in the
+    /// wrapper: numbers then read as they would from `fetch(...).json()`.
+    #[napi]
+    pub async fn request(
+        &self,
+        method: String,
+        path: String,
+        params: Option<Vec<(String, String)>>,
+        json: Option<String>,
+    ) -> napi::Result<String> {
+        let body = match json {
+            None => None,
+            Some(text) => Some(serde_json::from_str::<Value>(&text).map_err(|e| {
+                BindingError::invalid(format!("the request body is not JSON: {e}"))
+            })?),
+        };
+        let params = params.unwrap_or_default();
+        let answer = self
+            .client
+            .request(&method, &path, &params, body.as_ref())
+            .await
+            .map_err(BindingError::from)?;
+        Ok(answer.to_string())
+    }
+
+    /// What kind of server this is (`Client::server_info`): the core's `ServerInfo` as its
+    /// JSON (snake_case keys, `null` for what could not be told).
+    #[napi]
+    pub async fn server_info(&self) -> napi::Result<Value> {
+        let info = self.client.server_info().await.map_err(BindingError::from)?;
+        serde_json::to_value(info)
+            .map_err(|e| napi::Error::from_reason(format!("zkbiotime: server info: {e}")))
+    }
 }
 
 /// The API field names a `create` or `update` body of `resource` takes.
@@ -394,13 +435,32 @@ fn ms(value: u32) -> Duration {
 
 fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
     let mut b = Client::builder(o.base_url);
+    // `jwt: true` is the older spelling of `auth: 'jwt'`; the two must not disagree.
+    let jwt = o.jwt.unwrap_or(false);
+    let scheme = match (o.auth.as_deref().map(str::parse::<AuthScheme>).transpose()?, jwt) {
+        (Some(scheme), true) if scheme != AuthScheme::Jwt => {
+            return Err(BindingError::invalid(format!(
+                "`jwt: true` contradicts `auth: {:?}` (give only `auth`)",
+                o.auth.unwrap_or_default()
+            )));
+        }
+        (Some(scheme), _) => scheme,
+        (None, true) => AuthScheme::Jwt,
+        (None, false) => AuthScheme::Token,
+    };
     match (o.token, o.username, o.password) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             return Err(BindingError::invalid("give either a token or a username and password"));
         }
+        (Some(_), None, None) if o.auth.is_some() => {
+            return Err(BindingError::invalid(
+                "`auth` says how a username and password are used; a token needs none",
+            ));
+        }
         (Some(token), None, None) => b = b.token(token),
-        (None, Some(user), Some(pw)) if o.jwt.unwrap_or(false) => b = b.jwt(user, pw),
-        (None, Some(user), Some(pw)) => b = b.password(user, pw),
+        (None, Some(user), Some(pw)) => {
+            b = b.login_with(scheme, user, pw);
+        }
         (None, Some(_), None) => return Err(BindingError::invalid("a username needs a password")),
         (None, None, Some(_)) => return Err(BindingError::invalid("a password needs a username")),
         (None, None, None) => {}
@@ -442,6 +502,9 @@ fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
     }
     if let Some(strict) = o.strict {
         b = b.strict(strict);
+    }
+    if let Some(language) = o.accept_language {
+        b = b.accept_language(language);
     }
     // PEM text goes through a temporary file, read by `build` and removed right after.
     let mut temp_ca = None;

@@ -1126,10 +1126,11 @@ impl Transaction {
     #[getter]
     fn punch_time_raw(&self) -> &str { &self.inner.punch_time }
 
-    /// "0".."5" or "255"
+    /// "0".."5", or "255" when the device does not track states (labels: `x-labels`).
     #[getter]
     fn punch_state(&self) -> Option<&str> { self.inner.punch_state.as_deref() }
 
+    /// How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
     #[getter]
     fn verify_type(&self) -> Option<i64> { self.inner.verify_type }
 

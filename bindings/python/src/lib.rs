@@ -10,6 +10,7 @@
 mod client;
 mod convert;
 mod errors;
+mod labels;
 mod lists;
 #[macro_use]
 mod resources;
@@ -38,6 +39,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sync::SyncBatch>()?;
     generated::register_records(m)?;
     generated::register_resources(m)?;
+    m.add_function(wrap_pyfunction!(labels::labels, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_runtime_id, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_at_exit, m)?)?;

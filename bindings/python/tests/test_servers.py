@@ -88,3 +88,10 @@ def test_auth_schemes(demo: Sandbox) -> None:
     with pytest.raises(ValueError, match="contradicts"):
         demo.client(auth="basic", jwt=True)
     assert "auth='basic'" in repr(demo.client(auth="basic"))
+
+
+def test_code_labels_come_from_the_spec() -> None:
+    states = zkbiotime.labels("Transaction", "punch_state")
+    assert states["0"] == "Check In" and states["255"] == "No state"
+    assert zkbiotime.labels("Transaction", "verify_type")["15"] == "Face"
+    assert zkbiotime.labels("Employee", "emp_code") == {}

@@ -1,7 +1,10 @@
 //! The `Client` and its configuration record.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+
+use zkbiotime::AuthScheme;
 
 use crate::error::{ZkbioError, guard, guard_sync};
 use crate::resources::{Areas, Departments, Employees, Positions, Terminals, Transactions};
@@ -10,8 +13,8 @@ use crate::secret::Secret;
 /// Everything a client can be configured with. Only `base_url` and the credentials are
 /// needed; every other field left `null` keeps the core's default.
 ///
-/// Credentials: `username` + `password` (a token is fetched on first use; `jwt = true`
-/// uses JWT instead), or a `token` the caller already has.
+/// Credentials: `username` + `password`, used as `auth` says (default: traded for a DRF
+/// token on first use), or a `token` the caller already has.
 #[derive(Clone, Debug, uniffi::Record)]
 pub struct ClientConfig {
     /// The server, e.g. `http://10.0.0.5:8097`.
@@ -23,9 +26,17 @@ pub struct ClientConfig {
     /// A static token (an admin's "general" token): no login at all.
     #[uniffi(default)]
     pub token: Option<Arc<Secret>>,
-    /// Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token.
+    /// Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token: the same as
+    /// `auth = "jwt"`. `true` with another `auth` is `InvalidArgument`.
     #[uniffi(default)]
     pub jwt: bool,
+    /// How `username` and `password` are used: `"token"` (null: the default, or `"jwt"`
+    /// when `jwt = true`) trades them for a DRF token, `"jwt"` for a JSON web token,
+    /// `"staff_token"` / `"staff_jwt"` use the staff logins, `"basic"` sends HTTP Basic on
+    /// every request without a login (it passes the licence gate of BioTime 8 servers whose
+    /// licence lacks the API module). Any other name is `InvalidArgument`, listing these.
+    #[uniffi(default)]
+    pub auth: Option<String>,
     /// The server's IANA time zone (e.g. `Asia/Karachi`), for `Client.localize`.
     #[uniffi(default)]
     pub server_timezone: Option<String>,
@@ -63,6 +74,10 @@ pub struct ClientConfig {
     /// reads leaves the field empty with the server's value in `extra` (ADR 0003).
     #[uniffi(default)]
     pub strict: bool,
+    /// The `Accept-Language` of every request (default `en`): servers write
+    /// `punch_state_display` and other display texts in it.
+    #[uniffi(default)]
+    pub accept_language: Option<String>,
 }
 
 /// When failed idempotent requests are repeated: exponential backoff with jitter.
@@ -162,6 +177,76 @@ impl Client {
         guard(async { Ok(self.inner.login().await?) }).await
     }
 
+    /// Any API request, through the client's auth, retries (never for `POST`), timeouts
+    /// and errors: for what the typed resources do not cover.
+    ///
+    /// `method`: `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (any case); `path`: starts with
+    /// `/`, no host or query string (e.g. `/att/api/transactionReport/`); `params`: query
+    /// parameters. uniffi has no JSON type, so JSON crosses as text: `json` is the body as
+    /// JSON text (null: no body), and the answer is returned as JSON text (`"null"` for an
+    /// empty answer); parse it with the JSON library of your platform. A bad method or
+    /// path, or a `json` that is not JSON, is `InvalidArgument`.
+    #[uniffi::method(default(json = None, params))]
+    pub async fn request(
+        &self,
+        method: String,
+        path: String,
+        params: HashMap<String, String>,
+        json: Option<String>,
+    ) -> Result<String, ZkbioError> {
+        guard(async {
+            let body = match json.as_deref() {
+                None => None,
+                Some(text) => {
+                    Some(serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+                        ZkbioError::invalid_argument(format!("json is not valid JSON: {e}"))
+                    })?)
+                }
+            };
+            // Sorted, so the same call always makes the same URL.
+            let mut query: Vec<(String, String)> = params.into_iter().collect();
+            query.sort();
+            let answer = self.inner.request(&method, &path, &query, body.as_ref()).await?;
+            Ok(answer.to_string())
+        })
+        .await
+    }
+
+    /// What kind of server this is, as far as its answers tell (a few small requests), as
+    /// the core's `ServerInfo` JSON keys → their values as text: `docs_title`, `version`
+    /// (`8.0`, `8.5`, `9.0`, `9.5`, `8.x`, `9.x`), `employee_shape` (`nested` or `flat`),
+    /// `resign_api` (`true` / `false`), `envelope_key` (`data` or `results`) and
+    /// `page_size_param` (`page_size`, `limit` or `both`). A key is absent when the server's
+    /// answers did not tell.
+    ///
+    /// A map rather than a record: a `uniffi::Record` would copy the core struct's fields
+    /// by hand (uniffi cannot export a struct of another crate without restating it), and
+    /// the two would drift; the map is made from the core's own serialization, so a field
+    /// the core gains shows up here unchanged. Every value is a short text or a flag, so
+    /// text loses nothing a caller needs.
+    pub async fn server_info(&self) -> Result<HashMap<String, String>, ZkbioError> {
+        guard(async {
+            let info = self.inner.server_info().await?;
+            let serde_json::Value::Object(fields) = serde_json::to_value(&info)
+                .map_err(|e| ZkbioError::invalid_argument(format!("server info: {e}")))?
+            else {
+                return Err(ZkbioError::invalid_argument("server info is not a JSON object"));
+            };
+            Ok(fields
+                .into_iter()
+                .filter_map(|(key, value)| {
+                    let text = match value {
+                        serde_json::Value::Null => return None,
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    Some((key, text))
+                })
+                .collect())
+        })
+        .await
+    }
+
     /// A server-local time (`2024-06-26 15:36:22`) as RFC 3339 with the server's offset
     /// (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.server_timezone`.
     pub fn localize(&self, server_time: String) -> Result<String, ZkbioError> {
@@ -176,10 +261,27 @@ impl Client {
 
 fn builder(c: ClientConfig) -> Result<zkbiotime::ClientBuilder, ZkbioError> {
     let mut b = zkbiotime::Client::builder(c.base_url);
+    // The core parses the name (its error lists the schemes); `jwt = true` is the older
+    // spelling of `auth = "jwt"`, and the two must not disagree.
+    let scheme = match (c.auth.as_deref().map(str::parse::<AuthScheme>).transpose()?, c.jwt) {
+        (Some(scheme), true) if scheme != AuthScheme::Jwt => {
+            return Err(ZkbioError::invalid_argument(format!(
+                "jwt = true contradicts auth = {:?} (give only auth)",
+                c.auth.unwrap_or_default()
+            )));
+        }
+        (Some(scheme), _) => scheme,
+        (None, true) => AuthScheme::Jwt,
+        (None, false) => AuthScheme::Token,
+    };
     b = match (c.token, c.username, c.password) {
+        (Some(_), None, None) if c.auth.is_some() => {
+            return Err(ZkbioError::invalid_argument(
+                "auth says how a username and password are used; a token needs none",
+            ));
+        }
         (Some(token), None, None) => b.token(token.to_core()),
-        (None, Some(user), Some(password)) if c.jwt => b.jwt(user, password.to_core()),
-        (None, Some(user), Some(password)) => b.password(user, password.to_core()),
+        (None, Some(user), Some(password)) => b.login_with(scheme, user, password.to_core()),
         (Some(_), _, _) => {
             return Err(ZkbioError::invalid_argument(
                 "give either a token or a username and password, not both",
@@ -220,6 +322,9 @@ fn builder(c: ClientConfig) -> Result<zkbiotime::ClientBuilder, ZkbioError> {
     }
     if let Some(d) = c.login_cooldown {
         b = b.login_cooldown(d);
+    }
+    if let Some(language) = c.accept_language {
+        b = b.accept_language(language);
     }
     Ok(b.strict(c.strict))
 }

@@ -915,8 +915,9 @@ pub struct Transaction {
     pub emp_code: String,
     /// Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
     pub punch_time: String,
-    /// "0".."5" or "255"
+    /// "0".."5", or "255" when the device does not track states (labels: `x-labels`).
     pub punch_state: Option<String>,
+    /// How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
     pub verify_type: Option<i64>,
     pub work_code: Option<String>,
     pub terminal_sn: Option<String>,

@@ -1142,6 +1142,35 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func positions()  -> Positions
     
     /**
+     * Any API request, through the client's auth, retries (never for `POST`), timeouts
+     * and errors: for what the typed resources do not cover.
+     *
+     * `method`: `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (any case); `path`: starts with
+     * `/`, no host or query string (e.g. `/att/api/transactionReport/`); `params`: query
+     * parameters. uniffi has no JSON type, so JSON crosses as text: `json` is the body as
+     * JSON text (null: no body), and the answer is returned as JSON text (`"null"` for an
+     * empty answer); parse it with the JSON library of your platform. A bad method or
+     * path, or a `json` that is not JSON, is `InvalidArgument`.
+     */
+    func request(method: String, path: String, params: [String: String], json: String?) async throws  -> String
+    
+    /**
+     * What kind of server this is, as far as its answers tell (a few small requests), as
+     * the core's `ServerInfo` JSON keys → their values as text: `docs_title`, `version`
+     * (`8.0`, `8.5`, `9.0`, `9.5`, `8.x`, `9.x`), `employee_shape` (`nested` or `flat`),
+     * `resign_api` (`true` / `false`), `envelope_key` (`data` or `results`) and
+     * `page_size_param` (`page_size`, `limit` or `both`). A key is absent when the server's
+     * answers did not tell.
+     *
+     * A map rather than a record: a `uniffi::Record` would copy the core struct's fields
+     * by hand (uniffi cannot export a struct of another crate without restating it), and
+     * the two would drift; the map is made from the core's own serialization, so a field
+     * the core gains shows up here unchanged. Every value is a short text or a flag, so
+     * text loses nothing a caller needs.
+     */
+    func serverInfo() async throws  -> [String: String]
+    
+    /**
      * The configured server time zone, if any.
      */
     func serverTimezone()  -> String?
@@ -1300,6 +1329,63 @@ open func positions() -> Positions  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Any API request, through the client's auth, retries (never for `POST`), timeouts
+     * and errors: for what the typed resources do not cover.
+     *
+     * `method`: `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (any case); `path`: starts with
+     * `/`, no host or query string (e.g. `/att/api/transactionReport/`); `params`: query
+     * parameters. uniffi has no JSON type, so JSON crosses as text: `json` is the body as
+     * JSON text (null: no body), and the answer is returned as JSON text (`"null"` for an
+     * empty answer); parse it with the JSON library of your platform. A bad method or
+     * path, or a `json` that is not JSON, is `InvalidArgument`.
+     */
+open func request(method: String, path: String, params: [String: String] = [:], json: String? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_client_request(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterDictionaryStringString.lower(params),FfiConverterOptionString.lower(json)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * What kind of server this is, as far as its answers tell (a few small requests), as
+     * the core's `ServerInfo` JSON keys → their values as text: `docs_title`, `version`
+     * (`8.0`, `8.5`, `9.0`, `9.5`, `8.x`, `9.x`), `employee_shape` (`nested` or `flat`),
+     * `resign_api` (`true` / `false`), `envelope_key` (`data` or `results`) and
+     * `page_size_param` (`page_size`, `limit` or `both`). A key is absent when the server's
+     * answers did not tell.
+     *
+     * A map rather than a record: a `uniffi::Record` would copy the core struct's fields
+     * by hand (uniffi cannot export a struct of another crate without restating it), and
+     * the two would drift; the map is made from the core's own serialization, so a field
+     * the core gains shows up here unchanged. Every value is a short text or a flag, so
+     * text loses nothing a caller needs.
+     */
+open func serverInfo()async throws  -> [String: String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_client_server_info(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterDictionaryStringString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
 }
     
     /**
@@ -4401,8 +4487,8 @@ public func FfiConverterTypeAttEmployee_lower(_ value: AttEmployee) -> RustBuffe
  * Everything a client can be configured with. Only `base_url` and the credentials are
  * needed; every other field left `null` keeps the core's default.
  *
- * Credentials: `username` + `password` (a token is fetched on first use; `jwt = true`
- * uses JWT instead), or a `token` the caller already has.
+ * Credentials: `username` + `password`, used as `auth` says (default: traded for a DRF
+ * token on first use), or a `token` the caller already has.
  */
 public struct ClientConfig {
     /**
@@ -4416,9 +4502,18 @@ public struct ClientConfig {
      */
     public var token: Secret?
     /**
-     * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token.
+     * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token: the same as
+     * `auth = "jwt"`. `true` with another `auth` is `InvalidArgument`.
      */
     public var jwt: Bool
+    /**
+     * How `username` and `password` are used: `"token"` (null: the default, or `"jwt"`
+     * when `jwt = true`) trades them for a DRF token, `"jwt"` for a JSON web token,
+     * `"staff_token"` / `"staff_jwt"` use the staff logins, `"basic"` sends HTTP Basic on
+     * every request without a login (it passes the licence gate of BioTime 8 servers whose
+     * licence lacks the API module). Any other name is `InvalidArgument`, listing these.
+     */
+    public var auth: String?
     /**
      * The server's IANA time zone (e.g. `Asia/Karachi`), for `Client.localize`.
      */
@@ -4467,6 +4562,11 @@ public struct ClientConfig {
      * reads leaves the field empty with the server's value in `extra` (ADR 0003).
      */
     public var strict: Bool
+    /**
+     * The `Accept-Language` of every request (default `en`): servers write
+     * `punch_state_display` and other display texts in it.
+     */
+    public var acceptLanguage: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4478,8 +4578,16 @@ public struct ClientConfig {
          * A static token (an admin's "general" token): no login at all.
          */token: Secret? = nil, 
         /**
-         * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token.
+         * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token: the same as
+         * `auth = "jwt"`. `true` with another `auth` is `InvalidArgument`.
          */jwt: Bool = false, 
+        /**
+         * How `username` and `password` are used: `"token"` (null: the default, or `"jwt"`
+         * when `jwt = true`) trades them for a DRF token, `"jwt"` for a JSON web token,
+         * `"staff_token"` / `"staff_jwt"` use the staff logins, `"basic"` sends HTTP Basic on
+         * every request without a login (it passes the licence gate of BioTime 8 servers whose
+         * licence lacks the API module). Any other name is `InvalidArgument`, listing these.
+         */auth: String? = nil, 
         /**
          * The server's IANA time zone (e.g. `Asia/Karachi`), for `Client.localize`.
          */serverTimezone: String? = nil, 
@@ -4516,12 +4624,17 @@ public struct ClientConfig {
          * Read answers exactly as the spec types them. Off by default: the forms other server
          * versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
          * reads leaves the field empty with the server's value in `extra` (ADR 0003).
-         */strict: Bool = false) {
+         */strict: Bool = false, 
+        /**
+         * The `Accept-Language` of every request (default `en`): servers write
+         * `punch_state_display` and other display texts in it.
+         */acceptLanguage: String? = nil) {
         self.baseUrl = baseUrl
         self.username = username
         self.password = password
         self.token = token
         self.jwt = jwt
+        self.auth = auth
         self.serverTimezone = serverTimezone
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
@@ -4533,6 +4646,7 @@ public struct ClientConfig {
         self.concurrency = concurrency
         self.loginCooldown = loginCooldown
         self.strict = strict
+        self.acceptLanguage = acceptLanguage
     }
 
     
@@ -4556,6 +4670,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 password: FfiConverterOptionTypeSecret.read(from: &buf), 
                 token: FfiConverterOptionTypeSecret.read(from: &buf), 
                 jwt: FfiConverterBool.read(from: &buf), 
+                auth: FfiConverterOptionString.read(from: &buf), 
                 serverTimezone: FfiConverterOptionString.read(from: &buf), 
                 connectTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
@@ -4566,7 +4681,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 pageSize: FfiConverterOptionUInt32.read(from: &buf), 
                 concurrency: FfiConverterOptionUInt32.read(from: &buf), 
                 loginCooldown: FfiConverterOptionDuration.read(from: &buf), 
-                strict: FfiConverterBool.read(from: &buf)
+                strict: FfiConverterBool.read(from: &buf), 
+                acceptLanguage: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4576,6 +4692,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionTypeSecret.write(value.password, into: &buf)
         FfiConverterOptionTypeSecret.write(value.token, into: &buf)
         FfiConverterBool.write(value.jwt, into: &buf)
+        FfiConverterOptionString.write(value.auth, into: &buf)
         FfiConverterOptionString.write(value.serverTimezone, into: &buf)
         FfiConverterOptionDuration.write(value.connectTimeout, into: &buf)
         FfiConverterOptionDuration.write(value.requestTimeout, into: &buf)
@@ -4587,6 +4704,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.concurrency, into: &buf)
         FfiConverterOptionDuration.write(value.loginCooldown, into: &buf)
         FfiConverterBool.write(value.strict, into: &buf)
+        FfiConverterOptionString.write(value.acceptLanguage, into: &buf)
     }
 }
 
@@ -7310,9 +7428,12 @@ public struct Transaction: Equatable, Hashable {
      */
     public var punchTime: String
     /**
-     * "0".."5" or "255"
+     * "0".."5", or "255" when the device does not track states (labels: `x-labels`).
      */
     public var punchState: String?
+    /**
+     * How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
+     */
     public var verifyType: Int64?
     public var workCode: String?
     public var terminalSn: String?
@@ -7386,8 +7507,11 @@ public struct Transaction: Equatable, Hashable {
          * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
          */punchTime: String, 
         /**
-         * "0".."5" or "255"
-         */punchState: String?, verifyType: Int64?, workCode: String?, terminalSn: String?, terminalAlias: String?, areaAlias: String?, longitude: Double?, latitude: Double?, gpsLocation: String?, mobile: String?, source: Int64?, purpose: Int64?, crc: String?, isAttendance: Int64?, reserved: String?, 
+         * "0".."5", or "255" when the device does not track states (labels: `x-labels`).
+         */punchState: String?, 
+        /**
+         * How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
+         */verifyType: Int64?, workCode: String?, terminalSn: String?, terminalAlias: String?, areaAlias: String?, longitude: Double?, latitude: Double?, gpsLocation: String?, mobile: String?, source: Int64?, purpose: Int64?, crc: String?, isAttendance: Int64?, reserved: String?, 
         /**
          * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
          */uploadTime: String?, syncStatus: Int64?, 
@@ -9284,6 +9408,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_positions() != 16258) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_request() != 26261) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_server_info() != 20485) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_server_timezone() != 31547) {

@@ -295,6 +295,16 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_client_login(uint64_t ptr
 uint64_t uniffi_zkbiotime_uniffi_fn_method_client_positions(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_REQUEST
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_request(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer params, RustBuffer json
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_SERVER_INFO
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_SERVER_INFO
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_server_info(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_SERVER_TIMEZONE
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_SERVER_TIMEZONE
 RustBuffer uniffi_zkbiotime_uniffi_fn_method_client_server_timezone(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1078,6 +1088,18 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_login(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_POSITIONS
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_POSITIONS
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_positions(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_REQUEST
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_SERVER_INFO
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_SERVER_INFO
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_server_info(void
     
 );
 #endif

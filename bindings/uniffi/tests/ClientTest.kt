@@ -17,6 +17,7 @@ fun registerAll() {
     registerWrites()
     registerPagingAndSync()
     registerErrors()
+    registerRequests()
     registerRuntime()
     registerSecrets()
 }
@@ -368,6 +369,77 @@ private fun registerErrors() {
             assertThrows<ZkbioException.InvalidArgument> { c.localize("2024-06-26 15:36:22") }
             assertThrows<ZkbioException.InvalidArgument> { c.transactions().sync("{\"version\": 99}") }
             checkEq(c.employees().list(EmployeeFilter(empCode = "x")), emptyList<Employee>(), "nothing was created")
+        }
+    }
+}
+
+private fun registerRequests() {
+    test("request: any path through the client, JSON text in and out") {
+        Sandbox.start().use { sb ->
+            val c = sb.client()
+            val page = c.request("GET", "/personnel/api/employees/", mapOf("page_size" to "1"))
+            val count = Regex("\"count\":(\\d+)").find(page)?.groupValues?.get(1)?.toLong()
+            check(count != null && count >= 1) { "count in $page" }
+            check(Regex("\"emp_code\":").findAll(page).count() == 1) { "one record: $page" }
+            val one = c.request("get", "/personnel/api/employees/", mapOf("emp_code" to "1"))
+            check("\"last_name\":\"Potter\"" in one) { one }
+            val created = c.request("POST", "/personnel/api/areas/", json = "{\"area_code\": \"RQ1\", \"area_name\": \"Request area\"}")
+            check("\"area_code\":\"RQ1\"" in created) { created }
+            val id = c.areas().list(AreaFilter(areaCode = "RQ1")).single().id
+            val patched = c.request("PATCH", "/personnel/api/areas/$id/", json = "{\"area_name\": \"Renamed\"}")
+            check("\"area_name\":\"Renamed\"" in patched) { patched }
+            c.request("DELETE", "/personnel/api/areas/$id/")
+            assertThrows<ZkbioException.NotFound> { c.request("GET", "/personnel/api/areas/$id/") }
+        }
+    }
+
+    test("request: bad method, path or JSON is InvalidArgument before any request") {
+        Sandbox.start().use { sb ->
+            val c = sb.client()
+            val method = assertThrows<ZkbioException.InvalidArgument> { c.request("FETCH", "/personnel/api/employees/") }
+            check("FETCH" in method.detail) { method.detail }
+            assertThrows<ZkbioException.InvalidArgument> { c.request("GET", "personnel/api/employees/") }
+            assertThrows<ZkbioException.InvalidArgument> { c.request("GET", "/personnel/api/employees/?page=1") }
+            val json = assertThrows<ZkbioException.InvalidArgument> { c.request("POST", "/personnel/api/areas/", json = "{oops") }
+            check("JSON" in json.detail) { json.detail }
+        }
+    }
+
+    test("serverInfo of the default sandbox") {
+        Sandbox.start().use { sb ->
+            val info = sb.client().serverInfo()
+            checkEq(info["envelope_key"], "data", "envelope key")
+            checkEq(info["employee_shape"], "nested", "employee shape")
+            check(info.keys.all { it in setOf("docs_title", "version", "employee_shape", "resign_api", "envelope_key", "page_size_param") }) { "keys: $info" }
+        }
+    }
+
+    test("auth schemes: basic, jwt, token by name; unknown or contradicting names") {
+        Sandbox.start().use { sb ->
+            checkEq(sb.client { it.copy(auth = "basic") }.employees().get(1).lastName, "Potter", "basic")
+            val basicPage = sb.client { it.copy(auth = "basic") }.request("GET", "/personnel/api/employees/", mapOf("page_size" to "1"))
+            check("\"count\":" in basicPage) { basicPage }
+            checkEq(sb.client { it.copy(auth = "jwt") }.employees().get(1).empCode, "1", "jwt")
+            checkEq(sb.client { it.copy(auth = "token") }.employees().get(1).empCode, "1", "token")
+            checkEq(sb.client { it.copy(jwt = true, auth = "jwt") }.employees().get(1).empCode, "1", "jwt twice")
+            checkEq(sb.client { it.copy(acceptLanguage = "zh-hans") }.employees().get(1).empCode, "1", "accept language")
+            val unknown = assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(auth = "kerberos") } }
+            check("kerberos" in unknown.detail && "token, jwt, staff_token, staff_jwt, basic" in unknown.detail) { unknown.detail }
+            assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(jwt = true, auth = "basic") } }
+            assertThrows<ZkbioException.InvalidArgument> {
+                Client(ClientConfig(baseUrl = sb.url, token = Secret("t"), auth = "basic"))
+            }
+            assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(acceptLanguage = "en\nX-Evil: 1") } }
+        }
+    }
+
+    test("licence gate: a token meets Licence, basic passes") {
+        Sandbox.start("--licence-gate").use { sb ->
+            val gated = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
+            val e = assertThrows<ZkbioException.Licence> { gated.employees().get(1) }
+            checkEq(e.status, 403.toUShort(), "status")
+            checkEq(e.kind(), "licence", "kind")
+            checkEq(sb.client { it.copy(auth = "basic") }.employees().get(1).lastName, "Potter", "basic passes")
         }
     }
 }

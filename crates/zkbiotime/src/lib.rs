@@ -47,6 +47,7 @@ mod transport;
 #[allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs)]
 pub(crate) mod generated {
     pub mod api;
+    pub mod labels;
     pub mod lists;
 }
 
@@ -54,6 +55,18 @@ pub(crate) mod generated {
 pub use generated::api;
 pub use generated::api::types;
 pub use generated::lists::*;
+
+/// What the code `code` of `record.field` means (`label("Transaction", "punch_state", "0")`
+/// is "Check In"), from the spec; `None` for a field without labels or an unknown code
+/// (the record keeps the code either way).
+pub fn label(record: &str, field: &str, code: &str) -> Option<&'static str> {
+    labels(record, field)?.iter().find(|(c, _)| *c == code.trim()).map(|(_, l)| *l)
+}
+
+/// Every code of `record.field` with its label (see [`label`]).
+pub fn labels(record: &str, field: &str) -> Option<&'static [(&'static str, &'static str)]> {
+    generated::labels::LABELS.iter().find(|(r, f, _)| *r == record && *f == field).map(|e| e.2)
+}
 
 pub use auth::{AuthScheme, Credentials};
 pub use client::{Client, ClientBuilder};

@@ -101,10 +101,14 @@ impl Client {
                 (false, false) => None,
             };
         }
-        info.resign_api = match self
-            .request("GET", "/personnel/api/resigns/", &one("page_size"), None)
-            .await
-        {
+        // Probed once, without retries: on a server without it the HTML "Page not found"
+        // answer is the reading, not a failure to wait out.
+        let path = "/personnel/api/resigns/";
+        let probe = Call { idempotent: false, ..Call::read(path.into()) };
+        let query = one("page_size");
+        let resigns =
+            self.send(probe, |api| send(api, "GET", path, &query, None, decode_json)).await;
+        info.resign_api = match resigns {
             Ok(v) => Some(v.is_object()),
             Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::UnexpectedResponse) => {
                 Some(false)

@@ -105,3 +105,11 @@ async fn a_nested_parent_department_reads_as_its_id_and_name() {
     assert_eq!(d[0].parent_dept, Some(2));
     assert_eq!(d[0].extra["parent_dept_name"], "Head office");
 }
+
+#[test]
+fn code_labels_come_from_the_spec() {
+    assert_eq!(zkbiotime::label("Transaction", "punch_state", "1"), Some("Check Out"));
+    assert_eq!(zkbiotime::label("Transaction", "verify_type", " 15 "), Some("Face"));
+    assert_eq!(zkbiotime::label("Transaction", "punch_state", "9"), None);
+    assert!(zkbiotime::labels("Employee", "emp_code").is_none());
+}

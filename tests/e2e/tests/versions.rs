@@ -39,7 +39,10 @@ async fn every_read_and_sync_on_every_version() {
         assert_eq!(ids.len(), punches.len(), "{version}: ids repeat");
         if version != ServerVersion::V9_0 {
             assert!(punches.iter().all(|p| p.punch_state_display.is_some()), "{version}");
-            assert!(punches.iter().all(|p| p.first_name.is_some() || p.emp_code == "1"), "{version}");
+            assert!(
+                punches.iter().all(|p| p.first_name.is_some() || p.emp_code == "1"),
+                "{version}"
+            );
         }
         assert!(punches.iter().all(|p| p.extra.is_empty()), "{version}: {:?}", punches[0].extra);
         let employees: Vec<_> =

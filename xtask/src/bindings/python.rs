@@ -679,6 +679,10 @@ const CLIENT_ARGS: &str = r#"        self,
 /// The hand-written part of the stub: lists, pages, sync batches, the client base.
 const CLIENT_STUB: &str = r#"_T = TypeVar("_T")
 
+def labels(record: str, field: str) -> dict[str, str]:
+    """What the codes of `record.field` mean (`labels("Transaction", "punch_state")["0"]` is
+    "Check In"); empty for a field without labels."""
+
 @final
 class Page(Generic[_T]):
     """One page of a list: its records and the list's total."""

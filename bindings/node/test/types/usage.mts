@@ -7,6 +7,8 @@ import {
   LoginCooldownError,
   AuthenticationError,
   ZKBioTimeError,
+  LicenceError,
+  type AuthScheme,
   type ClientOptions,
   type Employee,
   type EmployeeCreate,
@@ -16,6 +18,7 @@ import {
   type JsonValue,
   type Page,
   type RecordList,
+  type ServerInfo,
   type SyncBatch,
   type Transaction,
   type TransactionFilter,
@@ -37,6 +40,11 @@ const client = new Client(options);
 
 // @ts-expect-error unknown option
 new Client({ baseUrl: 'x', pagesize: 10 });
+const scheme: AuthScheme = 'staff_jwt';
+new Client({ baseUrl: 'x', username: 'a', password: 'b', auth: scheme, acceptLanguage: 'zh-hans' });
+new Client({ baseUrl: 'x', username: 'a', password: 'b', auth: 'basic' });
+// @ts-expect-error not an auth scheme
+new Client({ baseUrl: 'x', username: 'a', password: 'b', auth: 'kerberos' });
 // @ts-expect-error baseUrl is required
 new Client({ username: 'a', password: 'b' });
 
@@ -110,7 +118,32 @@ export async function writes(): Promise<string> {
   return `${hash}${created}${d.record.dept_code}${next.complete}${fields.length}`;
 }
 
+export async function raw(): Promise<string> {
+  const page: JsonValue = await client.request('GET', '/personnel/api/employees/', {
+    params: { page: 1, page_size: 10, emp_code: '1', ignored: undefined },
+  });
+  const count =
+    page !== null && typeof page === 'object' && !Array.isArray(page) ? page['count'] : null;
+  await client.request('patch', '/personnel/api/employees/1/', { json: { first_name: 'x' } });
+  await client.request('DELETE', '/personnel/api/areas/9/');
+  // @ts-expect-error not a method request sends
+  await client.request('HEAD', '/api/docs/');
+  // @ts-expect-error params are strings or numbers
+  await client.request('GET', '/personnel/api/employees/', { params: { area: [1, 2] } });
+  // @ts-expect-error unknown request option
+  await client.request('GET', '/personnel/api/employees/', { query: {} });
+  const info: ServerInfo = await client.serverInfo();
+  const key: 'data' | 'results' | null = info.envelope_key;
+  const resigns: boolean | null = info.resign_api;
+  // @ts-expect-error keys are snake_case, as the JSON has them
+  const wrong = info.envelopeKey;
+  return `${String(count)} ${info.version ?? '?'} ${key} ${resigns} ${String(wrong)}`;
+}
+
 export function errors(e: unknown): string {
+  if (e instanceof LicenceError) {
+    return `${e.kind} ${e.status}: try auth: 'basic'`;
+  }
   if (e instanceof BadRequestError) {
     const messages: string[] | undefined = e.fieldErrors['emp_code'];
     return messages?.join() ?? '';

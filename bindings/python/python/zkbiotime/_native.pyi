@@ -462,6 +462,10 @@ class Transaction:
 
 _T = TypeVar("_T")
 
+def labels(record: str, field: str) -> dict[str, str]:
+    """What the codes of `record.field` mean (`labels("Transaction", "punch_state")["0"]` is
+    "Check In"); empty for a field without labels."""
+
 @final
 class Page(Generic[_T]):
     """One page of a list: its records and the list's total."""

@@ -704,6 +704,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_positions(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_request(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_server_info(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_server_timezone(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_terminals(
@@ -861,6 +865,10 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_client_login(`ptr`: Long,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_positions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_server_info(`ptr`: Long,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_server_timezone(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1195,6 +1203,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_positions() and 0xFFFF) != 16258) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_request() and 0xFFFF) != 26261) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_server_info() and 0xFFFF) != 20485) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_server_timezone() and 0xFFFF) != 31547) {
@@ -2732,6 +2746,35 @@ public interface ClientInterface {
     fun `positions`(): Positions
     
     /**
+     * Any API request, through the client's auth, retries (never for `POST`), timeouts
+     * and errors: for what the typed resources do not cover.
+     *
+     * `method`: `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (any case); `path`: starts with
+     * `/`, no host or query string (e.g. `/att/api/transactionReport/`); `params`: query
+     * parameters. uniffi has no JSON type, so JSON crosses as text: `json` is the body as
+     * JSON text (null: no body), and the answer is returned as JSON text (`"null"` for an
+     * empty answer); parse it with the JSON library of your platform. A bad method or
+     * path, or a `json` that is not JSON, is `InvalidArgument`.
+     */
+    suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String> = mapOf(), `json`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * What kind of server this is, as far as its answers tell (a few small requests), as
+     * the core's `ServerInfo` JSON keys → their values as text: `docs_title`, `version`
+     * (`8.0`, `8.5`, `9.0`, `9.5`, `8.x`, `9.x`), `employee_shape` (`nested` or `flat`),
+     * `resign_api` (`true` / `false`), `envelope_key` (`data` or `results`) and
+     * `page_size_param` (`page_size`, `limit` or `both`). A key is absent when the server's
+     * answers did not tell.
+     *
+     * A map rather than a record: a `uniffi::Record` would copy the core struct's fields
+     * by hand (uniffi cannot export a struct of another crate without restating it), and
+     * the two would drift; the map is made from the core's own serialization, so a field
+     * the core gains shows up here unchanged. Every value is a short text or a flag, so
+     * text loses nothing a caller needs.
+     */
+    suspend fun `serverInfo`(): Map<kotlin.String, kotlin.String>
+    
+    /**
      * The configured server time zone, if any.
      */
     fun `serverTimezone`(): kotlin.String?
@@ -2972,6 +3015,77 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     )
     }
     
+
+    
+    /**
+     * Any API request, through the client's auth, retries (never for `POST`), timeouts
+     * and errors: for what the typed resources do not cover.
+     *
+     * `method`: `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (any case); `path`: starts with
+     * `/`, no host or query string (e.g. `/att/api/transactionReport/`); `params`: query
+     * parameters. uniffi has no JSON type, so JSON crosses as text: `json` is the body as
+     * JSON text (null: no body), and the answer is returned as JSON text (`"null"` for an
+     * empty answer); parse it with the JSON library of your platform. A bad method or
+     * path, or a `json` that is not JSON, is `InvalidArgument`.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>, `json`: kotlin.String?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_request(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`path`),
+        FfiConverterMapStringString.lower(`params`),
+        FfiConverterOptionalString.lower(`json`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * What kind of server this is, as far as its answers tell (a few small requests), as
+     * the core's `ServerInfo` JSON keys → their values as text: `docs_title`, `version`
+     * (`8.0`, `8.5`, `9.0`, `9.5`, `8.x`, `9.x`), `employee_shape` (`nested` or `flat`),
+     * `resign_api` (`true` / `false`), `envelope_key` (`data` or `results`) and
+     * `page_size_param` (`page_size`, `limit` or `both`). A key is absent when the server's
+     * answers did not tell.
+     *
+     * A map rather than a record: a `uniffi::Record` would copy the core struct's fields
+     * by hand (uniffi cannot export a struct of another crate without restating it), and
+     * the two would drift; the map is made from the core's own serialization, so a field
+     * the core gains shows up here unchanged. Every value is a short text or a flag, so
+     * text loses nothing a caller needs.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `serverInfo`() : Map<kotlin.String, kotlin.String> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_server_info(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterMapStringString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -7647,8 +7761,8 @@ public object FfiConverterTypeAttEmployee: FfiConverterRustBuffer<AttEmployee> {
  * Everything a client can be configured with. Only `base_url` and the credentials are
  * needed; every other field left `null` keeps the core's default.
  *
- * Credentials: `username` + `password` (a token is fetched on first use; `jwt = true`
- * uses JWT instead), or a `token` the caller already has.
+ * Credentials: `username` + `password`, used as `auth` says (default: traded for a DRF
+ * token on first use), or a `token` the caller already has.
  */
 data class ClientConfig (
     /**
@@ -7666,9 +7780,19 @@ data class ClientConfig (
     var `token`: Secret? = null 
     , 
     /**
-     * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token.
+     * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token: the same as
+     * `auth = "jwt"`. `true` with another `auth` is `InvalidArgument`.
      */
     var `jwt`: kotlin.Boolean = false 
+    , 
+    /**
+     * How `username` and `password` are used: `"token"` (null: the default, or `"jwt"`
+     * when `jwt = true`) trades them for a DRF token, `"jwt"` for a JSON web token,
+     * `"staff_token"` / `"staff_jwt"` use the staff logins, `"basic"` sends HTTP Basic on
+     * every request without a login (it passes the licence gate of BioTime 8 servers whose
+     * licence lacks the API module). Any other name is `InvalidArgument`, listing these.
+     */
+    var `auth`: kotlin.String? = null 
     , 
     /**
      * The server's IANA time zone (e.g. `Asia/Karachi`), for `Client.localize`.
@@ -7728,6 +7852,12 @@ data class ClientConfig (
      * reads leaves the field empty with the server's value in `extra` (ADR 0003).
      */
     var `strict`: kotlin.Boolean = false 
+    , 
+    /**
+     * The `Accept-Language` of every request (default `en`): servers write
+     * `punch_state_display` and other display texts in it.
+     */
+    var `acceptLanguage`: kotlin.String? = null 
     
 ): Disposable{
     
@@ -7744,6 +7874,7 @@ data class ClientConfig (
         this.`password`,
         this.`token`,
         this.`jwt`,
+        this.`auth`,
         this.`serverTimezone`,
         this.`connectTimeout`,
         this.`requestTimeout`,
@@ -7754,7 +7885,8 @@ data class ClientConfig (
         this.`pageSize`,
         this.`concurrency`,
         this.`loginCooldown`,
-        this.`strict`
+        this.`strict`,
+        this.`acceptLanguage`
     )
     }
     
@@ -7773,6 +7905,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeSecret.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -7783,6 +7916,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -7792,6 +7926,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeSecret.allocationSize(value.`password`) +
             FfiConverterOptionalTypeSecret.allocationSize(value.`token`) +
             FfiConverterBoolean.allocationSize(value.`jwt`) +
+            FfiConverterOptionalString.allocationSize(value.`auth`) +
             FfiConverterOptionalString.allocationSize(value.`serverTimezone`) +
             FfiConverterOptionalDuration.allocationSize(value.`connectTimeout`) +
             FfiConverterOptionalDuration.allocationSize(value.`requestTimeout`) +
@@ -7802,7 +7937,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalUInt.allocationSize(value.`pageSize`) +
             FfiConverterOptionalUInt.allocationSize(value.`concurrency`) +
             FfiConverterOptionalDuration.allocationSize(value.`loginCooldown`) +
-            FfiConverterBoolean.allocationSize(value.`strict`)
+            FfiConverterBoolean.allocationSize(value.`strict`) +
+            FfiConverterOptionalString.allocationSize(value.`acceptLanguage`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
@@ -7811,6 +7947,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeSecret.write(value.`password`, buf)
             FfiConverterOptionalTypeSecret.write(value.`token`, buf)
             FfiConverterBoolean.write(value.`jwt`, buf)
+            FfiConverterOptionalString.write(value.`auth`, buf)
             FfiConverterOptionalString.write(value.`serverTimezone`, buf)
             FfiConverterOptionalDuration.write(value.`connectTimeout`, buf)
             FfiConverterOptionalDuration.write(value.`requestTimeout`, buf)
@@ -7822,6 +7959,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalUInt.write(value.`concurrency`, buf)
             FfiConverterOptionalDuration.write(value.`loginCooldown`, buf)
             FfiConverterBoolean.write(value.`strict`, buf)
+            FfiConverterOptionalString.write(value.`acceptLanguage`, buf)
     }
 }
 
@@ -10261,10 +10399,13 @@ data class Transaction (
     var `punchTime`: kotlin.String
     , 
     /**
-     * "0".."5" or "255"
+     * "0".."5", or "255" when the device does not track states (labels: `x-labels`).
      */
     var `punchState`: kotlin.String?
     , 
+    /**
+     * How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
+     */
     var `verifyType`: kotlin.Long?
     , 
     var `workCode`: kotlin.String?

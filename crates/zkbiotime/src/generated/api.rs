@@ -816,7 +816,7 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
         ///The position's name (8.x and 9.5 only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub position: ::std::option::Option<::std::string::String>,
-        ///"0".."5" or "255"
+        ///"0".."5", or "255" when the device does not track states (labels: `x-labels`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub punch_state: ::std::option::Option<::std::string::String>,
         ///`punch_state` as text (8.x and 9.5 only).
@@ -844,6 +844,7 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
         pub terminal_sn: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub upload_time: ::std::option::Option<::std::string::String>,
+        ///How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify_type: ::std::option::Option<i64>,
         ///`verify_type` as text (8.x and 9.5 only).
