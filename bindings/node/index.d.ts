@@ -270,6 +270,13 @@ export declare class Client {
   serverInfo(): Promise<ServerInfo>;
 }
 
+/**
+ * What the codes of `record.field` mean, from the spec (`labels('Transaction',
+ * 'punch_state')['0']` is `'Check In'`); empty for a field without labels. Records keep the
+ * code itself, so an unknown code is never lost.
+ */
+export declare function labels(record: string, field: string): Record<string, string>;
+
 /** The kind of an error: the same names in every language of the SDK. */
 export type ErrorKind =
   | 'authentication'

@@ -9,6 +9,8 @@ const { Client, RecordList, Resource, WritableResource, Transactions } = require
 const errors = require('./lib/errors.js');
 
 exports.Client = Client;
+/** What the codes of `record.field` mean: `labels('Transaction', 'punch_state')['0']` is 'Check In'. */
+exports.labels = (record, field) => require('./lib/native.js').labels(String(record), String(field));
 exports.RecordList = RecordList;
 exports.Resource = Resource;
 exports.WritableResource = WritableResource;

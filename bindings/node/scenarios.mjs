@@ -81,6 +81,7 @@ function buildClient(url, options) {
   if (auth === 'jwt') Object.assign(o, { username: 'admin', password: 'admin123', jwt: true });
   else if (auth === 'token') o.token = typeof options.token === 'string' ? options.token : '';
   else if (auth === 'wrong_password') Object.assign(o, { username: 'admin', password: 'wrong-password' });
+  else if (['basic', 'staff_token', 'staff_jwt'].includes(auth)) Object.assign(o, { username: 'admin', password: 'admin123', auth });
   else Object.assign(o, { username: 'admin', password: 'admin123' });
   const pageSize = asU64(options.page_size);
   if (pageSize !== undefined) o.pageSize = pageSize;

@@ -244,6 +244,14 @@ fn json_parse(env: &Env, text: Vec<u8>) -> napi::Result<Unknown<'_>> {
     parse.call(text)
 }
 
+/// What the codes of `record.field` mean (the spec's `x-labels`, held by the core):
+/// `labels('Transaction', 'punch_state')['0'] === 'Check In'`; empty without labels.
+#[napi(catch_unwind)]
+pub fn labels(record: String, field: String) -> std::collections::HashMap<String, String> {
+    let pairs = zkbiotime::labels(&record, &field).into_iter().flatten();
+    pairs.map(|(code, label)| (code.to_string(), label.to_string())).collect()
+}
+
 /// The client the JS `Client` wraps.
 #[napi]
 pub struct NativeClient {

@@ -222,3 +222,12 @@ describe('the licence gate', () => {
     assert.equal((await basic.employees.get(1)).last_name, 'Potter');
   });
 });
+
+describe('code labels', () => {
+  it('come from the spec through the core', () => {
+    const { labels } = require('..');
+    assert.equal(labels('Transaction', 'punch_state')['0'], 'Check In');
+    assert.equal(labels('Transaction', 'verify_type')['15'], 'Face');
+    assert.deepEqual(labels('Employee', 'emp_code'), {});
+  });
+});

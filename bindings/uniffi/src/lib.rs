@@ -15,6 +15,7 @@ uniffi::setup_scaffolding!("zkbiotime");
 mod client;
 mod convert;
 mod error;
+mod labels;
 mod resources;
 mod secret;
 
@@ -25,5 +26,6 @@ pub mod records;
 
 pub use client::{Client, ClientConfig, RetryPolicy, default_retry_policy};
 pub use error::ZkbioError;
+pub use labels::labels;
 pub use resources::*;
 pub use secret::Secret;

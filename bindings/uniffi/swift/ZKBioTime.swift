@@ -9364,6 +9364,19 @@ public func testingPanicAsync(text: String)async throws   {
             errorHandler: FfiConverterTypeZkbioError_lift
         )
 }
+/**
+ * The codes of `record.field` with their labels; empty for a field without labels. Records
+ * keep the code itself, so an unknown code is never lost.
+ */
+public func labels(record: String, field: String) -> [String: String]  {
+    return try!  FfiConverterDictionaryStringString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_func_labels(
+        FfiConverterString.lower(record),
+        FfiConverterString.lower(field),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -9387,6 +9400,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async() != 52610) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_func_labels() != 27842) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_areas() != 2780) {

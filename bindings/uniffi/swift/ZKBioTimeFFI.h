@@ -771,6 +771,11 @@ void uniffi_zkbiotime_uniffi_fn_func_testing_panic(RustBuffer text, RustCallStat
 uint64_t uniffi_zkbiotime_uniffi_fn_func_testing_panic_async(RustBuffer text
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_LABELS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_LABELS
+RustBuffer uniffi_zkbiotime_uniffi_fn_func_labels(RustBuffer record, RustBuffer field, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_ZKBIOTIME_UNIFFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_ZKBIOTIME_UNIFFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_zkbiotime_uniffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -1046,6 +1051,12 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_func_testing_panic(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_TESTING_PANIC_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_TESTING_PANIC_ASYNC
 uint16_t uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_LABELS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_LABELS
+uint16_t uniffi_zkbiotime_uniffi_checksum_func_labels(void
     
 );
 #endif

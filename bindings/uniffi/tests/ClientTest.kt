@@ -374,6 +374,12 @@ private fun registerErrors() {
 }
 
 private fun registerRequests() {
+    test("labels: what punch_state and verify_type codes mean, from the spec") {
+        checkEq(labels("Transaction", "punch_state")["0"], "Check In", "punch_state 0")
+        checkEq(labels("Transaction", "verify_type")["15"], "Face", "verify_type 15")
+        check(labels("Employee", "emp_code").isEmpty()) { "no labels for emp_code" }
+    }
+
     test("request: any path through the client, JSON text in and out") {
         Sandbox.start().use { sb ->
             val c = sb.client()

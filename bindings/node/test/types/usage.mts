@@ -8,6 +8,7 @@ import {
   AuthenticationError,
   ZKBioTimeError,
   LicenceError,
+  labels,
   type AuthScheme,
   type ClientOptions,
   type Employee,
@@ -159,3 +160,6 @@ export function errors(e: unknown): string {
   }
   return '';
 }
+
+const checkIn: string | undefined = labels('Transaction', 'punch_state')['0'];
+void checkIn;

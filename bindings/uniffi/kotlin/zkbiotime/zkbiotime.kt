@@ -690,6 +690,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_func_labels(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_areas(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_base_url(
@@ -1056,6 +1058,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_zkbiotime_uniffi_fn_func_testing_panic_async(`text`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_func_labels(`record`: RustBuffer.ByValue,`field`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_zkbiotime_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_zkbiotime_uniffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1182,6 +1186,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async() and 0xFFFF) != 52610) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_func_labels() and 0xFFFF) != 27842) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_areas() and 0xFFFF) != 2780) {
@@ -12721,5 +12728,21 @@ public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<ko
         ZkbioException.ErrorHandler,
     )
     }
+
+        /**
+         * The codes of `record.field` with their labels; empty for a field without labels. Records
+         * keep the code itself, so an unknown code is never lost.
+         */ fun `labels`(`record`: kotlin.String, `field`: kotlin.String): Map<kotlin.String, kotlin.String> {
+            return FfiConverterMapStringString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_func_labels(
+    
+        
+        FfiConverterString.lower(`record`),
+        FfiConverterString.lower(`field`),_status)
+}
+    )
+    }
+    
 
 

@@ -172,6 +172,7 @@ fun client(url: String, options: Obj): Client {
         "jwt" -> ClientConfig(baseUrl = url, username = "admin", password = Secret("admin123"), jwt = true)
         "wrong_password" -> ClientConfig(baseUrl = url, username = "admin", password = Secret("not-the-password"))
         "token" -> ClientConfig(baseUrl = url, token = Secret(options["token"] as String))
+        "basic", "staff_token", "staff_jwt" -> ClientConfig(baseUrl = url, username = "admin", password = Secret("admin123"), auth = auth)
         else -> throw StepFailed("unknown auth $auth")
     }
     (options["page_size"] as Long?)?.let { config = config.copy(pageSize = it.toUInt()) }
