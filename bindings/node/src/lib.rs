@@ -443,19 +443,9 @@ fn ms(value: u32) -> Duration {
 
 fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
     let mut b = Client::builder(o.base_url);
-    // `jwt: true` is the older spelling of `auth: 'jwt'`; the two must not disagree.
+    // `jwt: true` is the older spelling of `auth: 'jwt'` (the core judges both).
     let jwt = o.jwt.unwrap_or(false);
-    let scheme = match (o.auth.as_deref().map(str::parse::<AuthScheme>).transpose()?, jwt) {
-        (Some(scheme), true) if scheme != AuthScheme::Jwt => {
-            return Err(BindingError::invalid(format!(
-                "`jwt: true` contradicts `auth: {:?}` (give only `auth`)",
-                o.auth.unwrap_or_default()
-            )));
-        }
-        (Some(scheme), _) => scheme,
-        (None, true) => AuthScheme::Jwt,
-        (None, false) => AuthScheme::Token,
-    };
+    let scheme = AuthScheme::from_options(o.auth.as_deref(), jwt)?;
     match (o.token, o.username, o.password) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             return Err(BindingError::invalid("give either a token or a username and password"));

@@ -122,19 +122,9 @@ fn shared(
     strict: bool,
     accept_language: String,
 ) -> PyResult<Arc<Shared>> {
-    // The scheme's name is the core's to judge (one message in every language).
-    let scheme = match (&auth, jwt) {
-        (None, false) => AuthScheme::Token,
-        (None, true) => AuthScheme::Jwt,
-        (Some(name), jwt) => {
-            let scheme: AuthScheme =
-                name.parse().map_err(|e: zkbiotime::Error| value_error(e.detail().to_string()))?;
-            if jwt && scheme != AuthScheme::Jwt {
-                return Err(value_error(format!("jwt=True contradicts auth={name:?}")));
-            }
-            scheme
-        }
-    };
+    // The core judges the scheme's name and the older `jwt` flag (one message everywhere).
+    let scheme = AuthScheme::from_options(auth.as_deref(), jwt)
+        .map_err(|e| value_error(e.detail().to_string()))?;
     let auth = match (username, password, token) {
         (Some(username), Some(password), None) => {
             Auth::Password { username, password: Secret::new(password), scheme }

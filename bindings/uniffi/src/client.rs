@@ -261,19 +261,8 @@ impl Client {
 
 fn builder(c: ClientConfig) -> Result<zkbiotime::ClientBuilder, ZkbioError> {
     let mut b = zkbiotime::Client::builder(c.base_url);
-    // The core parses the name (its error lists the schemes); `jwt = true` is the older
-    // spelling of `auth = "jwt"`, and the two must not disagree.
-    let scheme = match (c.auth.as_deref().map(str::parse::<AuthScheme>).transpose()?, c.jwt) {
-        (Some(scheme), true) if scheme != AuthScheme::Jwt => {
-            return Err(ZkbioError::invalid_argument(format!(
-                "jwt = true contradicts auth = {:?} (give only auth)",
-                c.auth.unwrap_or_default()
-            )));
-        }
-        (Some(scheme), _) => scheme,
-        (None, true) => AuthScheme::Jwt,
-        (None, false) => AuthScheme::Token,
-    };
+    // `jwt = true` is the older spelling of `auth = "jwt"` (the core judges both).
+    let scheme = AuthScheme::from_options(c.auth.as_deref(), c.jwt)?;
     b = match (c.token, c.username, c.password) {
         (Some(_), None, None) if c.auth.is_some() => {
             return Err(ZkbioError::invalid_argument(

@@ -54,17 +54,10 @@ pub fn client(args: &ConnectionArgs) -> Result<Client> {
     Ok(builder.build()?)
 }
 
-/// The auth scheme from --auth (named as the core names them) and --jwt.
+/// The auth scheme from --auth and --jwt, as the core judges them.
 fn scheme(args: &ConnectionArgs) -> Result<AuthScheme> {
-    let scheme = match &args.auth {
-        None if args.jwt => AuthScheme::Jwt,
-        None => AuthScheme::Token,
-        Some(name) => name.parse().map_err(|e: zkbiotime::Error| Usage(e.detail().to_string()))?,
-    };
-    if args.jwt && scheme != AuthScheme::Jwt {
-        bail!(Usage("--jwt contradicts --auth".into()));
-    }
-    Ok(scheme)
+    AuthScheme::from_options(args.auth.as_deref(), args.jwt)
+        .map_err(|e| Usage(e.detail().to_string()).into())
 }
 
 /// Asks on the terminal (no echo); never in a pipe or a script.

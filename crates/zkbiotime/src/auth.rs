@@ -70,6 +70,25 @@ impl AuthScheme {
     }
 }
 
+impl AuthScheme {
+    /// The scheme from a binding's or the CLI's options: a scheme name (`auth`) and the
+    /// older `jwt` flag, which must not disagree. One message for every language.
+    pub fn from_options(auth: Option<&str>, jwt: bool) -> Result<Self> {
+        let scheme = match auth {
+            Some(name) => name.parse()?,
+            None if jwt => Self::Jwt,
+            None => Self::Token,
+        };
+        if jwt && scheme != Self::Jwt {
+            return Err(Error::invalid_argument(format!(
+                "jwt contradicts auth {:?}: give only auth",
+                auth.unwrap_or_default()
+            )));
+        }
+        Ok(scheme)
+    }
+}
+
 impl FromStr for AuthScheme {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
