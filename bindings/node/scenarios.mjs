@@ -18,6 +18,7 @@ const {
   AuthenticationError,
   LoginCooldownError,
   PermissionError,
+  LicenceError,
   NotFoundError,
   BadRequestError,
   ServerError,
@@ -40,6 +41,7 @@ const RESOURCES = new Set([
 const KINDS = [
   [LoginCooldownError, 'login_cooldown'],
   [AuthenticationError, 'authentication'],
+  [LicenceError, 'licence'],
   [PermissionError, 'permission'],
   [NotFoundError, 'not_found'],
   [BadRequestError, 'bad_request'],

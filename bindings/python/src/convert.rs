@@ -240,7 +240,24 @@ pub fn datetime_lenient<'py>(
     Ok(text.and_then(|t| datetime(py, zone, t).ok()))
 }
 
-/// A required server time: one that cannot be read is an `UnexpectedResponseError`.
+/// For `to_dict`: the time when it reads as one, else the server's text as it came (a
+/// number kept as text by the decoding policy, say), else `None`.
+pub fn datetime_or_text<'py>(
+    py: Python<'py>,
+    zone: Zone,
+    text: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match text {
+        None => Ok(py.None().into_bound(py)),
+        Some(t) => match datetime(py, zone, t) {
+            Ok(v) => Ok(v),
+            Err(_) => t.into_bound_py_any(py),
+        },
+    }
+}
+
+/// A required server time: one that cannot be read is an `UnexpectedResponseError` (the
+/// text stays readable in `<field>_raw` and `to_dict`).
 pub fn datetime_strict<'py>(
     py: Python<'py>,
     zone: Zone,

@@ -461,7 +461,7 @@ impl Employee {
         d.set_item("area", PyList::new(py, self.area().iter().map(|v| v.to_dict(py)).collect::<PyResult<Vec<_>>>()?)?)?;
         d.set_item("app_status", self.app_status())?;
         d.set_item("app_role", self.app_role())?;
-        d.set_item("update_time", self.update_time(py)?)?;
+        d.set_item("update_time", convert::datetime_or_text(py, self.zone, self.inner.update_time.as_deref())?)?;
         d.set_item("fingerprint", self.fingerprint())?;
         d.set_item("face", self.face())?;
         d.set_item("palm", self.palm())?;
@@ -1049,13 +1049,13 @@ impl Terminal {
         d.set_item("state", self.state())?;
         d.set_item("terminal_tz", self.terminal_tz())?;
         d.set_item("area", match self.area() { Some(v) => Some(v.to_dict(py)?), None => None })?;
-        d.set_item("last_activity", self.last_activity(py)?)?;
+        d.set_item("last_activity", convert::datetime_or_text(py, self.zone, self.inner.last_activity.as_deref())?)?;
         d.set_item("user_count", self.user_count())?;
         d.set_item("fp_count", self.fp_count())?;
         d.set_item("face_count", self.face_count())?;
         d.set_item("palm_count", self.palm_count())?;
         d.set_item("transaction_count", self.transaction_count())?;
-        d.set_item("push_time", self.push_time(py)?)?;
+        d.set_item("push_time", convert::datetime_or_text(py, self.zone, self.inner.push_time.as_deref())?)?;
         d.set_item("transfer_time", self.transfer_time())?;
         d.set_item("transfer_interval", self.transfer_interval())?;
         d.set_item("is_attendance", self.is_attendance())?;
@@ -1244,7 +1244,7 @@ impl Transaction {
         let d = PyDict::new(py);
         d.set_item("id", self.id())?;
         d.set_item("emp_code", self.emp_code())?;
-        d.set_item("punch_time", self.punch_time(py)?)?;
+        d.set_item("punch_time", convert::datetime_or_text(py, self.zone, Some(&self.inner.punch_time))?)?;
         d.set_item("punch_state", self.punch_state())?;
         d.set_item("verify_type", self.verify_type())?;
         d.set_item("work_code", self.work_code())?;
@@ -1260,9 +1260,9 @@ impl Transaction {
         d.set_item("crc", self.crc())?;
         d.set_item("is_attendance", self.is_attendance())?;
         d.set_item("reserved", self.reserved())?;
-        d.set_item("upload_time", self.upload_time(py)?)?;
+        d.set_item("upload_time", convert::datetime_or_text(py, self.zone, self.inner.upload_time.as_deref())?)?;
         d.set_item("sync_status", self.sync_status())?;
-        d.set_item("sync_time", self.sync_time(py)?)?;
+        d.set_item("sync_time", convert::datetime_or_text(py, self.zone, self.inner.sync_time.as_deref())?)?;
         d.set_item("is_mask", self.is_mask())?;
         d.set_item("temperature", self.temperature())?;
         d.set_item("emp", self.emp())?;

@@ -288,7 +288,13 @@ fn write_record(out: &mut String, model: &Model) -> Result<()> {
             FieldType::List(inner) if matches!(inner.as_ref(), FieldType::Model(_)) => format!(
                 "PyList::new(py, self.{n}().iter().map(|v| v.to_dict(py)).collect::<PyResult<Vec<_>>>()?)?"
             ),
-            FieldType::DateTimeText => format!("self.{n}(py)?"),
+            // A time the server wrote in no form we read stays as its text: nothing lost.
+            FieldType::DateTimeText if field.optional => {
+                format!("convert::datetime_or_text(py, self.zone, self.inner.{n}.as_deref())?")
+            }
+            FieldType::DateTimeText => {
+                format!("convert::datetime_or_text(py, self.zone, Some(&self.inner.{n}))?")
+            }
             _ => format!("self.{n}()"),
         };
         writeln!(out, "        d.set_item({n:?}, {value})?;")?;

@@ -74,14 +74,14 @@ fun view(record: Any?): Any? = when (record) {
     is Enum<*> -> record.name
     else -> {
         val out = LinkedHashMap<String, Any?>()
+        var extra: Map<*, *> = emptyMap<String, String>()
         for (prop in record::class.memberProperties) {
             val value = prop.getter.call(record)
-            if (prop.name == "extra") {
-                (value as Map<*, *>).forEach { (k, text) -> out[k as String] = Json.parse(text as String) }
-            } else {
-                out[snake(prop.name)] = view(value)
-            }
+            if (prop.name == "extra") extra = value as Map<*, *> else out[snake(prop.name)] = view(value)
         }
+        // After the typed fields (reflection order is alphabetical): a value no rule read is
+        // kept in `extra` under the field's own name while the typed field is null.
+        extra.forEach { (k, text) -> out[k as String] = Json.parse(text as String) }
         out
     }
 }
