@@ -163,7 +163,7 @@ impl<'de> Visitor<'de> for Envelope {
             }
         }
         // The envelope's values are read under the core's decoding policy (`Loose`), as the
-        // typed page's wire twin reads them: `"count": "7"`, `"next": 2`, `results`.
+        // typed page's generated reader reads them: `"count": "7"`, `"next": 2`, `results`.
         let (mut count, mut next, mut previous, mut code, mut msg, mut data, mut results) =
             (None, None, None, None, None, None, None);
         while let Some(Key(key)) = map.next_key()? {
@@ -185,11 +185,14 @@ impl<'de> Visitor<'de> for Envelope {
             }
         }
         let count = match count {
-            Some(Loose::Read(n) | Loose::Related(n, _)) => n,
             Some(Loose::Unreadable(v)) => {
                 return Err(de::Error::custom(format!("TransactionPage.count: no rule reads {v}")));
             }
-            _ => return Err(de::Error::missing_field("count")),
+            Some(read) => match read.into_read() {
+                Some(n) => n,
+                None => return Err(de::Error::missing_field("count")),
+            },
+            None => return Err(de::Error::missing_field("count")),
         };
         let (rows, len, ids) = data.or(results).ok_or_else(|| de::Error::missing_field("data"))?;
         Ok(RowsPage { count, next: read(next), code: read(code), msg: read(msg), rows, len, ids })
@@ -198,10 +201,7 @@ impl<'de> Visitor<'de> for Envelope {
 
 /// An optional envelope value: empty when missing or unreadable.
 fn read<T>(value: Option<Loose<Option<T>>>) -> Option<T> {
-    match value {
-        Some(Loose::Read(v) | Loose::Related(v, _)) => v,
-        _ => None,
-    }
+    value.and_then(Loose::into_read).flatten()
 }
 
 /// `data`: the records, each written as a row as soon as it is read.

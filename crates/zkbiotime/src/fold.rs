@@ -1,6 +1,6 @@
 //! Older servers' shapes folded into the spec's (9.x) shape after a record is read, so a
-//! record looks the same whatever the server's version (ADR 0003). The generated wire
-//! twins call [`Fold::fold`] for the schemas marked `x-fold: true` in the spec.
+//! record looks the same whatever the server's version (ADR 0003). The generated
+//! readers call [`Fold::fold`] for the schemas marked `x-fold: true` in the spec.
 
 use serde_json::{Map, Value};
 

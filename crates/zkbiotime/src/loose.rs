@@ -12,8 +12,9 @@
 //! - a required field that is missing or unreadable is still an error, like an answer that
 //!   is not JSON or has no record list.
 //!
-//! The generated wire twins (`types::wire`, written by `cargo xtask codegen`) hold one
-//! `Loose<T>` per field; their `TryFrom` calls [`required`] and [`optional`] below. With
+//! The generated readers (`Deserialize` of every record and page type, written by `cargo
+//! xtask codegen`) read one `Loose<T>` per field, then call [`required`] and [`optional`]
+//! below. With
 //! [`strict`](crate::ClientBuilder::strict) every `Loose<T>` reads exactly as `T` does,
 //! which is the behaviour before this policy.
 
@@ -41,7 +42,7 @@ pub(crate) fn decoding<R>(strict: bool, f: impl FnOnce() -> R) -> R {
     out
 }
 
-/// Whether the answer being decoded is read strictly (the generated wire twins ask).
+/// Whether the answer being decoded is read strictly (the generated readers ask).
 #[doc(hidden)]
 pub fn is_strict() -> bool {
     STRICT.get()
@@ -58,19 +59,96 @@ pub enum Loose<T> {
     Read(T),
     /// An id read from a nested object (`{"id": 2, "dept_name": …}` where the spec has an
     /// id): the object comes along so that its name is not lost.
-    Related(T, Map<String, Value>),
+    Related(Box<(T, Map<String, Value>)>),
     /// No rule reads it: the server's value, kept for the record's `extra`.
-    Unreadable(Value),
+    Unreadable(Box<Value>),
 }
 
 impl<T> Loose<T> {
+    /// The rare variants are boxed: a record reader holds one `Loose` per field, and
+    /// a small `Loose` keeps it (and every move of it) small on the hot path.
+    fn unreadable(raw: Value) -> Self {
+        Loose::Unreadable(Box::new(raw))
+    }
+
+    /// Whether the key was absent (so far: readers use it to refuse a key sent twice).
+    #[inline]
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Loose::Missing)
+    }
+
+    /// The value read, if a rule read one (the related object, if any, dropped).
+    #[inline]
+    pub fn into_read(self) -> Option<T> {
+        match self {
+            Loose::Read(v) => Some(v),
+            Loose::Related(related) => Some(related.0),
+            Loose::Missing | Loose::Unreadable(_) => None,
+        }
+    }
+
+    #[inline]
     fn map<U>(self, f: impl FnOnce(T) -> U) -> Loose<U> {
         match self {
             Loose::Missing => Loose::Missing,
             Loose::Read(v) => Loose::Read(f(v)),
-            Loose::Related(v, object) => Loose::Related(f(v), object),
+            Loose::Related(related) => {
+                let (v, object) = *related;
+                Loose::Related(Box::new((f(v), object)))
+            }
             Loose::Unreadable(raw) => Loose::Unreadable(raw),
         }
+    }
+}
+
+/// A record's key, borrowed from the answer when it has no escapes (the readers that
+/// `cargo xtask codegen` writes match on it without allocating).
+#[doc(hidden)]
+pub enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+
+    pub fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_owned(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            #[inline]
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            #[inline]
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            #[inline]
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
     }
 }
 
@@ -82,38 +160,73 @@ pub trait Lenient: DeserializeOwned {
     /// Secrets are never kept as raw values (they would reach `extra`, which is printed).
     const SECRET: bool = false;
 
+    #[inline]
     fn from_null() -> Loose<Self> {
-        Loose::Unreadable(Value::Null)
+        Loose::unreadable(Value::Null)
     }
+    #[inline]
     fn from_bool(v: bool) -> Loose<Self> {
-        Loose::Unreadable(Value::Bool(v))
+        Loose::unreadable(Value::Bool(v))
     }
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
-        Loose::Unreadable(Value::from(v))
+        Loose::unreadable(Value::from(v))
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
-        Loose::Unreadable(Value::from(v))
+        Loose::unreadable(Value::from(v))
     }
+    #[inline]
     fn from_f64(v: f64) -> Loose<Self> {
-        Loose::Unreadable(Number::from_f64(v).map_or(Value::Null, Value::Number))
+        Loose::unreadable(Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
-        Loose::Unreadable(Value::String(v.to_owned()))
+        Loose::unreadable(Value::String(v.to_owned()))
     }
+    #[inline]
     fn from_string(v: String) -> Loose<Self> {
         Self::from_str(&v)
     }
     fn from_object(v: Map<String, Value>) -> Loose<Self> {
-        Loose::Unreadable(Value::Object(v))
+        Loose::unreadable(Value::Object(v))
     }
     fn from_array(v: Vec<Value>) -> Loose<Self> {
-        Loose::Unreadable(Value::Array(v))
+        Loose::unreadable(Value::Array(v))
     }
 }
 
 impl<'de, T: Lenient> Deserialize<'de> for Loose<T> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if STRICT.get() {
+            return T::deserialize(d).map(Loose::Read);
+        }
+        d.deserialize_any(LooseVisitor(PhantomData))
+    }
+}
+
+/// Reads one field as `Loose<T>` with the strict flag the reader looked up once per record
+/// (a thread-local read per field is measurable over a million punches).
+#[doc(hidden)]
+pub struct ReadField<T> {
+    strict: bool,
+    ty: PhantomData<T>,
+}
+
+impl<T> ReadField<T> {
+    #[inline]
+    pub fn new(strict: bool) -> Self {
+        ReadField { strict, ty: PhantomData }
+    }
+}
+
+impl<'de, T: Lenient> serde::de::DeserializeSeed<'de> for ReadField<T> {
+    type Value = Loose<T>;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Loose<T>, D::Error> {
+        if self.strict {
             return T::deserialize(d).map(Loose::Read);
         }
         d.deserialize_any(LooseVisitor(PhantomData))
@@ -128,30 +241,39 @@ impl<'de, T: Lenient> Visitor<'de> for LooseVisitor<T> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
+    #[inline]
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(T::from_null())
     }
+    #[inline]
     fn visit_none<E>(self) -> Result<Self::Value, E> {
         Ok(T::from_null())
     }
+    #[inline]
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
+    #[inline]
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
         Ok(T::from_bool(v))
     }
+    #[inline]
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
         Ok(T::from_i64(v))
     }
+    #[inline]
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
         Ok(T::from_u64(v))
     }
+    #[inline]
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
         Ok(T::from_f64(v))
     }
+    #[inline]
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
         Ok(T::from_str(v))
     }
+    #[inline]
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
         Ok(T::from_string(v))
     }
@@ -197,20 +319,25 @@ fn flag_in(v: &str) -> Option<bool> {
 }
 
 impl Lenient for i64 {
+    #[inline]
     fn from_bool(v: bool) -> Loose<Self> {
         Loose::Read(v.into())
     }
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
         Loose::Read(v)
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
-        i64::try_from(v).map_or_else(|_| Loose::Unreadable(Value::from(v)), Loose::Read)
+        i64::try_from(v).map_or_else(|_| Loose::unreadable(Value::from(v)), Loose::Read)
     }
+    #[inline]
     fn from_f64(v: f64) -> Loose<Self> {
-        int_of(v).map_or_else(|| Loose::Unreadable(Value::from(v)), Loose::Read)
+        int_of(v).map_or_else(|| Loose::unreadable(Value::from(v)), Loose::Read)
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
-        int_in(v).map_or_else(|| Loose::Unreadable(text(v)), Loose::Read)
+        int_in(v).map_or_else(|| Loose::unreadable(text(v)), Loose::Read)
     }
     /// A relation sent as an object where the spec has its id (9.5's `parent_dept`).
     fn from_object(v: Map<String, Value>) -> Loose<Self> {
@@ -220,56 +347,64 @@ impl Lenient for i64 {
             _ => None,
         };
         match id {
-            Some(id) => Loose::Related(id, v),
-            None => Loose::Unreadable(Value::Object(v)),
+            Some(id) => Loose::Related(Box::new((id, v))),
+            None => Loose::unreadable(Value::Object(v)),
         }
     }
     /// A one-element list where one id is expected.
     fn from_array(v: Vec<Value>) -> Loose<Self> {
         match <[Value; 1]>::try_from(v) {
             Ok([one]) => decode_value::<i64>(one),
-            Err(v) => Loose::Unreadable(Value::Array(v)),
+            Err(v) => Loose::unreadable(Value::Array(v)),
         }
     }
 }
 
 impl Lenient for f64 {
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
         Loose::Read(v as f64)
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
         Loose::Read(v as f64)
     }
+    #[inline]
     fn from_f64(v: f64) -> Loose<Self> {
         Loose::Read(v)
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
         match v.trim().parse::<f64>() {
             Ok(x) if x.is_finite() => Loose::Read(x),
-            _ => Loose::Unreadable(text(v)),
+            _ => Loose::unreadable(text(v)),
         }
     }
 }
 
 impl Lenient for bool {
+    #[inline]
     fn from_bool(v: bool) -> Loose<Self> {
         Loose::Read(v)
     }
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
         match v {
             0 | 1 => Loose::Read(v == 1),
-            _ => Loose::Unreadable(Value::from(v)),
+            _ => Loose::unreadable(Value::from(v)),
         }
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
-        i64::try_from(v).map_or_else(|_| Loose::Unreadable(Value::from(v)), Self::from_i64)
+        i64::try_from(v).map_or_else(|_| Loose::unreadable(Value::from(v)), Self::from_i64)
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
         match (flag_in(v), v.trim()) {
             (Some(flag), _) => Loose::Read(flag),
             (None, "1") => Loose::Read(true),
             (None, "0") => Loose::Read(false),
-            _ => Loose::Unreadable(text(v)),
+            _ => Loose::unreadable(text(v)),
         }
     }
 }
@@ -277,21 +412,27 @@ impl Lenient for bool {
 impl Lenient for String {
     const TEXT: bool = true;
 
+    #[inline]
     fn from_bool(v: bool) -> Loose<Self> {
         Loose::Read(v.to_string())
     }
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
         Loose::Read(v.to_string())
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
         Loose::Read(v.to_string())
     }
+    #[inline]
     fn from_f64(v: f64) -> Loose<Self> {
         Loose::Read(Value::from(v).to_string())
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
         Loose::Read(v.to_owned())
     }
+    #[inline]
     fn from_string(v: String) -> Loose<Self> {
         Loose::Read(v)
     }
@@ -301,15 +442,19 @@ impl Lenient for crate::Secret {
     const TEXT: bool = true;
     const SECRET: bool = true;
 
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
         Loose::Read(Self::new(v.to_string()))
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
         Loose::Read(Self::new(v.to_string()))
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
         Loose::Read(Self::new(v))
     }
+    #[inline]
     fn from_string(v: String) -> Loose<Self> {
         Loose::Read(Self::new(v))
     }
@@ -317,6 +462,7 @@ impl Lenient for crate::Secret {
 
 impl Lenient for chrono::NaiveDate {
     /// `YYYY-MM-DD`, or the date of `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DDTHH:MM:SS`.
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
         let t = v.trim();
         let day = match t.as_bytes().get(10) {
@@ -324,7 +470,7 @@ impl Lenient for chrono::NaiveDate {
             _ => t,
         };
         chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-            .map_or_else(|_| Loose::Unreadable(text(v)), Loose::Read)
+            .map_or_else(|_| Loose::unreadable(text(v)), Loose::Read)
     }
 }
 
@@ -332,27 +478,34 @@ impl<T: Lenient> Lenient for Option<T> {
     const TEXT: bool = T::TEXT;
     const SECRET: bool = T::SECRET;
 
+    #[inline]
     fn from_null() -> Loose<Self> {
         Loose::Read(None)
     }
+    #[inline]
     fn from_bool(v: bool) -> Loose<Self> {
         T::from_bool(v).map(Some)
     }
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
         T::from_i64(v).map(Some)
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
         T::from_u64(v).map(Some)
     }
+    #[inline]
     fn from_f64(v: f64) -> Loose<Self> {
         T::from_f64(v).map(Some)
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
         if !T::TEXT && is_blank(v) {
             return Loose::Read(None);
         }
         T::from_str(v).map(Some)
     }
+    #[inline]
     fn from_string(v: String) -> Loose<Self> {
         if !T::TEXT && is_blank(&v) {
             return Loose::Read(None);
@@ -373,22 +526,26 @@ impl<T: Lenient> Lenient for Option<T> {
 
 /// Lists of relations: a list of ids or objects, one id or object, `"1,2"`, or null.
 impl<T: Lenient> Lenient for Vec<T> {
+    #[inline]
     fn from_null() -> Loose<Self> {
         Loose::Read(Vec::new())
     }
+    #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
         T::from_i64(v).map(|one| vec![one])
     }
+    #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
         T::from_u64(v).map(|one| vec![one])
     }
+    #[inline]
     fn from_str(v: &str) -> Loose<Self> {
         if is_blank(v) {
             return Loose::Read(Vec::new());
         }
         let parts: Vec<Value> = v.split(',').map(|p| Value::String(p.trim().to_owned())).collect();
         match Self::from_array(parts) {
-            Loose::Unreadable(_) => Loose::Unreadable(text(v)),
+            Loose::Unreadable(_) => Loose::Unreadable(Box::new(text(v))),
             read => read,
         }
     }
@@ -398,9 +555,9 @@ impl<T: Lenient> Lenient for Vec<T> {
     fn from_array(v: Vec<Value>) -> Loose<Self> {
         let mut out = Vec::with_capacity(v.len());
         for item in &v {
-            match Loose::<T>::deserialize(item) {
-                Ok(Loose::Read(one) | Loose::Related(one, _)) => out.push(one),
-                _ => return Loose::Unreadable(Value::Array(v)),
+            match Loose::<T>::deserialize(item).map(Loose::into_read) {
+                Ok(Some(one)) => out.push(one),
+                _ => return Loose::unreadable(Value::Array(v)),
             }
         }
         Loose::Read(out)
@@ -411,7 +568,7 @@ impl<T: Lenient> Lenient for Vec<T> {
 fn decode_value<T: Lenient>(v: Value) -> Loose<T> {
     match Loose::<T>::deserialize(&v) {
         Ok(read @ (Loose::Read(_) | Loose::Related(..))) => read,
-        _ => Loose::Unreadable(v),
+        _ => Loose::unreadable(v),
     }
 }
 
@@ -423,7 +580,7 @@ pub fn nested_from_object<T: DeserializeOwned>(v: Map<String, Value>) -> Loose<T
     let v = Value::Object(v);
     match T::deserialize(&v) {
         Ok(record) => Loose::Read(record),
-        Err(_) => Loose::Unreadable(v),
+        Err(_) => Loose::unreadable(v),
     }
 }
 
@@ -433,15 +590,15 @@ pub fn nested_from_id<T: DeserializeOwned>(id: Value) -> Loose<T> {
         Value::Number(n) if n.is_i64() => id,
         Value::String(s) => match s.trim().parse::<i64>() {
             Ok(n) => Value::from(n),
-            Err(_) => return Loose::Unreadable(id),
+            Err(_) => return Loose::unreadable(id),
         },
-        _ => return Loose::Unreadable(id),
+        _ => return Loose::unreadable(id),
     };
     let mut object = Map::new();
     object.insert("id".into(), id.clone());
     match T::deserialize(Value::Object(object)) {
         Ok(record) => Loose::Read(record),
-        Err(_) => Loose::Unreadable(id),
+        Err(_) => Loose::unreadable(id),
     }
 }
 
@@ -451,12 +608,15 @@ pub fn nested_from_id<T: DeserializeOwned>(id: Value) -> Loose<T> {
 macro_rules! lenient_record {
     ($($ty:ty),* $(,)?) => {$(
         impl $crate::loose::Lenient for $ty {
+            #[inline]
             fn from_i64(v: i64) -> $crate::loose::Loose<Self> {
                 $crate::loose::nested_from_id(v.into())
             }
+            #[inline]
             fn from_u64(v: u64) -> $crate::loose::Loose<Self> {
                 $crate::loose::nested_from_id(v.into())
             }
+            #[inline]
             fn from_str(v: &str) -> $crate::loose::Loose<Self> {
                 $crate::loose::nested_from_id(::serde_json::Value::String(v.to_owned()))
             }
@@ -471,6 +631,7 @@ macro_rules! lenient_record {
 
 /// A required field: missing or unreadable is an error for the record.
 #[doc(hidden)]
+#[inline(always)]
 pub fn required<T: Lenient>(
     record: &'static str,
     field: &'static str,
@@ -479,7 +640,23 @@ pub fn required<T: Lenient>(
 ) -> Result<T, String> {
     match value {
         Loose::Read(v) => Ok(v),
-        Loose::Related(v, object) => {
+        other => required_rare(record, field, other, extra),
+    }
+}
+
+/// `required` off the hot path (every field of every punch goes through the one above).
+#[cold]
+#[inline(never)]
+fn required_rare<T: Lenient>(
+    record: &'static str,
+    field: &'static str,
+    value: Loose<T>,
+    extra: &mut Map<String, Value>,
+) -> Result<T, String> {
+    match value {
+        Loose::Read(v) => Ok(v),
+        Loose::Related(related) => {
+            let (v, object) = *related;
             keep_name(field, object, extra);
             Ok(v)
         }
@@ -493,6 +670,7 @@ pub fn required<T: Lenient>(
 /// An optional field (an `Option` or a list): missing or unreadable leaves it empty; an
 /// unreadable value is kept in `extra` under the field's name and logged once.
 #[doc(hidden)]
+#[inline(always)]
 pub fn optional<T: Lenient + Default>(
     record: &'static str,
     field: &'static str,
@@ -501,7 +679,24 @@ pub fn optional<T: Lenient + Default>(
 ) -> T {
     match value {
         Loose::Read(v) => v,
-        Loose::Related(v, object) => {
+        Loose::Missing => T::default(),
+        other => optional_rare(record, field, other, extra),
+    }
+}
+
+/// `optional` off the hot path.
+#[cold]
+#[inline(never)]
+fn optional_rare<T: Lenient + Default>(
+    record: &'static str,
+    field: &'static str,
+    value: Loose<T>,
+    extra: &mut Map<String, Value>,
+) -> T {
+    match value {
+        Loose::Read(v) => v,
+        Loose::Related(related) => {
+            let (v, object) = *related;
             keep_name(field, object, extra);
             v
         }
@@ -509,7 +704,7 @@ pub fn optional<T: Lenient + Default>(
         Loose::Unreadable(raw) => {
             warn_once(record, field, form(&raw));
             if !T::SECRET {
-                extra.insert(field.to_owned(), raw);
+                extra.insert(field.to_owned(), *raw);
             }
             T::default()
         }
@@ -527,6 +722,7 @@ fn keep_name(field: &str, object: Map<String, Value>, extra: &mut Map<String, Va
 
 /// `Some(v)` unless `v` is the field's "not measured" sentinel (`255` in `temperature`).
 #[doc(hidden)]
+#[inline]
 pub fn measured<T: Measured>(value: Option<T>, sentinel: f64) -> Option<T> {
     value.filter(|v| !v.is(sentinel))
 }
@@ -604,7 +800,8 @@ mod tests {
 
     fn value<T: Lenient + fmt::Debug>(json: &str) -> T {
         match read::<T>(json) {
-            Loose::Read(v) | Loose::Related(v, _) => v,
+            Loose::Read(v) => v,
+            Loose::Related(related) => related.0,
             other => panic!("{json} was not read: {other:?}"),
         }
     }
@@ -670,14 +867,14 @@ mod tests {
     fn unreadable_optional_values_go_to_extra_but_secrets_do_not() {
         let mut extra = Map::new();
         let got: Option<i64> =
-            optional("T", "is_mask", Loose::Unreadable(Value::from("odd")), &mut extra);
+            optional("T", "is_mask", Loose::unreadable(Value::from("odd")), &mut extra);
         assert_eq!(got, None);
         assert_eq!(extra["is_mask"], "odd");
         let pin: Option<crate::Secret> =
-            optional("T", "pin", Loose::Unreadable(Value::from(vec![1])), &mut extra);
+            optional("T", "pin", Loose::unreadable(Value::from(vec![1])), &mut extra);
         assert_eq!(pin, None);
         assert!(!extra.contains_key("pin"));
-        let err = required::<crate::Secret>("T", "pw", Loose::Unreadable("x".into()), &mut extra)
+        let err = required::<crate::Secret>("T", "pw", Loose::unreadable("x".into()), &mut extra)
             .unwrap_err();
         assert!(!err.contains('x'), "{err}");
     }

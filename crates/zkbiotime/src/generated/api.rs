@@ -9,8 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///An area as read; the parent is nested.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::AreaWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Area {
         pub area_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -44,8 +43,7 @@ pub mod types {
         }
     }
     ///`AreaPage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::AreaPageWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AreaPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -66,8 +64,7 @@ pub mod types {
         }
     }
     ///`AreaRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::AreaRefWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AreaRef {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area_code: ::std::option::Option<::std::string::String>,
@@ -100,8 +97,7 @@ pub mod types {
         }
     }
     ///The answer to create / update area; the parent is a bare id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::AreaWrittenWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AreaWritten {
         pub area_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -118,8 +114,7 @@ pub mod types {
         }
     }
     ///`AttEmployee`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::AttEmployeeWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AttEmployee {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_attendance: ::std::option::Option<bool>,
@@ -151,8 +146,7 @@ pub mod types {
         }
     }
     ///A department; read and write answers have the same shape.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::DepartmentWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Department {
         pub dept_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -184,8 +178,7 @@ pub mod types {
         }
     }
     ///`DepartmentPage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::DepartmentPageWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DepartmentPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -206,8 +199,7 @@ pub mod types {
         }
     }
     ///`DepartmentRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::DepartmentRefWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DepartmentRef {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dept_code: ::std::option::Option<::std::string::String>,
@@ -245,8 +237,7 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
 `position_name` beside them, areas as ids with a comma-joined `area_name`, and flat
 `enable_att` / `enable_overtime` / `enable_holiday`: read into this shape.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::EmployeeWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Employee {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -398,8 +389,7 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
         }
     }
     ///`EmployeePage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::EmployeePageWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EmployeePage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -487,8 +477,7 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
     /**The server's answer to create / update: department, position and area as bare ids,
 plus `self_password` (a password hash: never log or print it).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::EmployeeWrittenWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EmployeeWritten {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -577,8 +566,7 @@ field name (or `non_field_errors`) to a list of messages.
         }
     }
     ///The parent area nested in an area read answer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::ParentAreaWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParentArea {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area_code: ::std::option::Option<::std::string::String>,
@@ -596,8 +584,7 @@ field name (or `non_field_errors`) to a list of messages.
         }
     }
     ///A position; write answers omit `parent_position_name`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::PositionWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Position {
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -631,8 +618,7 @@ field name (or `non_field_errors`) to a list of messages.
         }
     }
     ///`PositionPage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::PositionPageWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PositionPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -653,8 +639,7 @@ field name (or `non_field_errors`) to a list of messages.
         }
     }
     ///`PositionRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::PositionRefWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PositionRef {
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -687,8 +672,7 @@ field name (or `non_field_errors`) to a list of messages.
         }
     }
     ///A device (terminal). Read only.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::TerminalWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Terminal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
@@ -740,8 +724,7 @@ field name (or `non_field_errors`) to a list of messages.
         }
     }
     ///`TerminalPage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::TerminalPageWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TerminalPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -779,8 +762,7 @@ assigned on arrival, so a late upload has an old punch_time but a new id.
 8.0, 8.5 and 9.5 also send the employee's names, department and position names and
 the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::TransactionWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Transaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area_alias: ::std::option::Option<::std::string::String>,
@@ -932,8 +914,7 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
         }
     }
     ///`TransactionPage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(try_from = "wire::TransactionPageWire")]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -7478,2209 +7459,4186 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
             }
         }
     }
-    /// Wire twins of the record and page types (see `crate::loose`).
-    #[doc(hidden)]
-    pub mod wire {
+    /// How the record and page types read answers (see `crate::loose`).
+    mod readers {
         use super::*;
-        ///`Area` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct AreaWire {
-            #[serde(default)]
-            pub area_code: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub area_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub parent_area: crate::loose::Loose<::std::option::Option<ParentArea>>,
-            #[serde(default)]
-            pub parent_area_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<AreaWire> for super::Area {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: AreaWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let area_code = crate::loose::required(
-                    "Area",
-                    "area_code",
-                    w.area_code,
-                    &mut extra,
-                )?;
-                let area_name = crate::loose::optional(
-                    "Area",
-                    "area_name",
-                    w.area_name,
-                    &mut extra,
-                );
-                let id = crate::loose::required("Area", "id", w.id, &mut extra)?;
-                let parent_area = crate::loose::optional(
-                    "Area",
-                    "parent_area",
-                    w.parent_area,
-                    &mut extra,
-                );
-                let parent_area_name = crate::loose::optional(
-                    "Area",
-                    "parent_area_name",
-                    w.parent_area_name,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    area_code,
-                    area_name,
-                    id,
-                    parent_area,
-                    parent_area_name,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::Area {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::Area;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("Area as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut area_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut area_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut parent_area: crate::loose::Loose<
+                            ::std::option::Option<ParentArea>,
+                        > = crate::loose::Loose::Missing;
+                        let mut parent_area_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "area_code" => {
+                                    if !area_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_code"),
+                                        );
+                                    }
+                                    area_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area_name" => {
+                                    if !area_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_name"),
+                                        );
+                                    }
+                                    area_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "parent_area" => {
+                                    if !parent_area.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("parent_area"),
+                                        );
+                                    }
+                                    parent_area = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "parent_area_name" => {
+                                    if !parent_area_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("parent_area_name"),
+                                        );
+                                    }
+                                    parent_area_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let area_code = crate::loose::required(
+                                "Area",
+                                "area_code",
+                                area_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let area_name = crate::loose::optional(
+                            "Area",
+                            "area_name",
+                            area_name,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required("Area", "id", id, &mut extra)
+                            .map_err(::serde::de::Error::custom)?;
+                        let parent_area = crate::loose::optional(
+                            "Area",
+                            "parent_area",
+                            parent_area,
+                            &mut extra,
+                        );
+                        let parent_area_name = crate::loose::optional(
+                            "Area",
+                            "parent_area_name",
+                            parent_area_name,
+                            &mut extra,
+                        );
+                        let mut record = super::Area {
+                            area_code,
+                            area_name,
+                            id,
+                            parent_area,
+                            parent_area_name,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`AreaPage` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct AreaPageWire {
-            #[serde(default)]
-            pub code: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub count: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub data: ::std::option::Option<::std::vec::Vec<Area>>,
-            #[serde(default)]
-            pub results: ::std::option::Option<::std::vec::Vec<Area>>,
-            #[serde(default)]
-            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub previous: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<AreaPageWire> for super::AreaPage {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: AreaPageWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let code = crate::loose::optional(
-                    "AreaPage",
-                    "code",
-                    w.code,
-                    &mut extra,
-                );
-                let count = crate::loose::required(
-                    "AreaPage",
-                    "count",
-                    w.count,
-                    &mut extra,
-                )?;
-                let data = match (w.data, w.results) {
-                    (Some(data), _) => data,
-                    (None, Some(results)) if !crate::loose::is_strict() => results,
-                    _ => return Err("missing field `data`".into()),
-                };
-                let msg = crate::loose::optional("AreaPage", "msg", w.msg, &mut extra);
-                let next = crate::loose::optional(
-                    "AreaPage",
-                    "next",
-                    w.next,
-                    &mut extra,
-                );
-                let previous = crate::loose::optional(
-                    "AreaPage",
-                    "previous",
-                    w.previous,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    code,
-                    count,
-                    data,
-                    msg,
-                    next,
-                    previous,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::AreaPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::AreaPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("AreaPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Area>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Area>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "AreaPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "AreaPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "AreaPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "AreaPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "AreaPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::AreaPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`AreaRef` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct AreaRefWire {
-            #[serde(default)]
-            pub area_code: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub area_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<AreaRefWire> for super::AreaRef {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: AreaRefWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let area_code = crate::loose::optional(
-                    "AreaRef",
-                    "area_code",
-                    w.area_code,
-                    &mut extra,
-                );
-                let area_name = crate::loose::optional(
-                    "AreaRef",
-                    "area_name",
-                    w.area_name,
-                    &mut extra,
-                );
-                let id = crate::loose::required("AreaRef", "id", w.id, &mut extra)?;
-                let mut record = Self {
-                    area_code,
-                    area_name,
-                    id,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::AreaRef {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::AreaRef;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("AreaRef as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut area_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut area_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "area_code" => {
+                                    if !area_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_code"),
+                                        );
+                                    }
+                                    area_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area_name" => {
+                                    if !area_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_name"),
+                                        );
+                                    }
+                                    area_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let area_code = crate::loose::optional(
+                            "AreaRef",
+                            "area_code",
+                            area_code,
+                            &mut extra,
+                        );
+                        let area_name = crate::loose::optional(
+                            "AreaRef",
+                            "area_name",
+                            area_name,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required("AreaRef", "id", id, &mut extra)
+                            .map_err(::serde::de::Error::custom)?;
+                        let mut record = super::AreaRef {
+                            area_code,
+                            area_name,
+                            id,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`AreaWritten` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct AreaWrittenWire {
-            #[serde(default)]
-            pub area_code: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub area_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub parent_area: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<AreaWrittenWire> for super::AreaWritten {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: AreaWrittenWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let area_code = crate::loose::required(
-                    "AreaWritten",
-                    "area_code",
-                    w.area_code,
-                    &mut extra,
-                )?;
-                let area_name = crate::loose::optional(
-                    "AreaWritten",
-                    "area_name",
-                    w.area_name,
-                    &mut extra,
-                );
-                let id = crate::loose::required("AreaWritten", "id", w.id, &mut extra)?;
-                let parent_area = crate::loose::optional(
-                    "AreaWritten",
-                    "parent_area",
-                    w.parent_area,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    area_code,
-                    area_name,
-                    id,
-                    parent_area,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::AreaWritten {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::AreaWritten;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("AreaWritten as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut area_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut area_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut parent_area: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "area_code" => {
+                                    if !area_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_code"),
+                                        );
+                                    }
+                                    area_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area_name" => {
+                                    if !area_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_name"),
+                                        );
+                                    }
+                                    area_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "parent_area" => {
+                                    if !parent_area.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("parent_area"),
+                                        );
+                                    }
+                                    parent_area = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let area_code = crate::loose::required(
+                                "AreaWritten",
+                                "area_code",
+                                area_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let area_name = crate::loose::optional(
+                            "AreaWritten",
+                            "area_name",
+                            area_name,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required(
+                                "AreaWritten",
+                                "id",
+                                id,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let parent_area = crate::loose::optional(
+                            "AreaWritten",
+                            "parent_area",
+                            parent_area,
+                            &mut extra,
+                        );
+                        let mut record = super::AreaWritten {
+                            area_code,
+                            area_name,
+                            id,
+                            parent_area,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`AttEmployee` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct AttEmployeeWire {
-            #[serde(default)]
-            pub enable_attendance: crate::loose::Loose<::std::option::Option<bool>>,
-            #[serde(default)]
-            pub enable_holiday: crate::loose::Loose<::std::option::Option<bool>>,
-            #[serde(default)]
-            pub enable_overtime: crate::loose::Loose<::std::option::Option<bool>>,
-            #[serde(default)]
-            pub enable_schedule: crate::loose::Loose<::std::option::Option<bool>>,
-            #[serde(default)]
-            pub id: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<AttEmployeeWire> for super::AttEmployee {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: AttEmployeeWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let enable_attendance = crate::loose::optional(
-                    "AttEmployee",
-                    "enable_attendance",
-                    w.enable_attendance,
-                    &mut extra,
-                );
-                let enable_holiday = crate::loose::optional(
-                    "AttEmployee",
-                    "enable_holiday",
-                    w.enable_holiday,
-                    &mut extra,
-                );
-                let enable_overtime = crate::loose::optional(
-                    "AttEmployee",
-                    "enable_overtime",
-                    w.enable_overtime,
-                    &mut extra,
-                );
-                let enable_schedule = crate::loose::optional(
-                    "AttEmployee",
-                    "enable_schedule",
-                    w.enable_schedule,
-                    &mut extra,
-                );
-                let id = crate::loose::optional("AttEmployee", "id", w.id, &mut extra);
-                let mut record = Self {
-                    enable_attendance,
-                    enable_holiday,
-                    enable_overtime,
-                    enable_schedule,
-                    id,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::AttEmployee {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::AttEmployee;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("AttEmployee as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut enable_attendance: crate::loose::Loose<
+                            ::std::option::Option<bool>,
+                        > = crate::loose::Loose::Missing;
+                        let mut enable_holiday: crate::loose::Loose<
+                            ::std::option::Option<bool>,
+                        > = crate::loose::Loose::Missing;
+                        let mut enable_overtime: crate::loose::Loose<
+                            ::std::option::Option<bool>,
+                        > = crate::loose::Loose::Missing;
+                        let mut enable_schedule: crate::loose::Loose<
+                            ::std::option::Option<bool>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "enable_attendance" => {
+                                    if !enable_attendance.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("enable_attendance"),
+                                        );
+                                    }
+                                    enable_attendance = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "enable_holiday" => {
+                                    if !enable_holiday.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("enable_holiday"),
+                                        );
+                                    }
+                                    enable_holiday = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "enable_overtime" => {
+                                    if !enable_overtime.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("enable_overtime"),
+                                        );
+                                    }
+                                    enable_overtime = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "enable_schedule" => {
+                                    if !enable_schedule.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("enable_schedule"),
+                                        );
+                                    }
+                                    enable_schedule = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let enable_attendance = crate::loose::optional(
+                            "AttEmployee",
+                            "enable_attendance",
+                            enable_attendance,
+                            &mut extra,
+                        );
+                        let enable_holiday = crate::loose::optional(
+                            "AttEmployee",
+                            "enable_holiday",
+                            enable_holiday,
+                            &mut extra,
+                        );
+                        let enable_overtime = crate::loose::optional(
+                            "AttEmployee",
+                            "enable_overtime",
+                            enable_overtime,
+                            &mut extra,
+                        );
+                        let enable_schedule = crate::loose::optional(
+                            "AttEmployee",
+                            "enable_schedule",
+                            enable_schedule,
+                            &mut extra,
+                        );
+                        let id = crate::loose::optional(
+                            "AttEmployee",
+                            "id",
+                            id,
+                            &mut extra,
+                        );
+                        let mut record = super::AttEmployee {
+                            enable_attendance,
+                            enable_holiday,
+                            enable_overtime,
+                            enable_schedule,
+                            id,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`Department` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct DepartmentWire {
-            #[serde(default)]
-            pub dept_code: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub dept_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub parent_dept: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<DepartmentWire> for super::Department {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: DepartmentWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let dept_code = crate::loose::required(
-                    "Department",
-                    "dept_code",
-                    w.dept_code,
-                    &mut extra,
-                )?;
-                let dept_name = crate::loose::optional(
-                    "Department",
-                    "dept_name",
-                    w.dept_name,
-                    &mut extra,
-                );
-                let id = crate::loose::required("Department", "id", w.id, &mut extra)?;
-                let parent_dept = crate::loose::optional(
-                    "Department",
-                    "parent_dept",
-                    w.parent_dept,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    dept_code,
-                    dept_name,
-                    id,
-                    parent_dept,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::Department {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::Department;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("Department as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut dept_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut dept_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut parent_dept: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "dept_code" => {
+                                    if !dept_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_code"),
+                                        );
+                                    }
+                                    dept_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_name" => {
+                                    if !dept_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_name"),
+                                        );
+                                    }
+                                    dept_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "parent_dept" => {
+                                    if !parent_dept.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("parent_dept"),
+                                        );
+                                    }
+                                    parent_dept = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let dept_code = crate::loose::required(
+                                "Department",
+                                "dept_code",
+                                dept_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let dept_name = crate::loose::optional(
+                            "Department",
+                            "dept_name",
+                            dept_name,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required(
+                                "Department",
+                                "id",
+                                id,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let parent_dept = crate::loose::optional(
+                            "Department",
+                            "parent_dept",
+                            parent_dept,
+                            &mut extra,
+                        );
+                        let mut record = super::Department {
+                            dept_code,
+                            dept_name,
+                            id,
+                            parent_dept,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`DepartmentPage` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct DepartmentPageWire {
-            #[serde(default)]
-            pub code: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub count: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub data: ::std::option::Option<::std::vec::Vec<Department>>,
-            #[serde(default)]
-            pub results: ::std::option::Option<::std::vec::Vec<Department>>,
-            #[serde(default)]
-            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub previous: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<DepartmentPageWire> for super::DepartmentPage {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(
-                w: DepartmentPageWire,
-            ) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let code = crate::loose::optional(
-                    "DepartmentPage",
-                    "code",
-                    w.code,
-                    &mut extra,
-                );
-                let count = crate::loose::required(
-                    "DepartmentPage",
-                    "count",
-                    w.count,
-                    &mut extra,
-                )?;
-                let data = match (w.data, w.results) {
-                    (Some(data), _) => data,
-                    (None, Some(results)) if !crate::loose::is_strict() => results,
-                    _ => return Err("missing field `data`".into()),
-                };
-                let msg = crate::loose::optional(
-                    "DepartmentPage",
-                    "msg",
-                    w.msg,
-                    &mut extra,
-                );
-                let next = crate::loose::optional(
-                    "DepartmentPage",
-                    "next",
-                    w.next,
-                    &mut extra,
-                );
-                let previous = crate::loose::optional(
-                    "DepartmentPage",
-                    "previous",
-                    w.previous,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    code,
-                    count,
-                    data,
-                    msg,
-                    next,
-                    previous,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::DepartmentPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::DepartmentPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("DepartmentPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Department>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Department>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "DepartmentPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "DepartmentPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "DepartmentPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "DepartmentPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "DepartmentPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::DepartmentPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`DepartmentRef` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct DepartmentRefWire {
-            #[serde(default)]
-            pub dept_code: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub dept_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<DepartmentRefWire> for super::DepartmentRef {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(
-                w: DepartmentRefWire,
-            ) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let dept_code = crate::loose::optional(
-                    "DepartmentRef",
-                    "dept_code",
-                    w.dept_code,
-                    &mut extra,
-                );
-                let dept_name = crate::loose::optional(
-                    "DepartmentRef",
-                    "dept_name",
-                    w.dept_name,
-                    &mut extra,
-                );
-                let id = crate::loose::required(
-                    "DepartmentRef",
-                    "id",
-                    w.id,
-                    &mut extra,
-                )?;
-                let mut record = Self {
-                    dept_code,
-                    dept_name,
-                    id,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::DepartmentRef {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::DepartmentRef;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("DepartmentRef as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut dept_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dept_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "dept_code" => {
+                                    if !dept_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_code"),
+                                        );
+                                    }
+                                    dept_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_name" => {
+                                    if !dept_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_name"),
+                                        );
+                                    }
+                                    dept_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let dept_code = crate::loose::optional(
+                            "DepartmentRef",
+                            "dept_code",
+                            dept_code,
+                            &mut extra,
+                        );
+                        let dept_name = crate::loose::optional(
+                            "DepartmentRef",
+                            "dept_name",
+                            dept_name,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required(
+                                "DepartmentRef",
+                                "id",
+                                id,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let mut record = super::DepartmentRef {
+                            dept_code,
+                            dept_name,
+                            id,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`Employee` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct EmployeeWire {
-            #[serde(default)]
-            pub address: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub app_role: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub app_status: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub area: crate::loose::Loose<::std::vec::Vec<AreaRef>>,
-            #[serde(default)]
-            pub attemployee: crate::loose::Loose<::std::option::Option<AttEmployee>>,
-            #[serde(default)]
-            pub birthday: crate::loose::Loose<
-                ::std::option::Option<::chrono::naive::NaiveDate>,
-            >,
-            #[serde(default)]
-            pub card_no: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub city: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub contact_tel: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub department: crate::loose::Loose<::std::option::Option<DepartmentRef>>,
-            #[serde(default)]
-            pub dev_privilege: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub device_password: crate::loose::Loose<
-                ::std::option::Option<crate::Secret>,
-            >,
-            #[serde(default)]
-            pub email: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub emp_code: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub emp_type: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub enroll_sn: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub face: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub fingerprint: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub first_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub format_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub full_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub gender: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub hire_date: crate::loose::Loose<
-                ::std::option::Option<::chrono::naive::NaiveDate>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub last_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub mobile: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub national: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub nickname: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub office_tel: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub palm: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub photo: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub position: crate::loose::Loose<::std::option::Option<PositionRef>>,
-            #[serde(default)]
-            pub postcode: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub religion: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub ssn: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub update_time: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub verify_mode: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub vl_face: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub vl_face_photo: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub vl_palm: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<EmployeeWire> for super::Employee {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: EmployeeWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let address = crate::loose::optional(
-                    "Employee",
-                    "address",
-                    w.address,
-                    &mut extra,
-                );
-                let app_role = crate::loose::optional(
-                    "Employee",
-                    "app_role",
-                    w.app_role,
-                    &mut extra,
-                );
-                let app_status = crate::loose::optional(
-                    "Employee",
-                    "app_status",
-                    w.app_status,
-                    &mut extra,
-                );
-                let area = crate::loose::optional(
-                    "Employee",
-                    "area",
-                    w.area,
-                    &mut extra,
-                );
-                let attemployee = crate::loose::optional(
-                    "Employee",
-                    "attemployee",
-                    w.attemployee,
-                    &mut extra,
-                );
-                let birthday = crate::loose::optional(
-                    "Employee",
-                    "birthday",
-                    w.birthday,
-                    &mut extra,
-                );
-                let card_no = crate::loose::optional(
-                    "Employee",
-                    "card_no",
-                    w.card_no,
-                    &mut extra,
-                );
-                let city = crate::loose::optional(
-                    "Employee",
-                    "city",
-                    w.city,
-                    &mut extra,
-                );
-                let contact_tel = crate::loose::optional(
-                    "Employee",
-                    "contact_tel",
-                    w.contact_tel,
-                    &mut extra,
-                );
-                let department = crate::loose::optional(
-                    "Employee",
-                    "department",
-                    w.department,
-                    &mut extra,
-                );
-                let dev_privilege = crate::loose::optional(
-                    "Employee",
-                    "dev_privilege",
-                    w.dev_privilege,
-                    &mut extra,
-                );
-                let device_password = crate::loose::optional(
-                    "Employee",
-                    "device_password",
-                    w.device_password,
-                    &mut extra,
-                );
-                let email = crate::loose::optional(
-                    "Employee",
-                    "email",
-                    w.email,
-                    &mut extra,
-                );
-                let emp_code = crate::loose::required(
-                    "Employee",
-                    "emp_code",
-                    w.emp_code,
-                    &mut extra,
-                )?;
-                let emp_type = crate::loose::optional(
-                    "Employee",
-                    "emp_type",
-                    w.emp_type,
-                    &mut extra,
-                );
-                let enroll_sn = crate::loose::optional(
-                    "Employee",
-                    "enroll_sn",
-                    w.enroll_sn,
-                    &mut extra,
-                );
-                let face = crate::loose::optional(
-                    "Employee",
-                    "face",
-                    w.face,
-                    &mut extra,
-                );
-                let fingerprint = crate::loose::optional(
-                    "Employee",
-                    "fingerprint",
-                    w.fingerprint,
-                    &mut extra,
-                );
-                let first_name = crate::loose::optional(
-                    "Employee",
-                    "first_name",
-                    w.first_name,
-                    &mut extra,
-                );
-                let format_name = crate::loose::optional(
-                    "Employee",
-                    "format_name",
-                    w.format_name,
-                    &mut extra,
-                );
-                let full_name = crate::loose::optional(
-                    "Employee",
-                    "full_name",
-                    w.full_name,
-                    &mut extra,
-                );
-                let gender = crate::loose::optional(
-                    "Employee",
-                    "gender",
-                    w.gender,
-                    &mut extra,
-                );
-                let hire_date = crate::loose::optional(
-                    "Employee",
-                    "hire_date",
-                    w.hire_date,
-                    &mut extra,
-                );
-                let id = crate::loose::required("Employee", "id", w.id, &mut extra)?;
-                let last_name = crate::loose::optional(
-                    "Employee",
-                    "last_name",
-                    w.last_name,
-                    &mut extra,
-                );
-                let mobile = crate::loose::optional(
-                    "Employee",
-                    "mobile",
-                    w.mobile,
-                    &mut extra,
-                );
-                let national = crate::loose::optional(
-                    "Employee",
-                    "national",
-                    w.national,
-                    &mut extra,
-                );
-                let nickname = crate::loose::optional(
-                    "Employee",
-                    "nickname",
-                    w.nickname,
-                    &mut extra,
-                );
-                let office_tel = crate::loose::optional(
-                    "Employee",
-                    "office_tel",
-                    w.office_tel,
-                    &mut extra,
-                );
-                let palm = crate::loose::optional(
-                    "Employee",
-                    "palm",
-                    w.palm,
-                    &mut extra,
-                );
-                let photo = crate::loose::optional(
-                    "Employee",
-                    "photo",
-                    w.photo,
-                    &mut extra,
-                );
-                let position = crate::loose::optional(
-                    "Employee",
-                    "position",
-                    w.position,
-                    &mut extra,
-                );
-                let postcode = crate::loose::optional(
-                    "Employee",
-                    "postcode",
-                    w.postcode,
-                    &mut extra,
-                );
-                let religion = crate::loose::optional(
-                    "Employee",
-                    "religion",
-                    w.religion,
-                    &mut extra,
-                );
-                let ssn = crate::loose::optional("Employee", "ssn", w.ssn, &mut extra);
-                let update_time = crate::loose::optional(
-                    "Employee",
-                    "update_time",
-                    w.update_time,
-                    &mut extra,
-                );
-                let verify_mode = crate::loose::optional(
-                    "Employee",
-                    "verify_mode",
-                    w.verify_mode,
-                    &mut extra,
-                );
-                let vl_face = crate::loose::optional(
-                    "Employee",
-                    "vl_face",
-                    w.vl_face,
-                    &mut extra,
-                );
-                let vl_face_photo = crate::loose::optional(
-                    "Employee",
-                    "vl_face_photo",
-                    w.vl_face_photo,
-                    &mut extra,
-                );
-                let vl_palm = crate::loose::optional(
-                    "Employee",
-                    "vl_palm",
-                    w.vl_palm,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    address,
-                    app_role,
-                    app_status,
-                    area,
-                    attemployee,
-                    birthday,
-                    card_no,
-                    city,
-                    contact_tel,
-                    department,
-                    dev_privilege,
-                    device_password,
-                    email,
-                    emp_code,
-                    emp_type,
-                    enroll_sn,
-                    face,
-                    fingerprint,
-                    first_name,
-                    format_name,
-                    full_name,
-                    gender,
-                    hire_date,
-                    id,
-                    last_name,
-                    mobile,
-                    national,
-                    nickname,
-                    office_tel,
-                    palm,
-                    photo,
-                    position,
-                    postcode,
-                    religion,
-                    ssn,
-                    update_time,
-                    verify_mode,
-                    vl_face,
-                    vl_face_photo,
-                    vl_palm,
-                    extra,
-                };
-                crate::fold::Fold::fold(&mut record);
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::Employee {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::Employee;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("Employee as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut address: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut app_role: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut app_status: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut area: crate::loose::Loose<::std::vec::Vec<AreaRef>> = crate::loose::Loose::Missing;
+                        let mut attemployee: crate::loose::Loose<
+                            ::std::option::Option<AttEmployee>,
+                        > = crate::loose::Loose::Missing;
+                        let mut birthday: crate::loose::Loose<
+                            ::std::option::Option<::chrono::naive::NaiveDate>,
+                        > = crate::loose::Loose::Missing;
+                        let mut card_no: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut city: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut contact_tel: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut department: crate::loose::Loose<
+                            ::std::option::Option<DepartmentRef>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dev_privilege: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut device_password: crate::loose::Loose<
+                            ::std::option::Option<crate::Secret>,
+                        > = crate::loose::Loose::Missing;
+                        let mut email: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_type: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut enroll_sn: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut face: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut fingerprint: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut first_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut format_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut full_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut gender: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut hire_date: crate::loose::Loose<
+                            ::std::option::Option<::chrono::naive::NaiveDate>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut last_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut mobile: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut national: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut nickname: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut office_tel: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut palm: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut photo: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut position: crate::loose::Loose<
+                            ::std::option::Option<PositionRef>,
+                        > = crate::loose::Loose::Missing;
+                        let mut postcode: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut religion: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut ssn: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut update_time: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut verify_mode: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut vl_face: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut vl_face_photo: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut vl_palm: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "address" => {
+                                    if !address.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("address"));
+                                    }
+                                    address = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "app_role" => {
+                                    if !app_role.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("app_role"));
+                                    }
+                                    app_role = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "app_status" => {
+                                    if !app_status.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("app_status"),
+                                        );
+                                    }
+                                    app_status = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area" => {
+                                    if !area.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("area"));
+                                    }
+                                    area = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "attemployee" => {
+                                    if !attemployee.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("attemployee"),
+                                        );
+                                    }
+                                    attemployee = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "birthday" => {
+                                    if !birthday.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("birthday"));
+                                    }
+                                    birthday = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "card_no" => {
+                                    if !card_no.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("card_no"));
+                                    }
+                                    card_no = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "city" => {
+                                    if !city.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("city"));
+                                    }
+                                    city = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "contact_tel" => {
+                                    if !contact_tel.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("contact_tel"),
+                                        );
+                                    }
+                                    contact_tel = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "department" => {
+                                    if !department.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("department"),
+                                        );
+                                    }
+                                    department = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dev_privilege" => {
+                                    if !dev_privilege.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dev_privilege"),
+                                        );
+                                    }
+                                    dev_privilege = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "device_password" => {
+                                    if !device_password.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("device_password"),
+                                        );
+                                    }
+                                    device_password = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "email" => {
+                                    if !email.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("email"));
+                                    }
+                                    email = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_code" => {
+                                    if !emp_code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_code"));
+                                    }
+                                    emp_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_type" => {
+                                    if !emp_type.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_type"));
+                                    }
+                                    emp_type = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "enroll_sn" => {
+                                    if !enroll_sn.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("enroll_sn"),
+                                        );
+                                    }
+                                    enroll_sn = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "face" => {
+                                    if !face.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("face"));
+                                    }
+                                    face = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "fingerprint" => {
+                                    if !fingerprint.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("fingerprint"),
+                                        );
+                                    }
+                                    fingerprint = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "first_name" => {
+                                    if !first_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("first_name"),
+                                        );
+                                    }
+                                    first_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "format_name" => {
+                                    if !format_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("format_name"),
+                                        );
+                                    }
+                                    format_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "full_name" => {
+                                    if !full_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("full_name"),
+                                        );
+                                    }
+                                    full_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "gender" => {
+                                    if !gender.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("gender"));
+                                    }
+                                    gender = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "hire_date" => {
+                                    if !hire_date.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("hire_date"),
+                                        );
+                                    }
+                                    hire_date = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_name" => {
+                                    if !last_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_name"),
+                                        );
+                                    }
+                                    last_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "mobile" => {
+                                    if !mobile.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("mobile"));
+                                    }
+                                    mobile = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "national" => {
+                                    if !national.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("national"));
+                                    }
+                                    national = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "nickname" => {
+                                    if !nickname.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("nickname"));
+                                    }
+                                    nickname = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "office_tel" => {
+                                    if !office_tel.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("office_tel"),
+                                        );
+                                    }
+                                    office_tel = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "palm" => {
+                                    if !palm.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("palm"));
+                                    }
+                                    palm = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "photo" => {
+                                    if !photo.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("photo"));
+                                    }
+                                    photo = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position" => {
+                                    if !position.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("position"));
+                                    }
+                                    position = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "postcode" => {
+                                    if !postcode.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("postcode"));
+                                    }
+                                    postcode = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "religion" => {
+                                    if !religion.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("religion"));
+                                    }
+                                    religion = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "ssn" => {
+                                    if !ssn.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("ssn"));
+                                    }
+                                    ssn = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "update_time" => {
+                                    if !update_time.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("update_time"),
+                                        );
+                                    }
+                                    update_time = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "verify_mode" => {
+                                    if !verify_mode.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("verify_mode"),
+                                        );
+                                    }
+                                    verify_mode = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "vl_face" => {
+                                    if !vl_face.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("vl_face"));
+                                    }
+                                    vl_face = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "vl_face_photo" => {
+                                    if !vl_face_photo.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("vl_face_photo"),
+                                        );
+                                    }
+                                    vl_face_photo = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "vl_palm" => {
+                                    if !vl_palm.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("vl_palm"));
+                                    }
+                                    vl_palm = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let address = crate::loose::optional(
+                            "Employee",
+                            "address",
+                            address,
+                            &mut extra,
+                        );
+                        let app_role = crate::loose::optional(
+                            "Employee",
+                            "app_role",
+                            app_role,
+                            &mut extra,
+                        );
+                        let app_status = crate::loose::optional(
+                            "Employee",
+                            "app_status",
+                            app_status,
+                            &mut extra,
+                        );
+                        let area = crate::loose::optional(
+                            "Employee",
+                            "area",
+                            area,
+                            &mut extra,
+                        );
+                        let attemployee = crate::loose::optional(
+                            "Employee",
+                            "attemployee",
+                            attemployee,
+                            &mut extra,
+                        );
+                        let birthday = crate::loose::optional(
+                            "Employee",
+                            "birthday",
+                            birthday,
+                            &mut extra,
+                        );
+                        let card_no = crate::loose::optional(
+                            "Employee",
+                            "card_no",
+                            card_no,
+                            &mut extra,
+                        );
+                        let city = crate::loose::optional(
+                            "Employee",
+                            "city",
+                            city,
+                            &mut extra,
+                        );
+                        let contact_tel = crate::loose::optional(
+                            "Employee",
+                            "contact_tel",
+                            contact_tel,
+                            &mut extra,
+                        );
+                        let department = crate::loose::optional(
+                            "Employee",
+                            "department",
+                            department,
+                            &mut extra,
+                        );
+                        let dev_privilege = crate::loose::optional(
+                            "Employee",
+                            "dev_privilege",
+                            dev_privilege,
+                            &mut extra,
+                        );
+                        let device_password = crate::loose::optional(
+                            "Employee",
+                            "device_password",
+                            device_password,
+                            &mut extra,
+                        );
+                        let email = crate::loose::optional(
+                            "Employee",
+                            "email",
+                            email,
+                            &mut extra,
+                        );
+                        let emp_code = crate::loose::required(
+                                "Employee",
+                                "emp_code",
+                                emp_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let emp_type = crate::loose::optional(
+                            "Employee",
+                            "emp_type",
+                            emp_type,
+                            &mut extra,
+                        );
+                        let enroll_sn = crate::loose::optional(
+                            "Employee",
+                            "enroll_sn",
+                            enroll_sn,
+                            &mut extra,
+                        );
+                        let face = crate::loose::optional(
+                            "Employee",
+                            "face",
+                            face,
+                            &mut extra,
+                        );
+                        let fingerprint = crate::loose::optional(
+                            "Employee",
+                            "fingerprint",
+                            fingerprint,
+                            &mut extra,
+                        );
+                        let first_name = crate::loose::optional(
+                            "Employee",
+                            "first_name",
+                            first_name,
+                            &mut extra,
+                        );
+                        let format_name = crate::loose::optional(
+                            "Employee",
+                            "format_name",
+                            format_name,
+                            &mut extra,
+                        );
+                        let full_name = crate::loose::optional(
+                            "Employee",
+                            "full_name",
+                            full_name,
+                            &mut extra,
+                        );
+                        let gender = crate::loose::optional(
+                            "Employee",
+                            "gender",
+                            gender,
+                            &mut extra,
+                        );
+                        let hire_date = crate::loose::optional(
+                            "Employee",
+                            "hire_date",
+                            hire_date,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required("Employee", "id", id, &mut extra)
+                            .map_err(::serde::de::Error::custom)?;
+                        let last_name = crate::loose::optional(
+                            "Employee",
+                            "last_name",
+                            last_name,
+                            &mut extra,
+                        );
+                        let mobile = crate::loose::optional(
+                            "Employee",
+                            "mobile",
+                            mobile,
+                            &mut extra,
+                        );
+                        let national = crate::loose::optional(
+                            "Employee",
+                            "national",
+                            national,
+                            &mut extra,
+                        );
+                        let nickname = crate::loose::optional(
+                            "Employee",
+                            "nickname",
+                            nickname,
+                            &mut extra,
+                        );
+                        let office_tel = crate::loose::optional(
+                            "Employee",
+                            "office_tel",
+                            office_tel,
+                            &mut extra,
+                        );
+                        let palm = crate::loose::optional(
+                            "Employee",
+                            "palm",
+                            palm,
+                            &mut extra,
+                        );
+                        let photo = crate::loose::optional(
+                            "Employee",
+                            "photo",
+                            photo,
+                            &mut extra,
+                        );
+                        let position = crate::loose::optional(
+                            "Employee",
+                            "position",
+                            position,
+                            &mut extra,
+                        );
+                        let postcode = crate::loose::optional(
+                            "Employee",
+                            "postcode",
+                            postcode,
+                            &mut extra,
+                        );
+                        let religion = crate::loose::optional(
+                            "Employee",
+                            "religion",
+                            religion,
+                            &mut extra,
+                        );
+                        let ssn = crate::loose::optional(
+                            "Employee",
+                            "ssn",
+                            ssn,
+                            &mut extra,
+                        );
+                        let update_time = crate::loose::optional(
+                            "Employee",
+                            "update_time",
+                            update_time,
+                            &mut extra,
+                        );
+                        let verify_mode = crate::loose::optional(
+                            "Employee",
+                            "verify_mode",
+                            verify_mode,
+                            &mut extra,
+                        );
+                        let vl_face = crate::loose::optional(
+                            "Employee",
+                            "vl_face",
+                            vl_face,
+                            &mut extra,
+                        );
+                        let vl_face_photo = crate::loose::optional(
+                            "Employee",
+                            "vl_face_photo",
+                            vl_face_photo,
+                            &mut extra,
+                        );
+                        let vl_palm = crate::loose::optional(
+                            "Employee",
+                            "vl_palm",
+                            vl_palm,
+                            &mut extra,
+                        );
+                        let mut record = super::Employee {
+                            address,
+                            app_role,
+                            app_status,
+                            area,
+                            attemployee,
+                            birthday,
+                            card_no,
+                            city,
+                            contact_tel,
+                            department,
+                            dev_privilege,
+                            device_password,
+                            email,
+                            emp_code,
+                            emp_type,
+                            enroll_sn,
+                            face,
+                            fingerprint,
+                            first_name,
+                            format_name,
+                            full_name,
+                            gender,
+                            hire_date,
+                            id,
+                            last_name,
+                            mobile,
+                            national,
+                            nickname,
+                            office_tel,
+                            palm,
+                            photo,
+                            position,
+                            postcode,
+                            religion,
+                            ssn,
+                            update_time,
+                            verify_mode,
+                            vl_face,
+                            vl_face_photo,
+                            vl_palm,
+                            extra,
+                        };
+                        crate::fold::Fold::fold(&mut record);
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`EmployeePage` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct EmployeePageWire {
-            #[serde(default)]
-            pub code: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub count: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub data: ::std::option::Option<::std::vec::Vec<Employee>>,
-            #[serde(default)]
-            pub results: ::std::option::Option<::std::vec::Vec<Employee>>,
-            #[serde(default)]
-            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub previous: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<EmployeePageWire> for super::EmployeePage {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(
-                w: EmployeePageWire,
-            ) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let code = crate::loose::optional(
-                    "EmployeePage",
-                    "code",
-                    w.code,
-                    &mut extra,
-                );
-                let count = crate::loose::required(
-                    "EmployeePage",
-                    "count",
-                    w.count,
-                    &mut extra,
-                )?;
-                let data = match (w.data, w.results) {
-                    (Some(data), _) => data,
-                    (None, Some(results)) if !crate::loose::is_strict() => results,
-                    _ => return Err("missing field `data`".into()),
-                };
-                let msg = crate::loose::optional(
-                    "EmployeePage",
-                    "msg",
-                    w.msg,
-                    &mut extra,
-                );
-                let next = crate::loose::optional(
-                    "EmployeePage",
-                    "next",
-                    w.next,
-                    &mut extra,
-                );
-                let previous = crate::loose::optional(
-                    "EmployeePage",
-                    "previous",
-                    w.previous,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    code,
-                    count,
-                    data,
-                    msg,
-                    next,
-                    previous,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::EmployeePage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::EmployeePage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("EmployeePage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Employee>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Employee>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "EmployeePage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "EmployeePage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "EmployeePage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "EmployeePage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "EmployeePage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::EmployeePage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`EmployeeWritten` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct EmployeeWrittenWire {
-            #[serde(default)]
-            pub address: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub app_role: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub app_status: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub area: crate::loose::Loose<::std::vec::Vec<i64>>,
-            #[serde(default)]
-            pub birthday: crate::loose::Loose<
-                ::std::option::Option<::chrono::naive::NaiveDate>,
-            >,
-            #[serde(default)]
-            pub card_no: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub city: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub contact_tel: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub department: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub dev_privilege: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub device_password: crate::loose::Loose<
-                ::std::option::Option<crate::Secret>,
-            >,
-            #[serde(default)]
-            pub email: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub emp_code: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub emp_type: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub enroll_sn: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub first_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub flow_role: crate::loose::Loose<::std::vec::Vec<i64>>,
-            #[serde(default)]
-            pub gender: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub hire_date: crate::loose::Loose<
-                ::std::option::Option<::chrono::naive::NaiveDate>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub last_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub mobile: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub national: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub nickname: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub office_tel: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub position: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub postcode: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub religion: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub self_password: crate::loose::Loose<::std::option::Option<crate::Secret>>,
-            #[serde(default)]
-            pub ssn: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub verify_mode: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<EmployeeWrittenWire> for super::EmployeeWritten {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(
-                w: EmployeeWrittenWire,
-            ) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let address = crate::loose::optional(
-                    "EmployeeWritten",
-                    "address",
-                    w.address,
-                    &mut extra,
-                );
-                let app_role = crate::loose::optional(
-                    "EmployeeWritten",
-                    "app_role",
-                    w.app_role,
-                    &mut extra,
-                );
-                let app_status = crate::loose::optional(
-                    "EmployeeWritten",
-                    "app_status",
-                    w.app_status,
-                    &mut extra,
-                );
-                let area = crate::loose::optional(
-                    "EmployeeWritten",
-                    "area",
-                    w.area,
-                    &mut extra,
-                );
-                let birthday = crate::loose::optional(
-                    "EmployeeWritten",
-                    "birthday",
-                    w.birthday,
-                    &mut extra,
-                );
-                let card_no = crate::loose::optional(
-                    "EmployeeWritten",
-                    "card_no",
-                    w.card_no,
-                    &mut extra,
-                );
-                let city = crate::loose::optional(
-                    "EmployeeWritten",
-                    "city",
-                    w.city,
-                    &mut extra,
-                );
-                let contact_tel = crate::loose::optional(
-                    "EmployeeWritten",
-                    "contact_tel",
-                    w.contact_tel,
-                    &mut extra,
-                );
-                let department = crate::loose::optional(
-                    "EmployeeWritten",
-                    "department",
-                    w.department,
-                    &mut extra,
-                );
-                let dev_privilege = crate::loose::optional(
-                    "EmployeeWritten",
-                    "dev_privilege",
-                    w.dev_privilege,
-                    &mut extra,
-                );
-                let device_password = crate::loose::optional(
-                    "EmployeeWritten",
-                    "device_password",
-                    w.device_password,
-                    &mut extra,
-                );
-                let email = crate::loose::optional(
-                    "EmployeeWritten",
-                    "email",
-                    w.email,
-                    &mut extra,
-                );
-                let emp_code = crate::loose::required(
-                    "EmployeeWritten",
-                    "emp_code",
-                    w.emp_code,
-                    &mut extra,
-                )?;
-                let emp_type = crate::loose::optional(
-                    "EmployeeWritten",
-                    "emp_type",
-                    w.emp_type,
-                    &mut extra,
-                );
-                let enroll_sn = crate::loose::optional(
-                    "EmployeeWritten",
-                    "enroll_sn",
-                    w.enroll_sn,
-                    &mut extra,
-                );
-                let first_name = crate::loose::optional(
-                    "EmployeeWritten",
-                    "first_name",
-                    w.first_name,
-                    &mut extra,
-                );
-                let flow_role = crate::loose::optional(
-                    "EmployeeWritten",
-                    "flow_role",
-                    w.flow_role,
-                    &mut extra,
-                );
-                let gender = crate::loose::optional(
-                    "EmployeeWritten",
-                    "gender",
-                    w.gender,
-                    &mut extra,
-                );
-                let hire_date = crate::loose::optional(
-                    "EmployeeWritten",
-                    "hire_date",
-                    w.hire_date,
-                    &mut extra,
-                );
-                let id = crate::loose::optional(
-                    "EmployeeWritten",
-                    "id",
-                    w.id,
-                    &mut extra,
-                );
-                let last_name = crate::loose::optional(
-                    "EmployeeWritten",
-                    "last_name",
-                    w.last_name,
-                    &mut extra,
-                );
-                let mobile = crate::loose::optional(
-                    "EmployeeWritten",
-                    "mobile",
-                    w.mobile,
-                    &mut extra,
-                );
-                let national = crate::loose::optional(
-                    "EmployeeWritten",
-                    "national",
-                    w.national,
-                    &mut extra,
-                );
-                let nickname = crate::loose::optional(
-                    "EmployeeWritten",
-                    "nickname",
-                    w.nickname,
-                    &mut extra,
-                );
-                let office_tel = crate::loose::optional(
-                    "EmployeeWritten",
-                    "office_tel",
-                    w.office_tel,
-                    &mut extra,
-                );
-                let position = crate::loose::optional(
-                    "EmployeeWritten",
-                    "position",
-                    w.position,
-                    &mut extra,
-                );
-                let postcode = crate::loose::optional(
-                    "EmployeeWritten",
-                    "postcode",
-                    w.postcode,
-                    &mut extra,
-                );
-                let religion = crate::loose::optional(
-                    "EmployeeWritten",
-                    "religion",
-                    w.religion,
-                    &mut extra,
-                );
-                let self_password = crate::loose::optional(
-                    "EmployeeWritten",
-                    "self_password",
-                    w.self_password,
-                    &mut extra,
-                );
-                let ssn = crate::loose::optional(
-                    "EmployeeWritten",
-                    "ssn",
-                    w.ssn,
-                    &mut extra,
-                );
-                let verify_mode = crate::loose::optional(
-                    "EmployeeWritten",
-                    "verify_mode",
-                    w.verify_mode,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    address,
-                    app_role,
-                    app_status,
-                    area,
-                    birthday,
-                    card_no,
-                    city,
-                    contact_tel,
-                    department,
-                    dev_privilege,
-                    device_password,
-                    email,
-                    emp_code,
-                    emp_type,
-                    enroll_sn,
-                    first_name,
-                    flow_role,
-                    gender,
-                    hire_date,
-                    id,
-                    last_name,
-                    mobile,
-                    national,
-                    nickname,
-                    office_tel,
-                    position,
-                    postcode,
-                    religion,
-                    self_password,
-                    ssn,
-                    verify_mode,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::EmployeeWritten {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::EmployeeWritten;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("EmployeeWritten as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut address: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut app_role: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut app_status: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut area: crate::loose::Loose<::std::vec::Vec<i64>> = crate::loose::Loose::Missing;
+                        let mut birthday: crate::loose::Loose<
+                            ::std::option::Option<::chrono::naive::NaiveDate>,
+                        > = crate::loose::Loose::Missing;
+                        let mut card_no: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut city: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut contact_tel: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut department: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dev_privilege: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut device_password: crate::loose::Loose<
+                            ::std::option::Option<crate::Secret>,
+                        > = crate::loose::Loose::Missing;
+                        let mut email: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_type: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut enroll_sn: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut first_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut flow_role: crate::loose::Loose<::std::vec::Vec<i64>> = crate::loose::Loose::Missing;
+                        let mut gender: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut hire_date: crate::loose::Loose<
+                            ::std::option::Option<::chrono::naive::NaiveDate>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut last_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut mobile: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut national: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut nickname: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut office_tel: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut position: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut postcode: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut religion: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut self_password: crate::loose::Loose<
+                            ::std::option::Option<crate::Secret>,
+                        > = crate::loose::Loose::Missing;
+                        let mut ssn: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut verify_mode: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "address" => {
+                                    if !address.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("address"));
+                                    }
+                                    address = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "app_role" => {
+                                    if !app_role.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("app_role"));
+                                    }
+                                    app_role = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "app_status" => {
+                                    if !app_status.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("app_status"),
+                                        );
+                                    }
+                                    app_status = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area" => {
+                                    if !area.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("area"));
+                                    }
+                                    area = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "birthday" => {
+                                    if !birthday.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("birthday"));
+                                    }
+                                    birthday = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "card_no" => {
+                                    if !card_no.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("card_no"));
+                                    }
+                                    card_no = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "city" => {
+                                    if !city.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("city"));
+                                    }
+                                    city = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "contact_tel" => {
+                                    if !contact_tel.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("contact_tel"),
+                                        );
+                                    }
+                                    contact_tel = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "department" => {
+                                    if !department.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("department"),
+                                        );
+                                    }
+                                    department = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dev_privilege" => {
+                                    if !dev_privilege.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dev_privilege"),
+                                        );
+                                    }
+                                    dev_privilege = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "device_password" => {
+                                    if !device_password.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("device_password"),
+                                        );
+                                    }
+                                    device_password = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "email" => {
+                                    if !email.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("email"));
+                                    }
+                                    email = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_code" => {
+                                    if !emp_code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_code"));
+                                    }
+                                    emp_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_type" => {
+                                    if !emp_type.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_type"));
+                                    }
+                                    emp_type = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "enroll_sn" => {
+                                    if !enroll_sn.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("enroll_sn"),
+                                        );
+                                    }
+                                    enroll_sn = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "first_name" => {
+                                    if !first_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("first_name"),
+                                        );
+                                    }
+                                    first_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "flow_role" => {
+                                    if !flow_role.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("flow_role"),
+                                        );
+                                    }
+                                    flow_role = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "gender" => {
+                                    if !gender.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("gender"));
+                                    }
+                                    gender = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "hire_date" => {
+                                    if !hire_date.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("hire_date"),
+                                        );
+                                    }
+                                    hire_date = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_name" => {
+                                    if !last_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_name"),
+                                        );
+                                    }
+                                    last_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "mobile" => {
+                                    if !mobile.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("mobile"));
+                                    }
+                                    mobile = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "national" => {
+                                    if !national.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("national"));
+                                    }
+                                    national = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "nickname" => {
+                                    if !nickname.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("nickname"));
+                                    }
+                                    nickname = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "office_tel" => {
+                                    if !office_tel.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("office_tel"),
+                                        );
+                                    }
+                                    office_tel = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position" => {
+                                    if !position.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("position"));
+                                    }
+                                    position = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "postcode" => {
+                                    if !postcode.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("postcode"));
+                                    }
+                                    postcode = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "religion" => {
+                                    if !religion.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("religion"));
+                                    }
+                                    religion = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "self_password" => {
+                                    if !self_password.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("self_password"),
+                                        );
+                                    }
+                                    self_password = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "ssn" => {
+                                    if !ssn.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("ssn"));
+                                    }
+                                    ssn = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "verify_mode" => {
+                                    if !verify_mode.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("verify_mode"),
+                                        );
+                                    }
+                                    verify_mode = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let address = crate::loose::optional(
+                            "EmployeeWritten",
+                            "address",
+                            address,
+                            &mut extra,
+                        );
+                        let app_role = crate::loose::optional(
+                            "EmployeeWritten",
+                            "app_role",
+                            app_role,
+                            &mut extra,
+                        );
+                        let app_status = crate::loose::optional(
+                            "EmployeeWritten",
+                            "app_status",
+                            app_status,
+                            &mut extra,
+                        );
+                        let area = crate::loose::optional(
+                            "EmployeeWritten",
+                            "area",
+                            area,
+                            &mut extra,
+                        );
+                        let birthday = crate::loose::optional(
+                            "EmployeeWritten",
+                            "birthday",
+                            birthday,
+                            &mut extra,
+                        );
+                        let card_no = crate::loose::optional(
+                            "EmployeeWritten",
+                            "card_no",
+                            card_no,
+                            &mut extra,
+                        );
+                        let city = crate::loose::optional(
+                            "EmployeeWritten",
+                            "city",
+                            city,
+                            &mut extra,
+                        );
+                        let contact_tel = crate::loose::optional(
+                            "EmployeeWritten",
+                            "contact_tel",
+                            contact_tel,
+                            &mut extra,
+                        );
+                        let department = crate::loose::optional(
+                            "EmployeeWritten",
+                            "department",
+                            department,
+                            &mut extra,
+                        );
+                        let dev_privilege = crate::loose::optional(
+                            "EmployeeWritten",
+                            "dev_privilege",
+                            dev_privilege,
+                            &mut extra,
+                        );
+                        let device_password = crate::loose::optional(
+                            "EmployeeWritten",
+                            "device_password",
+                            device_password,
+                            &mut extra,
+                        );
+                        let email = crate::loose::optional(
+                            "EmployeeWritten",
+                            "email",
+                            email,
+                            &mut extra,
+                        );
+                        let emp_code = crate::loose::required(
+                                "EmployeeWritten",
+                                "emp_code",
+                                emp_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let emp_type = crate::loose::optional(
+                            "EmployeeWritten",
+                            "emp_type",
+                            emp_type,
+                            &mut extra,
+                        );
+                        let enroll_sn = crate::loose::optional(
+                            "EmployeeWritten",
+                            "enroll_sn",
+                            enroll_sn,
+                            &mut extra,
+                        );
+                        let first_name = crate::loose::optional(
+                            "EmployeeWritten",
+                            "first_name",
+                            first_name,
+                            &mut extra,
+                        );
+                        let flow_role = crate::loose::optional(
+                            "EmployeeWritten",
+                            "flow_role",
+                            flow_role,
+                            &mut extra,
+                        );
+                        let gender = crate::loose::optional(
+                            "EmployeeWritten",
+                            "gender",
+                            gender,
+                            &mut extra,
+                        );
+                        let hire_date = crate::loose::optional(
+                            "EmployeeWritten",
+                            "hire_date",
+                            hire_date,
+                            &mut extra,
+                        );
+                        let id = crate::loose::optional(
+                            "EmployeeWritten",
+                            "id",
+                            id,
+                            &mut extra,
+                        );
+                        let last_name = crate::loose::optional(
+                            "EmployeeWritten",
+                            "last_name",
+                            last_name,
+                            &mut extra,
+                        );
+                        let mobile = crate::loose::optional(
+                            "EmployeeWritten",
+                            "mobile",
+                            mobile,
+                            &mut extra,
+                        );
+                        let national = crate::loose::optional(
+                            "EmployeeWritten",
+                            "national",
+                            national,
+                            &mut extra,
+                        );
+                        let nickname = crate::loose::optional(
+                            "EmployeeWritten",
+                            "nickname",
+                            nickname,
+                            &mut extra,
+                        );
+                        let office_tel = crate::loose::optional(
+                            "EmployeeWritten",
+                            "office_tel",
+                            office_tel,
+                            &mut extra,
+                        );
+                        let position = crate::loose::optional(
+                            "EmployeeWritten",
+                            "position",
+                            position,
+                            &mut extra,
+                        );
+                        let postcode = crate::loose::optional(
+                            "EmployeeWritten",
+                            "postcode",
+                            postcode,
+                            &mut extra,
+                        );
+                        let religion = crate::loose::optional(
+                            "EmployeeWritten",
+                            "religion",
+                            religion,
+                            &mut extra,
+                        );
+                        let self_password = crate::loose::optional(
+                            "EmployeeWritten",
+                            "self_password",
+                            self_password,
+                            &mut extra,
+                        );
+                        let ssn = crate::loose::optional(
+                            "EmployeeWritten",
+                            "ssn",
+                            ssn,
+                            &mut extra,
+                        );
+                        let verify_mode = crate::loose::optional(
+                            "EmployeeWritten",
+                            "verify_mode",
+                            verify_mode,
+                            &mut extra,
+                        );
+                        let mut record = super::EmployeeWritten {
+                            address,
+                            app_role,
+                            app_status,
+                            area,
+                            birthday,
+                            card_no,
+                            city,
+                            contact_tel,
+                            department,
+                            dev_privilege,
+                            device_password,
+                            email,
+                            emp_code,
+                            emp_type,
+                            enroll_sn,
+                            first_name,
+                            flow_role,
+                            gender,
+                            hire_date,
+                            id,
+                            last_name,
+                            mobile,
+                            national,
+                            nickname,
+                            office_tel,
+                            position,
+                            postcode,
+                            religion,
+                            self_password,
+                            ssn,
+                            verify_mode,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`ParentArea` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct ParentAreaWire {
-            #[serde(default)]
-            pub area_code: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub area_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub parent_area: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<ParentAreaWire> for super::ParentArea {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: ParentAreaWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let area_code = crate::loose::optional(
-                    "ParentArea",
-                    "area_code",
-                    w.area_code,
-                    &mut extra,
-                );
-                let area_name = crate::loose::optional(
-                    "ParentArea",
-                    "area_name",
-                    w.area_name,
-                    &mut extra,
-                );
-                let id = crate::loose::required("ParentArea", "id", w.id, &mut extra)?;
-                let parent_area = crate::loose::optional(
-                    "ParentArea",
-                    "parent_area",
-                    w.parent_area,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    area_code,
-                    area_name,
-                    id,
-                    parent_area,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::ParentArea {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::ParentArea;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("ParentArea as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut area_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut area_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut parent_area: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "area_code" => {
+                                    if !area_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_code"),
+                                        );
+                                    }
+                                    area_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area_name" => {
+                                    if !area_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_name"),
+                                        );
+                                    }
+                                    area_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "parent_area" => {
+                                    if !parent_area.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("parent_area"),
+                                        );
+                                    }
+                                    parent_area = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let area_code = crate::loose::optional(
+                            "ParentArea",
+                            "area_code",
+                            area_code,
+                            &mut extra,
+                        );
+                        let area_name = crate::loose::optional(
+                            "ParentArea",
+                            "area_name",
+                            area_name,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required(
+                                "ParentArea",
+                                "id",
+                                id,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let parent_area = crate::loose::optional(
+                            "ParentArea",
+                            "parent_area",
+                            parent_area,
+                            &mut extra,
+                        );
+                        let mut record = super::ParentArea {
+                            area_code,
+                            area_name,
+                            id,
+                            parent_area,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`Position` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct PositionWire {
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub parent_position: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub parent_position_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub position_code: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub position_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<PositionWire> for super::Position {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: PositionWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let id = crate::loose::required("Position", "id", w.id, &mut extra)?;
-                let parent_position = crate::loose::optional(
-                    "Position",
-                    "parent_position",
-                    w.parent_position,
-                    &mut extra,
-                );
-                let parent_position_name = crate::loose::optional(
-                    "Position",
-                    "parent_position_name",
-                    w.parent_position_name,
-                    &mut extra,
-                );
-                let position_code = crate::loose::required(
-                    "Position",
-                    "position_code",
-                    w.position_code,
-                    &mut extra,
-                )?;
-                let position_name = crate::loose::optional(
-                    "Position",
-                    "position_name",
-                    w.position_name,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    id,
-                    parent_position,
-                    parent_position_name,
-                    position_code,
-                    position_name,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::Position {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::Position;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("Position as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut parent_position: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut parent_position_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut position_code: crate::loose::Loose<
+                            ::std::string::String,
+                        > = crate::loose::Loose::Missing;
+                        let mut position_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "parent_position" => {
+                                    if !parent_position.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("parent_position"),
+                                        );
+                                    }
+                                    parent_position = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "parent_position_name" => {
+                                    if !parent_position_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("parent_position_name"),
+                                        );
+                                    }
+                                    parent_position_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position_code" => {
+                                    if !position_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("position_code"),
+                                        );
+                                    }
+                                    position_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position_name" => {
+                                    if !position_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("position_name"),
+                                        );
+                                    }
+                                    position_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let id = crate::loose::required("Position", "id", id, &mut extra)
+                            .map_err(::serde::de::Error::custom)?;
+                        let parent_position = crate::loose::optional(
+                            "Position",
+                            "parent_position",
+                            parent_position,
+                            &mut extra,
+                        );
+                        let parent_position_name = crate::loose::optional(
+                            "Position",
+                            "parent_position_name",
+                            parent_position_name,
+                            &mut extra,
+                        );
+                        let position_code = crate::loose::required(
+                                "Position",
+                                "position_code",
+                                position_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let position_name = crate::loose::optional(
+                            "Position",
+                            "position_name",
+                            position_name,
+                            &mut extra,
+                        );
+                        let mut record = super::Position {
+                            id,
+                            parent_position,
+                            parent_position_name,
+                            position_code,
+                            position_name,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`PositionPage` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct PositionPageWire {
-            #[serde(default)]
-            pub code: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub count: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub data: ::std::option::Option<::std::vec::Vec<Position>>,
-            #[serde(default)]
-            pub results: ::std::option::Option<::std::vec::Vec<Position>>,
-            #[serde(default)]
-            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub previous: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<PositionPageWire> for super::PositionPage {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(
-                w: PositionPageWire,
-            ) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let code = crate::loose::optional(
-                    "PositionPage",
-                    "code",
-                    w.code,
-                    &mut extra,
-                );
-                let count = crate::loose::required(
-                    "PositionPage",
-                    "count",
-                    w.count,
-                    &mut extra,
-                )?;
-                let data = match (w.data, w.results) {
-                    (Some(data), _) => data,
-                    (None, Some(results)) if !crate::loose::is_strict() => results,
-                    _ => return Err("missing field `data`".into()),
-                };
-                let msg = crate::loose::optional(
-                    "PositionPage",
-                    "msg",
-                    w.msg,
-                    &mut extra,
-                );
-                let next = crate::loose::optional(
-                    "PositionPage",
-                    "next",
-                    w.next,
-                    &mut extra,
-                );
-                let previous = crate::loose::optional(
-                    "PositionPage",
-                    "previous",
-                    w.previous,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    code,
-                    count,
-                    data,
-                    msg,
-                    next,
-                    previous,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::PositionPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::PositionPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("PositionPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Position>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Position>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "PositionPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "PositionPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "PositionPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "PositionPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "PositionPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::PositionPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`PositionRef` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct PositionRefWire {
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub position_code: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub position_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<PositionRefWire> for super::PositionRef {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: PositionRefWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let id = crate::loose::required("PositionRef", "id", w.id, &mut extra)?;
-                let position_code = crate::loose::optional(
-                    "PositionRef",
-                    "position_code",
-                    w.position_code,
-                    &mut extra,
-                );
-                let position_name = crate::loose::optional(
-                    "PositionRef",
-                    "position_name",
-                    w.position_name,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    id,
-                    position_code,
-                    position_name,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::PositionRef {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::PositionRef;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("PositionRef as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut position_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut position_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position_code" => {
+                                    if !position_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("position_code"),
+                                        );
+                                    }
+                                    position_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position_name" => {
+                                    if !position_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("position_name"),
+                                        );
+                                    }
+                                    position_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let id = crate::loose::required(
+                                "PositionRef",
+                                "id",
+                                id,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let position_code = crate::loose::optional(
+                            "PositionRef",
+                            "position_code",
+                            position_code,
+                            &mut extra,
+                        );
+                        let position_name = crate::loose::optional(
+                            "PositionRef",
+                            "position_name",
+                            position_name,
+                            &mut extra,
+                        );
+                        let mut record = super::PositionRef {
+                            id,
+                            position_code,
+                            position_name,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`Terminal` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct TerminalWire {
-            #[serde(default)]
-            pub alias: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub area: crate::loose::Loose<::std::option::Option<AreaRef>>,
-            #[serde(default)]
-            pub area_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub face_count: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub fp_count: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub fw_ver: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub ip_address: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub is_attendance: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub last_activity: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub palm_count: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub push_time: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub push_ver: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub sn: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub state: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub terminal_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub terminal_tz: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub transaction_count: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub transfer_interval: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub transfer_time: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub user_count: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<TerminalWire> for super::Terminal {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: TerminalWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let alias = crate::loose::optional(
-                    "Terminal",
-                    "alias",
-                    w.alias,
-                    &mut extra,
-                );
-                let area = crate::loose::optional(
-                    "Terminal",
-                    "area",
-                    w.area,
-                    &mut extra,
-                );
-                let area_name = crate::loose::optional(
-                    "Terminal",
-                    "area_name",
-                    w.area_name,
-                    &mut extra,
-                );
-                let face_count = crate::loose::optional(
-                    "Terminal",
-                    "face_count",
-                    w.face_count,
-                    &mut extra,
-                );
-                let fp_count = crate::loose::optional(
-                    "Terminal",
-                    "fp_count",
-                    w.fp_count,
-                    &mut extra,
-                );
-                let fw_ver = crate::loose::optional(
-                    "Terminal",
-                    "fw_ver",
-                    w.fw_ver,
-                    &mut extra,
-                );
-                let id = crate::loose::required("Terminal", "id", w.id, &mut extra)?;
-                let ip_address = crate::loose::optional(
-                    "Terminal",
-                    "ip_address",
-                    w.ip_address,
-                    &mut extra,
-                );
-                let is_attendance = crate::loose::optional(
-                    "Terminal",
-                    "is_attendance",
-                    w.is_attendance,
-                    &mut extra,
-                );
-                let last_activity = crate::loose::optional(
-                    "Terminal",
-                    "last_activity",
-                    w.last_activity,
-                    &mut extra,
-                );
-                let palm_count = crate::loose::optional(
-                    "Terminal",
-                    "palm_count",
-                    w.palm_count,
-                    &mut extra,
-                );
-                let push_time = crate::loose::optional(
-                    "Terminal",
-                    "push_time",
-                    w.push_time,
-                    &mut extra,
-                );
-                let push_ver = crate::loose::optional(
-                    "Terminal",
-                    "push_ver",
-                    w.push_ver,
-                    &mut extra,
-                );
-                let sn = crate::loose::required("Terminal", "sn", w.sn, &mut extra)?;
-                let state = crate::loose::optional(
-                    "Terminal",
-                    "state",
-                    w.state,
-                    &mut extra,
-                );
-                let terminal_name = crate::loose::optional(
-                    "Terminal",
-                    "terminal_name",
-                    w.terminal_name,
-                    &mut extra,
-                );
-                let terminal_tz = crate::loose::optional(
-                    "Terminal",
-                    "terminal_tz",
-                    w.terminal_tz,
-                    &mut extra,
-                );
-                let transaction_count = crate::loose::optional(
-                    "Terminal",
-                    "transaction_count",
-                    w.transaction_count,
-                    &mut extra,
-                );
-                let transfer_interval = crate::loose::optional(
-                    "Terminal",
-                    "transfer_interval",
-                    w.transfer_interval,
-                    &mut extra,
-                );
-                let transfer_time = crate::loose::optional(
-                    "Terminal",
-                    "transfer_time",
-                    w.transfer_time,
-                    &mut extra,
-                );
-                let user_count = crate::loose::optional(
-                    "Terminal",
-                    "user_count",
-                    w.user_count,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    alias,
-                    area,
-                    area_name,
-                    face_count,
-                    fp_count,
-                    fw_ver,
-                    id,
-                    ip_address,
-                    is_attendance,
-                    last_activity,
-                    palm_count,
-                    push_time,
-                    push_ver,
-                    sn,
-                    state,
-                    terminal_name,
-                    terminal_tz,
-                    transaction_count,
-                    transfer_interval,
-                    transfer_time,
-                    user_count,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::Terminal {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::Terminal;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("Terminal as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut alias: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut area: crate::loose::Loose<
+                            ::std::option::Option<AreaRef>,
+                        > = crate::loose::Loose::Missing;
+                        let mut area_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut face_count: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut fp_count: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut fw_ver: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut ip_address: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut is_attendance: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut last_activity: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut palm_count: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut push_time: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut push_ver: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut sn: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut state: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut terminal_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut terminal_tz: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut transaction_count: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut transfer_interval: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut transfer_time: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut user_count: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "alias" => {
+                                    if !alias.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("alias"));
+                                    }
+                                    alias = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area" => {
+                                    if !area.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("area"));
+                                    }
+                                    area = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "area_name" => {
+                                    if !area_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_name"),
+                                        );
+                                    }
+                                    area_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "face_count" => {
+                                    if !face_count.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("face_count"),
+                                        );
+                                    }
+                                    face_count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "fp_count" => {
+                                    if !fp_count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("fp_count"));
+                                    }
+                                    fp_count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "fw_ver" => {
+                                    if !fw_ver.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("fw_ver"));
+                                    }
+                                    fw_ver = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "ip_address" => {
+                                    if !ip_address.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("ip_address"),
+                                        );
+                                    }
+                                    ip_address = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "is_attendance" => {
+                                    if !is_attendance.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("is_attendance"),
+                                        );
+                                    }
+                                    is_attendance = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_activity" => {
+                                    if !last_activity.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_activity"),
+                                        );
+                                    }
+                                    last_activity = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "palm_count" => {
+                                    if !palm_count.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("palm_count"),
+                                        );
+                                    }
+                                    palm_count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "push_time" => {
+                                    if !push_time.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("push_time"),
+                                        );
+                                    }
+                                    push_time = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "push_ver" => {
+                                    if !push_ver.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("push_ver"));
+                                    }
+                                    push_ver = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "sn" => {
+                                    if !sn.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("sn"));
+                                    }
+                                    sn = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "state" => {
+                                    if !state.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("state"));
+                                    }
+                                    state = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "terminal_name" => {
+                                    if !terminal_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("terminal_name"),
+                                        );
+                                    }
+                                    terminal_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "terminal_tz" => {
+                                    if !terminal_tz.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("terminal_tz"),
+                                        );
+                                    }
+                                    terminal_tz = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "transaction_count" => {
+                                    if !transaction_count.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("transaction_count"),
+                                        );
+                                    }
+                                    transaction_count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "transfer_interval" => {
+                                    if !transfer_interval.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("transfer_interval"),
+                                        );
+                                    }
+                                    transfer_interval = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "transfer_time" => {
+                                    if !transfer_time.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("transfer_time"),
+                                        );
+                                    }
+                                    transfer_time = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "user_count" => {
+                                    if !user_count.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("user_count"),
+                                        );
+                                    }
+                                    user_count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let alias = crate::loose::optional(
+                            "Terminal",
+                            "alias",
+                            alias,
+                            &mut extra,
+                        );
+                        let area = crate::loose::optional(
+                            "Terminal",
+                            "area",
+                            area,
+                            &mut extra,
+                        );
+                        let area_name = crate::loose::optional(
+                            "Terminal",
+                            "area_name",
+                            area_name,
+                            &mut extra,
+                        );
+                        let face_count = crate::loose::optional(
+                            "Terminal",
+                            "face_count",
+                            face_count,
+                            &mut extra,
+                        );
+                        let fp_count = crate::loose::optional(
+                            "Terminal",
+                            "fp_count",
+                            fp_count,
+                            &mut extra,
+                        );
+                        let fw_ver = crate::loose::optional(
+                            "Terminal",
+                            "fw_ver",
+                            fw_ver,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required("Terminal", "id", id, &mut extra)
+                            .map_err(::serde::de::Error::custom)?;
+                        let ip_address = crate::loose::optional(
+                            "Terminal",
+                            "ip_address",
+                            ip_address,
+                            &mut extra,
+                        );
+                        let is_attendance = crate::loose::optional(
+                            "Terminal",
+                            "is_attendance",
+                            is_attendance,
+                            &mut extra,
+                        );
+                        let last_activity = crate::loose::optional(
+                            "Terminal",
+                            "last_activity",
+                            last_activity,
+                            &mut extra,
+                        );
+                        let palm_count = crate::loose::optional(
+                            "Terminal",
+                            "palm_count",
+                            palm_count,
+                            &mut extra,
+                        );
+                        let push_time = crate::loose::optional(
+                            "Terminal",
+                            "push_time",
+                            push_time,
+                            &mut extra,
+                        );
+                        let push_ver = crate::loose::optional(
+                            "Terminal",
+                            "push_ver",
+                            push_ver,
+                            &mut extra,
+                        );
+                        let sn = crate::loose::required("Terminal", "sn", sn, &mut extra)
+                            .map_err(::serde::de::Error::custom)?;
+                        let state = crate::loose::optional(
+                            "Terminal",
+                            "state",
+                            state,
+                            &mut extra,
+                        );
+                        let terminal_name = crate::loose::optional(
+                            "Terminal",
+                            "terminal_name",
+                            terminal_name,
+                            &mut extra,
+                        );
+                        let terminal_tz = crate::loose::optional(
+                            "Terminal",
+                            "terminal_tz",
+                            terminal_tz,
+                            &mut extra,
+                        );
+                        let transaction_count = crate::loose::optional(
+                            "Terminal",
+                            "transaction_count",
+                            transaction_count,
+                            &mut extra,
+                        );
+                        let transfer_interval = crate::loose::optional(
+                            "Terminal",
+                            "transfer_interval",
+                            transfer_interval,
+                            &mut extra,
+                        );
+                        let transfer_time = crate::loose::optional(
+                            "Terminal",
+                            "transfer_time",
+                            transfer_time,
+                            &mut extra,
+                        );
+                        let user_count = crate::loose::optional(
+                            "Terminal",
+                            "user_count",
+                            user_count,
+                            &mut extra,
+                        );
+                        let mut record = super::Terminal {
+                            alias,
+                            area,
+                            area_name,
+                            face_count,
+                            fp_count,
+                            fw_ver,
+                            id,
+                            ip_address,
+                            is_attendance,
+                            last_activity,
+                            palm_count,
+                            push_time,
+                            push_ver,
+                            sn,
+                            state,
+                            terminal_name,
+                            terminal_tz,
+                            transaction_count,
+                            transfer_interval,
+                            transfer_time,
+                            user_count,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`TerminalPage` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct TerminalPageWire {
-            #[serde(default)]
-            pub code: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub count: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub data: ::std::option::Option<::std::vec::Vec<Terminal>>,
-            #[serde(default)]
-            pub results: ::std::option::Option<::std::vec::Vec<Terminal>>,
-            #[serde(default)]
-            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub previous: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<TerminalPageWire> for super::TerminalPage {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(
-                w: TerminalPageWire,
-            ) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let code = crate::loose::optional(
-                    "TerminalPage",
-                    "code",
-                    w.code,
-                    &mut extra,
-                );
-                let count = crate::loose::required(
-                    "TerminalPage",
-                    "count",
-                    w.count,
-                    &mut extra,
-                )?;
-                let data = match (w.data, w.results) {
-                    (Some(data), _) => data,
-                    (None, Some(results)) if !crate::loose::is_strict() => results,
-                    _ => return Err("missing field `data`".into()),
-                };
-                let msg = crate::loose::optional(
-                    "TerminalPage",
-                    "msg",
-                    w.msg,
-                    &mut extra,
-                );
-                let next = crate::loose::optional(
-                    "TerminalPage",
-                    "next",
-                    w.next,
-                    &mut extra,
-                );
-                let previous = crate::loose::optional(
-                    "TerminalPage",
-                    "previous",
-                    w.previous,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    code,
-                    count,
-                    data,
-                    msg,
-                    next,
-                    previous,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::TerminalPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::TerminalPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("TerminalPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Terminal>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Terminal>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "TerminalPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "TerminalPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "TerminalPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "TerminalPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "TerminalPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::TerminalPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`Transaction` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct TransactionWire {
-            #[serde(default)]
-            pub area_alias: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub crc: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub department: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub emp: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub emp_code: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub first_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub gps_location: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub id: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub is_attendance: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub is_mask: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub last_name: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub latitude: crate::loose::Loose<::std::option::Option<f64>>,
-            #[serde(default)]
-            pub longitude: crate::loose::Loose<::std::option::Option<f64>>,
-            #[serde(default)]
-            pub mobile: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub position: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub punch_state: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub punch_state_display: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub punch_time: crate::loose::Loose<::std::string::String>,
-            #[serde(default)]
-            pub purpose: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub reserved: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub source: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub sync_status: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub sync_time: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub temperature: crate::loose::Loose<::std::option::Option<f64>>,
-            #[serde(default)]
-            pub terminal: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub terminal_alias: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub terminal_sn: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub upload_time: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub verify_type: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub verify_type_display: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(default)]
-            pub work_code: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<TransactionWire> for super::Transaction {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(w: TransactionWire) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let area_alias = crate::loose::optional(
-                    "Transaction",
-                    "area_alias",
-                    w.area_alias,
-                    &mut extra,
-                );
-                let crc = crate::loose::optional(
-                    "Transaction",
-                    "crc",
-                    w.crc,
-                    &mut extra,
-                );
-                let department = crate::loose::optional(
-                    "Transaction",
-                    "department",
-                    w.department,
-                    &mut extra,
-                );
-                let emp = crate::loose::optional(
-                    "Transaction",
-                    "emp",
-                    w.emp,
-                    &mut extra,
-                );
-                let emp_code = crate::loose::required(
-                    "Transaction",
-                    "emp_code",
-                    w.emp_code,
-                    &mut extra,
-                )?;
-                let first_name = crate::loose::optional(
-                    "Transaction",
-                    "first_name",
-                    w.first_name,
-                    &mut extra,
-                );
-                let gps_location = crate::loose::optional(
-                    "Transaction",
-                    "gps_location",
-                    w.gps_location,
-                    &mut extra,
-                );
-                let id = crate::loose::required("Transaction", "id", w.id, &mut extra)?;
-                let is_attendance = crate::loose::optional(
-                    "Transaction",
-                    "is_attendance",
-                    w.is_attendance,
-                    &mut extra,
-                );
-                let is_mask = crate::loose::measured(
-                    crate::loose::optional(
-                        "Transaction",
-                        "is_mask",
-                        w.is_mask,
-                        &mut extra,
-                    ),
-                    255f64,
-                );
-                let last_name = crate::loose::optional(
-                    "Transaction",
-                    "last_name",
-                    w.last_name,
-                    &mut extra,
-                );
-                let latitude = crate::loose::optional(
-                    "Transaction",
-                    "latitude",
-                    w.latitude,
-                    &mut extra,
-                );
-                let longitude = crate::loose::optional(
-                    "Transaction",
-                    "longitude",
-                    w.longitude,
-                    &mut extra,
-                );
-                let mobile = crate::loose::optional(
-                    "Transaction",
-                    "mobile",
-                    w.mobile,
-                    &mut extra,
-                );
-                let position = crate::loose::optional(
-                    "Transaction",
-                    "position",
-                    w.position,
-                    &mut extra,
-                );
-                let punch_state = crate::loose::optional(
-                    "Transaction",
-                    "punch_state",
-                    w.punch_state,
-                    &mut extra,
-                );
-                let punch_state_display = crate::loose::optional(
-                    "Transaction",
-                    "punch_state_display",
-                    w.punch_state_display,
-                    &mut extra,
-                );
-                let punch_time = crate::loose::required(
-                    "Transaction",
-                    "punch_time",
-                    w.punch_time,
-                    &mut extra,
-                )?;
-                let purpose = crate::loose::optional(
-                    "Transaction",
-                    "purpose",
-                    w.purpose,
-                    &mut extra,
-                );
-                let reserved = crate::loose::optional(
-                    "Transaction",
-                    "reserved",
-                    w.reserved,
-                    &mut extra,
-                );
-                let source = crate::loose::optional(
-                    "Transaction",
-                    "source",
-                    w.source,
-                    &mut extra,
-                );
-                let sync_status = crate::loose::optional(
-                    "Transaction",
-                    "sync_status",
-                    w.sync_status,
-                    &mut extra,
-                );
-                let sync_time = crate::loose::optional(
-                    "Transaction",
-                    "sync_time",
-                    w.sync_time,
-                    &mut extra,
-                );
-                let temperature = crate::loose::measured(
-                    crate::loose::optional(
-                        "Transaction",
-                        "temperature",
-                        w.temperature,
-                        &mut extra,
-                    ),
-                    255f64,
-                );
-                let terminal = crate::loose::optional(
-                    "Transaction",
-                    "terminal",
-                    w.terminal,
-                    &mut extra,
-                );
-                let terminal_alias = crate::loose::optional(
-                    "Transaction",
-                    "terminal_alias",
-                    w.terminal_alias,
-                    &mut extra,
-                );
-                let terminal_sn = crate::loose::optional(
-                    "Transaction",
-                    "terminal_sn",
-                    w.terminal_sn,
-                    &mut extra,
-                );
-                let upload_time = crate::loose::optional(
-                    "Transaction",
-                    "upload_time",
-                    w.upload_time,
-                    &mut extra,
-                );
-                let verify_type = crate::loose::optional(
-                    "Transaction",
-                    "verify_type",
-                    w.verify_type,
-                    &mut extra,
-                );
-                let verify_type_display = crate::loose::optional(
-                    "Transaction",
-                    "verify_type_display",
-                    w.verify_type_display,
-                    &mut extra,
-                );
-                let work_code = crate::loose::optional(
-                    "Transaction",
-                    "work_code",
-                    w.work_code,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    area_alias,
-                    crc,
-                    department,
-                    emp,
-                    emp_code,
-                    first_name,
-                    gps_location,
-                    id,
-                    is_attendance,
-                    is_mask,
-                    last_name,
-                    latitude,
-                    longitude,
-                    mobile,
-                    position,
-                    punch_state,
-                    punch_state_display,
-                    punch_time,
-                    purpose,
-                    reserved,
-                    source,
-                    sync_status,
-                    sync_time,
-                    temperature,
-                    terminal,
-                    terminal_alias,
-                    terminal_sn,
-                    upload_time,
-                    verify_type,
-                    verify_type_display,
-                    work_code,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::Transaction {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::Transaction;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("Transaction as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut area_alias: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut crc: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut department: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut emp: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut first_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut gps_location: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut is_attendance: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut is_mask: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut last_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut latitude: crate::loose::Loose<
+                            ::std::option::Option<f64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut longitude: crate::loose::Loose<
+                            ::std::option::Option<f64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut mobile: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut position: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut punch_state: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut punch_state_display: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut punch_time: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut purpose: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut reserved: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut source: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut sync_status: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut sync_time: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut temperature: crate::loose::Loose<
+                            ::std::option::Option<f64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut terminal: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut terminal_alias: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut terminal_sn: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut upload_time: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut verify_type: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        let mut verify_type_display: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut work_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "area_alias" => {
+                                    if !area_alias.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_alias"),
+                                        );
+                                    }
+                                    area_alias = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "crc" => {
+                                    if !crc.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("crc"));
+                                    }
+                                    crc = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "department" => {
+                                    if !department.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("department"),
+                                        );
+                                    }
+                                    department = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp" => {
+                                    if !emp.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp"));
+                                    }
+                                    emp = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_code" => {
+                                    if !emp_code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_code"));
+                                    }
+                                    emp_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "first_name" => {
+                                    if !first_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("first_name"),
+                                        );
+                                    }
+                                    first_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "gps_location" => {
+                                    if !gps_location.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("gps_location"),
+                                        );
+                                    }
+                                    gps_location = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "id" => {
+                                    if !id.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("id"));
+                                    }
+                                    id = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "is_attendance" => {
+                                    if !is_attendance.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("is_attendance"),
+                                        );
+                                    }
+                                    is_attendance = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "is_mask" => {
+                                    if !is_mask.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("is_mask"));
+                                    }
+                                    is_mask = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_name" => {
+                                    if !last_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_name"),
+                                        );
+                                    }
+                                    last_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "latitude" => {
+                                    if !latitude.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("latitude"));
+                                    }
+                                    latitude = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "longitude" => {
+                                    if !longitude.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("longitude"),
+                                        );
+                                    }
+                                    longitude = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "mobile" => {
+                                    if !mobile.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("mobile"));
+                                    }
+                                    mobile = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position" => {
+                                    if !position.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("position"));
+                                    }
+                                    position = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "punch_state" => {
+                                    if !punch_state.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("punch_state"),
+                                        );
+                                    }
+                                    punch_state = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "punch_state_display" => {
+                                    if !punch_state_display.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("punch_state_display"),
+                                        );
+                                    }
+                                    punch_state_display = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "punch_time" => {
+                                    if !punch_time.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("punch_time"),
+                                        );
+                                    }
+                                    punch_time = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "purpose" => {
+                                    if !purpose.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("purpose"));
+                                    }
+                                    purpose = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "reserved" => {
+                                    if !reserved.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("reserved"));
+                                    }
+                                    reserved = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "source" => {
+                                    if !source.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("source"));
+                                    }
+                                    source = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "sync_status" => {
+                                    if !sync_status.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("sync_status"),
+                                        );
+                                    }
+                                    sync_status = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "sync_time" => {
+                                    if !sync_time.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("sync_time"),
+                                        );
+                                    }
+                                    sync_time = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "temperature" => {
+                                    if !temperature.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("temperature"),
+                                        );
+                                    }
+                                    temperature = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "terminal" => {
+                                    if !terminal.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("terminal"));
+                                    }
+                                    terminal = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "terminal_alias" => {
+                                    if !terminal_alias.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("terminal_alias"),
+                                        );
+                                    }
+                                    terminal_alias = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "terminal_sn" => {
+                                    if !terminal_sn.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("terminal_sn"),
+                                        );
+                                    }
+                                    terminal_sn = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "upload_time" => {
+                                    if !upload_time.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("upload_time"),
+                                        );
+                                    }
+                                    upload_time = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "verify_type" => {
+                                    if !verify_type.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("verify_type"),
+                                        );
+                                    }
+                                    verify_type = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "verify_type_display" => {
+                                    if !verify_type_display.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("verify_type_display"),
+                                        );
+                                    }
+                                    verify_type_display = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "work_code" => {
+                                    if !work_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("work_code"),
+                                        );
+                                    }
+                                    work_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let area_alias = crate::loose::optional(
+                            "Transaction",
+                            "area_alias",
+                            area_alias,
+                            &mut extra,
+                        );
+                        let crc = crate::loose::optional(
+                            "Transaction",
+                            "crc",
+                            crc,
+                            &mut extra,
+                        );
+                        let department = crate::loose::optional(
+                            "Transaction",
+                            "department",
+                            department,
+                            &mut extra,
+                        );
+                        let emp = crate::loose::optional(
+                            "Transaction",
+                            "emp",
+                            emp,
+                            &mut extra,
+                        );
+                        let emp_code = crate::loose::required(
+                                "Transaction",
+                                "emp_code",
+                                emp_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let first_name = crate::loose::optional(
+                            "Transaction",
+                            "first_name",
+                            first_name,
+                            &mut extra,
+                        );
+                        let gps_location = crate::loose::optional(
+                            "Transaction",
+                            "gps_location",
+                            gps_location,
+                            &mut extra,
+                        );
+                        let id = crate::loose::required(
+                                "Transaction",
+                                "id",
+                                id,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let is_attendance = crate::loose::optional(
+                            "Transaction",
+                            "is_attendance",
+                            is_attendance,
+                            &mut extra,
+                        );
+                        let is_mask = crate::loose::measured(
+                            crate::loose::optional(
+                                "Transaction",
+                                "is_mask",
+                                is_mask,
+                                &mut extra,
+                            ),
+                            255f64,
+                        );
+                        let last_name = crate::loose::optional(
+                            "Transaction",
+                            "last_name",
+                            last_name,
+                            &mut extra,
+                        );
+                        let latitude = crate::loose::optional(
+                            "Transaction",
+                            "latitude",
+                            latitude,
+                            &mut extra,
+                        );
+                        let longitude = crate::loose::optional(
+                            "Transaction",
+                            "longitude",
+                            longitude,
+                            &mut extra,
+                        );
+                        let mobile = crate::loose::optional(
+                            "Transaction",
+                            "mobile",
+                            mobile,
+                            &mut extra,
+                        );
+                        let position = crate::loose::optional(
+                            "Transaction",
+                            "position",
+                            position,
+                            &mut extra,
+                        );
+                        let punch_state = crate::loose::optional(
+                            "Transaction",
+                            "punch_state",
+                            punch_state,
+                            &mut extra,
+                        );
+                        let punch_state_display = crate::loose::optional(
+                            "Transaction",
+                            "punch_state_display",
+                            punch_state_display,
+                            &mut extra,
+                        );
+                        let punch_time = crate::loose::required(
+                                "Transaction",
+                                "punch_time",
+                                punch_time,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let purpose = crate::loose::optional(
+                            "Transaction",
+                            "purpose",
+                            purpose,
+                            &mut extra,
+                        );
+                        let reserved = crate::loose::optional(
+                            "Transaction",
+                            "reserved",
+                            reserved,
+                            &mut extra,
+                        );
+                        let source = crate::loose::optional(
+                            "Transaction",
+                            "source",
+                            source,
+                            &mut extra,
+                        );
+                        let sync_status = crate::loose::optional(
+                            "Transaction",
+                            "sync_status",
+                            sync_status,
+                            &mut extra,
+                        );
+                        let sync_time = crate::loose::optional(
+                            "Transaction",
+                            "sync_time",
+                            sync_time,
+                            &mut extra,
+                        );
+                        let temperature = crate::loose::measured(
+                            crate::loose::optional(
+                                "Transaction",
+                                "temperature",
+                                temperature,
+                                &mut extra,
+                            ),
+                            255f64,
+                        );
+                        let terminal = crate::loose::optional(
+                            "Transaction",
+                            "terminal",
+                            terminal,
+                            &mut extra,
+                        );
+                        let terminal_alias = crate::loose::optional(
+                            "Transaction",
+                            "terminal_alias",
+                            terminal_alias,
+                            &mut extra,
+                        );
+                        let terminal_sn = crate::loose::optional(
+                            "Transaction",
+                            "terminal_sn",
+                            terminal_sn,
+                            &mut extra,
+                        );
+                        let upload_time = crate::loose::optional(
+                            "Transaction",
+                            "upload_time",
+                            upload_time,
+                            &mut extra,
+                        );
+                        let verify_type = crate::loose::optional(
+                            "Transaction",
+                            "verify_type",
+                            verify_type,
+                            &mut extra,
+                        );
+                        let verify_type_display = crate::loose::optional(
+                            "Transaction",
+                            "verify_type_display",
+                            verify_type_display,
+                            &mut extra,
+                        );
+                        let work_code = crate::loose::optional(
+                            "Transaction",
+                            "work_code",
+                            work_code,
+                            &mut extra,
+                        );
+                        let mut record = super::Transaction {
+                            area_alias,
+                            crc,
+                            department,
+                            emp,
+                            emp_code,
+                            first_name,
+                            gps_location,
+                            id,
+                            is_attendance,
+                            is_mask,
+                            last_name,
+                            latitude,
+                            longitude,
+                            mobile,
+                            position,
+                            punch_state,
+                            punch_state_display,
+                            punch_time,
+                            purpose,
+                            reserved,
+                            source,
+                            sync_status,
+                            sync_time,
+                            temperature,
+                            terminal,
+                            terminal_alias,
+                            terminal_sn,
+                            upload_time,
+                            verify_type,
+                            verify_type_display,
+                            work_code,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
-        ///`TransactionPage` as it comes over the wire: every field read under the decoding policy.
-        #[derive(::serde::Deserialize)]
-        pub struct TransactionPageWire {
-            #[serde(default)]
-            pub code: crate::loose::Loose<::std::option::Option<i64>>,
-            #[serde(default)]
-            pub count: crate::loose::Loose<i64>,
-            #[serde(default)]
-            pub data: ::std::option::Option<::std::vec::Vec<Transaction>>,
-            #[serde(default)]
-            pub results: ::std::option::Option<::std::vec::Vec<Transaction>>,
-            #[serde(default)]
-            pub msg: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub next: crate::loose::Loose<::std::option::Option<::std::string::String>>,
-            #[serde(default)]
-            pub previous: crate::loose::Loose<
-                ::std::option::Option<::std::string::String>,
-            >,
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        impl ::std::convert::TryFrom<TransactionPageWire> for super::TransactionPage {
-            type Error = ::std::string::String;
-            #[allow(unused_mut)]
-            fn try_from(
-                w: TransactionPageWire,
-            ) -> ::std::result::Result<Self, Self::Error> {
-                let mut extra = w.extra;
-                let code = crate::loose::optional(
-                    "TransactionPage",
-                    "code",
-                    w.code,
-                    &mut extra,
-                );
-                let count = crate::loose::required(
-                    "TransactionPage",
-                    "count",
-                    w.count,
-                    &mut extra,
-                )?;
-                let data = match (w.data, w.results) {
-                    (Some(data), _) => data,
-                    (None, Some(results)) if !crate::loose::is_strict() => results,
-                    _ => return Err("missing field `data`".into()),
-                };
-                let msg = crate::loose::optional(
-                    "TransactionPage",
-                    "msg",
-                    w.msg,
-                    &mut extra,
-                );
-                let next = crate::loose::optional(
-                    "TransactionPage",
-                    "next",
-                    w.next,
-                    &mut extra,
-                );
-                let previous = crate::loose::optional(
-                    "TransactionPage",
-                    "previous",
-                    w.previous,
-                    &mut extra,
-                );
-                let mut record = Self {
-                    code,
-                    count,
-                    data,
-                    msg,
-                    next,
-                    previous,
-                    extra,
-                };
-                Ok(record)
+        impl<'de> ::serde::Deserialize<'de> for super::TransactionPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::TransactionPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("TransactionPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Transaction>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<Transaction>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "TransactionPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "TransactionPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "TransactionPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "TransactionPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "TransactionPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::TransactionPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
             }
         }
     }
