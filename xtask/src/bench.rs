@@ -9,7 +9,9 @@
 //! answer of the sandbox (its `--faults slow=1`), as a real server's page takes time to make:
 //! there the client's own CPU overlaps with the wait. Each pull row also shows the CPU the
 //! sandbox spent meanwhile, and the × floor that the two processes' CPU allows on this
-//! machine's cores: the sandbox runs on the same cores as the client.
+//! machine's cores: the sandbox runs on the same cores as the client. Loopback rows play a
+//! server reached directly (no compression); a last section pulls a tenth of the punches
+//! over a 20 Mbit/s link, uncompressed and through a gzipping proxy.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -93,7 +95,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             "Every sandbox answer delayed by {latency_ms} ms (`--server-latency-ms`).\n"
         )?;
     }
-    let server = Server { latency_ms };
+    let server = Server { latency_ms, ..Server::default() };
     // Single calls against a delayed server would only measure the delay.
     let base = measure_size(root, server, punches, latency_ms == 0, RUNS, &mut report)?;
     if tenfold {
@@ -119,6 +121,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             }
         }
     }
+    measure_link(root, (punches / 10).max(1000), &mut report)?;
     let dir = root.join("bench-results");
     std::fs::create_dir_all(&dir)?;
     let file = dir.join("report.md");
@@ -129,10 +132,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 }
 
 /// How the benchmark's sandbox behaves.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Server {
     /// Added to every answer (0: as fast as the sandbox goes).
     latency_ms: u64,
+    /// gzip answers as a proxy in front of the server would.
+    compress: bool,
+    /// The link's bandwidth (unlimited: loopback).
+    bandwidth_mbps: Option<&'static str>,
 }
 
 fn measure_size(
@@ -228,6 +235,70 @@ fn measure_size(
     Ok(samples)
 }
 
+/// The link a site's VPN or branch line gives (`--bandwidth-mbps` of the sandbox).
+const LINK_MBPS: &str = "20";
+const LINK_RUNS: usize = 3;
+
+/// The Rust pull over a slow link, answers uncompressed and then gzipped (what nginx with
+/// `gzip on` in front of the server sends): wall time and bytes on the wire.
+fn measure_link(root: &Path, punches: u64, report: &mut String) -> Result<()> {
+    let days = 25u64;
+    let employees = (punches / (4 * days)).max(1);
+    writeln!(report, "\n## Over a {LINK_MBPS} Mbit/s link\n")?;
+    writeln!(report, "| answers | records | wall s | MB on the wire | speed-up |")?;
+    writeln!(report, "|---|---:|---:|---:|---:|")?;
+    let mut plain_wall = None;
+    for compress in [false, true] {
+        let label = if compress { "gzip (proxy)" } else { "uncompressed" };
+        eprintln!("==> {LINK_MBPS} Mbit/s link, {label}: {employees} employees × {days} days");
+        let server = Server { compress, bandwidth_mbps: Some(LINK_MBPS), ..Server::default() };
+        let sandbox = start_sandbox_release(root, server, employees, days)?;
+        let entry = Entry {
+            name: format!("Rust concurrent, {label}"),
+            baseline: None,
+            program: rust_bench(root),
+            args: vec!["concurrent".into(), "--url".into(), sandbox.url.clone()],
+            env: vec![],
+        };
+        let mut samples = Vec::new();
+        let mut wire = Vec::new();
+        for run in 1..=LINK_RUNS {
+            eprintln!("--> {run}/{LINK_RUNS}: {}", entry.name);
+            let before = process_written_bytes(sandbox.pid());
+            samples.push(measure(&entry, None)?);
+            wire.push(process_written_bytes(sandbox.pid()).zip(before).map(|(a, b)| a - b));
+        }
+        let s = median_run(samples);
+        let wire_mb = median(wire.into_iter().flatten().map(|b| b as f64 / 1e6));
+        let speedup = match plain_wall {
+            None => {
+                plain_wall = Some(s.wall_s);
+                String::new()
+            }
+            Some(plain) => format!("{:.1}× faster", plain / s.wall_s),
+        };
+        writeln!(
+            report,
+            "| {label} | {} | {:.2} | {wire_mb:.1} | {speedup} |",
+            s.records, s.wall_s
+        )?;
+    }
+    writeln!(
+        report,
+        "\nThe sandbox paces its answers to {LINK_MBPS} Mbit/s shared by all connections \
+         (`--bandwidth-mbps`) and gzips at level 1, nginx's default (`--compress gzip`); the \
+         client asks for gzip, br and deflate. MB on the wire: what the sandbox wrote to its \
+         sockets (`wchar` of /proc/PID/io), headers included; median of {LINK_RUNS} runs."
+    )?;
+    Ok(())
+}
+
+/// Bytes process `pid` passed to write calls, sockets included (Linux; `None` elsewhere).
+fn process_written_bytes(pid: u32) -> Option<u64> {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
+    io.lines().find_map(|l| l.strip_prefix("wchar:")).and_then(|v| v.trim().parse().ok())
+}
+
 fn start_sandbox_release(
     root: &Path,
     server: Server,
@@ -237,7 +308,13 @@ fn start_sandbox_release(
     let bin = target_dir(root).join("release/zkbiotime-sandbox");
     let (employees, days) = (employees.to_string(), days.to_string());
     let faults = format!("slow=1,slow-ms={}", server.latency_ms);
-    let mut args = vec!["--employees", &employees, "--days", &days];
+    // A BioTime server reached directly: Django sends JSON uncompressed (the link section
+    // below plays the compressing proxy).
+    let compress = if server.compress { "gzip" } else { "off" };
+    let mut args = vec!["--employees", &employees, "--days", &days, "--compress", compress];
+    if let Some(mbps) = server.bandwidth_mbps {
+        args.extend(["--bandwidth-mbps", mbps]);
+    }
     if server.latency_ms > 0 {
         args.extend(["--faults", &faults]);
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::faults::{FaultSpec, SPEC_HELP};
+use crate::link::Compression;
 use crate::version::ServerVersion;
 use crate::{SandboxConfig, TlsConfig, spawn};
 
@@ -88,6 +89,15 @@ pub struct SandboxArgs {
     /// HTTP Basic auth passes the gate.
     #[arg(long)]
     pub licence_gate: bool,
+    /// Compress answers for clients that accept it, as a proxy in front of the server
+    /// does: gzip (nginx's `gzip on`, the default), deflate, or off (a server reached
+    /// directly).
+    #[arg(long, value_name = "ENCODING", default_value_t = Compression::Gzip)]
+    pub compress: Compression,
+    /// Limit the link to the clients to this many Mbit/s (shared by all connections), as
+    /// a VPN or branch line does.
+    #[arg(long, value_name = "MBPS")]
+    pub bandwidth_mbps: Option<f64>,
 }
 
 impl SandboxArgs {
@@ -119,6 +129,8 @@ impl SandboxArgs {
             hostile: self.hostile,
             server_version: self.server_version,
             licence_gate: self.licence_gate,
+            compression: self.compress,
+            bandwidth_mbps: self.bandwidth_mbps,
             ..SandboxConfig::default()
         })
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::faults::FaultSpec;
+use crate::link::Compression;
 use crate::server::{Sandbox, spawn};
 use crate::tls::{TestCerts, TlsConfig};
 use crate::version::ServerVersion;
@@ -52,6 +53,10 @@ pub struct SandboxConfig {
     /// Refuse Token / JWT requests to `/personnel/` and `/iclock/` with 403, as servers
     /// whose licence lacks the API module do (HTTP Basic passes).
     pub licence_gate: bool,
+    /// How a proxy in front compresses answers the client accepts encoded (gzip default).
+    pub compression: Compression,
+    /// Bandwidth of the link to the client, in Mbit/s (unlimited when `None`).
+    pub bandwidth_mbps: Option<f64>,
 }
 
 impl Default for SandboxConfig {
@@ -76,6 +81,8 @@ impl Default for SandboxConfig {
             hostile: None,
             server_version: ServerVersion::default(),
             licence_gate: false,
+            compression: Compression::default(),
+            bandwidth_mbps: None,
         }
     }
 }
@@ -201,6 +208,19 @@ impl SandboxBuilder {
     /// licence without the API module; HTTP Basic and `/att/` pass.
     pub fn licence_gate(mut self, on: bool) -> Self {
         self.config.licence_gate = on;
+        self
+    }
+
+    /// How answers are compressed for clients that accept it (default gzip; `Off` plays a
+    /// server reached directly).
+    pub fn compression(mut self, compression: Compression) -> Self {
+        self.config.compression = compression;
+        self
+    }
+
+    /// Limits the link to the client to `mbps` Mbit/s, shared by every connection.
+    pub fn bandwidth_mbps(mut self, mbps: f64) -> Self {
+        self.config.bandwidth_mbps = Some(mbps);
         self
     }
 

@@ -108,6 +108,10 @@ pub struct Answer {
     /// Claim `Content-Encoding: gzip` for a body that is not gzip.
     #[serde(default)]
     pub gzip_garbage: bool,
+    /// Send the body gzip-compressed (`Content-Encoding: gzip`), compressed as it streams:
+    /// a few MB on the wire can be a GiB once decoded.
+    #[serde(default)]
+    pub gzip: bool,
     /// Break the connection after this many body bytes.
     #[serde(default)]
     pub abort_after_bytes: Option<u64>,
@@ -190,7 +194,7 @@ pub async fn respond(scenario: &Scenario, ctx: &ConnCtx, query: Option<&str>) ->
     *response.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if answer.gzip_garbage {
+    if answer.gzip_garbage || answer.gzip {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     for (name, value) in &answer.headers {
@@ -231,6 +235,7 @@ fn static_body(answer: &Answer) -> Option<Bytes> {
 fn body(answer: &Answer) -> Body {
     let fixed = static_body(answer);
     let streamed = fixed.is_none()
+        || answer.gzip
         || answer.trickle_bytes_per_sec.is_some()
         || answer.abort_after_bytes.is_some();
     if !streamed {
@@ -243,7 +248,10 @@ fn body(answer: &Answer) -> Body {
     // A small channel: the producer runs only as fast as the client reads, so a 50 MB
     // body never sits in the sandbox's memory, and it stops when the client goes away.
     let (tx, rx) = mpsc::channel(2);
-    tokio::spawn(produce(parts, answer.trickle_bytes_per_sec, answer.abort_after_bytes, tx));
+    let chunks = parts.into_iter().flat_map(Source::chunks);
+    let chunks: Box<dyn Iterator<Item = Bytes> + Send> =
+        if answer.gzip { Box::new(gzip_chunks(chunks)) } else { Box::new(chunks) };
+    tokio::spawn(produce(chunks, answer.trickle_bytes_per_sec, answer.abort_after_bytes, tx));
     Body::new(ChannelBody(rx))
 }
 
@@ -270,11 +278,46 @@ impl From<&Part> for Source {
     }
 }
 
+impl Source {
+    fn chunks(self) -> Box<dyn Iterator<Item = Bytes> + Send> {
+        match self {
+            Source::Bytes(b) => Box::new(std::iter::once(b)),
+            Source::Repeat { unit, total } => Box::new(repeat_chunks(unit, total)),
+        }
+    }
+}
+
 const CHUNK: usize = 64 * 1024;
 
-/// Streams the parts in chunks, trickled and/or cut off as the scenario says.
+/// `chunks` gzip-compressed lazily: each input chunk yields what the encoder has ready, so
+/// a client that stops reading stops the compression too.
+fn gzip_chunks(chunks: impl Iterator<Item = Bytes> + Send) -> impl Iterator<Item = Bytes> + Send {
+    use std::io::Write as _;
+    let mut encoder = Some(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    let mut chunks = chunks.fuse();
+    std::iter::from_fn(move || {
+        loop {
+            let e = encoder.as_mut()?;
+            match chunks.next() {
+                Some(chunk) => {
+                    // Writing into a Vec cannot fail.
+                    let _ = e.write_all(&chunk);
+                    if !e.get_ref().is_empty() {
+                        return Some(Bytes::from(std::mem::take(e.get_mut())));
+                    }
+                }
+                None => {
+                    let rest = encoder.take()?.finish().unwrap_or_default();
+                    return Some(Bytes::from(rest));
+                }
+            }
+        }
+    })
+}
+
+/// Streams the chunks, trickled and/or cut off as the scenario says.
 async fn produce(
-    parts: Vec<Source>,
+    chunks: Box<dyn Iterator<Item = Bytes> + Send>,
     trickle: Option<f64>,
     abort_after: Option<u64>,
     tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
@@ -282,12 +325,7 @@ async fn produce(
     // Trickle: one tenth of the rate every 100 ms (at least a byte).
     let step = trickle.map(|rate| ((rate / 10.0).ceil() as usize).max(1));
     let mut sent = 0u64;
-    for part in parts {
-        let chunks: Box<dyn Iterator<Item = Bytes> + Send> = match part {
-            Source::Bytes(b) => Box::new(std::iter::once(b)),
-            Source::Repeat { unit, total } => Box::new(repeat_chunks(unit, total)),
-        };
-        for mut chunk in chunks {
+    for mut chunk in chunks {
             while !chunk.is_empty() {
                 let mut take = step.unwrap_or(CHUNK).min(chunk.len());
                 if let Some(limit) = abort_after {
@@ -306,7 +344,6 @@ async fn produce(
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             }
-        }
     }
     if abort_after.is_some_and(|limit| sent >= limit) {
         let _ = tx.send(Err(std::io::Error::other("hostile: cut off"))).await;
@@ -332,8 +369,8 @@ fn repeat_chunks(unit: Bytes, total: u64) -> impl Iterator<Item = Bytes> + Send 
     })
 }
 
-/// A response body fed by the producer task.
-struct ChannelBody(mpsc::Receiver<Result<Bytes, std::io::Error>>);
+/// A body fed through a channel (streamed, paced or cut-off answers).
+pub(crate) struct ChannelBody(pub(crate) mpsc::Receiver<Result<Bytes, std::io::Error>>);
 
 impl hyper::body::Body for ChannelBody {
     type Data = Bytes;

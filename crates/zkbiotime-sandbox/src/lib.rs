@@ -24,6 +24,7 @@ pub mod html;
 pub mod index;
 pub mod json;
 pub mod jwt;
+pub mod link;
 pub mod live;
 pub mod paging;
 pub mod password;
@@ -38,6 +39,7 @@ pub mod version;
 
 pub use config::{DEFAULT_CUSTOM_ATTRIBUTES, SandboxBuilder, SandboxConfig};
 pub use faults::{FaultSpec, FaultStats};
+pub use link::Compression;
 pub use server::{PunchRecord, Sandbox, spawn};
 pub use tls::{TestCerts, TlsConfig, self_signed};
 pub use version::ServerVersion;

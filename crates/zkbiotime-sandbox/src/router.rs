@@ -204,6 +204,7 @@ pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>)
         );
         return resp;
     }
+    let request_headers = req.headers().clone();
     let resp = match route_of_path {
         Some(r) => match inject_fault(&state, &ctx, &r).await {
             Some(faulty) => faulty,
@@ -226,7 +227,7 @@ pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>)
         None => html::not_found(&path),
     };
     tracing::debug!("{method} {path} -> {} in {:.1?}", resp.status().as_u16(), started.elapsed());
-    resp
+    state.link.carry(&request_headers, resp).await
 }
 
 /// Applies the configured fault mix to API requests (and logins when asked): may revoke

@@ -163,6 +163,16 @@ impl Sandbox {
         self.state.requests.load(Ordering::Relaxed)
     }
 
+    /// Answers sent compressed so far (the client asked for an encoding the proxy speaks).
+    pub fn compressed_answers(&self) -> u64 {
+        self.state.link.compressed.load(Ordering::Relaxed)
+    }
+
+    /// Body bytes sent so far, as they crossed the link (after compression).
+    pub fn body_bytes_sent(&self) -> u64 {
+        self.state.link.body_bytes.load(Ordering::Relaxed)
+    }
+
     /// Runs a closure on the database connection (for assertions tests need beyond the
     /// helpers below).
     pub fn with_db<R>(&self, f: impl FnOnce(&rusqlite::Connection) -> R) -> R {

@@ -11,6 +11,7 @@ use crate::config::SandboxConfig;
 use crate::db::Db;
 use crate::faults::{FaultCounters, FaultPlan};
 use crate::hostile::{self, Scenario};
+use crate::link::Link;
 
 /// The single API user (DRF `User`).
 pub const USER_ID: i64 = 1;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub fault_counters: FaultCounters,
     /// The hostile scenario answering every non-login request, if any.
     pub hostile: Option<&'static Scenario>,
+    /// The proxy and link between the server and its clients (compression, bandwidth).
+    pub link: Arc<Link>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             faults: Mutex::new(FaultPlan::new(config.faults.clone(), config.seed)),
             fault_counters: FaultCounters::default(),
             hostile,
+            link: Arc::new(Link::new(config.compression, config.bandwidth_mbps)),
             config,
             db,
             tokens: Mutex::new(tokens),

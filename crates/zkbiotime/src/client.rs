@@ -332,6 +332,11 @@ async fn map_error(error: ApiError, meta: &AnswerMeta, limit: usize) -> Error {
         E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
             let kind = if e.is_timeout() {
                 ErrorKind::Timeout
+            } else if e.is_decode() {
+                // A gzip / br / deflate body that does not decode: the server's fault.
+                let cause = root_cause(&e).unwrap_or_default();
+                return Error::unexpected(format!("the answer's compressed body is broken: {cause}"))
+                    .with_source(e.without_url());
             } else if e.is_redirect() {
                 // A redirect loop is the server misbehaving, not the network.
                 ErrorKind::UnexpectedResponse
@@ -354,17 +359,22 @@ fn transport_detail(e: &reqwest::Error) -> String {
     } else {
         "the connection failed".to_string()
     };
+    if let Some(root) = root_cause(e) {
+        detail.push_str(": ");
+        detail.push_str(&root);
+    }
+    detail
+}
+
+/// The innermost error's text ("connection refused", "invalid gzip header").
+fn root_cause(e: &reqwest::Error) -> Option<String> {
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
     let mut last = None;
     while let Some(s) = source {
         last = Some(s.to_string());
         source = s.source();
     }
-    if let Some(root) = last {
-        detail.push_str(": ");
-        detail.push_str(&root);
-    }
-    detail
+    last
 }
 
 /// Where trusted CA certificates come from.
