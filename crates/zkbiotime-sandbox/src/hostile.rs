@@ -326,24 +326,24 @@ async fn produce(
     let step = trickle.map(|rate| ((rate / 10.0).ceil() as usize).max(1));
     let mut sent = 0u64;
     for mut chunk in chunks {
-            while !chunk.is_empty() {
-                let mut take = step.unwrap_or(CHUNK).min(chunk.len());
-                if let Some(limit) = abort_after {
-                    if sent >= limit {
-                        let _ = tx.send(Err(std::io::Error::other("hostile: cut off"))).await;
-                        return;
-                    }
-                    take = take.min((limit - sent) as usize);
+        while !chunk.is_empty() {
+            let mut take = step.unwrap_or(CHUNK).min(chunk.len());
+            if let Some(limit) = abort_after {
+                if sent >= limit {
+                    let _ = tx.send(Err(std::io::Error::other("hostile: cut off"))).await;
+                    return;
                 }
-                let piece = chunk.split_to(take);
-                sent += piece.len() as u64;
-                if tx.send(Ok(piece)).await.is_err() {
-                    return; // the client went away
-                }
-                if step.is_some() {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
+                take = take.min((limit - sent) as usize);
             }
+            let piece = chunk.split_to(take);
+            sent += piece.len() as u64;
+            if tx.send(Ok(piece)).await.is_err() {
+                return; // the client went away
+            }
+            if step.is_some() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
     }
     if abort_after.is_some_and(|limit| sent >= limit) {
         let _ = tx.send(Err(std::io::Error::other("hostile: cut off"))).await;

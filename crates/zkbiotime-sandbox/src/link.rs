@@ -100,7 +100,10 @@ impl Link {
     ) -> Response<Body> {
         let encoding = self.compression.token().filter(|t| accepts(request, t));
         if encoding.is_none() && self.rate.is_none() {
-            return response; // nothing to do: keep streamed bodies streamed
+            // Nothing to do: streamed bodies stay streamed (counted when their size is known).
+            let size = hyper::body::Body::size_hint(response.body()).exact();
+            self.body_bytes.fetch_add(size.unwrap_or(0), Ordering::Relaxed);
+            return response;
         }
         let (mut parts, body) = response.into_parts();
         let Ok(mut bytes) = axum::body::to_bytes(body, usize::MAX).await else {

@@ -335,8 +335,10 @@ async fn map_error(error: ApiError, meta: &AnswerMeta, limit: usize) -> Error {
             } else if e.is_decode() {
                 // A gzip / br / deflate body that does not decode: the server's fault.
                 let cause = root_cause(&e).unwrap_or_default();
-                return Error::unexpected(format!("the answer's compressed body is broken: {cause}"))
-                    .with_source(e.without_url());
+                return Error::unexpected(format!(
+                    "the answer's compressed body is broken: {cause}"
+                ))
+                .with_source(e.without_url());
             } else if e.is_redirect() {
                 // A redirect loop is the server misbehaving, not the network.
                 ErrorKind::UnexpectedResponse

@@ -15,8 +15,13 @@ async fn pull_ids(compression: Compression) -> (Vec<i64>, Vec<i64>, u64, u64) {
         .await
         .unwrap();
     let client = common::client_with(&sandbox, |b| b.page_size(500));
-    let ids: Vec<i64> =
-        client.transactions().list(Default::default()).map_ok(|t| t.id).try_collect().await.unwrap();
+    let ids: Vec<i64> = client
+        .transactions()
+        .list(Default::default())
+        .map_ok(|t| t.id)
+        .try_collect()
+        .await
+        .unwrap();
     (ids, sandbox.transaction_ids(), sandbox.compressed_answers(), sandbox.body_bytes_sent())
 }
 
