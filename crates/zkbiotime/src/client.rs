@@ -332,7 +332,7 @@ async fn map_error(error: ApiError, meta: &AnswerMeta, limit: usize) -> Error {
         E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
             let kind = if e.is_timeout() {
                 ErrorKind::Timeout
-            } else if e.is_decode() {
+            } else if is_broken_encoding(&e) {
                 // A gzip / br / deflate body that does not decode: the server's fault.
                 let cause = root_cause(&e).unwrap_or_default();
                 return Error::unexpected(format!(
@@ -366,6 +366,23 @@ fn transport_detail(e: &reqwest::Error) -> String {
         detail.push_str(&root);
     }
     detail
+}
+
+/// Whether a body error is a gzip / br / deflate stream that does not decode: the
+/// decoders report bad data as an I/O error of kind `InvalidData`. (reqwest marks every
+/// body error of a response it may decode as a decode error, so a connection that broke
+/// mid-body, a hyper error inside, stays the network's doing.)
+fn is_broken_encoding(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// The innermost error's text ("connection refused", "invalid gzip header").
