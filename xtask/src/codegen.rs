@@ -8,7 +8,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use quote::ToTokens as _;
 
 use crate::lists;
 
@@ -111,9 +110,6 @@ fn progenitor_client(spec: &openapiv3::OpenAPI) -> Result<String> {
         decoder.replaced > 0,
         "progenitor output has no `ResponseValue::from_response`"
     );
-    let mut pages = SendAs { added: 0 };
-    syn::visit_mut::VisitMut::visit_file_mut(&mut pages, &mut file);
-    anyhow::ensure!(pages.added > 0, "progenitor output has no list operation");
     let mut lenient = Lenient::new(spec)?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut lenient, &mut file);
     let missing: Vec<&String> =
@@ -137,47 +133,6 @@ impl syn::visit_mut::VisitMut for JsonDecoder {
             self.replaced += 1;
         }
         syn::visit_mut::visit_expr_path_mut(self, expr);
-    }
-}
-
-/// Makes every list operation's `send()` a call of `send_as::<P>()`: the same request, its
-/// 200 answer decoded as `P` instead of the spec's page type (a binding's own page reader;
-/// see `paging::ListFilter::fetch_as`). progenitor's body moves to `send_as` unchanged
-/// (its decoding is generic already), so URL, query, headers and hooks stay progenitor's.
-struct SendAs {
-    added: usize,
-}
-
-impl syn::visit_mut::VisitMut for SendAs {
-    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
-        let mut wrappers = Vec::new();
-        for member in &mut item.items {
-            let syn::ImplItem::Fn(f) = member else { continue };
-            let syn::ReturnType::Type(_, ty) = &f.sig.output else { continue };
-            let answer = ty.to_token_stream().to_string();
-            if f.sig.ident != "send"
-                || !answer.contains("ResponseValue < types ::")
-                || !answer.contains("Page >")
-            {
-                continue;
-            }
-            let (attrs, output) = (f.attrs.clone(), f.sig.output.clone());
-            f.sig.ident = syn::parse_quote!(send_as);
-            f.sig.generics = syn::parse_quote!(<P: ::serde::de::DeserializeOwned>);
-            f.sig.output = syn::parse_quote!(-> Result<ResponseValue<P>, Error<types::ErrorBody>>);
-            f.attrs = vec![syn::parse_quote!(
-                #[doc = "`send`, with the 200 answer decoded as `P` (xtask codegen)."]
-            )];
-            wrappers.push(syn::ImplItem::Fn(syn::parse_quote!(
-                #(#attrs)*
-                pub async fn send(self) #output {
-                    self.send_as().await
-                }
-            )));
-        }
-        self.added += wrappers.len();
-        item.items.extend(wrappers);
-        syn::visit_mut::visit_item_impl_mut(self, item);
     }
 }
 

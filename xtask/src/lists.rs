@@ -72,12 +72,12 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
 
     writeln!(out, "impl crate::paging::ListFilter for {filter} {{")?;
     writeln!(out, "    type Page = types::{};", op.page_type)?;
-    writeln!(out, "    const OPERATION: &'static str = {:?};", op.operation_id)?;
     writeln!(out, "    const PATH: &'static str = {:?};", op.path)?;
     writeln!(
         out,
-        "    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, \
-         page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {{"
+        "    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> \
+         Result<ResponseValue<types::{}>, Error<types::ErrorBody>> {{",
+        op.page_type
     )?;
     writeln!(out, "        #[allow(unused_mut)]")?;
     writeln!(
@@ -93,10 +93,7 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
         )?;
     }
     // Live servers honour `page_size`, the manual documents `limit`: send both.
-    writeln!(
-        out,
-        "        request.page(page).page_size(page_size).limit(page_size).send_as().await"
-    )?;
+    writeln!(out, "        request.page(page).page_size(page_size).limit(page_size).send().await")?;
     writeln!(out, "    }}")?;
     writeln!(out, "}}\n")?;
 
@@ -107,7 +104,6 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
     writeln!(out, "    fn code(&self) -> Option<i64> {{ self.code }}")?;
     writeln!(out, "    fn msg(&self) -> Option<&str> {{ self.msg.as_deref() }}")?;
     writeln!(out, "    fn into_data(self) -> Vec<Self::Item> {{ self.data }}")?;
-    writeln!(out, "    fn data_len(&self) -> usize {{ self.data.len() }}")?;
     writeln!(
         out,
         "    fn id_bounds(&self) -> Option<(i64, i64)> {{ Some((self.data.first()?.id, self.data.last()?.id)) }}"

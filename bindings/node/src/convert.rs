@@ -65,9 +65,6 @@ fn write_naive_iso(t: &chrono::NaiveDateTime, out: &mut impl fmt::Write) -> fmt:
 /// thread. Implemented by the generated module for every record: `None` for one that holds
 /// a `Secret`, which must reach JS as a `Secret` object.
 pub trait AsJson: Sized {
-    /// How `transcode::RowsPage` reads list pages of this record from the server's JSON;
-    /// `None` when they take the typed route (no rows, or a field it does not copy).
-    const SHAPE: Option<&'static crate::transcode::Shape> = None;
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows>;
 }
 
@@ -97,11 +94,6 @@ impl JsonRows {
         Some(rows.finish())
     }
 
-    /// No records: one empty array.
-    pub fn empty(model: &'static str) -> Self {
-        RowsBuilder::new(model).finish()
-    }
-
     /// The text of the only row, when there is exactly one chunk holding one row.
     pub fn single_row(&self) -> Option<&[u8]> {
         match self.chunks.as_slice() {
@@ -116,13 +108,11 @@ pub struct RowsBuilder {
     model: &'static str,
     chunks: Vec<Vec<u8>>,
     chunk: Vec<u8>,
-    /// Where the row being written starts in `chunk` (its separator included).
-    row_start: usize,
 }
 
 impl RowsBuilder {
     pub fn new(model: &'static str) -> Self {
-        Self { model, chunks: Vec::new(), chunk: Vec::new(), row_start: 0 }
+        Self { model, chunks: Vec::new(), chunk: Vec::new() }
     }
 
     /// The buffer to write the next row's JSON into (closes the chunk it fills first).
@@ -131,14 +121,8 @@ impl RowsBuilder {
             self.chunk.push(b']');
             self.chunks.push(std::mem::take(&mut self.chunk));
         }
-        self.row_start = self.chunk.len();
         self.chunk.push(if self.chunk.is_empty() { b'[' } else { b',' });
         &mut self.chunk
-    }
-
-    /// Forgets the row started last.
-    pub fn discard_row(&mut self) {
-        self.chunk.truncate(self.row_start);
     }
 
     pub fn finish(mut self) -> JsonRows {

@@ -9,7 +9,6 @@ use zkbiotime::types;
 
 use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};
 use crate::secret::Secret;
-use crate::transcode::{Kind, Shape};
 
 #[napi(object, object_from_js = false)]
 pub struct DepartmentRef {
@@ -578,15 +577,6 @@ impl FromCore<types::Department> for Department {
 }
 
 impl AsJson for types::Department {
-    const SHAPE: Option<&'static Shape> = Some(&Shape {
-        model: "Department",
-        fields: &[
-            ("id", Kind::Int, false),
-            ("dept_code", Kind::Text, false),
-            ("dept_name", Kind::Text, true),
-            ("parent_dept", Kind::Int, true),
-        ],
-    });
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
         JsonRows::new("Department", items, |v| DepartmentRow(v, cx))
     }
@@ -689,15 +679,6 @@ impl FromCore<types::AreaWritten> for AreaWritten {
 }
 
 impl AsJson for types::AreaWritten {
-    const SHAPE: Option<&'static Shape> = Some(&Shape {
-        model: "AreaWritten",
-        fields: &[
-            ("id", Kind::Int, false),
-            ("area_code", Kind::Text, false),
-            ("area_name", Kind::Text, true),
-            ("parent_area", Kind::Int, true),
-        ],
-    });
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
         JsonRows::new("AreaWritten", items, |v| AreaWrittenRow(v, cx))
     }
@@ -750,16 +731,6 @@ impl FromCore<types::Position> for Position {
 }
 
 impl AsJson for types::Position {
-    const SHAPE: Option<&'static Shape> = Some(&Shape {
-        model: "Position",
-        fields: &[
-            ("id", Kind::Int, false),
-            ("position_code", Kind::Text, false),
-            ("position_name", Kind::Text, true),
-            ("parent_position", Kind::Int, true),
-            ("parent_position_name", Kind::Text, true),
-        ],
-    });
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
         JsonRows::new("Position", items, |v| PositionRow(v, cx))
     }
@@ -1046,42 +1017,6 @@ impl FromCore<types::Transaction> for Transaction {
 }
 
 impl AsJson for types::Transaction {
-    const SHAPE: Option<&'static Shape> = Some(&Shape {
-        model: "Transaction",
-        fields: &[
-            ("id", Kind::Int, false),
-            ("emp_code", Kind::Text, false),
-            ("punch_time", Kind::Time, false),
-            ("punch_state", Kind::Text, true),
-            ("verify_type", Kind::Int, true),
-            ("work_code", Kind::Text, true),
-            ("terminal_sn", Kind::Text, true),
-            ("terminal_alias", Kind::Text, true),
-            ("area_alias", Kind::Text, true),
-            ("longitude", Kind::Float, true),
-            ("latitude", Kind::Float, true),
-            ("gps_location", Kind::Text, true),
-            ("mobile", Kind::Text, true),
-            ("source", Kind::Int, true),
-            ("purpose", Kind::Int, true),
-            ("crc", Kind::Text, true),
-            ("is_attendance", Kind::Int, true),
-            ("reserved", Kind::Text, true),
-            ("upload_time", Kind::Time, true),
-            ("sync_status", Kind::Int, true),
-            ("sync_time", Kind::Time, true),
-            ("is_mask", Kind::Int, true),
-            ("temperature", Kind::Float, true),
-            ("emp", Kind::Int, true),
-            ("terminal", Kind::Int, true),
-            ("first_name", Kind::Text, true),
-            ("last_name", Kind::Text, true),
-            ("department", Kind::Text, true),
-            ("position", Kind::Text, true),
-            ("punch_state_display", Kind::Text, true),
-            ("verify_type_display", Kind::Text, true),
-        ],
-    });
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
         JsonRows::new("Transaction", items, |v| TransactionRow(v, cx))
     }

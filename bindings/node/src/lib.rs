@@ -17,7 +17,6 @@ mod generated;
 #[macro_use]
 mod resources;
 mod secret;
-mod transcode;
 
 use std::path::PathBuf;
 use std::time::Duration;

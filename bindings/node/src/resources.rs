@@ -11,11 +11,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zkbiotime::{Client, ListFilter, ListPage, Page, Upserted, types};
 
-use crate::convert::{self, AsJson, Cx, FromCore, Input, JsonRows};
+use crate::convert::{self, AsJson, Cx, FromCore, Input};
 use crate::error::{BindingError, Result};
 use crate::generated as records;
-use crate::transcode;
-use crate::{Js, One, PageJs, Records};
+use crate::{Js, One, PageJs};
 
 /// A listable, readable resource of the core.
 pub trait Readable: Send + Sync + 'static {
@@ -233,8 +232,7 @@ pub async fn page<R: Readable>(
 }
 
 /// The list's pages as JS values; records are converted on the runtime's threads, the
-/// JS objects made on the JS thread when a page is handed over. Records with a `SHAPE` are
-/// read from the server's JSON into rows directly (`transcode`).
+/// JS objects made on the JS thread when a page is handed over.
 pub fn pages<R: Readable>(
     client: &Client,
     filters: Option<Value>,
@@ -242,20 +240,6 @@ pub fn pages<R: Readable>(
 ) -> Result<BoxStream<'static, Result<Js>>> {
     let filter: R::Filter = convert::filter(filters, R::NAME, client)?;
     let cx = *cx;
-    if let Some(shape) = R::Item::SHAPE
-        && transcode::enabled()
-    {
-        // Rows are written as each page is read, on the core's page tasks.
-        let reader = transcode::Reader::new::<R::Item>(shape, cx);
-        return Ok(client
-            .pages_of(transcode::RowsFilter { filter, reader })
-            .map(move |page| {
-                let mut page = page?;
-                let rows = page.items.pop().unwrap_or_else(|| JsonRows::empty(shape.model));
-                Ok(Js::new(PageJs::<R::Record>::with_items(&page, Records::Rows(rows))))
-            })
-            .boxed());
-    }
     Ok(R::of(client)
         .pages(filter)
         .map(move |page| match page {

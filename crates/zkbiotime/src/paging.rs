@@ -30,7 +30,6 @@ pub trait ListPage: DeserializeOwned + Send + 'static {
     fn code(&self) -> Option<i64>;
     fn msg(&self) -> Option<&str>;
     fn into_data(self) -> Vec<Self::Item>;
-    fn data_len(&self) -> usize;
     /// Ids of the first and last record, to notice a server that serves one page twice.
     fn id_bounds(&self) -> Option<(i64, i64)>;
 }
@@ -38,19 +37,17 @@ pub trait ListPage: DeserializeOwned + Send + 'static {
 /// The filters of one list operation, able to fetch a page (generated from the spec).
 pub trait ListFilter: Clone + Send + Sync + 'static {
     type Page: ListPage;
-    const OPERATION: &'static str;
     const PATH: &'static str;
-    /// Page `page`, its 200 answer decoded as `P`: the spec's `Page`, or a binding's own
-    /// reader of the same envelope (the Node binding's `transcode::RowsPage`).
-    fn fetch_as<P: DeserializeOwned>(
+    /// Page `page` of the list.
+    fn fetch(
         &self,
         client: &api::Client,
         page: i64,
         page_size: i64,
-    ) -> impl Future<Output = PageAnswer<P>> + Send;
+    ) -> impl Future<Output = PageAnswer<Self::Page>> + Send;
 }
 
-/// What a page request gives: the page decoded as `P`, or progenitor's error.
+/// What a page request gives: the page, or progenitor's error.
 pub type PageAnswer<P> = std::result::Result<ResponseValue<P>, api::Error<types::ErrorBody>>;
 
 /// The records type a filter lists.
@@ -107,7 +104,7 @@ async fn fetch<F: ListFilter>(
     let answer = client
         .send(call, |api| {
             let filter = filter.clone();
-            async move { filter.fetch_as::<F::Page>(&api, number, page_size).await }
+            async move { filter.fetch(&api, number, page_size).await }
         })
         .await?;
     // A 2xx envelope can still carry a failure.
@@ -183,18 +180,6 @@ pub(crate) fn pages<F: ListFilter>(
     filter: F,
 ) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
     pages_from(client, filter, 1)
-}
-
-impl Client {
-    /// Every page of the list `filter` selects, read as its `Page` type: how a binding reads
-    /// list pages with its own page type (a `ListFilter` wrapping the spec's filter, whose
-    /// `fetch_as` asks for that type), paged by the same code as the resources' `pages`.
-    pub fn pages_of<F: ListFilter>(
-        &self,
-        filter: F,
-    ) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send + 'static {
-        pages(self.clone(), filter)
-    }
 }
 
 /// Every page from page `start` on, in order.

@@ -57,8 +57,7 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          use napi_derive::napi;\n\
          use zkbiotime::types;\n\n\
          use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};\n\
-         use crate::secret::Secret;\n\
-         use crate::transcode::{Kind, Shape};\n\n",
+         use crate::secret::Secret;\n\n",
     );
     let crossing = crossings(&models);
     for model in models.iter().filter(|m| m.role == Role::Record) {
@@ -181,7 +180,6 @@ fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Resul
     writeln!(out, "impl AsJson for types::{name} {{")?;
     let why_none = match crossing {
         Crossing::Rows => {
-            write_shape(out, model)?;
             writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
             writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
             writeln!(out, "    }}\n}}\n")?;
@@ -213,36 +211,6 @@ fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Resul
         writeln!(out, "        m.serialize_entry(\"extra\", &v.extra)?;")?;
     }
     writeln!(out, "        m.end()\n    }}\n}}\n")?;
-    Ok(())
-}
-
-/// `AsJson::SHAPE` of a record that crosses as rows, when every field is one that
-/// `transcode::RowsPage` copies from the server's JSON (its list pages then skip the typed
-/// records); a record with another field (nested, list, enum, date) keeps the typed route.
-fn write_shape(out: &mut String, model: &Model) -> Result<()> {
-    let kind = |ty: &FieldType| match ty {
-        FieldType::String => Some("Text"),
-        FieldType::Int => Some("Int"),
-        FieldType::Float => Some("Float"),
-        FieldType::Bool => Some("Bool"),
-        FieldType::DateTimeText => Some("Time"),
-        _ => None,
-    };
-    let fields: Option<Vec<String>> = model
-        .fields
-        .iter()
-        .map(|f| kind(&f.ty).map(|k| format!("({:?}, Kind::{k}, {})", f.name, f.optional)))
-        .collect();
-    let (Some(fields), true) = (fields, model.has_extra) else {
-        return Ok(());
-    };
-    writeln!(out, "    const SHAPE: Option<&'static Shape> = Some(&Shape {{")?;
-    writeln!(out, "        model: {:?},", model.name)?;
-    writeln!(out, "        fields: &[")?;
-    for f in fields {
-        writeln!(out, "            {f},")?;
-    }
-    writeln!(out, "        ],\n    }});")?;
     Ok(())
 }
 

@@ -12637,10 +12637,10 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for page_size failed".to_string());
             self
         }
-        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
-        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
+        ///Sends a `GET` request to `/personnel/api/employees/`
+        pub async fn send(
             self,
-        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::EmployeePage>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 app_status,
@@ -12733,12 +12733,6 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
-        }
-        ///Sends a `GET` request to `/personnel/api/employees/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmployeePage>, Error<types::ErrorBody>> {
-            self.send_as().await
         }
     }
     /**Builder for [`Client::create_employee`]
@@ -13280,10 +13274,10 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for parent_dept failed".to_string());
             self
         }
-        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
-        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
+        ///Sends a `GET` request to `/personnel/api/departments/`
+        pub async fn send(
             self,
-        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::DepartmentPage>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 dept_code,
@@ -13370,12 +13364,6 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
-        }
-        ///Sends a `GET` request to `/personnel/api/departments/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DepartmentPage>, Error<types::ErrorBody>> {
-            self.send_as().await
         }
     }
     /**Builder for [`Client::create_department`]
@@ -13917,10 +13905,10 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for parent_area failed".to_string());
             self
         }
-        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
-        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
+        ///Sends a `GET` request to `/personnel/api/areas/`
+        pub async fn send(
             self,
-        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::AreaPage>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 area_code,
@@ -14007,12 +13995,6 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
-        }
-        ///Sends a `GET` request to `/personnel/api/areas/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AreaPage>, Error<types::ErrorBody>> {
-            self.send_as().await
         }
     }
     /**Builder for [`Client::create_area`]
@@ -14548,10 +14530,10 @@ pub mod builder {
                 });
             self
         }
-        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
-        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
+        ///Sends a `GET` request to `/personnel/api/positions/`
+        pub async fn send(
             self,
-        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::PositionPage>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 limit,
@@ -14647,12 +14629,6 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
-        }
-        ///Sends a `GET` request to `/personnel/api/positions/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PositionPage>, Error<types::ErrorBody>> {
-            self.send_as().await
         }
     }
     /**Builder for [`Client::create_position`]
@@ -15194,10 +15170,10 @@ pub mod builder {
                 });
             self
         }
-        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
-        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
+        ///Sends a `GET` request to `/iclock/api/terminals/`
+        pub async fn send(
             self,
-        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::TerminalPage>, Error<types::ErrorBody>> {
             let Self { client, alias, area, limit, page, page_size, sn } = self;
             let alias = alias.map_err(Error::InvalidRequest)?;
             let area = area.map_err(Error::InvalidRequest)?;
@@ -15276,12 +15252,6 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
-        }
-        ///Sends a `GET` request to `/iclock/api/terminals/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TerminalPage>, Error<types::ErrorBody>> {
-            self.send_as().await
         }
     }
     /**Builder for [`Client::get_terminal`]
@@ -15507,10 +15477,10 @@ pub mod builder {
                 });
             self
         }
-        ///`send`, with the 200 answer decoded as `P` (xtask codegen).
-        pub async fn send_as<P: ::serde::de::DeserializeOwned>(
+        ///Sends a `GET` request to `/iclock/api/transactions/`
+        pub async fn send(
             self,
-        ) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::TransactionPage>, Error<types::ErrorBody>> {
             let Self {
                 client,
                 emp_code,
@@ -15603,12 +15573,6 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
-        }
-        ///Sends a `GET` request to `/iclock/api/transactions/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TransactionPage>, Error<types::ErrorBody>> {
-            self.send_as().await
         }
     }
     /**Builder for [`Client::get_transaction`]

@@ -31,9 +31,8 @@ impl EmployeeFilter {
 
 impl crate::paging::ListFilter for EmployeeFilter {
     type Page = types::EmployeePage;
-    const OPERATION: &'static str = "list_employees";
     const PATH: &'static str = "/personnel/api/employees/";
-    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::EmployeePage>, Error<types::ErrorBody>> {
         #[allow(unused_mut)]
         let mut request: builder::ListEmployees<'_> = client.list_employees();
         if let Some(value) = &self.emp_code { request = request.emp_code(value.clone()); }
@@ -41,7 +40,7 @@ impl crate::paging::ListFilter for EmployeeFilter {
         if let Some(value) = &self.last_name { request = request.last_name(value.clone()); }
         if let Some(value) = &self.department { request = request.department(value.clone()); }
         if let Some(value) = &self.app_status { request = request.app_status(value.clone()); }
-        request.page(page).page_size(page_size).limit(page_size).send_as().await
+        request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
 
@@ -52,7 +51,6 @@ impl crate::paging::ListPage for types::EmployeePage {
     fn code(&self) -> Option<i64> { self.code }
     fn msg(&self) -> Option<&str> { self.msg.as_deref() }
     fn into_data(self) -> Vec<Self::Item> { self.data }
-    fn data_len(&self) -> usize { self.data.len() }
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
@@ -78,15 +76,14 @@ impl DepartmentFilter {
 
 impl crate::paging::ListFilter for DepartmentFilter {
     type Page = types::DepartmentPage;
-    const OPERATION: &'static str = "list_departments";
     const PATH: &'static str = "/personnel/api/departments/";
-    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::DepartmentPage>, Error<types::ErrorBody>> {
         #[allow(unused_mut)]
         let mut request: builder::ListDepartments<'_> = client.list_departments();
         if let Some(value) = &self.dept_code { request = request.dept_code(value.clone()); }
         if let Some(value) = &self.dept_name { request = request.dept_name(value.clone()); }
         if let Some(value) = &self.parent_dept { request = request.parent_dept(value.clone()); }
-        request.page(page).page_size(page_size).limit(page_size).send_as().await
+        request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
 
@@ -97,7 +94,6 @@ impl crate::paging::ListPage for types::DepartmentPage {
     fn code(&self) -> Option<i64> { self.code }
     fn msg(&self) -> Option<&str> { self.msg.as_deref() }
     fn into_data(self) -> Vec<Self::Item> { self.data }
-    fn data_len(&self) -> usize { self.data.len() }
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
@@ -123,15 +119,14 @@ impl AreaFilter {
 
 impl crate::paging::ListFilter for AreaFilter {
     type Page = types::AreaPage;
-    const OPERATION: &'static str = "list_areas";
     const PATH: &'static str = "/personnel/api/areas/";
-    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::AreaPage>, Error<types::ErrorBody>> {
         #[allow(unused_mut)]
         let mut request: builder::ListAreas<'_> = client.list_areas();
         if let Some(value) = &self.area_code { request = request.area_code(value.clone()); }
         if let Some(value) = &self.area_name { request = request.area_name(value.clone()); }
         if let Some(value) = &self.parent_area { request = request.parent_area(value.clone()); }
-        request.page(page).page_size(page_size).limit(page_size).send_as().await
+        request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
 
@@ -142,7 +137,6 @@ impl crate::paging::ListPage for types::AreaPage {
     fn code(&self) -> Option<i64> { self.code }
     fn msg(&self) -> Option<&str> { self.msg.as_deref() }
     fn into_data(self) -> Vec<Self::Item> { self.data }
-    fn data_len(&self) -> usize { self.data.len() }
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
@@ -168,15 +162,14 @@ impl PositionFilter {
 
 impl crate::paging::ListFilter for PositionFilter {
     type Page = types::PositionPage;
-    const OPERATION: &'static str = "list_positions";
     const PATH: &'static str = "/personnel/api/positions/";
-    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::PositionPage>, Error<types::ErrorBody>> {
         #[allow(unused_mut)]
         let mut request: builder::ListPositions<'_> = client.list_positions();
         if let Some(value) = &self.position_code { request = request.position_code(value.clone()); }
         if let Some(value) = &self.position_name { request = request.position_name(value.clone()); }
         if let Some(value) = &self.parent_position { request = request.parent_position(value.clone()); }
-        request.page(page).page_size(page_size).limit(page_size).send_as().await
+        request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
 
@@ -187,7 +180,6 @@ impl crate::paging::ListPage for types::PositionPage {
     fn code(&self) -> Option<i64> { self.code }
     fn msg(&self) -> Option<&str> { self.msg.as_deref() }
     fn into_data(self) -> Vec<Self::Item> { self.data }
-    fn data_len(&self) -> usize { self.data.len() }
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
@@ -213,15 +205,14 @@ impl TerminalFilter {
 
 impl crate::paging::ListFilter for TerminalFilter {
     type Page = types::TerminalPage;
-    const OPERATION: &'static str = "list_terminals";
     const PATH: &'static str = "/iclock/api/terminals/";
-    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::TerminalPage>, Error<types::ErrorBody>> {
         #[allow(unused_mut)]
         let mut request: builder::ListTerminals<'_> = client.list_terminals();
         if let Some(value) = &self.sn { request = request.sn(value.clone()); }
         if let Some(value) = &self.alias { request = request.alias(value.clone()); }
         if let Some(value) = &self.area { request = request.area(value.clone()); }
-        request.page(page).page_size(page_size).limit(page_size).send_as().await
+        request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
 
@@ -232,7 +223,6 @@ impl crate::paging::ListPage for types::TerminalPage {
     fn code(&self) -> Option<i64> { self.code }
     fn msg(&self) -> Option<&str> { self.msg.as_deref() }
     fn into_data(self) -> Vec<Self::Item> { self.data }
-    fn data_len(&self) -> usize { self.data.len() }
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
@@ -264,9 +254,8 @@ impl TransactionFilter {
 
 impl crate::paging::ListFilter for TransactionFilter {
     type Page = types::TransactionPage;
-    const OPERATION: &'static str = "list_transactions";
     const PATH: &'static str = "/iclock/api/transactions/";
-    async fn fetch_as<P: serde::de::DeserializeOwned>(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<P>, Error<types::ErrorBody>> {
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::TransactionPage>, Error<types::ErrorBody>> {
         #[allow(unused_mut)]
         let mut request: builder::ListTransactions<'_> = client.list_transactions();
         if let Some(value) = &self.emp_code { request = request.emp_code(value.clone()); }
@@ -274,7 +263,7 @@ impl crate::paging::ListFilter for TransactionFilter {
         if let Some(value) = &self.start_time { request = request.start_time(value.clone()); }
         if let Some(value) = &self.end_time { request = request.end_time(value.clone()); }
         if let Some(value) = &self.ordering { request = request.ordering(value.clone()); }
-        request.page(page).page_size(page_size).limit(page_size).send_as().await
+        request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
 
@@ -285,7 +274,6 @@ impl crate::paging::ListPage for types::TransactionPage {
     fn code(&self) -> Option<i64> { self.code }
     fn msg(&self) -> Option<&str> { self.msg.as_deref() }
     fn into_data(self) -> Vec<Self::Item> { self.data }
-    fn data_len(&self) -> usize { self.data.len() }
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
