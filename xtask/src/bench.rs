@@ -213,6 +213,12 @@ fn measure_size(
     )?;
     writeln!(
         report,
+        "\nThe floors: \"raw floor\" downloads the same pages with the SDK's concurrency (4 \
+         requests in flight) and parses nothing; every × floor is against it. \"raw floor, \
+         serial\" downloads them one after another, as a plain loop would, for scale."
+    )?;
+    writeln!(
+        report,
         "\nThe sandbox shares the machine's {} cores with the client, and the floor is the \
          sandbox's own serving time. \"× floor the CPU allows\": (the client's CPU within its \
          timed part + the sandbox's CPU meanwhile) / cores, or the floor's wall time if that \
@@ -334,8 +340,11 @@ fn entries(root: &Path, url: &str) -> Result<Vec<Entry>> {
         args: vec![mode.into(), "--url".into(), url.into()],
         env: vec![],
     };
+    let mut serial_floor = rust("raw floor, serial", "floor");
+    serial_floor.args.extend(["--concurrency".into(), "1".into()]);
     let mut out = vec![
         rust("raw floor", "floor"),
+        serial_floor,
         rust("Rust sequential", "sequential"),
         rust("Rust concurrent", "concurrent"),
     ];
