@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use futures::stream::{BoxStream, StreamExt};
-use pyo3::exceptions::{PyStopAsyncIteration, PyValueError};
+use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 
@@ -376,6 +376,31 @@ async fn next_raw_async(st: &mut AsyncState) -> Result<Option<RawPage>, Error> {
     }
 }
 
+/// An awaitable whose value is already here: `await` gives it at once, without the event
+/// loop (an asyncio future made and resolved per record cost `async for` about 1.6 µs a
+/// record, doubling the CPU of a pull).
+#[pyclass(module = "zkbiotime")]
+pub struct Ready {
+    value: Option<Py<PyAny>>,
+}
+
+#[pymethods]
+impl Ready {
+    fn __await__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The await protocol: finishing at once with the value (`StopIteration(value)`).
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let value = self.value.take().unwrap_or_else(|| py.None());
+        Err(PyStopIteration::new_err((value,)))
+    }
+}
+
 /// Every record of a list for `async for`, fetched lazily page by page (one pass).
 #[pyclass(module = "zkbiotime", frozen)]
 pub struct AsyncRecordList {
@@ -417,17 +442,12 @@ impl AsyncRecordList {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        // Records of a page already here: answer with a finished asyncio future, not a trip
+        // Records of a page already here: answer with an awaitable that is done, not a trip
         // through the runtime per record (which made `async for` ~20× slower than `for`).
         if let Ok(mut st) = self.state.try_lock() {
             st.started = true;
             if let Some(item) = st.buffer.pop_front() {
-                let future = py
-                    .import("asyncio")?
-                    .call_method0("get_running_loop")?
-                    .call_method0("create_future")?;
-                future.call_method1("set_result", (item,))?;
-                return Ok(future);
+                return Ok(Bound::new(py, Ready { value: Some(item) })?.into_any());
             }
         }
         let (state, zone) = (self.state.clone(), self.zone);
