@@ -87,7 +87,7 @@ impl<T> Loose<T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn map<U>(self, f: impl FnOnce(T) -> U) -> Loose<U> {
         match self {
             Loose::Missing => Loose::Missing,
