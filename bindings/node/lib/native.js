@@ -66,5 +66,5 @@ function load() {
 
 const addon = load();
 // Pages of records arrive as JSON rows; the generated decoders make them records.
-addon.setRowDecoder(require('./rows').decodeRows);
+addon.setRowDecoder(require('./rows.generated').decodeRows);
 module.exports = addon;

@@ -60,7 +60,7 @@ fn write_naive_iso(t: &chrono::NaiveDateTime, out: &mut impl fmt::Write) -> fmt:
 }
 
 /// A page of core records as JSON rows, for `JSON.parse` on the JS thread and the
-/// record type's decoder in `lib/rows.js`: V8 builds the objects that way several times
+/// record type's decoder in `lib/rows.generated.js`: V8 builds the objects that way several times
 /// faster than napi sets them property by property, and the text is made on a runtime
 /// thread. Implemented by the generated module for every record: `None` for one that holds
 /// a `Secret`, which must reach JS as a `Secret` object.
@@ -70,7 +70,7 @@ pub trait AsJson: Sized {
 
 /// `{model}Row`s as JSON text, in arrays of at most about [`JsonRows::CHUNK`] bytes each.
 pub struct JsonRows {
-    /// The record type: which decoder of `lib/rows.js` makes them records.
+    /// The record type: which decoder of `lib/rows.generated.js` makes them records.
     pub model: &'static str,
     /// Each a JSON array of rows (UTF-8).
     pub chunks: Vec<Vec<u8>>,

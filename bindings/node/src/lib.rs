@@ -204,7 +204,7 @@ impl<T: ToNapiValue> ToNapiValue for One<T> {
     }
 }
 
-/// `decodeRows` of `lib/rows.js`, which `lib/native.js` hands over when it loads the addon.
+/// `decodeRows` of `lib/rows.generated.js`, which `lib/native.js` hands over when it loads the addon.
 type RowDecoder = FunctionRef<FnArgs<(&'static str, Array<'static>)>, Unknown<'static>>;
 
 /// Kept as this addon's instance data in each JS environment (main thread, each worker).
@@ -214,7 +214,7 @@ pub fn set_row_decoder(env: Env, decoder: RowDecoder) -> napi::Result<()> {
 }
 
 /// Parsed chunks of JSON rows of record type `model` → one array of records, by the
-/// decoder of `lib/rows.js`.
+/// decoder of `lib/rows.generated.js`.
 fn decode_rows<'env>(
     env: &'env Env,
     model: &'static str,

@@ -224,7 +224,7 @@ describe('transactions', () => {
 });
 
 // Lists hand secret-free records to JS as JSON rows (JSON.parse of ~64 KB arrays, then the
-// generated lib/rows.js), `get` builds them through napi: both must give the same object,
+// generated lib/rows.generated.js), `get` builds them through napi: both must give the same object,
 // key for key and in the same order, including what is absent.
 describe('records read the same through a list page and through get', () => {
   for (const resource of ['transactions', 'terminals', 'areas', 'departments', 'positions', 'employees']) {

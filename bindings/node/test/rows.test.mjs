@@ -1,4 +1,4 @@
-// List pages cross into JS as JSON rows that `lib/rows.js` decodes: every record arrives,
+// List pages cross into JS as JSON rows that `lib/rows.generated.js` decodes: every record arrives,
 // and text survives whatever it holds (quotes, escapes, control characters, emoji, U+2028).
 
 import { after, before, describe, it } from 'node:test';

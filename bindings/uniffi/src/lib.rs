@@ -22,6 +22,7 @@ mod secret;
 /// Generated from the spec by `cargo xtask codegen`; never edited by hand.
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic)]
+#[path = "generated/records.rs"]
 pub mod records;
 
 pub use client::{Client, ClientConfig, RetryPolicy, default_retry_policy};

@@ -7,7 +7,7 @@
 //!   in it, also `{Name}Row`: the core value as a JSON array of its values in a fixed order,
 //!   so a page of them crosses to JS as text for `JSON.parse` (nested records inside a
 //!   row are keyed objects, `{Name}Json`).
-//! - `bindings/node/lib/rows.js`: the JS constructor per such record (prototype
+//! - `bindings/node/lib/rows.generated.js`: the JS constructor per such record (prototype
 //!   `Object.prototype`: records are plain objects) that puts a row's values under the keys
 //!   `from_core` gives the napi object, in the spec's order (`null` options left out, as
 //!   napi leaves `None` out).
@@ -41,7 +41,7 @@ pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
     Ok(vec![
         Output { path: dir.join("src/generated.rs"), contents: rust_module(spec)? },
         Output { path: dir.join("generated.d.ts"), contents: typescript(spec)? },
-        Output { path: dir.join("lib/rows.js"), contents: row_decoders(spec)? },
+        Output { path: dir.join("lib/rows.generated.js"), contents: row_decoders(spec)? },
     ])
 }
 
@@ -143,11 +143,11 @@ enum Crossing {
     Napi,
     /// Only ever inside another record: written into its row as a keyed `{Name}Json`.
     Nested,
-    /// Pages, sync batches and single records: `{Name}Row`s and `lib/rows.js`.
+    /// Pages, sync batches and single records: `{Name}Row`s and `lib/rows.generated.js`.
     Rows,
 }
 
-/// How each record of `models` crosses: the one rule both the Rust module and `lib/rows.js`
+/// How each record of `models` crosses: the one rule both the Rust module and `lib/rows.generated.js`
 /// follow.
 fn crossings(models: &[Model]) -> impl Fn(&Model) -> Crossing + '_ {
     let nested = nested_models(models);
@@ -252,7 +252,7 @@ fn slot_view(key: &str, field: &Field) -> String {
 
 /// `{Name}Row`: a core record as a JSON array of its values in `row_slots` order (`None` as
 /// `null`), each value as `{Name}Json` writes it. Half the text of keyed objects, and V8
-/// parses arrays and fills objects of one shape (`lib/rows.js`) faster than it parses keys.
+/// parses arrays and fills objects of one shape (`lib/rows.generated.js`) faster than it parses keys.
 fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
     write_view_head(out, model, "Row", "SerializeTuple")?;
     let slots = row_slots(model);
@@ -276,7 +276,7 @@ fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
     Ok(())
 }
 
-/// `lib/rows.js`: for each record type that crosses as rows, a constructor that makes one
+/// `lib/rows.generated.js`: for each record type that crosses as rows, a constructor that makes one
 /// `{Name}Row` array a record: the keys `from_core` gives the napi object, in the spec's order,
 /// and no key for a `null` option (napi leaves `None` out too). Constructors rather than
 /// object literals: V8 sizes a constructor's objects for all its properties up front, where a

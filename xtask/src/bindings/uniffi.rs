@@ -1,6 +1,6 @@
 //! The Kotlin/Swift binding (`bindings/uniffi`, uniffi 0.32).
 //!
-//! - [`outputs`]: the generated Rust module `bindings/uniffi/src/records.rs`: one
+//! - [`outputs`]: the generated Rust module `bindings/uniffi/src/generated/records.rs`: one
 //!   `#[derive(uniffi::Record)]` per model of the spec (read shapes, request bodies, list
 //!   filters), string enums, and the conversions from / to `zkbiotime::types::*`
 //!   (docs/adr/0001-records-across-ffi.md). Only a real `cargo xtask codegen` also rebuilds
@@ -44,7 +44,8 @@ fn dir(root: &Path) -> PathBuf {
 
 /// Generated files of the uniffi binding.
 pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
-    let records = Output { path: dir(root).join("src/records.rs"), contents: records(spec)? };
+    let records =
+        Output { path: dir(root).join("src/generated/records.rs"), contents: records(spec)? };
     // Only `cargo xtask codegen` proper (not `--check`, not the xtask's own tests) pays for a
     // library build to regenerate Kotlin and Swift; `test` checks them.
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -488,7 +489,8 @@ fn bindgen(root: &Path, lib: &Path, out: &Path) -> Result<()> {
 }
 
 /// The Kotlin and Swift sources generated from `lib`, as they are checked in: Kotlin under
-/// `bindings/uniffi/kotlin/` (by package), Swift, header and modulemap under `swift/`.
+/// `bindings/uniffi/generated/kotlin/` (by package), Swift, header and modulemap under
+/// `generated/swift/`.
 fn foreign_outputs(root: &Path, lib: &Path) -> Result<Vec<Output>> {
     let tmp = demo::target_dir(root).join(format!("uniffi/bindgen-{}", std::process::id()));
     bindgen(root, lib, &tmp)?;
@@ -497,8 +499,8 @@ fn foreign_outputs(root: &Path, lib: &Path) -> Result<Vec<Output>> {
         let rel = file.strip_prefix(&tmp)?.to_path_buf();
         let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
         let (dest, comment) = match ext {
-            "kt" => (dir(root).join("kotlin").join(&rel), "//"),
-            "swift" | "h" | "modulemap" => (dir(root).join("swift").join(&rel), "//"),
+            "kt" => (dir(root).join("generated/kotlin").join(&rel), "//"),
+            "swift" | "h" | "modulemap" => (dir(root).join("generated/swift").join(&rel), "//"),
             _ => bail!("uniffi-bindgen wrote an unexpected file {}", rel.display()),
         };
         let text = fs::read_to_string(&file)?;
@@ -545,7 +547,7 @@ fn check_foreign(root: &Path, lib: &Path) -> Result<()> {
         }
     }
     let expected: Vec<&PathBuf> = fresh.iter().map(|o| &o.path).collect();
-    for sub in ["kotlin", "swift"] {
+    for sub in ["generated/kotlin", "generated/swift"] {
         for file in walk(&dir(root).join(sub))? {
             if !expected.contains(&&file) {
                 stale.push(format!("{} (no longer generated)", file.strip_prefix(root)?.display()));
@@ -728,7 +730,7 @@ fn kotlinc(
 }
 
 fn kotlin_sources(root: &Path) -> Result<Vec<PathBuf>> {
-    Ok(walk(&dir(root).join("kotlin"))?
+    Ok(walk(&dir(root).join("generated/kotlin"))?
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "kt"))
         .collect())
