@@ -21,7 +21,7 @@ export interface Secret {
   toJSON(): string;
 }
 
-export type TransactionOrdering = "id" | "-id" | "punch_time" | "-punch_time" | "upload_time" | "-upload_time";
+export type TransactionOrdering = "punch_time" | "-punch_time" | "upload_time" | "-upload_time";
 
 export interface DepartmentRef {
   id: number;
@@ -577,7 +577,7 @@ export interface TransactionFilter {
    */
   end_time?: string | Date;
   /**
-   * Sort order; servers silently ignore values they do not know. Default is ascending id.
+   * Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
    */
   ordering?: TransactionOrdering;
 }

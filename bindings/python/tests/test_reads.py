@@ -148,8 +148,10 @@ def test_filters(client: zkbiotime.Client) -> None:
         )
     )
     assert window and all(p.punch_time_raw.startswith("2024-06-29") for p in window)
-    newest = next(iter(client.transactions.list(ordering="-id")))
-    assert newest.id == max(p.id for p in client.transactions.list())
+    newest = next(iter(client.transactions.list(ordering="-upload_time")))
+    assert newest.upload_time_raw == max(
+        p.upload_time_raw or "" for p in client.transactions.list()
+    )
 
 
 def test_aware_filter_is_converted_to_the_server_zone(demo: Sandbox) -> None:

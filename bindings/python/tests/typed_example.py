@@ -25,7 +25,7 @@ def sync_part(url: str) -> int:
         print(harry.emp_code, dept, hired, job)
         staff = names(client.employees.list(department=1))
         punches: RecordList[Transaction] = client.transactions.list(
-            start_time=datetime.datetime(2024, 6, 29), ordering="-id"
+            start_time=datetime.datetime(2024, 6, 29), ordering="-punch_time"
         )
         total: int = len(punches)
         for page in punches.pages():

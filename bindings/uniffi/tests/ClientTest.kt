@@ -68,8 +68,8 @@ private fun registerReads() {
             check(window.any { it.id == sample.id } && window.all { it.punchTime == sample.punchTime }) { "window" }
             val asc = tx.page(1, TransactionFilter(ordering = TransactionOrdering.PUNCH_TIME)).items
             check(asc.zipWithNext().all { (a, b) -> a.punchTime <= b.punchTime }) { "ascending" }
-            val desc = tx.page(1, TransactionFilter(ordering = TransactionOrdering.ID_DESC)).items
-            check(desc.zipWithNext().all { (a, b) -> a.id > b.id }) { "descending ids" }
+            val desc = tx.page(1, TransactionFilter(ordering = TransactionOrdering.PUNCH_TIME_DESC)).items
+            check(desc.zipWithNext().all { (a, b) -> a.punchTime >= b.punchTime }) { "descending" }
             val one = tx.get(sample.id)
             checkEq(one, sample, "get = list item")
         }

@@ -356,10 +356,10 @@ mod tests {
             filter_from::<zkbiotime::EmployeeFilter>(&m, zkbiotime::EmployeeFilter::FIELDS, None);
         assert!(bad.is_err());
         let cmd = add_filter_args(Command::new("t"), zkbiotime::TransactionFilter::FIELDS);
-        let m = cmd.try_get_matches_from(["t", "--ordering", "-id"]).unwrap();
+        let m = cmd.try_get_matches_from(["t", "--ordering", "-punch_time"]).unwrap();
         let f: zkbiotime::TransactionFilter =
             filter_from(&m, zkbiotime::TransactionFilter::FIELDS, None).unwrap();
-        assert_eq!(f.ordering, Some(zkbiotime::types::TransactionOrdering::Xid));
+        assert_eq!(f.ordering, Some(zkbiotime::types::TransactionOrdering::XpunchXtime));
     }
 
     #[test]

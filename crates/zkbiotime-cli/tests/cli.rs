@@ -175,9 +175,12 @@ fn filters_come_from_the_spec_and_reach_the_server() {
         .unwrap();
     assert_eq!(ids_of(&jsonl(&stdout(&out))), want);
 
-    let out = site.zkbio().args(["transactions", "list", "--ordering", "-id"]).output().unwrap();
-    let desc = ids_of(&jsonl(&stdout(&out)));
-    assert!(desc.windows(2).all(|w| w[0] > w[1]), "ordering reaches the server");
+    let out =
+        site.zkbio().args(["transactions", "list", "--ordering", "-upload_time"]).output().unwrap();
+    let rows = jsonl(&stdout(&out));
+    let times: Vec<&str> = rows.iter().map(|r| r["upload_time"].as_str().unwrap_or("")).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "ordering reaches the server");
+    assert!(times.first() > times.last(), "{times:?}");
 
     // Bad filter values are refused before any request, naming the flag.
     site.zkbio()

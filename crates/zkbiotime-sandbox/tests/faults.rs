@@ -130,7 +130,7 @@ async fn live_punches_keep_arriving() {
     tokio::time::sleep(Duration::from_millis(700)).await;
     let after = api.sb.transaction_count();
     assert!(after >= before + 20, "{before} -> {after}");
-    let (_, v) = api.get("/iclock/api/transactions/?ordering=-id&page_size=30").await;
+    let (_, v) = api.get("/iclock/api/transactions/?ordering=-upload_time&page_size=30").await;
     let rows = v["data"].as_array().unwrap();
     assert!(rows.iter().any(|r| r["punch_time"].as_str() < r["upload_time"].as_str()));
     api.sb.shutdown().await;

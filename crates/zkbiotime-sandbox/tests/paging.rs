@@ -129,10 +129,11 @@ async fn orderings() {
         }
         assert_eq!(got, sorted, "{o}");
     }
+    // `id` and `-id` are not orderings a live 9.5 honours: ignored like any unknown value,
+    // the answer comes by ascending id.
     let asc = ids(&read("id").await);
-    let mut desc = ids(&read("-id").await);
-    desc.reverse();
-    assert_eq!(asc, desc);
+    assert!(asc.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(ids(&read("-id").await), asc);
     assert_eq!(ids(&read("nonsense").await), asc);
     // Late uploads: punch order differs from id order.
     let by_punch = ids(&read("punch_time").await);

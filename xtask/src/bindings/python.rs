@@ -1009,6 +1009,6 @@ mod tests {
         let punches = rs.iter().find(|r| r.name == "transactions").unwrap();
         assert!(punches.crud.is_none());
         let ordering = punches.filters.iter().find(|f| f.name == "ordering").unwrap();
-        assert!(ordering.py.starts_with("Literal[\"id\""), "{}", ordering.py);
+        assert!(ordering.py.starts_with("Literal[\"punch_time\""), "{}", ordering.py);
     }
 }

@@ -10,7 +10,7 @@ from typing import Any, Generic, Literal, TypeVar, final
 
 from typing_extensions import Self
 
-TransactionOrdering = Literal["id", "-id", "punch_time", "-punch_time", "upload_time", "-upload_time"]
+TransactionOrdering = Literal["punch_time", "-punch_time", "upload_time", "-upload_time"]
 
 @final
 class DepartmentRef:
@@ -1155,13 +1155,13 @@ class Transactions:
         terminal_sn: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
-        ordering: Literal["id", "-id", "punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+        ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
     ) -> RecordList[Transaction]:
         """Every Transaction the filters select, fetched page by page.
 
         start_time: Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         end_time: Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
-        ordering: Sort order; servers silently ignore values they do not know. Default is ascending id.
+        ordering: Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
         """
     def page(
         self,
@@ -1171,7 +1171,7 @@ class Transactions:
         terminal_sn: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
-        ordering: Literal["id", "-id", "punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+        ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
     ) -> Page[Transaction]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Transaction: ...
@@ -1187,13 +1187,13 @@ class AsyncTransactions:
         terminal_sn: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
-        ordering: Literal["id", "-id", "punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+        ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
     ) -> AsyncRecordList[Transaction]:
         """Every Transaction the filters select, fetched page by page.
 
         start_time: Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         end_time: Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
-        ordering: Sort order; servers silently ignore values they do not know. Default is ascending id.
+        ordering: Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
         """
     def page(
         self,
@@ -1203,7 +1203,7 @@ class AsyncTransactions:
         terminal_sn: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
-        ordering: Literal["id", "-id", "punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+        ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
     ) -> Awaitable[Page[Transaction]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Transaction: ...

@@ -7701,7 +7701,7 @@ public struct TransactionFilter: Equatable, Hashable {
      */
     public var endTime: String?
     /**
-     * Sort order; servers silently ignore values they do not know. Default is ascending id.
+     * Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
      */
     public var ordering: TransactionOrdering?
 
@@ -7715,7 +7715,7 @@ public struct TransactionFilter: Equatable, Hashable {
          * Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
          */endTime: String? = nil, 
         /**
-         * Sort order; servers silently ignore values they do not know. Default is ascending id.
+         * Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
          */ordering: TransactionOrdering? = nil) {
         self.empCode = empCode
         self.terminalSn = terminalSn
@@ -7873,14 +7873,6 @@ public func FfiConverterTypeTransactionPage_lower(_ value: TransactionPage) -> R
 public enum TransactionOrdering: Equatable, Hashable {
     
     /**
-     * `id`
-     */
-    case id
-    /**
-     * `-id`
-     */
-    case idDesc
-    /**
      * `punch_time`
      */
     case punchTime
@@ -7917,17 +7909,13 @@ public struct FfiConverterTypeTransactionOrdering: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .id
+        case 1: return .punchTime
         
-        case 2: return .idDesc
+        case 2: return .punchTimeDesc
         
-        case 3: return .punchTime
+        case 3: return .uploadTime
         
-        case 4: return .punchTimeDesc
-        
-        case 5: return .uploadTime
-        
-        case 6: return .uploadTimeDesc
+        case 4: return .uploadTimeDesc
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -7937,28 +7925,20 @@ public struct FfiConverterTypeTransactionOrdering: FfiConverterRustBuffer {
         switch value {
         
         
-        case .id:
+        case .punchTime:
             writeInt(&buf, Int32(1))
         
         
-        case .idDesc:
+        case .punchTimeDesc:
             writeInt(&buf, Int32(2))
         
         
-        case .punchTime:
+        case .uploadTime:
             writeInt(&buf, Int32(3))
         
         
-        case .punchTimeDesc:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .uploadTime:
-            writeInt(&buf, Int32(5))
-        
-        
         case .uploadTimeDesc:
-            writeInt(&buf, Int32(6))
+            writeInt(&buf, Int32(4))
         
         }
     }

@@ -21,12 +21,6 @@ use crate::secret::Secret;
 /// The spec's `TransactionOrdering` values (a leading `-` in the wire value: descending).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, uniffi::Enum)]
 pub enum TransactionOrdering {
-    /// `id`
-    #[serde(rename = "id")]
-    Id,
-    /// `-id`
-    #[serde(rename = "-id")]
-    IdDesc,
     /// `punch_time`
     #[serde(rename = "punch_time")]
     PunchTime,
@@ -45,8 +39,6 @@ impl TransactionOrdering {
     /// The value on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Id => "id",
-            Self::IdDesc => "-id",
             Self::PunchTime => "punch_time",
             Self::PunchTimeDesc => "-punch_time",
             Self::UploadTime => "upload_time",
@@ -65,8 +57,6 @@ impl From<TransactionOrdering> for types::TransactionOrdering {
 impl From<types::TransactionOrdering> for TransactionOrdering {
     fn from(value: types::TransactionOrdering) -> Self {
         match value.to_string().as_str() {
-            "id" => Self::Id,
-            "-id" => Self::IdDesc,
             "punch_time" => Self::PunchTime,
             "-punch_time" => Self::PunchTimeDesc,
             "upload_time" => Self::UploadTime,
@@ -1138,7 +1128,7 @@ pub struct TransactionFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// Sort order; servers silently ignore values they do not know. Default is ascending id.
+    /// Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ordering: Option<TransactionOrdering>,

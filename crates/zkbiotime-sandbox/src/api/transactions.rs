@@ -175,13 +175,13 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
             f.datetime("end_time", "punch_time <= ?");
             let mut lq = ListQuery::new(Table::Transaction);
             lq.filters = f.finish()?;
-            // Unknown orderings are ignored, as DRF's OrderingFilter does.
+            // Unknown orderings are ignored, as DRF's OrderingFilter does; a live 9.5 honours
+            // only these four (`-id` too is ignored, answered by ascending id).
             let (sort, desc) = match q.get("ordering").map(str::trim) {
                 Some("punch_time") => (SortKey::PunchTime, false),
                 Some("-punch_time") => (SortKey::PunchTime, true),
                 Some("upload_time") => (SortKey::UploadTime, false),
                 Some("-upload_time") => (SortKey::UploadTime, true),
-                Some("-id") => (SortKey::Id, true),
                 _ => (SortKey::Id, false),
             };
             lq.sort = sort;

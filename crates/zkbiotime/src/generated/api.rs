@@ -842,7 +842,7 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
             Default::default()
         }
     }
-    ///`TransactionOrdering`
+    ///The orderings a live 9.5 honours (shared/notes/server-versions.md); it ignores any other value, `id` and `-id` included, and answers by ascending id.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -856,10 +856,6 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
         PartialOrd
     )]
     pub enum TransactionOrdering {
-        #[serde(rename = "id")]
-        Id,
-        #[serde(rename = "-id")]
-        Xid,
         #[serde(rename = "punch_time")]
         PunchXtime,
         #[serde(rename = "-punch_time")]
@@ -872,8 +868,6 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
     impl ::std::fmt::Display for TransactionOrdering {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Id => f.write_str("id"),
-                Self::Xid => f.write_str("-id"),
                 Self::PunchXtime => f.write_str("punch_time"),
                 Self::XpunchXtime => f.write_str("-punch_time"),
                 Self::UploadXtime => f.write_str("upload_time"),
@@ -887,8 +881,6 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "id" => Ok(Self::Id),
-                "-id" => Ok(Self::Xid),
                 "punch_time" => Ok(Self::PunchXtime),
                 "-punch_time" => Ok(Self::XpunchXtime),
                 "upload_time" => Ok(Self::UploadXtime),
@@ -12135,7 +12127,7 @@ Arguments:
 - `emp_code`
 - `end_time`: Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
 - `limit`: Page size as the manual names it.
-- `ordering`: Sort order; servers silently ignore values they do not know. Default is ascending id.
+- `ordering`: Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
 - `start_time`: Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.

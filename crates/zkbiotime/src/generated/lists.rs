@@ -242,7 +242,7 @@ pub struct TransactionFilter {
     /// Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// Sort order; servers silently ignore values they do not know. Default is ascending id.
+    /// Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordering: Option<types::TransactionOrdering>,
 }

@@ -10648,7 +10648,7 @@ data class TransactionFilter (
     var `endTime`: kotlin.String? = null 
     , 
     /**
-     * Sort order; servers silently ignore values they do not know. Default is ascending id.
+     * Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
      */
     var `ordering`: TransactionOrdering? = null 
     
@@ -10768,14 +10768,6 @@ public object FfiConverterTypeTransactionPage: FfiConverterRustBuffer<Transactio
 
 enum class TransactionOrdering {
     
-    /**
-     * `id`
-     */
-    ID,
-    /**
-     * `-id`
-     */
-    ID_DESC,
     /**
      * `punch_time`
      */
