@@ -512,6 +512,22 @@ export interface EmployeeFilter {
    */
   department?: number;
   app_status?: number;
+  /**
+   * emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  emp_code_icontains?: string;
+  /**
+   * first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  first_name_icontains?: string;
+  /**
+   * last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  last_name_icontains?: string;
+  /**
+   * area id: employees assigned to that area (D80 docs)
+   */
+  areas?: number;
 }
 
 /**
@@ -520,6 +536,14 @@ export interface EmployeeFilter {
 export interface DepartmentFilter {
   dept_code?: string;
   dept_name?: string;
+  /**
+   * dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  dept_code_icontains?: string;
+  /**
+   * dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  dept_name_icontains?: string;
   /**
    * parent department id
    */
@@ -533,6 +557,14 @@ export interface AreaFilter {
   area_code?: string;
   area_name?: string;
   /**
+   * area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  area_code_icontains?: string;
+  /**
+   * area_name contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  area_name_icontains?: string;
+  /**
    * parent area id
    */
   parent_area?: number;
@@ -544,6 +576,14 @@ export interface AreaFilter {
 export interface PositionFilter {
   position_code?: string;
   position_name?: string;
+  /**
+   * position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  position_code_icontains?: string;
+  /**
+   * position_name contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  position_name_icontains?: string;
   /**
    * parent position id
    */
@@ -560,6 +600,18 @@ export interface TerminalFilter {
    * area id
    */
   area?: number;
+  /**
+   * device state as the server stores it ("1" online; D80 docs)
+   */
+  state?: string;
+  /**
+   * sn contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  sn_icontains?: string;
+  /**
+   * alias contains this text, any case (D80 docs; no 9.0 manual entry)
+   */
+  alias_icontains?: string;
 }
 
 /**
@@ -568,6 +620,10 @@ export interface TerminalFilter {
 export interface TransactionFilter {
   emp_code?: string;
   terminal_sn?: string;
+  /**
+   * the terminal's alias, exact (D80 docs)
+   */
+  terminal_alias?: string;
   /**
    * Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
    */

@@ -548,10 +548,18 @@ class Employees:
         last_name: str | None = None,
         department: int | None = None,
         app_status: int | None = None,
+        emp_code_icontains: str | None = None,
+        first_name_icontains: str | None = None,
+        last_name_icontains: str | None = None,
+        areas: int | None = None,
     ) -> RecordList[Employee]:
         """Every Employee the filters select, fetched page by page.
 
         department: department id
+        emp_code_icontains: emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        first_name_icontains: first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+        last_name_icontains: last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+        areas: area id: employees assigned to that area (D80 docs)
         """
     def page(
         self,
@@ -562,6 +570,10 @@ class Employees:
         last_name: str | None = None,
         department: int | None = None,
         app_status: int | None = None,
+        emp_code_icontains: str | None = None,
+        first_name_icontains: str | None = None,
+        last_name_icontains: str | None = None,
+        areas: int | None = None,
     ) -> Page[Employee]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Employee: ...
@@ -675,10 +687,18 @@ class AsyncEmployees:
         last_name: str | None = None,
         department: int | None = None,
         app_status: int | None = None,
+        emp_code_icontains: str | None = None,
+        first_name_icontains: str | None = None,
+        last_name_icontains: str | None = None,
+        areas: int | None = None,
     ) -> AsyncRecordList[Employee]:
         """Every Employee the filters select, fetched page by page.
 
         department: department id
+        emp_code_icontains: emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        first_name_icontains: first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+        last_name_icontains: last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+        areas: area id: employees assigned to that area (D80 docs)
         """
     def page(
         self,
@@ -689,6 +709,10 @@ class AsyncEmployees:
         last_name: str | None = None,
         department: int | None = None,
         app_status: int | None = None,
+        emp_code_icontains: str | None = None,
+        first_name_icontains: str | None = None,
+        last_name_icontains: str | None = None,
+        areas: int | None = None,
     ) -> Awaitable[Page[Employee]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Employee: ...
@@ -799,10 +823,14 @@ class Departments:
         *,
         dept_code: str | None = None,
         dept_name: str | None = None,
+        dept_code_icontains: str | None = None,
+        dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
     ) -> RecordList[Department]:
         """Every Department the filters select, fetched page by page.
 
+        dept_code_icontains: dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        dept_name_icontains: dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_dept: parent department id
         """
     def page(
@@ -811,6 +839,8 @@ class Departments:
         *,
         dept_code: str | None = None,
         dept_name: str | None = None,
+        dept_code_icontains: str | None = None,
+        dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
     ) -> Page[Department]:
         """Page `number` (1-based) of the list, with the total count."""
@@ -850,10 +880,14 @@ class AsyncDepartments:
         *,
         dept_code: str | None = None,
         dept_name: str | None = None,
+        dept_code_icontains: str | None = None,
+        dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
     ) -> AsyncRecordList[Department]:
         """Every Department the filters select, fetched page by page.
 
+        dept_code_icontains: dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        dept_name_icontains: dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_dept: parent department id
         """
     def page(
@@ -862,6 +896,8 @@ class AsyncDepartments:
         *,
         dept_code: str | None = None,
         dept_name: str | None = None,
+        dept_code_icontains: str | None = None,
+        dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
     ) -> Awaitable[Page[Department]]:
         """Page `number` (1-based) of the list, with the total count."""
@@ -901,10 +937,14 @@ class Areas:
         *,
         area_code: str | None = None,
         area_name: str | None = None,
+        area_code_icontains: str | None = None,
+        area_name_icontains: str | None = None,
         parent_area: int | None = None,
     ) -> RecordList[Area]:
         """Every Area the filters select, fetched page by page.
 
+        area_code_icontains: area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        area_name_icontains: area_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_area: parent area id
         """
     def page(
@@ -913,6 +953,8 @@ class Areas:
         *,
         area_code: str | None = None,
         area_name: str | None = None,
+        area_code_icontains: str | None = None,
+        area_name_icontains: str | None = None,
         parent_area: int | None = None,
     ) -> Page[Area]:
         """Page `number` (1-based) of the list, with the total count."""
@@ -952,10 +994,14 @@ class AsyncAreas:
         *,
         area_code: str | None = None,
         area_name: str | None = None,
+        area_code_icontains: str | None = None,
+        area_name_icontains: str | None = None,
         parent_area: int | None = None,
     ) -> AsyncRecordList[Area]:
         """Every Area the filters select, fetched page by page.
 
+        area_code_icontains: area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        area_name_icontains: area_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_area: parent area id
         """
     def page(
@@ -964,6 +1010,8 @@ class AsyncAreas:
         *,
         area_code: str | None = None,
         area_name: str | None = None,
+        area_code_icontains: str | None = None,
+        area_name_icontains: str | None = None,
         parent_area: int | None = None,
     ) -> Awaitable[Page[Area]]:
         """Page `number` (1-based) of the list, with the total count."""
@@ -1003,10 +1051,14 @@ class Positions:
         *,
         position_code: str | None = None,
         position_name: str | None = None,
+        position_code_icontains: str | None = None,
+        position_name_icontains: str | None = None,
         parent_position: int | None = None,
     ) -> RecordList[Position]:
         """Every Position the filters select, fetched page by page.
 
+        position_code_icontains: position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        position_name_icontains: position_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_position: parent position id
         """
     def page(
@@ -1015,6 +1067,8 @@ class Positions:
         *,
         position_code: str | None = None,
         position_name: str | None = None,
+        position_code_icontains: str | None = None,
+        position_name_icontains: str | None = None,
         parent_position: int | None = None,
     ) -> Page[Position]:
         """Page `number` (1-based) of the list, with the total count."""
@@ -1054,10 +1108,14 @@ class AsyncPositions:
         *,
         position_code: str | None = None,
         position_name: str | None = None,
+        position_code_icontains: str | None = None,
+        position_name_icontains: str | None = None,
         parent_position: int | None = None,
     ) -> AsyncRecordList[Position]:
         """Every Position the filters select, fetched page by page.
 
+        position_code_icontains: position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+        position_name_icontains: position_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_position: parent position id
         """
     def page(
@@ -1066,6 +1124,8 @@ class AsyncPositions:
         *,
         position_code: str | None = None,
         position_name: str | None = None,
+        position_code_icontains: str | None = None,
+        position_name_icontains: str | None = None,
         parent_position: int | None = None,
     ) -> Awaitable[Page[Position]]:
         """Page `number` (1-based) of the list, with the total count."""
@@ -1106,10 +1166,16 @@ class Terminals:
         sn: str | None = None,
         alias: str | None = None,
         area: int | None = None,
+        state: str | None = None,
+        sn_icontains: str | None = None,
+        alias_icontains: str | None = None,
     ) -> RecordList[Terminal]:
         """Every Terminal the filters select, fetched page by page.
 
         area: area id
+        state: device state as the server stores it ("1" online; D80 docs)
+        sn_icontains: sn contains this text, any case (D80 docs; no 9.0 manual entry)
+        alias_icontains: alias contains this text, any case (D80 docs; no 9.0 manual entry)
         """
     def page(
         self,
@@ -1118,6 +1184,9 @@ class Terminals:
         sn: str | None = None,
         alias: str | None = None,
         area: int | None = None,
+        state: str | None = None,
+        sn_icontains: str | None = None,
+        alias_icontains: str | None = None,
     ) -> Page[Terminal]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Terminal: ...
@@ -1130,10 +1199,16 @@ class AsyncTerminals:
         sn: str | None = None,
         alias: str | None = None,
         area: int | None = None,
+        state: str | None = None,
+        sn_icontains: str | None = None,
+        alias_icontains: str | None = None,
     ) -> AsyncRecordList[Terminal]:
         """Every Terminal the filters select, fetched page by page.
 
         area: area id
+        state: device state as the server stores it ("1" online; D80 docs)
+        sn_icontains: sn contains this text, any case (D80 docs; no 9.0 manual entry)
+        alias_icontains: alias contains this text, any case (D80 docs; no 9.0 manual entry)
         """
     def page(
         self,
@@ -1142,6 +1217,9 @@ class AsyncTerminals:
         sn: str | None = None,
         alias: str | None = None,
         area: int | None = None,
+        state: str | None = None,
+        sn_icontains: str | None = None,
+        alias_icontains: str | None = None,
     ) -> Awaitable[Page[Terminal]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Terminal: ...
@@ -1153,12 +1231,14 @@ class Transactions:
         *,
         emp_code: str | None = None,
         terminal_sn: str | None = None,
+        terminal_alias: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
         ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
     ) -> RecordList[Transaction]:
         """Every Transaction the filters select, fetched page by page.
 
+        terminal_alias: the terminal's alias, exact (D80 docs)
         start_time: Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         end_time: Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         ordering: Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
@@ -1169,6 +1249,7 @@ class Transactions:
         *,
         emp_code: str | None = None,
         terminal_sn: str | None = None,
+        terminal_alias: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
         ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
@@ -1185,12 +1266,14 @@ class AsyncTransactions:
         *,
         emp_code: str | None = None,
         terminal_sn: str | None = None,
+        terminal_alias: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
         ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
     ) -> AsyncRecordList[Transaction]:
         """Every Transaction the filters select, fetched page by page.
 
+        terminal_alias: the terminal's alias, exact (D80 docs)
         start_time: Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         end_time: Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
         ordering: Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id.
@@ -1201,6 +1284,7 @@ class AsyncTransactions:
         *,
         emp_code: str | None = None,
         terminal_sn: str | None = None,
+        terminal_alias: str | None = None,
         start_time: str | datetime.datetime | None = None,
         end_time: str | datetime.datetime | None = None,
         ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,

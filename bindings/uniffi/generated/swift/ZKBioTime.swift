@@ -3962,6 +3962,14 @@ public struct AreaFilter: Equatable, Hashable {
     public var areaCode: String?
     public var areaName: String?
     /**
+     * area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var areaCodeIcontains: String?
+    /**
+     * area_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var areaNameIcontains: String?
+    /**
      * parent area id
      */
     public var parentArea: Int64?
@@ -3970,10 +3978,18 @@ public struct AreaFilter: Equatable, Hashable {
     // declare one manually.
     public init(areaCode: String? = nil, areaName: String? = nil, 
         /**
+         * area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+         */areaCodeIcontains: String? = nil, 
+        /**
+         * area_name contains this text, any case (D80 docs; no 9.0 manual entry)
+         */areaNameIcontains: String? = nil, 
+        /**
          * parent area id
          */parentArea: Int64? = nil) {
         self.areaCode = areaCode
         self.areaName = areaName
+        self.areaCodeIcontains = areaCodeIcontains
+        self.areaNameIcontains = areaNameIcontains
         self.parentArea = parentArea
     }
 
@@ -3995,6 +4011,8 @@ public struct FfiConverterTypeAreaFilter: FfiConverterRustBuffer {
             try AreaFilter(
                 areaCode: FfiConverterOptionString.read(from: &buf), 
                 areaName: FfiConverterOptionString.read(from: &buf), 
+                areaCodeIcontains: FfiConverterOptionString.read(from: &buf), 
+                areaNameIcontains: FfiConverterOptionString.read(from: &buf), 
                 parentArea: FfiConverterOptionInt64.read(from: &buf)
         )
     }
@@ -4002,6 +4020,8 @@ public struct FfiConverterTypeAreaFilter: FfiConverterRustBuffer {
     public static func write(_ value: AreaFilter, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.areaCode, into: &buf)
         FfiConverterOptionString.write(value.areaName, into: &buf)
+        FfiConverterOptionString.write(value.areaCodeIcontains, into: &buf)
+        FfiConverterOptionString.write(value.areaNameIcontains, into: &buf)
         FfiConverterOptionInt64.write(value.parentArea, into: &buf)
     }
 }
@@ -4881,6 +4901,14 @@ public struct DepartmentFilter: Equatable, Hashable {
     public var deptCode: String?
     public var deptName: String?
     /**
+     * dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var deptCodeIcontains: String?
+    /**
+     * dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var deptNameIcontains: String?
+    /**
      * parent department id
      */
     public var parentDept: Int64?
@@ -4889,10 +4917,18 @@ public struct DepartmentFilter: Equatable, Hashable {
     // declare one manually.
     public init(deptCode: String? = nil, deptName: String? = nil, 
         /**
+         * dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+         */deptCodeIcontains: String? = nil, 
+        /**
+         * dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
+         */deptNameIcontains: String? = nil, 
+        /**
          * parent department id
          */parentDept: Int64? = nil) {
         self.deptCode = deptCode
         self.deptName = deptName
+        self.deptCodeIcontains = deptCodeIcontains
+        self.deptNameIcontains = deptNameIcontains
         self.parentDept = parentDept
     }
 
@@ -4914,6 +4950,8 @@ public struct FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer {
             try DepartmentFilter(
                 deptCode: FfiConverterOptionString.read(from: &buf), 
                 deptName: FfiConverterOptionString.read(from: &buf), 
+                deptCodeIcontains: FfiConverterOptionString.read(from: &buf), 
+                deptNameIcontains: FfiConverterOptionString.read(from: &buf), 
                 parentDept: FfiConverterOptionInt64.read(from: &buf)
         )
     }
@@ -4921,6 +4959,8 @@ public struct FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer {
     public static func write(_ value: DepartmentFilter, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.deptCode, into: &buf)
         FfiConverterOptionString.write(value.deptName, into: &buf)
+        FfiConverterOptionString.write(value.deptCodeIcontains, into: &buf)
+        FfiConverterOptionString.write(value.deptNameIcontains, into: &buf)
         FfiConverterOptionInt64.write(value.parentDept, into: &buf)
     }
 }
@@ -5696,18 +5736,50 @@ public struct EmployeeFilter: Equatable, Hashable {
      */
     public var department: Int64?
     public var appStatus: Int64?
+    /**
+     * emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var empCodeIcontains: String?
+    /**
+     * first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var firstNameIcontains: String?
+    /**
+     * last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var lastNameIcontains: String?
+    /**
+     * area id: employees assigned to that area (D80 docs)
+     */
+    public var areas: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(empCode: String? = nil, firstName: String? = nil, lastName: String? = nil, 
         /**
          * department id
-         */department: Int64? = nil, appStatus: Int64? = nil) {
+         */department: Int64? = nil, appStatus: Int64? = nil, 
+        /**
+         * emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+         */empCodeIcontains: String? = nil, 
+        /**
+         * first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+         */firstNameIcontains: String? = nil, 
+        /**
+         * last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+         */lastNameIcontains: String? = nil, 
+        /**
+         * area id: employees assigned to that area (D80 docs)
+         */areas: Int64? = nil) {
         self.empCode = empCode
         self.firstName = firstName
         self.lastName = lastName
         self.department = department
         self.appStatus = appStatus
+        self.empCodeIcontains = empCodeIcontains
+        self.firstNameIcontains = firstNameIcontains
+        self.lastNameIcontains = lastNameIcontains
+        self.areas = areas
     }
 
     
@@ -5730,7 +5802,11 @@ public struct FfiConverterTypeEmployeeFilter: FfiConverterRustBuffer {
                 firstName: FfiConverterOptionString.read(from: &buf), 
                 lastName: FfiConverterOptionString.read(from: &buf), 
                 department: FfiConverterOptionInt64.read(from: &buf), 
-                appStatus: FfiConverterOptionInt64.read(from: &buf)
+                appStatus: FfiConverterOptionInt64.read(from: &buf), 
+                empCodeIcontains: FfiConverterOptionString.read(from: &buf), 
+                firstNameIcontains: FfiConverterOptionString.read(from: &buf), 
+                lastNameIcontains: FfiConverterOptionString.read(from: &buf), 
+                areas: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -5740,6 +5816,10 @@ public struct FfiConverterTypeEmployeeFilter: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.lastName, into: &buf)
         FfiConverterOptionInt64.write(value.department, into: &buf)
         FfiConverterOptionInt64.write(value.appStatus, into: &buf)
+        FfiConverterOptionString.write(value.empCodeIcontains, into: &buf)
+        FfiConverterOptionString.write(value.firstNameIcontains, into: &buf)
+        FfiConverterOptionString.write(value.lastNameIcontains, into: &buf)
+        FfiConverterOptionInt64.write(value.areas, into: &buf)
     }
 }
 
@@ -6559,6 +6639,14 @@ public struct PositionFilter: Equatable, Hashable {
     public var positionCode: String?
     public var positionName: String?
     /**
+     * position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var positionCodeIcontains: String?
+    /**
+     * position_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var positionNameIcontains: String?
+    /**
      * parent position id
      */
     public var parentPosition: Int64?
@@ -6567,10 +6655,18 @@ public struct PositionFilter: Equatable, Hashable {
     // declare one manually.
     public init(positionCode: String? = nil, positionName: String? = nil, 
         /**
+         * position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+         */positionCodeIcontains: String? = nil, 
+        /**
+         * position_name contains this text, any case (D80 docs; no 9.0 manual entry)
+         */positionNameIcontains: String? = nil, 
+        /**
          * parent position id
          */parentPosition: Int64? = nil) {
         self.positionCode = positionCode
         self.positionName = positionName
+        self.positionCodeIcontains = positionCodeIcontains
+        self.positionNameIcontains = positionNameIcontains
         self.parentPosition = parentPosition
     }
 
@@ -6592,6 +6688,8 @@ public struct FfiConverterTypePositionFilter: FfiConverterRustBuffer {
             try PositionFilter(
                 positionCode: FfiConverterOptionString.read(from: &buf), 
                 positionName: FfiConverterOptionString.read(from: &buf), 
+                positionCodeIcontains: FfiConverterOptionString.read(from: &buf), 
+                positionNameIcontains: FfiConverterOptionString.read(from: &buf), 
                 parentPosition: FfiConverterOptionInt64.read(from: &buf)
         )
     }
@@ -6599,6 +6697,8 @@ public struct FfiConverterTypePositionFilter: FfiConverterRustBuffer {
     public static func write(_ value: PositionFilter, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.positionCode, into: &buf)
         FfiConverterOptionString.write(value.positionName, into: &buf)
+        FfiConverterOptionString.write(value.positionCodeIcontains, into: &buf)
+        FfiConverterOptionString.write(value.positionNameIcontains, into: &buf)
         FfiConverterOptionInt64.write(value.parentPosition, into: &buf)
     }
 }
@@ -7263,16 +7363,40 @@ public struct TerminalFilter: Equatable, Hashable {
      * area id
      */
     public var area: Int64?
+    /**
+     * device state as the server stores it ("1" online; D80 docs)
+     */
+    public var state: String?
+    /**
+     * sn contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var snIcontains: String?
+    /**
+     * alias contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    public var aliasIcontains: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(sn: String? = nil, alias: String? = nil, 
         /**
          * area id
-         */area: Int64? = nil) {
+         */area: Int64? = nil, 
+        /**
+         * device state as the server stores it ("1" online; D80 docs)
+         */state: String? = nil, 
+        /**
+         * sn contains this text, any case (D80 docs; no 9.0 manual entry)
+         */snIcontains: String? = nil, 
+        /**
+         * alias contains this text, any case (D80 docs; no 9.0 manual entry)
+         */aliasIcontains: String? = nil) {
         self.sn = sn
         self.alias = alias
         self.area = area
+        self.state = state
+        self.snIcontains = snIcontains
+        self.aliasIcontains = aliasIcontains
     }
 
     
@@ -7293,7 +7417,10 @@ public struct FfiConverterTypeTerminalFilter: FfiConverterRustBuffer {
             try TerminalFilter(
                 sn: FfiConverterOptionString.read(from: &buf), 
                 alias: FfiConverterOptionString.read(from: &buf), 
-                area: FfiConverterOptionInt64.read(from: &buf)
+                area: FfiConverterOptionInt64.read(from: &buf), 
+                state: FfiConverterOptionString.read(from: &buf), 
+                snIcontains: FfiConverterOptionString.read(from: &buf), 
+                aliasIcontains: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7301,6 +7428,9 @@ public struct FfiConverterTypeTerminalFilter: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.sn, into: &buf)
         FfiConverterOptionString.write(value.alias, into: &buf)
         FfiConverterOptionInt64.write(value.area, into: &buf)
+        FfiConverterOptionString.write(value.state, into: &buf)
+        FfiConverterOptionString.write(value.snIcontains, into: &buf)
+        FfiConverterOptionString.write(value.aliasIcontains, into: &buf)
     }
 }
 
@@ -7693,6 +7823,10 @@ public struct TransactionFilter: Equatable, Hashable {
     public var empCode: String?
     public var terminalSn: String?
     /**
+     * the terminal's alias, exact (D80 docs)
+     */
+    public var terminalAlias: String?
+    /**
      * Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
      */
     public var startTime: String?
@@ -7709,6 +7843,9 @@ public struct TransactionFilter: Equatable, Hashable {
     // declare one manually.
     public init(empCode: String? = nil, terminalSn: String? = nil, 
         /**
+         * the terminal's alias, exact (D80 docs)
+         */terminalAlias: String? = nil, 
+        /**
          * Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
          */startTime: String? = nil, 
         /**
@@ -7719,6 +7856,7 @@ public struct TransactionFilter: Equatable, Hashable {
          */ordering: TransactionOrdering? = nil) {
         self.empCode = empCode
         self.terminalSn = terminalSn
+        self.terminalAlias = terminalAlias
         self.startTime = startTime
         self.endTime = endTime
         self.ordering = ordering
@@ -7742,6 +7880,7 @@ public struct FfiConverterTypeTransactionFilter: FfiConverterRustBuffer {
             try TransactionFilter(
                 empCode: FfiConverterOptionString.read(from: &buf), 
                 terminalSn: FfiConverterOptionString.read(from: &buf), 
+                terminalAlias: FfiConverterOptionString.read(from: &buf), 
                 startTime: FfiConverterOptionString.read(from: &buf), 
                 endTime: FfiConverterOptionString.read(from: &buf), 
                 ordering: FfiConverterOptionTypeTransactionOrdering.read(from: &buf)
@@ -7751,6 +7890,7 @@ public struct FfiConverterTypeTransactionFilter: FfiConverterRustBuffer {
     public static func write(_ value: TransactionFilter, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.empCode, into: &buf)
         FfiConverterOptionString.write(value.terminalSn, into: &buf)
+        FfiConverterOptionString.write(value.terminalAlias, into: &buf)
         FfiConverterOptionString.write(value.startTime, into: &buf)
         FfiConverterOptionString.write(value.endTime, into: &buf)
         FfiConverterOptionTypeTransactionOrdering.write(value.ordering, into: &buf)

@@ -1009,6 +1009,22 @@ pub struct EmployeeFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_status: Option<i64>,
+    /// emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_code_icontains: Option<String>,
+    /// first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name_icontains: Option<String>,
+    /// last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name_icontains: Option<String>,
+    /// area id: employees assigned to that area (D80 docs)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub areas: Option<i64>,
 }
 
 impl IntoCore for EmployeeFilter {
@@ -1028,6 +1044,14 @@ pub struct DepartmentFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
+    /// dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dept_code_icontains: Option<String>,
+    /// dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dept_name_icontains: Option<String>,
     /// parent department id
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1051,6 +1075,14 @@ pub struct AreaFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
+    /// area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area_code_icontains: Option<String>,
+    /// area_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area_name_icontains: Option<String>,
     /// parent area id
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1074,6 +1106,14 @@ pub struct PositionFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position_name: Option<String>,
+    /// position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position_code_icontains: Option<String>,
+    /// position_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position_name_icontains: Option<String>,
     /// parent position id
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1101,6 +1141,18 @@ pub struct TerminalFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<i64>,
+    /// device state as the server stores it ("1" online; D80 docs)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// sn contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sn_icontains: Option<String>,
+    /// alias contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_icontains: Option<String>,
 }
 
 impl IntoCore for TerminalFilter {
@@ -1120,6 +1172,10 @@ pub struct TransactionFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_sn: Option<String>,
+    /// the terminal's alias, exact (D80 docs)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminal_alias: Option<String>,
     /// Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]

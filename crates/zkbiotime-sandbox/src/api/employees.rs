@@ -434,6 +434,15 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
             f.exact("last_name", "last_name = ?");
             f.foreign(store, "department", "department = ?", Table::Department);
             f.number("app_status", "app_status = ?");
+            f.icontains("emp_code_icontains", "emp_code LIKE ? ESCAPE '\\'");
+            f.icontains("first_name_icontains", "first_name LIKE ? ESCAPE '\\'");
+            f.icontains("last_name_icontains", "last_name LIKE ? ESCAPE '\\'");
+            f.foreign(
+                store,
+                "areas",
+                "id IN (SELECT employee_id FROM employee_area WHERE area_id = ?)",
+                Table::Area,
+            );
             let mut lq = ListQuery::new(Table::Employee);
             lq.filters = f.finish()?;
             Ok(lq)

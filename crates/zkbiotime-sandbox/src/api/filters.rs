@@ -50,6 +50,24 @@ impl<'a> Filters<'a> {
         }
     }
 
+    /// `<field>__icontains`: the text anywhere in the value, ASCII case ignored (SQLite's
+    /// `LIKE`); `%`, `_` and `\` in the text match themselves. `sql` is `<column> LIKE ?
+    /// ESCAPE '\'`.
+    pub fn icontains(&mut self, param: &str, sql: &'static str) {
+        if let Some(v) = self.q.filter(param) {
+            let mut pattern = String::with_capacity(v.len() + 2);
+            pattern.push('%');
+            for c in v.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            self.out.push(Filter::new(sql, pattern));
+        }
+    }
+
     /// NumberFilter.
     pub fn number(&mut self, param: &str, sql: &'static str) {
         if let Some(v) = self.q.filter(param) {

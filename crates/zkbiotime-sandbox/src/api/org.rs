@@ -155,9 +155,18 @@ pub async fn list(state: &Arc<AppState>, org: Org, url: RequestUrl) -> ApiResult
                 Org::Area => ("area_code = ?", "area_name = ?", "parent_area = ?"),
                 Org::Position => ("position_code = ?", "position_name = ?", "parent_position = ?"),
             };
+            let (code_like, name_like) = match org {
+                Org::Department => ("dept_code LIKE ? ESCAPE '\\'", "dept_name LIKE ? ESCAPE '\\'"),
+                Org::Area => ("area_code LIKE ? ESCAPE '\\'", "area_name LIKE ? ESCAPE '\\'"),
+                Org::Position => {
+                    ("position_code LIKE ? ESCAPE '\\'", "position_name LIKE ? ESCAPE '\\'")
+                }
+            };
             let n = org.names();
             f.exact(n.code, code);
             f.exact(n.name, name);
+            f.icontains(&format!("{}_icontains", n.code), code_like);
+            f.icontains(&format!("{}_icontains", n.name), name_like);
             f.foreign(store, n.parent, parent, n.table);
             let mut lq = ListQuery::new(n.table);
             lq.filters = f.finish()?;

@@ -99,6 +99,9 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
             f.exact("sn", "sn = ?");
             f.exact("alias", "alias = ?");
             f.foreign(store, "area", "area = ?", Table::Area);
+            f.exact("state", "state = ?");
+            f.icontains("sn_icontains", "sn LIKE ? ESCAPE '\\'");
+            f.icontains("alias_icontains", "alias LIKE ? ESCAPE '\\'");
             let mut lq = ListQuery::new(Table::Terminal);
             lq.filters = f.finish()?;
             Ok(lq)

@@ -171,6 +171,7 @@ pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response>
             let mut f = Filters::new(q);
             f.exact("emp_code", "emp_code = ?");
             f.exact("terminal_sn", "terminal_sn = ?");
+            f.exact("terminal_alias", "terminal_alias = ?");
             f.datetime("start_time", "punch_time >= ?");
             f.datetime("end_time", "punch_time <= ?");
             let mut lq = ListQuery::new(Table::Transaction);

@@ -11769,20 +11769,28 @@ Sends a `GET` request to `/personnel/api/employees/`
 
 Arguments:
 - `app_status`
+- `areas`: area id: employees assigned to that area (D80 docs)
 - `department`: department id
 - `emp_code`
+- `emp_code_icontains`: emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
 - `first_name`
+- `first_name_icontains`: first_name contains this text, any case (D80 docs; no 9.0 manual entry)
 - `last_name`
+- `last_name_icontains`: last_name contains this text, any case (D80 docs; no 9.0 manual entry)
 - `limit`: Page size as the manual names it.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
 ```ignore
 let response = client.list_employees()
     .app_status(app_status)
+    .areas(areas)
     .department(department)
     .emp_code(emp_code)
+    .emp_code_icontains(emp_code_icontains)
     .first_name(first_name)
+    .first_name_icontains(first_name_icontains)
     .last_name(last_name)
+    .last_name_icontains(last_name_icontains)
     .limit(limit)
     .page(page)
     .page_size(page_size)
@@ -11851,7 +11859,9 @@ Sends a `GET` request to `/personnel/api/departments/`
 
 Arguments:
 - `dept_code`
+- `dept_code_icontains`: dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
 - `dept_name`
+- `dept_name_icontains`: dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
 - `limit`: Page size as the manual names it.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
@@ -11859,7 +11869,9 @@ Arguments:
 ```ignore
 let response = client.list_departments()
     .dept_code(dept_code)
+    .dept_code_icontains(dept_code_icontains)
     .dept_name(dept_name)
+    .dept_name_icontains(dept_name_icontains)
     .limit(limit)
     .page(page)
     .page_size(page_size)
@@ -11929,7 +11941,9 @@ Sends a `GET` request to `/personnel/api/areas/`
 
 Arguments:
 - `area_code`
+- `area_code_icontains`: area_code contains this text, any case (D80 docs; no 9.0 manual entry)
 - `area_name`
+- `area_name_icontains`: area_name contains this text, any case (D80 docs; no 9.0 manual entry)
 - `limit`: Page size as the manual names it.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
@@ -11937,7 +11951,9 @@ Arguments:
 ```ignore
 let response = client.list_areas()
     .area_code(area_code)
+    .area_code_icontains(area_code_icontains)
     .area_name(area_name)
+    .area_name_icontains(area_name_icontains)
     .limit(limit)
     .page(page)
     .page_size(page_size)
@@ -12013,7 +12029,9 @@ Arguments:
 - `page_size`: Page size as live servers honour it; clients send both.
 - `parent_position`: parent position id
 - `position_code`
+- `position_code_icontains`: position_code contains this text, any case (D80 docs; no 9.0 manual entry)
 - `position_name`
+- `position_name_icontains`: position_name contains this text, any case (D80 docs; no 9.0 manual entry)
 ```ignore
 let response = client.list_positions()
     .limit(limit)
@@ -12021,7 +12039,9 @@ let response = client.list_positions()
     .page_size(page_size)
     .parent_position(parent_position)
     .position_code(position_code)
+    .position_code_icontains(position_code_icontains)
     .position_name(position_name)
+    .position_name_icontains(position_name_icontains)
     .send()
     .await;
 ```*/
@@ -12087,19 +12107,25 @@ Sends a `GET` request to `/iclock/api/terminals/`
 
 Arguments:
 - `alias`
+- `alias_icontains`: alias contains this text, any case (D80 docs; no 9.0 manual entry)
 - `area`: area id
 - `limit`: Page size as the manual names it.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
 - `sn`
+- `sn_icontains`: sn contains this text, any case (D80 docs; no 9.0 manual entry)
+- `state`: device state as the server stores it ("1" online; D80 docs)
 ```ignore
 let response = client.list_terminals()
     .alias(alias)
+    .alias_icontains(alias_icontains)
     .area(area)
     .limit(limit)
     .page(page)
     .page_size(page_size)
     .sn(sn)
+    .sn_icontains(sn_icontains)
+    .state(state)
     .send()
     .await;
 ```*/
@@ -12131,6 +12157,7 @@ Arguments:
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
 - `start_time`: Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
+- `terminal_alias`: the terminal's alias, exact (D80 docs)
 - `terminal_sn`
 ```ignore
 let response = client.list_transactions()
@@ -12141,6 +12168,7 @@ let response = client.list_transactions()
     .page(page)
     .page_size(page_size)
     .start_time(start_time)
+    .terminal_alias(terminal_alias)
     .terminal_sn(terminal_sn)
     .send()
     .await;
@@ -12518,10 +12546,14 @@ pub mod builder {
     pub struct ListEmployees<'a> {
         client: &'a super::Client,
         app_status: Result<Option<i32>, String>,
+        areas: Result<Option<i64>, String>,
         department: Result<Option<i64>, String>,
         emp_code: Result<Option<::std::string::String>, String>,
+        emp_code_icontains: Result<Option<::std::string::String>, String>,
         first_name: Result<Option<::std::string::String>, String>,
+        first_name_icontains: Result<Option<::std::string::String>, String>,
         last_name: Result<Option<::std::string::String>, String>,
+        last_name_icontains: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
@@ -12531,10 +12563,14 @@ pub mod builder {
             Self {
                 client: client,
                 app_status: Ok(None),
+                areas: Ok(None),
                 department: Ok(None),
                 emp_code: Ok(None),
+                emp_code_icontains: Ok(None),
                 first_name: Ok(None),
+                first_name_icontains: Ok(None),
                 last_name: Ok(None),
+                last_name_icontains: Ok(None),
                 limit: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
@@ -12548,6 +12584,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| "conversion to `i32` for app_status failed".to_string());
+            self
+        }
+        pub fn areas<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.areas = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for areas failed".to_string());
             self
         }
         pub fn department<V>(mut self, value: V) -> Self
@@ -12573,6 +12619,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn emp_code_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.emp_code_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for emp_code_icontains failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn first_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12586,6 +12645,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn first_name_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.first_name_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for first_name_icontains failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn last_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -12595,6 +12667,19 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for last_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn last_name_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.last_name_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for last_name_icontains failed"
                         .to_string()
                 });
             self
@@ -12636,19 +12721,29 @@ pub mod builder {
             let Self {
                 client,
                 app_status,
+                areas,
                 department,
                 emp_code,
+                emp_code_icontains,
                 first_name,
+                first_name_icontains,
                 last_name,
+                last_name_icontains,
                 limit,
                 page,
                 page_size,
             } = self;
             let app_status = app_status.map_err(Error::InvalidRequest)?;
+            let areas = areas.map_err(Error::InvalidRequest)?;
             let department = department.map_err(Error::InvalidRequest)?;
             let emp_code = emp_code.map_err(Error::InvalidRequest)?;
+            let emp_code_icontains = emp_code_icontains.map_err(Error::InvalidRequest)?;
             let first_name = first_name.map_err(Error::InvalidRequest)?;
+            let first_name_icontains = first_name_icontains
+                .map_err(Error::InvalidRequest)?;
             let last_name = last_name.map_err(Error::InvalidRequest)?;
+            let last_name_icontains = last_name_icontains
+                .map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
@@ -12670,10 +12765,29 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("app_status", &app_status))
+                .query(&progenitor_client::QueryParam::new("areas", &areas))
                 .query(&progenitor_client::QueryParam::new("department", &department))
                 .query(&progenitor_client::QueryParam::new("emp_code", &emp_code))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "emp_code_icontains",
+                        &emp_code_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("first_name", &first_name))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "first_name_icontains",
+                        &first_name_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("last_name", &last_name))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "last_name_icontains",
+                        &last_name_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
@@ -13182,7 +13296,9 @@ pub mod builder {
     pub struct ListDepartments<'a> {
         client: &'a super::Client,
         dept_code: Result<Option<::std::string::String>, String>,
+        dept_code_icontains: Result<Option<::std::string::String>, String>,
         dept_name: Result<Option<::std::string::String>, String>,
+        dept_name_icontains: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
@@ -13193,7 +13309,9 @@ pub mod builder {
             Self {
                 client: client,
                 dept_code: Ok(None),
+                dept_code_icontains: Ok(None),
                 dept_name: Ok(None),
+                dept_name_icontains: Ok(None),
                 limit: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
@@ -13213,6 +13331,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn dept_code_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dept_code_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dept_code_icontains failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn dept_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13222,6 +13353,19 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for dept_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dept_name_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dept_name_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dept_name_icontains failed"
                         .to_string()
                 });
             self
@@ -13273,14 +13417,20 @@ pub mod builder {
             let Self {
                 client,
                 dept_code,
+                dept_code_icontains,
                 dept_name,
+                dept_name_icontains,
                 limit,
                 page,
                 page_size,
                 parent_dept,
             } = self;
             let dept_code = dept_code.map_err(Error::InvalidRequest)?;
+            let dept_code_icontains = dept_code_icontains
+                .map_err(Error::InvalidRequest)?;
             let dept_name = dept_name.map_err(Error::InvalidRequest)?;
+            let dept_name_icontains = dept_name_icontains
+                .map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
@@ -13303,7 +13453,19 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("dept_code", &dept_code))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dept_code_icontains",
+                        &dept_code_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("dept_name", &dept_name))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dept_name_icontains",
+                        &dept_name_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
@@ -13813,7 +13975,9 @@ pub mod builder {
     pub struct ListAreas<'a> {
         client: &'a super::Client,
         area_code: Result<Option<::std::string::String>, String>,
+        area_code_icontains: Result<Option<::std::string::String>, String>,
         area_name: Result<Option<::std::string::String>, String>,
+        area_name_icontains: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
@@ -13824,7 +13988,9 @@ pub mod builder {
             Self {
                 client: client,
                 area_code: Ok(None),
+                area_code_icontains: Ok(None),
                 area_name: Ok(None),
+                area_name_icontains: Ok(None),
                 limit: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
@@ -13844,6 +14010,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn area_code_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.area_code_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for area_code_icontains failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn area_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13853,6 +14032,19 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for area_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn area_name_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.area_name_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for area_name_icontains failed"
                         .to_string()
                 });
             self
@@ -13904,14 +14096,20 @@ pub mod builder {
             let Self {
                 client,
                 area_code,
+                area_code_icontains,
                 area_name,
+                area_name_icontains,
                 limit,
                 page,
                 page_size,
                 parent_area,
             } = self;
             let area_code = area_code.map_err(Error::InvalidRequest)?;
+            let area_code_icontains = area_code_icontains
+                .map_err(Error::InvalidRequest)?;
             let area_name = area_name.map_err(Error::InvalidRequest)?;
+            let area_name_icontains = area_name_icontains
+                .map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
@@ -13934,7 +14132,19 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("area_code", &area_code))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "area_code_icontains",
+                        &area_code_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("area_name", &area_name))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "area_name_icontains",
+                        &area_name_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
@@ -14440,7 +14650,9 @@ pub mod builder {
         page_size: Result<Option<i64>, String>,
         parent_position: Result<Option<i64>, String>,
         position_code: Result<Option<::std::string::String>, String>,
+        position_code_icontains: Result<Option<::std::string::String>, String>,
         position_name: Result<Option<::std::string::String>, String>,
+        position_name_icontains: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListPositions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -14451,7 +14663,9 @@ pub mod builder {
                 page_size: Ok(None),
                 parent_position: Ok(None),
                 position_code: Ok(None),
+                position_code_icontains: Ok(None),
                 position_name: Ok(None),
+                position_name_icontains: Ok(None),
             }
         }
         pub fn limit<V>(mut self, value: V) -> Self
@@ -14509,6 +14723,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn position_code_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.position_code_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for position_code_icontains failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn position_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14518,6 +14745,19 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for position_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn position_name_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.position_name_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for position_name_icontains failed"
                         .to_string()
                 });
             self
@@ -14533,14 +14773,20 @@ pub mod builder {
                 page_size,
                 parent_position,
                 position_code,
+                position_code_icontains,
                 position_name,
+                position_name_icontains,
             } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let parent_position = parent_position.map_err(Error::InvalidRequest)?;
             let position_code = position_code.map_err(Error::InvalidRequest)?;
+            let position_code_icontains = position_code_icontains
+                .map_err(Error::InvalidRequest)?;
             let position_name = position_name.map_err(Error::InvalidRequest)?;
+            let position_name_icontains = position_name_icontains
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/personnel/api/positions/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -14571,7 +14817,19 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("position_code", &position_code),
                 )
                 .query(
+                    &progenitor_client::QueryParam::new(
+                        "position_code_icontains",
+                        &position_code_icontains,
+                    ),
+                )
+                .query(
                     &progenitor_client::QueryParam::new("position_name", &position_name),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "position_name_icontains",
+                        &position_name_icontains,
+                    ),
                 )
                 .headers(header_map)
                 .build()?;
@@ -15078,22 +15336,28 @@ pub mod builder {
     pub struct ListTerminals<'a> {
         client: &'a super::Client,
         alias: Result<Option<::std::string::String>, String>,
+        alias_icontains: Result<Option<::std::string::String>, String>,
         area: Result<Option<i64>, String>,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
         sn: Result<Option<::std::string::String>, String>,
+        sn_icontains: Result<Option<::std::string::String>, String>,
+        state: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTerminals<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 alias: Ok(None),
+                alias_icontains: Ok(None),
                 area: Ok(None),
                 limit: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
                 sn: Ok(None),
+                sn_icontains: Ok(None),
+                state: Ok(None),
             }
         }
         pub fn alias<V>(mut self, value: V) -> Self
@@ -15105,6 +15369,19 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for alias failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn alias_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.alias_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for alias_icontains failed"
                         .to_string()
                 });
             self
@@ -15162,17 +15439,57 @@ pub mod builder {
                 });
             self
         }
+        pub fn sn_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sn_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sn_icontains failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for state failed"
+                        .to_string()
+                });
+            self
+        }
         ///Sends a `GET` request to `/iclock/api/terminals/`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TerminalPage>, Error<types::ErrorBody>> {
-            let Self { client, alias, area, limit, page, page_size, sn } = self;
+            let Self {
+                client,
+                alias,
+                alias_icontains,
+                area,
+                limit,
+                page,
+                page_size,
+                sn,
+                sn_icontains,
+                state,
+            } = self;
             let alias = alias.map_err(Error::InvalidRequest)?;
+            let alias_icontains = alias_icontains.map_err(Error::InvalidRequest)?;
             let area = area.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let sn = sn.map_err(Error::InvalidRequest)?;
+            let sn_icontains = sn_icontains.map_err(Error::InvalidRequest)?;
+            let state = state.map_err(Error::InvalidRequest)?;
             let url = format!("{}/iclock/api/terminals/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -15191,11 +15508,21 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("alias", &alias))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "alias_icontains",
+                        &alias_icontains,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("area", &area))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .query(&progenitor_client::QueryParam::new("sn", &sn))
+                .query(
+                    &progenitor_client::QueryParam::new("sn_icontains", &sn_icontains),
+                )
+                .query(&progenitor_client::QueryParam::new("state", &state))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -15359,6 +15686,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
         start_time: Result<Option<::std::string::String>, String>,
+        terminal_alias: Result<Option<::std::string::String>, String>,
         terminal_sn: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactions<'a> {
@@ -15372,6 +15700,7 @@ pub mod builder {
                 page: Ok(None),
                 page_size: Ok(None),
                 start_time: Ok(None),
+                terminal_alias: Ok(None),
                 terminal_sn: Ok(None),
             }
         }
@@ -15456,6 +15785,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn terminal_alias<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.terminal_alias = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for terminal_alias failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn terminal_sn<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15482,6 +15824,7 @@ pub mod builder {
                 page,
                 page_size,
                 start_time,
+                terminal_alias,
                 terminal_sn,
             } = self;
             let emp_code = emp_code.map_err(Error::InvalidRequest)?;
@@ -15491,6 +15834,7 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let terminal_alias = terminal_alias.map_err(Error::InvalidRequest)?;
             let terminal_sn = terminal_sn.map_err(Error::InvalidRequest)?;
             let url = format!("{}/iclock/api/transactions/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -15516,6 +15860,12 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .query(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "terminal_alias",
+                        &terminal_alias,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("terminal_sn", &terminal_sn))
                 .headers(header_map)
                 .build()?;

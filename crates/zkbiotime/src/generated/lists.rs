@@ -22,11 +22,23 @@ pub struct EmployeeFilter {
     pub department: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_status: Option<i32>,
+    /// emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emp_code_icontains: Option<String>,
+    /// first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name_icontains: Option<String>,
+    /// last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name_icontains: Option<String>,
+    /// area id: employees assigned to that area (D80 docs)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas: Option<i64>,
 }
 
 impl EmployeeFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["emp_code", "first_name", "last_name", "department", "app_status"];
+    pub const FIELDS: &'static [&'static str] = &["emp_code", "first_name", "last_name", "department", "app_status", "emp_code_icontains", "first_name_icontains", "last_name_icontains", "areas"];
 }
 
 impl crate::paging::ListFilter for EmployeeFilter {
@@ -40,6 +52,10 @@ impl crate::paging::ListFilter for EmployeeFilter {
         if let Some(value) = &self.last_name { request = request.last_name(value.clone()); }
         if let Some(value) = &self.department { request = request.department(value.clone()); }
         if let Some(value) = &self.app_status { request = request.app_status(value.clone()); }
+        if let Some(value) = &self.emp_code_icontains { request = request.emp_code_icontains(value.clone()); }
+        if let Some(value) = &self.first_name_icontains { request = request.first_name_icontains(value.clone()); }
+        if let Some(value) = &self.last_name_icontains { request = request.last_name_icontains(value.clone()); }
+        if let Some(value) = &self.areas { request = request.areas(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
@@ -64,6 +80,12 @@ pub struct DepartmentFilter {
     pub dept_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
+    /// dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dept_code_icontains: Option<String>,
+    /// dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dept_name_icontains: Option<String>,
     /// parent department id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_dept: Option<i64>,
@@ -71,7 +93,7 @@ pub struct DepartmentFilter {
 
 impl DepartmentFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["dept_code", "dept_name", "parent_dept"];
+    pub const FIELDS: &'static [&'static str] = &["dept_code", "dept_name", "dept_code_icontains", "dept_name_icontains", "parent_dept"];
 }
 
 impl crate::paging::ListFilter for DepartmentFilter {
@@ -82,6 +104,8 @@ impl crate::paging::ListFilter for DepartmentFilter {
         let mut request: builder::ListDepartments<'_> = client.list_departments();
         if let Some(value) = &self.dept_code { request = request.dept_code(value.clone()); }
         if let Some(value) = &self.dept_name { request = request.dept_name(value.clone()); }
+        if let Some(value) = &self.dept_code_icontains { request = request.dept_code_icontains(value.clone()); }
+        if let Some(value) = &self.dept_name_icontains { request = request.dept_name_icontains(value.clone()); }
         if let Some(value) = &self.parent_dept { request = request.parent_dept(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
@@ -107,6 +131,12 @@ pub struct AreaFilter {
     pub area_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
+    /// area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_code_icontains: Option<String>,
+    /// area_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_name_icontains: Option<String>,
     /// parent area id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<i64>,
@@ -114,7 +144,7 @@ pub struct AreaFilter {
 
 impl AreaFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["area_code", "area_name", "parent_area"];
+    pub const FIELDS: &'static [&'static str] = &["area_code", "area_name", "area_code_icontains", "area_name_icontains", "parent_area"];
 }
 
 impl crate::paging::ListFilter for AreaFilter {
@@ -125,6 +155,8 @@ impl crate::paging::ListFilter for AreaFilter {
         let mut request: builder::ListAreas<'_> = client.list_areas();
         if let Some(value) = &self.area_code { request = request.area_code(value.clone()); }
         if let Some(value) = &self.area_name { request = request.area_name(value.clone()); }
+        if let Some(value) = &self.area_code_icontains { request = request.area_code_icontains(value.clone()); }
+        if let Some(value) = &self.area_name_icontains { request = request.area_name_icontains(value.clone()); }
         if let Some(value) = &self.parent_area { request = request.parent_area(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
@@ -150,6 +182,12 @@ pub struct PositionFilter {
     pub position_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position_name: Option<String>,
+    /// position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_code_icontains: Option<String>,
+    /// position_name contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_name_icontains: Option<String>,
     /// parent position id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_position: Option<i64>,
@@ -157,7 +195,7 @@ pub struct PositionFilter {
 
 impl PositionFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["position_code", "position_name", "parent_position"];
+    pub const FIELDS: &'static [&'static str] = &["position_code", "position_name", "position_code_icontains", "position_name_icontains", "parent_position"];
 }
 
 impl crate::paging::ListFilter for PositionFilter {
@@ -168,6 +206,8 @@ impl crate::paging::ListFilter for PositionFilter {
         let mut request: builder::ListPositions<'_> = client.list_positions();
         if let Some(value) = &self.position_code { request = request.position_code(value.clone()); }
         if let Some(value) = &self.position_name { request = request.position_name(value.clone()); }
+        if let Some(value) = &self.position_code_icontains { request = request.position_code_icontains(value.clone()); }
+        if let Some(value) = &self.position_name_icontains { request = request.position_name_icontains(value.clone()); }
         if let Some(value) = &self.parent_position { request = request.parent_position(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
@@ -196,11 +236,20 @@ pub struct TerminalFilter {
     /// area id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<i64>,
+    /// device state as the server stores it ("1" online; D80 docs)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// sn contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sn_icontains: Option<String>,
+    /// alias contains this text, any case (D80 docs; no 9.0 manual entry)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_icontains: Option<String>,
 }
 
 impl TerminalFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["sn", "alias", "area"];
+    pub const FIELDS: &'static [&'static str] = &["sn", "alias", "area", "state", "sn_icontains", "alias_icontains"];
 }
 
 impl crate::paging::ListFilter for TerminalFilter {
@@ -212,6 +261,9 @@ impl crate::paging::ListFilter for TerminalFilter {
         if let Some(value) = &self.sn { request = request.sn(value.clone()); }
         if let Some(value) = &self.alias { request = request.alias(value.clone()); }
         if let Some(value) = &self.area { request = request.area(value.clone()); }
+        if let Some(value) = &self.state { request = request.state(value.clone()); }
+        if let Some(value) = &self.sn_icontains { request = request.sn_icontains(value.clone()); }
+        if let Some(value) = &self.alias_icontains { request = request.alias_icontains(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
@@ -236,6 +288,9 @@ pub struct TransactionFilter {
     pub emp_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_sn: Option<String>,
+    /// the terminal's alias, exact (D80 docs)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_alias: Option<String>,
     /// Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
@@ -249,7 +304,7 @@ pub struct TransactionFilter {
 
 impl TransactionFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["emp_code", "terminal_sn", "start_time", "end_time", "ordering"];
+    pub const FIELDS: &'static [&'static str] = &["emp_code", "terminal_sn", "terminal_alias", "start_time", "end_time", "ordering"];
 }
 
 impl crate::paging::ListFilter for TransactionFilter {
@@ -260,6 +315,7 @@ impl crate::paging::ListFilter for TransactionFilter {
         let mut request: builder::ListTransactions<'_> = client.list_transactions();
         if let Some(value) = &self.emp_code { request = request.emp_code(value.clone()); }
         if let Some(value) = &self.terminal_sn { request = request.terminal_sn(value.clone()); }
+        if let Some(value) = &self.terminal_alias { request = request.terminal_alias(value.clone()); }
         if let Some(value) = &self.start_time { request = request.start_time(value.clone()); }
         if let Some(value) = &self.end_time { request = request.end_time(value.clone()); }
         if let Some(value) = &self.ordering { request = request.ordering(value.clone()); }

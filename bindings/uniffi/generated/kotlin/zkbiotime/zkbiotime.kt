@@ -7376,6 +7376,16 @@ data class AreaFilter (
     var `areaName`: kotlin.String? = null 
     , 
     /**
+     * area_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `areaCodeIcontains`: kotlin.String? = null 
+    , 
+    /**
+     * area_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `areaNameIcontains`: kotlin.String? = null 
+    , 
+    /**
      * parent area id
      */
     var `parentArea`: kotlin.Long? = null 
@@ -7397,6 +7407,8 @@ public object FfiConverterTypeAreaFilter: FfiConverterRustBuffer<AreaFilter> {
         return AreaFilter(
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
         )
     }
@@ -7404,12 +7416,16 @@ public object FfiConverterTypeAreaFilter: FfiConverterRustBuffer<AreaFilter> {
     override fun allocationSize(value: AreaFilter) = (
             FfiConverterOptionalString.allocationSize(value.`areaCode`) +
             FfiConverterOptionalString.allocationSize(value.`areaName`) +
+            FfiConverterOptionalString.allocationSize(value.`areaCodeIcontains`) +
+            FfiConverterOptionalString.allocationSize(value.`areaNameIcontains`) +
             FfiConverterOptionalLong.allocationSize(value.`parentArea`)
     )
 
     override fun write(value: AreaFilter, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`areaCode`, buf)
             FfiConverterOptionalString.write(value.`areaName`, buf)
+            FfiConverterOptionalString.write(value.`areaCodeIcontains`, buf)
+            FfiConverterOptionalString.write(value.`areaNameIcontains`, buf)
             FfiConverterOptionalLong.write(value.`parentArea`, buf)
     }
 }
@@ -8096,6 +8112,16 @@ data class DepartmentFilter (
     var `deptName`: kotlin.String? = null 
     , 
     /**
+     * dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `deptCodeIcontains`: kotlin.String? = null 
+    , 
+    /**
+     * dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `deptNameIcontains`: kotlin.String? = null 
+    , 
+    /**
      * parent department id
      */
     var `parentDept`: kotlin.Long? = null 
@@ -8117,6 +8143,8 @@ public object FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer<Departmen
         return DepartmentFilter(
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
         )
     }
@@ -8124,12 +8152,16 @@ public object FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer<Departmen
     override fun allocationSize(value: DepartmentFilter) = (
             FfiConverterOptionalString.allocationSize(value.`deptCode`) +
             FfiConverterOptionalString.allocationSize(value.`deptName`) +
+            FfiConverterOptionalString.allocationSize(value.`deptCodeIcontains`) +
+            FfiConverterOptionalString.allocationSize(value.`deptNameIcontains`) +
             FfiConverterOptionalLong.allocationSize(value.`parentDept`)
     )
 
     override fun write(value: DepartmentFilter, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`deptCode`, buf)
             FfiConverterOptionalString.write(value.`deptName`, buf)
+            FfiConverterOptionalString.write(value.`deptCodeIcontains`, buf)
+            FfiConverterOptionalString.write(value.`deptNameIcontains`, buf)
             FfiConverterOptionalLong.write(value.`parentDept`, buf)
     }
 }
@@ -8900,6 +8932,26 @@ data class EmployeeFilter (
     var `department`: kotlin.Long? = null 
     , 
     var `appStatus`: kotlin.Long? = null 
+    , 
+    /**
+     * emp_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `empCodeIcontains`: kotlin.String? = null 
+    , 
+    /**
+     * first_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `firstNameIcontains`: kotlin.String? = null 
+    , 
+    /**
+     * last_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `lastNameIcontains`: kotlin.String? = null 
+    , 
+    /**
+     * area id: employees assigned to that area (D80 docs)
+     */
+    var `areas`: kotlin.Long? = null 
     
 ){
     
@@ -8921,6 +8973,10 @@ public object FfiConverterTypeEmployeeFilter: FfiConverterRustBuffer<EmployeeFil
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
         )
     }
 
@@ -8929,7 +8985,11 @@ public object FfiConverterTypeEmployeeFilter: FfiConverterRustBuffer<EmployeeFil
             FfiConverterOptionalString.allocationSize(value.`firstName`) +
             FfiConverterOptionalString.allocationSize(value.`lastName`) +
             FfiConverterOptionalLong.allocationSize(value.`department`) +
-            FfiConverterOptionalLong.allocationSize(value.`appStatus`)
+            FfiConverterOptionalLong.allocationSize(value.`appStatus`) +
+            FfiConverterOptionalString.allocationSize(value.`empCodeIcontains`) +
+            FfiConverterOptionalString.allocationSize(value.`firstNameIcontains`) +
+            FfiConverterOptionalString.allocationSize(value.`lastNameIcontains`) +
+            FfiConverterOptionalLong.allocationSize(value.`areas`)
     )
 
     override fun write(value: EmployeeFilter, buf: ByteBuffer) {
@@ -8938,6 +8998,10 @@ public object FfiConverterTypeEmployeeFilter: FfiConverterRustBuffer<EmployeeFil
             FfiConverterOptionalString.write(value.`lastName`, buf)
             FfiConverterOptionalLong.write(value.`department`, buf)
             FfiConverterOptionalLong.write(value.`appStatus`, buf)
+            FfiConverterOptionalString.write(value.`empCodeIcontains`, buf)
+            FfiConverterOptionalString.write(value.`firstNameIcontains`, buf)
+            FfiConverterOptionalString.write(value.`lastNameIcontains`, buf)
+            FfiConverterOptionalLong.write(value.`areas`, buf)
     }
 }
 
@@ -9736,6 +9800,16 @@ data class PositionFilter (
     var `positionName`: kotlin.String? = null 
     , 
     /**
+     * position_code contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `positionCodeIcontains`: kotlin.String? = null 
+    , 
+    /**
+     * position_name contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `positionNameIcontains`: kotlin.String? = null 
+    , 
+    /**
      * parent position id
      */
     var `parentPosition`: kotlin.Long? = null 
@@ -9757,6 +9831,8 @@ public object FfiConverterTypePositionFilter: FfiConverterRustBuffer<PositionFil
         return PositionFilter(
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
         )
     }
@@ -9764,12 +9840,16 @@ public object FfiConverterTypePositionFilter: FfiConverterRustBuffer<PositionFil
     override fun allocationSize(value: PositionFilter) = (
             FfiConverterOptionalString.allocationSize(value.`positionCode`) +
             FfiConverterOptionalString.allocationSize(value.`positionName`) +
+            FfiConverterOptionalString.allocationSize(value.`positionCodeIcontains`) +
+            FfiConverterOptionalString.allocationSize(value.`positionNameIcontains`) +
             FfiConverterOptionalLong.allocationSize(value.`parentPosition`)
     )
 
     override fun write(value: PositionFilter, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`positionCode`, buf)
             FfiConverterOptionalString.write(value.`positionName`, buf)
+            FfiConverterOptionalString.write(value.`positionCodeIcontains`, buf)
+            FfiConverterOptionalString.write(value.`positionNameIcontains`, buf)
             FfiConverterOptionalLong.write(value.`parentPosition`, buf)
     }
 }
@@ -10283,6 +10363,21 @@ data class TerminalFilter (
      * area id
      */
     var `area`: kotlin.Long? = null 
+    , 
+    /**
+     * device state as the server stores it ("1" online; D80 docs)
+     */
+    var `state`: kotlin.String? = null 
+    , 
+    /**
+     * sn contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `snIcontains`: kotlin.String? = null 
+    , 
+    /**
+     * alias contains this text, any case (D80 docs; no 9.0 manual entry)
+     */
+    var `aliasIcontains`: kotlin.String? = null 
     
 ){
     
@@ -10302,19 +10397,28 @@ public object FfiConverterTypeTerminalFilter: FfiConverterRustBuffer<TerminalFil
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: TerminalFilter) = (
             FfiConverterOptionalString.allocationSize(value.`sn`) +
             FfiConverterOptionalString.allocationSize(value.`alias`) +
-            FfiConverterOptionalLong.allocationSize(value.`area`)
+            FfiConverterOptionalLong.allocationSize(value.`area`) +
+            FfiConverterOptionalString.allocationSize(value.`state`) +
+            FfiConverterOptionalString.allocationSize(value.`snIcontains`) +
+            FfiConverterOptionalString.allocationSize(value.`aliasIcontains`)
     )
 
     override fun write(value: TerminalFilter, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`sn`, buf)
             FfiConverterOptionalString.write(value.`alias`, buf)
             FfiConverterOptionalLong.write(value.`area`, buf)
+            FfiConverterOptionalString.write(value.`state`, buf)
+            FfiConverterOptionalString.write(value.`snIcontains`, buf)
+            FfiConverterOptionalString.write(value.`aliasIcontains`, buf)
     }
 }
 
@@ -10638,6 +10742,11 @@ data class TransactionFilter (
     var `terminalSn`: kotlin.String? = null 
     , 
     /**
+     * the terminal's alias, exact (D80 docs)
+     */
+    var `terminalAlias`: kotlin.String? = null 
+    , 
+    /**
      * Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`.
      */
     var `startTime`: kotlin.String? = null 
@@ -10671,6 +10780,7 @@ public object FfiConverterTypeTransactionFilter: FfiConverterRustBuffer<Transact
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeTransactionOrdering.read(buf),
         )
     }
@@ -10678,6 +10788,7 @@ public object FfiConverterTypeTransactionFilter: FfiConverterRustBuffer<Transact
     override fun allocationSize(value: TransactionFilter) = (
             FfiConverterOptionalString.allocationSize(value.`empCode`) +
             FfiConverterOptionalString.allocationSize(value.`terminalSn`) +
+            FfiConverterOptionalString.allocationSize(value.`terminalAlias`) +
             FfiConverterOptionalString.allocationSize(value.`startTime`) +
             FfiConverterOptionalString.allocationSize(value.`endTime`) +
             FfiConverterOptionalTypeTransactionOrdering.allocationSize(value.`ordering`)
@@ -10686,6 +10797,7 @@ public object FfiConverterTypeTransactionFilter: FfiConverterRustBuffer<Transact
     override fun write(value: TransactionFilter, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`empCode`, buf)
             FfiConverterOptionalString.write(value.`terminalSn`, buf)
+            FfiConverterOptionalString.write(value.`terminalAlias`, buf)
             FfiConverterOptionalString.write(value.`startTime`, buf)
             FfiConverterOptionalString.write(value.`endTime`, buf)
             FfiConverterOptionalTypeTransactionOrdering.write(value.`ordering`, buf)
