@@ -68,9 +68,7 @@ impl AuthScheme {
             Self::Basic => Credentials::Basic { username, password },
         }
     }
-}
 
-impl AuthScheme {
     /// The scheme from a binding's or the CLI's options: a scheme name (`auth`) and the
     /// older `jwt` flag, which must not disagree. One message for every language.
     pub fn from_options(auth: Option<&str>, jwt: bool) -> Result<Self> {
