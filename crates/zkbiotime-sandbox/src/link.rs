@@ -42,15 +42,12 @@ impl std::str::FromStr for Compression {
 
 impl std::fmt::Display for Compression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Off => "off",
-            Self::Gzip => "gzip",
-            Self::Deflate => "deflate",
-        })
+        f.write_str(self.token().unwrap_or("off"))
     }
 }
 
 impl Compression {
+    /// The `Content-Encoding` it sends (also its name on the command line).
     fn token(self) -> Option<&'static str> {
         match self {
             Self::Off => None,
