@@ -10,10 +10,6 @@ mod cli_demo;
 mod codegen;
 mod demo;
 mod fuzz;
-mod lists;
-#[allow(dead_code)] // read by the binding emitters as they land
-mod models;
-mod readme;
 mod scenarios;
 mod schemathesis;
 mod test;

@@ -1,9 +1,8 @@
-//! Per-language pieces of the xtask: each binding's generated files (from the model list in
-//! `crate::models`, see docs/adr/0001-records-across-ffi.md) and its test run.
+//! Per-language toolchains and runs of the xtask: each binding's build, test suite, scenario
+//! runner and bench rows. What each binding generates lives in `crate::codegen`.
 //!
 //! A binding adds itself with one `mod` line and one line in each function below.
 
-mod cli;
 pub mod node;
 pub mod python;
 pub mod uniffi;
@@ -11,19 +10,6 @@ pub mod uniffi;
 use std::path::Path;
 
 use anyhow::Result;
-use openapiv3::OpenAPI;
-
-use crate::codegen::Output;
-
-/// Generated files of every binding.
-pub fn outputs(_root: &Path, _spec: &OpenAPI) -> Result<Vec<Output>> {
-    let mut outputs = Vec::new();
-    outputs.extend(cli::outputs(_root, _spec)?);
-    outputs.extend(node::outputs(_root, _spec)?);
-    outputs.extend(python::outputs(_root, _spec)?);
-    outputs.extend(uniffi::outputs(_root, _spec)?);
-    Ok(outputs)
-}
 
 /// Each binding's runner of the cross-language scenarios (see `crate::scenarios`).
 pub fn scenario_runners(_root: &Path) -> Result<Vec<crate::scenarios::Runner>> {

@@ -11,8 +11,8 @@ use std::path::Path;
 use anyhow::Result;
 use openapiv3::OpenAPI;
 
+use crate::codegen::models::{FieldType, Role, models};
 use crate::codegen::{Output, header};
-use crate::models::{FieldType, Role, models};
 
 pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
     let path = root.join("crates/zkbiotime-cli/src/generated.rs");

@@ -1,0 +1,588 @@
+//! The Node binding's generated files (`bindings/node`, napi-rs).
+//!
+//! Generated from the model list (`crate::codegen::models`, ADR 0001):
+//! - `bindings/node/src/generated.rs`: one `#[napi(object)]` struct per record schema, built
+//!   field by field from `zkbiotime::types::*`, and the field list of every request body,
+//!   which the binding checks before deserialising a JS object. For a record with no secret
+//!   in it, also `{Name}Row`: the core value as a JSON array of its values in a fixed order,
+//!   so a page of them crosses to JS as text for `JSON.parse` (nested records inside a
+//!   row are keyed objects, `{Name}Json`).
+//! - `bindings/node/lib/rows.generated.js`: the JS constructor per such record (prototype
+//!   `Object.prototype`: records are plain objects) that puts a row's values under the keys
+//!   `from_core` gives the napi object, in the spec's order (`null` options left out, as
+//!   napi leaves `None` out).
+//! - `bindings/node/generated.d.ts`: the TypeScript interfaces of records, request bodies,
+//!   list filters and string enums, re-exported by the hand-written `index.d.ts`.
+//!
+//! Writing the record part of the `.d.ts` here (instead of asking napi-derive for type
+//! definitions) means no second build with `TYPE_DEF_TMP_PATH`, and the public types are
+//! those of the JS wrapper (API field names, ISO times, `extra`), not the addon's.
+//!
+//! Time mapping (documented in bindings/node/README.md): a `*_time` field holds ISO 8601
+//! text (with the server's offset when the client knows its zone) and `*_raw` the server's
+//! own text; a `date` is `YYYY-MM-DD` text; a secret is a `Secret` object that prints `***`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use openapiv3::OpenAPI;
+
+use crate::codegen::models::{Field, FieldType, Model, Role, enums, models};
+use crate::codegen::{Output, header};
+
+pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
+    let dir = root.join("bindings/node");
+    Ok(vec![
+        Output { path: dir.join("src/generated.rs"), contents: rust_module(spec)? },
+        Output { path: dir.join("generated.d.ts"), contents: typescript(spec)? },
+        Output { path: dir.join("lib/rows.generated.js"), contents: row_decoders(spec)? },
+    ])
+}
+
+// ---------------------------------------------------------------------------------------
+// Rust: napi objects and conversions
+
+fn rust_module(spec: &OpenAPI) -> Result<String> {
+    let models = models(spec)?;
+    let mut out = header("xtask bindings::node");
+    out.push_str(
+        "//! Records of the Node binding as napi objects, converted field by field from the\n\
+         //! core's spec types, and the field names of every request body.\n\n\
+         use napi_derive::napi;\n\
+         use zkbiotime::types;\n\n\
+         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};\n\
+         use crate::secret::Secret;\n\n",
+    );
+    let crossing = crossings(&models);
+    for model in models.iter().filter(|m| m.role == Role::Record) {
+        write_record(&mut out, model, crossing(model))?;
+    }
+    for model in models.iter().filter(|m| m.role == Role::Input) {
+        write_input(&mut out, model)?;
+    }
+    Ok(out)
+}
+
+fn write_rust_doc(out: &mut String, indent: &str, doc: Option<&str>) -> Result<()> {
+    if let Some(doc) = doc {
+        for line in doc.trim().lines() {
+            writeln!(out, "{indent}/// {}", line.trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+fn write_record(out: &mut String, model: &Model, crossing: Crossing) -> Result<()> {
+    let name = &model.name;
+    write_rust_doc(out, "", model.doc.as_deref())?;
+    writeln!(out, "#[napi(object, object_from_js = false)]")?;
+    writeln!(out, "pub struct {name} {{")?;
+    for field in &model.fields {
+        write_rust_doc(out, "    ", field.doc.as_deref())?;
+        let ty = rust_type(&field.ty);
+        let ty = if field.optional { format!("Option<{ty}>") } else { ty };
+        writeln!(out, "    #[napi(js_name = {:?})]", field.name)?;
+        writeln!(out, "    pub {}: {ty},", field.name)?;
+        if field.ty == FieldType::DateTimeText {
+            let raw = format!("{}_raw", field.name);
+            writeln!(out, "    /// The server's own text of `{}`.", field.name)?;
+            writeln!(out, "    #[napi(js_name = {raw:?})]")?;
+            let ty = if field.optional { "Option<String>" } else { "String" };
+            writeln!(out, "    pub {raw}: {ty},")?;
+        }
+    }
+    if model.has_extra {
+        writeln!(out, "    /// Keys the spec does not name (site-specific custom attributes).")?;
+        writeln!(out, "    pub extra: serde_json::Map<String, serde_json::Value>,")?;
+    }
+    writeln!(out, "}}\n")?;
+
+    writeln!(out, "impl FromCore<types::{name}> for {name} {{")?;
+    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
+    writeln!(out, "    fn from_core(v: types::{name}, {used}: &Cx) -> Self {{")?;
+    writeln!(out, "        Self {{")?;
+    for field in &model.fields {
+        let f = &field.name;
+        if field.ty == FieldType::DateTimeText {
+            if field.optional {
+                writeln!(out, "            {f}: v.{f}.as_deref().map(|t| cx.iso(t)),")?;
+            } else {
+                writeln!(out, "            {f}: cx.iso(&v.{f}),")?;
+            }
+            writeln!(out, "            {f}_raw: v.{f},")?;
+            continue;
+        }
+        let value = if field.optional {
+            match convert("x", &field.ty) {
+                c if c == "x" => format!("v.{f}"),
+                c => format!("v.{f}.map(|x| {c})"),
+            }
+        } else {
+            convert(&format!("v.{f}"), &field.ty)
+        };
+        writeln!(out, "            {f}: {value},")?;
+    }
+    if model.has_extra {
+        writeln!(out, "            extra: v.extra,")?;
+    }
+    writeln!(out, "        }}\n    }}\n}}\n")?;
+
+    write_json_view(out, model, crossing)
+}
+
+/// How records of a schema reach JS.
+#[derive(Clone, Copy, PartialEq)]
+enum Crossing {
+    /// Holds a `Secret` (itself or nested): napi objects only, never text.
+    Napi,
+    /// Only ever inside another record: written into its row as a keyed `{Name}Json`.
+    Nested,
+    /// Pages, sync batches and single records: `{Name}Row`s and `lib/rows.generated.js`.
+    Rows,
+}
+
+/// How each record of `models` crosses: the one rule both the Rust module and `lib/rows.generated.js`
+/// follow.
+fn crossings(models: &[Model]) -> impl Fn(&Model) -> Crossing + '_ {
+    let nested = nested_models(models);
+    move |model| match (model.holds_secret(models), nested.contains(&model.name)) {
+        (true, _) => Crossing::Napi,
+        (false, true) => Crossing::Nested,
+        (false, false) => Crossing::Rows,
+    }
+}
+
+/// The schemas other records hold (directly or in a list; page envelopes do not count).
+fn nested_models(models: &[Model]) -> BTreeSet<String> {
+    fn named(ty: &FieldType) -> Option<&str> {
+        match ty {
+            FieldType::Model(name) => Some(name),
+            FieldType::List(inner) => named(inner),
+            _ => None,
+        }
+    }
+    let records = models.iter().filter(|m| m.role == Role::Record);
+    let fields = records.flat_map(|m| &m.fields);
+    fields.filter_map(|f| named(&f.ty)).map(str::to_string).collect()
+}
+
+/// The record's `AsJson` and the serialisation view its crossing needs: `{Name}Row` for
+/// rows; for a nested record `{Name}Json`, a keyed JSON object with the keys and values the
+/// napi object above gets from `from_core` (`None` left out, as napi leaves it out).
+fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Result<()> {
+    let name = &model.name;
+    writeln!(out, "impl AsJson for types::{name} {{")?;
+    let why_none = match crossing {
+        Crossing::Rows => {
+            writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
+            writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
+            writeln!(out, "    }}\n}}\n")?;
+            return write_row_view(out, model);
+        }
+        Crossing::Napi => "Holds a `Secret`: crosses as napi objects only.".to_string(),
+        Crossing::Nested => format!("Only ever inside another record (as `{name}Json`)."),
+    };
+    writeln!(out, "    /// {why_none}")?;
+    writeln!(out, "    fn json_rows(_: &[Self], _: &Cx) -> Option<JsonRows> {{")?;
+    writeln!(out, "        None\n    }}\n}}\n")?;
+    if crossing == Crossing::Napi {
+        return Ok(());
+    }
+    write_view_head(out, model, "Json", "SerializeMap")?;
+    writeln!(out, "        let mut m = s.serialize_map(None)?;")?;
+    for (key, field) in row_slots(model) {
+        let (f, view) = (&field.name, slot_view(&key, field));
+        if field.optional {
+            writeln!(out, "        if let Some(x) = &v.{f} {{")?;
+            writeln!(out, "            m.serialize_entry({key:?}, &{view})?;")?;
+            writeln!(out, "        }}")?;
+        } else {
+            writeln!(out, "        let x = &v.{f};")?;
+            writeln!(out, "        m.serialize_entry({key:?}, &{view})?;")?;
+        }
+    }
+    if model.has_extra {
+        writeln!(out, "        m.serialize_entry(\"extra\", &v.extra)?;")?;
+    }
+    writeln!(out, "        m.end()\n    }}\n}}\n")?;
+    Ok(())
+}
+
+/// The start of a serialisation view `{Name}{suffix}` of a core record, up to the body of
+/// `serialize` with the record as `v` (and `cx`, when a field needs it) in scope.
+fn write_view_head(out: &mut String, model: &Model, suffix: &str, ser_trait: &str) -> Result<()> {
+    let name = &model.name;
+    writeln!(out, "pub struct {name}{suffix}<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
+    writeln!(out, "impl serde::Serialize for {name}{suffix}<'_> {{")?;
+    writeln!(
+        out,
+        "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{"
+    )?;
+    writeln!(out, "        use serde::ser::{ser_trait};")?;
+    let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
+    writeln!(out, "        let (v, {used}) = (self.0, self.1);")?;
+    Ok(())
+}
+
+/// The JS keys of one record in order (each field, then its `_raw` text for a time; `extra`
+/// follows): the order of a row, and of the keyed `{Name}Json` view. `row_decoders` writes
+/// the JS side of the same order.
+fn row_slots(model: &Model) -> Vec<(String, &Field)> {
+    let mut slots = Vec::new();
+    for field in &model.fields {
+        slots.push((field.name.clone(), field));
+        if field.ty == FieldType::DateTimeText {
+            slots.push((format!("{}_raw", field.name), field));
+        }
+    }
+    slots
+}
+
+/// The JSON view of slot `key` of `field`, for the field's value bound to `x`: a `_raw`
+/// slot is the server's own text, the core value as it is.
+fn slot_view(key: &str, field: &Field) -> String {
+    if key == field.name { json_value("x", &field.ty) } else { "x".to_string() }
+}
+
+/// `{Name}Row`: a core record as a JSON array of its values in `row_slots` order (`None` as
+/// `null`), each value as `{Name}Json` writes it. Half the text of keyed objects, and V8
+/// parses arrays and fills objects of one shape (`lib/rows.generated.js`) faster than it parses keys.
+fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
+    write_view_head(out, model, "Row", "SerializeTuple")?;
+    let slots = row_slots(model);
+    let len = slots.len() + usize::from(model.has_extra);
+    writeln!(out, "        let mut t = s.serialize_tuple({len})?;")?;
+    for (key, field) in &slots {
+        let (f, view) = (&field.name, slot_view(key, field));
+        if view == "x" {
+            writeln!(out, "        t.serialize_element(&v.{f})?;")?;
+        } else if field.optional {
+            writeln!(out, "        t.serialize_element(&v.{f}.as_ref().map(|x| {view}))?;")?;
+        } else {
+            writeln!(out, "        let x = &v.{f};")?;
+            writeln!(out, "        t.serialize_element(&{view})?;")?;
+        }
+    }
+    if model.has_extra {
+        writeln!(out, "        t.serialize_element(&v.extra)?;")?;
+    }
+    writeln!(out, "        t.end()\n    }}\n}}\n")?;
+    Ok(())
+}
+
+/// `lib/rows.generated.js`: for each record type that crosses as rows, a constructor that makes one
+/// `{Name}Row` array a record: the keys `from_core` gives the napi object, in the spec's order,
+/// and no key for a `null` option (napi leaves `None` out too). Constructors rather than
+/// object literals: V8 sizes a constructor's objects for all its properties up front, where a
+/// literal grows a side store key by key (a 200k-punch pull: -8% wall, -6% CPU).
+fn row_decoders(spec: &OpenAPI) -> Result<String> {
+    let models = models(spec)?;
+    let mut out = header("xtask bindings::node");
+    out.push_str(
+        "'use strict';\n\
+         // A page of records crosses from the addon as JSON rows (arrays of values in a fixed\n\
+         // order, `null` for an absent option); these constructors make them records. Each\n\
+         // prototype is `Object.prototype`, so a record is a plain object like any other.\n\n",
+    );
+    let crossing = crossings(&models);
+    let rows = |m: &&Model| m.role == Role::Record && crossing(m) == Crossing::Rows;
+    let mut names = Vec::new();
+    for model in models.iter().filter(rows) {
+        writeln!(out, "function {}(r) {{", model.name)?;
+        let slots = row_slots(model);
+        for (i, (key, field)) in slots.iter().enumerate() {
+            if field.optional {
+                writeln!(out, "  if (r[{i}] !== null) this.{key} = r[{i}];")?;
+            } else {
+                writeln!(out, "  this.{key} = r[{i}];")?;
+            }
+        }
+        if model.has_extra {
+            writeln!(out, "  this.extra = r[{}];", slots.len())?;
+        }
+        writeln!(out, "}}\n{}.prototype = Object.prototype;\n", model.name)?;
+        names.push(model.name.clone());
+    }
+    writeln!(out, "const records = {{ {} }};\n", names.join(", "))?;
+    out.push_str(
+        "/** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */\n\
+         function decodeRows(model, parts) {\n  \
+         const Record = records[model];\n  \
+         const all = [];\n  \
+         for (const rows of parts) {\n    \
+         for (let i = 0; i < rows.length; i++) all.push(new Record(rows[i]));\n  \
+         }\n  \
+         return all;\n\
+         }\n\n\
+         module.exports = { decodeRows };\n",
+    );
+    Ok(out)
+}
+
+/// The serialisable view of core value `expr` (a reference) matching `convert`.
+fn json_value(expr: &str, ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Int | FieldType::Float | FieldType::Bool => expr.into(),
+        // `to_string()` in `convert`: the same text through `Display`.
+        FieldType::Date | FieldType::Enum(_) => format!("DisplayJson({expr})"),
+        FieldType::DateTimeText => format!("IsoJson({expr}, cx)"),
+        FieldType::Secret => unreachable!("records with secrets have no JSON view"),
+        FieldType::Model(name) => format!("{name}Json({expr}, cx)"),
+        FieldType::List(inner) => match json_value("y", inner) {
+            each if each == "y" => expr.into(),
+            each => format!("JsonSeq({expr}, |y| {each})"),
+        },
+    }
+}
+
+fn write_input(out: &mut String, model: &Model) -> Result<()> {
+    let name = &model.name;
+    let fields: Vec<String> = model.fields.iter().map(|f| format!("{:?}", f.name)).collect();
+    writeln!(out, "impl Input for types::{name} {{")?;
+    writeln!(out, "    const NAME: &'static str = {name:?};")?;
+    writeln!(out, "    const FIELDS: &'static [&'static str] = &[{}];", fields.join(", "))?;
+    if model.has_extra {
+        writeln!(
+            out,
+            "    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {{"
+        )?;
+        writeln!(out, "        self.extra = extra;\n        true\n    }}")?;
+    } else {
+        writeln!(
+            out,
+            "    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {{"
+        )?;
+        writeln!(out, "        extra.is_empty()\n    }}")?;
+    }
+    writeln!(out, "}}\n")?;
+    Ok(())
+}
+
+fn rust_type(ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Date | FieldType::DateTimeText | FieldType::Enum(_) => {
+            "String".into()
+        }
+        FieldType::Int => "i64".into(),
+        FieldType::Float => "f64".into(),
+        FieldType::Bool => "bool".into(),
+        FieldType::Secret => "Secret".into(),
+        FieldType::Model(name) => name.clone(),
+        FieldType::List(inner) => format!("Vec<{}>", rust_type(inner)),
+    }
+}
+
+fn needs_cx(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::DateTimeText | FieldType::Model(_) => true,
+        FieldType::List(inner) => needs_cx(inner),
+        _ => false,
+    }
+}
+
+/// The expression turning the core value `expr` into the binding's value.
+fn convert(expr: &str, ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Int | FieldType::Float | FieldType::Bool => expr.into(),
+        FieldType::Date | FieldType::Enum(_) => format!("{expr}.to_string()"),
+        FieldType::DateTimeText => format!("cx.iso(&{expr})"),
+        FieldType::Secret => format!("Secret::from({expr})"),
+        FieldType::Model(name) => format!("{name}::from_core({expr}, cx)"),
+        FieldType::List(inner) => {
+            let each = convert("x", inner);
+            if each == "x" {
+                expr.into()
+            } else {
+                format!("{expr}.into_iter().map(|x| {each}).collect()")
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TypeScript: records, request bodies, filters, enums
+
+const TS_PRELUDE: &str = r#"/** Any JSON value: what a custom attribute (`extra`) can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A server time as ISO 8601 text: `2024-06-26T15:36:22+05:00` when the client was given the
+ * server's `timezone` (then `new Date(t)` is exact), `2024-06-26T15:36:22` (local to the
+ * server, no offset) when it was not. The server's own text is in the `*_raw` field beside it.
+ */
+export type IsoDateTime = string;
+
+/** A calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+/** A secret (password hash): prints as `***`; `expose()` returns the value. */
+export interface Secret {
+  expose(): string;
+  toString(): string;
+  toJSON(): string;
+}
+"#;
+
+fn typescript(spec: &OpenAPI) -> Result<String> {
+    let models = models(spec)?;
+    let mut out = header("xtask bindings::node");
+    out.push_str(TS_PRELUDE);
+    for (name, values) in enums(spec) {
+        let values: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+        writeln!(out, "\nexport type {name} = {};", values.join(" | "))?;
+    }
+    for model in &models {
+        match model.role {
+            Role::Record => write_ts_model(&mut out, model, false)?,
+            Role::Input if model.name != "Credentials" => write_ts_model(&mut out, model, true)?,
+            _ => {}
+        }
+    }
+    for filter in list_filters(spec)? {
+        writeln!(out)?;
+        write_ts_doc(&mut out, "", Some(&filter.doc))?;
+        writeln!(out, "export interface {} {{", filter.name)?;
+        for (name, ty, doc) in &filter.params {
+            write_ts_doc(&mut out, "  ", doc.as_deref())?;
+            writeln!(out, "  {name}?: {ty};")?;
+        }
+        writeln!(out, "}}")?;
+    }
+    Ok(out)
+}
+
+fn write_ts_doc(out: &mut String, indent: &str, doc: Option<&str>) -> Result<()> {
+    let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else { return Ok(()) };
+    let doc = doc.replace("*/", "*\\/");
+    writeln!(out, "{indent}/**")?;
+    for line in doc.lines() {
+        writeln!(out, "{indent} * {}", line.trim_end())?;
+    }
+    writeln!(out, "{indent} */")?;
+    Ok(())
+}
+
+fn write_ts_model(out: &mut String, model: &Model, input: bool) -> Result<()> {
+    writeln!(out)?;
+    write_ts_doc(out, "", model.doc.as_deref())?;
+    writeln!(out, "export interface {} {{", model.name)?;
+    for field in &model.fields {
+        write_ts_field(out, field, input)?;
+    }
+    if model.has_extra {
+        write_ts_doc(
+            out,
+            "  ",
+            Some(if input {
+                "Custom attributes by name (e.g. \"Primary Job\"), sent as top-level keys."
+            } else {
+                "Keys the spec does not name (site-specific custom attributes)."
+            }),
+        )?;
+        let opt = if input { "?" } else { "" };
+        writeln!(out, "  extra{opt}: Record<string, JsonValue>;")?;
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}
+
+fn write_ts_field(out: &mut String, field: &Field, input: bool) -> Result<()> {
+    write_ts_doc(out, "  ", field.doc.as_deref())?;
+    // Request bodies: arrays may be left out (the core sends them empty).
+    let optional = field.optional || (input && matches!(field.ty, FieldType::List(_)));
+    let opt = if optional { "?" } else { "" };
+    writeln!(out, "  {}{opt}: {};", field.name, ts_type(&field.ty, input))?;
+    if field.ty == FieldType::DateTimeText && !input {
+        writeln!(out, "  /** The server's own text of `{}`. */", field.name)?;
+        writeln!(out, "  {}_raw{opt}: string;", field.name)?;
+    }
+    Ok(())
+}
+
+fn ts_type(ty: &FieldType, input: bool) -> String {
+    match ty {
+        FieldType::String => "string".into(),
+        FieldType::Int | FieldType::Float => "number".into(),
+        FieldType::Bool => "boolean".into(),
+        FieldType::Date => "IsoDate".into(),
+        FieldType::DateTimeText if input => "string".into(),
+        FieldType::DateTimeText => "IsoDateTime".into(),
+        FieldType::Secret if input => "string".into(),
+        FieldType::Secret => "Secret".into(),
+        FieldType::Enum(name) | FieldType::Model(name) => name.clone(),
+        FieldType::List(inner) => match **inner {
+            FieldType::List(_) => format!("Array<{}>", ts_type(inner, input)),
+            _ => format!("{}[]", ts_type(inner, input)),
+        },
+    }
+}
+
+struct ListFilter {
+    name: String,
+    doc: String,
+    /// (name, TypeScript type, description)
+    params: Vec<(String, String, Option<String>)>,
+}
+
+/// The filters of every list operation, from the walk the core's filter structs come from
+/// (`crate::codegen::lists`), with their TypeScript types.
+fn list_filters(spec: &OpenAPI) -> Result<Vec<ListFilter>> {
+    crate::codegen::lists::list_operations(spec)?
+        .into_iter()
+        .map(|op| {
+            let params = op
+                .params
+                .into_iter()
+                .map(|p| {
+                    let mut ty = match p.rust_type.as_str() {
+                        "String" => "string".to_string(),
+                        "i64" | "i32" | "f64" => "number".to_string(),
+                        "bool" => "boolean".to_string(),
+                        other => match other.strip_prefix("types::") {
+                            Some(name) => name.to_string(),
+                            None => bail!(
+                                "{}.{}: unsupported filter type {other}",
+                                op.operation_id,
+                                p.name
+                            ),
+                        },
+                    };
+                    // Time bounds also take a `Date` (turned into server time by the client's zone).
+                    if ty == "string" && p.name.ends_with("_time") {
+                        ty = "string | Date".into();
+                    }
+                    Ok((p.name, ty, p.description))
+                })
+                .collect::<Result<_>>()?;
+            Ok(ListFilter {
+                name: format!("{}Filter", op.item_type),
+                doc: format!(
+                    "Filters of `{}` (`GET {}`); unknown names are rejected.",
+                    op.operation_id, op.path
+                ),
+                params,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_filters_come_from_the_spec() {
+        let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
+        let rust = rust_module(&spec).unwrap();
+        assert!(rust.contains("#[napi(js_name = \"emp_code\")]"));
+        assert!(rust.contains("punch_time_raw: v.punch_time,"));
+        let ts = typescript(&spec).unwrap();
+        assert!(ts.contains("export interface Employee {"));
+        assert!(ts.contains("export interface TransactionFilter {"));
+        assert!(ts.contains("start_time?: string | Date;"));
+        assert!(ts.contains("self_password?: Secret;"));
+        assert!(!ts.contains(": any"));
+    }
+}
