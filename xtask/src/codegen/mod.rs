@@ -18,6 +18,7 @@ pub mod node;
 pub mod python;
 pub mod readme;
 pub mod uniffi;
+mod versions;
 
 /// One generated file: where it goes and what it must contain.
 pub struct Output {
@@ -82,5 +83,6 @@ pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
     outputs.extend(python::outputs(root, &spec)?);
     outputs.extend(uniffi::outputs(root, &spec)?);
     outputs.extend(readme::outputs(root)?);
+    outputs.extend(versions::outputs(root)?);
     Ok(outputs)
 }
