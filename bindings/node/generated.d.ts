@@ -637,3 +637,41 @@ export interface TransactionFilter {
    */
   ordering?: TransactionOrdering;
 }
+
+// ---- the resources of the spec ----
+
+import type { Resource, ResourceClass, UpsertableResource, WritableResource } from './index';
+
+/** Employees (`/personnel/api/employees/`). */
+export type Employees = ResourceClass<'employees', UpsertableResource<Employee, EmployeeFilter, EmployeeCreate, EmployeeUpdate, EmployeeWritten>>;
+
+/** Departments (`/personnel/api/departments/`). */
+export type Departments = ResourceClass<'departments', UpsertableResource<Department, DepartmentFilter, DepartmentCreate, DepartmentUpdate, Department>>;
+
+/** Areas (`/personnel/api/areas/`). */
+export type Areas = ResourceClass<'areas', UpsertableResource<Area, AreaFilter, AreaCreate, AreaUpdate, AreaWritten>>;
+
+/** Positions (`/personnel/api/positions/`). */
+export type Positions = ResourceClass<'positions', UpsertableResource<Position, PositionFilter, PositionCreate, PositionUpdate, Position>>;
+
+/** Terminals, i.e. devices (`/iclock/api/terminals/`). Read only. */
+export type Terminals = ResourceClass<'terminals', Resource<Terminal, TerminalFilter>>;
+
+/** Punches (`/iclock/api/transactions/`). Read only. */
+export type Transactions = ResourceClass<'transactions', Resource<Transaction, TransactionFilter>>;
+
+/** The resources of the API: one property each on `Client`. */
+export interface Resources {
+  /** Employees (`/personnel/api/employees/`). */
+  readonly employees: Employees;
+  /** Departments (`/personnel/api/departments/`). */
+  readonly departments: Departments;
+  /** Areas (`/personnel/api/areas/`). */
+  readonly areas: Areas;
+  /** Positions (`/personnel/api/positions/`). */
+  readonly positions: Positions;
+  /** Terminals, i.e. devices (`/iclock/api/terminals/`). Read only. */
+  readonly terminals: Terminals;
+  /** Punches (`/iclock/api/transactions/`). Read only. */
+  readonly transactions: Transactions;
+}

@@ -2,31 +2,7 @@
 // from the API spec into ./generated.d.ts (`cargo xtask codegen`); this file types the
 // client around them.
 
-import type {
-  Area,
-  AreaCreate,
-  AreaFilter,
-  AreaUpdate,
-  AreaWritten,
-  Department,
-  DepartmentCreate,
-  DepartmentFilter,
-  DepartmentUpdate,
-  Employee,
-  EmployeeCreate,
-  EmployeeFilter,
-  EmployeeUpdate,
-  EmployeeWritten,
-  Position,
-  PositionCreate,
-  PositionFilter,
-  PositionUpdate,
-  Terminal,
-  TerminalFilter,
-  JsonValue,
-  Transaction,
-  TransactionFilter,
-} from './generated';
+import type { JsonValue, Resources, Transaction, TransactionFilter } from './generated';
 
 export type * from './generated';
 
@@ -149,9 +125,9 @@ export interface Upserted<W> {
 
 /** A resource that can also be written. */
 export declare class WritableResource<T, F, C, U, W> extends Resource<T, F> {
-  /** Creates a record; never retried automatically (use `upsert` to be safe). */
+  /** Creates a record; never retried automatically (use `upsert`, where there is one). */
   create(body: C): Promise<W>;
-  /** Changes the fields present in `body` (PATCH). */
+  /** Changes the fields present in `body` (PATCH, or PUT where the API has only that). */
   update(id: number, body: U): Promise<W>;
   delete(id: number): Promise<void>;
   /**
@@ -159,6 +135,10 @@ export declare class WritableResource<T, F, C, U, W> extends Resource<T, F> {
    * belongs in `extra` (custom attributes).
    */
   bodyFields(op?: 'create' | 'update'): string[];
+}
+
+/** A writable resource whose records have a code (`emp_code`, ...) to upsert by. */
+export declare class UpsertableResource<T, F, C, U, W> extends WritableResource<T, F, C, U, W> {
   /** Creates the record, or updates the one with the same code. Safe to repeat. */
   upsert(body: C): Promise<Upserted<W>>;
 }
@@ -187,29 +167,18 @@ export declare class Transactions extends Resource<Transaction, TransactionFilte
   sync(state?: string | null, options?: SyncOptions): Promise<SyncBatch>;
 }
 
-export type Employees = WritableResource<
-  Employee,
-  EmployeeFilter,
-  EmployeeCreate,
-  EmployeeUpdate,
-  EmployeeWritten
->;
-export type Departments = WritableResource<
-  Department,
-  DepartmentFilter,
-  DepartmentCreate,
-  DepartmentUpdate,
-  Department
->;
-export type Areas = WritableResource<Area, AreaFilter, AreaCreate, AreaUpdate, AreaWritten>;
-export type Positions = WritableResource<
-  Position,
-  PositionFilter,
-  PositionCreate,
-  PositionUpdate,
-  Position
->;
-export type Terminals = Resource<Terminal, TerminalFilter>;
+/**
+ * Resources with hand-written operations beyond list / get / write: the generated resource
+ * types (`./generated`) use these classes for them.
+ */
+export interface ResourceClasses {
+  transactions: Transactions;
+}
+
+/** The class of the resource named `N`: its `ResourceClasses` entry, or `Default`. */
+export type ResourceClass<N extends string, Default> = N extends keyof ResourceClasses
+  ? ResourceClasses[N]
+  : Default;
 
 /** The methods `client.request` sends (either case). */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -241,15 +210,12 @@ export interface ServerInfo {
   page_size_param: 'page_size' | 'limit' | 'both' | null;
 }
 
+/** The client's resource properties (`client.employees`, ...), generated from the spec. */
+export interface Client extends Resources {}
+
 /** A ZKBio Time API client. Holds no open handles: a script ends when its work is done. */
 export declare class Client {
   constructor(options: ClientOptions);
-  readonly employees: Employees;
-  readonly departments: Departments;
-  readonly areas: Areas;
-  readonly positions: Positions;
-  readonly terminals: Terminals;
-  readonly transactions: Transactions;
   /** The server's base URL (no trailing slash). */
   readonly baseUrl: string;
   /** The server's IANA zone, when given. */

@@ -5,7 +5,14 @@
 // thin wrapper that gives it an idiomatic JS face. `lib/native.js` finds the addon for
 // this platform; `lib/client.js` and `lib/errors.js` are the public API.
 
-const { Client, RecordList, Resource, WritableResource, Transactions } = require('./lib/client.js');
+const {
+  Client,
+  RecordList,
+  Resource,
+  WritableResource,
+  UpsertableResource,
+  Transactions,
+} = require('./lib/client.js');
 const errors = require('./lib/errors.js');
 
 exports.Client = Client;
@@ -14,6 +21,7 @@ exports.labels = (record, field) => require('./lib/native.js').labels(String(rec
 exports.RecordList = RecordList;
 exports.Resource = Resource;
 exports.WritableResource = WritableResource;
+exports.UpsertableResource = UpsertableResource;
 exports.Transactions = Transactions;
 exports.ZKBioTimeError = errors.ZKBioTimeError;
 exports.AuthenticationError = errors.AuthenticationError;

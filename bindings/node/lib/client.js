@@ -6,6 +6,7 @@
 const { inspect } = require('node:util');
 const native = require('./native.js');
 const { fromNative, invalid } = require('./errors.js');
+const RESOURCES = require('./resources.generated.js');
 
 const OPTIONS = new Set([
   'baseUrl',
@@ -305,7 +306,7 @@ class WritableResource extends Resource {
     return settle(() => client.create(name, plain(body, `${name} body`) ?? {}));
   }
 
-  /** Changes the fields present in `body` (PATCH). */
+  /** Changes the fields present in `body` (PATCH, or PUT where the API has only that). */
   async update(id, body) {
     const { client, name } = INTERNAL.get(this);
     return settle(() => client.update(name, recordId(id), plain(body, `${name} body`) ?? {}));
@@ -329,9 +330,13 @@ class WritableResource extends Resource {
     return call(() => native.bodyFields(name, op));
   }
 
+}
+
+/** A writable resource whose records have a code (`emp_code`, ...) to upsert by. */
+class UpsertableResource extends WritableResource {
   /**
-   * Creates the record, or updates the one with the same code (`emp_code`, `dept_code`,
-   * `area_code`, `position_code`). Safe to repeat. Resolves to `{ created, record }`.
+   * Creates the record, or updates the one with the same code. Safe to repeat. Resolves to
+   * `{ created, record }`.
    */
   async upsert(body) {
     const { client, name } = INTERNAL.get(this);
@@ -360,6 +365,9 @@ class Transactions extends Resource {
   }
 }
 
+/** Resources with hand-written operations beyond list / get / write. */
+const RESOURCE_CLASSES = Object.freeze({ transactions: Transactions });
+
 /**
  * A ZKBio Time API client.
  *
@@ -374,12 +382,12 @@ class Client {
   constructor(options) {
     const opts = nativeOptions(options);
     this.#native = call(() => new native.NativeClient(opts));
-    this.employees = new WritableResource(this.#native, 'employees');
-    this.departments = new WritableResource(this.#native, 'departments');
-    this.areas = new WritableResource(this.#native, 'areas');
-    this.positions = new WritableResource(this.#native, 'positions');
-    this.terminals = new Resource(this.#native, 'terminals');
-    this.transactions = new Transactions(this.#native, 'transactions');
+    for (const { name, write, upsert } of RESOURCES) {
+      const Class =
+        RESOURCE_CLASSES[name] ??
+        (upsert ? UpsertableResource : write ? WritableResource : Resource);
+      this[name] = new Class(this.#native, name);
+    }
     Object.freeze(this);
   }
 
@@ -445,4 +453,11 @@ class Client {
   }
 }
 
-module.exports = { Client, RecordList, Resource, WritableResource, Transactions };
+module.exports = {
+  Client,
+  RecordList,
+  Resource,
+  WritableResource,
+  UpsertableResource,
+  Transactions,
+};

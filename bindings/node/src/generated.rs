@@ -1149,3 +1149,70 @@ impl Input for types::PositionUpdate {
     }
 }
 
+
+// ---- the resources of the spec ----
+
+use std::future::Future;
+use futures::Stream;
+use zkbiotime::{Client, Page, Upserted};
+use crate::generated as records;
+use crate::resources::{Readable, Upsertable, Writable};
+
+crate::resources::readable_impl!(Employees, "employees", employees, Employee, EmployeeFilter);
+crate::resources::writable_impl!(Employees, EmployeeCreate, EmployeeUpdate, EmployeeWritten);
+crate::resources::upsertable_impl!(Employees);
+crate::resources::readable_impl!(Departments, "departments", departments, Department, DepartmentFilter);
+crate::resources::writable_impl!(Departments, DepartmentCreate, DepartmentUpdate, Department);
+crate::resources::upsertable_impl!(Departments);
+crate::resources::readable_impl!(Areas, "areas", areas, Area, AreaFilter);
+crate::resources::writable_impl!(Areas, AreaCreate, AreaUpdate, AreaWritten);
+crate::resources::upsertable_impl!(Areas);
+crate::resources::readable_impl!(Positions, "positions", positions, Position, PositionFilter);
+crate::resources::writable_impl!(Positions, PositionCreate, PositionUpdate, Position);
+crate::resources::upsertable_impl!(Positions);
+crate::resources::readable_impl!(Terminals, "terminals", terminals, Terminal, TerminalFilter);
+crate::resources::readable_impl!(Transactions, "transactions", transactions, Transaction, TransactionFilter);
+
+/// Runs `$body` with `$R` bound to the core accessor type of the read resource
+/// named `$name`.
+macro_rules! readable {
+    ($name:expr, $R:ident => $body:expr) => {
+        match $name {
+            "employees" => { type $R = zkbiotime::Employees; $body }
+            "departments" => { type $R = zkbiotime::Departments; $body }
+            "areas" => { type $R = zkbiotime::Areas; $body }
+            "positions" => { type $R = zkbiotime::Positions; $body }
+            "terminals" => { type $R = zkbiotime::Terminals; $body }
+            "transactions" => { type $R = zkbiotime::Transactions; $body }
+            other => Err($crate::resources::unknown(other, "read", "employees, departments, areas, positions, terminals, transactions")),
+        }
+    };
+}
+
+/// Runs `$body` with `$R` bound to the core accessor type of the written resource
+/// named `$name`.
+macro_rules! writable {
+    ($name:expr, $R:ident => $body:expr) => {
+        match $name {
+            "employees" => { type $R = zkbiotime::Employees; $body }
+            "departments" => { type $R = zkbiotime::Departments; $body }
+            "areas" => { type $R = zkbiotime::Areas; $body }
+            "positions" => { type $R = zkbiotime::Positions; $body }
+            other => Err($crate::resources::unknown(other, "written", "employees, departments, areas, positions")),
+        }
+    };
+}
+
+/// Runs `$body` with `$R` bound to the core accessor type of the upserted resource
+/// named `$name`.
+macro_rules! upsertable {
+    ($name:expr, $R:ident => $body:expr) => {
+        match $name {
+            "employees" => { type $R = zkbiotime::Employees; $body }
+            "departments" => { type $R = zkbiotime::Departments; $body }
+            "areas" => { type $R = zkbiotime::Areas; $body }
+            "positions" => { type $R = zkbiotime::Positions; $body }
+            other => Err($crate::resources::unknown(other, "upserted", "employees, departments, areas, positions")),
+        }
+    };
+}

@@ -13,8 +13,8 @@ mod cursor;
 mod error;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, dead_code, unused_imports)]
-mod generated;
 #[macro_use]
+mod generated;
 mod resources;
 mod secret;
 
@@ -332,7 +332,7 @@ impl NativeClient {
     #[napi]
     pub async fn upsert(&self, resource: String, body: Value) -> napi::Result<Js> {
         let (client, cx) = (self.client.clone(), self.cx);
-        Ok(writable!(resource.as_str(), R => resources::upsert::<R>(&client, body, &cx).await)?)
+        Ok(upsertable!(resource.as_str(), R => resources::upsert::<R>(&client, body, &cx).await)?)
     }
 
     /// New punches since `state` (JSON text from the previous batch; none: from the start).

@@ -1,6 +1,6 @@
-//! The six resources behind one set of generic functions: the JS wrapper names a resource
-//! (`"employees"`), a macro picks the core accessor type, and the functions below call it
-//! and convert what it answers. Each trait method is the core's inherent method of the
+//! The resources behind one set of generic functions: the JS wrapper names a resource
+//! (`"employees"`), a generated macro picks the core accessor type, and the functions below
+//! call it and convert what it answers. Each trait method is the core's inherent method of the
 //! same name: nothing here decides anything.
 
 use std::future::Future;
@@ -9,11 +9,10 @@ use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use zkbiotime::{Client, ListFilter, ListPage, Page, Upserted, types};
+use zkbiotime::{Client, ListFilter, ListPage, Page, Upserted};
 
 use crate::convert::{self, AsJson, Cx, FromCore, Input};
 use crate::error::{BindingError, Result};
-use crate::generated as records;
 use crate::{Js, One, PageJs};
 
 /// A listable, readable resource of the core.
@@ -54,6 +53,10 @@ pub trait Writable: Readable {
         body: Self::Update,
     ) -> impl Future<Output = zkbiotime::Result<Self::Written>> + Send;
     fn delete(&self, id: i64) -> impl Future<Output = zkbiotime::Result<()>> + Send;
+}
+
+/// A writable resource with an `upsert` (the spec's `x-upsert-key`).
+pub trait Upsertable: Writable {
     fn upsert(
         &self,
         body: Self::Create,
@@ -113,6 +116,13 @@ macro_rules! writable_impl {
             fn delete(&self, id: i64) -> impl Future<Output = zkbiotime::Result<()>> + Send {
                 zkbiotime::$ty::delete(self, id)
             }
+        }
+    };
+}
+
+macro_rules! upsertable_impl {
+    ($ty:ident) => {
+        impl Upsertable for zkbiotime::$ty {
             fn upsert(
                 &self,
                 body: Self::Create,
@@ -123,81 +133,13 @@ macro_rules! writable_impl {
     };
 }
 
-readable_impl!(Employees, "employees", employees, Employee, EmployeeFilter);
-readable_impl!(Departments, "departments", departments, Department, DepartmentFilter);
-readable_impl!(Areas, "areas", areas, Area, AreaFilter);
-readable_impl!(Positions, "positions", positions, Position, PositionFilter);
-readable_impl!(Terminals, "terminals", terminals, Terminal, TerminalFilter);
-readable_impl!(Transactions, "transactions", transactions, Transaction, TransactionFilter);
-writable_impl!(Employees, EmployeeCreate, EmployeeUpdate, EmployeeWritten);
-writable_impl!(Departments, DepartmentCreate, DepartmentUpdate, Department);
-writable_impl!(Areas, AreaCreate, AreaUpdate, AreaWritten);
-writable_impl!(Positions, PositionCreate, PositionUpdate, Position);
+// Invoked once per resource by the generated module (`cargo xtask codegen`), with the
+// dispatch macros `readable!`, `writable!` and `upsertable!`.
+pub(crate) use {readable_impl, upsertable_impl, writable_impl};
 
-/// Runs `$body` with `$R` bound to the readable resource named `$name`.
-macro_rules! readable {
-    ($name:expr, $R:ident => $body:expr) => {
-        match $name {
-            "employees" => {
-                type $R = zkbiotime::Employees;
-                $body
-            }
-            "departments" => {
-                type $R = zkbiotime::Departments;
-                $body
-            }
-            "areas" => {
-                type $R = zkbiotime::Areas;
-                $body
-            }
-            "positions" => {
-                type $R = zkbiotime::Positions;
-                $body
-            }
-            "terminals" => {
-                type $R = zkbiotime::Terminals;
-                $body
-            }
-            "transactions" => {
-                type $R = zkbiotime::Transactions;
-                $body
-            }
-            other => Err($crate::resources::unknown(other, false)),
-        }
-    };
-}
-
-/// Runs `$body` with `$R` bound to the writable resource named `$name`.
-macro_rules! writable {
-    ($name:expr, $R:ident => $body:expr) => {
-        match $name {
-            "employees" => {
-                type $R = zkbiotime::Employees;
-                $body
-            }
-            "departments" => {
-                type $R = zkbiotime::Departments;
-                $body
-            }
-            "areas" => {
-                type $R = zkbiotime::Areas;
-                $body
-            }
-            "positions" => {
-                type $R = zkbiotime::Positions;
-                $body
-            }
-            other => Err($crate::resources::unknown(other, true)),
-        }
-    };
-}
-
-pub fn unknown(name: &str, write: bool) -> BindingError {
-    BindingError::invalid(if write {
-        format!("`{name}` cannot be written (employees, departments, areas, positions can)")
-    } else {
-        format!("no resource `{name}`")
-    })
+/// The error for a resource name JS passed that has no such operation.
+pub fn unknown(name: &str, verb: &str, known: &str) -> BindingError {
+    BindingError::invalid(format!("no resource `{name}` can be {verb} (these can: {known})"))
 }
 
 /// The API field names of a `create` or `update` body of `R` (the spec's, from the generated
@@ -265,7 +207,7 @@ pub async fn delete<R: Writable>(client: &Client, id: i64) -> Result<()> {
     Ok(R::of(client).delete(id).await?)
 }
 
-pub async fn upsert<R: Writable>(client: &Client, body: Value, cx: &Cx) -> Result<Js> {
+pub async fn upsert<R: Upsertable>(client: &Client, body: Value, cx: &Cx) -> Result<Js> {
     let body: R::Create = convert::input(body)?;
     let done = R::of(client).upsert(body).await?;
     let created = done.was_created();

@@ -11,7 +11,6 @@ use progenitor_client::ResponseValue;
 use crate::auth::{Auth, AuthScheme, Credentials, Login};
 use crate::error::{Error, ErrorKind, Result, snippet};
 use crate::generated::api::{self, types};
-use crate::resources::{Areas, Departments, Employees, Positions, Terminals, Transactions};
 use crate::timezone::{ServerTime, ServerZone};
 use crate::transport::{self, AnswerMeta, Session};
 use crate::{RetryPolicy, Secret};
@@ -85,25 +84,6 @@ impl Client {
             strict: false,
             accept_language: "en".into(),
         }
-    }
-
-    pub fn employees(&self) -> Employees {
-        Employees::new(self.clone())
-    }
-    pub fn departments(&self) -> Departments {
-        Departments::new(self.clone())
-    }
-    pub fn areas(&self) -> Areas {
-        Areas::new(self.clone())
-    }
-    pub fn positions(&self) -> Positions {
-        Positions::new(self.clone())
-    }
-    pub fn terminals(&self) -> Terminals {
-        Terminals::new(self.clone())
-    }
-    pub fn transactions(&self) -> Transactions {
-        Transactions::new(self.clone())
     }
 
     /// The configured base URL (without a trailing slash).

@@ -49,6 +49,7 @@ pub(crate) mod generated {
     pub mod api;
     pub mod labels;
     pub mod lists;
+    pub mod resources;
 }
 
 /// The generated HTTP layer: request builders and the spec's types.
@@ -71,9 +72,10 @@ pub fn labels(record: &str, field: &str) -> Option<&'static [(&'static str, &'st
 pub use auth::{AuthScheme, Credentials};
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorKind, Result};
+pub use generated::resources::*;
 pub use paging::{ItemOf, ListFilter, ListPage, Page, PageAnswer};
 pub use raw::ServerInfo;
-pub use resources::{Areas, Departments, Employees, Positions, Terminals, Transactions, Upserted};
+pub use resources::Upserted;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use sync::{SyncBatch, SyncState};

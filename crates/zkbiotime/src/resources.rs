@@ -1,25 +1,22 @@
-//! One accessor per API resource. Each is a thin, typed face over `Client::send` and the
-//! pager; the operations themselves are progenitor's, generated from the spec.
+//! What a resource accessor does. Each is a thin, typed face over `Client::send` and the
+//! pager; the operations themselves are progenitor's, generated from the spec. Which
+//! resources exist, and which operations each has, is generated from the spec too
+//! (`generated/resources.rs`, one `resource!` line per resource).
 
-use futures::Stream;
-
-use crate::client::{Call, Client};
-use crate::error::{Error, ErrorKind, Result};
-use crate::generated::api::types;
-use crate::generated::lists::{
-    AreaFilter, DepartmentFilter, EmployeeFilter, PositionFilter, TerminalFilter, TransactionFilter,
-};
-use crate::paging::{self, ListFilter, Page};
+use crate::error::{Error, Result};
+use crate::generated::resources::Transactions;
+use crate::paging::ListFilter;
 use crate::sync::{SyncBatch, SyncState};
 
-/// Declares a resource accessor. `read` resources can be listed and fetched; `crud` ones
-/// can also be created, updated (PATCH) and deleted.
+/// Declares a resource accessor. `read`: list and get; `write`: create, update (PATCH or
+/// PUT) and delete; with an `upsert_key`, also `upsert` (find by that field, then create or
+/// update).
 macro_rules! resource {
     (read $name:ident, $doc:literal, item: $item:ty, filter: $filter:ty, get: $get:ident) => {
         #[doc = $doc]
         #[derive(Clone, Debug)]
         pub struct $name {
-            client: Client,
+            pub(crate) client: Client,
         }
 
         impl $name {
@@ -53,21 +50,19 @@ macro_rules! resource {
             }
         }
     };
-    (crud $name:ident, $doc:literal, item: $item:ty, filter: $filter:ty, get: $get:ident,
+    (write $name:ident, filter: $filter:ty,
      create: $create:ident($create_body:ty) -> $written:ty,
-     update: $update:ident($update_body:ty),
-     code: $code:ident) => {
-        resource!(read $name, $doc, item: $item, filter: $filter, get: $get);
-
+     update: $method:literal $update:ident($update_body:ty)
+     $(, upsert_key: $code:ident)?) => {
         impl $name {
             /// Creates a record; the answer holds bare ids. Never retried automatically: a
-            /// lost answer may hide a stored record (use `upsert` to be safe).
+            /// lost answer may hide a stored record (use `upsert` where there is one).
             ///
             /// Servers that answer without the stored record (9.5 answers some creates with
             /// the submitted fields only, no `id`) get it read back by its code.
             pub async fn create(&self, body: $create_body) -> Result<$written> {
                 let call = Call::write("POST", <$filter as ListFilter>::PATH.to_string());
-                let code = body.$code.clone();
+                $(let code = body.$code.clone();)?
                 let sent = self
                     .client
                     .send(call, |api| {
@@ -79,16 +74,21 @@ macro_rules! resource {
                     Err(e) if e.kind() == ErrorKind::UnexpectedResponse
                         && e.status().is_some_and(|s| (200..300).contains(&s)) =>
                     {
-                        let Some(id) = self.id_by_code(&code).await? else { return Err(e) };
-                        as_written(self.get(id).await?)
+                        $(
+                            let _ = stringify!($code);
+                            let Some(id) = self.id_by_code(&code).await? else { return Err(e) };
+                            return as_written(self.get(id).await?);
+                        )?
+                        #[allow(unreachable_code)]
+                        Err(e)
                     }
                     other => other,
                 }
             }
 
-            /// Changes the fields present in `body` (PATCH).
+            #[doc = concat!("Changes the fields present in `body` (", $method, ").")]
             pub async fn update(&self, id: i64, body: $update_body) -> Result<$written> {
-                let call = Call::write("PATCH", detail_path::<$filter>(id));
+                let call = Call::write($method, detail_path::<$filter>(id));
                 self.client
                     .send(call, |api| {
                         let body = body.clone();
@@ -97,6 +97,25 @@ macro_rules! resource {
                     .await
             }
 
+            /// Deletes a record. Servers answer 204, or 200 with or without a JSON body
+            /// (8.x): all mean done; an HTML page is still an error.
+            pub async fn delete(&self, id: i64) -> Result<()> {
+                let sent = self.client.request("DELETE", &detail_path::<$filter>(id), &[], None).await;
+                match sent {
+                    Ok(_) => Ok(()),
+                    // Retried after a lost answer, the record is gone: our first try did it.
+                    Err(e) if e.kind() == ErrorKind::NotFound && e.was_retried() => Ok(()),
+                    Err(e) => Err(e),
+                }
+            }
+        }
+
+        $(resource!(upsert $name, filter: $filter, create: $create_body, written: $written,
+            key: $code);)?
+    };
+    (upsert $name:ident, filter: $filter:ty, create: $create_body:ty, written: $written:ty,
+     key: $code:ident) => {
+        impl $name {
             /// Creates the record, or updates the one with the same code
             #[doc = concat!("(`", stringify!($code), "`).")]
             ///
@@ -129,21 +148,10 @@ macro_rules! resource {
                 // Exact match: some servers filter codes by substring.
                 Ok(page.items.iter().find(|r| r.$code == code).map(|r| r.id))
             }
-
-            /// Deletes a record. Servers answer 204, or 200 with or without a JSON body
-            /// (8.x): all mean done; an HTML page is still an error.
-            pub async fn delete(&self, id: i64) -> Result<()> {
-                let sent = self.client.request("DELETE", &detail_path::<$filter>(id), &[], None).await;
-                match sent {
-                    Ok(_) => Ok(()),
-                    // Retried after a lost answer, the record is gone: our first try did it.
-                    Err(e) if e.kind() == ErrorKind::NotFound && e.was_retried() => Ok(()),
-                    Err(e) => Err(e),
-                }
-            }
         }
     };
 }
+pub(crate) use resource;
 
 /// What an upsert did.
 #[derive(Clone, Debug, PartialEq)]
@@ -164,77 +172,35 @@ impl<T> Upserted<T> {
     }
 }
 
-/// Write answers whose `id` the server may leave out (the manual's employee PATCH does).
-trait WithId {
+/// Write answers whose `id` the server may leave out (the manual's employee PATCH does);
+/// `cargo xtask codegen` implements it for every written type of a resource with `upsert`.
+pub(crate) trait WithId {
     fn with_id(self, id: i64) -> Self;
 }
 
-impl WithId for types::EmployeeWritten {
-    fn with_id(mut self, id: i64) -> Self {
-        self.id.get_or_insert(id);
-        self
-    }
-}
-
-/// These always carry their id (a required field in the spec).
-macro_rules! always_has_id {
-    ($($t:ty),*) => {$(
-        impl WithId for $t {
-            fn with_id(self, _id: i64) -> Self { self }
-        }
-    )*};
-}
-always_has_id!(types::Department, types::AreaWritten, types::Position);
-
 /// A record as read (relations nested) in the shape of a write answer (relations as ids):
 /// the decoding policy reads a nested relation where an id is expected.
-fn as_written<R: serde::Serialize, W: serde::de::DeserializeOwned>(record: R) -> Result<W> {
+pub(crate) fn as_written<R: serde::Serialize, W: serde::de::DeserializeOwned>(
+    record: R,
+) -> Result<W> {
     serde_json::to_value(record).and_then(serde_json::from_value).map_err(|e| {
         Error::unexpected(format!("the stored record does not read as a write answer: {e}"))
     })
 }
 
 /// A create body as a partial update of the same fields (custom attributes included).
-fn to_update<C: serde::Serialize, U: serde::de::DeserializeOwned>(body: &C) -> Result<U> {
+pub(crate) fn to_update<C: serde::Serialize, U: serde::de::DeserializeOwned>(
+    body: &C,
+) -> Result<U> {
     serde_json::to_value(body)
         .and_then(serde_json::from_value)
         .map_err(|e| Error::invalid_argument(format!("cannot turn the body into an update: {e}")))
 }
 
 /// `/personnel/api/employees/` + `42/`.
-fn detail_path<F: ListFilter>(id: i64) -> String {
+pub(crate) fn detail_path<F: ListFilter>(id: i64) -> String {
     format!("{}{id}/", F::PATH)
 }
-
-resource!(crud Employees, "Employees (`/personnel/api/employees/`).",
-    item: types::Employee, filter: EmployeeFilter, get: get_employee,
-    create: create_employee(types::EmployeeCreate) -> types::EmployeeWritten,
-    update: update_employee(types::EmployeeUpdate),
-    code: emp_code);
-
-resource!(crud Departments, "Departments (`/personnel/api/departments/`).",
-    item: types::Department, filter: DepartmentFilter, get: get_department,
-    create: create_department(types::DepartmentCreate) -> types::Department,
-    update: update_department(types::DepartmentUpdate),
-    code: dept_code);
-
-resource!(crud Areas, "Areas (`/personnel/api/areas/`).",
-    item: types::Area, filter: AreaFilter, get: get_area,
-    create: create_area(types::AreaCreate) -> types::AreaWritten,
-    update: update_area(types::AreaUpdate),
-    code: area_code);
-
-resource!(crud Positions, "Positions (`/personnel/api/positions/`).",
-    item: types::Position, filter: PositionFilter, get: get_position,
-    create: create_position(types::PositionCreate) -> types::Position,
-    update: update_position(types::PositionUpdate),
-    code: position_code);
-
-resource!(read Terminals, "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.",
-    item: types::Terminal, filter: TerminalFilter, get: get_terminal);
-
-resource!(read Transactions, "Punches (`/iclock/api/transactions/`). Read only.",
-    item: types::Transaction, filter: TransactionFilter, get: get_transaction);
 
 impl Transactions {
     /// Punches not returned by earlier syncs (late uploads included), at most `max`, and

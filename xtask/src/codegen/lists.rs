@@ -14,6 +14,7 @@ use crate::codegen::header;
 /// Query parameters the pager owns; they are not user filters.
 pub(crate) const PAGING_PARAMS: &[&str] = &["page", "limit", "page_size"];
 
+#[derive(Clone, Debug)]
 pub(crate) struct ListOp {
     pub(crate) operation_id: String,
     pub(crate) path: String,
@@ -22,6 +23,7 @@ pub(crate) struct ListOp {
     pub(crate) params: Vec<Param>,
 }
 
+#[derive(Clone, Debug)]
 pub(crate) struct Param {
     pub(crate) name: String,
     pub(crate) rust_type: String,

@@ -11,12 +11,15 @@ use anyhow::{Context, Result, bail};
 
 mod api;
 pub mod cli;
+mod core_resources;
 mod labels;
 pub mod lists;
 pub mod models;
 pub mod node;
+mod node_resources;
 pub mod python;
 pub mod readme;
+pub mod resources;
 pub mod uniffi;
 mod versions;
 
@@ -77,6 +80,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
         Output { path: core.join("api.rs"), contents: api::generate(&spec)? },
         Output { path: core.join("lists.rs"), contents: lists::generate(&spec)? },
         Output { path: core.join("labels.rs"), contents: labels::generate(&spec)? },
+        Output { path: core.join("resources.rs"), contents: core_resources::generate(&spec)? },
     ];
     outputs.extend(cli::outputs(root, &spec)?);
     outputs.extend(node::outputs(root, &spec)?);

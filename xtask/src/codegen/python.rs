@@ -19,7 +19,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 
 use crate::codegen::models::{Field, FieldType, Model, Role, enums, models};
 use crate::codegen::{Output, header};
@@ -60,48 +60,25 @@ struct Filter {
     description: Option<String>,
 }
 
-/// The resources, from the list-operation walk the core's filter structs come from
-/// (`crate::codegen::lists`), with their write operations found beside each list path.
+/// The resources of the spec model (`crate::codegen::resources`), with Python filter types.
 fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
     let mut out = Vec::new();
-    for op in crate::codegen::lists::list_operations(spec)? {
-        let name = op.operation_id.strip_prefix("list_").context("list operation")?;
+    for r in crate::codegen::resources::resources(spec)? {
         let mut filters = Vec::new();
-        for p in op.params {
+        for p in &r.list.params {
             let mut py = filter_py_type(spec, &p.rust_type)
-                .with_context(|| format!("{}.{}", op.operation_id, p.name))?;
+                .with_context(|| format!("{}.{}", r.list.operation_id, p.name))?;
             if p.name.ends_with("_time") {
                 // Server-local text, or a datetime the binding formats (see convert.rs).
                 py = format!("{py} | datetime.datetime");
             }
-            filters.push(Filter { name: p.name, py, description: p.description });
+            filters.push(Filter { name: p.name.clone(), py, description: p.description.clone() });
         }
-        let item = spec.paths.paths.get(&op.path).and_then(|i| i.as_item()).context("list path")?;
-        let crud = match &item.post {
-            Some(create) => {
-                let create_body = request_ref(create).context("create body")?;
-                let written = response_ref(create)
-                    .or_else(|| response_ref_status(create, 201))
-                    .context("create answer")?;
-                let detail = spec
-                    .paths
-                    .paths
-                    .iter()
-                    .find(|(p, _)| p.starts_with(op.path.as_str()) && p.len() > op.path.len())
-                    .and_then(|(_, i)| i.as_item())
-                    .context("detail path")?;
-                let update = detail.patch.as_ref().context("update operation")?;
-                Some((create_body, request_ref(update).context("update body")?, written))
-            }
-            None => None,
-        };
-        out.push(Resource {
-            name: name.to_string(),
-            class: camel(name),
-            item: op.item_type,
-            filters,
-            crud,
-        });
+        let crud = r
+            .write
+            .as_ref()
+            .map(|w| (w.create_body.clone(), w.update_body.clone(), w.written.clone()));
+        out.push(Resource { name: r.name, class: r.class, item: r.item, filters, crud });
     }
     Ok(out)
 }
@@ -128,40 +105,6 @@ fn filter_py_type(spec: &OpenAPI, rust_type: &str) -> Result<String> {
 fn literal(values: &[String]) -> String {
     let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
     format!("Literal[{}]", quoted.join(", "))
-}
-
-fn ref_name(r: &ReferenceOr<openapiv3::Schema>) -> Option<String> {
-    match r {
-        ReferenceOr::Reference { reference } => {
-            Some(reference.rsplit('/').next().unwrap_or_default().to_string())
-        }
-        ReferenceOr::Item(_) => None,
-    }
-}
-
-fn response_ref_status(op: &openapiv3::Operation, status: u16) -> Option<String> {
-    let resp = op.responses.responses.get(&openapiv3::StatusCode::Code(status))?.as_item()?;
-    ref_name(resp.content.get("application/json")?.schema.as_ref()?)
-}
-
-fn response_ref(op: &openapiv3::Operation) -> Option<String> {
-    response_ref_status(op, 200)
-}
-
-fn request_ref(op: &openapiv3::Operation) -> Option<String> {
-    let body = op.request_body.as_ref()?.as_item()?;
-    ref_name(body.content.get("application/json")?.schema.as_ref()?)
-}
-
-/// `employees` → `Employees`, `dept_code` → `DeptCode`.
-fn camel(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------

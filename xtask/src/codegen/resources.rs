@@ -1,0 +1,211 @@
+//! The API resources, as the spec's operations describe them: the one resource table every
+//! emitter reads (core accessors, Python, Node, uniffi, CLI, README). Adding a resource is
+//! spec lines (a `list_<name>` GET, a `get_<singular>` detail GET, optionally create /
+//! update / delete beside them) plus a sandbox handler; no hand-written file names the set.
+//!
+//! A resource is found from its list operation (`crate::codegen::lists::list_operations`);
+//! its other operations are the methods of the list path and of the detail path below it.
+//! What the spec's shape cannot say comes from extension keys:
+//! - `x-upsert-key` on the create operation: the body field that identifies a record for
+//!   `upsert` (`emp_code`); without it the resource has no `upsert`.
+//! - the resource's tag `description` (`Punches`): the first words of its docs.
+
+use anyhow::{Context, Result, bail};
+use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr};
+
+use crate::codegen::lists::{ListOp, list_operations};
+
+/// One API resource.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// `employees`: the client's accessor, the Python / JS attribute, the CLI subcommand.
+    pub name: String,
+    /// `Employees`: the core's accessor type and each binding's resource class.
+    pub class: String,
+    /// `employee`: one record, in messages.
+    pub singular: String,
+    /// `Employee`: the record a list and `get` answer.
+    pub item: String,
+    /// `EmployeeFilter`: the core's filter struct of the list (`crate::codegen::lists`).
+    pub filter: String,
+    /// The list operation (path, page type, query parameters).
+    pub list: ListOp,
+    /// `get_employee`: progenitor's builder method of the detail GET.
+    pub get_op: String,
+    /// One line of docs: "Employees (`/personnel/api/employees/`)."
+    pub doc: String,
+    pub write: Option<Write>,
+}
+
+/// The write operations of a resource.
+#[derive(Clone, Debug)]
+pub struct Write {
+    pub create_op: String,
+    /// `EmployeeCreate`.
+    pub create_body: String,
+    /// The record a create or update answers (`EmployeeWritten`).
+    pub written: String,
+    pub update_op: String,
+    /// `EmployeeUpdate`.
+    pub update_body: String,
+    /// `PATCH` or `PUT`.
+    pub update_method: String,
+    /// `x-upsert-key`: the field `upsert` finds an existing record by.
+    pub upsert_key: Option<String>,
+}
+
+impl Resource {
+    /// The class of one page in bindings that name it (`EmployeePage`).
+    pub fn page_class(&self) -> String {
+        format!("{}Page", self.item)
+    }
+}
+
+/// Every resource of the spec, in the spec's path order.
+pub fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
+    list_operations(spec)?.into_iter().map(|list| resource(spec, list)).collect()
+}
+
+fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
+    let name = list.operation_id.strip_prefix("list_").context("list operation")?.to_string();
+    let ctx = || format!("resource `{name}`");
+    let list_item = path_item(spec, &list.path).with_context(ctx)?;
+    let (detail_path, detail) = spec
+        .paths
+        .paths
+        .iter()
+        .filter_map(|(p, i)| Some((p, i.as_item()?)))
+        .find(|(p, _)| {
+            p.strip_prefix(list.path.as_str()).is_some_and(|rest| {
+                rest.starts_with('{') && rest.ends_with("}/") && rest.matches('/').count() == 1
+            })
+        })
+        .with_context(|| format!("{}: no detail path `{}{{id}}/`", ctx(), list.path))?;
+    let get = detail.get.as_ref().with_context(|| format!("{}: no GET {detail_path}", ctx()))?;
+    let get_op = op_id(get)?;
+    let singular = get_op.strip_prefix("get_").context("detail GET must be `get_<singular>`")?;
+    let write = match &list_item.post {
+        None => None,
+        Some(create) => Some(write_ops(create, detail).with_context(ctx)?),
+    };
+    let tag = list_item.get.as_ref().and_then(|g| g.tags.first()).cloned().unwrap_or_default();
+    let label = spec
+        .tags
+        .iter()
+        .find(|t| t.name == tag)
+        .and_then(|t| t.description.clone())
+        .unwrap_or_else(|| camel(&name));
+    let read_only = if write.is_some() { "" } else { " Read only." };
+    Ok(Resource {
+        class: camel(&name),
+        singular: singular.to_string(),
+        item: list.item_type.clone(),
+        filter: format!("{}Filter", list.item_type),
+        get_op,
+        doc: format!("{} (`{}`).{read_only}", label.trim(), list.path),
+        write,
+        list,
+        name,
+    })
+}
+
+fn write_ops(create: &Operation, detail: &PathItem) -> Result<Write> {
+    let create_body = request_ref(create).context("create body must be a $ref")?;
+    let written = response_ref(create, 201)
+        .or_else(|| response_ref(create, 200))
+        .context("create answer must be a $ref")?;
+    let (update, update_method) = match (&detail.patch, &detail.put) {
+        (Some(op), _) => (op, "PATCH"),
+        (None, Some(op)) => (op, "PUT"),
+        (None, None) => bail!("a writable resource needs PATCH or PUT on its detail path"),
+    };
+    if detail.delete.is_none() {
+        bail!("a writable resource needs DELETE on its detail path");
+    }
+    let upsert_key = match create.extensions.get("x-upsert-key") {
+        None => None,
+        Some(serde_json::Value::String(key)) => Some(key.clone()),
+        Some(other) => bail!("x-upsert-key must be a field name, not {other}"),
+    };
+    Ok(Write {
+        create_op: op_id(create)?,
+        create_body,
+        written,
+        update_op: op_id(update)?,
+        update_body: request_ref(update).context("update body must be a $ref")?,
+        update_method: update_method.to_string(),
+        upsert_key,
+    })
+}
+
+fn path_item<'a>(spec: &'a OpenAPI, path: &str) -> Result<&'a PathItem> {
+    spec.paths.paths.get(path).and_then(|i| i.as_item()).with_context(|| format!("path {path}"))
+}
+
+fn op_id(op: &Operation) -> Result<String> {
+    op.operation_id.clone().context("every operation needs an operationId")
+}
+
+fn ref_name(r: &ReferenceOr<openapiv3::Schema>) -> Option<String> {
+    match r {
+        ReferenceOr::Reference { reference } => {
+            Some(reference.rsplit('/').next().unwrap_or_default().to_string())
+        }
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+fn response_ref(op: &Operation, status: u16) -> Option<String> {
+    let resp = op.responses.responses.get(&openapiv3::StatusCode::Code(status))?.as_item()?;
+    ref_name(resp.content.get("application/json")?.schema.as_ref()?)
+}
+
+fn request_ref(op: &Operation) -> Option<String> {
+    let body = op.request_body.as_ref()?.as_item()?;
+    ref_name(body.content.get("application/json")?.schema.as_ref()?)
+}
+
+/// `employees` → `Employees`, `dept_code` → `DeptCode`.
+pub fn camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_come_from_the_spec() {
+        let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
+        let all = resources(&spec).unwrap();
+        let names: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
+        assert!(names.contains(&"employees") && names.contains(&"transactions"), "{names:?}");
+        let employees = all.iter().find(|r| r.name == "employees").unwrap();
+        assert_eq!(
+            (employees.item.as_str(), employees.singular.as_str()),
+            ("Employee", "employee")
+        );
+        let w = employees.write.as_ref().unwrap();
+        assert_eq!(
+            (w.create_body.as_str(), w.update_body.as_str(), w.written.as_str()),
+            ("EmployeeCreate", "EmployeeUpdate", "EmployeeWritten")
+        );
+        assert_eq!(
+            (w.update_method.as_str(), w.upsert_key.as_deref()),
+            ("PATCH", Some("emp_code"))
+        );
+        let punches = all.iter().find(|r| r.name == "transactions").unwrap();
+        assert!(punches.write.is_none());
+        assert!(
+            punches.doc.starts_with("Punches (`/iclock/api/transactions/`)."),
+            "{}",
+            punches.doc
+        );
+    }
+}
