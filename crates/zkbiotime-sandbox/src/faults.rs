@@ -252,7 +252,7 @@ impl FaultPlan {
     pub fn decide(&mut self) -> Decision {
         self.requests += 1;
         let s = &self.spec;
-        let revoke = s.revoke_every > 0 && self.requests % s.revoke_every == 0;
+        let revoke = s.revoke_every > 0 && self.requests.is_multiple_of(s.revoke_every);
         let roll = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         let table = [
             (s.status_500, Fault::Status(500)),

@@ -157,12 +157,11 @@ impl Store {
             let mut rows = Vec::new();
             fetch(&self.conn, q, i64::MIN, max_id, &mut rows)?;
             rows.sort_unstable();
-            if cache.entries.len() >= MAX_ENTRIES {
-                if let Some(old) =
+            if cache.entries.len() >= MAX_ENTRIES
+                && let Some(old) =
                     cache.entries.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| k.clone())
-                {
-                    cache.entries.remove(&old);
-                }
+            {
+                cache.entries.remove(&old);
             }
             cache.entries.insert(
                 key.clone(),
