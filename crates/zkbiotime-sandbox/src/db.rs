@@ -17,16 +17,18 @@ pub enum Table {
     Position,
     Terminal,
     Transaction,
+    Resign,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] = [
+    pub const ALL: [Table; 7] = [
         Table::Employee,
         Table::Department,
         Table::Area,
         Table::Position,
         Table::Terminal,
         Table::Transaction,
+        Table::Resign,
     ];
 
     pub fn sql_name(self) -> &'static str {
@@ -37,6 +39,7 @@ impl Table {
             Table::Position => "position",
             Table::Terminal => "terminal",
             Table::Transaction => "iclock_transaction",
+            Table::Resign => "resign",
         }
     }
 
@@ -108,6 +111,13 @@ CREATE TABLE IF NOT EXISTS iclock_transaction (
     is_attendance INTEGER DEFAULT 1, reserved TEXT, upload_time TEXT,
     sync_status INTEGER DEFAULT 0, sync_time TEXT, is_mask INTEGER DEFAULT 255,
     temperature REAL DEFAULT 255, emp INTEGER, terminal INTEGER);
+-- Resignations (8.5 / 9.5 only). AUTOINCREMENT: a deleted resign's id is never handed out
+-- again, as with the server's database sequences.
+CREATE TABLE IF NOT EXISTS resign (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, employee INTEGER NOT NULL,
+    resign_date TEXT NOT NULL, resign_type INTEGER NOT NULL DEFAULT 1,
+    disableatt INTEGER NOT NULL DEFAULT 1, reason TEXT);
+CREATE INDEX IF NOT EXISTS resign_employee ON resign(employee);
 "#;
 
 /// Indexes on the punch table, created after bulk loads (building them once is cheaper
@@ -127,7 +137,7 @@ DROP INDEX IF EXISTS transaction_punch_time;
 pub struct Store {
     pub conn: Connection,
     pub cache: IndexCache,
-    generations: [u64; 6],
+    generations: [u64; Table::ALL.len()],
 }
 
 impl Store {
@@ -184,7 +194,11 @@ impl Db {
         conn.execute_batch(TRANSACTION_INDEXES)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Db {
-            inner: Mutex::new(Store { conn, cache: IndexCache::default(), generations: [0; 6] }),
+            inner: Mutex::new(Store {
+                conn,
+                cache: IndexCache::default(),
+                generations: [0; Table::ALL.len()],
+            }),
         })
     }
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
 use crate::api::org::Org;
-use crate::api::{employees, object, org, terminals, transactions};
+use crate::api::{employees, object, org, resigns, terminals, transactions};
 use crate::auth;
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::{self, Fault};
@@ -37,7 +37,7 @@ pub enum Resource {
     Positions,
     Terminals,
     Transactions,
-    /// 8.5 and 9.5 only; the sandbox keeps no resigns, so the list is always empty.
+    /// 8.5 and 9.5 only (`ServerVersion::has_resign_api`); the demo data has none.
     Resigns,
 }
 
@@ -48,6 +48,8 @@ pub enum Route {
     Docs,
     List(Resource),
     Detail(Resource, String),
+    /// `POST /personnel/api/resigns/reinstatement/` (a DRF list action; 8.5 and 9.5 only).
+    Reinstatement,
 }
 
 const RESOURCES: [(&str, Resource); 7] = [
@@ -65,6 +67,7 @@ pub fn route(path: &str) -> Option<Route> {
         "/api-token-auth/" | "/staff-api-token-auth/" => return Some(Route::TokenLogin),
         "/jwt-api-token-auth/" | "/staff-jwt-api-token-auth/" => return Some(Route::JwtLogin),
         "/api/docs/" => return Some(Route::Docs),
+        "/personnel/api/resigns/reinstatement/" => return Some(Route::Reinstatement),
         _ => {}
     }
     for (prefix, res) in RESOURCES {
@@ -86,7 +89,9 @@ pub fn route(path: &str) -> Option<Route> {
 /// `route`, minus the endpoints `version` does not have (they fall to "Page not found").
 pub fn route_in(path: &str, version: ServerVersion) -> Option<Route> {
     match route(path)? {
-        Route::List(Resource::Resigns) | Route::Detail(Resource::Resigns, _)
+        Route::List(Resource::Resigns)
+        | Route::Detail(Resource::Resigns, _)
+        | Route::Reinstatement
             if !version.has_resign_api() =>
         {
             None
@@ -97,7 +102,7 @@ pub fn route_in(path: &str, version: ServerVersion) -> Option<Route> {
 
 impl Resource {
     fn writable(self) -> bool {
-        !matches!(self, Resource::Terminals | Resource::Transactions | Resource::Resigns)
+        !matches!(self, Resource::Terminals | Resource::Transactions)
     }
 
     fn org(self) -> Option<Org> {
@@ -236,7 +241,7 @@ async fn inject_fault(state: &Arc<AppState>, ctx: &ConnCtx, route: &Route) -> Op
     let (decision, slow, retry_after) = {
         let mut plan = state.faults.lock().unwrap_or_else(|e| e.into_inner());
         let applies = match route {
-            Route::List(_) | Route::Detail(..) => true,
+            Route::List(_) | Route::Detail(..) | Route::Reinstatement => true,
             Route::TokenLogin | Route::JwtLogin => plan.spec.logins,
             Route::Docs => false,
         };
@@ -299,6 +304,15 @@ async fn dispatch(
                 auth::jwt_login(state, body).await
             };
         }
+        Route::Reinstatement => {
+            let (_, scheme) = auth::authenticate_scheme(state, req.headers())?;
+            auth::licence_gate(state, scheme, req.uri().path())?;
+            if method != Method::POST {
+                return Err(not_allowed("POST, OPTIONS"));
+            }
+            let body = read_body(req).await?;
+            return resigns::reinstate(state, body).await;
+        }
         Route::List(res) => (res, None),
         Route::Detail(res, id) => (res, Some(id)),
     };
@@ -329,7 +343,7 @@ async fn dispatch(
                     Resource::Employees => employees::list(state, url).await,
                     Resource::Terminals => terminals::list(state, url).await,
                     Resource::Transactions => transactions::list(state, url).await,
-                    Resource::Resigns => crate::api::empty_list(state, &url),
+                    Resource::Resigns => resigns::list(state, url).await,
                     other => org::list(state, other.org().expect("org resource"), url).await,
                 };
             }
@@ -337,16 +351,18 @@ async fn dispatch(
                 return Err(not_allowed(allow));
             }
             let body = read_body(req).await?;
-            match res.org() {
-                Some(o) => org::create(state, o, body).await,
-                None => employees::create(state, body).await,
+            match (res, res.org()) {
+                (_, Some(o)) => org::create(state, o, body).await,
+                (Resource::Resigns, None) => resigns::create(state, body).await,
+                _ => employees::create(state, body).await,
             }
         }
         Some(id) => {
             let partial = match method.as_str() {
                 "GET" | "HEAD" => None,
                 "PATCH" if res.writable() => Some(true),
-                "PUT" if res.writable() => Some(false),
+                // D80 documents a partial body for PUT on resigns.
+                "PUT" if res.writable() => Some(res == Resource::Resigns),
                 // The manual updates areas with POST on the detail URL.
                 "POST" if res == Resource::Areas => Some(true),
                 "DELETE" if res.writable() => None,
@@ -359,21 +375,23 @@ async fn dispatch(
                     Resource::Employees => employees::get(state, id).await,
                     Resource::Terminals => terminals::get(state, id).await,
                     Resource::Transactions => transactions::get(state, id).await,
-                    Resource::Resigns => Err(ApiError::NotFound),
+                    Resource::Resigns => resigns::get(state, id).await,
                     other => org::get(state, other.org().expect("org resource"), id).await,
                 };
             }
             if method == Method::DELETE {
-                return match res.org() {
-                    Some(o) => org::delete(state, o, id).await,
-                    None => employees::delete(state, id).await,
+                return match (res, res.org()) {
+                    (_, Some(o)) => org::delete(state, o, id).await,
+                    (Resource::Resigns, None) => resigns::delete(state, id).await,
+                    _ => employees::delete(state, id).await,
                 };
             }
             let partial = partial.unwrap_or(true);
             let body = read_body(req).await?;
-            match res.org() {
-                Some(o) => org::update(state, o, id, body, partial).await,
-                None => employees::update(state, id, body, partial).await,
+            match (res, res.org()) {
+                (_, Some(o)) => org::update(state, o, id, body, partial).await,
+                (Resource::Resigns, None) => resigns::update(state, id, body).await,
+                _ => employees::update(state, id, body, partial).await,
             }
         }
     }
@@ -394,6 +412,11 @@ mod tests {
         assert_eq!(route("/iclock/api/transactions/1/2/"), None);
         assert_eq!(route("/nope/"), None);
         assert_eq!(route_in("/personnel/api/resigns/", ServerVersion::V9_0), None);
+        assert_eq!(route_in("/personnel/api/resigns/reinstatement/", ServerVersion::V8_0), None);
+        assert_eq!(
+            route_in("/personnel/api/resigns/reinstatement/", ServerVersion::V8_5),
+            Some(Route::Reinstatement)
+        );
         assert_eq!(
             route_in("/personnel/api/resigns/", ServerVersion::V9_5),
             Some(Route::List(Resource::Resigns))

@@ -685,8 +685,11 @@ pub async fn delete(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
                 return Err(ApiError::NotFound);
             }
             store.conn.execute("DELETE FROM employee_area WHERE employee_id = ?", [id])?;
+            // Django's cascade: the employee's resigns go with them.
+            store.conn.execute("DELETE FROM resign WHERE employee = ?", [id])?;
             tx.commit()?;
             store.touch(Table::Employee);
+            store.touch(Table::Resign);
             Ok(())
         })
         .await?;

@@ -8,7 +8,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::index::Filter;
 use crate::json::Obj;
 use crate::paging::Query;
-use crate::validate::parse_int;
+use crate::validate::{parse_date, parse_int};
 
 pub struct Filters<'a> {
     q: &'a Query,
@@ -98,6 +98,16 @@ impl<'a> Filters<'a> {
             match parse_datetime(v) {
                 Some(t) => self.out.push(Filter::new(sql, SqlValue::Text(t))),
                 None => self.errors.add_error(param, "Enter a valid date/time.".into()),
+            }
+        }
+    }
+
+    /// DateFilter (exact day, `YYYY-MM-DD`; Django's message for anything else).
+    pub fn date(&mut self, param: &str, sql: &'static str) {
+        if let Some(v) = self.q.filter(param) {
+            match parse_date(v) {
+                Some(d) => self.out.push(Filter::new(sql, SqlValue::Text(d))),
+                None => self.errors.add_error(param, "Enter a valid date.".into()),
             }
         }
     }

@@ -4,6 +4,7 @@
 pub mod employees;
 pub mod filters;
 pub mod org;
+pub mod resigns;
 pub mod terminals;
 pub mod transactions;
 
@@ -73,14 +74,6 @@ where
 pub fn object<T: Serialize>(status: StatusCode, value: &T) -> ApiResult<Response> {
     let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(json_bytes(status, bytes))
-}
-
-/// A list with no rows in any version's envelope (the resigns the sandbox never has).
-pub fn empty_list(state: &AppState, url: &RequestUrl) -> ApiResult<Response> {
-    let version = state.config.server_version;
-    let window = PageRequest::from_query_with(&url.query, version.honours_limit()).window(0)?;
-    let bytes = envelope(0, &window, url, version.list_key(), &[] as &[i64])?;
-    Ok(json_bytes(StatusCode::OK, bytes))
 }
 
 /// DRF answers a delete with 204 and no body.
