@@ -7,7 +7,6 @@ use std::time::Duration;
 use zkbiotime::AuthScheme;
 
 use crate::error::{ZkbioError, guard, guard_sync};
-use crate::resources::{Areas, Departments, Employees, Positions, Terminals, Transactions};
 use crate::secret::Secret;
 
 /// Everything a client can be configured with. Only `base_url` and the credentials are
@@ -126,7 +125,7 @@ pub fn default_retry_policy() -> RetryPolicy {
 /// (`employees()`, ...) share its token and connection pool.
 #[derive(uniffi::Object)]
 pub struct Client {
-    inner: zkbiotime::Client,
+    pub(crate) inner: zkbiotime::Client,
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -141,25 +140,6 @@ impl Client {
             let inner = builder(config)?.build()?;
             Ok(Arc::new(Self { inner }))
         })
-    }
-
-    pub fn employees(&self) -> Arc<Employees> {
-        Arc::new(Employees::new(self.inner.employees()))
-    }
-    pub fn departments(&self) -> Arc<Departments> {
-        Arc::new(Departments::new(self.inner.departments()))
-    }
-    pub fn areas(&self) -> Arc<Areas> {
-        Arc::new(Areas::new(self.inner.areas()))
-    }
-    pub fn positions(&self) -> Arc<Positions> {
-        Arc::new(Positions::new(self.inner.positions()))
-    }
-    pub fn terminals(&self) -> Arc<Terminals> {
-        Arc::new(Terminals::new(self.inner.terminals()))
-    }
-    pub fn transactions(&self) -> Arc<Transactions> {
-        Arc::new(Transactions::new(self.inner.transactions()))
     }
 
     /// The configured base URL, without a trailing slash.

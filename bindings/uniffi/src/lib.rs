@@ -25,8 +25,15 @@ mod secret;
 #[path = "generated/records.rs"]
 pub mod records;
 
+/// The resources of the spec (`cargo xtask codegen`); never edited by hand.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, unused_imports)]
+#[path = "generated/resources.rs"]
+pub mod generated_resources;
+
 pub use client::{Client, ClientConfig, RetryPolicy, default_retry_policy};
 pub use error::ZkbioError;
+pub use generated_resources::*;
 pub use labels::labels;
 pub use resources::*;
 pub use secret::Secret;

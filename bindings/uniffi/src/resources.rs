@@ -1,28 +1,27 @@
-//! One object per API resource, each a thin face over the core's resource: records and
+//! What a resource object does, each a thin face over the core's resource: records and
 //! filters are converted, errors mapped, panics caught; paging, retries and auth stay in
-//! the core.
-
-use std::sync::Arc;
+//! the core. Which resources exist is generated from the spec (`generated/resources.rs`).
 
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 
 use crate::convert::IntoCore;
 use crate::error::{ZkbioError, guard, guard_sync};
+use crate::generated_resources::Transactions;
 use crate::records::*;
 
 /// What a pager holds: the core's page stream, and a page fetched early by `count()`.
-struct PagerState<T> {
+pub(crate) struct PagerState<T> {
     pages: BoxStream<'static, zkbiotime::Result<zkbiotime::Page<T>>>,
     peeked: Option<zkbiotime::Page<T>>,
     count: Option<i64>,
 }
 
 impl<T> PagerState<T> {
-    fn new(pages: BoxStream<'static, zkbiotime::Result<zkbiotime::Page<T>>>) -> Self {
+    pub(crate) fn new(pages: BoxStream<'static, zkbiotime::Result<zkbiotime::Page<T>>>) -> Self {
         Self { pages, peeked: None, count: None }
     }
 
-    async fn next(&mut self) -> Result<Option<zkbiotime::Page<T>>, ZkbioError> {
+    pub(crate) async fn next(&mut self) -> Result<Option<zkbiotime::Page<T>>, ZkbioError> {
         if let Some(page) = self.peeked.take() {
             return Ok(Some(page));
         }
@@ -33,7 +32,7 @@ impl<T> PagerState<T> {
         Ok(page)
     }
 
-    async fn count(&mut self) -> Result<i64, ZkbioError> {
+    pub(crate) async fn count(&mut self) -> Result<i64, ZkbioError> {
         if self.count.is_none() {
             self.peeked = self.next().await?;
         }
@@ -47,7 +46,7 @@ macro_rules! read_resource {
         #[doc = $doc]
         #[derive(uniffi::Object)]
         pub struct $res {
-            inner: zkbiotime::$res,
+            pub(crate) inner: zkbiotime::$res,
         }
 
         impl $res {
@@ -149,8 +148,31 @@ macro_rules! read_resource {
 }
 
 macro_rules! write_resource {
-    ($res:ident, create: $create:ident -> $written:ident, update: $update:ident,
-     upserted: $upserted:ident) => {
+    ($res:ident, create: $create:ident -> $written:ident, update: $update:ident) => {
+        #[uniffi::export(async_runtime = "tokio")]
+        impl $res {
+            /// Creates a record. Never retried automatically: a lost answer may hide a stored
+            /// record.
+            pub async fn create(&self, body: $create) -> Result<$written, ZkbioError> {
+                guard(async { Ok(self.inner.create(body.into_core()?).await?.into()) }).await
+            }
+
+            /// Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+            /// `null` fields stay as they are.
+            pub async fn update(&self, id: i64, body: $update) -> Result<$written, ZkbioError> {
+                guard(async { Ok(self.inner.update(id, body.into_core()?).await?.into()) }).await
+            }
+
+            /// Deletes a record.
+            pub async fn delete(&self, id: i64) -> Result<(), ZkbioError> {
+                guard(async { Ok(self.inner.delete(id).await?) }).await
+            }
+        }
+    };
+}
+
+macro_rules! upsert_resource {
+    ($res:ident, create: $create:ident -> $written:ident, upserted: $upserted:ident) => {
         /// What `upsert` did: `created` is false when the record with the same code was
         /// updated.
         #[derive(Clone, Debug, PartialEq, uniffi::Record)]
@@ -162,19 +184,8 @@ macro_rules! write_resource {
 
         #[uniffi::export(async_runtime = "tokio")]
         impl $res {
-            /// Creates a record. Never retried automatically: a lost answer may hide a stored
-            /// record.
-            pub async fn create(&self, body: $create) -> Result<$written, ZkbioError> {
-                guard(async { Ok(self.inner.create(body.into_core()?).await?.into()) }).await
-            }
-
-            /// Changes the fields set in `body` (PATCH); `null` fields stay as they are.
-            pub async fn update(&self, id: i64, body: $update) -> Result<$written, ZkbioError> {
-                guard(async { Ok(self.inner.update(id, body.into_core()?).await?.into()) }).await
-            }
-
-            /// Creates the record, or updates the one with the same code (`emp_code`,
-            /// `dept_code`, `area_code`, `position_code`). Safe to repeat.
+            /// Creates the record, or updates the one with the same code (`emp_code`, ...:
+            /// the resource's upsert key in the spec). Safe to repeat.
             pub async fn upsert(&self, body: $create) -> Result<$upserted, ZkbioError> {
                 guard(async {
                     let done = self.inner.upsert(body.into_core()?).await?;
@@ -183,41 +194,12 @@ macro_rules! write_resource {
                 })
                 .await
             }
-
-            /// Deletes a record.
-            pub async fn delete(&self, id: i64) -> Result<(), ZkbioError> {
-                guard(async { Ok(self.inner.delete(id).await?) }).await
-            }
         }
     };
 }
 
-read_resource!("Employees (`/personnel/api/employees/`).", Employees, EmployeePager,
-    EmployeePage, "One page of employees.", item: Employee, filter: EmployeeFilter);
-write_resource!(Employees, create: EmployeeCreate -> EmployeeWritten, update: EmployeeUpdate,
-    upserted: EmployeeUpserted);
-
-read_resource!("Departments (`/personnel/api/departments/`).", Departments, DepartmentPager,
-    DepartmentPage, "One page of departments.", item: Department, filter: DepartmentFilter);
-write_resource!(Departments, create: DepartmentCreate -> Department, update: DepartmentUpdate,
-    upserted: DepartmentUpserted);
-
-read_resource!("Areas (`/personnel/api/areas/`).", Areas, AreaPager, AreaPage,
-    "One page of areas.", item: Area, filter: AreaFilter);
-write_resource!(Areas, create: AreaCreate -> AreaWritten, update: AreaUpdate,
-    upserted: AreaUpserted);
-
-read_resource!("Positions (`/personnel/api/positions/`).", Positions, PositionPager,
-    PositionPage, "One page of positions.", item: Position, filter: PositionFilter);
-write_resource!(Positions, create: PositionCreate -> Position, update: PositionUpdate,
-    upserted: PositionUpserted);
-
-read_resource!("Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.", Terminals,
-    TerminalPager, TerminalPage, "One page of terminals.", item: Terminal, filter: TerminalFilter);
-
-read_resource!("Punches (`/iclock/api/transactions/`). Read only.", Transactions,
-    TransactionPager, TransactionPage, "One page of punches.", item: Transaction,
-    filter: TransactionFilter);
+// Invoked once per resource of the spec by the generated module (`cargo xtask codegen`).
+pub(crate) use {read_resource, upsert_resource, write_resource};
 
 /// New punches from `Transactions.sync`, and the state to store once they are kept.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]

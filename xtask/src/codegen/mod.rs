@@ -21,6 +21,7 @@ pub mod python;
 pub mod readme;
 pub mod resources;
 pub mod uniffi;
+mod uniffi_resources;
 mod versions;
 
 /// One generated file: where it goes and what it must contain.

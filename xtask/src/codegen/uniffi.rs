@@ -28,13 +28,19 @@ fn dir(root: &Path) -> PathBuf {
 
 /// Generated files of the uniffi binding.
 pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
-    let records =
-        Output { path: dir(root).join("src/generated/records.rs"), contents: records(spec)? };
+    let resources = crate::codegen::resources::resources(spec)?;
+    let rust = vec![
+        Output { path: dir(root).join("src/generated/records.rs"), contents: records(spec)? },
+        Output {
+            path: dir(root).join("src/generated/resources.rs"),
+            contents: crate::codegen::uniffi_resources::generate(&resources)?,
+        },
+    ];
     // Only `cargo xtask codegen` proper (not `--check`, not the xtask's own tests) pays for a
     // library build to regenerate Kotlin and Swift; `test` checks them.
     let args: Vec<String> = std::env::args().skip(1).collect();
     if cfg!(test) || args != ["codegen"] || IN_CODEGEN.swap(true, Ordering::SeqCst) {
-        return Ok(vec![records]);
+        return Ok(rust);
     }
     let foreign = (|| {
         // The library is built from the generated Rust (the core's client, these records):
@@ -52,7 +58,7 @@ pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
         foreign_outputs(root, &lib)
     })();
     IN_CODEGEN.store(false, Ordering::SeqCst);
-    let mut outputs = vec![records];
+    let mut outputs = rust;
     outputs.extend(foreign.context("regenerating the Kotlin/Swift sources")?);
     Ok(outputs)
 }

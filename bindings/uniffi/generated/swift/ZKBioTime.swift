@@ -846,13 +846,14 @@ public protocol AreasProtocol: AnyObject, Sendable {
     func pager(filter: AreaFilter?) throws  -> AreaPager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     func update(id: Int64, body: AreaUpdate) async throws  -> AreaWritten
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     func upsert(body: AreaCreate) async throws  -> AreaUpserted
     
@@ -1023,7 +1024,8 @@ open func pager(filter: AreaFilter? = nil)throws  -> AreaPager  {
 }
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
 open func update(id: Int64, body: AreaUpdate)async throws  -> AreaWritten  {
     return
@@ -1042,8 +1044,8 @@ open func update(id: Int64, body: AreaUpdate)async throws  -> AreaWritten  {
 }
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
 open func upsert(body: AreaCreate)async throws  -> AreaUpserted  {
     return
@@ -1117,16 +1119,10 @@ public func FfiConverterTypeAreas_lower(_ value: Areas) -> UInt64 {
  */
 public protocol ClientProtocol: AnyObject, Sendable {
     
-    func areas()  -> Areas
-    
     /**
      * The configured base URL, without a trailing slash.
      */
     func baseUrl()  -> String
-    
-    func departments()  -> Departments
-    
-    func employees()  -> Employees
     
     /**
      * A server-local time (`2024-06-26 15:36:22`) as RFC 3339 with the server's offset
@@ -1138,8 +1134,6 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Logs in now (normally the first request does). A no-op for a static token.
      */
     func login() async throws 
-    
-    func positions()  -> Positions
     
     /**
      * Any API request, through the client's auth, retries (never for `POST`), timeouts
@@ -1175,8 +1169,34 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func serverTimezone()  -> String?
     
+    /**
+     * Areas (`/personnel/api/areas/`).
+     */
+    func areas()  -> Areas
+    
+    /**
+     * Departments (`/personnel/api/departments/`).
+     */
+    func departments()  -> Departments
+    
+    /**
+     * Employees (`/personnel/api/employees/`).
+     */
+    func employees()  -> Employees
+    
+    /**
+     * Positions (`/personnel/api/positions/`).
+     */
+    func positions()  -> Positions
+    
+    /**
+     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     */
     func terminals()  -> Terminals
     
+    /**
+     * Punches (`/iclock/api/transactions/`). Read only.
+     */
     func transactions()  -> Transactions
     
 }
@@ -1250,15 +1270,6 @@ public convenience init(config: ClientConfig)throws  {
     
 
     
-open func areas() -> Areas  {
-    return try!  FfiConverterTypeAreas_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_zkbiotime_uniffi_fn_method_client_areas(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
     /**
      * The configured base URL, without a trailing slash.
      */
@@ -1266,24 +1277,6 @@ open func baseUrl() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_zkbiotime_uniffi_fn_method_client_base_url(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-open func departments() -> Departments  {
-    return try!  FfiConverterTypeDepartments_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_zkbiotime_uniffi_fn_method_client_departments(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-open func employees() -> Employees  {
-    return try!  FfiConverterTypeEmployees_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_zkbiotime_uniffi_fn_method_client_employees(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1320,15 +1313,6 @@ open func login()async throws   {
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeZkbioError_lift
         )
-}
-    
-open func positions() -> Positions  {
-    return try!  FfiConverterTypePositions_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_zkbiotime_uniffi_fn_method_client_positions(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
 }
     
     /**
@@ -1400,6 +1384,57 @@ open func serverTimezone() -> String?  {
 })
 }
     
+    /**
+     * Areas (`/personnel/api/areas/`).
+     */
+open func areas() -> Areas  {
+    return try!  FfiConverterTypeAreas_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_areas(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Departments (`/personnel/api/departments/`).
+     */
+open func departments() -> Departments  {
+    return try!  FfiConverterTypeDepartments_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_departments(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Employees (`/personnel/api/employees/`).
+     */
+open func employees() -> Employees  {
+    return try!  FfiConverterTypeEmployees_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_employees(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Positions (`/personnel/api/positions/`).
+     */
+open func positions() -> Positions  {
+    return try!  FfiConverterTypePositions_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_positions(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     */
 open func terminals() -> Terminals  {
     return try!  FfiConverterTypeTerminals_lift(try! rustCall() {
         uniffiCallStatus in
@@ -1409,6 +1444,9 @@ open func terminals() -> Terminals  {
 })
 }
     
+    /**
+     * Punches (`/iclock/api/transactions/`). Read only.
+     */
 open func transactions() -> Transactions  {
     return try!  FfiConverterTypeTransactions_lift(try! rustCall() {
         uniffiCallStatus in
@@ -1669,13 +1707,14 @@ public protocol DepartmentsProtocol: AnyObject, Sendable {
     func pager(filter: DepartmentFilter?) throws  -> DepartmentPager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     func update(id: Int64, body: DepartmentUpdate) async throws  -> Department
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     func upsert(body: DepartmentCreate) async throws  -> DepartmentUpserted
     
@@ -1846,7 +1885,8 @@ open func pager(filter: DepartmentFilter? = nil)throws  -> DepartmentPager  {
 }
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
 open func update(id: Int64, body: DepartmentUpdate)async throws  -> Department  {
     return
@@ -1865,8 +1905,8 @@ open func update(id: Int64, body: DepartmentUpdate)async throws  -> Department  
 }
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
 open func upsert(body: DepartmentCreate)async throws  -> DepartmentUpserted  {
     return
@@ -2135,13 +2175,14 @@ public protocol EmployeesProtocol: AnyObject, Sendable {
     func pager(filter: EmployeeFilter?) throws  -> EmployeePager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     func update(id: Int64, body: EmployeeUpdate) async throws  -> EmployeeWritten
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     func upsert(body: EmployeeCreate) async throws  -> EmployeeUpserted
     
@@ -2312,7 +2353,8 @@ open func pager(filter: EmployeeFilter? = nil)throws  -> EmployeePager  {
 }
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
 open func update(id: Int64, body: EmployeeUpdate)async throws  -> EmployeeWritten  {
     return
@@ -2331,8 +2373,8 @@ open func update(id: Int64, body: EmployeeUpdate)async throws  -> EmployeeWritte
 }
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
 open func upsert(body: EmployeeCreate)async throws  -> EmployeeUpserted  {
     return
@@ -2601,13 +2643,14 @@ public protocol PositionsProtocol: AnyObject, Sendable {
     func pager(filter: PositionFilter?) throws  -> PositionPager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     func update(id: Int64, body: PositionUpdate) async throws  -> Position
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     func upsert(body: PositionCreate) async throws  -> PositionUpserted
     
@@ -2778,7 +2821,8 @@ open func pager(filter: PositionFilter? = nil)throws  -> PositionPager  {
 }
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
 open func update(id: Int64, body: PositionUpdate)async throws  -> Position  {
     return
@@ -2797,8 +2841,8 @@ open func update(id: Int64, body: PositionUpdate)async throws  -> Position  {
 }
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
 open func upsert(body: PositionCreate)async throws  -> PositionUpserted  {
     return
@@ -7914,7 +7958,7 @@ public func FfiConverterTypeTransactionFilter_lower(_ value: TransactionFilter) 
 
 
 /**
- * One page of punches.
+ * One page of transactions.
  */
 public struct TransactionPage: Equatable, Hashable {
     /**
@@ -9525,25 +9569,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_func_labels() != 27842) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_areas() != 2780) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_base_url() != 64694) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_departments() != 474) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_employees() != 5671) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_localize() != 39483) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_login() != 49924) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_positions() != 16258) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_request() != 26261) {
@@ -9555,166 +9587,178 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_client_server_timezone() != 31547) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_terminals() != 54536) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_areas() != 20419) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_transactions() != 53254) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_departments() != 34877) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areapager_count() != 20763) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_employees() != 61080) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areapager_next_page() != 7128) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_positions() != 38056) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_create() != 26085) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_terminals() != 43121) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_delete() != 28248) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_transactions() != 28099) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_get() != 44754) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areapager_count() != 9302) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_list() != 21594) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areapager_next_page() != 56736) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_page() != 53184) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_create() != 52644) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_pager() != 60676) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_delete() != 23047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_update() != 18708) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_get() != 32808) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_areas_upsert() != 50798) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_list() != 46782) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departmentpager_count() != 32512) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_page() != 16803) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departmentpager_next_page() != 9441) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_pager() != 64257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_create() != 58923) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_update() != 9764) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_delete() != 41703) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_areas_upsert() != 56468) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_get() != 26490) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departmentpager_count() != 63341) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_list() != 60100) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departmentpager_next_page() != 31393) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_page() != 41786) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_create() != 23423) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_pager() != 45610) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_delete() != 12593) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_update() != 14440) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_get() != 17938) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_departments_upsert() != 55800) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_list() != 40145) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employeepager_count() != 44592) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_page() != 62279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employeepager_next_page() != 44435) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_pager() != 60519) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_create() != 46237) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_update() != 58189) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_delete() != 57238) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_departments_upsert() != 59358) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_get() != 4744) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employeepager_count() != 26214) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_list() != 22694) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employeepager_next_page() != 27851) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_page() != 42451) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_create() != 57625) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_pager() != 1548) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_delete() != 11379) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_update() != 12778) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_get() != 20022) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_employees_upsert() != 47733) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_list() != 24918) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positionpager_count() != 54732) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_page() != 15096) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positionpager_next_page() != 6406) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_pager() != 7007) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_create() != 20931) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_update() != 59111) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_delete() != 54277) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_upsert() != 11299) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_get() != 23372) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positionpager_count() != 12048) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_list() != 551) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positionpager_next_page() != 53063) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_page() != 23217) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_create() != 6634) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_pager() != 32359) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_delete() != 15991) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_update() != 25149) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_get() != 39546) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_positions_upsert() != 40552) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_list() != 32570) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count() != 13211) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_page() != 48204) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page() != 13798) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_pager() != 46172) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_get() != 45818) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_update() != 42320) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_list() != 14129) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_positions_upsert() != 43076) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_page() != 21585) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count() != 39459) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_pager() != 43767) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page() != 4646) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() != 30332) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_get() != 41517) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() != 63057) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_list() != 51088) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_get() != 43496) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_page() != 44640) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_list() != 29371) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_pager() != 20261) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_page() != 8490) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() != 24020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() != 36275) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() != 41700) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_get() != 408) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_list() != 21034) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_page() != 5119) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() != 49699) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() != 22335) {

@@ -260,24 +260,9 @@ void uniffi_zkbiotime_uniffi_fn_free_client(uint64_t handle, RustCallStatus *_No
 uint64_t uniffi_zkbiotime_uniffi_fn_constructor_client_new(RustBuffer config, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_AREAS
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_AREAS
-uint64_t uniffi_zkbiotime_uniffi_fn_method_client_areas(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_BASE_URL
 RustBuffer uniffi_zkbiotime_uniffi_fn_method_client_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_DEPARTMENTS
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_DEPARTMENTS
-uint64_t uniffi_zkbiotime_uniffi_fn_method_client_departments(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_EMPLOYEES
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_EMPLOYEES
-uint64_t uniffi_zkbiotime_uniffi_fn_method_client_employees(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_LOCALIZE
@@ -288,11 +273,6 @@ RustBuffer uniffi_zkbiotime_uniffi_fn_method_client_localize(uint64_t ptr, RustB
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_LOGIN
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_LOGIN
 uint64_t uniffi_zkbiotime_uniffi_fn_method_client_login(uint64_t ptr
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_POSITIONS
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_POSITIONS
-uint64_t uniffi_zkbiotime_uniffi_fn_method_client_positions(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_REQUEST
@@ -308,6 +288,26 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_client_server_info(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_SERVER_TIMEZONE
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_SERVER_TIMEZONE
 RustBuffer uniffi_zkbiotime_uniffi_fn_method_client_server_timezone(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_AREAS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_AREAS
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_areas(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_DEPARTMENTS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_DEPARTMENTS
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_departments(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_EMPLOYEES
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_EMPLOYEES
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_employees(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_POSITIONS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_POSITIONS
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_positions(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_TERMINALS
@@ -1060,27 +1060,9 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_func_labels(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_AREAS
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_AREAS
-uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_areas(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_BASE_URL
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_base_url(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_DEPARTMENTS
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_DEPARTMENTS
-uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_departments(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_EMPLOYEES
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_EMPLOYEES
-uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_employees(void
     
 );
 #endif
@@ -1093,12 +1075,6 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_localize(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_LOGIN
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_LOGIN
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_login(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_POSITIONS
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_POSITIONS
-uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_positions(void
     
 );
 #endif
@@ -1117,6 +1093,30 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_server_info(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_SERVER_TIMEZONE
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_SERVER_TIMEZONE
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_server_timezone(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_AREAS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_AREAS
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_areas(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_DEPARTMENTS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_DEPARTMENTS
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_departments(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_EMPLOYEES
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_EMPLOYEES
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_employees(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_POSITIONS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_POSITIONS
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_positions(void
     
 );
 #endif

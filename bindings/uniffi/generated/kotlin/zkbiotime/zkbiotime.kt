@@ -692,25 +692,25 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_labels(
     ): Int
-    external fun uniffi_zkbiotime_uniffi_checksum_method_client_areas(
-    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_base_url(
-    ): Int
-    external fun uniffi_zkbiotime_uniffi_checksum_method_client_departments(
-    ): Int
-    external fun uniffi_zkbiotime_uniffi_checksum_method_client_employees(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_localize(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_login(
-    ): Int
-    external fun uniffi_zkbiotime_uniffi_checksum_method_client_positions(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_request(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_server_info(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_server_timezone(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_areas(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_departments(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_employees(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_positions(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_terminals(
     ): Int
@@ -854,19 +854,11 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_zkbiotime_uniffi_fn_constructor_client_new(`config`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_zkbiotime_uniffi_fn_method_client_areas(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_zkbiotime_uniffi_fn_method_client_departments(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_zkbiotime_uniffi_fn_method_client_employees(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_localize(`ptr`: Long,`serverTime`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_zkbiotime_uniffi_fn_method_client_login(`ptr`: Long,
-    ): Long
-    external fun uniffi_zkbiotime_uniffi_fn_method_client_positions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,
     ): Long
@@ -874,6 +866,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_server_timezone(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_areas(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_departments(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_employees(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_positions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_terminals(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_transactions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1191,25 +1191,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_func_labels() and 0xFFFF) != 27842) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_areas() and 0xFFFF) != 2780) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_base_url() and 0xFFFF) != 64694) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_departments() and 0xFFFF) != 474) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_employees() and 0xFFFF) != 5671) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_localize() and 0xFFFF) != 39483) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_login() and 0xFFFF) != 49924) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_positions() and 0xFFFF) != 16258) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_request() and 0xFFFF) != 26261) {
@@ -1221,166 +1209,178 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_server_timezone() and 0xFFFF) != 31547) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_terminals() and 0xFFFF) != 54536) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_areas() and 0xFFFF) != 20419) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_transactions() and 0xFFFF) != 53254) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_departments() and 0xFFFF) != 34877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areapager_count() and 0xFFFF) != 20763) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_employees() and 0xFFFF) != 61080) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areapager_next_page() and 0xFFFF) != 7128) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_positions() and 0xFFFF) != 38056) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_create() and 0xFFFF) != 26085) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_terminals() and 0xFFFF) != 43121) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_delete() and 0xFFFF) != 28248) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_transactions() and 0xFFFF) != 28099) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_get() and 0xFFFF) != 44754) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areapager_count() and 0xFFFF) != 9302) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_list() and 0xFFFF) != 21594) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areapager_next_page() and 0xFFFF) != 56736) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_page() and 0xFFFF) != 53184) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_create() and 0xFFFF) != 52644) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_pager() and 0xFFFF) != 60676) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_delete() and 0xFFFF) != 23047) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_update() and 0xFFFF) != 18708) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_get() and 0xFFFF) != 32808) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_upsert() and 0xFFFF) != 50798) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_list() and 0xFFFF) != 46782) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departmentpager_count() and 0xFFFF) != 32512) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_page() and 0xFFFF) != 16803) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departmentpager_next_page() and 0xFFFF) != 9441) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_pager() and 0xFFFF) != 64257) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_create() and 0xFFFF) != 58923) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_update() and 0xFFFF) != 9764) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_delete() and 0xFFFF) != 41703) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areas_upsert() and 0xFFFF) != 56468) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_get() and 0xFFFF) != 26490) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departmentpager_count() and 0xFFFF) != 63341) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_list() and 0xFFFF) != 60100) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departmentpager_next_page() and 0xFFFF) != 31393) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_page() and 0xFFFF) != 41786) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_create() and 0xFFFF) != 23423) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_pager() and 0xFFFF) != 45610) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_delete() and 0xFFFF) != 12593) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_update() and 0xFFFF) != 14440) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_get() and 0xFFFF) != 17938) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_upsert() and 0xFFFF) != 55800) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_list() and 0xFFFF) != 40145) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employeepager_count() and 0xFFFF) != 44592) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_page() and 0xFFFF) != 62279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employeepager_next_page() and 0xFFFF) != 44435) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_pager() and 0xFFFF) != 60519) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_create() and 0xFFFF) != 46237) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_update() and 0xFFFF) != 58189) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_delete() and 0xFFFF) != 57238) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_departments_upsert() and 0xFFFF) != 59358) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_get() and 0xFFFF) != 4744) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employeepager_count() and 0xFFFF) != 26214) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_list() and 0xFFFF) != 22694) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employeepager_next_page() and 0xFFFF) != 27851) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_page() and 0xFFFF) != 42451) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_create() and 0xFFFF) != 57625) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_pager() and 0xFFFF) != 1548) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_delete() and 0xFFFF) != 11379) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_update() and 0xFFFF) != 12778) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_get() and 0xFFFF) != 20022) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_upsert() and 0xFFFF) != 47733) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_list() and 0xFFFF) != 24918) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positionpager_count() and 0xFFFF) != 54732) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_page() and 0xFFFF) != 15096) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positionpager_next_page() and 0xFFFF) != 6406) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_pager() and 0xFFFF) != 7007) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_create() and 0xFFFF) != 20931) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_update() and 0xFFFF) != 59111) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_delete() and 0xFFFF) != 54277) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_upsert() and 0xFFFF) != 11299) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_get() and 0xFFFF) != 23372) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positionpager_count() and 0xFFFF) != 12048) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_list() and 0xFFFF) != 551) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positionpager_next_page() and 0xFFFF) != 53063) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_page() and 0xFFFF) != 23217) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_create() and 0xFFFF) != 6634) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_pager() and 0xFFFF) != 32359) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_delete() and 0xFFFF) != 15991) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_update() and 0xFFFF) != 25149) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_get() and 0xFFFF) != 39546) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_upsert() and 0xFFFF) != 40552) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_list() and 0xFFFF) != 32570) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count() and 0xFFFF) != 13211) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_page() and 0xFFFF) != 48204) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page() and 0xFFFF) != 13798) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_pager() and 0xFFFF) != 46172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_get() and 0xFFFF) != 45818) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_update() and 0xFFFF) != 42320) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_list() and 0xFFFF) != 14129) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_upsert() and 0xFFFF) != 43076) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_page() and 0xFFFF) != 21585) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count() and 0xFFFF) != 39459) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_pager() and 0xFFFF) != 43767) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page() and 0xFFFF) != 4646) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() and 0xFFFF) != 30332) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_get() and 0xFFFF) != 41517) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() and 0xFFFF) != 63057) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_list() and 0xFFFF) != 51088) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_get() and 0xFFFF) != 43496) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_page() and 0xFFFF) != 44640) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_list() and 0xFFFF) != 29371) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_pager() and 0xFFFF) != 20261) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_page() and 0xFFFF) != 8490) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() and 0xFFFF) != 24020) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() and 0xFFFF) != 36275) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() and 0xFFFF) != 41700) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_get() and 0xFFFF) != 408) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_list() and 0xFFFF) != 21034) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_page() and 0xFFFF) != 5119) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() and 0xFFFF) != 49699) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() and 0xFFFF) != 22335) {
@@ -2273,13 +2273,14 @@ public interface AreasInterface {
     fun `pager`(`filter`: AreaFilter? = null): AreaPager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     suspend fun `update`(`id`: kotlin.Long, `body`: AreaUpdate): AreaWritten
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     suspend fun `upsert`(`body`: AreaCreate): AreaUpserted
     
@@ -2538,7 +2539,8 @@ open class Areas: Disposable, AutoCloseable, AreasInterface
 
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -2564,8 +2566,8 @@ open class Areas: Disposable, AutoCloseable, AreasInterface
 
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -2728,16 +2730,10 @@ public object FfiConverterTypeAreas: FfiConverter<Areas, Long> {
  */
 public interface ClientInterface {
     
-    fun `areas`(): Areas
-    
     /**
      * The configured base URL, without a trailing slash.
      */
     fun `baseUrl`(): kotlin.String
-    
-    fun `departments`(): Departments
-    
-    fun `employees`(): Employees
     
     /**
      * A server-local time (`2024-06-26 15:36:22`) as RFC 3339 with the server's offset
@@ -2749,8 +2745,6 @@ public interface ClientInterface {
      * Logs in now (normally the first request does). A no-op for a static token.
      */
     suspend fun `login`()
-    
-    fun `positions`(): Positions
     
     /**
      * Any API request, through the client's auth, retries (never for `POST`), timeouts
@@ -2786,8 +2780,34 @@ public interface ClientInterface {
      */
     fun `serverTimezone`(): kotlin.String?
     
+    /**
+     * Areas (`/personnel/api/areas/`).
+     */
+    fun `areas`(): Areas
+    
+    /**
+     * Departments (`/personnel/api/departments/`).
+     */
+    fun `departments`(): Departments
+    
+    /**
+     * Employees (`/personnel/api/employees/`).
+     */
+    fun `employees`(): Employees
+    
+    /**
+     * Positions (`/personnel/api/positions/`).
+     */
+    fun `positions`(): Positions
+    
+    /**
+     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     */
     fun `terminals`(): Terminals
     
+    /**
+     * Punches (`/iclock/api/transactions/`). Read only.
+     */
     fun `transactions`(): Transactions
     
     companion object
@@ -2911,19 +2931,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         }
     }
 
-    override fun `areas`(): Areas {
-            return FfiConverterTypeAreas.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_areas(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
     
     /**
      * The configured base URL, without a trailing slash.
@@ -2932,32 +2939,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_base_url(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    override fun `departments`(): Departments {
-            return FfiConverterTypeDepartments.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_departments(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    override fun `employees`(): Employees {
-            return FfiConverterTypeEmployees.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_employees(
         it,
         _status)
 }
@@ -3009,19 +2990,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         ZkbioException.ErrorHandler,
     )
     }
-
-    override fun `positions`(): Positions {
-            return FfiConverterTypePositions.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_positions(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
 
     
     /**
@@ -3110,7 +3078,74 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     }
     
 
-    override fun `terminals`(): Terminals {
+    
+    /**
+     * Areas (`/personnel/api/areas/`).
+     */override fun `areas`(): Areas {
+            return FfiConverterTypeAreas.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_areas(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Departments (`/personnel/api/departments/`).
+     */override fun `departments`(): Departments {
+            return FfiConverterTypeDepartments.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_departments(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Employees (`/personnel/api/employees/`).
+     */override fun `employees`(): Employees {
+            return FfiConverterTypeEmployees.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_employees(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Positions (`/personnel/api/positions/`).
+     */override fun `positions`(): Positions {
+            return FfiConverterTypePositions.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_positions(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     */override fun `terminals`(): Terminals {
             return FfiConverterTypeTerminals.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
@@ -3123,7 +3158,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     }
     
 
-    override fun `transactions`(): Transactions {
+    
+    /**
+     * Punches (`/iclock/api/transactions/`). Read only.
+     */override fun `transactions`(): Transactions {
             return FfiConverterTypeTransactions.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
@@ -3615,13 +3653,14 @@ public interface DepartmentsInterface {
     fun `pager`(`filter`: DepartmentFilter? = null): DepartmentPager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     suspend fun `update`(`id`: kotlin.Long, `body`: DepartmentUpdate): Department
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     suspend fun `upsert`(`body`: DepartmentCreate): DepartmentUpserted
     
@@ -3880,7 +3919,8 @@ open class Departments: Disposable, AutoCloseable, DepartmentsInterface
 
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3906,8 +3946,8 @@ open class Departments: Disposable, AutoCloseable, DepartmentsInterface
 
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4409,13 +4449,14 @@ public interface EmployeesInterface {
     fun `pager`(`filter`: EmployeeFilter? = null): EmployeePager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     suspend fun `update`(`id`: kotlin.Long, `body`: EmployeeUpdate): EmployeeWritten
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     suspend fun `upsert`(`body`: EmployeeCreate): EmployeeUpserted
     
@@ -4674,7 +4715,8 @@ open class Employees: Disposable, AutoCloseable, EmployeesInterface
 
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4700,8 +4742,8 @@ open class Employees: Disposable, AutoCloseable, EmployeesInterface
 
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5203,13 +5245,14 @@ public interface PositionsInterface {
     fun `pager`(`filter`: PositionFilter? = null): PositionPager
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     suspend fun `update`(`id`: kotlin.Long, `body`: PositionUpdate): Position
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     suspend fun `upsert`(`body`: PositionCreate): PositionUpserted
     
@@ -5468,7 +5511,8 @@ open class Positions: Disposable, AutoCloseable, PositionsInterface
 
     
     /**
-     * Changes the fields set in `body` (PATCH); `null` fields stay as they are.
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5494,8 +5538,8 @@ open class Positions: Disposable, AutoCloseable, PositionsInterface
 
     
     /**
-     * Creates the record, or updates the one with the same code (`emp_code`,
-     * `dept_code`, `area_code`, `position_code`). Safe to repeat.
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -10807,7 +10851,7 @@ public object FfiConverterTypeTransactionFilter: FfiConverterRustBuffer<Transact
 
 
 /**
- * One page of punches.
+ * One page of transactions.
  */
 data class TransactionPage (
     /**
