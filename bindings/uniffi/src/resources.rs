@@ -2,10 +2,9 @@
 //! filters are converted, errors mapped, panics caught; paging, retries and auth stay in
 //! the core. Which resources exist is generated from the spec (`generated/resources.rs`).
 
-use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{BoxStream, StreamExt};
 
-use crate::convert::IntoCore;
-use crate::error::{ZkbioError, guard, guard_sync};
+use crate::error::{ZkbioError, guard};
 use crate::generated_resources::Transactions;
 use crate::records::*;
 
