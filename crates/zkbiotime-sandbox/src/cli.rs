@@ -23,7 +23,8 @@ The BioTime version to play: 8.0, 8.5, 9.0 (the manual's shapes, default) or 9.5
             parent_dept_name; terminals send state 1 and is_attendance true/false.
   8.0       deletes answer 200 {\"code\":0,\"msg\":\"\"}.
   8.5       lists put their rows under \"results\"; some verify_type values are text.
-  8.5, 9.5  GET /personnel/api/resigns/ exists (an empty list).
+  8.5, 9.5  /personnel/api/resigns/ (list, get, create, PUT/PATCH, delete) and
+            POST /personnel/api/resigns/reinstatement/ exist (none in the demo data).
   9.5       transactions as 8.x plus longitude/latitude, punch_state \"0\" or 0, temperature
             \"36.5\" or 0.0; an all-digit card_no is a number; parent_dept is nested;
             page size from page_size only (limit ignored); creating a position answers
