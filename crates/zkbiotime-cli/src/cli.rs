@@ -123,31 +123,8 @@ pub enum Format {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Employees (personnel)
-    Employees {
-        #[command(subcommand)]
-        action: WriteAction,
-    },
-    /// Departments
-    Departments {
-        #[command(subcommand)]
-        action: WriteAction,
-    },
-    /// Areas
-    Areas {
-        #[command(subcommand)]
-        action: WriteAction,
-    },
-    /// Positions
-    Positions {
-        #[command(subcommand)]
-        action: WriteAction,
-    },
-    /// Terminals (devices); read only
-    Terminals {
-        #[command(subcommand)]
-        action: ReadAction,
-    },
+    #[command(flatten)]
+    Resource(crate::generated_resources::ResourceCommand),
     /// Punches (transactions): list, export to a file, sync new ones incrementally
     Transactions {
         #[command(subcommand)]
@@ -189,10 +166,16 @@ pub enum WriteAction {
     Get(IdArgs),
     /// Create a record from field flags and/or --data
     Create(BodyArgs),
-    /// Change the given fields of a record (PATCH)
+    /// Change the given fields of a record
     Update(UpdateArgs),
     /// Delete a record by id
     Delete(IdArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UpsertAction {
+    #[command(flatten)]
+    Write(WriteAction),
     /// Create, or update the record with the same code (emp_code, dept_code, ...); safe to
     /// repeat
     Upsert(BodyArgs),
@@ -252,18 +235,20 @@ pub struct UpdateArgs {
 /// The full command: the derived parts plus the flags derived from the spec.
 pub fn command() -> clap::Command {
     let mut cmd = Cli::command();
-    for resource in Resource::ALL {
+    for &resource in Resource::ALL {
         let filters = resource.filter_fields();
         cmd = cmd.mut_subcommand(resource.command(), |c| {
             let mut c = c.mut_subcommand("list", |l| add_filter_args(l, filters));
-            if resource == Resource::Transactions {
+            if resource.has_sync() {
                 c = c.mut_subcommand("export", |e| add_filter_args(e, filters));
             }
             if let Some((create, update)) = resource.body_models() {
                 c = c
                     .mut_subcommand("create", |s| add_field_args(s, model(create)))
-                    .mut_subcommand("upsert", |s| add_field_args(s, model(create)))
                     .mut_subcommand("update", |s| add_field_args(s, model(update)));
+            }
+            if let (Some((create, _)), true) = (resource.body_models(), resource.has_upsert()) {
+                c = c.mut_subcommand("upsert", |s| add_field_args(s, model(create)));
             }
             c
         });

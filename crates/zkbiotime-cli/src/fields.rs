@@ -371,8 +371,13 @@ mod tests {
 
     #[test]
     fn every_model_the_cli_names_exists() {
-        for name in crate::resources::MODEL_NAMES {
-            model(name);
+        for &resource in crate::resources::Resource::ALL {
+            model(resource.record_model());
+            model(resource.written_model());
+            if let Some((create, update)) = resource.body_models() {
+                model(create);
+                model(update);
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ mod export;
 mod fields;
 #[rustfmt::skip]
 mod generated;
+#[rustfmt::skip]
+#[allow(clippy::all, unused_imports)]
+mod generated_resources;
 mod output;
 mod raw;
 mod resources;
@@ -20,7 +23,7 @@ mod sync;
 use anyhow::Result;
 use clap::{ArgMatches, FromArgMatches};
 
-use crate::cli::{Cli, Command, ReadAction, TransactionAction, WriteAction};
+use crate::cli::{Cli, Command, TransactionAction};
 use crate::output::Output;
 use crate::resources::{Op, Resource};
 
@@ -85,11 +88,7 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
         Command::Sandbox(args) => return sandbox::run(*args, &cli.conn).await,
         Command::Info => return raw::info(&connect::client(&cli.conn)?).await,
         Command::Request(args) => return raw::request(&connect::client(&cli.conn)?, &args).await,
-        Command::Employees { action } => (Resource::Employees, write_op(action)),
-        Command::Departments { action } => (Resource::Departments, write_op(action)),
-        Command::Areas { action } => (Resource::Areas, write_op(action)),
-        Command::Positions { action } => (Resource::Positions, write_op(action)),
-        Command::Terminals { action } => (Resource::Terminals, read_op(action)),
+        Command::Resource(command) => command.into_op(),
         Command::Transactions { action } => match action {
             TransactionAction::List(a) => (Resource::Transactions, Op::List(a)),
             TransactionAction::Get(a) => (Resource::Transactions, Op::Get(a.id)),
@@ -105,22 +104,4 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
     };
     let client = connect::client(&cli.conn)?;
     resources::run(&client, resource, op, &leaf, &output).await
-}
-
-fn write_op(action: WriteAction) -> Op {
-    match action {
-        WriteAction::List(a) => Op::List(a),
-        WriteAction::Get(a) => Op::Get(a.id),
-        WriteAction::Create(b) => Op::Create(b),
-        WriteAction::Update(u) => Op::Update(u.id, u.body),
-        WriteAction::Delete(a) => Op::Delete(a.id),
-        WriteAction::Upsert(b) => Op::Upsert(b),
-    }
-}
-
-fn read_op(action: ReadAction) -> Op {
-    match action {
-        ReadAction::List(a) => Op::List(a),
-        ReadAction::Get(a) => Op::Get(a.id),
-    }
 }

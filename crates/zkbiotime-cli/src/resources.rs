@@ -7,118 +7,10 @@ use futures::{Stream, StreamExt};
 use serde::Serialize;
 use zkbiotime::Client;
 
-use crate::cli::{BodyArgs, ListArgs};
-use crate::fields::{body_from, filter_from, model};
+use crate::cli::{BodyArgs, ListArgs, ReadAction, UpsertAction, WriteAction};
+pub use crate::generated_resources::Resource;
+
 use crate::output::Output;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Resource {
-    Employees,
-    Departments,
-    Areas,
-    Positions,
-    Terminals,
-    Transactions,
-}
-
-/// Every spec model the CLI refers to by name (checked by a unit test).
-#[cfg(test)]
-pub const MODEL_NAMES: &[&str] = &[
-    "Employee",
-    "EmployeeCreate",
-    "EmployeeUpdate",
-    "EmployeeWritten",
-    "Department",
-    "DepartmentCreate",
-    "DepartmentUpdate",
-    "Area",
-    "AreaCreate",
-    "AreaUpdate",
-    "AreaWritten",
-    "Position",
-    "PositionCreate",
-    "PositionUpdate",
-    "Terminal",
-    "Transaction",
-];
-
-impl Resource {
-    pub const ALL: [Resource; 6] = [
-        Resource::Employees,
-        Resource::Departments,
-        Resource::Areas,
-        Resource::Positions,
-        Resource::Terminals,
-        Resource::Transactions,
-    ];
-
-    /// The subcommand name.
-    pub fn command(self) -> &'static str {
-        match self {
-            Resource::Employees => "employees",
-            Resource::Departments => "departments",
-            Resource::Areas => "areas",
-            Resource::Positions => "positions",
-            Resource::Terminals => "terminals",
-            Resource::Transactions => "transactions",
-        }
-    }
-
-    fn singular(self) -> &'static str {
-        match self {
-            Resource::Employees => "employee",
-            Resource::Departments => "department",
-            Resource::Areas => "area",
-            Resource::Positions => "position",
-            Resource::Terminals => "terminal",
-            Resource::Transactions => "transaction",
-        }
-    }
-
-    /// The list's filter names, from the core's generated filter types.
-    pub fn filter_fields(self) -> &'static [&'static str] {
-        match self {
-            Resource::Employees => zkbiotime::EmployeeFilter::FIELDS,
-            Resource::Departments => zkbiotime::DepartmentFilter::FIELDS,
-            Resource::Areas => zkbiotime::AreaFilter::FIELDS,
-            Resource::Positions => zkbiotime::PositionFilter::FIELDS,
-            Resource::Terminals => zkbiotime::TerminalFilter::FIELDS,
-            Resource::Transactions => zkbiotime::TransactionFilter::FIELDS,
-        }
-    }
-
-    /// The record type a list or get answers with.
-    pub fn record_model(self) -> &'static str {
-        match self {
-            Resource::Employees => "Employee",
-            Resource::Departments => "Department",
-            Resource::Areas => "Area",
-            Resource::Positions => "Position",
-            Resource::Terminals => "Terminal",
-            Resource::Transactions => "Transaction",
-        }
-    }
-
-    /// The create and update bodies of a writable resource.
-    pub fn body_models(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            Resource::Employees => Some(("EmployeeCreate", "EmployeeUpdate")),
-            Resource::Departments => Some(("DepartmentCreate", "DepartmentUpdate")),
-            Resource::Areas => Some(("AreaCreate", "AreaUpdate")),
-            Resource::Positions => Some(("PositionCreate", "PositionUpdate")),
-            Resource::Terminals | Resource::Transactions => None,
-        }
-    }
-
-    /// What create and update answer with.
-    fn written_model(self) -> &'static str {
-        match self {
-            Resource::Employees => "EmployeeWritten",
-            Resource::Areas => "AreaWritten",
-            other => other.record_model(),
-        }
-    }
-}
 
 /// One operation on a resource.
 pub enum Op {
@@ -130,7 +22,7 @@ pub enum Op {
     Upsert(BodyArgs),
 }
 
-/// list and get of any resource.
+/// list and get of any resource (`write!` and `upsert!` hand these on).
 macro_rules! read {
     ($ctx:ident, $accessor:ident, $filter:ty, $op:expr) => {{
         let api = $ctx.client.$accessor();
@@ -147,8 +39,8 @@ macro_rules! read {
     }};
 }
 
-/// Every operation of a writable resource.
-macro_rules! crud {
+/// create, update and delete, then list and get.
+macro_rules! write {
     ($ctx:ident, $accessor:ident, $filter:ty, $op:expr) => {{
         let api = $ctx.client.$accessor();
         let (create, update) = $ctx.resource.body_models().expect("writable");
@@ -162,13 +54,6 @@ macro_rules! crud {
                 let body = body_from($ctx.leaf, model(update), b.data.as_deref(), &b.set)?;
                 $ctx.output.print_one(&api.update(id, body).await?, written)
             }
-            Op::Upsert(b) => {
-                let body = body_from($ctx.leaf, model(create), b.data.as_deref(), &b.set)?;
-                let done = api.upsert(body).await?;
-                let verb = if done.was_created() { "created" } else { "updated" };
-                eprintln!("{verb} {}", $ctx.resource.singular());
-                $ctx.output.print_one(&done.into_inner(), written)
-            }
             Op::Delete(id) => {
                 api.delete(id).await?;
                 eprintln!("deleted {} {id}", $ctx.resource.singular());
@@ -179,6 +64,28 @@ macro_rules! crud {
     }};
 }
 
+/// upsert, then every operation of `write!`.
+macro_rules! upsert {
+    ($ctx:ident, $accessor:ident, $filter:ty, $op:expr) => {{
+        match $op {
+            Op::Upsert(b) => {
+                let api = $ctx.client.$accessor();
+                let (create, _) = $ctx.resource.body_models().expect("writable");
+                let written = model($ctx.resource.written_model());
+                let body = body_from($ctx.leaf, model(create), b.data.as_deref(), &b.set)?;
+                let done = api.upsert(body).await?;
+                let verb = if done.was_created() { "created" } else { "updated" };
+                eprintln!("{verb} {}", $ctx.resource.singular());
+                $ctx.output.print_one(&done.into_inner(), written)
+            }
+            op => write!($ctx, $accessor, $filter, op),
+        }
+    }};
+}
+
+// Invoked per resource by the generated dispatch (`generated_resources.rs`).
+pub(crate) use {read, upsert, write};
+
 /// Runs `op`; `leaf` holds the matches of the leaf subcommand (its spec-derived flags).
 pub async fn run(
     client: &Client,
@@ -187,26 +94,19 @@ pub async fn run(
     leaf: &ArgMatches,
     output: &Output,
 ) -> Result<()> {
-    let ctx = Ctx { client, resource, leaf, output };
-    match resource {
-        Resource::Employees => crud!(ctx, employees, zkbiotime::EmployeeFilter, op),
-        Resource::Departments => crud!(ctx, departments, zkbiotime::DepartmentFilter, op),
-        Resource::Areas => crud!(ctx, areas, zkbiotime::AreaFilter, op),
-        Resource::Positions => crud!(ctx, positions, zkbiotime::PositionFilter, op),
-        Resource::Terminals => read!(ctx, terminals, zkbiotime::TerminalFilter, op),
-        Resource::Transactions => read!(ctx, transactions, zkbiotime::TransactionFilter, op),
-    }
+    crate::generated_resources::dispatch(Ctx { client, resource, leaf, output }, op).await
 }
 
-struct Ctx<'a> {
-    client: &'a Client,
-    resource: Resource,
-    leaf: &'a ArgMatches,
-    output: &'a Output,
+/// What an operation runs with.
+pub struct Ctx<'a> {
+    pub client: &'a Client,
+    pub resource: Resource,
+    pub leaf: &'a ArgMatches,
+    pub output: &'a Output,
 }
 
 /// Writes the records as the stream yields them.
-async fn write_list<T: Serialize + 'static>(
+pub(crate) async fn write_list<T: Serialize + 'static>(
     items: impl Stream<Item = zkbiotime::Result<T>>,
     record: &'static crate::fields::ModelSpec,
     limit: Option<usize>,
@@ -219,4 +119,34 @@ async fn write_list<T: Serialize + 'static>(
         sink.record(&item?)?;
     }
     sink.finish()
+}
+
+impl From<ReadAction> for Op {
+    fn from(action: ReadAction) -> Self {
+        match action {
+            ReadAction::List(a) => Op::List(a),
+            ReadAction::Get(a) => Op::Get(a.id),
+        }
+    }
+}
+
+impl From<WriteAction> for Op {
+    fn from(action: WriteAction) -> Self {
+        match action {
+            WriteAction::List(a) => Op::List(a),
+            WriteAction::Get(a) => Op::Get(a.id),
+            WriteAction::Create(b) => Op::Create(b),
+            WriteAction::Update(u) => Op::Update(u.id, u.body),
+            WriteAction::Delete(a) => Op::Delete(a.id),
+        }
+    }
+}
+
+impl From<UpsertAction> for Op {
+    fn from(action: UpsertAction) -> Self {
+        match action {
+            UpsertAction::Write(w) => w.into(),
+            UpsertAction::Upsert(b) => Op::Upsert(b),
+        }
+    }
 }

@@ -15,8 +15,15 @@ use crate::codegen::models::{FieldType, Role, models};
 use crate::codegen::{Output, header};
 
 pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
-    let path = root.join("crates/zkbiotime-cli/src/generated.rs");
-    Ok(vec![Output { path, contents: generate(spec)? }])
+    let dir = root.join("crates/zkbiotime-cli/src");
+    let resources = crate::codegen::resources::resources(spec)?;
+    Ok(vec![
+        Output { path: dir.join("generated.rs"), contents: generate(spec)? },
+        Output {
+            path: dir.join("generated_resources.rs"),
+            contents: crate::codegen::cli_resources::generate(&resources)?,
+        },
+    ])
 }
 
 fn generate(spec: &OpenAPI) -> Result<String> {

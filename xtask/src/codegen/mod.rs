@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 
 mod api;
 pub mod cli;
+mod cli_resources;
 mod core_resources;
 mod labels;
 pub mod lists;

@@ -9,6 +9,8 @@
 //! - `x-upsert-key` on the create operation: the body field that identifies a record for
 //!   `upsert` (`emp_code`); without it the resource has no `upsert`.
 //! - the resource's tag `description` (`Punches`): the first words of its docs.
+//! - `x-sync: true` on the list operation: the core's hand-written incremental `sync` reads
+//!   this list; bindings give the resource their hand-written sync operations.
 
 use anyhow::{Context, Result, bail};
 use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr};
@@ -35,6 +37,8 @@ pub struct Resource {
     /// One line of docs: "Employees (`/personnel/api/employees/`)."
     pub doc: String,
     pub write: Option<Write>,
+    /// `x-sync`: the resource has the core's incremental sync (and the CLI's export / sync).
+    pub sync: bool,
 }
 
 /// The write operations of a resource.
@@ -96,6 +100,11 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         .and_then(|t| t.description.clone())
         .unwrap_or_else(|| camel(&name));
     let read_only = if write.is_some() { "" } else { " Read only." };
+    let sync = list_item
+        .get
+        .as_ref()
+        .and_then(|g| g.extensions.get("x-sync"))
+        .is_some_and(|v| v == &serde_json::Value::Bool(true));
     Ok(Resource {
         class: camel(&name),
         singular: singular.to_string(),
@@ -104,6 +113,7 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         get_op,
         doc: format!("{} (`{}`).{read_only}", label.trim(), list.path),
         write,
+        sync,
         list,
         name,
     })
