@@ -9,21 +9,15 @@ import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 import zkbiotime.*
 import java.time.Duration
 
-fun registerAll() {
-    registerReads()
-    registerWrites()
-    registerPagingAndSync()
-    registerErrors()
-    registerRequests()
-    registerRuntime()
-    registerSecrets()
-}
-
-private fun registerReads() {
-    test("manual example employee reads like the manual") {
+class ReadsTest {
+    @Test
+    @DisplayName("manual example employee reads like the manual")
+    fun manualExampleEmployeeReadsLikeTheManual() = suspendTest {
         Sandbox.start().use { sb ->
             val harry = sb.client().employees().get(1)
             checkEq(harry.empCode, "1", "emp_code")
@@ -38,7 +32,9 @@ private fun registerReads() {
         }
     }
 
-    test("terminals: list, get, page, filters") {
+    @Test
+    @DisplayName("terminals: list, get, page, filters")
+    fun terminalsListGetPageFilters() = suspendTest {
         Sandbox.start().use { sb ->
             val terminals = sb.client().terminals()
             val one = terminals.get(1)
@@ -54,7 +50,9 @@ private fun registerReads() {
         }
     }
 
-    test("transactions: filters, ordering, get") {
+    @Test
+    @DisplayName("transactions: filters, ordering, get")
+    fun transactionsFiltersOrderingGet() = suspendTest {
         Sandbox.start("--employees", "20", "--days", "3").use { sb ->
             val tx = sb.client { it.copy(pageSize = 200u) }.transactions()
             val all = tx.list()
@@ -75,7 +73,9 @@ private fun registerReads() {
         }
     }
 
-    test("employee filters select what they say") {
+    @Test
+    @DisplayName("employee filters select what they say")
+    fun employeeFiltersSelectWhatTheySay() = suspendTest {
         Sandbox.start().use { sb ->
             val e = sb.client().employees()
             val dept1 = e.list(EmployeeFilter(department = 1))
@@ -85,7 +85,9 @@ private fun registerReads() {
         }
     }
 
-    test("JWT login, static token, time zone") {
+    @Test
+    @DisplayName("JWT login, static token, time zone")
+    fun jwtLoginStaticTokenTimeZone() = suspendTest {
         Sandbox.start("--static-token", "ae600aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2b7").use { sb ->
             checkEq(sb.client { it.copy(jwt = true) }.employees().get(1).empCode, "1", "jwt")
             val byToken = Client(ClientConfig(baseUrl = sb.url, token = Secret("ae600aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2b7")))
@@ -99,8 +101,10 @@ private fun registerReads() {
     }
 }
 
-private fun registerWrites() {
-    test("employee CRUD with a custom attribute and a secret hash") {
+class WritesTest {
+    @Test
+    @DisplayName("employee CRUD with a custom attribute and a secret hash")
+    fun employeeCrudWithCustomAttributeAndSecretHash() = suspendTest {
         Sandbox.start().use { sb ->
             val employees = sb.client().employees()
             val created = employees.create(
@@ -132,7 +136,9 @@ private fun registerWrites() {
         }
     }
 
-    test("departments, areas, positions: CRUD") {
+    @Test
+    @DisplayName("departments, areas, positions: CRUD")
+    fun departmentsAreasPositionsCrud() = suspendTest {
         Sandbox.start().use { sb ->
             val c = sb.client()
             val d = c.departments().create(DepartmentCreate(deptCode = "222", deptName = "Department222", parentDept = 1))
@@ -158,7 +164,9 @@ private fun registerWrites() {
         }
     }
 
-    test("upsert creates, then updates by code, on every writable resource") {
+    @Test
+    @DisplayName("upsert creates, then updates by code, on every writable resource")
+    fun upsertCreatesThenUpdatesByCode() = suspendTest {
         Sandbox.start().use { sb ->
             val c = sb.client()
             val e1 = c.employees().upsert(EmployeeCreate(empCode = "U1", firstName = "One", department = 1, area = listOf(1L)))
@@ -181,8 +189,10 @@ private fun registerWrites() {
     }
 }
 
-private fun registerPagingAndSync() {
-    test("pager: every page once, count, null at the end; page(n)") {
+class PagingAndSyncTest {
+    @Test
+    @DisplayName("pager: every page once, count, null at the end; page(n)")
+    fun pagerEveryPageOnceCountNullAtTheEnd() = suspendTest {
         Sandbox.start("--employees", "250").use { sb ->
             val employees = sb.client { it.copy(pageSize = 40u, concurrency = 3u) }.employees()
             val pager = employees.pager()
@@ -209,7 +219,9 @@ private fun registerPagingAndSync() {
         }
     }
 
-    test("sync: every punch once across batches and runs; state as JSON") {
+    @Test
+    @DisplayName("sync: every punch once across batches and runs; state as JSON")
+    fun syncEveryPunchOnceAcrossBatchesAndRuns() = suspendTest {
         Sandbox.start("--employees", "30", "--days", "3", "--late-uploads", "0.2").use { sb ->
             val tx = sb.client { it.copy(pageSize = 50u) }.transactions()
             val truth = tx.list().map { it.id }.toSet()
@@ -231,7 +243,9 @@ private fun registerPagingAndSync() {
         }
     }
 
-    test("fault-injected pull loses nothing (502-504, 429, drops, HTML, revoked tokens)") {
+    @Test
+    @DisplayName("fault-injected pull loses nothing (502-504, 429, drops, HTML, revoked tokens)")
+    fun faultInjectedPullLosesNothing() = suspendTest {
         val args = arrayOf("--employees", "60", "--days", "5", "--seed", "7")
         val truth = Sandbox.start(*args).use { clean -> clean.client().transactions().list().map { it.id } }
         // 502/503/504, not 500: the core retries only answers that say "try again".
@@ -262,8 +276,10 @@ private fun registerPagingAndSync() {
     }
 }
 
-private fun registerErrors() {
-    test("TLS: CA bundle, verification on by default, skip-verification switch") {
+class ErrorsTest {
+    @Test
+    @DisplayName("TLS: CA bundle, verification on by default, skip-verification switch")
+    fun tlsCaBundleAndVerification() = suspendTest {
         val dir = java.nio.file.Files.createTempDirectory("zkbio-tls").toFile()
         fun openssl(vararg args: String) {
             val p = ProcessBuilder(listOf("openssl") + args).directory(dir).redirectErrorStream(true).start()
@@ -290,7 +306,9 @@ private fun registerErrors() {
         dir.deleteRecursively()
     }
 
-    test("wrong password: authentication error, then a local cool-down") {
+    @Test
+    @DisplayName("wrong password: authentication error, then a local cool-down")
+    fun wrongPasswordThenCooldown() = suspendTest {
         Sandbox.start().use { sb ->
             val c = Client(ClientConfig(baseUrl = sb.url, username = "admin", password = Secret("wrong-password")))
             val e = assertThrows<ZkbioException.Authentication> { c.employees().get(1) }
@@ -303,7 +321,9 @@ private fun registerErrors() {
         }
     }
 
-    test("bad token: 401 with method and path") {
+    @Test
+    @DisplayName("bad token: 401 with method and path")
+    fun badToken401WithMethodAndPath() = suspendTest {
         Sandbox.start().use { sb ->
             val c = Client(ClientConfig(baseUrl = sb.url, token = Secret("0000")))
             val e = assertThrows<ZkbioException.Authentication> { c.employees().get(1) }
@@ -315,7 +335,9 @@ private fun registerErrors() {
         }
     }
 
-    test("validation errors carry per-field messages") {
+    @Test
+    @DisplayName("validation errors carry per-field messages")
+    fun validationErrorsCarryPerFieldMessages() = suspendTest {
         Sandbox.start().use { sb ->
             val e = assertThrows<ZkbioException.BadRequest> {
                 sb.client().employees().create(EmployeeCreate(empCode = "1", department = 1, area = listOf(2L)))
@@ -325,7 +347,9 @@ private fun registerErrors() {
         }
     }
 
-    test("transport, timeout, HTML and server errors") {
+    @Test
+    @DisplayName("transport, timeout, HTML and server errors")
+    fun transportTimeoutHtmlAndServerErrors() = suspendTest {
         val closed = java.net.ServerSocket(0).use { it.localPort }
         val refused = Client(ClientConfig(baseUrl = "http://127.0.0.1:$closed", token = Secret("t"), retry = defaultRetryPolicy().copy(maxAttempts = 1u)))
         val t = assertThrows<ZkbioException.Transport> { refused.terminals().get(1) }
@@ -346,7 +370,9 @@ private fun registerErrors() {
         }
     }
 
-    test("invalid arguments fail before any request") {
+    @Test
+    @DisplayName("invalid arguments fail before any request")
+    fun invalidArgumentsFailBeforeAnyRequest() = suspendTest {
         Sandbox.start().use { sb ->
             assertThrows<ZkbioException.InvalidArgument> { Client(ClientConfig(baseUrl = "not a url", token = Secret("t"))) }
             assertThrows<ZkbioException.InvalidArgument> { Client(ClientConfig(baseUrl = sb.url)) }
@@ -373,14 +399,18 @@ private fun registerErrors() {
     }
 }
 
-private fun registerRequests() {
-    test("labels: what punch_state and verify_type codes mean, from the spec") {
+class RequestsTest {
+    @Test
+    @DisplayName("labels: what punch_state and verify_type codes mean, from the spec")
+    fun labelsOfPunchStateAndVerifyType() = suspendTest {
         checkEq(labels("Transaction", "punch_state")["0"], "Check In", "punch_state 0")
         checkEq(labels("Transaction", "verify_type")["15"], "Face", "verify_type 15")
         check(labels("Employee", "emp_code").isEmpty()) { "no labels for emp_code" }
     }
 
-    test("request: any path through the client, JSON text in and out") {
+    @Test
+    @DisplayName("request: any path through the client, JSON text in and out")
+    fun requestAnyPathWithJsonText() = suspendTest {
         Sandbox.start().use { sb ->
             val c = sb.client()
             val page = c.request("GET", "/personnel/api/employees/", mapOf("page_size" to "1"))
@@ -399,7 +429,9 @@ private fun registerRequests() {
         }
     }
 
-    test("request: bad method, path or JSON is InvalidArgument before any request") {
+    @Test
+    @DisplayName("request: bad method, path or JSON is InvalidArgument before any request")
+    fun requestBadInputIsInvalidArgument() = suspendTest {
         Sandbox.start().use { sb ->
             val c = sb.client()
             val method = assertThrows<ZkbioException.InvalidArgument> { c.request("FETCH", "/personnel/api/employees/") }
@@ -411,7 +443,9 @@ private fun registerRequests() {
         }
     }
 
-    test("serverInfo of the default sandbox") {
+    @Test
+    @DisplayName("serverInfo of the default sandbox")
+    fun serverInfoOfTheDefaultSandbox() = suspendTest {
         Sandbox.start().use { sb ->
             val info = sb.client().serverInfo()
             checkEq(info["envelope_key"], "data", "envelope key")
@@ -420,7 +454,9 @@ private fun registerRequests() {
         }
     }
 
-    test("auth schemes: basic, jwt, token by name; unknown or contradicting names") {
+    @Test
+    @DisplayName("auth schemes: basic, jwt, token by name; unknown or contradicting names")
+    fun authSchemesByName() = suspendTest {
         Sandbox.start().use { sb ->
             checkEq(sb.client { it.copy(auth = "basic") }.employees().get(1).lastName, "Potter", "basic")
             val basicPage = sb.client { it.copy(auth = "basic") }.request("GET", "/personnel/api/employees/", mapOf("page_size" to "1"))
@@ -439,7 +475,9 @@ private fun registerRequests() {
         }
     }
 
-    test("licence gate: a token meets Licence, basic passes") {
+    @Test
+    @DisplayName("licence gate: a token meets Licence, basic passes")
+    fun licenceGateTokenMeetsLicenceBasicPasses() = suspendTest {
         Sandbox.start("--licence-gate").use { sb ->
             val gated = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
             val e = assertThrows<ZkbioException.Licence> { gated.employees().get(1) }
@@ -450,8 +488,10 @@ private fun registerRequests() {
     }
 }
 
-private fun registerRuntime() {
-    test("a Rust panic is a ZkbioException.Internal, not a crash") {
+class RuntimeTest {
+    @Test
+    @DisplayName("a Rust panic is a ZkbioException.Internal, not a crash")
+    fun rustPanicIsInternal() = suspendTest {
         val sync = assertThrows<ZkbioException.Internal> { testingPanic("boom") }
         check("boom" in sync.detail) { sync.detail }
         checkEq(sync.kind(), "internal", "kind")
@@ -460,7 +500,9 @@ private fun registerRuntime() {
         Sandbox.start().use { sb -> checkEq(sb.client().employees().get(1).empCode, "1", "still working") }
     }
 
-    test("200 coroutines at once share one client") {
+    @Test
+    @DisplayName("200 coroutines at once share one client")
+    fun manyCoroutinesShareOneClient() = suspendTest {
         Sandbox.start("--employees", "120").use { sb ->
             val c = sb.client { it.copy(pageSize = 50u) }
             val expected = c.employees().list().size
@@ -483,7 +525,9 @@ private fun registerRuntime() {
         }
     }
 
-    test("a cancelled call leaves the client usable") {
+    @Test
+    @DisplayName("a cancelled call leaves the client usable")
+    fun cancelledCallLeavesClientUsable() = suspendTest {
         Sandbox.start("--faults", "slow=1,slow-ms=1500").use { sb ->
             val c = sb.client()
             var cancelled = 0
@@ -499,7 +543,9 @@ private fun registerRuntime() {
         }
     }
 
-    test("secrets never show in toString") {
+    @Test
+    @DisplayName("secrets never show in toString")
+    fun secretsNeverShowInToString() = suspendTest {
         val config = ClientConfig(baseUrl = "http://x", username = "admin", password = Secret("admin123"))
         check("admin123" !in config.toString() && "***" in config.toString()) { config.toString() }
         checkEq(Secret("admin123").expose(), "admin123", "expose")

@@ -1,5 +1,5 @@
-// A small test harness (no JUnit: Maven Central is out of reach): named suspend tests, each
-// with a time limit, and a closing "N passed, N failed" line. Run by `cargo xtask test`.
+// What the JUnit 5 tests share: sandboxes on random ports, the assertions, a two-minute
+// limit per suspend test, child JVMs. Run by `mvn verify` / `cargo xtask test-kotlin`.
 package kotlintests
 
 import kotlinx.coroutines.runBlocking
@@ -9,8 +9,9 @@ import zkbiotime.ClientConfig
 import zkbiotime.RetryPolicy
 import zkbiotime.Secret
 import zkbiotime.ZkbioException
+import java.io.File
 import java.time.Duration
-import kotlin.system.exitProcess
+import java.util.concurrent.TimeUnit
 
 /** A `zkbiotime-sandbox` process on a random loopback port, stopped by `close()`. */
 class Sandbox private constructor(private val process: Process, val url: String) : AutoCloseable {
@@ -55,7 +56,7 @@ val quickRetries = RetryPolicy(
     budget = Duration.ofSeconds(60),
 )
 
-class AssertionFailed(message: String) : Exception(message)
+class AssertionFailed(message: String) : AssertionError(message)
 
 fun check(condition: Boolean, message: () -> String = { "check failed" }) {
     if (!condition) throw AssertionFailed(message())
@@ -109,32 +110,29 @@ val ZkbioException.detail: String
         is ZkbioException.Internal -> detail
     }
 
-private val registered = mutableListOf<Pair<String, suspend () -> Unit>>()
-
-fun test(name: String, body: suspend () -> Unit) {
-    registered += name to body
+/** A test body as a coroutine, with the same two-minute limit for every test. */
+fun suspendTest(body: suspend () -> Unit) {
+    runBlocking { withTimeout(120_000) { body() } }
 }
 
-fun main(args: Array<String>) {
-    registerAll()
-    val only = args.toSet()
-    var passed = 0
-    var failed = 0
-    val started = System.nanoTime()
-    for ((name, body) in registered) {
-        if (only.isNotEmpty() && name !in only) continue
-        val t = System.nanoTime()
-        try {
-            runBlocking { withTimeout(120_000) { body() } }
-            passed++
-            println("ok    %-62s %6d ms".format(name, (System.nanoTime() - t) / 1_000_000))
-        } catch (e: Throwable) {
-            failed++
-            println("FAIL  $name: $e")
-            e.printStackTrace(System.out)
-        }
+/**
+ * Runs `main` in a new JVM on this JVM's class path with `env` (a null value removes the
+ * variable); answers its exit status and its stdout and stderr, interleaved.
+ */
+fun runChild(main: String, env: Map<String, String?>): Pair<Int, String> {
+    val java = File(System.getProperty("java.home"), "bin/java").path
+    val pb = ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main)
+        .redirectErrorStream(true)
+    for ((k, v) in env) {
+        if (v == null) pb.environment().remove(k) else pb.environment()[k] = v
     }
-    println("kotlin tests: %.1f s".format((System.nanoTime() - started) / 1e9))
-    println("$passed passed, $failed failed")
-    exitProcess(if (failed == 0 && passed > 0) 0 else 1)
+    val process = pb.start()
+    val output = StringBuilder()
+    val reader = Thread { output.append(process.inputStream.bufferedReader().readText()) }.apply { start() }
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        process.destroyForcibly()
+        throw AssertionFailed("$main did not finish in 90 s")
+    }
+    reader.join()
+    return process.exitValue() to output.toString()
 }

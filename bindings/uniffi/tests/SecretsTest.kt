@@ -8,6 +8,8 @@
 package kotlintests
 
 import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 import zkbiotime.*
 import java.io.File
 import java.net.URI
@@ -15,10 +17,11 @@ import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.security.SecureRandom
-import java.util.concurrent.TimeUnit
 
-fun registerSecrets() {
-    test("no password, token or hash in trace logs, toString or exception texts") {
+class SecretsTest {
+    @Test
+    @DisplayName("no password, token or hash in trace logs, toString or exception texts")
+    fun noSecretInLogsOrTexts() = suspendTest {
         val password = "Pw-${randomHex(9)}"
         val secrets = ChildSecrets(
             password = password,
@@ -72,7 +75,9 @@ fun registerSecrets() {
         }
     }
 
-    test("without ZKBIOTIME_LOG nothing is logged; a bad value is reported and ignored") {
+    @Test
+    @DisplayName("without ZKBIOTIME_LOG nothing is logged; a bad value is reported and ignored")
+    fun logSwitch() = suspendTest {
         Sandbox.start().use { sb ->
             val quiet = runChild("kotlintests.LogChild", mapOf("ZKBIOTIME_LOG" to null, "ZKBIO_URL" to sb.url))
             checkEq(quiet.first, 0, "quiet exit status")
@@ -113,28 +118,6 @@ private fun randomHex(bytes: Int): String {
 
 private fun mask(text: String, secrets: Collection<String>): String =
     secrets.filter { it.isNotEmpty() }.fold(text) { acc, s -> acc.replace(s, "<SECRET>") }
-
-/**
- * Runs `main` in a new JVM on this JVM's class path with `env` (a null value removes the
- * variable); answers its exit status and its stdout and stderr, interleaved.
- */
-private fun runChild(main: String, env: Map<String, String?>): Pair<Int, String> {
-    val java = File(System.getProperty("java.home"), "bin/java").path
-    val pb = ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main)
-        .redirectErrorStream(true)
-    for ((k, v) in env) {
-        if (v == null) pb.environment().remove(k) else pb.environment()[k] = v
-    }
-    val process = pb.start()
-    val output = StringBuilder()
-    val reader = Thread { output.append(process.inputStream.bufferedReader().readText()) }.apply { start() }
-    if (!process.waitFor(90, TimeUnit.SECONDS)) {
-        process.destroyForcibly()
-        throw AssertionFailed("$main did not finish in 90 s")
-    }
-    reader.join()
-    return process.exitValue() to output.toString()
-}
 
 /** A plain `POST /api-token-auth/`: the token the server keeps for the admin. */
 private fun loginToken(url: String, password: String): String {

@@ -1,31 +1,29 @@
 //! The Kotlin/Swift binding (`bindings/uniffi`, uniffi 0.32).
 //!
 //! Its generated files come from `crate::codegen::uniffi`; this file builds the library,
-//! runs uniffi-bindgen for the Kotlin/Swift sources, and runs the JVM side:
-//! - [`test`]: builds the cdylib, checks the foreign sources, installs kotlinc (npm) and
-//!   JNA (Debian) when missing, compiles bindings + tests + the README quick start in one
-//!   `kotlinc` run, packs the jar and runs the Kotlin tests and the quick start against
-//!   sandboxes on random ports.
+//! runs uniffi-bindgen for the Kotlin/Swift sources, and runs the JVM side, an ordinary
+//! Maven project (`bindings/uniffi/pom.xml`, driven through [`maven`]):
+//! - [`test`]: builds the cdylib and the sandbox, checks the foreign sources, extracts the
+//!   README quick start, and runs `mvn verify`: the bindings, the JUnit 5 tests
+//!   (`tests/*.kt`, sandboxes on random ports) and the quick start, and the jar.
 //! - [`jar`]: `cargo xtask jar`: the release jar for JVM users.
 //! - [`bench_entries`] / [`latency_entries`]: `bench/Pull.kt` on the release jar, for
 //!   `cargo xtask bench`.
+//! - [`scenario_runner`]: `tests/scenarios/Scenarios.kt` on the dev jar.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use super::maven;
 use crate::codegen::Output;
 use crate::{demo, util};
 
 const CRATE: &str = "zkbiotime-uniffi";
 const BINDGEN: &str = "zkbiotime-uniffi-bindgen";
 const LIB_FILE: &str = "libzkbiotime_uniffi.so";
-/// The Kotlin package (see `bindings/uniffi/uniffi.toml`).
-const KOTLIN_PACKAGE_DIR: &str = "zkbiotime";
-const KOTLIN_COMPILER: &str = "kotlin-compiler@2.4.20";
 
 fn dir(root: &Path) -> PathBuf {
     root.join("bindings/uniffi")
@@ -135,91 +133,9 @@ fn check_foreign(root: &Path, lib: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Where the xtask keeps the Kotlin toolchain and build products.
+/// Where the xtask keeps the JVM build products (`maven/<profile>/`, the release jar).
 fn work_dir(root: &Path) -> PathBuf {
     demo::target_dir(root).join("uniffi")
-}
-
-struct Kotlin {
-    kotlinc: PathBuf,
-    /// kotlin-stdlib, kotlinx-coroutines (from the compiler package) and JNA.
-    runtime: Vec<PathBuf>,
-}
-
-impl Kotlin {
-    fn classpath(&self, extra: &[&Path]) -> String {
-        let mut parts: Vec<String> = extra.iter().map(|p| p.display().to_string()).collect();
-        parts.extend(self.runtime.iter().map(|p| p.display().to_string()));
-        parts.join(":")
-    }
-}
-
-/// kotlinc from npm (`kotlin-compiler`, which ships kotlin-stdlib and kotlinx-coroutines)
-/// and JNA from Debian, installed on first use.
-fn kotlin_toolchain(root: &Path) -> Result<Kotlin> {
-    let npm_dir = work_dir(root).join("npm");
-    let package = npm_dir.join("node_modules/kotlin-compiler");
-    let kotlinc = package.join("bin/kotlinc");
-    if !kotlinc.exists() {
-        fs::create_dir_all(&npm_dir)?;
-        let prefix = npm_dir.to_string_lossy();
-        let args = [
-            "install",
-            "--prefix",
-            &prefix,
-            "--no-audit",
-            "--no-fund",
-            "--no-save",
-            KOTLIN_COMPILER,
-        ];
-        util::run(root, "npm", &args)?;
-    }
-    if !kotlinc.exists() {
-        bail!("npm installed {KOTLIN_COMPILER} but {} is missing", kotlinc.display());
-    }
-    let jna = PathBuf::from("/usr/share/java/jna.jar");
-    // JNA for the bindings; openssl makes the certificates of the TLS test.
-    let missing: Vec<&str> = [(jna.exists(), "libjna-java"), (on_path("openssl"), "openssl")]
-        .into_iter()
-        .filter_map(|(present, package)| (!present).then_some(package))
-        .collect();
-    if !missing.is_empty() {
-        let mut args = vec!["install", "-y", "-q"];
-        args.extend(&missing);
-        if util::run(root, "apt-get", &args).is_err() {
-            util::run(root, "apt-get", &["update", "-q"])?;
-            util::run(root, "apt-get", &args)?;
-        }
-    }
-    let lib = package.join("lib");
-    let find = |prefix: &str| -> Result<PathBuf> {
-        let exact = lib.join(format!("{prefix}.jar"));
-        if exact.exists() {
-            return Ok(exact);
-        }
-        walk(&lib)?
-            .into_iter()
-            .find(|p| {
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                name.starts_with(prefix) && name.ends_with(".jar")
-            })
-            .with_context(|| format!("no {prefix}*.jar in {}", lib.display()))
-    };
-    Ok(Kotlin {
-        kotlinc,
-        // kotlin-reflect: only the scenario runner uses it (snake_case JSON → data classes).
-        runtime: vec![
-            find("kotlin-stdlib")?,
-            find("kotlinx-coroutines-core-jvm")?,
-            find("kotlin-reflect")?,
-            jna,
-        ],
-    })
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
 /// The Kotlin quick start of the README: the first ```kotlin block after the
@@ -240,190 +156,168 @@ fn quickstart_source(root: &Path) -> Result<String> {
     ))
 }
 
-/// Packs the jar for JVM users: the compiled `zkbiotime` package plus the native library
-/// at JNA's resource path (`linux-x86-64/`), so no `-Djna.library.path` is needed.
-fn pack_jar(root: &Path, classes: &Path, lib: &Path, jar: &Path) -> Result<()> {
-    let native = work_dir(root).join("native");
-    let _ = fs::remove_dir_all(&native);
-    fs::create_dir_all(native.join("linux-x86-64"))?;
-    fs::copy(lib, native.join("linux-x86-64").join(LIB_FILE))?;
-    let _ = fs::remove_file(jar);
-    let (jar_s, classes_s, native_s) =
-        (jar.to_string_lossy(), classes.to_string_lossy(), native.to_string_lossy());
-    util::run(
-        root,
-        "jar",
-        &["--create", "--file", &jar_s, "-C", &classes_s, KOTLIN_PACKAGE_DIR, "-C", &native_s, "."],
-    )
-}
-
-/// Compiles `sources` in ONE kotlinc run (kotlinc starts slowly) into `classes`, unless
-/// `classes` already holds the output of exactly these sources. `against`: class
-/// directories compiled by this function earlier, put on the class path (their stamps are
-/// part of ours, so a change there recompiles here).
-fn kotlinc(
-    root: &Path,
-    kotlin: &Kotlin,
-    sources: &[PathBuf],
-    against: &[&Path],
-    classes: &Path,
-) -> Result<()> {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    KOTLIN_COMPILER.hash(&mut hasher);
-    for source in sources {
-        source.hash(&mut hasher);
-        fs::read(source)?.hash(&mut hasher);
-    }
-    for dep in against {
-        dep.hash(&mut hasher);
-        fs::read_to_string(dep.join(".sources-stamp")).unwrap_or_default().hash(&mut hasher);
-    }
-    let stamp_text = format!("{:016x}", hasher.finish());
-    let stamp = classes.join(".sources-stamp");
-    if fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_text) {
-        eprintln!("uniffi: {} is up to date; kotlinc skipped", classes.display());
-        return Ok(());
-    }
-    let _ = fs::remove_dir_all(classes);
-    fs::create_dir_all(classes)?;
-    let cp = kotlin.classpath(against);
-    let classes_s = classes.to_string_lossy();
-    let mut args: Vec<String> = ["-nowarn", "-jvm-target", "17", "-cp", &cp, "-d", &classes_s]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    args.extend(sources.iter().map(|s| s.display().to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    util::run(root, &kotlin.kotlinc.to_string_lossy(), &args)?;
-    fs::write(stamp, stamp_text)?;
-    Ok(())
-}
-
-fn kotlin_sources(root: &Path) -> Result<Vec<PathBuf>> {
-    Ok(walk(&dir(root).join("generated/kotlin"))?
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "kt"))
-        .collect())
-}
-
 fn sandbox_bin(root: &Path) -> Result<PathBuf> {
     util::run(root, &util::cargo(), &["build", "--quiet", "-p", "zkbiotime-sandbox"])?;
     Ok(demo::target_dir(root).join("debug/zkbiotime-sandbox"))
 }
 
-/// Everything the Kotlin programs need, built and installed.
-struct Prepared {
-    /// The dev-profile jar (bindings + native library), then the test classes and runtime.
-    classpath: String,
-    sandbox: PathBuf,
+/// What a Maven build in one build directory produced, recorded by the xtask so an
+/// unchanged build is not run again (the old kotlinc step had the same shortcut).
+#[derive(Clone, Copy)]
+enum Built {
+    /// The jar (`package -Dmaven.test.skip=true`).
+    Jar,
+    /// The jar and the test classes (`package -DskipTests`, or `verify`).
+    JarAndTests,
 }
 
-/// Builds the library and the sandbox, checks the generated sources, installs the Kotlin
-/// toolchain, compiles bindings + tests + scenario runner + quick start in one kotlinc run
-/// (skipped when nothing changed) and packs the jar.
-fn prepare(root: &Path) -> Result<Prepared> {
+impl Built {
+    fn stamp(self, build: &maven::Build) -> PathBuf {
+        build.dir.join(match self {
+            Built::Jar => ".xtask-built-jar",
+            Built::JarAndTests => ".xtask-built-tests",
+        })
+    }
+
+    /// Forgets what this build directory held (before a run that may change it).
+    fn forget(build: &maven::Build) {
+        for level in [Built::Jar, Built::JarAndTests] {
+            let _ = fs::remove_file(level.stamp(build));
+        }
+    }
+
+    /// Records that `build.dir` holds this level (and the ones below) for `inputs`.
+    fn record(self, build: &maven::Build, inputs: &str) -> Result<()> {
+        if let Built::JarAndTests = self {
+            fs::write(Built::JarAndTests.stamp(build), inputs)?;
+        }
+        fs::write(Built::Jar.stamp(build), inputs)?;
+        Ok(())
+    }
+}
+
+/// A hash of what a Maven build reads: the pom, the Kotlin sources (bindings, tests,
+/// bench, the quick start) and the native library.
+fn maven_inputs(root: &Path, build: &maven::Build, lib: &Path) -> Result<String> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut inputs = vec![dir(root).join("pom.xml")];
+    for sub in ["generated/kotlin", "tests", "bench"] {
+        inputs.extend(walk(&dir(root).join(sub))?);
+    }
+    inputs.extend(walk(&build.quickstart_dir())?);
+    for input in &inputs {
+        input.hash(&mut hasher);
+        fs::read(input)?.hash(&mut hasher);
+    }
+    let meta = fs::metadata(lib)?;
+    (lib, meta.len(), meta.modified()?).hash(&mut hasher);
+    Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// `mvn package` for `level`, unless this build directory already holds it for the
+/// current inputs.
+fn package(root: &Path, build: &maven::Build, lib: &Path, level: Built) -> Result<()> {
+    let inputs = maven_inputs(root, build, lib)?;
+    let stamp = level.stamp(build);
+    if fs::read_to_string(&stamp).is_ok_and(|s| s == inputs) && build.jar().exists() {
+        eprintln!("uniffi: {} is up to date; mvn skipped", build.dir.display());
+        return Ok(());
+    }
+    Built::forget(build);
+    match level {
+        Built::Jar => {
+            build.mvn(root, "package (no tests)", &["package", "-Dmaven.test.skip=true"])?
+        }
+        Built::JarAndTests => {
+            build.mvn(root, "package (test classes, no test run)", &["package", "-DskipTests"])?
+        }
+    }
+    level.record(build, &inputs)
+}
+
+/// The dev build: builds the library and the sandbox, checks the generated sources,
+/// installs Maven when missing and writes the README quick start where the pom compiles it.
+fn dev_build(root: &Path) -> Result<(maven::Build, PathBuf)> {
     let lib = build_library(root, false)?;
     check_foreign(root, &lib)?;
     let sandbox = sandbox_bin(root)?;
-    let kotlin = kotlin_toolchain(root)?;
-
-    let work = work_dir(root);
-    let quickstart = work.join("quickstart/QuickStart.kt");
-    fs::create_dir_all(quickstart.parent().context("quick start dir")?)?;
+    maven::ensure_tools(root)?;
+    let build = maven::Build::new(root, "dev", &lib)?.with_sandbox(&sandbox);
+    let quickstart = build.quickstart_dir().join("QuickStart.kt");
+    fs::create_dir_all(build.quickstart_dir())?;
     let text = quickstart_source(root)?;
     if fs::read_to_string(&quickstart).unwrap_or_default() != text {
         fs::write(&quickstart, text)?;
     }
-    let mut sources = kotlin_sources(root)?;
-    sources.extend(
-        walk(&dir(root).join("tests"))?
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "kt")),
-    );
-    sources.push(quickstart);
-    let classes = work.join("classes");
-    let t = Instant::now();
-    kotlinc(root, &kotlin, &sources, &[], &classes)?;
-    eprintln!("uniffi: kotlinc step took {:.0?}", t.elapsed());
-    let jar = work.join("zkbiotime-uniffi.jar");
-    pack_jar(root, &classes, &lib, &jar)?;
-    // The programs load the binding from the jar: what a JVM user gets.
-    Ok(Prepared { classpath: kotlin.classpath(&[&jar, &classes]), sandbox })
+    Ok((build, lib))
 }
 
 /// `cargo xtask test`'s uniffi step.
 pub fn test(root: &Path) -> Result<()> {
     let started = Instant::now();
-    eprintln!("\n==> uniffi (Kotlin/Swift): build, freshness, Kotlin tests");
-    let prepared = prepare(root)?;
-    let java = |main: &str, envs: &[(&str, &str)]| -> Result<()> {
-        eprintln!("$ java {main}");
-        let status = Command::new("java")
-            .args(["-cp", &prepared.classpath, main])
-            .envs(envs.iter().copied())
-            .env("ZKBIO_SANDBOX_BIN", &prepared.sandbox)
-            // The panic tests panic on purpose: one line each, no backtrace.
-            .env("RUST_BACKTRACE", "0")
-            .current_dir(root)
-            .status()
-            .context("starting java")?;
-        if !status.success() {
-            bail!("`java {main}` failed ({status})");
-        }
-        Ok(())
-    };
-    java("kotlintests.HarnessKt", &[])?;
-
-    let demo = demo::start_sandbox(root, &[])?;
-    java(
-        "quickstart.QuickStartKt",
-        &[("ZKBIO_URL", &demo.url), ("ZKBIO_USERNAME", "admin"), ("ZKBIO_PASSWORD", "admin123")],
-    )?;
+    eprintln!("\n==> uniffi (Kotlin/Swift): build, freshness, Kotlin tests (Maven)");
+    let (build, lib) = dev_build(root)?;
+    // Old reports would be read as this run's.
+    let _ = fs::remove_dir_all(build.dir.join("surefire-reports"));
+    Built::forget(&build);
+    let inputs = maven_inputs(root, &build, &lib)?;
+    let ran = build.mvn(root, "verify (compile, JUnit tests, jar)", &["verify"]);
+    // The reports name the failed tests, also when mvn failed because of them.
+    let reported = build.report();
+    ran?;
+    reported?;
+    // The scenario runner needs nothing more.
+    Built::JarAndTests.record(&build, &inputs)?;
     eprintln!("<== uniffi: ok ({:.1?})", started.elapsed());
     Ok(())
 }
 
-/// The Kotlin runner of the cross-language scenarios (`tests/scenarios/Scenarios.kt`).
+/// The Kotlin runner of the cross-language scenarios (`tests/scenarios/Scenarios.kt`), on
+/// the dev jar.
 pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
-    let prepared = prepare(root)?;
+    let (build, lib) = dev_build(root)?;
+    package(root, &build, &lib, Built::JarAndTests)?;
     Ok(crate::scenarios::Runner {
         language: "kotlin".into(),
         program: "java".into(),
-        args: vec!["-cp".into(), prepared.classpath, "kotlinscenarios.ScenariosKt".into()],
+        args: vec!["-cp".into(), build.test_classpath()?, "kotlinscenarios.ScenariosKt".into()],
         env: vec![("RUST_BACKTRACE".into(), "0".into())],
     })
 }
 
-/// `cargo xtask jar`: the release jar (bindings + native library for this platform).
-pub fn jar(root: &Path) -> Result<PathBuf> {
+/// The release build; `with_tests` also compiles the test sources (the bench program).
+fn release_build(root: &Path, with_tests: bool) -> Result<maven::Build> {
     let lib = build_library(root, true)?;
-    let kotlin = kotlin_toolchain(root)?;
-    let classes = work_dir(root).join("jar-classes");
-    kotlinc(root, &kotlin, &kotlin_sources(root)?, &[], &classes)?;
+    maven::ensure_tools(root)?;
+    let build = maven::Build::new(root, "release", &lib)?;
+    let level = if with_tests { Built::JarAndTests } else { Built::Jar };
+    package(root, &build, &lib, level)?;
     let jar = work_dir(root).join("zkbiotime-uniffi-release.jar");
-    pack_jar(root, &classes, &lib, &jar)?;
+    fs::copy(build.jar(), &jar)?;
     eprintln!(
         "wrote {} (needs kotlin-stdlib, kotlinx-coroutines-core and JNA on the class path)",
         jar.display()
     );
-    Ok(jar)
+    Ok(build)
 }
 
-/// `bench/Pull.kt`, compiled against the release jar's classes, run on the release jar
-/// (the native library inside it): what a JVM user gets.
+/// `cargo xtask jar`: the release jar (bindings + native library for this platform).
+pub fn jar(root: &Path) -> Result<PathBuf> {
+    release_build(root, false)?;
+    Ok(work_dir(root).join("zkbiotime-uniffi-release.jar"))
+}
+
+/// `bench/Pull.kt` (a test source of the pom), run on the release jar (the native library
+/// inside it): what a JVM user gets.
 struct BenchProgram {
     classpath: String,
 }
 
 impl BenchProgram {
     fn build(root: &Path) -> Result<Self> {
-        let jar = jar(root)?;
-        let kotlin = kotlin_toolchain(root)?;
-        let classes = work_dir(root).join("bench-classes");
-        let jar_classes = work_dir(root).join("jar-classes");
-        kotlinc(root, &kotlin, &[dir(root).join("bench/Pull.kt")], &[&jar_classes], &classes)?;
-        Ok(Self { classpath: kotlin.classpath(&[&jar, &classes]) })
+        let build = release_build(root, true)?;
+        Ok(Self { classpath: build.test_classpath()? })
     }
 
     fn entry(&self, name: &str, url: &str, args: &[&str]) -> crate::bench::Entry {
