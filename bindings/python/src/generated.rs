@@ -1388,9 +1388,13 @@ pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 crate::resources::resource!(crud employees: Employees / AsyncEmployees, item Employee, filter zkbiotime::EmployeeFilter, create EmployeeCreate, update EmployeeUpdate, written EmployeeWritten);
+crate::resources::resource!(upsert employees: Employees / AsyncEmployees, create EmployeeCreate, written EmployeeWritten);
 crate::resources::resource!(crud departments: Departments / AsyncDepartments, item Department, filter zkbiotime::DepartmentFilter, create DepartmentCreate, update DepartmentUpdate, written Department);
+crate::resources::resource!(upsert departments: Departments / AsyncDepartments, create DepartmentCreate, written Department);
 crate::resources::resource!(crud areas: Areas / AsyncAreas, item Area, filter zkbiotime::AreaFilter, create AreaCreate, update AreaUpdate, written AreaWritten);
+crate::resources::resource!(upsert areas: Areas / AsyncAreas, create AreaCreate, written AreaWritten);
 crate::resources::resource!(crud positions: Positions / AsyncPositions, item Position, filter zkbiotime::PositionFilter, create PositionCreate, update PositionUpdate, written Position);
+crate::resources::resource!(upsert positions: Positions / AsyncPositions, create PositionCreate, written Position);
 crate::resources::resource!(read terminals: Terminals / AsyncTerminals, item Terminal, filter zkbiotime::TerminalFilter);
 crate::resources::resource!(read transactions: Transactions / AsyncTransactions, item Transaction, filter zkbiotime::TransactionFilter);
 crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions);

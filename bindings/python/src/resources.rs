@@ -6,7 +6,8 @@
 //! then one core call, then the answer into its record class.
 
 /// `resource!(read|crud name: SyncClass / AsyncClass, item Item, filter Filter[, create ...,
-/// update ..., written ...])`.
+/// update ..., written ...])`; `resource!(upsert name: ...)` adds `upsert` where the spec
+/// has an upsert key.
 macro_rules! resource {
     (read $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path) => {
         #[doc = concat!("`client.", stringify!($name), "`: list and get ", stringify!($item), " records.")]
@@ -107,7 +108,7 @@ macro_rules! resource {
                 Ok(written.wrap(zone))
             }
 
-            /// Changes the fields given (PATCH).
+            /// Changes the fields given (PATCH, or PUT where the API has only that).
             #[pyo3(signature = (id, **fields))]
             fn update(&self, py: Python<'_>, id: i64, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<$written> {
                 let zone = self.shared.zone;
@@ -117,19 +118,6 @@ macro_rules! resource {
                     client.$name().update(id, body).await.map_err($crate::errors::Error::from)
                 })?;
                 Ok(written.wrap(zone))
-            }
-
-            /// Creates the record or updates the one with the same code: `(record, created)`.
-            #[pyo3(signature = (**fields))]
-            fn upsert(&self, py: Python<'_>, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<($written, bool)> {
-                let zone = self.shared.zone;
-                let body: types::$create = $crate::convert::body_from_kwargs(fields, zone)?;
-                let client = self.shared.client()?;
-                let done = $crate::runtime::block_on(py, async move {
-                    client.$name().upsert(body).await.map_err($crate::errors::Error::from)
-                })?;
-                let created = done.was_created();
-                Ok((done.into_inner().wrap(zone), created))
             }
 
             /// Deletes a record.
@@ -163,6 +151,33 @@ macro_rules! resource {
                 })
             }
 
+            fn delete<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyAny>> {
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    client.$name().delete(id).await.map_err($crate::errors::Error::from)
+                })
+            }
+        }
+    };
+    (upsert $name:ident: $sync:ident / $async_:ident, create $create:ident, written $written:ident) => {
+        #[pymethods]
+        impl $sync {
+            /// Creates the record or updates the one with the same code: `(record, created)`.
+            #[pyo3(signature = (**fields))]
+            fn upsert(&self, py: Python<'_>, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<($written, bool)> {
+                let zone = self.shared.zone;
+                let body: types::$create = $crate::convert::body_from_kwargs(fields, zone)?;
+                let client = self.shared.client()?;
+                let done = $crate::runtime::block_on(py, async move {
+                    client.$name().upsert(body).await.map_err($crate::errors::Error::from)
+                })?;
+                let created = done.was_created();
+                Ok((done.into_inner().wrap(zone), created))
+            }
+        }
+
+        #[pymethods]
+        impl $async_ {
             #[pyo3(signature = (**fields))]
             fn upsert<'py>(&self, py: Python<'py>, fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
                 let zone = self.shared.zone;
@@ -172,13 +187,6 @@ macro_rules! resource {
                     let done = client.$name().upsert(body).await?;
                     let created = done.was_created();
                     Ok((done.into_inner().wrap(zone), created))
-                })
-            }
-
-            fn delete<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyAny>> {
-                let client = self.shared.client()?;
-                $crate::runtime::future(py, async move {
-                    client.$name().delete(id).await.map_err($crate::errors::Error::from)
                 })
             }
         }

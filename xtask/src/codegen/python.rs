@@ -51,6 +51,8 @@ struct Resource {
     filters: Vec<Filter>,
     /// Create body, update body, written answer, when the resource is writable.
     crud: Option<(String, String, String)>,
+    /// `upsert` exists (the spec's `x-upsert-key`).
+    upsert: bool,
 }
 
 struct Filter {
@@ -78,7 +80,8 @@ fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
             .write
             .as_ref()
             .map(|w| (w.create_body.clone(), w.update_body.clone(), w.written.clone()));
-        out.push(Resource { name: r.name, class: r.class, item: r.item, filters, crud });
+        let upsert = r.write.as_ref().is_some_and(|w| w.upsert_key.is_some());
+        out.push(Resource { name: r.name, class: r.class, item: r.item, filters, crud, upsert });
     }
     Ok(out)
 }
@@ -157,6 +160,15 @@ fn rust_module(models: &[Model], resources: &[Resource]) -> Result<String> {
                 class = r.class,
                 item = r.item,
             )?,
+        }
+        if let (Some((create, _, written)), true) = (&r.crud, r.upsert) {
+            writeln!(
+                out,
+                "crate::resources::resource!(upsert {name}: {class} / Async{class}, create {create}, \
+                 written {written});",
+                name = r.name,
+                class = r.class,
+            )?;
         }
     }
     let accessors: Vec<String> =
@@ -578,13 +590,15 @@ fn write_resource_stub(
         writeln!(out, "    {def} update(\n        self,\n        id: int,\n        *,")?;
         out.push_str(&body(update, true)?);
         writeln!(out, "    ) -> {written}: ...")?;
-        writeln!(out, "    {def} upsert(\n        self,\n        *,")?;
-        out.push_str(&body(create, false)?);
-        writeln!(out, "    ) -> tuple[{written}, bool]:")?;
-        writeln!(
-            out,
-            "        \"\"\"Creates the record or updates the one with the same code; True if created.\"\"\""
-        )?;
+        if r.upsert {
+            writeln!(out, "    {def} upsert(\n        self,\n        *,")?;
+            out.push_str(&body(create, false)?);
+            writeln!(out, "    ) -> tuple[{written}, bool]:")?;
+            writeln!(
+                out,
+                "        \"\"\"Creates the record or updates the one with the same code; True if created.\"\"\""
+            )?;
+        }
         writeln!(out, "    {def} delete(self, id: int) -> None: ...")?;
     }
     if r.name == "transactions" {
