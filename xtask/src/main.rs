@@ -12,6 +12,7 @@ mod demo;
 mod fuzz;
 mod scenarios;
 mod schemathesis;
+mod scratch_resource;
 mod test;
 mod util;
 
@@ -30,6 +31,7 @@ commands:
   test-node           build the Node addon and run only its test suite (part of `test`)
   test-python         build the Python extension and run only its pytest suite (part of `test`)
   scenarios           replay tests/scenarios in every language and print the parity table
+  scratch-resource    add a scratch resource to a copy of the spec; check every language gets it (part of `test`)
   fuzz [--seconds N] [TARGET...]
                       run the cargo-fuzz targets in fuzz/ for N seconds each (default 60)
   schemathesis        check the sandbox against the spec with schemathesis (part of `test`)
@@ -59,6 +61,7 @@ fn run() -> Result<()> {
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("schemathesis") => schemathesis::run(&root),
         Some("scenarios") => scenarios::run(&root),
+        Some("scratch-resource") => scratch_resource::run(&root),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
