@@ -501,6 +501,107 @@ export interface Transaction {
 }
 
 /**
+ * The employee nested in a resign answer (D80).
+ */
+export interface ResignEmployee {
+  id: number;
+  emp_code?: string;
+  first_name?: string;
+  last_name?: string;
+  /**
+   * Keys the spec does not name (site-specific custom attributes).
+   */
+  extra: Record<string, JsonValue>;
+}
+
+/**
+ * A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
+ * repeat the employee's. `reason` is not in D80's sample answers (inferred: the
+ * sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
+ * (PB, FB); on 8.0 and 9.0 the paths are the HTML "Page not found" page.
+ */
+export interface Resign {
+  id: number;
+  resign_date: IsoDate;
+  /**
+   * Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3).
+   */
+  resign_type?: number;
+  /**
+   * Disable attendance for the resigned employee (the name's meaning; D80 says only "true or false").
+   */
+  disableatt?: boolean;
+  /**
+   * At most 200 characters (D80). Sent in answers by the sandbox (inferred).
+   */
+  reason?: string;
+  employee: ResignEmployee;
+  first_name?: string;
+  last_name?: string;
+  /**
+   * Keys the spec does not name (site-specific custom attributes).
+   */
+  extra: Record<string, JsonValue>;
+}
+
+/**
+ * D80 marks employee, resign_date, resign_type and disableatt required, and also gives
+ * resign_type a default of 1 (the sandbox applies it when absent).
+ */
+export interface ResignCreate {
+  /**
+   * employee id
+   */
+  employee: number;
+  disableatt: boolean;
+  /**
+   * 1..5 (labels: `x-labels`).
+   */
+  resign_type: number;
+  resign_date: IsoDate;
+  /**
+   * At most 200 characters (D80).
+   */
+  reason?: string;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * The fields to change (D80: PUT takes a partial body). D80's update table lists no
+ * `employee`: the employee of a resign does not change (inferred).
+ */
+export interface ResignUpdate {
+  resign_date?: IsoDate;
+  /**
+   * 1..5 (labels: `x-labels`).
+   */
+  resign_type?: number;
+  disableatt?: boolean;
+  /**
+   * At most 200 characters (D80).
+   */
+  reason?: string;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * The resigns to undo, by resign id (D80).
+ */
+export interface Reinstatement {
+  resigns?: number[];
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
  * Filters of `list_employees` (`GET /personnel/api/employees/`); unknown names are rejected.
  */
 export interface EmployeeFilter {
@@ -591,6 +692,24 @@ export interface PositionFilter {
 }
 
 /**
+ * Filters of `list_resigns` (`GET /personnel/api/resigns/`); unknown names are rejected.
+ */
+export interface ResignFilter {
+  /**
+   * employee id (D80 docs)
+   */
+  employee?: number;
+  /**
+   * resign type, 1..5 (D80 docs)
+   */
+  resign_type?: number;
+  /**
+   * resign date, `YYYY-MM-DD` (D80 docs)
+   */
+  resign_date?: string;
+}
+
+/**
  * Filters of `list_terminals` (`GET /iclock/api/terminals/`); unknown names are rejected.
  */
 export interface TerminalFilter {
@@ -654,6 +773,9 @@ export type Areas = ResourceClass<'areas', UpsertableResource<Area, AreaFilter, 
 /** Positions (`/personnel/api/positions/`). */
 export type Positions = ResourceClass<'positions', UpsertableResource<Position, PositionFilter, PositionCreate, PositionUpdate, Position>>;
 
+/** Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`). */
+export type Resigns = ResourceClass<'resigns', WritableResource<Resign, ResignFilter, ResignCreate, ResignUpdate, Resign>>;
+
 /** Terminals, i.e. devices (`/iclock/api/terminals/`). Read only. */
 export type Terminals = ResourceClass<'terminals', Resource<Terminal, TerminalFilter>>;
 
@@ -670,6 +792,8 @@ export interface Resources {
   readonly areas: Areas;
   /** Positions (`/personnel/api/positions/`). */
   readonly positions: Positions;
+  /** Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`). */
+  readonly resigns: Resigns;
   /** Terminals, i.e. devices (`/iclock/api/terminals/`). Read only. */
   readonly terminals: Terminals;
   /** Punches (`/iclock/api/transactions/`). Read only. */

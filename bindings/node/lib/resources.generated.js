@@ -12,6 +12,7 @@ module.exports = Object.freeze([
   Object.freeze({ name: 'departments', write: true, upsert: 'dept_code' }),
   Object.freeze({ name: 'areas', write: true, upsert: 'area_code' }),
   Object.freeze({ name: 'positions', write: true, upsert: 'position_code' }),
+  Object.freeze({ name: 'resigns', write: true, upsert: null }),
   Object.freeze({ name: 'terminals', write: false, upsert: null }),
   Object.freeze({ name: 'transactions', write: false, upsert: null }),
 ]);

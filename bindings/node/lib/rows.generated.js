@@ -111,7 +111,20 @@ function Transaction(r) {
 }
 Transaction.prototype = Object.prototype;
 
-const records = { Department, Area, AreaWritten, Position, Terminal, Transaction };
+function Resign(r) {
+  this.id = r[0];
+  this.resign_date = r[1];
+  if (r[2] !== null) this.resign_type = r[2];
+  if (r[3] !== null) this.disableatt = r[3];
+  if (r[4] !== null) this.reason = r[4];
+  this.employee = r[5];
+  if (r[6] !== null) this.first_name = r[6];
+  if (r[7] !== null) this.last_name = r[7];
+  this.extra = r[8];
+}
+Resign.prototype = Object.prototype;
+
+const records = { Department, Area, AreaWritten, Position, Terminal, Transaction, Resign };
 
 /** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */
 function decodeRows(model, parts) {

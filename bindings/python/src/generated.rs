@@ -1315,6 +1315,142 @@ impl Transaction {
     }
 }
 
+/// The employee nested in a resign answer (D80).
+#[pyclass(module = "zkbiotime", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct ResignEmployee {
+    pub(crate) inner: types::ResignEmployee,
+    pub(crate) zone: Zone,
+}
+
+impl Record for types::ResignEmployee {
+    type Class = ResignEmployee;
+    fn wrap(self, zone: Zone) -> ResignEmployee { ResignEmployee { inner: self, zone } }
+}
+
+#[pymethods]
+impl ResignEmployee {
+    #[getter]
+    fn id(&self) -> i64 { self.inner.id }
+
+    #[getter]
+    fn emp_code(&self) -> Option<&str> { self.inner.emp_code.as_deref() }
+
+    #[getter]
+    fn first_name(&self) -> Option<&str> { self.inner.first_name.as_deref() }
+
+    #[getter]
+    fn last_name(&self) -> Option<&str> { self.inner.last_name.as_deref() }
+
+    /// Keys the spec does not name (custom attributes such as "Primary Job").
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        convert::json_map_to_py(py, &self.inner.extra)
+    }
+
+    /// The record as a dict of plain values (nested records as dicts; secrets left out).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("id", self.id())?;
+        d.set_item("emp_code", self.emp_code())?;
+        d.set_item("first_name", self.first_name())?;
+        d.set_item("last_name", self.last_name())?;
+        d.set_item("extra", self.extra(py)?)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let mut parts: Vec<(&str, Bound<'_, PyAny>)> = Vec::new();
+        convert::repr_part(py, &mut parts, "id", self.id())?;
+        convert::repr_part(py, &mut parts, "emp_code", self.emp_code())?;
+        convert::repr_part(py, &mut parts, "first_name", self.first_name())?;
+        convert::repr_part(py, &mut parts, "last_name", self.last_name())?;
+        if !self.inner.extra.is_empty() { parts.push(("extra", self.extra(py)?.into_any())); }
+        convert::repr("ResignEmployee", &parts)
+    }
+}
+
+/// A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
+/// repeat the employee's. `reason` is not in D80's sample answers (inferred: the
+/// sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
+/// (PB, FB); on 8.0 and 9.0 the paths are the HTML "Page not found" page.
+#[pyclass(module = "zkbiotime", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct Resign {
+    pub(crate) inner: types::Resign,
+    pub(crate) zone: Zone,
+}
+
+impl Record for types::Resign {
+    type Class = Resign;
+    fn wrap(self, zone: Zone) -> Resign { Resign { inner: self, zone } }
+}
+
+#[pymethods]
+impl Resign {
+    #[getter]
+    fn id(&self) -> i64 { self.inner.id }
+
+    #[getter]
+    fn resign_date(&self) -> chrono::NaiveDate { self.inner.resign_date }
+
+    /// Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3).
+    #[getter]
+    fn resign_type(&self) -> Option<i64> { self.inner.resign_type }
+
+    /// Disable attendance for the resigned employee (the name's meaning; D80 says only "true or false").
+    #[getter]
+    fn disableatt(&self) -> Option<bool> { self.inner.disableatt }
+
+    /// At most 200 characters (D80). Sent in answers by the sandbox (inferred).
+    #[getter]
+    fn reason(&self) -> Option<&str> { self.inner.reason.as_deref() }
+
+    #[getter]
+    fn employee(&self) -> ResignEmployee { self.inner.employee.clone().wrap(self.zone) }
+
+    #[getter]
+    fn first_name(&self) -> Option<&str> { self.inner.first_name.as_deref() }
+
+    #[getter]
+    fn last_name(&self) -> Option<&str> { self.inner.last_name.as_deref() }
+
+    /// Keys the spec does not name (custom attributes such as "Primary Job").
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        convert::json_map_to_py(py, &self.inner.extra)
+    }
+
+    /// The record as a dict of plain values (nested records as dicts; secrets left out).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("id", self.id())?;
+        d.set_item("resign_date", self.resign_date())?;
+        d.set_item("resign_type", self.resign_type())?;
+        d.set_item("disableatt", self.disableatt())?;
+        d.set_item("reason", self.reason())?;
+        d.set_item("employee", self.employee().to_dict(py)?)?;
+        d.set_item("first_name", self.first_name())?;
+        d.set_item("last_name", self.last_name())?;
+        d.set_item("extra", self.extra(py)?)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let mut parts: Vec<(&str, Bound<'_, PyAny>)> = Vec::new();
+        convert::repr_part(py, &mut parts, "id", self.id())?;
+        convert::repr_part(py, &mut parts, "resign_date", self.resign_date())?;
+        convert::repr_part(py, &mut parts, "resign_type", self.resign_type())?;
+        convert::repr_part(py, &mut parts, "disableatt", self.disableatt())?;
+        convert::repr_part(py, &mut parts, "reason", self.reason())?;
+        convert::repr_part(py, &mut parts, "employee", self.employee())?;
+        convert::repr_part(py, &mut parts, "first_name", self.first_name())?;
+        convert::repr_part(py, &mut parts, "last_name", self.last_name())?;
+        if !self.inner.extra.is_empty() { parts.push(("extra", self.extra(py)?.into_any())); }
+        convert::repr("Resign", &parts)
+    }
+}
+
 impl Input for types::Credentials {
     const NAME: &'static str = "Credentials";
     const FIELDS: &'static [&'static str] = &["username", "password"];
@@ -1369,6 +1505,24 @@ impl Input for types::PositionUpdate {
     const EXTRA: bool = true;
 }
 
+impl Input for types::ResignCreate {
+    const NAME: &'static str = "ResignCreate";
+    const FIELDS: &'static [&'static str] = &["employee", "disableatt", "resign_type", "resign_date", "reason"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::ResignUpdate {
+    const NAME: &'static str = "ResignUpdate";
+    const FIELDS: &'static [&'static str] = &["resign_date", "resign_type", "disableatt", "reason"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::Reinstatement {
+    const NAME: &'static str = "Reinstatement";
+    const FIELDS: &'static [&'static str] = &["resigns"];
+    const EXTRA: bool = true;
+}
+
 /// Adds every record class to the module.
 pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DepartmentRef>()?;
@@ -1384,6 +1538,8 @@ pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Position>()?;
     m.add_class::<Terminal>()?;
     m.add_class::<Transaction>()?;
+    m.add_class::<ResignEmployee>()?;
+    m.add_class::<Resign>()?;
     Ok(())
 }
 
@@ -1395,6 +1551,7 @@ crate::resources::resource!(crud areas: Areas / AsyncAreas, item Area, filter zk
 crate::resources::resource!(upsert areas: Areas / AsyncAreas, create AreaCreate, written AreaWritten);
 crate::resources::resource!(crud positions: Positions / AsyncPositions, item Position, filter zkbiotime::PositionFilter, create PositionCreate, update PositionUpdate, written Position);
 crate::resources::resource!(upsert positions: Positions / AsyncPositions, create PositionCreate, written Position);
+crate::resources::resource!(crud resigns: Resigns / AsyncResigns, item Resign, filter zkbiotime::ResignFilter, create ResignCreate, update ResignUpdate, written Resign);
 crate::resources::resource!(read terminals: Terminals / AsyncTerminals, item Terminal, filter zkbiotime::TerminalFilter);
 crate::resources::resource!(read transactions: Transactions / AsyncTransactions, item Transaction, filter zkbiotime::TransactionFilter);
-crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions);
+crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, resigns: Resigns / AsyncResigns, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions);

@@ -414,5 +414,67 @@ pub const TRANSACTION: ModelSpec = ModelSpec {
     ],
 };
 
+pub const RESIGN_EMPLOYEE: ModelSpec = ModelSpec {
+    name: "ResignEmployee",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
+        FieldSpec { name: "emp_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "last_name", kind: Kind::String, required: false, doc: "" },
+    ],
+};
+
+pub const RESIGN: ModelSpec = ModelSpec {
+    name: "Resign",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "id", kind: Kind::Int, required: true, doc: "" },
+        FieldSpec { name: "resign_date", kind: Kind::Date, required: true, doc: "" },
+        FieldSpec { name: "resign_type", kind: Kind::Int, required: false, doc: "Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3)." },
+        FieldSpec { name: "disableatt", kind: Kind::Bool, required: false, doc: "Disable attendance for the resigned employee (the name's meaning; D80 says only \"true or false\")." },
+        FieldSpec { name: "reason", kind: Kind::String, required: false, doc: "At most 200 characters (D80). Sent in answers by the sandbox (inferred)." },
+        FieldSpec { name: "employee", kind: Kind::Model("ResignEmployee"), required: true, doc: "" },
+        FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "last_name", kind: Kind::String, required: false, doc: "" },
+    ],
+};
+
+pub const RESIGN_CREATE: ModelSpec = ModelSpec {
+    name: "ResignCreate",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employee", kind: Kind::Int, required: true, doc: "employee id" },
+        FieldSpec { name: "disableatt", kind: Kind::Bool, required: true, doc: "" },
+        FieldSpec { name: "resign_type", kind: Kind::Int, required: true, doc: "1..5 (labels: `x-labels`)." },
+        FieldSpec { name: "resign_date", kind: Kind::Date, required: true, doc: "" },
+        FieldSpec { name: "reason", kind: Kind::String, required: false, doc: "At most 200 characters (D80)." },
+    ],
+};
+
+pub const RESIGN_UPDATE: ModelSpec = ModelSpec {
+    name: "ResignUpdate",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "resign_date", kind: Kind::Date, required: false, doc: "" },
+        FieldSpec { name: "resign_type", kind: Kind::Int, required: false, doc: "1..5 (labels: `x-labels`)." },
+        FieldSpec { name: "disableatt", kind: Kind::Bool, required: false, doc: "" },
+        FieldSpec { name: "reason", kind: Kind::String, required: false, doc: "At most 200 characters (D80)." },
+    ],
+};
+
+pub const REINSTATEMENT: ModelSpec = ModelSpec {
+    name: "Reinstatement",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "resigns", kind: Kind::List(&Kind::Int), required: false, doc: "" },
+    ],
+};
+
 /// Every model above.
-pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION];
+pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION, &RESIGN_EMPLOYEE, &RESIGN, &RESIGN_CREATE, &RESIGN_UPDATE, &REINSTATEMENT];

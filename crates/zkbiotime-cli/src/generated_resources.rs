@@ -18,6 +18,8 @@ pub enum Resource {
     Areas,
     #[doc = "Positions (`/personnel/api/positions/`)."]
     Positions,
+    #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
+    Resigns,
     #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
     Terminals,
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]
@@ -25,7 +27,7 @@ pub enum Resource {
 }
 
 impl Resource {
-    pub const ALL: &'static [Resource] = &[Resource::Employees, Resource::Departments, Resource::Areas, Resource::Positions, Resource::Terminals, Resource::Transactions];
+    pub const ALL: &'static [Resource] = &[Resource::Employees, Resource::Departments, Resource::Areas, Resource::Positions, Resource::Resigns, Resource::Terminals, Resource::Transactions];
 
     /// The subcommand name.
     pub fn command(self) -> &'static str {
@@ -34,6 +36,7 @@ impl Resource {
             Resource::Departments => "departments",
             Resource::Areas => "areas",
             Resource::Positions => "positions",
+            Resource::Resigns => "resigns",
             Resource::Terminals => "terminals",
             Resource::Transactions => "transactions",
         }
@@ -46,6 +49,7 @@ impl Resource {
             Resource::Departments => "department",
             Resource::Areas => "area",
             Resource::Positions => "position",
+            Resource::Resigns => "resign",
             Resource::Terminals => "terminal",
             Resource::Transactions => "transaction",
         }
@@ -58,6 +62,7 @@ impl Resource {
             Resource::Departments => zkbiotime::DepartmentFilter::FIELDS,
             Resource::Areas => zkbiotime::AreaFilter::FIELDS,
             Resource::Positions => zkbiotime::PositionFilter::FIELDS,
+            Resource::Resigns => zkbiotime::ResignFilter::FIELDS,
             Resource::Terminals => zkbiotime::TerminalFilter::FIELDS,
             Resource::Transactions => zkbiotime::TransactionFilter::FIELDS,
         }
@@ -70,6 +75,7 @@ impl Resource {
             Resource::Departments => "Department",
             Resource::Areas => "Area",
             Resource::Positions => "Position",
+            Resource::Resigns => "Resign",
             Resource::Terminals => "Terminal",
             Resource::Transactions => "Transaction",
         }
@@ -82,6 +88,7 @@ impl Resource {
             Resource::Departments => Some(("DepartmentCreate", "DepartmentUpdate")),
             Resource::Areas => Some(("AreaCreate", "AreaUpdate")),
             Resource::Positions => Some(("PositionCreate", "PositionUpdate")),
+            Resource::Resigns => Some(("ResignCreate", "ResignUpdate")),
             Resource::Terminals => None,
             Resource::Transactions => None,
         }
@@ -94,6 +101,7 @@ impl Resource {
             Resource::Departments => "Department",
             Resource::Areas => "AreaWritten",
             Resource::Positions => "Position",
+            Resource::Resigns => "Resign",
             Resource::Terminals => "Terminal",
             Resource::Transactions => "Transaction",
         }
@@ -106,6 +114,7 @@ impl Resource {
             Resource::Departments => true,
             Resource::Areas => true,
             Resource::Positions => true,
+            Resource::Resigns => false,
             Resource::Terminals => false,
             Resource::Transactions => false,
         }
@@ -118,6 +127,7 @@ impl Resource {
             Resource::Departments => false,
             Resource::Areas => false,
             Resource::Positions => false,
+            Resource::Resigns => false,
             Resource::Terminals => false,
             Resource::Transactions => true,
         }
@@ -149,6 +159,11 @@ pub enum ResourceCommand {
         #[command(subcommand)]
         action: UpsertAction,
     },
+    #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
+    Resigns {
+        #[command(subcommand)]
+        action: WriteAction,
+    },
     #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
     Terminals {
         #[command(subcommand)]
@@ -164,6 +179,7 @@ impl ResourceCommand {
             Self::Departments { action } => (Resource::Departments, action.into()),
             Self::Areas { action } => (Resource::Areas, action.into()),
             Self::Positions { action } => (Resource::Positions, action.into()),
+            Self::Resigns { action } => (Resource::Resigns, action.into()),
             Self::Terminals { action } => (Resource::Terminals, action.into()),
         }
     }
@@ -176,6 +192,7 @@ pub async fn dispatch(ctx: Ctx<'_>, op: Op) -> anyhow::Result<()> {
         Resource::Departments => upsert!(ctx, departments, zkbiotime::DepartmentFilter, op),
         Resource::Areas => upsert!(ctx, areas, zkbiotime::AreaFilter, op),
         Resource::Positions => upsert!(ctx, positions, zkbiotime::PositionFilter, op),
+        Resource::Resigns => write!(ctx, resigns, zkbiotime::ResignFilter, op),
         Resource::Terminals => read!(ctx, terminals, zkbiotime::TerminalFilter, op),
         Resource::Transactions => read!(ctx, transactions, zkbiotime::TransactionFilter, op),
     }

@@ -112,6 +112,22 @@ impl Error {
     pub(crate) fn with_request(mut self, method: &str, path: &str) -> Self {
         self.0.method = Some(method.to_string());
         self.0.path = Some(path.to_string());
+        self.no_such_api(path)
+    }
+
+    /// A web page where an API not every server has should answer (the resign API on 8.0 /
+    /// 9.0: "Page not found", status 200 or 404): said plainly, as not found, not retried.
+    fn no_such_api(mut self, path: &str) -> Self {
+        let web_page = matches!(self.0.kind, ErrorKind::UnexpectedResponse | ErrorKind::NotFound)
+            && self.0.detail.to_ascii_lowercase().contains("html");
+        let api = crate::generated::resources::OPTIONAL_APIS.iter().find(|a| path.starts_with(a.0));
+        if let (true, Some((_, name, servers))) = (web_page, api) {
+            self.0.kind = ErrorKind::NotFound;
+            self.0.detail = format!(
+                "this server has no {name} API (BioTime {servers} have one); it answered {}",
+                self.0.detail
+            );
+        }
         self
     }
 

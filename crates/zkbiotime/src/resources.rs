@@ -113,6 +113,20 @@ macro_rules! resource {
         $(resource!(upsert $name, filter: $filter, create: $create_body, written: $written,
             key: $code);)?
     };
+    (action $name:ident, $action:ident, $path:literal, body: $body:ty, $doc:literal) => {
+        impl $name {
+            #[doc = $doc]
+            ///
+            /// Sent as given through the raw request path (auth, errors; never retried: a
+            /// POST); the answer is the server's JSON as is.
+            pub async fn $action(&self, body: $body) -> Result<serde_json::Value> {
+                let json = serde_json::to_value(&body).map_err(|e| {
+                    Error::invalid_argument(format!("cannot send the body: {e}"))
+                })?;
+                self.client.request("POST", $path, &[], Some(&json)).await
+            }
+        }
+    };
     (upsert $name:ident, filter: $filter:ty, create: $create_body:ty, written: $written:ty,
      key: $code:ident) => {
         impl $name {

@@ -20,7 +20,7 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
          //! `Client` methods that make them.\n\n\
          use futures::Stream;\n\n\
          use crate::client::{Call, Client};\n\
-         use crate::error::{ErrorKind, Result};\n\
+         use crate::error::{Error, ErrorKind, Result};\n\
          use crate::generated::api::types;\n\
          use crate::generated::lists::*;\n\
          use crate::paging::{self, ListFilter, Page};\n\
@@ -32,6 +32,14 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
             "resource!(read {}, {:?}, item: types::{}, filter: {}, get: {});",
             r.class, r.doc, r.item, r.filter, r.get_op
         )?;
+        for a in &r.actions {
+            let doc = format!("{} (`POST {}`).", a.doc.trim_end_matches('.'), a.path);
+            writeln!(
+                out,
+                "resource!(action {}, {}, {:?}, body: types::{}, {doc:?});",
+                r.class, a.name, a.path, a.body
+            )?;
+        }
         let Some(w) = &r.write else {
             out.push('\n');
             continue;
@@ -69,6 +77,15 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
         }
         out.push('\n');
     }
+    out.push_str(
+        "/// APIs not every server has: (path prefix, API name, the versions that have it).\n\
+         pub(crate) const OPTIONAL_APIS: &[(&str, &str, &str)] = &[\n",
+    );
+    for r in all.iter().filter(|r| r.servers.is_some()) {
+        let servers = r.servers.as_deref().unwrap_or_default();
+        writeln!(out, "    ({:?}, {:?}, {servers:?}),", r.list.path, r.singular)?;
+    }
+    out.push_str("];\n\n");
     out.push_str("impl Client {\n");
     for r in &all {
         writeln!(out, "    #[doc = {:?}]", r.doc)?;

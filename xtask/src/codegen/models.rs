@@ -96,9 +96,26 @@ impl Model {
     }
 }
 
+/// The schemas some operation sends as its JSON body: those are inputs.
+fn request_bodies(spec: &OpenAPI) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for (_, item) in spec.paths.paths.iter() {
+        let Some(item) = item.as_item() else { continue };
+        for (_, op) in item.iter() {
+            let body = op.request_body.as_ref().and_then(|b| b.as_item());
+            let schema = body.and_then(|b| b.content.get("application/json")?.schema.as_ref());
+            if let Some(ReferenceOr::Reference { reference }) = schema {
+                names.insert(reference.rsplit('/').next().unwrap_or_default().to_string());
+            }
+        }
+    }
+    names
+}
+
 /// All object schemas, in spec order, with their role.
 pub fn models(spec: &OpenAPI) -> Result<Vec<Model>> {
     let components = spec.components.as_ref().context("spec has no components")?;
+    let bodies = request_bodies(spec);
     let mut out = Vec::new();
     for (name, schema) in &components.schemas {
         let schema = schema.as_item().with_context(|| format!("{name}: top-level $ref"))?;
@@ -135,7 +152,7 @@ pub fn models(spec: &OpenAPI) -> Result<Vec<Model>> {
         let has_extra = obj.additional_properties.is_some();
         let role = if name.ends_with("Page") {
             Role::Page
-        } else if name.ends_with("Create") || name.ends_with("Update") || name == "Credentials" {
+        } else if bodies.contains(name) {
             Role::Input
         } else if name == "ErrorBody" || name == "TokenAnswer" {
             Role::Internal

@@ -9,6 +9,11 @@
 //! - `x-upsert-key` on the create operation: the body field that identifies a record for
 //!   `upsert` (`emp_code`); without it the resource has no `upsert`.
 //! - the resource's tag `description` (`Punches`): the first words of its docs.
+//! - `x-servers` on the resource's tag: the server versions that have the API (`8.5 and
+//!   9.5`); elsewhere its paths answer a web page, which the core reports as "no such API".
+//! - `x-action: <name>` on a POST below the list path (`…/resigns/reinstatement/`): an
+//!   operation of the resource beyond list / get / write, sent through the raw request
+//!   path (JSON body from its `$ref` schema, decoded JSON answer).
 //! - `x-sync: true` on the list operation: the core's hand-written incremental `sync` reads
 //!   this list; bindings give the resource their hand-written sync operations.
 
@@ -39,6 +44,21 @@ pub struct Resource {
     pub write: Option<Write>,
     /// `x-sync`: the resource has the core's incremental sync (and the CLI's export / sync).
     pub sync: bool,
+    /// `x-servers`: the versions that have this API, when not every server has it.
+    pub servers: Option<String>,
+    pub actions: Vec<Action>,
+}
+
+/// An operation of a resource beyond list / get / write (`x-action`).
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// The method name in every language (`reinstate`).
+    pub name: String,
+    pub path: String,
+    /// The body schema (`Reinstatement`).
+    pub body: String,
+    /// The operation's summary.
+    pub doc: String,
 }
 
 /// The write operations of a resource.
@@ -93,12 +113,14 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         Some(create) => Some(write_ops(create, detail).with_context(ctx)?),
     };
     let tag = list_item.get.as_ref().and_then(|g| g.tags.first()).cloned().unwrap_or_default();
-    let label = spec
-        .tags
-        .iter()
-        .find(|t| t.name == tag)
-        .and_then(|t| t.description.clone())
-        .unwrap_or_else(|| camel(&name));
+    let tag = spec.tags.iter().find(|t| t.name == tag);
+    let label = tag.and_then(|t| t.description.clone()).unwrap_or_else(|| camel(&name));
+    let servers = match tag.and_then(|t| t.extensions.get("x-servers")) {
+        None => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(other) => bail!("{}: x-servers must be text, not {other}", ctx()),
+    };
+    let actions = actions(spec, &list.path).with_context(ctx)?;
     let read_only = if write.is_some() { "" } else { " Read only." };
     let sync = list_item
         .get
@@ -114,9 +136,34 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         doc: format!("{} (`{}`).{read_only}", label.trim(), list.path),
         write,
         sync,
+        servers,
+        actions,
         list,
         name,
     })
+}
+
+/// The `x-action` POSTs on paths below `list_path`.
+fn actions(spec: &OpenAPI, list_path: &str) -> Result<Vec<Action>> {
+    let mut out = Vec::new();
+    for (path, item) in spec.paths.paths.iter() {
+        let Some(rest) = path.strip_prefix(list_path) else { continue };
+        let Some(post) = item.as_item().and_then(|i| i.post.as_ref()) else { continue };
+        let Some(name) = post.extensions.get("x-action") else { continue };
+        let serde_json::Value::String(name) = name else {
+            bail!("{path}: x-action must be a name")
+        };
+        if rest.is_empty() || rest.contains('{') {
+            bail!("{path}: an x-action needs a fixed path below the list");
+        }
+        out.push(Action {
+            name: name.clone(),
+            path: path.clone(),
+            body: request_ref(post).with_context(|| format!("{path}: the body must be a $ref"))?,
+            doc: post.summary.clone().unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 fn write_ops(create: &Operation, detail: &PathItem) -> Result<Write> {

@@ -460,6 +460,51 @@ class Transaction:
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, other: object) -> bool: ...
 
+@final
+class ResignEmployee:
+    """The employee nested in a resign answer (D80)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def emp_code(self) -> str | None: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class Resign:
+    """A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
+    repeat the employee's. `reason` is not in D80's sample answers (inferred: the
+    sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
+    (PB, FB); on 8.0 and 9.0 the paths are the HTML "Page not found" page."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def resign_date(self) -> datetime.date: ...
+    @property
+    def resign_type(self) -> int | None: ...
+    @property
+    def disableatt(self) -> bool | None: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def employee(self) -> ResignEmployee: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+
 _T = TypeVar("_T")
 
 def labels(record: str, field: str) -> dict[str, str]:
@@ -1159,6 +1204,100 @@ class AsyncPositions:
     async def delete(self, id: int) -> None: ...
 
 @final
+class Resigns:
+    def list(
+        self,
+        *,
+        employee: int | None = None,
+        resign_type: int | None = None,
+        resign_date: str | None = None,
+    ) -> RecordList[Resign]:
+        """Every Resign the filters select, fetched page by page.
+
+        employee: employee id (D80 docs)
+        resign_type: resign type, 1..5 (D80 docs)
+        resign_date: resign date, `YYYY-MM-DD` (D80 docs)
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        employee: int | None = None,
+        resign_type: int | None = None,
+        resign_date: str | None = None,
+    ) -> Page[Resign]:
+        """Page `number` (1-based) of the list, with the total count."""
+    def get(self, id: int) -> Resign: ...
+    def create(
+        self,
+        *,
+        employee: int,
+        disableatt: bool,
+        resign_type: int,
+        resign_date: datetime.date | str,
+        reason: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Resign: ...
+    def update(
+        self,
+        id: int,
+        *,
+        resign_date: datetime.date | str | None = None,
+        resign_type: int | None = None,
+        disableatt: bool | None = None,
+        reason: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Resign: ...
+    def delete(self, id: int) -> None: ...
+
+@final
+class AsyncResigns:
+    def list(
+        self,
+        *,
+        employee: int | None = None,
+        resign_type: int | None = None,
+        resign_date: str | None = None,
+    ) -> AsyncRecordList[Resign]:
+        """Every Resign the filters select, fetched page by page.
+
+        employee: employee id (D80 docs)
+        resign_type: resign type, 1..5 (D80 docs)
+        resign_date: resign date, `YYYY-MM-DD` (D80 docs)
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        employee: int | None = None,
+        resign_type: int | None = None,
+        resign_date: str | None = None,
+    ) -> Awaitable[Page[Resign]]:
+        """Page `number` (1-based) of the list, with the total count."""
+    async def get(self, id: int) -> Resign: ...
+    async def create(
+        self,
+        *,
+        employee: int,
+        disableatt: bool,
+        resign_type: int,
+        resign_date: datetime.date | str,
+        reason: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Resign: ...
+    async def update(
+        self,
+        id: int,
+        *,
+        resign_date: datetime.date | str | None = None,
+        resign_type: int | None = None,
+        disableatt: bool | None = None,
+        reason: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Resign: ...
+    async def delete(self, id: int) -> None: ...
+
+@final
 class Terminals:
     def list(
         self,
@@ -1329,6 +1468,8 @@ class Client:
     @property
     def positions(self) -> Positions: ...
     @property
+    def resigns(self) -> Resigns: ...
+    @property
     def terminals(self) -> Terminals: ...
     @property
     def transactions(self) -> Transactions: ...
@@ -1373,6 +1514,8 @@ class AsyncClient:
     def areas(self) -> AsyncAreas: ...
     @property
     def positions(self) -> AsyncPositions: ...
+    @property
+    def resigns(self) -> AsyncResigns: ...
     @property
     def terminals(self) -> AsyncTerminals: ...
     @property

@@ -1190,6 +1190,11 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func positions()  -> Positions
     
     /**
+     * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+     */
+    func resigns()  -> Resigns
+    
+    /**
      * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
      */
     func terminals()  -> Terminals
@@ -1427,6 +1432,18 @@ open func positions() -> Positions  {
     return try!  FfiConverterTypePositions_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_zkbiotime_uniffi_fn_method_client_positions(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+     */
+open func resigns() -> Resigns  {
+    return try!  FfiConverterTypeResigns_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_resigns(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2903,6 +2920,448 @@ public func FfiConverterTypePositions_lift(_ handle: UInt64) throws -> Positions
 #endif
 public func FfiConverterTypePositions_lower(_ value: Positions) -> UInt64 {
     return FfiConverterTypePositions.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+public protocol ResignPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    func count() async throws  -> Int64
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    func nextPage() async throws  -> ResignPage?
+    
+}
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class ResignPager: ResignPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_resignpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_resignpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+open func count()async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resignpager_count(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_i64,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_i64,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+open func nextPage()async throws  -> ResignPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resignpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeResignPage.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResignPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ResignPager
+
+    public static func lift(_ handle: UInt64) throws -> ResignPager {
+        return ResignPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ResignPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResignPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ResignPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignPager_lift(_ handle: UInt64) throws -> ResignPager {
+    return try FfiConverterTypeResignPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignPager_lower(_ value: ResignPager) -> UInt64 {
+    return FfiConverterTypeResignPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+ */
+public protocol ResignsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+    func create(body: ResignCreate) async throws  -> Resign
+    
+    /**
+     * Deletes a record.
+     */
+    func delete(id: Int64) async throws 
+    
+    /**
+     * One record by id.
+     */
+    func get(id: Int64) async throws  -> Resign
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    func list(filter: ResignFilter?) async throws  -> [Resign]
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    func page(number: Int64, filter: ResignFilter?) async throws  -> ResignPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    func pager(filter: ResignFilter?) throws  -> ResignPager
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+    func update(id: Int64, body: ResignUpdate) async throws  -> Resign
+    
+}
+/**
+ * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+ */
+open class Resigns: ResignsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_resigns(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_resigns(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+open func create(body: ResignCreate)async throws  -> Resign  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resigns_create(
+                        self.uniffiCloneHandle(),FfiConverterTypeResignCreate_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeResign_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Deletes a record.
+     */
+open func delete(id: Int64)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resigns_delete(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(id)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_void,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_void,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * One record by id.
+     */
+open func get(id: Int64)async throws  -> Resign  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resigns_get(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(id)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeResign_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+open func list(filter: ResignFilter? = nil)async throws  -> [Resign]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resigns_list(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeResignFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeResign.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+open func page(number: Int64, filter: ResignFilter? = nil)async throws  -> ResignPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resigns_page(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(number),FfiConverterOptionTypeResignFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeResignPage_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+open func pager(filter: ResignFilter? = nil)throws  -> ResignPager  {
+    return try  FfiConverterTypeResignPager_lift(try rustCallWithError(FfiConverterTypeZkbioError_lift) {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_resigns_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeResignFilter.lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+open func update(id: Int64, body: ResignUpdate)async throws  -> Resign  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resigns_update(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(id),FfiConverterTypeResignUpdate_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeResign_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResigns: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Resigns
+
+    public static func lift(_ handle: UInt64) throws -> Resigns {
+        return Resigns(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Resigns) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Resigns {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Resigns, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResigns_lift(_ handle: UInt64) throws -> Resigns {
+    return try FfiConverterTypeResigns.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResigns_lower(_ value: Resigns) -> UInt64 {
+    return FfiConverterTypeResigns.lower(value)
 }
 
 
@@ -7067,6 +7526,642 @@ public func FfiConverterTypePositionUpserted_lower(_ value: PositionUpserted) ->
 
 
 /**
+ * The resigns to undo, by resign id (D80).
+ */
+public struct Reinstatement: Equatable, Hashable {
+    public var resigns: [Int64]
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(resigns: [Int64] = [], 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.resigns = resigns
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Reinstatement: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReinstatement: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Reinstatement {
+        return
+            try Reinstatement(
+                resigns: FfiConverterSequenceInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Reinstatement, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.resigns, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReinstatement_lift(_ buf: RustBuffer) throws -> Reinstatement {
+    return try FfiConverterTypeReinstatement.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReinstatement_lower(_ value: Reinstatement) -> RustBuffer {
+    return FfiConverterTypeReinstatement.lower(value)
+}
+
+
+/**
+ * A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
+ * repeat the employee's. `reason` is not in D80's sample answers (inferred: the
+ * sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
+ * (PB, FB); on 8.0 and 9.0 the paths are the HTML "Page not found" page.
+ */
+public struct Resign: Equatable, Hashable {
+    public var id: Int64
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    public var resignDate: String
+    /**
+     * Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3).
+     */
+    public var resignType: Int64?
+    /**
+     * Disable attendance for the resigned employee (the name's meaning; D80 says only "true or false").
+     */
+    public var disableatt: Bool?
+    /**
+     * At most 200 characters (D80). Sent in answers by the sandbox (inferred).
+     */
+    public var reason: String?
+    public var employee: ResignEmployee
+    public var firstName: String?
+    public var lastName: String?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: Int64, 
+        /**
+         * Date, `YYYY-MM-DD`.
+         */resignDate: String, 
+        /**
+         * Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3).
+         */resignType: Int64?, 
+        /**
+         * Disable attendance for the resigned employee (the name's meaning; D80 says only "true or false").
+         */disableatt: Bool?, 
+        /**
+         * At most 200 characters (D80). Sent in answers by the sandbox (inferred).
+         */reason: String?, employee: ResignEmployee, firstName: String?, lastName: String?, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String]) {
+        self.id = id
+        self.resignDate = resignDate
+        self.resignType = resignType
+        self.disableatt = disableatt
+        self.reason = reason
+        self.employee = employee
+        self.firstName = firstName
+        self.lastName = lastName
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Resign: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResign: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Resign {
+        return
+            try Resign(
+                id: FfiConverterInt64.read(from: &buf), 
+                resignDate: FfiConverterString.read(from: &buf), 
+                resignType: FfiConverterOptionInt64.read(from: &buf), 
+                disableatt: FfiConverterOptionBool.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                employee: FfiConverterTypeResignEmployee.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Resign, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterString.write(value.resignDate, into: &buf)
+        FfiConverterOptionInt64.write(value.resignType, into: &buf)
+        FfiConverterOptionBool.write(value.disableatt, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterTypeResignEmployee.write(value.employee, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResign_lift(_ buf: RustBuffer) throws -> Resign {
+    return try FfiConverterTypeResign.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResign_lower(_ value: Resign) -> RustBuffer {
+    return FfiConverterTypeResign.lower(value)
+}
+
+
+/**
+ * D80 marks employee, resign_date, resign_type and disableatt required, and also gives
+ * resign_type a default of 1 (the sandbox applies it when absent).
+ */
+public struct ResignCreate: Equatable, Hashable {
+    /**
+     * employee id
+     */
+    public var employee: Int64
+    public var disableatt: Bool
+    /**
+     * 1..5 (labels: `x-labels`).
+     */
+    public var resignType: Int64
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    public var resignDate: String
+    /**
+     * At most 200 characters (D80).
+     */
+    public var reason: String?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * employee id
+         */employee: Int64, disableatt: Bool, 
+        /**
+         * 1..5 (labels: `x-labels`).
+         */resignType: Int64, 
+        /**
+         * Date, `YYYY-MM-DD`.
+         */resignDate: String, 
+        /**
+         * At most 200 characters (D80).
+         */reason: String? = nil, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.employee = employee
+        self.disableatt = disableatt
+        self.resignType = resignType
+        self.resignDate = resignDate
+        self.reason = reason
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResignCreate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResignCreate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResignCreate {
+        return
+            try ResignCreate(
+                employee: FfiConverterInt64.read(from: &buf), 
+                disableatt: FfiConverterBool.read(from: &buf), 
+                resignType: FfiConverterInt64.read(from: &buf), 
+                resignDate: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResignCreate, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.employee, into: &buf)
+        FfiConverterBool.write(value.disableatt, into: &buf)
+        FfiConverterInt64.write(value.resignType, into: &buf)
+        FfiConverterString.write(value.resignDate, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignCreate_lift(_ buf: RustBuffer) throws -> ResignCreate {
+    return try FfiConverterTypeResignCreate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignCreate_lower(_ value: ResignCreate) -> RustBuffer {
+    return FfiConverterTypeResignCreate.lower(value)
+}
+
+
+/**
+ * The employee nested in a resign answer (D80).
+ */
+public struct ResignEmployee: Equatable, Hashable {
+    public var id: Int64
+    public var empCode: String?
+    public var firstName: String?
+    public var lastName: String?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: Int64, empCode: String?, firstName: String?, lastName: String?, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String]) {
+        self.id = id
+        self.empCode = empCode
+        self.firstName = firstName
+        self.lastName = lastName
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResignEmployee: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResignEmployee: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResignEmployee {
+        return
+            try ResignEmployee(
+                id: FfiConverterInt64.read(from: &buf), 
+                empCode: FfiConverterOptionString.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResignEmployee, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.empCode, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignEmployee_lift(_ buf: RustBuffer) throws -> ResignEmployee {
+    return try FfiConverterTypeResignEmployee.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignEmployee_lower(_ value: ResignEmployee) -> RustBuffer {
+    return FfiConverterTypeResignEmployee.lower(value)
+}
+
+
+/**
+ * Filters of `GET /personnel/api/resigns/`: every field optional, `null` = not filtered.
+ */
+public struct ResignFilter: Equatable, Hashable {
+    /**
+     * employee id (D80 docs)
+     */
+    public var employee: Int64?
+    /**
+     * resign type, 1..5 (D80 docs)
+     */
+    public var resignType: Int64?
+    /**
+     * resign date, `YYYY-MM-DD` (D80 docs)
+     */
+    public var resignDate: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * employee id (D80 docs)
+         */employee: Int64? = nil, 
+        /**
+         * resign type, 1..5 (D80 docs)
+         */resignType: Int64? = nil, 
+        /**
+         * resign date, `YYYY-MM-DD` (D80 docs)
+         */resignDate: String? = nil) {
+        self.employee = employee
+        self.resignType = resignType
+        self.resignDate = resignDate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResignFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResignFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResignFilter {
+        return
+            try ResignFilter(
+                employee: FfiConverterOptionInt64.read(from: &buf), 
+                resignType: FfiConverterOptionInt64.read(from: &buf), 
+                resignDate: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResignFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.employee, into: &buf)
+        FfiConverterOptionInt64.write(value.resignType, into: &buf)
+        FfiConverterOptionString.write(value.resignDate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignFilter_lift(_ buf: RustBuffer) throws -> ResignFilter {
+    return try FfiConverterTypeResignFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignFilter_lower(_ value: ResignFilter) -> RustBuffer {
+    return FfiConverterTypeResignFilter.lower(value)
+}
+
+
+/**
+ * One page of resigns.
+ */
+public struct ResignPage: Equatable, Hashable {
+    /**
+     * 1-based page number.
+     */
+    public var number: Int64
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    public var count: Int64
+    /**
+     * Records per page asked for.
+     */
+    public var pageSize: Int64
+    /**
+     * Whether the server says another page follows.
+     */
+    public var hasNext: Bool
+    public var items: [Resign]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1-based page number.
+         */number: Int64, 
+        /**
+         * Records in the whole list, as the server counted when serving this page.
+         */count: Int64, 
+        /**
+         * Records per page asked for.
+         */pageSize: Int64, 
+        /**
+         * Whether the server says another page follows.
+         */hasNext: Bool, items: [Resign]) {
+        self.number = number
+        self.count = count
+        self.pageSize = pageSize
+        self.hasNext = hasNext
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResignPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResignPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResignPage {
+        return
+            try ResignPage(
+                number: FfiConverterInt64.read(from: &buf), 
+                count: FfiConverterInt64.read(from: &buf), 
+                pageSize: FfiConverterInt64.read(from: &buf), 
+                hasNext: FfiConverterBool.read(from: &buf), 
+                items: FfiConverterSequenceTypeResign.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResignPage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.count, into: &buf)
+        FfiConverterInt64.write(value.pageSize, into: &buf)
+        FfiConverterBool.write(value.hasNext, into: &buf)
+        FfiConverterSequenceTypeResign.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignPage_lift(_ buf: RustBuffer) throws -> ResignPage {
+    return try FfiConverterTypeResignPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignPage_lower(_ value: ResignPage) -> RustBuffer {
+    return FfiConverterTypeResignPage.lower(value)
+}
+
+
+/**
+ * The fields to change (D80: PUT takes a partial body). D80's update table lists no
+ * `employee`: the employee of a resign does not change (inferred).
+ */
+public struct ResignUpdate: Equatable, Hashable {
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    public var resignDate: String?
+    /**
+     * 1..5 (labels: `x-labels`).
+     */
+    public var resignType: Int64?
+    public var disableatt: Bool?
+    /**
+     * At most 200 characters (D80).
+     */
+    public var reason: String?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Date, `YYYY-MM-DD`.
+         */resignDate: String? = nil, 
+        /**
+         * 1..5 (labels: `x-labels`).
+         */resignType: Int64? = nil, disableatt: Bool? = nil, 
+        /**
+         * At most 200 characters (D80).
+         */reason: String? = nil, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.resignDate = resignDate
+        self.resignType = resignType
+        self.disableatt = disableatt
+        self.reason = reason
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResignUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResignUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResignUpdate {
+        return
+            try ResignUpdate(
+                resignDate: FfiConverterOptionString.read(from: &buf), 
+                resignType: FfiConverterOptionInt64.read(from: &buf), 
+                disableatt: FfiConverterOptionBool.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResignUpdate, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.resignDate, into: &buf)
+        FfiConverterOptionInt64.write(value.resignType, into: &buf)
+        FfiConverterOptionBool.write(value.disableatt, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignUpdate_lift(_ buf: RustBuffer) throws -> ResignUpdate {
+    return try FfiConverterTypeResignUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignUpdate_lower(_ value: ResignUpdate) -> RustBuffer {
+    return FfiConverterTypeResignUpdate.lower(value)
+}
+
+
+/**
  * When failed idempotent requests are repeated: exponential backoff with jitter.
  */
 public struct RetryPolicy: Equatable, Hashable {
@@ -9024,6 +10119,54 @@ fileprivate struct FfiConverterOptionTypePositionRef: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeResignFilter: FfiConverterRustBuffer {
+    typealias SwiftType = ResignFilter?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeResignFilter.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeResignFilter.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeResignPage: FfiConverterRustBuffer {
+    typealias SwiftType = ResignPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeResignPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeResignPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRetryPolicy: FfiConverterRustBuffer {
     typealias SwiftType = RetryPolicy?
 
@@ -9343,6 +10486,31 @@ fileprivate struct FfiConverterSequenceTypePosition: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeResign: FfiConverterRustBuffer {
+    typealias SwiftType = [Resign]
+
+    public static func write(_ value: [Resign], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeResign.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Resign] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Resign]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeResign.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTerminal: FfiConverterRustBuffer {
     typealias SwiftType = [Terminal]
 
@@ -9599,6 +10767,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_client_positions() != 38056) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_resigns() != 26046) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_terminals() != 43121) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9723,6 +10894,33 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_positions_upsert() != 43076) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resignpager_count() != 53295) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resignpager_next_page() != 50029) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_create() != 15994) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_delete() != 64873) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_get() != 8370) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_list() != 34735) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_page() != 9606) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_pager() != 50584) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_update() != 37045) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count() != 39459) {

@@ -310,6 +310,11 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_client_employees(uint64_t ptr, RustCa
 uint64_t uniffi_zkbiotime_uniffi_fn_method_client_positions(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_RESIGNS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_RESIGNS
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_resigns(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_TERMINALS
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_TERMINALS
 uint64_t uniffi_zkbiotime_uniffi_fn_method_client_terminals(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -598,6 +603,71 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_positions_update(uint64_t ptr, int64_
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_POSITIONS_UPSERT
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_POSITIONS_UPSERT
 uint64_t uniffi_zkbiotime_uniffi_fn_method_positions_upsert(uint64_t ptr, RustBuffer body
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_RESIGNPAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_RESIGNPAGER
+uint64_t uniffi_zkbiotime_uniffi_fn_clone_resignpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FREE_RESIGNPAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FREE_RESIGNPAGER
+void uniffi_zkbiotime_uniffi_fn_free_resignpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNPAGER_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNPAGER_COUNT
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resignpager_count(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNPAGER_NEXT_PAGE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resignpager_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_RESIGNS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_RESIGNS
+uint64_t uniffi_zkbiotime_uniffi_fn_clone_resigns(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FREE_RESIGNS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FREE_RESIGNS
+void uniffi_zkbiotime_uniffi_fn_free_resigns(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_CREATE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_CREATE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_create(uint64_t ptr, RustBuffer body
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_DELETE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_delete(uint64_t ptr, int64_t id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_GET
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_GET
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_get(uint64_t ptr, int64_t id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_LIST
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_LIST
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_list(uint64_t ptr, RustBuffer filter
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_PAGE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_page(uint64_t ptr, int64_t number, RustBuffer filter
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_PAGER
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_pager(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_UPDATE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_update(uint64_t ptr, int64_t id, RustBuffer body
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_TERMINALPAGER
@@ -1120,6 +1190,12 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_positions(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_RESIGNS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_RESIGNS
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_resigns(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_TERMINALS
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_TERMINALS
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_terminals(void
@@ -1369,6 +1445,60 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_positions_update(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_POSITIONS_UPSERT
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_POSITIONS_UPSERT
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_positions_upsert(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNPAGER_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNPAGER_COUNT
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resignpager_count(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNPAGER_NEXT_PAGE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resignpager_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_CREATE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_CREATE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_create(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_DELETE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_delete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_GET
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_GET
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_get(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_LIST
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_LIST
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_PAGE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_PAGER
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_pager(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_UPDATE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_update(void
     
 );
 #endif

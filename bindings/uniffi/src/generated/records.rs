@@ -990,6 +990,158 @@ impl From<types::Transaction> for Transaction {
     }
 }
 
+/// The employee nested in a resign answer (D80).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ResignEmployee {
+    pub id: i64,
+    pub emp_code: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    pub extra: HashMap<String, String>,
+}
+
+impl From<types::ResignEmployee> for ResignEmployee {
+    fn from(value: types::ResignEmployee) -> Self {
+        Self {
+            id: value.id,
+            emp_code: value.emp_code,
+            first_name: value.first_name,
+            last_name: value.last_name,
+            extra: extra_out(value.extra),
+        }
+    }
+}
+
+/// A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
+/// repeat the employee's. `reason` is not in D80's sample answers (inferred: the
+/// sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
+/// (PB, FB); on 8.0 and 9.0 the paths are the HTML "Page not found" page.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct Resign {
+    pub id: i64,
+    /// Date, `YYYY-MM-DD`.
+    pub resign_date: String,
+    /// Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3).
+    pub resign_type: Option<i64>,
+    /// Disable attendance for the resigned employee (the name's meaning; D80 says only "true or false").
+    pub disableatt: Option<bool>,
+    /// At most 200 characters (D80). Sent in answers by the sandbox (inferred).
+    pub reason: Option<String>,
+    pub employee: ResignEmployee,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    pub extra: HashMap<String, String>,
+}
+
+impl From<types::Resign> for Resign {
+    fn from(value: types::Resign) -> Self {
+        Self {
+            id: value.id,
+            resign_date: date_out(value.resign_date),
+            resign_type: value.resign_type,
+            disableatt: value.disableatt,
+            reason: value.reason,
+            employee: value.employee.into(),
+            first_name: value.first_name,
+            last_name: value.last_name,
+            extra: extra_out(value.extra),
+        }
+    }
+}
+
+/// D80 marks employee, resign_date, resign_type and disableatt required, and also gives
+/// resign_type a default of 1 (the sandbox applies it when absent).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ResignCreate {
+    /// employee id
+    pub employee: i64,
+    pub disableatt: bool,
+    /// 1..5 (labels: `x-labels`).
+    pub resign_type: i64,
+    /// Date, `YYYY-MM-DD`.
+    pub resign_date: String,
+    /// At most 200 characters (D80).
+    #[uniffi(default)]
+    pub reason: Option<String>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for ResignCreate {
+    type Core = types::ResignCreate;
+    fn into_core(self) -> Result<types::ResignCreate, ZkbioError> {
+        Ok(types::ResignCreate {
+            employee: self.employee,
+            disableatt: self.disableatt,
+            resign_type: self.resign_type,
+            resign_date: date_in("ResignCreate.resign_date", &self.resign_date)?,
+            reason: self.reason,
+            extra: extra_in("ResignCreate", self.extra)?,
+        })
+    }
+}
+
+/// The fields to change (D80: PUT takes a partial body). D80's update table lists no
+/// `employee`: the employee of a resign does not change (inferred).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ResignUpdate {
+    /// Date, `YYYY-MM-DD`.
+    #[uniffi(default)]
+    pub resign_date: Option<String>,
+    /// 1..5 (labels: `x-labels`).
+    #[uniffi(default)]
+    pub resign_type: Option<i64>,
+    #[uniffi(default)]
+    pub disableatt: Option<bool>,
+    /// At most 200 characters (D80).
+    #[uniffi(default)]
+    pub reason: Option<String>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for ResignUpdate {
+    type Core = types::ResignUpdate;
+    fn into_core(self) -> Result<types::ResignUpdate, ZkbioError> {
+        Ok(types::ResignUpdate {
+            resign_date: self.resign_date.map(|x| -> Result<_, ZkbioError> { Ok(date_in("ResignUpdate.resign_date", &x)?) }).transpose()?,
+            resign_type: self.resign_type,
+            disableatt: self.disableatt,
+            reason: self.reason,
+            extra: extra_in("ResignUpdate", self.extra)?,
+        })
+    }
+}
+
+/// The resigns to undo, by resign id (D80).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct Reinstatement {
+    #[uniffi(default)]
+    pub resigns: Vec<i64>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for Reinstatement {
+    type Core = types::Reinstatement;
+    fn into_core(self) -> Result<types::Reinstatement, ZkbioError> {
+        Ok(types::Reinstatement {
+            resigns: self.resigns,
+            extra: extra_in("Reinstatement", self.extra)?,
+        })
+    }
+}
+
 /// Filters of `GET /personnel/api/employees/`: every field optional, `null` = not filtered.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, uniffi::Record)]
 pub struct EmployeeFilter {
@@ -1125,6 +1277,31 @@ impl IntoCore for PositionFilter {
     fn into_core(self) -> Result<zkbiotime::PositionFilter, ZkbioError> {
         // Small and cold: handed over as JSON, which the core checks by name.
         via_json("PositionFilter", &self)
+    }
+}
+
+/// Filters of `GET /personnel/api/resigns/`: every field optional, `null` = not filtered.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, uniffi::Record)]
+pub struct ResignFilter {
+    /// employee id (D80 docs)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employee: Option<i64>,
+    /// resign type, 1..5 (D80 docs)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resign_type: Option<i64>,
+    /// resign date, `YYYY-MM-DD` (D80 docs)
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resign_date: Option<String>,
+}
+
+impl IntoCore for ResignFilter {
+    type Core = zkbiotime::ResignFilter;
+    fn into_core(self) -> Result<zkbiotime::ResignFilter, ZkbioError> {
+        // Small and cold: handed over as JSON, which the core checks by name.
+        via_json("ResignFilter", &self)
     }
 }
 

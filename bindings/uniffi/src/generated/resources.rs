@@ -29,6 +29,9 @@ read_resource!("Positions (`/personnel/api/positions/`).", Positions, PositionPa
 write_resource!(Positions, create: PositionCreate -> Position, update: PositionUpdate);
 upsert_resource!(Positions, create: PositionCreate -> Position, upserted: PositionUpserted);
 
+read_resource!("Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).", Resigns, ResignPager, ResignPage, "One page of resigns.", item: Resign, filter: ResignFilter);
+write_resource!(Resigns, create: ResignCreate -> Resign, update: ResignUpdate);
+
 read_resource!("Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.", Terminals, TerminalPager, TerminalPage, "One page of terminals.", item: Terminal, filter: TerminalFilter);
 
 read_resource!("Punches (`/iclock/api/transactions/`). Read only.", Transactions, TransactionPager, TransactionPage, "One page of transactions.", item: Transaction, filter: TransactionFilter);
@@ -43,6 +46,8 @@ impl Client {
     pub fn areas(&self) -> Arc<Areas> { Arc::new(Areas::new(self.inner.areas())) }
     #[doc = "Positions (`/personnel/api/positions/`)."]
     pub fn positions(&self) -> Arc<Positions> { Arc::new(Positions::new(self.inner.positions())) }
+    #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
+    pub fn resigns(&self) -> Arc<Resigns> { Arc::new(Resigns::new(self.inner.resigns())) }
     #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
     pub fn terminals(&self) -> Arc<Terminals> { Arc::new(Terminals::new(self.inner.terminals())) }
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]

@@ -7,4 +7,7 @@
 pub const LABELS: &[(&str, &str, &[(&str, &str)])] = &[
     ("Transaction", "punch_state", &[("0", "Check In"), ("1", "Check Out"), ("2", "Break Out"), ("3", "Break In"), ("4", "Overtime In"), ("5", "Overtime Out"), ("255", "No state")]),
     ("Transaction", "verify_type", &[("0", "Any"), ("1", "Fingerprint"), ("4", "Card"), ("15", "Face"), ("25", "Palm"), ("101", "GPS"), ("102", "AI camera"), ("200", "Other")]),
+    ("Resign", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
+    ("ResignCreate", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
+    ("ResignUpdate", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
 ];

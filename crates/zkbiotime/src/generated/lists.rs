@@ -223,6 +223,51 @@ impl crate::paging::ListPage for types::PositionPage {
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
+/// Filters of `GET /personnel/api/resigns/` (operation `list_resigns`).
+///
+/// Every field is optional; unknown names are rejected when deserialising.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResignFilter {
+    /// employee id (D80 docs)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee: Option<i64>,
+    /// resign type, 1..5 (D80 docs)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resign_type: Option<i64>,
+    /// resign date, `YYYY-MM-DD` (D80 docs)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resign_date: Option<String>,
+}
+
+impl ResignFilter {
+    /// The filter names the server understands for this list.
+    pub const FIELDS: &'static [&'static str] = &["employee", "resign_type", "resign_date"];
+}
+
+impl crate::paging::ListFilter for ResignFilter {
+    type Page = types::ResignPage;
+    const PATH: &'static str = "/personnel/api/resigns/";
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::ResignPage>, Error<types::ErrorBody>> {
+        #[allow(unused_mut)]
+        let mut request: builder::ListResigns<'_> = client.list_resigns();
+        if let Some(value) = &self.employee { request = request.employee(value.clone()); }
+        if let Some(value) = &self.resign_type { request = request.resign_type(value.clone()); }
+        if let Some(value) = &self.resign_date { request = request.resign_date(value.clone()); }
+        request.page(page).page_size(page_size).limit(page_size).send().await
+    }
+}
+
+impl crate::paging::ListPage for types::ResignPage {
+    type Item = types::Resign;
+    fn count(&self) -> i64 { self.count }
+    fn next(&self) -> Option<&str> { self.next.as_deref() }
+    fn code(&self) -> Option<i64> { self.code }
+    fn msg(&self) -> Option<&str> { self.msg.as_deref() }
+    fn into_data(self) -> Vec<Self::Item> { self.data }
+    fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
+}
+
 /// Filters of `GET /iclock/api/terminals/` (operation `list_terminals`).
 ///
 /// Every field is optional; unknown names are rejected when deserialising.

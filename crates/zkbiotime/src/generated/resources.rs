@@ -7,7 +7,7 @@
 use futures::Stream;
 
 use crate::client::{Call, Client};
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::generated::api::types;
 use crate::generated::lists::*;
 use crate::paging::{self, ListFilter, Page};
@@ -29,9 +29,18 @@ resource!(read Positions, "Positions (`/personnel/api/positions/`).", item: type
 resource!(write Positions, filter: PositionFilter, create: create_position(types::PositionCreate) -> types::Position, update: "PATCH" update_position(types::PositionUpdate), upsert_key: position_code);
 impl WithId for types::Position { fn with_id(self, _id: i64) -> Self { self } }
 
+resource!(read Resigns, "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).", item: types::Resign, filter: ResignFilter, get: get_resign);
+resource!(action Resigns, reinstate, "/personnel/api/resigns/reinstatement/", body: types::Reinstatement, "Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only) (`POST /personnel/api/resigns/reinstatement/`).");
+resource!(write Resigns, filter: ResignFilter, create: create_resign(types::ResignCreate) -> types::Resign, update: "PUT" update_resign(types::ResignUpdate));
+
 resource!(read Terminals, "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.", item: types::Terminal, filter: TerminalFilter, get: get_terminal);
 
 resource!(read Transactions, "Punches (`/iclock/api/transactions/`). Read only.", item: types::Transaction, filter: TransactionFilter, get: get_transaction);
+
+/// APIs not every server has: (path prefix, API name, the versions that have it).
+pub(crate) const OPTIONAL_APIS: &[(&str, &str, &str)] = &[
+    ("/personnel/api/resigns/", "resign", "8.5 and 9.5"),
+];
 
 impl Client {
     #[doc = "Employees (`/personnel/api/employees/`)."]
@@ -42,6 +51,8 @@ impl Client {
     pub fn areas(&self) -> Areas { Areas::new(self.clone()) }
     #[doc = "Positions (`/personnel/api/positions/`)."]
     pub fn positions(&self) -> Positions { Positions::new(self.clone()) }
+    #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
+    pub fn resigns(&self) -> Resigns { Resigns::new(self.clone()) }
     #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
     pub fn terminals(&self) -> Terminals { Terminals::new(self.clone()) }
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]

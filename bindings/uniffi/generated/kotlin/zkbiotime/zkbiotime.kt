@@ -712,6 +712,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_positions(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_resigns(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_terminals(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_transactions(
@@ -796,6 +798,24 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_positions_upsert(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resignpager_count(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resignpager_next_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_create(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_delete(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_get(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_list(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_pager(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_update(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page(
@@ -873,6 +893,8 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_client_employees(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_positions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_resigns(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_terminals(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -989,6 +1011,32 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_positions_update(`ptr`: Long,`id`: Long,`body`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_positions_upsert(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_resignpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_resignpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_resignpager_count(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resignpager_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_resigns(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_resigns(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_create(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_delete(`ptr`: Long,`id`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_get(`ptr`: Long,`id`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_list(`ptr`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_update(`ptr`: Long,`id`: Long,`body`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_terminalpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1221,6 +1269,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_positions() and 0xFFFF) != 38056) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_resigns() and 0xFFFF) != 26046) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_terminals() and 0xFFFF) != 43121) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1345,6 +1396,33 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positions_upsert() and 0xFFFF) != 43076) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resignpager_count() and 0xFFFF) != 53295) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resignpager_next_page() and 0xFFFF) != 50029) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_create() and 0xFFFF) != 15994) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_delete() and 0xFFFF) != 64873) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_get() and 0xFFFF) != 8370) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_list() and 0xFFFF) != 34735) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_page() and 0xFFFF) != 9606) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_pager() and 0xFFFF) != 50584) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_update() and 0xFFFF) != 37045) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count() and 0xFFFF) != 39459) {
@@ -2801,6 +2879,11 @@ public interface ClientInterface {
     fun `positions`(): Positions
     
     /**
+     * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+     */
+    fun `resigns`(): Resigns
+    
+    /**
      * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
      */
     fun `terminals`(): Terminals
@@ -3134,6 +3217,22 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_positions(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+     */override fun `resigns`(): Resigns {
+            return FfiConverterTypeResigns.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_resigns(
         it,
         _status)
 }
@@ -5596,6 +5695,770 @@ public object FfiConverterTypePositions: FfiConverter<Positions, Long> {
     override fun allocationSize(value: Positions) = 8UL
 
     override fun write(value: Positions, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+public interface ResignPagerInterface {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    suspend fun `count`(): kotlin.Long
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    suspend fun `nextPage`(): ResignPage?
+    
+    companion object
+}
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class ResignPager: Disposable, AutoCloseable, ResignPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_resignpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_resignpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `count`() : kotlin.Long {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resignpager_count(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_i64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_i64(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_i64(future) },
+        // lift function
+        { FfiConverterLong.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : ResignPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resignpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeResignPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResignPager: FfiConverter<ResignPager, Long> {
+    override fun lower(value: ResignPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ResignPager {
+        return ResignPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ResignPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ResignPager) = 8UL
+
+    override fun write(value: ResignPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+ */
+public interface ResignsInterface {
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+    suspend fun `create`(`body`: ResignCreate): Resign
+    
+    /**
+     * Deletes a record.
+     */
+    suspend fun `delete`(`id`: kotlin.Long)
+    
+    /**
+     * One record by id.
+     */
+    suspend fun `get`(`id`: kotlin.Long): Resign
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    suspend fun `list`(`filter`: ResignFilter? = null): List<Resign>
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    suspend fun `page`(`number`: kotlin.Long, `filter`: ResignFilter? = null): ResignPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    fun `pager`(`filter`: ResignFilter? = null): ResignPager
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+    suspend fun `update`(`id`: kotlin.Long, `body`: ResignUpdate): Resign
+    
+    companion object
+}
+
+/**
+ * Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).
+ */
+open class Resigns: Disposable, AutoCloseable, ResignsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_resigns(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_resigns(handle, status)
+        }
+    }
+
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `create`(`body`: ResignCreate) : Resign {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_create(
+                uniffiHandle,
+                
+        FfiConverterTypeResignCreate.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeResign.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes a record.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `delete`(`id`: kotlin.Long) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_delete(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One record by id.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `get`(`id`: kotlin.Long) : Resign {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_get(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeResign.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `list`(`filter`: ResignFilter?) : List<Resign> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_list(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeResignFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeResign.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `page`(`number`: kotlin.Long, `filter`: ResignFilter?) : ResignPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_page(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`number`),
+        FfiConverterOptionalTypeResignFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeResignPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    @Throws(ZkbioException::class)override fun `pager`(`filter`: ResignFilter?): ResignPager {
+            return FfiConverterTypeResignPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ZkbioException) { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_pager(
+        it,
+        
+        FfiConverterOptionalTypeResignFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `update`(`id`: kotlin.Long, `body`: ResignUpdate) : Resign {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_update(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`id`),
+        FfiConverterTypeResignUpdate.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeResign.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResigns: FfiConverter<Resigns, Long> {
+    override fun lower(value: Resigns): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Resigns {
+        return Resigns(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Resigns {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Resigns) = 8UL
+
+    override fun write(value: Resigns, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -10124,6 +10987,477 @@ public object FfiConverterTypePositionUpserted: FfiConverterRustBuffer<PositionU
 
 
 /**
+ * The resigns to undo, by resign id (D80).
+ */
+data class Reinstatement (
+    var `resigns`: List<kotlin.Long> = listOf() 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReinstatement: FfiConverterRustBuffer<Reinstatement> {
+    override fun read(buf: ByteBuffer): Reinstatement {
+        return Reinstatement(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Reinstatement) = (
+            FfiConverterSequenceLong.allocationSize(value.`resigns`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Reinstatement, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`resigns`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
+ * repeat the employee's. `reason` is not in D80's sample answers (inferred: the
+ * sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
+ * (PB, FB); on 8.0 and 9.0 the paths are the HTML "Page not found" page.
+ */
+data class Resign (
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    var `resignDate`: kotlin.String
+    , 
+    /**
+     * Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3).
+     */
+    var `resignType`: kotlin.Long?
+    , 
+    /**
+     * Disable attendance for the resigned employee (the name's meaning; D80 says only "true or false").
+     */
+    var `disableatt`: kotlin.Boolean?
+    , 
+    /**
+     * At most 200 characters (D80). Sent in answers by the sandbox (inferred).
+     */
+    var `reason`: kotlin.String?
+    , 
+    var `employee`: ResignEmployee
+    , 
+    var `firstName`: kotlin.String?
+    , 
+    var `lastName`: kotlin.String?
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResign: FfiConverterRustBuffer<Resign> {
+    override fun read(buf: ByteBuffer): Resign {
+        return Resign(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeResignEmployee.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Resign) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`resignDate`) +
+            FfiConverterOptionalLong.allocationSize(value.`resignType`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`disableatt`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`) +
+            FfiConverterTypeResignEmployee.allocationSize(value.`employee`) +
+            FfiConverterOptionalString.allocationSize(value.`firstName`) +
+            FfiConverterOptionalString.allocationSize(value.`lastName`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Resign, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterString.write(value.`resignDate`, buf)
+            FfiConverterOptionalLong.write(value.`resignType`, buf)
+            FfiConverterOptionalBoolean.write(value.`disableatt`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
+            FfiConverterTypeResignEmployee.write(value.`employee`, buf)
+            FfiConverterOptionalString.write(value.`firstName`, buf)
+            FfiConverterOptionalString.write(value.`lastName`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * D80 marks employee, resign_date, resign_type and disableatt required, and also gives
+ * resign_type a default of 1 (the sandbox applies it when absent).
+ */
+data class ResignCreate (
+    /**
+     * employee id
+     */
+    var `employee`: kotlin.Long
+    , 
+    var `disableatt`: kotlin.Boolean
+    , 
+    /**
+     * 1..5 (labels: `x-labels`).
+     */
+    var `resignType`: kotlin.Long
+    , 
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    var `resignDate`: kotlin.String
+    , 
+    /**
+     * At most 200 characters (D80).
+     */
+    var `reason`: kotlin.String? = null 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResignCreate: FfiConverterRustBuffer<ResignCreate> {
+    override fun read(buf: ByteBuffer): ResignCreate {
+        return ResignCreate(
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResignCreate) = (
+            FfiConverterLong.allocationSize(value.`employee`) +
+            FfiConverterBoolean.allocationSize(value.`disableatt`) +
+            FfiConverterLong.allocationSize(value.`resignType`) +
+            FfiConverterString.allocationSize(value.`resignDate`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ResignCreate, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`employee`, buf)
+            FfiConverterBoolean.write(value.`disableatt`, buf)
+            FfiConverterLong.write(value.`resignType`, buf)
+            FfiConverterString.write(value.`resignDate`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The employee nested in a resign answer (D80).
+ */
+data class ResignEmployee (
+    var `id`: kotlin.Long
+    , 
+    var `empCode`: kotlin.String?
+    , 
+    var `firstName`: kotlin.String?
+    , 
+    var `lastName`: kotlin.String?
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResignEmployee: FfiConverterRustBuffer<ResignEmployee> {
+    override fun read(buf: ByteBuffer): ResignEmployee {
+        return ResignEmployee(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResignEmployee) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`empCode`) +
+            FfiConverterOptionalString.allocationSize(value.`firstName`) +
+            FfiConverterOptionalString.allocationSize(value.`lastName`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ResignEmployee, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`empCode`, buf)
+            FfiConverterOptionalString.write(value.`firstName`, buf)
+            FfiConverterOptionalString.write(value.`lastName`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Filters of `GET /personnel/api/resigns/`: every field optional, `null` = not filtered.
+ */
+data class ResignFilter (
+    /**
+     * employee id (D80 docs)
+     */
+    var `employee`: kotlin.Long? = null 
+    , 
+    /**
+     * resign type, 1..5 (D80 docs)
+     */
+    var `resignType`: kotlin.Long? = null 
+    , 
+    /**
+     * resign date, `YYYY-MM-DD` (D80 docs)
+     */
+    var `resignDate`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResignFilter: FfiConverterRustBuffer<ResignFilter> {
+    override fun read(buf: ByteBuffer): ResignFilter {
+        return ResignFilter(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResignFilter) = (
+            FfiConverterOptionalLong.allocationSize(value.`employee`) +
+            FfiConverterOptionalLong.allocationSize(value.`resignType`) +
+            FfiConverterOptionalString.allocationSize(value.`resignDate`)
+    )
+
+    override fun write(value: ResignFilter, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`employee`, buf)
+            FfiConverterOptionalLong.write(value.`resignType`, buf)
+            FfiConverterOptionalString.write(value.`resignDate`, buf)
+    }
+}
+
+
+
+/**
+ * One page of resigns.
+ */
+data class ResignPage (
+    /**
+     * 1-based page number.
+     */
+    var `number`: kotlin.Long
+    , 
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    var `count`: kotlin.Long
+    , 
+    /**
+     * Records per page asked for.
+     */
+    var `pageSize`: kotlin.Long
+    , 
+    /**
+     * Whether the server says another page follows.
+     */
+    var `hasNext`: kotlin.Boolean
+    , 
+    var `items`: List<Resign>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResignPage: FfiConverterRustBuffer<ResignPage> {
+    override fun read(buf: ByteBuffer): ResignPage {
+        return ResignPage(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeResign.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResignPage) = (
+            FfiConverterLong.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`count`) +
+            FfiConverterLong.allocationSize(value.`pageSize`) +
+            FfiConverterBoolean.allocationSize(value.`hasNext`) +
+            FfiConverterSequenceTypeResign.allocationSize(value.`items`)
+    )
+
+    override fun write(value: ResignPage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`number`, buf)
+            FfiConverterLong.write(value.`count`, buf)
+            FfiConverterLong.write(value.`pageSize`, buf)
+            FfiConverterBoolean.write(value.`hasNext`, buf)
+            FfiConverterSequenceTypeResign.write(value.`items`, buf)
+    }
+}
+
+
+
+/**
+ * The fields to change (D80: PUT takes a partial body). D80's update table lists no
+ * `employee`: the employee of a resign does not change (inferred).
+ */
+data class ResignUpdate (
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    var `resignDate`: kotlin.String? = null 
+    , 
+    /**
+     * 1..5 (labels: `x-labels`).
+     */
+    var `resignType`: kotlin.Long? = null 
+    , 
+    var `disableatt`: kotlin.Boolean? = null 
+    , 
+    /**
+     * At most 200 characters (D80).
+     */
+    var `reason`: kotlin.String? = null 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResignUpdate: FfiConverterRustBuffer<ResignUpdate> {
+    override fun read(buf: ByteBuffer): ResignUpdate {
+        return ResignUpdate(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResignUpdate) = (
+            FfiConverterOptionalString.allocationSize(value.`resignDate`) +
+            FfiConverterOptionalLong.allocationSize(value.`resignType`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`disableatt`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ResignUpdate, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`resignDate`, buf)
+            FfiConverterOptionalLong.write(value.`resignType`, buf)
+            FfiConverterOptionalBoolean.write(value.`disableatt`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * When failed idempotent requests are repeated: exponential backoff with jitter.
  */
 data class RetryPolicy (
@@ -12305,6 +13639,70 @@ public object FfiConverterOptionalTypePositionRef: FfiConverterRustBuffer<Positi
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeResignFilter: FfiConverterRustBuffer<ResignFilter?> {
+    override fun read(buf: ByteBuffer): ResignFilter? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeResignFilter.read(buf)
+    }
+
+    override fun allocationSize(value: ResignFilter?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeResignFilter.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ResignFilter?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeResignFilter.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeResignPage: FfiConverterRustBuffer<ResignPage?> {
+    override fun read(buf: ByteBuffer): ResignPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeResignPage.read(buf)
+    }
+
+    override fun allocationSize(value: ResignPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeResignPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ResignPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeResignPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRetryPolicy: FfiConverterRustBuffer<RetryPolicy?> {
     override fun read(buf: ByteBuffer): RetryPolicy? {
         if (buf.get().toInt() == 0) {
@@ -12683,6 +14081,34 @@ public object FfiConverterSequenceTypePosition: FfiConverterRustBuffer<List<Posi
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypePosition.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeResign: FfiConverterRustBuffer<List<Resign>> {
+    override fun read(buf: ByteBuffer): List<Resign> {
+        val len = buf.getInt()
+        return List<Resign>(len) {
+            FfiConverterTypeResign.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Resign>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeResign.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Resign>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeResign.write(it, buf)
         }
     }
 }
