@@ -430,7 +430,7 @@ fn info_json(info: &zkbiotime::ServerInfo) -> Value {
 }
 
 /// A JSON answer handed to asyncio, turned into Python objects on the way.
-struct PyJson(Value);
+pub(crate) struct PyJson(pub(crate) Value);
 
 impl<'py> IntoPyObject<'py> for PyJson {
     type Target = PyAny;

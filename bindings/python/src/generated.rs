@@ -1552,6 +1552,7 @@ crate::resources::resource!(upsert areas: Areas / AsyncAreas, create AreaCreate,
 crate::resources::resource!(crud positions: Positions / AsyncPositions, item Position, filter zkbiotime::PositionFilter, create PositionCreate, update PositionUpdate, written Position);
 crate::resources::resource!(upsert positions: Positions / AsyncPositions, create PositionCreate, written Position);
 crate::resources::resource!(crud resigns: Resigns / AsyncResigns, item Resign, filter zkbiotime::ResignFilter, create ResignCreate, update ResignUpdate, written Resign);
+crate::resources::resource!(action resigns: Resigns / AsyncResigns, reinstate, body Reinstatement, "Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only)");
 crate::resources::resource!(read terminals: Terminals / AsyncTerminals, item Terminal, filter zkbiotime::TerminalFilter);
 crate::resources::resource!(read transactions: Transactions / AsyncTransactions, item Transaction, filter zkbiotime::TransactionFilter);
 crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, resigns: Resigns / AsyncResigns, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions);

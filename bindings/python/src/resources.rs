@@ -7,7 +7,8 @@
 
 /// `resource!(read|crud name: SyncClass / AsyncClass, item Item, filter Filter[, create ...,
 /// update ..., written ...])`; `resource!(upsert name: ...)` adds `upsert` where the spec
-/// has an upsert key.
+/// has an upsert key; `resource!(action name: ..., reinstate, body Body, "doc")` adds an
+/// operation beyond them (keyword arguments make its body; the answer is the server's JSON).
 macro_rules! resource {
     (read $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path) => {
         #[doc = concat!("`client.", stringify!($name), "`: list and get ", stringify!($item), " records.")]
@@ -155,6 +156,34 @@ macro_rules! resource {
                 let client = self.shared.client()?;
                 $crate::runtime::future(py, async move {
                     client.$name().delete(id).await.map_err($crate::errors::Error::from)
+                })
+            }
+        }
+    };
+    (action $name:ident: $sync:ident / $async_:ident, $action:ident, body $body:ident, $doc:literal) => {
+        #[pymethods]
+        impl $sync {
+            #[doc = $doc]
+            #[pyo3(signature = (**fields))]
+            fn $action(&self, py: Python<'_>, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Py<PyAny>> {
+                let body: types::$body = $crate::convert::body_from_kwargs(fields, self.shared.zone)?;
+                let client = self.shared.client()?;
+                let value = $crate::runtime::block_on(py, async move {
+                    client.$name().$action(body).await.map_err($crate::errors::Error::from)
+                })?;
+                Ok($crate::convert::json_to_py(py, &value)?.unbind())
+            }
+        }
+
+        #[pymethods]
+        impl $async_ {
+            #[doc = $doc]
+            #[pyo3(signature = (**fields))]
+            fn $action<'py>(&self, py: Python<'py>, fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+                let body: types::$body = $crate::convert::body_from_kwargs(fields, self.shared.zone)?;
+                let client = self.shared.client()?;
+                $crate::runtime::future(py, async move {
+                    Ok::<_, $crate::errors::Error>($crate::client::PyJson(client.$name().$action(body).await?))
                 })
             }
         }

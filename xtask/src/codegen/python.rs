@@ -53,6 +53,10 @@ struct Resource {
     crud: Option<(String, String, String)>,
     /// `upsert` exists (the spec's `x-upsert-key`).
     upsert: bool,
+    /// Operations beyond list / get / write (`x-action`).
+    actions: Vec<crate::codegen::resources::Action>,
+    /// `x-sync`: the resource has the hand-written `sync`.
+    sync: bool,
 }
 
 struct Filter {
@@ -81,7 +85,16 @@ fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
             .as_ref()
             .map(|w| (w.create_body.clone(), w.update_body.clone(), w.written.clone()));
         let upsert = r.write.as_ref().is_some_and(|w| w.upsert_key.is_some());
-        out.push(Resource { name: r.name, class: r.class, item: r.item, filters, crud, upsert });
+        out.push(Resource {
+            name: r.name,
+            class: r.class,
+            item: r.item,
+            filters,
+            crud,
+            upsert,
+            actions: r.actions,
+            sync: r.sync,
+        });
     }
     Ok(out)
 }
@@ -160,6 +173,17 @@ fn rust_module(models: &[Model], resources: &[Resource]) -> Result<String> {
                 class = r.class,
                 item = r.item,
             )?,
+        }
+        for a in &r.actions {
+            writeln!(
+                out,
+                "crate::resources::resource!(action {name}: {class} / Async{class}, {action}, body {body}, {doc:?});",
+                name = r.name,
+                class = r.class,
+                action = a.name,
+                body = a.body,
+                doc = a.doc,
+            )?;
         }
         if let (Some((create, _, written)), true) = (&r.crud, r.upsert) {
             writeln!(
@@ -601,7 +625,24 @@ fn write_resource_stub(
         }
         writeln!(out, "    {def} delete(self, id: int) -> None: ...")?;
     }
-    if r.name == "transactions" {
+    for a in &r.actions {
+        let model = models.iter().find(|m| m.name == a.body).context("action body model")?;
+        writeln!(out, "    {def} {}(\n        self,\n        *,", a.name)?;
+        for f in &model.fields {
+            let ty = py_type(&f.ty, true);
+            if f.optional {
+                writeln!(out, "        {}: {ty} | None = None,", f.name)?;
+            } else {
+                writeln!(out, "        {}: {ty},", f.name)?;
+            }
+        }
+        if model.has_extra {
+            writeln!(out, "        extra: Mapping[str, Any] | None = None,")?;
+        }
+        writeln!(out, "    ) -> Any:")?;
+        writeln!(out, "        \"\"\"{}. Returns the server's JSON answer.\"\"\"", a.doc.trim().trim_end_matches('.'))?;
+    }
+    if r.sync {
         writeln!(
             out,
             "    {def} sync(self, state: str | None = None, *, max: int | None = None) -> SyncBatch:"

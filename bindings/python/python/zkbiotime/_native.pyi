@@ -1249,6 +1249,13 @@ class Resigns:
         extra: Mapping[str, Any] | None = None,
     ) -> Resign: ...
     def delete(self, id: int) -> None: ...
+    def reinstate(
+        self,
+        *,
+        resigns: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only). Returns the server's JSON answer."""
 
 @final
 class AsyncResigns:
@@ -1296,6 +1303,13 @@ class AsyncResigns:
         extra: Mapping[str, Any] | None = None,
     ) -> Resign: ...
     async def delete(self, id: int) -> None: ...
+    async def reinstate(
+        self,
+        *,
+        resigns: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only). Returns the server's JSON answer."""
 
 @final
 class Terminals:
