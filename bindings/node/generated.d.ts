@@ -774,7 +774,10 @@ export type Areas = ResourceClass<'areas', UpsertableResource<Area, AreaFilter, 
 export type Positions = ResourceClass<'positions', UpsertableResource<Position, PositionFilter, PositionCreate, PositionUpdate, Position>>;
 
 /** Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`). */
-export type Resigns = ResourceClass<'resigns', WritableResource<Resign, ResignFilter, ResignCreate, ResignUpdate, Resign>>;
+export type Resigns = ResourceClass<'resigns', WritableResource<Resign, ResignFilter, ResignCreate, ResignUpdate, Resign> & {
+  /** Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only) */
+  reinstate(body: Reinstatement): Promise<JsonValue>;
+}>;
 
 /** Terminals, i.e. devices (`/iclock/api/terminals/`). Read only. */
 export type Terminals = ResourceClass<'terminals', Resource<Terminal, TerminalFilter>>;

@@ -365,6 +365,24 @@ class Transactions extends Resource {
   }
 }
 
+/**
+ * Adds the resource's actions (the spec's `x-action`, e.g. `resigns.reinstate(body)`): each
+ * sends its body and resolves to the server's JSON answer.
+ */
+function withActions(resource, actions) {
+  for (const action of actions) {
+    Object.defineProperty(resource, action, {
+      enumerable: false,
+      value: async (body) => {
+        const { client, name } = INTERNAL.get(resource);
+        const text = await settle(() => client.action(name, action, plain(body, `${name}.${action} body`) ?? {}));
+        return JSON.parse(text);
+      },
+    });
+  }
+  return resource;
+}
+
 /** Resources with hand-written operations beyond list / get / write. */
 const RESOURCE_CLASSES = Object.freeze({ transactions: Transactions });
 
@@ -382,11 +400,11 @@ class Client {
   constructor(options) {
     const opts = nativeOptions(options);
     this.#native = call(() => new native.NativeClient(opts));
-    for (const { name, write, upsert } of RESOURCES) {
+    for (const { name, write, upsert, actions } of RESOURCES) {
       const Class =
         RESOURCE_CLASSES[name] ??
         (upsert ? UpsertableResource : write ? WritableResource : Resource);
-      this[name] = new Class(this.#native, name);
+      this[name] = withActions(new Class(this.#native, name), actions);
     }
     Object.freeze(this);
   }

@@ -5,14 +5,15 @@
 
 /**
  * Every resource of the API: its name (the `Client` property) and what it can do
- * (`write`: create, update, delete; `upsert`: the field an upsert finds a record by).
+ * (`write`: create, update, delete; `upsert`: the field an upsert finds a record by;
+ * `actions`: operations beyond those, each a method taking a body).
  */
 module.exports = Object.freeze([
-  Object.freeze({ name: 'employees', write: true, upsert: 'emp_code' }),
-  Object.freeze({ name: 'departments', write: true, upsert: 'dept_code' }),
-  Object.freeze({ name: 'areas', write: true, upsert: 'area_code' }),
-  Object.freeze({ name: 'positions', write: true, upsert: 'position_code' }),
-  Object.freeze({ name: 'resigns', write: true, upsert: null }),
-  Object.freeze({ name: 'terminals', write: false, upsert: null }),
-  Object.freeze({ name: 'transactions', write: false, upsert: null }),
+  Object.freeze({ name: 'employees', write: true, upsert: 'emp_code', actions: [] }),
+  Object.freeze({ name: 'departments', write: true, upsert: 'dept_code', actions: [] }),
+  Object.freeze({ name: 'areas', write: true, upsert: 'area_code', actions: [] }),
+  Object.freeze({ name: 'positions', write: true, upsert: 'position_code', actions: [] }),
+  Object.freeze({ name: 'resigns', write: true, upsert: null, actions: ['reinstate'] }),
+  Object.freeze({ name: 'terminals', write: false, upsert: null, actions: [] }),
+  Object.freeze({ name: 'transactions', write: false, upsert: null, actions: [] }),
 ]);

@@ -1377,3 +1377,21 @@ macro_rules! upsertable {
         }
     };
 }
+
+/// Runs the action `action` of `resource` (the spec's `x-action`) with a JSON body.
+pub async fn run_action(
+    client: &Client,
+    resource: &str,
+    action: &str,
+    body: serde_json::Value,
+) -> crate::error::Result<serde_json::Value> {
+    match (resource, action) {
+        ("resigns", "reinstate") => {
+            let body: types::Reinstatement = crate::convert::input(body)?;
+            Ok(client.resigns().reinstate(body).await?)
+        }
+        (r, a) => Err(crate::error::BindingError::invalid(format!(
+            "no action `{a}` on `{r}` (actions: resigns.reinstate)"
+        ))),
+    }
+}

@@ -335,6 +335,19 @@ impl NativeClient {
         Ok(upsertable!(resource.as_str(), R => resources::upsert::<R>(&client, body, &cx).await)?)
     }
 
+    /// Runs the action `action` of a resource (the spec's `x-action`, e.g. `resigns`
+    /// `reinstate`) with `body`; resolves to the answer as JSON text.
+    #[napi]
+    pub async fn action(
+        &self,
+        resource: String,
+        action: String,
+        body: Value,
+    ) -> napi::Result<String> {
+        let answer = generated::run_action(&self.client, &resource, &action, body).await?;
+        Ok(answer.to_string())
+    }
+
     /// New punches since `state` (JSON text from the previous batch; none: from the start).
     #[napi]
     pub async fn sync(&self, state: Option<String>, max: Option<u32>) -> napi::Result<SyncBatch> {

@@ -69,7 +69,38 @@ pub fn rust(all: &[Resource]) -> Result<String> {
         )?;
         writeln!(out, "        }}\n    }};\n}}")?;
     }
+    rust_actions(&mut out, all)?;
     Ok(out)
+}
+
+/// `run_action`: the resource actions (`x-action`) by name.
+fn rust_actions(out: &mut String, all: &[Resource]) -> Result<()> {
+    out.push_str(
+        "\n/// Runs the action `action` of `resource` (the spec's `x-action`) with a JSON body.\n\
+         pub async fn run_action(\n    client: &Client,\n    resource: &str,\n    action: &str,\n    \
+         body: serde_json::Value,\n) -> crate::error::Result<serde_json::Value> {\n    \
+         match (resource, action) {\n",
+    );
+    let mut known = Vec::new();
+    for r in all {
+        for a in &r.actions {
+            known.push(format!("{}.{}", r.name, a.name));
+            writeln!(
+                out,
+                "        ({:?}, {:?}) => {{\n            let body: types::{} = crate::convert::input(body)?;\n            \
+                 Ok(client.{}().{}(body).await?)\n        }}",
+                r.name, a.name, a.body, r.name, a.name
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "        (r, a) => Err(crate::error::BindingError::invalid(format!(\n            \
+         \"no action `{{a}}` on `{{r}}` (actions: {})\"\n        ))),",
+        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+    )?;
+    out.push_str("    }\n}\n");
+    Ok(())
 }
 
 pub fn javascript(all: &[Resource]) -> Result<String> {
@@ -79,7 +110,8 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
          'use strict';\n\n\
          /**\n \
          * Every resource of the API: its name (the `Client` property) and what it can do\n \
-         * (`write`: create, update, delete; `upsert`: the field an upsert finds a record by).\n \
+         * (`write`: create, update, delete; `upsert`: the field an upsert finds a record by;\n \
+         * `actions`: operations beyond those, each a method taking a body).\n \
          */\n\
          module.exports = Object.freeze([\n",
     );
@@ -89,10 +121,12 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
             Some(key) => format!("'{key}'"),
             None => "null".into(),
         };
+        let actions: Vec<String> = r.actions.iter().map(|a| format!("'{}'", a.name)).collect();
         writeln!(
             out,
-            "  Object.freeze({{ name: '{}', write: {write}, upsert: {upsert} }}),",
-            r.name
+            "  Object.freeze({{ name: '{}', write: {write}, upsert: {upsert}, actions: [{}] }}),",
+            r.name,
+            actions.join(", ")
         )?;
     }
     out.push_str("]);\n");
@@ -115,6 +149,21 @@ pub fn typescript(all: &[Resource]) -> Result<String> {
                     r.item, r.filter, w.create_body, w.update_body, w.written
                 )
             }
+        };
+        let ty = if r.actions.is_empty() {
+            ty
+        } else {
+            let methods: Vec<String> = r
+                .actions
+                .iter()
+                .map(|a| {
+                    format!(
+                        "  /** {} */\n  {}(body: {}): Promise<JsonValue>;",
+                        a.doc, a.name, a.body
+                    )
+                })
+                .collect();
+            format!("{ty} & {{\n{}\n}}", methods.join("\n"))
         };
         writeln!(out, "\n/** {} */", r.doc.replace("*/", "*\\/"))?;
         // A resource with hand-written extra operations (`ResourceClasses` in index.d.ts,

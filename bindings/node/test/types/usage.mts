@@ -114,6 +114,18 @@ export async function writes(): Promise<string> {
   // @ts-expect-error terminals are read only
   client.terminals.bodyFields();
   const d = await client.departments.upsert({ dept_code: 'D', dept_name: 'Dept' });
+  const resign = await client.resigns.create({
+    employee: 1,
+    resign_date: '2024-06-01',
+    resign_type: 1,
+    disableatt: true,
+  });
+  const reinstated: JsonValue = await client.resigns.reinstate({ resigns: [resign.id] });
+  // @ts-expect-error a resign has no code to upsert by
+  await client.resigns.upsert({});
+  // @ts-expect-error the reinstate body takes resign ids
+  await client.resigns.reinstate({ employees: [1] });
+  void reinstated;
   const batch: SyncBatch = await client.transactions.sync(null, { max: 100 });
   const next: SyncBatch = await client.transactions.sync(batch.state);
   return `${hash}${created}${d.record.dept_code}${next.complete}${fields.length}`;
