@@ -47,6 +47,23 @@ pub fn generate(all: &[Resource]) -> Result<String> {
                 )?;
             }
         }
+        if !r.actions.is_empty() {
+            writeln!(out, "#[uniffi::export(async_runtime = \"tokio\")]\nimpl {} {{", r.class)?;
+            for a in &r.actions {
+                writeln!(
+                    out,
+                    "    /// {}. Answers the server's JSON as text.",
+                    a.doc.trim().trim_end_matches('.')
+                )?;
+                writeln!(
+                    out,
+                    "    pub async fn {}(&self, body: {}) -> Result<String, ZkbioError> {{\n        \
+                     guard(async {{ Ok(self.inner.{}(body.into_core()?).await?.to_string()) }}).await\n    }}",
+                    a.name, a.body, a.name
+                )?;
+            }
+            out.push_str("}\n");
+        }
         out.push('\n');
     }
     out.push_str("#[uniffi::export]\nimpl Client {\n");

@@ -3128,6 +3128,11 @@ public protocol ResignsProtocol: AnyObject, Sendable {
     func pager(filter: ResignFilter?) throws  -> ResignPager
     
     /**
+     * Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+    func reinstate(body: Reinstatement) async throws  -> String
+    
+    /**
      * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
      * `null` fields stay as they are.
      */
@@ -3297,6 +3302,25 @@ open func pager(filter: ResignFilter? = nil)throws  -> ResignPager  {
         FfiConverterOptionTypeResignFilter.lower(filter),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+open func reinstate(body: Reinstatement)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_resigns_reinstate(
+                        self.uniffiCloneHandle(),FfiConverterTypeReinstatement_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
 }
     
     /**
@@ -10918,6 +10942,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_resigns_pager() != 50584) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_resigns_reinstate() != 54680) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_resigns_update() != 37045) {

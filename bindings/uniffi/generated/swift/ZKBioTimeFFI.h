@@ -665,6 +665,11 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_page(uint64_t ptr, int64_t nu
 uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_pager(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_REINSTATE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_REINSTATE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_reinstate(uint64_t ptr, RustBuffer body
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_RESIGNS_UPDATE
 uint64_t uniffi_zkbiotime_uniffi_fn_method_resigns_update(uint64_t ptr, int64_t id, RustBuffer body
@@ -1493,6 +1498,12 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_page(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_PAGER
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_PAGER
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_pager(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_REINSTATE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_RESIGNS_REINSTATE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_resigns_reinstate(void
     
 );
 #endif

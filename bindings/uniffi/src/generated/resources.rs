@@ -31,6 +31,13 @@ upsert_resource!(Positions, create: PositionCreate -> Position, upserted: Positi
 
 read_resource!("Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).", Resigns, ResignPager, ResignPage, "One page of resigns.", item: Resign, filter: ResignFilter);
 write_resource!(Resigns, create: ResignCreate -> Resign, update: ResignUpdate);
+#[uniffi::export(async_runtime = "tokio")]
+impl Resigns {
+    /// Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only). Answers the server's JSON as text.
+    pub async fn reinstate(&self, body: Reinstatement) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.reinstate(body.into_core()?).await?.to_string()) }).await
+    }
+}
 
 read_resource!("Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.", Terminals, TerminalPager, TerminalPage, "One page of terminals.", item: Terminal, filter: TerminalFilter);
 

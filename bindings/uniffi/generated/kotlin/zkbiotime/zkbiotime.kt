@@ -814,6 +814,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_pager(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_reinstate(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_resigns_update(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminalpager_count(
@@ -1035,6 +1037,8 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_resigns_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_resigns_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_resigns_reinstate(`ptr`: Long,`body`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_resigns_update(`ptr`: Long,`id`: Long,`body`: RustBuffer.ByValue,
     ): Long
@@ -1420,6 +1424,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_pager() and 0xFFFF) != 50584) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_reinstate() and 0xFFFF) != 54680) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_resigns_update() and 0xFFFF) != 37045) {
@@ -6140,6 +6147,11 @@ public interface ResignsInterface {
     fun `pager`(`filter`: ResignFilter? = null): ResignPager
     
     /**
+     * Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+    suspend fun `reinstate`(`body`: Reinstatement): kotlin.String
+    
+    /**
      * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
      * `null` fields stay as they are.
      */
@@ -6397,6 +6409,31 @@ open class Resigns: Disposable, AutoCloseable, ResignsInterface
     )
     }
     
+
+    
+    /**
+     * Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `reinstate`(`body`: Reinstatement) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_resigns_reinstate(
+                uniffiHandle,
+                
+        FfiConverterTypeReinstatement.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
 
     
     /**
