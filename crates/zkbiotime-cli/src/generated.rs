@@ -170,7 +170,7 @@ pub const EMPLOYEE_CREATE: ModelSpec = ModelSpec {
         FieldSpec { name: "last_name", kind: Kind::String, required: false, doc: "" },
         FieldSpec { name: "nickname", kind: Kind::String, required: false, doc: "" },
         FieldSpec { name: "department", kind: Kind::Int, required: true, doc: "" },
-        FieldSpec { name: "area", kind: Kind::List(&Kind::Int), required: false, doc: "" },
+        FieldSpec { name: "area", kind: Kind::List(&Kind::Int), required: true, doc: "" },
         FieldSpec { name: "position", kind: Kind::Int, required: false, doc: "" },
         FieldSpec { name: "card_no", kind: Kind::String, required: false, doc: "" },
         FieldSpec { name: "device_password", kind: Kind::Secret, required: false, doc: "" },
@@ -472,7 +472,7 @@ pub const REINSTATEMENT: ModelSpec = ModelSpec {
     has_extra: true,
     holds_secret: false,
     fields: &[
-        FieldSpec { name: "resigns", kind: Kind::List(&Kind::Int), required: false, doc: "" },
+        FieldSpec { name: "resigns", kind: Kind::List(&Kind::Int), required: true, doc: "" },
     ],
 };
 

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use anyhow::Result;
-use openapiv3::OpenAPI;
+use openapiv3::{OpenAPI, SchemaKind, Type};
 
 use crate::codegen::models::{FieldType, Role, models};
 use crate::codegen::{Output, header};
@@ -42,14 +42,20 @@ fn generate(spec: &OpenAPI) -> Result<String> {
         writeln!(out, "    has_extra: {},", model.has_extra)?;
         writeln!(out, "    holds_secret: {},", model.holds_secret(&all))?;
         writeln!(out, "    fields: &[")?;
+        let listed = spec_required(spec, &model.name);
         for field in &model.fields {
             let doc = field.doc.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>();
+            // A list is never `optional` in the model (the core's `Vec`); a body must still
+            // carry the lists its schema requires (`Reinstatement.resigns`, `area`).
+            let required = match field.ty {
+                FieldType::List(_) => model.role == Role::Input && listed.contains(&field.name),
+                _ => !field.optional,
+            };
             writeln!(
                 out,
-                "        FieldSpec {{ name: {:?}, kind: {}, required: {}, doc: {:?} }},",
+                "        FieldSpec {{ name: {:?}, kind: {}, required: {required}, doc: {:?} }},",
                 field.name,
                 kind(&field.ty),
-                !field.optional && !matches!(field.ty, FieldType::List(_)),
                 doc.join(" ")
             )?;
         }
@@ -73,6 +79,15 @@ fn kind(ty: &FieldType) -> String {
         FieldType::Enum(name) => format!("Kind::Enum({name:?})"),
         FieldType::Model(name) => format!("Kind::Model({name:?})"),
         FieldType::List(inner) => format!("Kind::List(&{})", kind(inner)),
+    }
+}
+
+/// The `required` list of the object schema `name`.
+fn spec_required(spec: &OpenAPI, name: &str) -> Vec<String> {
+    let schema = spec.components.as_ref().and_then(|c| c.schemas.get(name)?.as_item());
+    match schema.map(|s| &s.schema_kind) {
+        Some(SchemaKind::Type(Type::Object(obj))) => obj.required.clone(),
+        _ => Vec::new(),
     }
 }
 
