@@ -19,6 +19,7 @@ Examples:
         --set 'Primary Job=Welder'
   zkbio employees update 5 --data @changes.json
   zkbio departments upsert --dept-code HR --dept-name 'Human Resources'
+  zkbio resigns reinstate --resigns 3,4        # BioTime 8.5 and 9.5 only
   zkbio transactions list --emp-code 1 --start-time '2024-06-01 00:00:00' --format csv
   zkbio transactions export --start-time '2024-06-01 00:00:00' --end-time '2024-06-07 23:59:59' \\
         --out punches.csv
@@ -30,7 +31,7 @@ Examples:
   zkbio completions bash > /etc/bash_completion.d/zkbio";
 
 /// The ZKBio Time (BioTime 9.0) command line: read and change employees, departments,
-/// areas and positions, read terminals, export and sync punches.
+/// areas, positions and resignations (8.5 and 9.5), read terminals, export and sync punches.
 ///
 /// Connection settings come from flags or the environment (ZKBIO_URL, ZKBIO_USERNAME,
 /// ZKBIO_PASSWORD, ZKBIO_TOKEN). Without a password on a terminal, zkbio asks for it;
@@ -249,6 +250,9 @@ pub fn command() -> clap::Command {
             }
             if let (Some((create, _)), true) = (resource.body_models(), resource.has_upsert()) {
                 c = c.mut_subcommand("upsert", |s| add_field_args(s, model(create)));
+            }
+            for &(action, body) in resource.actions() {
+                c = c.mut_subcommand(action, |s| add_field_args(s, model(body)));
             }
             c
         });

@@ -378,6 +378,9 @@ mod tests {
                 model(create);
                 model(update);
             }
+            for &(_, body) in resource.actions() {
+                model(body);
+            }
         }
     }
 }

@@ -3,9 +3,9 @@
 
 //! The resources of the spec: their table, subcommands and dispatch.
 
-use crate::cli::{ReadAction, UpsertAction, WriteAction};
+use crate::cli::{BodyArgs, ReadAction, UpsertAction, WriteAction};
 use crate::fields::{body_from, filter_from, model};
-use crate::resources::{Ctx, Op, read, upsert, write, write_list};
+use crate::resources::{Ctx, Op, action, read, upsert, write, write_list};
 
 /// Every resource of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,6 +120,19 @@ impl Resource {
         }
     }
 
+    /// The `x-action` subcommands beyond list / get / write: name and body model.
+    pub fn actions(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Resource::Employees => &[],
+            Resource::Departments => &[],
+            Resource::Areas => &[],
+            Resource::Positions => &[],
+            Resource::Resigns => &[("reinstate", "Reinstatement")],
+            Resource::Terminals => &[],
+            Resource::Transactions => &[],
+        }
+    }
+
     /// Whether the resource has export and sync.
     pub fn has_sync(self) -> bool {
         match self {
@@ -135,7 +148,7 @@ impl Resource {
 
 }
 
-/// The subcommands of the resources whose actions are all generic (the others, with
+/// The subcommands of the resources without hand-written ones (the others, with
 /// export and sync, are declared by hand in `cli.rs`).
 #[derive(clap::Subcommand, Debug)]
 pub enum ResourceCommand {
@@ -162,7 +175,7 @@ pub enum ResourceCommand {
     #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
     Resigns {
         #[command(subcommand)]
-        action: WriteAction,
+        action: ResignsAction,
     },
     #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
     Terminals {
@@ -185,6 +198,25 @@ impl ResourceCommand {
     }
 }
 
+/// The subcommands of resigns: the generic ones and its `x-action`s.
+#[derive(clap::Subcommand, Debug)]
+pub enum ResignsAction {
+    #[command(flatten)]
+    Base(WriteAction),
+    #[doc = "Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only)\n\nThe body (Reinstatement) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "reinstate")]
+    Reinstate(BodyArgs),
+}
+
+impl From<ResignsAction> for Op {
+    fn from(action: ResignsAction) -> Self {
+        match action {
+            ResignsAction::Base(base) => base.into(),
+            ResignsAction::Reinstate(body) => Op::Action("reinstate", body),
+        }
+    }
+}
+
 /// Runs `op` through the core accessor of `ctx.resource`.
 pub async fn dispatch(ctx: Ctx<'_>, op: Op) -> anyhow::Result<()> {
     match ctx.resource {
@@ -192,7 +224,10 @@ pub async fn dispatch(ctx: Ctx<'_>, op: Op) -> anyhow::Result<()> {
         Resource::Departments => upsert!(ctx, departments, zkbiotime::DepartmentFilter, op),
         Resource::Areas => upsert!(ctx, areas, zkbiotime::AreaFilter, op),
         Resource::Positions => upsert!(ctx, positions, zkbiotime::PositionFilter, op),
-        Resource::Resigns => write!(ctx, resigns, zkbiotime::ResignFilter, op),
+        Resource::Resigns => match op {
+            Op::Action("reinstate", body) => action!(ctx, resigns, reinstate, "reinstate", body),
+            op => write!(ctx, resigns, zkbiotime::ResignFilter, op),
+        },
         Resource::Terminals => read!(ctx, terminals, zkbiotime::TerminalFilter, op),
         Resource::Transactions => read!(ctx, transactions, zkbiotime::TransactionFilter, op),
     }

@@ -1,6 +1,7 @@
 //! `zkbio info` and `zkbio request`: the core's `server_info` and raw `request`, printed
 //! as JSON. A raw answer has no model to redact by, so every key that the spec types as a
-//! secret anywhere (`self_password`, `device_password`, ...) is printed as `***`.
+//! secret anywhere (`self_password`, `device_password`, ...) is printed as `***` (the
+//! answers of `x-action`s too).
 
 use anyhow::Result;
 use serde_json::Value;
@@ -33,7 +34,7 @@ pub async fn request(client: &Client, args: &RequestArgs) -> Result<()> {
 }
 
 /// Replaces the value of every key that is a secret in some model of the spec, at any depth.
-fn redact_secret_keys(value: &mut Value) {
+pub(crate) fn redact_secret_keys(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {

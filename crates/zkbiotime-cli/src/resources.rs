@@ -1,5 +1,5 @@
-//! `zkbio <resource> <list|get|create|update|delete>`: each a direct call of the core's
-//! resource accessor; this file only picks the accessor and the output model.
+//! `zkbio <resource> <list|get|create|update|delete|upsert|ACTION>`: each a direct call of
+//! the core's resource accessor; this file only picks the accessor and the output model.
 
 use anyhow::Result;
 use clap::ArgMatches;
@@ -20,6 +20,8 @@ pub enum Op {
     Update(i64, BodyArgs),
     Delete(i64),
     Upsert(BodyArgs),
+    /// An `x-action` of the spec (`reinstate`), by its subcommand name, with its body.
+    Action(&'static str, BodyArgs),
 }
 
 /// list and get of any resource (`write!` and `upsert!` hand these on).
@@ -83,8 +85,56 @@ macro_rules! upsert {
     }};
 }
 
+/// An `x-action`: the body from flags (the action's body model, from the generated table)
+/// like create, a POST through the core's method of the same name, the answer printed.
+macro_rules! action {
+    ($ctx:ident, $accessor:ident, $method:ident, $name:literal, $body:expr) => {{
+        let body = crate::resources::action_body(&$ctx, $name, &$body)?;
+        let answer = $ctx.client.$accessor().$method(body).await?;
+        crate::resources::action_done(&$ctx, $name, answer)
+    }};
+}
+
 // Invoked per resource by the generated dispatch (`generated_resources.rs`).
-pub(crate) use {read, upsert, write};
+pub(crate) use {action, read, upsert, write};
+
+/// The body of the action `name` of `ctx.resource`, from `--data`, its field flags and
+/// `--set`, checked by the core's body type.
+pub(crate) fn action_body<B: serde::de::DeserializeOwned>(
+    ctx: &Ctx<'_>,
+    name: &str,
+    args: &BodyArgs,
+) -> Result<B> {
+    let (_, body) = ctx
+        .resource
+        .actions()
+        .iter()
+        .find(|(action, _)| *action == name)
+        .expect("the generated dispatch names only actions of the table");
+    crate::fields::body_from(ctx.leaf, crate::fields::model(body), args.data.as_deref(), &args.set)
+}
+
+/// Prints an action's answer as pretty JSON (nothing when it is null or empty; secrets as
+/// `***`, as `zkbio request` does), and a confirmation on stderr.
+pub(crate) fn action_done(ctx: &Ctx<'_>, name: &str, mut answer: serde_json::Value) -> Result<()> {
+    use serde_json::Value;
+    use std::io::Write as _;
+    let empty = match &answer {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    if !empty {
+        crate::raw::redact_secret_keys(&mut answer);
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", serde_json::to_string_pretty(&answer)?)?;
+        out.flush()?;
+    }
+    eprintln!("{name} {}: done", ctx.resource.command());
+    Ok(())
+}
 
 /// Runs `op`; `leaf` holds the matches of the leaf subcommand (its spec-derived flags).
 pub async fn run(

@@ -1,22 +1,31 @@
 //! `crates/zkbiotime-cli/src/generated_resources.rs`: the CLI's resource table from the spec
 //! model (`crate::codegen::resources`): the `Resource` enum with what each resource lists,
-//! reads and writes, the clap subcommands of the resources without hand-written actions,
-//! and the dispatch from a resource to the core accessor of the same name.
+//! reads and writes, the clap subcommands of the resources without hand-written actions
+//! (with one subcommand per `x-action`, e.g. `zkbio resigns reinstate`), and the dispatch
+//! from a resource to the core accessor of the same name.
 
 use std::fmt::Write as _;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::codegen::header;
-use crate::codegen::resources::Resource;
+use crate::codegen::resources::{Resource, camel};
 
 pub fn generate(all: &[Resource]) -> Result<String> {
+    if let Some(r) = all.iter().find(|r| r.sync && !r.actions.is_empty()) {
+        // The subcommands of a resource with sync are declared by hand in the CLI's cli.rs.
+        bail!(
+            "{}: the CLI has no generated subcommands for the x-action(s) of a resource with \
+             x-sync; add them to its hand-written subcommand enum and to this emitter",
+            r.name
+        );
+    }
     let mut out = header("xtask codegen cli_resources");
     out.push_str(
         "//! The resources of the spec: their table, subcommands and dispatch.\n\n\
-         use crate::cli::{ReadAction, UpsertAction, WriteAction};\n\
+         use crate::cli::{BodyArgs, ReadAction, UpsertAction, WriteAction};\n\
          use crate::fields::{body_from, filter_from, model};\n\
-         use crate::resources::{Ctx, Op, read, upsert, write, write_list};\n\n",
+         use crate::resources::{Ctx, Op, action, read, upsert, write, write_list};\n\n",
     );
     out.push_str("/// Every resource of the spec.\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum Resource {\n");
     for r in all {
@@ -69,13 +78,26 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     table(&mut out, "Whether `upsert` exists.", "has_upsert(self) -> bool", &|r| {
         r.write.as_ref().is_some_and(|w| w.upsert_key.is_some()).to_string()
     });
+    table(
+        &mut out,
+        "The `x-action` subcommands beyond list / get / write: name and body model.",
+        "actions(self) -> &'static [(&'static str, &'static str)]",
+        &|r| {
+            let pairs: Vec<String> = r
+                .actions
+                .iter()
+                .map(|a| format!("({:?}, {:?})", command_name(&a.name), a.body))
+                .collect();
+            format!("&[{}]", pairs.join(", "))
+        },
+    );
     table(&mut out, "Whether the resource has export and sync.", "has_sync(self) -> bool", &|r| {
         r.sync.to_string()
     });
     out.push_str("}\n\n");
 
     out.push_str(
-        "/// The subcommands of the resources whose actions are all generic (the others, with\n\
+        "/// The subcommands of the resources without hand-written ones (the others, with\n\
          /// export and sync, are declared by hand in `cli.rs`).\n\
          #[derive(clap::Subcommand, Debug)]\npub enum ResourceCommand {\n",
     );
@@ -101,6 +123,43 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     }
     out.push_str("        }\n    }\n}\n\n");
 
+    for r in all.iter().filter(|r| !r.sync && !r.actions.is_empty()) {
+        let name = action_enum(r);
+        writeln!(
+            out,
+            "/// The subcommands of {}: the generic ones and its `x-action`s.\n\
+             #[derive(clap::Subcommand, Debug)]\npub enum {name} {{\n    \
+             #[command(flatten)]\n    Base({}),",
+            r.name,
+            base_action(r)
+        )?;
+        for a in &r.actions {
+            let doc = format!(
+                "{}\n\nThe body ({}) from field flags, --data and --set, like create; prints \
+                 the server's answer.",
+                a.doc.trim().trim_end_matches('.'),
+                a.body
+            );
+            writeln!(
+                out,
+                "    #[doc = {doc:?}]\n    #[command(name = {:?})]\n    {}(BodyArgs),",
+                command_name(&a.name),
+                camel(&a.name)
+            )?;
+        }
+        writeln!(out, "}}\n\nimpl From<{name}> for Op {{\n    fn from(action: {name}) -> Self {{")?;
+        writeln!(out, "        match action {{\n            {name}::Base(base) => base.into(),")?;
+        for a in &r.actions {
+            writeln!(
+                out,
+                "            {name}::{}(body) => Op::Action({:?}, body),",
+                camel(&a.name),
+                command_name(&a.name)
+            )?;
+        }
+        out.push_str("        }\n    }\n}\n\n");
+    }
+
     out.push_str(
         "/// Runs `op` through the core accessor of `ctx.resource`.\n\
          pub async fn dispatch(ctx: Ctx<'_>, op: Op) -> anyhow::Result<()> {\n    match ctx.resource {\n",
@@ -111,17 +170,44 @@ pub fn generate(all: &[Resource]) -> Result<String> {
             Some(w) if w.upsert_key.is_some() => "upsert",
             Some(_) => "write",
         };
-        writeln!(
-            out,
-            "        Resource::{} => {kind}!(ctx, {}, zkbiotime::{}, op),",
-            r.class, r.name, r.filter
-        )?;
+        let generic = format!("{kind}!(ctx, {}, zkbiotime::{}, op)", r.name, r.filter);
+        if r.actions.is_empty() {
+            writeln!(out, "        Resource::{} => {generic},", r.class)?;
+            continue;
+        }
+        writeln!(out, "        Resource::{} => match op {{", r.class)?;
+        for a in &r.actions {
+            writeln!(
+                out,
+                "            Op::Action({:?}, body) => action!(ctx, {}, {}, {:?}, body),",
+                command_name(&a.name),
+                r.name,
+                a.name,
+                command_name(&a.name)
+            )?;
+        }
+        writeln!(out, "            op => {generic},\n        }},")?;
     }
     out.push_str("    }\n}\n");
     Ok(out)
 }
 
-fn action(r: &Resource) -> &'static str {
+/// The clap enum of a resource's subcommands: a generated one when it has `x-action`s.
+fn action(r: &Resource) -> String {
+    if r.actions.is_empty() { base_action(r).into() } else { action_enum(r) }
+}
+
+/// `Resigns` → `ResignsAction`.
+fn action_enum(r: &Resource) -> String {
+    format!("{}Action", r.class)
+}
+
+/// `reinstate` → `reinstate`, `bulk_delete` → `bulk-delete`: the subcommand of an action.
+fn command_name(action: &str) -> String {
+    action.replace('_', "-")
+}
+
+fn base_action(r: &Resource) -> &'static str {
     match &r.write {
         None => "ReadAction",
         Some(w) if w.upsert_key.is_some() => "UpsertAction",
