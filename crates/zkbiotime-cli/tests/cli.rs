@@ -732,3 +732,96 @@ fn export_and_sync_on_every_server_version() {
         assert_eq!(file_ids(&site.path("new.jsonl")), want, "{version}: sync");
     }
 }
+
+/// `zkbio resigns` on a 9.5 sandbox: create from flags, list, update (PUT), the generated
+/// `reinstate` action (`--resigns` from the `Reinstatement` body model), then delete.
+#[test]
+fn resigns_and_reinstate_on_9_5() {
+    use zkbiotime_sandbox::ServerVersion;
+    let site = Site::start(SandboxBuilder::new().server_version(ServerVersion::V9_5).employees(5));
+    let employees = site.sandbox.employee_ids();
+    let create = |employee: i64| {
+        let out = site
+            .zkbio()
+            .args(["resigns", "create", "--employee", &employee.to_string()])
+            .args(["--disableatt", "true", "--resign-type", "2", "--resign-date", "2024-06-01"])
+            .args(["--reason", "moved away", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(created["employee"]["id"], employee);
+        assert_eq!(created["resign_type"], 2);
+        assert_eq!(created["resign_date"], "2024-06-01");
+        created["id"].as_i64().expect("an id")
+    };
+    let first = create(employees[0]);
+    let second = create(employees[1]);
+
+    let out = site.zkbio().args(["resigns", "list", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ids_of(&listed), [first, second]);
+    assert_eq!(listed[0]["disableatt"], true);
+
+    let out = site
+        .zkbio()
+        .args(["resigns", "update", &second.to_string(), "--resign-type", "4", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let updated: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(updated["resign_type"], 4);
+    assert_eq!(updated["resign_date"], "2024-06-01", "PUT with a partial body keeps the rest");
+
+    // The action: a flag from the body model, the server's answer on stdout, a line on stderr.
+    let out = site.zkbio().args(["resigns", "reinstate", "--resigns", &first.to_string()]).output();
+    let out = out.unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer: Value = serde_json::from_str(&stdout(&out)).expect("the answer as JSON");
+    assert_eq!(answer["code"], 0, "{answer}");
+    assert!(stdout(&out).contains("\n  "), "pretty JSON: {}", stdout(&out));
+    assert_eq!(stderr(&out).trim(), "reinstate resigns: done");
+    let out = site.zkbio().args(["resigns", "get", &first.to_string()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "a reinstated resign is gone: {}", stderr(&out));
+    let out = site.zkbio().args(["resigns", "list", "-f", "json"]).output().unwrap();
+    assert_eq!(ids_of(&serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()), [second]);
+
+    // The body also comes from --data; a missing or bad body is a usage error, an unknown id
+    // is rejected by the server.
+    site.zkbio()
+        .args(["resigns", "reinstate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--resigns"));
+    site.zkbio().args(["resigns", "reinstate", "--resigns", "x"]).assert().code(2);
+    site.zkbio()
+        .args(["resigns", "reinstate", "--data", r#"{"resigns": [999999]}"#])
+        .assert()
+        .code(7);
+
+    site.zkbio()
+        .args(["resigns", "delete", &second.to_string()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("deleted resign {second}")));
+    site.zkbio().args(["resigns", "get", &second.to_string()]).assert().code(4);
+    let out = site.zkbio().args(["resigns", "list", "-f", "json"]).output().unwrap();
+    assert!(serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap().is_empty());
+}
+
+/// A 9.0 server has no resign API: a one-line not-found error naming it, no stack trace.
+#[test]
+fn resigns_on_9_0_are_not_found() {
+    use zkbiotime_sandbox::ServerVersion;
+    let site = Site::start(SandboxBuilder::new().server_version(ServerVersion::V9_0).employees(3));
+    for args in [&["resigns", "list"][..], &["resigns", "reinstate", "--resigns", "1"]] {
+        let out = site.zkbio().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("no resign API"), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+        assert!(stdout(&out).is_empty());
+    }
+}
