@@ -47,6 +47,7 @@ pub fn run(root: &Path) -> Result<()> {
         ("bindings/node/generated.d.ts", "readonly ranks: Ranks;"),
         ("bindings/uniffi/src/generated/resources.rs", "pub fn ranks(&self) -> Arc<Ranks>"),
         ("crates/zkbiotime-cli/src/generated_resources.rs", "Resource::Ranks => upsert!("),
+        ("README.md", "| `ranks` | `/personnel/api/ranks/` | list, get, create, update (PATCH)"),
     ];
     for (file, text) in expected {
         let contents = fs::read_to_string(tree.join(file))?;
@@ -54,7 +55,9 @@ pub fn run(root: &Path) -> Result<()> {
             bail!("scratch resource: {file} does not contain `{text}`");
         }
     }
-    eprintln!("    generated: the core, Python, Node, uniffi and the CLI declare `ranks`");
+    eprintln!(
+        "    generated: the core, Python, Node, uniffi, the CLI and the README declare `ranks`"
+    );
 
     // The workspace builds with the resource in it (every crate, every binding).
     let cargo = util::cargo();

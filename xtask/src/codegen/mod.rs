@@ -88,7 +88,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
     outputs.extend(node::outputs(root, &spec)?);
     outputs.extend(python::outputs(root, &spec)?);
     outputs.extend(uniffi::outputs(root, &spec)?);
-    outputs.extend(readme::outputs(root)?);
+    outputs.extend(readme::outputs(root, &resources::resources(&spec)?)?);
     outputs.extend(versions::outputs(root)?);
     Ok(outputs)
 }

@@ -1,21 +1,56 @@
 //! Quick starts live once, in each binding's README, where that binding's tests execute
 //! them. The top-level README shows them too: `cargo xtask codegen` copies each region
 //! marked `<!-- include PATH NAME -->` ... `<!-- /include -->` from PATH's section NAME, and
-//! the freshness check fails when the copy drifts.
+//! the freshness check fails when the copy drifts. The region `<!-- resources -->` ...
+//! `<!-- /resources -->` is the table of resources, from the spec model.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
 use crate::codegen::Output;
+use crate::codegen::resources::Resource;
 
 const START: &str = "<!-- include ";
 const END: &str = "<!-- /include -->";
 
-pub fn outputs(root: &Path) -> Result<Vec<Output>> {
+const TABLE_START: &str = "<!-- resources -->";
+const TABLE_END: &str = "<!-- /resources -->";
+
+pub fn outputs(root: &Path, resources: &[Resource]) -> Result<Vec<Output>> {
     let path = root.join("README.md");
     let text = std::fs::read_to_string(&path).context("reading README.md")?;
-    Ok(vec![Output { path, contents: expand(root, &text)? }])
+    let text = expand(root, &text)?;
+    Ok(vec![Output { path, contents: with_table(&text, resources)? }])
+}
+
+/// `text` with the resources region replaced by the table of `resources`.
+fn with_table(text: &str, resources: &[Resource]) -> Result<String> {
+    let (Some(start), Some(end)) = (text.find(TABLE_START), text.find(TABLE_END)) else {
+        bail!("README.md needs a {TABLE_START} ... {TABLE_END} region");
+    };
+    let mut table =
+        String::from("\n| resource | path | operations | servers |\n|---|---|---|---|\n");
+    for r in resources {
+        let mut ops = vec!["list".to_string(), "get".to_string()];
+        if let Some(w) = &r.write {
+            ops.push("create".into());
+            ops.push(format!("update ({})", w.update_method));
+            ops.push("delete".into());
+            if let Some(key) = &w.upsert_key {
+                ops.push(format!("upsert by `{key}`"));
+            }
+        }
+        ops.extend(r.actions.iter().map(|a| a.name.clone()));
+        if r.sync {
+            ops.push("sync".into());
+        }
+        let servers = r.servers.as_deref().unwrap_or("all");
+        table +=
+            &format!("| `{}` | `{}` | {} | {servers} |\n", r.name, r.list.path, ops.join(", "));
+    }
+    let head = &text[..start + TABLE_START.len()];
+    Ok(format!("{head}\n{table}\n{}", &text[end..]))
 }
 
 fn expand(root: &Path, text: &str) -> Result<String> {
