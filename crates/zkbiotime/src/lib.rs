@@ -27,6 +27,7 @@
 
 mod auth;
 mod client;
+pub mod direction;
 mod error;
 mod fold;
 #[cfg(feature = "env-logging")]
@@ -71,6 +72,7 @@ pub fn labels(record: &str, field: &str) -> Option<&'static [(&'static str, &'st
 
 pub use auth::{AuthScheme, Credentials};
 pub use client::{Client, ClientBuilder};
+pub use direction::{Direction, DirectionRule, directions};
 pub use error::{Error, ErrorKind, Result};
 pub use generated::resources::*;
 pub use paging::{ItemOf, ListFilter, ListPage, Page, PageAnswer};

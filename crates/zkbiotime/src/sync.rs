@@ -16,6 +16,10 @@
 //!   and whatever comes later is the next run's.
 //! - A restored database reuses ids: if the highest id on the server is below the highest
 //!   we returned, sync stops with an error instead of silently skipping new punches.
+//!
+//! A first import may start at a date ([`SyncState::since`]): punches timed before it are
+//! never returned, late uploads included. The first run finds the lowest id timed at or
+//! after it (a `start_time` query) and starts there instead of at the first punch.
 
 use std::collections::BTreeSet;
 
@@ -43,6 +47,10 @@ pub struct SyncState {
     pub recent: Vec<i64>,
     /// The list's length at the end of the last run: where new punches start.
     pub count: i64,
+    /// Server-local time: punches timed before it are never returned (a first import that
+    /// starts at a date). Absent in states stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 impl Default for SyncState {
@@ -64,7 +72,23 @@ pub struct SyncBatch {
 impl SyncState {
     /// A state that has seen nothing: the first sync returns every punch.
     pub fn new() -> Self {
-        Self { version: VERSION, high_water: 0, recent: Vec::new(), count: 0 }
+        Self { version: VERSION, high_water: 0, recent: Vec::new(), count: 0, since: None }
+    }
+
+    /// A state that has seen nothing and skips punches timed before `time` (server-local
+    /// text, `YYYY-MM-DD HH:MM:SS` or a date `YYYY-MM-DD`): the first sync returns the
+    /// punches from `time` on, the next ones what is new, as usual.
+    pub fn since(time: &str) -> Result<Self> {
+        let text = time.trim();
+        let parsed = match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => date.and_hms_opt(0, 0, 0).expect("midnight exists"),
+            Err(_) => crate::timezone::parse_naive(text).map_err(|_| {
+                Error::invalid_argument(format!(
+                    "since {time:?} is not a server time (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"
+                ))
+            })?,
+        };
+        Ok(Self { since: Some(parsed.format(crate::SERVER_FORMAT).to_string()), ..Self::new() })
     }
 
     pub fn to_json(&self) -> String {
@@ -92,6 +116,10 @@ impl SyncState {
         if !sorted || !in_window || self.count < 0 || self.high_water < 0 {
             return Err(Error::invalid_argument("sync state is inconsistent"));
         }
+        if let Some(since) = &self.since {
+            crate::timezone::parse_naive(since)
+                .map_err(|_| Error::invalid_argument("sync state: `since` is not a server time"))?;
+        }
         Ok(())
     }
 
@@ -105,6 +133,12 @@ impl SyncState {
     }
 }
 
+/// Whether a punch timed `punch_time` is before `since` (so never returned). A time that
+/// does not read is not before anything: the punch is kept.
+fn before_since(since: Option<&chrono::NaiveDateTime>, punch_time: &str) -> bool {
+    since.is_some_and(|s| crate::timezone::parse_naive(punch_time).is_ok_and(|t| t < *s))
+}
+
 /// See the module docs. `max` bounds the punches of one batch (and so the memory).
 pub(crate) async fn sync(
     client: &Client,
@@ -114,6 +148,24 @@ pub(crate) async fn sync(
     state.validate()?;
     let max = max.unwrap_or(usize::MAX).max(1);
     let filter = TransactionFilter::default();
+    let since = match &state.since {
+        Some(text) => Some(crate::timezone::parse_naive(text)?),
+        None => None,
+    };
+    let first_since_run;
+    let state = match (&state.since, state.high_water) {
+        (Some(text), 0) => match first_at_or_after(client, text).await? {
+            // Nothing timed at or after `since` yet: nothing to return, same state.
+            None => {
+                return Ok(SyncBatch { punches: Vec::new(), state: state.clone(), complete: true });
+            }
+            Some(start) => {
+                first_since_run = start;
+                &first_since_run
+            }
+        },
+        _ => state,
+    };
     let start = start_page(client, state, &filter).await?;
 
     let mut recent: BTreeSet<i64> = state.recent.iter().copied().collect();
@@ -138,7 +190,7 @@ pub(crate) async fn sync(
                 )));
             }
             last_id = Some(punch.id);
-            if state.is_new(punch.id, &recent) {
+            if state.is_new(punch.id, &recent) && !before_since(since.as_ref(), &punch.punch_time) {
                 if punches.len() == max {
                     complete = false;
                     break 'pages;
@@ -153,6 +205,7 @@ pub(crate) async fn sync(
         }
     }
     if complete && state.high_water > 0 && last_id.is_none_or(|last| last < state.high_water) {
+        // (A first `since` run starts below the first punch it wants: never above the list.)
         return Err(Error::new(
             ErrorKind::UnexpectedResponse,
             format!(
@@ -171,8 +224,28 @@ pub(crate) async fn sync(
         recent: recent.into_iter().filter(|&id| id > floor && id <= high_water).collect(),
         // A cut batch resumes right after its last punch, not from the old start.
         count: if complete { count } else { last_position },
+        since: state.since.clone(),
     };
     Ok(SyncBatch { punches, state, complete })
+}
+
+/// For a first run with `since`: a state as if every punch below the lowest id timed at or
+/// after `since` had been seen (those are all earlier: ids grow with arrival), positioned by
+/// the number of punches timed before it; `None` when no punch is timed at or after it.
+async fn first_at_or_after(client: &Client, since: &str) -> Result<Option<SyncState>> {
+    let after = TransactionFilter { start_time: Some(since.to_string()), ..Default::default() };
+    let Some(first) = paging::fetch_page(client, &after, 1).await?.items.into_iter().next() else {
+        return Ok(None);
+    };
+    let before = TransactionFilter { end_time: Some(since.to_string()), ..Default::default() };
+    let earlier = paging::fetch_page(client, &before, 1).await?.count;
+    Ok(Some(SyncState {
+        version: VERSION,
+        high_water: first.id - 1,
+        recent: Vec::new(),
+        count: earlier,
+        since: Some(since.to_string()),
+    }))
 }
 
 /// The page to start reading at: the one holding the first id above the settled floor,
@@ -206,7 +279,7 @@ mod tests {
 
     #[test]
     fn state_round_trips_and_rejects_bad_input() {
-        let s = SyncState { version: 1, high_water: 1500, recent: vec![600, 1500], count: 9 };
+        let s = SyncState { version: 1, high_water: 1500, recent: vec![600, 1500], count: 9, since: None };
         assert_eq!(SyncState::from_json(&s.to_json()).unwrap(), s);
         assert!(SyncState::from_json("{}").is_err());
         let v2 = r#"{"version":2,"high_water":0,"recent":[],"count":0}"#;
@@ -217,7 +290,7 @@ mod tests {
 
     #[test]
     fn newness_uses_the_window() {
-        let s = SyncState { version: 1, high_water: 2000, recent: vec![1500], count: 10 };
+        let s = SyncState { version: 1, high_water: 2000, recent: vec![1500], count: 10, since: None };
         let recent: BTreeSet<i64> = s.recent.iter().copied().collect();
         assert!(s.is_new(2001, &recent));
         assert!(s.is_new(1999, &recent), "unseen id inside the window");

@@ -90,3 +90,45 @@ async fn ids_that_went_backwards_are_an_error_not_silent_loss() {
     assert_eq!(err.kind(), ErrorKind::UnexpectedResponse);
     assert!(err.detail().contains("restored"), "{err}");
 }
+
+/// Every punch of the list, as (id, punch_time).
+async fn all_punches(client: &zkbiotime::Client) -> Vec<(i64, String)> {
+    use futures::TryStreamExt;
+    let all: Vec<_> = client.transactions().list(Default::default()).try_collect().await.unwrap();
+    all.into_iter().map(|p| (p.id, p.punch_time)).collect()
+}
+
+#[tokio::test]
+async fn a_first_import_can_start_at_a_date() {
+    let sandbox = SandboxBuilder::new().employees(30).days(6).spawn().await.unwrap();
+    let client = common::client_with(&sandbox, |b| b.page_size(40));
+    let punches = all_punches(&client).await;
+    let mut times: Vec<&str> = punches.iter().map(|(_, t)| t.as_str()).collect();
+    times.sort();
+    // A day in the middle of the data.
+    let since = times[times.len() / 2][..10].to_string();
+    let expected: Vec<i64> =
+        punches.iter().filter(|(_, t)| t.as_str() >= since.as_str()).map(|(id, _)| *id).collect();
+    assert!(!expected.is_empty() && expected.len() < punches.len());
+
+    let (first, state) = sync_all(&client, &SyncState::since(&since).unwrap(), 13).await;
+    assert_exactly_once(&first, &expected);
+    assert_eq!(state.since.as_deref(), Some(format!("{since} 00:00:00").as_str()));
+
+    // Late uploads (old punch times, new ids) before `since` stay out; new ones come in.
+    let added = sandbox.insert_punches(30, true);
+    let after = all_punches(&client).await;
+    let new_wanted: Vec<i64> = after
+        .iter()
+        .filter(|(id, t)| added.contains(id) && t.as_str() >= since.as_str())
+        .map(|(id, _)| *id)
+        .collect();
+    let (next, _) = sync_all(&client, &state, usize::MAX).await;
+    assert_exactly_once(&next, &new_wanted);
+
+    assert_eq!(
+        SyncState::since("yesterday").unwrap_err().kind(),
+        ErrorKind::InvalidArgument,
+        "a since that is not a time is refused"
+    );
+}
