@@ -640,7 +640,11 @@ fn write_resource_stub(
             writeln!(out, "        extra: Mapping[str, Any] | None = None,")?;
         }
         writeln!(out, "    ) -> Any:")?;
-        writeln!(out, "        \"\"\"{}. Returns the server's JSON answer.\"\"\"", a.doc.trim().trim_end_matches('.'))?;
+        writeln!(
+            out,
+            "        \"\"\"{}. Returns the server's JSON answer.\"\"\"",
+            a.doc.trim().trim_end_matches('.')
+        )?;
     }
     if r.sync {
         writeln!(
