@@ -279,7 +279,13 @@ mod tests {
 
     #[test]
     fn state_round_trips_and_rejects_bad_input() {
-        let s = SyncState { version: 1, high_water: 1500, recent: vec![600, 1500], count: 9, since: None };
+        let s = SyncState {
+            version: 1,
+            high_water: 1500,
+            recent: vec![600, 1500],
+            count: 9,
+            since: None,
+        };
         assert_eq!(SyncState::from_json(&s.to_json()).unwrap(), s);
         assert!(SyncState::from_json("{}").is_err());
         let v2 = r#"{"version":2,"high_water":0,"recent":[],"count":0}"#;
@@ -290,7 +296,8 @@ mod tests {
 
     #[test]
     fn newness_uses_the_window() {
-        let s = SyncState { version: 1, high_water: 2000, recent: vec![1500], count: 10, since: None };
+        let s =
+            SyncState { version: 1, high_water: 2000, recent: vec![1500], count: 10, since: None };
         let recent: BTreeSet<i64> = s.recent.iter().copied().collect();
         assert!(s.is_new(2001, &recent));
         assert!(s.is_new(1999, &recent), "unseen id inside the window");
