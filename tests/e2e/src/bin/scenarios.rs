@@ -130,11 +130,34 @@ impl Runner {
         }
     }
 
+    /// `fields` with every `"$name"` (a whole string, at any depth: inside lists too) replaced
+    /// by the id saved as `name`; an unknown name is an error.
+    fn substitute(&self, value: Value) -> Result<Value, Error> {
+        Ok(match value {
+            Value::String(s) => match saved_name(&s) {
+                Some(name) => match self.saved.get(name) {
+                    Some(id) => json!(id),
+                    None => return Err(invalid(format!("no saved id {s}"))),
+                },
+                None => Value::String(s),
+            },
+            Value::Array(items) => Value::Array(
+                items.into_iter().map(|v| self.substitute(v)).collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| Ok((k, self.substitute(v)?)))
+                    .collect::<Result<_, Error>>()?,
+            ),
+            other => other,
+        })
+    }
+
     async fn call(&mut self, step: &Value) -> Result<Value, Error> {
         let op = step["op"].as_str().unwrap_or_default();
         let resource = step["resource"].as_str().unwrap_or_default();
         let filters = step.get("filters").cloned().unwrap_or(json!({}));
-        let fields = step.get("fields").cloned().unwrap_or(json!({}));
+        let fields = self.substitute(step.get("fields").cloned().unwrap_or(json!({})))?;
         let c = &self.client;
         macro_rules! on_resource {
             ($r:expr, $filter:ty, crud: $crud:tt) => {{
@@ -156,9 +179,6 @@ impl Runner {
             }};
             (@write $r:ident, yes) => {
                 match op {
-                    "create" => to_value($r.create(parse(fields)?).await?),
-                    "update" => to_value($r.update(self.id(step)?, parse(fields)?).await?),
-                    "delete" => $r.delete(self.id(step)?).await.map(|()| Value::Null),
                     "upsert" => {
                         let u = $r.upsert(parse(fields)?).await?;
                         let created = u.was_created();
@@ -168,6 +188,16 @@ impl Runner {
                         }
                         Ok(record)
                     }
+                    _ => on_resource!(@write $r, no_upsert),
+                }
+            };
+            // Writable, but without a code to upsert by (resigns).
+            (@write $r:ident, no_upsert) => {
+                match op {
+                    "create" => to_value($r.create(parse(fields)?).await?),
+                    "update" => to_value($r.update(self.id(step)?, parse(fields)?).await?),
+                    "delete" => $r.delete(self.id(step)?).await.map(|()| Value::Null),
+                    "upsert" => Err(zkbiotime_invalid(&format!("upsert is not possible on {resource}"))),
                     other => Err(zkbiotime_invalid(&format!("unknown op {other}"))),
                 }
             };
@@ -190,11 +220,21 @@ impl Runner {
             self.states.insert(name, state);
             return Ok(json!({"new": new}));
         }
+        if op == "action" {
+            // The resource's actions (the spec's x-action): the body from `fields`, the
+            // answer the server's JSON.
+            let action = step["action"].as_str().unwrap_or_default();
+            return match (resource, action) {
+                ("resigns", "reinstate") => c.resigns().reinstate(parse(fields)?).await,
+                _ => Err(invalid(format!("no action {action:?} on {resource:?}"))),
+            };
+        }
         match resource {
             "employees" => on_resource!(c.employees(), zkbiotime::EmployeeFilter, crud: yes),
             "departments" => on_resource!(c.departments(), zkbiotime::DepartmentFilter, crud: yes),
             "areas" => on_resource!(c.areas(), zkbiotime::AreaFilter, crud: yes),
             "positions" => on_resource!(c.positions(), zkbiotime::PositionFilter, crud: yes),
+            "resigns" => on_resource!(c.resigns(), zkbiotime::ResignFilter, crud: no_upsert),
             "terminals" => on_resource!(c.terminals(), zkbiotime::TerminalFilter, crud: no),
             "transactions" => {
                 on_resource!(c.transactions(), zkbiotime::TransactionFilter, crud: no)
@@ -202,6 +242,16 @@ impl Runner {
             other => Err(zkbiotime_invalid(&format!("unknown resource {other}"))),
         }
     }
+}
+
+/// `name` of a `"$name"` reference: `$`, then a letter or `_`, then letters, digits or `_`.
+fn saved_name(s: &str) -> Option<&str> {
+    let name = s.strip_prefix('$')?;
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    ((first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some(name)
 }
 
 fn zkbiotime_invalid(detail: &str) -> Error {
