@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import sys
 from typing import Any, Optional
 
@@ -21,7 +22,14 @@ RECORD_OF = {
     "departments": zkbiotime.Department,
     "areas": zkbiotime.AreaWritten,
     "positions": zkbiotime.Position,
+    "resigns": zkbiotime.Resign,
 }
+
+# The generic operations of a resource: never an `action`.
+OPS = {"get", "list", "page", "create", "update", "delete", "upsert", "sync"}
+
+# A whole string `"$name"` in `fields`: the id saved as `name`.
+SAVED_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class Failure(Exception):
@@ -117,6 +125,21 @@ class Runner:
             raise Failure("step has no id")
         return int(raw)
 
+    def substitute(self, value: Any) -> Any:
+        """`fields` with every `"$name"` (at any depth, lists included) as the saved id."""
+        if isinstance(value, str):
+            m = SAVED_REF.fullmatch(value)
+            if m is None:
+                return value
+            if m.group(1) not in self.saved:
+                raise ValueError(f"no saved id {value}")
+            return self.saved[m.group(1)]
+        if isinstance(value, list):
+            return [self.substitute(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.substitute(v) for k, v in value.items()}
+        return value
+
     def call(self, step: dict[str, Any]) -> Any:
         op = step.get("op")
         c = self.client
@@ -134,7 +157,15 @@ class Runner:
             return {"new": new}
         resource = getattr(c, step.get("resource", ""))
         filters = step.get("filters", {})
-        fields = step.get("fields", {})
+        fields = self.substitute(step.get("fields", {}))
+        if op == "action":
+            # The resource's actions (the spec's x-action), by method name: the body as
+            # keyword arguments, the answer the server's JSON.
+            action = step.get("action", "")
+            method = getattr(resource, action, None)
+            if action in OPS or action.startswith("_") or not callable(method):
+                raise ValueError(f"no action {action!r} on {step.get('resource')!r}")
+            return method(**fields)
         if op == "get":
             return to_json(resource.get(self.id(step)))
         if op == "list":
@@ -150,6 +181,8 @@ class Runner:
             resource.delete(self.id(step))
             return None
         if op == "upsert":
+            if not hasattr(resource, "upsert"):  # e.g. resigns: no code to upsert by
+                raise ValueError(f"upsert is not possible on {step['resource']}")
             record, created = resource.upsert(**split_fields(step["resource"], fields))
             return {**to_json(record), "created": created}
         raise Failure(f"unknown op {op}")
