@@ -33,6 +33,7 @@ const RESOURCES = new Set([
   'departments',
   'areas',
   'positions',
+  'resigns',
   'terminals',
   'transactions',
 ]);
@@ -127,6 +128,12 @@ function apiJson(value) {
   return out;
 }
 
+/** The generic operations of a resource: never an `action`. */
+const OPS = new Set(['get', 'list', 'page', 'create', 'update', 'delete', 'upsert', 'sync']);
+
+/** A whole string `"$name"` in `fields`: the id saved as `name`. */
+const SAVED_REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+
 /** A body from the scenario's fields: the names the API gives the body, the rest in `extra`. */
 function body(resource, op, fields) {
   if (!isObject(fields)) throw invalid(`fields must be an object, got ${show(fields)}`);
@@ -186,6 +193,22 @@ class Runner {
     return id;
   }
 
+  /** `fields` with every `"$name"` (at any depth, lists included) as the saved id. */
+  substitute(value) {
+    if (typeof value === 'string') {
+      const m = SAVED_REF.exec(value);
+      if (m === null) return value;
+      const id = this.saved.get(m[1]);
+      if (id === undefined) throw invalid(`no saved id ${value}`);
+      return id;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.substitute(v));
+    if (isObject(value)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.substitute(v)]));
+    }
+    return value;
+  }
+
   async call(step) {
     const op = typeof step.op === 'string' ? step.op : '';
     const name = typeof step.resource === 'string' ? step.resource : '';
@@ -194,7 +217,7 @@ class Runner {
       if (!isObject(f)) throw invalid(`filters must be an object, got ${show(f)}`);
       return f;
     };
-    const fields = step.fields === undefined ? {} : step.fields;
+    const fields = this.substitute(step.fields === undefined ? {} : step.fields);
     const c = this.client;
     if (op === 'sync') {
       const key = typeof step.state === 'string' ? step.state : 'default';
@@ -211,6 +234,16 @@ class Runner {
     }
     if (!RESOURCES.has(name)) throw invalid(`unknown resource ${name}`);
     const r = c[name];
+    if (op === 'action') {
+      // The resource's actions (the spec's x-action): methods of the resource object itself,
+      // the body as given, the answer the server's JSON.
+      const action = typeof step.action === 'string' ? step.action : '';
+      if (OPS.has(action) || !Object.hasOwn(r, action) || typeof r[action] !== 'function') {
+        throw invalid(`no action ${show(action)} on ${show(name)}`);
+      }
+      if (!isObject(fields)) throw invalid(`fields must be an object, got ${show(fields)}`);
+      return r[action](fields);
+    }
     switch (op) {
       case 'get':
         return apiJson(await r.get(this.id(step)));
@@ -236,6 +269,7 @@ class Runner {
         await r.delete(this.id(step));
         return null;
       case 'upsert': {
+        if (typeof r.upsert !== 'function') throw invalid(`upsert is not possible on ${name}`);
         const { created, record } = await r.upsert(body(r, 'create', fields));
         const out = apiJson(record);
         return isObject(out) ? { ...out, created } : out;
