@@ -1,4 +1,6 @@
-//! `cargo xtask demo`: start a sandbox with demo data, then run the quick starts against it.
+//! `cargo xtask demo`: start a sandbox with demo data, then run the quick starts against it:
+//! Rust, Python, Node, then the `zkbio` CLI. Builds show cargo's progress: a first run
+//! compiles every dependency (minutes on a small machine).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -58,12 +60,21 @@ pub fn target_dir(root: &Path) -> std::path::PathBuf {
 }
 
 pub fn run(root: &Path) -> Result<()> {
-    eprintln!("==> starting the sandbox (a local ZKBio Time 9.0 with the manual's demo data)");
-    let sandbox = start_sandbox(root, &["--employees", "200", "--days", "7"])?;
+    let cargo = util::cargo();
+    eprintln!(
+        "==> building the sandbox, the Rust quick start and zkbio (first run: a few minutes)"
+    );
+    let build = ["build", "-p", "zkbiotime-sandbox", "-p", "zkbiotime-cli", "-p", "zkbiotime"];
+    util::run(root, &cargo, &[&build[..], &["--example", "quickstart"]].concat())?;
+
+    eprintln!("\n==> starting the sandbox (a local ZKBio Time 9.0 with the manual's demo data)");
+    let sandbox = start_sandbox_bin(
+        &target_dir(root).join("debug/zkbiotime-sandbox"),
+        &["--employees", "200", "--days", "7"],
+    )?;
     eprintln!("    sandbox listening on {} (user admin / admin123)", sandbox.url);
 
     eprintln!("\n==> Rust quick start (crates/zkbiotime/examples/quickstart.rs)");
-    let cargo = util::cargo();
     let status = Command::new(&cargo)
         .args(["run", "--quiet", "-p", "zkbiotime", "--example", "quickstart"])
         .env("ZKBIO_URL", &sandbox.url)
@@ -74,6 +85,15 @@ pub fn run(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("the Rust quick start failed ({status})");
     }
+
+    eprintln!(
+        "\n==> Python quick start (bindings/python/README.md, built with maturin into a venv)"
+    );
+    crate::bindings::python::quickstart(root, &sandbox.url)?;
+
+    eprintln!("\n==> Node quick start (bindings/node/README.md, on the dev addon)");
+    crate::bindings::node::quickstart(root, &sandbox.url)?;
+
     crate::cli_demo::demo_steps(root, &sandbox.url)?;
 
     eprintln!("\ndemo finished; the sandbox stops now");

@@ -102,6 +102,40 @@ pub fn latency_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry
     }])
 }
 
+/// Runs the README's JavaScript quick start against `url` on the dev addon, the way a user
+/// of the package would: `require('zkbiotime')` from a project that depends on it (a
+/// `node_modules/zkbiotime` link to the package in `target/demo-node/`).
+pub fn quickstart(root: &Path, url: &str) -> Result<()> {
+    ensure_node()?;
+    util::run(root, &util::cargo(), &["build", "-p", "zkbiotime-node"])?;
+    install_addon(root, "debug")?;
+    let readme = fs::read_to_string(root.join("bindings/node/README.md"))?;
+    let code = readme
+        .split("<!-- quickstart:js")
+        .nth(1)
+        .and_then(|rest| rest.split("```js\n").nth(1))
+        .and_then(|rest| rest.split("\n```").next())
+        .context("bindings/node/README.md has no quickstart:js block")?;
+    let project = crate::demo::target_dir(root).join("demo-node");
+    let modules = project.join("node_modules");
+    fs::create_dir_all(&modules)?;
+    let link = modules.join("zkbiotime");
+    let _ = fs::remove_file(&link);
+    std::os::unix::fs::symlink(root.join("bindings/node"), &link)?;
+    let script = project.join("quickstart.cjs");
+    fs::write(&script, code)?;
+    let status = Command::new("node")
+        .arg(&script)
+        .env("ZKBIO_URL", url)
+        .current_dir(&project)
+        .status()
+        .context("starting node")?;
+    if !status.success() {
+        bail!("the Node quick start failed ({status})");
+    }
+    Ok(())
+}
+
 /// Copies `libzkbiotime_node.so` of `profile` to where `index.js` loads it from.
 pub fn install_addon(root: &Path, profile: &str) -> Result<PathBuf> {
     let built = crate::demo::target_dir(root).join(profile).join("libzkbiotime_node.so");
