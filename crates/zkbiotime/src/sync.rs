@@ -91,6 +91,21 @@ impl SyncState {
         Ok(Self { since: Some(parsed.format(crate::SERVER_FORMAT).to_string()), ..Self::new() })
     }
 
+    /// The state a sync run starts from: the stored one (`state_json`, from
+    /// [`SyncState::to_json`]), or a fresh one, from `since` when given. `since` with a
+    /// stored state is refused: it applies to the first sync only. One rule for every
+    /// binding and the CLI.
+    pub fn start(state_json: Option<&str>, since: Option<&str>) -> Result<Self> {
+        match (state_json, since) {
+            (Some(_), Some(_)) => Err(Error::invalid_argument(
+                "since applies to the first sync; the stored state already has a position",
+            )),
+            (Some(text), None) => Self::from_json(text),
+            (None, Some(time)) => Self::since(time),
+            (None, None) => Ok(Self::new()),
+        }
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a SyncState always serialises")
     }
