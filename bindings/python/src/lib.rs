@@ -9,6 +9,7 @@
 
 mod client;
 mod convert;
+mod direction;
 mod errors;
 mod labels;
 mod lists;
@@ -40,6 +41,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     generated::register_records(m)?;
     generated::register_resources(m)?;
     m.add_function(wrap_pyfunction!(labels::labels, m)?)?;
+    m.add_function(wrap_pyfunction!(direction::directions, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_runtime_id, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_at_exit, m)?)?;

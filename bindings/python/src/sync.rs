@@ -1,12 +1,13 @@
 //! `client.transactions.sync(state)`: the core's incremental punch reader (every punch
 //! exactly once across runs, late uploads included). The state crosses as JSON text, which
-//! is what callers store between runs.
+//! is what callers store between runs. `since=` starts a first import at a date (the core's
+//! `SyncState::start` refuses it together with a stored state).
 
 use pyo3::prelude::*;
 use zkbiotime::SyncState;
 use zkbiotime::types;
 
-use crate::convert::{Record, Zone};
+use crate::convert::{self, Record, Zone};
 use crate::errors::Error;
 use crate::generated::{AsyncTransactions, Transaction, Transactions};
 use crate::runtime;
@@ -44,12 +45,22 @@ impl SyncBatch {
     }
 }
 
-fn state(text: Option<&str>) -> PyResult<SyncState> {
-    match text {
-        None => Ok(SyncState::new()),
-        Some(text) => SyncState::from_json(text)
-            .map_err(|e| Python::attach(|py| crate::errors::core_error(py, &e))),
-    }
+/// The state to start from: the stored JSON, or a fresh one (from `since` when given: a
+/// `date`, a naive or zone-aware `datetime`, converted like filter times, or text).
+fn state(text: Option<&str>, since: Option<&Bound<'_, PyAny>>, zone: Zone) -> PyResult<SyncState> {
+    let since = match since.filter(|s| !s.is_none()) {
+        None => None,
+        Some(value) => match convert::to_json(value, zone)? {
+            serde_json::Value::String(text) => Some(text),
+            _ => {
+                return Err(crate::errors::type_error(
+                    "since must be a date, a datetime or text (YYYY-MM-DD [HH:MM:SS])",
+                ));
+            }
+        },
+    };
+    SyncState::start(text, since.as_deref())
+        .map_err(|e| Python::attach(|py| crate::errors::core_error(py, &e)))
 }
 
 async fn run(
@@ -69,27 +80,34 @@ async fn run(
 
 #[pymethods]
 impl Transactions {
-    /// Punches not returned before (`state=None`: every punch). Keep the punches, then store
-    /// `batch.state` and pass it next time.
-    #[pyo3(signature = (state = None, *, max = None))]
-    fn sync(&self, py: Python<'_>, state: Option<&str>, max: Option<usize>) -> PyResult<SyncBatch> {
-        let state = self::state(state)?;
-        let client = self.shared.client()?;
+    /// Punches not returned before (`state=None`: every punch, or those timed from `since`
+    /// on). Keep the punches, then store `batch.state` and pass it next time.
+    #[pyo3(signature = (state = None, *, max = None, since = None))]
+    fn sync(
+        &self,
+        py: Python<'_>,
+        state: Option<&str>,
+        max: Option<usize>,
+        since: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<SyncBatch> {
         let zone = self.shared.zone;
+        let state = self::state(state, since, zone)?;
+        let client = self.shared.client()?;
         runtime::block_on(py, run(client, state, max, zone))
     }
 }
 
 #[pymethods]
 impl AsyncTransactions {
-    #[pyo3(signature = (state = None, *, max = None))]
+    #[pyo3(signature = (state = None, *, max = None, since = None))]
     fn sync<'py>(
         &self,
         py: Python<'py>,
         state: Option<&str>,
         max: Option<usize>,
+        since: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let state = self::state(state)?;
+        let state = self::state(state, since, self.shared.zone)?;
         let client = self.shared.client()?;
         runtime::future(py, run(client, state, max, self.shared.zone))
     }

@@ -649,11 +649,11 @@ fn write_resource_stub(
     if r.sync {
         writeln!(
             out,
-            "    {def} sync(self, state: str | None = None, *, max: int | None = None) -> SyncBatch:"
+            "    {def} sync(self, state: str | None = None, *, max: int | None = None, since: datetime.date | datetime.datetime | str | None = None) -> SyncBatch:"
         )?;
         writeln!(
             out,
-            "        \"\"\"Punches not returned before (late uploads included); store `batch.state` after keeping them.\"\"\""
+            "        \"\"\"Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it.\"\"\""
         )?;
     }
     writeln!(out)?;
@@ -755,6 +755,16 @@ class SyncBatch:
     def complete(self) -> bool:
         """False when the batch stopped at `max`: call again for more."""
     def __len__(self) -> int: ...
+
+def directions(
+    punches: Sequence[Transaction],
+    by: Literal["state", "terminal", "alternate"] = "state",
+    terminals: Mapping[str, str] | None = None,
+) -> list[Literal["in", "out"] | None]:
+    """IN or OUT for each punch, in order (`None`: the rule cannot tell). `by="state"`: the
+    punch state code (0, 3, 4 in; 1, 2, 5 out); `"terminal"`: `terminals` maps a serial
+    number or alias to "in"/"out"; `"alternate"`: IN, OUT, ... per employee and day (pass
+    whole days)."""
 
 def _panic_for_tests(asynchronous: bool = False) -> Any: ...
 def _runtime_id() -> int: ...

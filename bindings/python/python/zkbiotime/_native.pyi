@@ -579,6 +579,16 @@ class SyncBatch:
         """False when the batch stopped at `max`: call again for more."""
     def __len__(self) -> int: ...
 
+def directions(
+    punches: Sequence[Transaction],
+    by: Literal["state", "terminal", "alternate"] = "state",
+    terminals: Mapping[str, str] | None = None,
+) -> list[Literal["in", "out"] | None]:
+    """IN or OUT for each punch, in order (`None`: the rule cannot tell). `by="state"`: the
+    punch state code (0, 3, 4 in; 1, 2, 5 out); `"terminal"`: `terminals` maps a serial
+    number or alias to "in"/"out"; `"alternate"`: IN, OUT, ... per employee and day (pass
+    whole days)."""
+
 def _panic_for_tests(asynchronous: bool = False) -> Any: ...
 def _runtime_id() -> int: ...
 def _at_exit() -> None: ...
@@ -1409,8 +1419,8 @@ class Transactions:
     ) -> Page[Transaction]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Transaction: ...
-    def sync(self, state: str | None = None, *, max: int | None = None) -> SyncBatch:
-        """Punches not returned before (late uploads included); store `batch.state` after keeping them."""
+    def sync(self, state: str | None = None, *, max: int | None = None, since: datetime.date | datetime.datetime | str | None = None) -> SyncBatch:
+        """Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it."""
 
 @final
 class AsyncTransactions:
@@ -1444,8 +1454,8 @@ class AsyncTransactions:
     ) -> Awaitable[Page[Transaction]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Transaction: ...
-    async def sync(self, state: str | None = None, *, max: int | None = None) -> SyncBatch:
-        """Punches not returned before (late uploads included); store `batch.state` after keeping them."""
+    async def sync(self, state: str | None = None, *, max: int | None = None, since: datetime.date | datetime.datetime | str | None = None) -> SyncBatch:
+        """Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it."""
 
 @final
 class Client:
