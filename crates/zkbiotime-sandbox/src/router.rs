@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
 use crate::api::org::Org;
-use crate::api::{employees, object, org, resigns, terminals, transactions};
+use crate::api::{actions, employees, object, org, resigns, terminals, transactions};
 use crate::auth;
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::{self, Fault};
@@ -50,6 +50,9 @@ pub enum Route {
     Detail(Resource, String),
     /// `POST /personnel/api/resigns/reinstatement/` (a DRF list action; 8.5 and 9.5 only).
     Reinstatement,
+    /// `POST <list path><action>/`: a bulk action of employees or terminals
+    /// (`api::actions`); DRF routes list actions before the detail pattern.
+    Action(Resource, &'static str),
 }
 
 const RESOURCES: [(&str, Resource); 7] = [
@@ -69,6 +72,16 @@ pub fn route(path: &str) -> Option<Route> {
         "/api/docs/" => return Some(Route::Docs),
         "/personnel/api/resigns/reinstatement/" => return Some(Route::Reinstatement),
         _ => {}
+    }
+    let actions = [
+        ("/personnel/api/employees/", Resource::Employees, &actions::EMPLOYEE_ACTIONS),
+        ("/iclock/api/terminals/", Resource::Terminals, &actions::TERMINAL_ACTIONS),
+    ];
+    for (prefix, res, names) in actions {
+        let name = path.strip_prefix(prefix).and_then(|rest| rest.strip_suffix('/'));
+        if let Some(&name) = name.and_then(|n| names.iter().find(|a| **a == n)) {
+            return Some(Route::Action(res, name));
+        }
     }
     for (prefix, res) in RESOURCES {
         if let Some(rest) = path.strip_prefix(prefix) {
@@ -92,6 +105,7 @@ pub fn route_in(path: &str, version: ServerVersion) -> Option<Route> {
         Route::List(Resource::Resigns)
         | Route::Detail(Resource::Resigns, _)
         | Route::Reinstatement
+        | Route::Action(Resource::Employees, "adjust_regsin")
             if !version.has_resign_api() =>
         {
             None
@@ -102,7 +116,7 @@ pub fn route_in(path: &str, version: ServerVersion) -> Option<Route> {
 
 impl Resource {
     fn writable(self) -> bool {
-        !matches!(self, Resource::Terminals | Resource::Transactions)
+        !matches!(self, Resource::Transactions)
     }
 
     fn org(self) -> Option<Org> {
@@ -241,7 +255,7 @@ async fn inject_fault(state: &Arc<AppState>, ctx: &ConnCtx, route: &Route) -> Op
     let (decision, slow, retry_after) = {
         let mut plan = state.faults.lock().unwrap_or_else(|e| e.into_inner());
         let applies = match route {
-            Route::List(_) | Route::Detail(..) | Route::Reinstatement => true,
+            Route::List(_) | Route::Detail(..) | Route::Reinstatement | Route::Action(..) => true,
             Route::TokenLogin | Route::JwtLogin => plan.spec.logins,
             Route::Docs => false,
         };
@@ -313,6 +327,15 @@ async fn dispatch(
             let body = read_body(req).await?;
             return resigns::reinstate(state, body).await;
         }
+        Route::Action(res, name) => {
+            let (_, scheme) = auth::authenticate_scheme(state, req.headers())?;
+            auth::licence_gate(state, scheme, req.uri().path())?;
+            if method != Method::POST {
+                return Err(not_allowed("POST, OPTIONS"));
+            }
+            let body = read_body(req).await?;
+            return actions::run(state, res, name, body).await;
+        }
         Route::List(res) => (res, None),
         Route::Detail(res, id) => (res, Some(id)),
     };
@@ -354,6 +377,7 @@ async fn dispatch(
             match (res, res.org()) {
                 (_, Some(o)) => org::create(state, o, body).await,
                 (Resource::Resigns, None) => resigns::create(state, body).await,
+                (Resource::Terminals, None) => terminals::create(state, body).await,
                 _ => employees::create(state, body).await,
             }
         }
@@ -383,6 +407,7 @@ async fn dispatch(
                 return match (res, res.org()) {
                     (_, Some(o)) => org::delete(state, o, id).await,
                     (Resource::Resigns, None) => resigns::delete(state, id).await,
+                    (Resource::Terminals, None) => terminals::delete(state, id).await,
                     _ => employees::delete(state, id).await,
                 };
             }
@@ -391,6 +416,7 @@ async fn dispatch(
             match (res, res.org()) {
                 (_, Some(o)) => org::update(state, o, id, body, partial).await,
                 (Resource::Resigns, None) => resigns::update(state, id, body).await,
+                (Resource::Terminals, None) => terminals::update(state, id, body, partial).await,
                 _ => employees::update(state, id, body, partial).await,
             }
         }
@@ -420,6 +446,24 @@ mod tests {
         assert_eq!(
             route_in("/personnel/api/resigns/", ServerVersion::V9_5),
             Some(Route::List(Resource::Resigns))
+        );
+        assert_eq!(
+            route("/iclock/api/terminals/reboot/"),
+            Some(Route::Action(Resource::Terminals, "reboot"))
+        );
+        assert_eq!(
+            route("/personnel/api/employees/adjust_area/"),
+            Some(Route::Action(Resource::Employees, "adjust_area"))
+        );
+        // GO's spelling is not D80's: a detail lookup, as on the server.
+        assert_eq!(
+            route("/personnel/api/employees/adjust_resign/"),
+            Some(Route::Detail(Resource::Employees, "adjust_resign".into()))
+        );
+        assert_eq!(route_in("/personnel/api/employees/adjust_regsin/", ServerVersion::V9_0), None);
+        assert_eq!(
+            route_in("/personnel/api/employees/adjust_regsin/", ServerVersion::V8_5),
+            Some(Route::Action(Resource::Employees, "adjust_regsin"))
         );
     }
 }

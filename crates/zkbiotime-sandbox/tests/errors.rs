@@ -19,7 +19,10 @@ async fn not_found_and_method_not_allowed() {
         assert_eq!((s, v), (404, json!({"detail": "Not found."})), "{path}");
     }
     for (method, path) in [
-        (Method::PUT, "/iclock/api/terminals/1/"),
+        (Method::PUT, "/iclock/api/transactions/1/"),
+        // Bulk actions take POST only (DRF list actions).
+        (Method::GET, "/iclock/api/terminals/reboot/"),
+        (Method::PUT, "/personnel/api/employees/adjust_area/"),
         (Method::POST, "/iclock/api/transactions/"),
         (Method::DELETE, "/personnel/api/employees/"),
         (Method::PATCH, "/personnel/api/departments/"),

@@ -578,7 +578,7 @@ fn apply_custom(old: &str, custom: &[(String, Option<String>)]) -> String {
     Value::Object(map).to_string()
 }
 
-fn set_areas(store: &Store, emp: i64, areas: &[i64]) -> rusqlite::Result<()> {
+pub(crate) fn set_areas(store: &Store, emp: i64, areas: &[i64]) -> rusqlite::Result<()> {
     store.conn.execute("DELETE FROM employee_area WHERE employee_id = ?", [emp])?;
     let mut stmt = store
         .conn

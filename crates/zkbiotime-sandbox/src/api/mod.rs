@@ -1,6 +1,7 @@
 //! The REST resources. Each handler does its database work in one blocking closure so a
 //! request sees one consistent snapshot.
 
+pub mod actions;
 pub mod employees;
 pub mod filters;
 pub mod org;

@@ -321,6 +321,42 @@ pub async fn delete(state: &Arc<AppState>, id: i64) -> ApiResult<Response> {
     deleted(version)
 }
 
+/// `POST /personnel/api/employees/adjust_regsin/` (D80; the action `resign`): one resign
+/// per employee, validated like a create except that `resign_type` is required (D80's
+/// table), answered by the caller. Unknown employee ids fail the whole request.
+pub(crate) fn resign_employees(store: &mut Store, body: &Map<String, Value>) -> ApiResult<()> {
+    let mut form = Form::new(body, false);
+    let mut exists = |id: i64| store.exists(Table::Employee, id);
+    let employees = form.pk_list("employees", true, false, &mut exists).unwrap_or_default();
+    for name in ["resign_date", "resign_type", "disableatt"] {
+        if !body.contains_key(name) {
+            form.error(name, REQUIRED);
+        }
+    }
+    form.finish()?;
+    // The resign fields, checked as an update (their presence is checked above).
+    let mut fields = body.clone();
+    fields.remove("employees");
+    let ch = validate(store, &fields, true)?;
+    let tx = store.conn.unchecked_transaction()?;
+    for employee in employees {
+        let mut set = ch.set.clone();
+        set.push(("employee", SqlValue::Integer(employee)));
+        let cols: Vec<&str> = set.iter().map(|(c, _)| *c).collect();
+        let marks = vec!["?"; cols.len()].join(", ");
+        store.conn.execute(
+            &format!("INSERT INTO resign ({}) VALUES ({marks})", cols.join(", ")),
+            params_from_iter(set.into_iter().map(|(_, v)| v)),
+        )?;
+        if ch.disableatt == Some(true) {
+            disable_attendance(store, employee)?;
+        }
+    }
+    tx.commit()?;
+    touch(store);
+    Ok(())
+}
+
 /// `POST /personnel/api/resigns/reinstatement/` `{"resigns": [resign ids]}` (D80): the
 /// resigns go and their employees are active again. Unknown ids fail the whole request
 /// like any primary-key list.
