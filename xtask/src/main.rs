@@ -15,6 +15,7 @@ mod schemathesis;
 mod scratch_resource;
 mod test;
 mod util;
+mod workflows;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,7 @@ commands:
   test-node           build the Node addon and run only its test suite (part of `test`)
   test-python         build the Python extension and run only its pytest suite (part of `test`)
   scenarios           replay tests/scenarios in every language and print the parity table
+  lint-workflows      actionlint on .github/workflows (part of `test`)
   scratch-resource    add a scratch resource to a copy of the spec; check every language gets it (part of `test`)
   fuzz [--seconds N] [TARGET...]
                       run the cargo-fuzz targets in fuzz/ for N seconds each (default 60)
@@ -62,6 +64,7 @@ fn run() -> Result<()> {
         Some("schemathesis") => schemathesis::run(&root),
         Some("scenarios") => scenarios::run(&root),
         Some("scratch-resource") => scratch_resource::run(&root),
+        Some("lint-workflows") => workflows::lint(&root),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())

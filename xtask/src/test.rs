@@ -33,6 +33,7 @@ pub fn run(root: &Path) -> Result<()> {
     })?;
     // A resource is spec lines: a scratch one added to a copy reaches every language.
     step("scratch resource", &|| crate::scratch_resource::run(root))?;
+    step("release workflows (actionlint)", &|| crate::workflows::lint(root))?;
     step("fuzz (short)", &|| crate::fuzz::short_run(root))?;
     step("schemathesis (sandbox vs spec)", &|| crate::schemathesis::run(root))?;
     step("bindings: Node, Python, Kotlin/Swift", &|| crate::bindings::test(root))?;
