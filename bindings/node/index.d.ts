@@ -156,6 +156,13 @@ export interface SyncBatch {
 export interface SyncOptions {
   /** At most this many punches per batch. */
   max?: number;
+  /**
+   * First sync only (no `state`): punches timed before this are never returned. A `Date`
+   * (converted with the client's `timezone`, like filter times) or server-local text,
+   * `'2024-06-01'` or `'2024-06-01 08:00:00'`. With a stored `state`: an
+   * `InvalidArgumentError`.
+   */
+  since?: Date | string;
 }
 
 /** Punches (read only), with an incremental sync. */
@@ -242,6 +249,28 @@ export declare class Client {
  * code itself, so an unknown code is never lost.
  */
 export declare function labels(record: string, field: string): Record<string, string>;
+
+/** How `directions` decides. */
+export type DirectionRule = 'state' | 'terminal' | 'alternate';
+
+export interface DirectionOptions {
+  /**
+   * `'state'` (default): the punch state code (0, 3, 4 in; 1, 2, 5 out); `'terminal'`: from
+   * `terminals`; `'alternate'`: IN, OUT, ... per employee and day (pass whole days).
+   */
+  by?: DirectionRule;
+  /** For `by: 'terminal'`: serial number or alias → `'in'` / `'out'`. */
+  terminals?: Record<string, 'in' | 'out'> | Map<string, 'in' | 'out'>;
+}
+
+/**
+ * IN or OUT for each punch, in order (`null`: the rule cannot tell), e.g. for a payroll
+ * import: `directions(batch.punches, { by: 'state' })`.
+ */
+export declare function directions(
+  punches: readonly Transaction[],
+  options?: DirectionOptions,
+): ('in' | 'out' | null)[];
 
 /** The kind of an error: the same names in every language of the SDK. */
 export type ErrorKind =

@@ -7,6 +7,7 @@
 
 const {
   Client,
+  directions,
   RecordList,
   Resource,
   WritableResource,
@@ -18,6 +19,8 @@ const errors = require('./lib/errors.js');
 exports.Client = Client;
 /** What the codes of `record.field` mean: `labels('Transaction', 'punch_state')['0']` is 'Check In'. */
 exports.labels = (record, field) => require('./lib/native.js').labels(String(record), String(field));
+/** IN or OUT per punch: `directions(punches, { by: 'state' | 'terminal' | 'alternate', terminals })`. */
+exports.directions = directions;
 exports.RecordList = RecordList;
 exports.Resource = Resource;
 exports.WritableResource = WritableResource;

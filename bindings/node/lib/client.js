@@ -350,18 +350,28 @@ class Transactions extends Resource {
    * Punches not returned before, every one exactly once across runs (late uploads
    * included). Pass the `state` text of the previous batch (none for the first run), store
    * the new `state` once the punches are safely kept. `complete` is false when `max` cut
-   * the batch short: call again.
+   * the batch short: call again. `since` (first run only, no `state`): a `Date` or text
+   * (`'2024-06-01'`, server-local, or ISO 8601 with an offset); punches timed before it are
+   * never returned.
    */
   async sync(state, options = {}) {
     const { client } = INTERNAL.get(this);
     if (state !== undefined && state !== null && typeof state !== 'string') {
       throw invalid('sync state must be the `state` text of a previous batch');
     }
-    const max = options.max;
+    const { max, since } = options ?? {};
     if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
       throw invalid('`max` must be a positive integer');
     }
-    return settle(() => client.sync(state ?? undefined, max));
+    let sinceText;
+    if (since instanceof Date) {
+      sinceText = dateText(since, '`since`');
+    } else if (typeof since === 'string') {
+      sinceText = since;
+    } else if (since !== undefined && since !== null) {
+      throw invalid('`since` must be a Date or text (YYYY-MM-DD [HH:MM:SS])');
+    }
+    return settle(() => client.sync(state ?? undefined, max, sinceText));
   }
 }
 
@@ -471,7 +481,30 @@ class Client {
   }
 }
 
+/**
+ * IN or OUT for each punch (records from `transactions.list`, `sync`, ...), in order:
+ * `'in'`, `'out'` or `null` when the rule cannot tell. `by`: `'state'` (the punch state
+ * code, the default), `'terminal'` (with `terminals`: serial number or alias → `'in'` /
+ * `'out'`) or `'alternate'` (IN, OUT, ... per employee and day: pass whole days). Decided
+ * by the core.
+ */
+function directions(punches, options = {}) {
+  if (!Array.isArray(punches)) throw invalid('`punches` must be an array of Transaction records');
+  const { by = 'state', terminals } = options ?? {};
+  // The rule's name is checked by the core (one message in every language).
+  if (typeof by !== 'string') throw invalid('`by` must be state, terminal or alternate');
+  let map;
+  if (terminals !== undefined && terminals !== null) {
+    if (typeof terminals !== 'object' || Array.isArray(terminals)) {
+      throw invalid('`terminals` must be an object: serial number or alias → "in" / "out"');
+    }
+    map = terminals instanceof Map ? Object.fromEntries(terminals) : { ...terminals };
+  }
+  return call(() => native.directions(punches, by, map));
+}
+
 module.exports = {
+  directions,
   Client,
   RecordList,
   Resource,

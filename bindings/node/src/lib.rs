@@ -251,6 +251,50 @@ pub fn labels(record: String, field: String) -> std::collections::HashMap<String
     pairs.map(|(code, label)| (code.to_string(), label.to_string())).collect()
 }
 
+/// `directions(punches, { by, terminals })` of the package: `'in'`, `'out'` or `null` per
+/// punch, decided by the core. JS punches are plain objects: each crosses back to the core's
+/// `Transaction` through JSON, with the server's text of each time (`<field>_raw`) and the
+/// `extra` keys put back where the server had them.
+#[napi(catch_unwind)]
+pub fn directions(
+    punches: Vec<Value>,
+    by: String,
+    terminals: Option<std::collections::HashMap<String, String>>,
+) -> napi::Result<Vec<Option<&'static str>>> {
+    let mut map = std::collections::HashMap::new();
+    for (key, value) in terminals.unwrap_or_default() {
+        map.insert(key, zkbiotime::Direction::parse(&value).map_err(BindingError::from)?);
+    }
+    let rule = zkbiotime::DirectionRule::from_name(&by, map).map_err(BindingError::from)?;
+    let records = punches
+        .into_iter()
+        .enumerate()
+        .map(|(i, punch)| transaction_from_js(punch).map_err(|e| format!("punches[{i}]: {e}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(BindingError::invalid)?;
+    let found = zkbiotime::directions(&records, &rule);
+    Ok(found.into_iter().map(|d| d.map(zkbiotime::Direction::as_str)).collect())
+}
+
+/// A JS punch (see `FromCore<types::Transaction>`) → the core's record.
+fn transaction_from_js(value: Value) -> Result<zkbiotime::types::Transaction, String> {
+    let Value::Object(mut record) = value else {
+        return Err("a punch must be a Transaction record (an object)".to_string());
+    };
+    if let Some(Value::Object(extra)) = record.remove("extra") {
+        for (key, value) in extra {
+            record.entry(key).or_insert(value);
+        }
+    }
+    let raw: Vec<String> = record.keys().filter(|k| k.ends_with("_raw")).cloned().collect();
+    for key in raw {
+        if let Some(text) = record.remove(&key) {
+            record.insert(key.strip_suffix("_raw").unwrap_or(&key).to_string(), text);
+        }
+    }
+    serde_json::from_value(Value::Object(record)).map_err(|e| e.to_string())
+}
+
 /// The client the JS `Client` wraps.
 #[napi]
 pub struct NativeClient {
@@ -348,13 +392,26 @@ impl NativeClient {
         Ok(answer.to_string())
     }
 
-    /// New punches since `state` (JSON text from the previous batch; none: from the start).
+    /// New punches since `state` (JSON text from the previous batch; none: from the start,
+    /// or from `since` on: server-local text, or ISO 8601 with an offset (what the wrapper
+    /// makes of a `Date`), converted with the client's zone like filter times).
     #[napi]
-    pub async fn sync(&self, state: Option<String>, max: Option<u32>) -> napi::Result<SyncBatch> {
-        let state = match state.as_deref() {
-            None | Some("") => SyncState::new(),
-            Some(text) => SyncState::from_json(text).map_err(BindingError::from)?,
+    pub async fn sync(
+        &self,
+        state: Option<String>,
+        max: Option<u32>,
+        since: Option<String>,
+    ) -> napi::Result<SyncBatch> {
+        let since = match since {
+            Some(text) => match chrono::DateTime::parse_from_rfc3339(text.trim()) {
+                Ok(t) => Some(self.client.to_server_text(&t).map_err(BindingError::from)?),
+                Err(_) => Some(text),
+            },
+            None => None,
         };
+        let state = state.filter(|s| !s.is_empty());
+        let state =
+            SyncState::start(state.as_deref(), since.as_deref()).map_err(BindingError::from)?;
         let batch = self
             .client
             .transactions()
