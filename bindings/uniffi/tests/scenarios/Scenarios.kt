@@ -21,6 +21,22 @@ class StepFailed(message: String) : Exception(message)
 /** A name the binding's type cannot hold. In Kotlin source this would not even compile. */
 class NotExpressible(message: String) : Exception(message)
 
+/** A `"$name"` in `fields` that no earlier step saved (the Rust runner's invalid_argument). */
+class NoSavedId(message: String) : Exception(message)
+
+/** A whole string `"$name"` in `fields`: the id saved as `name`. */
+val savedRef = Regex("""\$([A-Za-z_][A-Za-z0-9_]*)""")
+
+/** `fields` with every `"$name"` (at any depth, lists included) as the saved id. */
+fun substitute(value: Any?, saved: Map<String, Long>): Any? = when (value) {
+    is String -> savedRef.matchEntire(value)?.let { m ->
+        saved[m.groupValues[1]] ?: throw NoSavedId("no saved id $value")
+    } ?: value
+    is List<*> -> value.map { substitute(it, saved) }
+    is Map<*, *> -> value.entries.associate { (k, v) -> k as String to substitute(v, saved) }
+    else -> value
+}
+
 fun snake(camel: String): String = camel.replace(Regex("([A-Z])")) { "_" + it.value.lowercase() }
 
 /** JSON object (API names) -> data class `cls`; unknown names go to `extra` if it has one. */
@@ -102,6 +118,8 @@ class Resource(
     val update: suspend (Long, Obj) -> Any = { _, _ -> throw NotExpressible("read-only resource") },
     val delete: suspend (Long) -> Unit = { throw NotExpressible("read-only resource") },
     val upsert: suspend (Obj) -> Pair<Boolean, Any> = { throw NotExpressible("read-only resource") },
+    /** The spec's x-actions by method name: body (API names) -> the answer's JSON text. */
+    val actions: Map<String, suspend (Obj) -> String> = emptyMap(),
 )
 
 fun resources(c: Client): Map<String, Resource> = mapOf(
@@ -147,6 +165,18 @@ fun resources(c: Client): Map<String, Resource> = mapOf(
             update = { id, f -> r.update(id, build(PositionUpdate::class, f)) },
             delete = { r.delete(it) },
             upsert = { f -> r.upsert(build(PositionCreate::class, f)).let { it.created to it.record } },
+        )
+    },
+    "resigns" to c.resigns().let { r ->
+        Resource(
+            get = { r.get(it) },
+            list = { r.list(build(ResignFilter::class, it)) },
+            page = { f, n -> r.page(n, build(ResignFilter::class, f)).let { PageView(it.count, it.items.size, it.hasNext) } },
+            create = { r.create(build(ResignCreate::class, it)) },
+            update = { id, f -> r.update(id, build(ResignUpdate::class, f)) },
+            delete = { r.delete(it) },
+            upsert = { throw NotExpressible("resigns have no upsert") },
+            actions = mapOf("reinstate" to { f -> r.reinstate(build(Reinstatement::class, f)) }),
         )
     },
     "terminals" to c.terminals().let { r ->
@@ -224,6 +254,8 @@ suspend fun runScenario(file: String, url: String) {
             // An unknown name cannot be written in Kotlin (compile error); as data, it is
             // the binding's invalid_argument.
             Outcome.Failure("invalid_argument", null, emptyMap(), e.message ?: "")
+        } catch (e: NoSavedId) {
+            Outcome.Failure("invalid_argument", null, emptyMap(), e.message ?: "")
         }
         @Suppress("UNCHECKED_CAST")
         check(where, step["expect"] as Obj? ?: emptyMap(), outcome, step["save"] as String?, saved)
@@ -267,7 +299,7 @@ suspend fun perform(c: Client, step: Obj, saved: Map<String, Long>, states: Muta
         else -> (raw as Number).toLong()
     }
     val filters = step["filters"] as Obj? ?: emptyMap()
-    val fields = step["fields"] as Obj? ?: emptyMap()
+    val fields = substitute(step["fields"] as Obj? ?: emptyMap<String, Any?>(), saved) as Obj
     return when (op) {
         "get" -> view(r.get(id))
         "list" -> r.list(filters).map { view(it) }
@@ -277,6 +309,11 @@ suspend fun perform(c: Client, step: Obj, saved: Map<String, Long>, states: Muta
         "create" -> view(r.create(fields))
         "update" -> view(r.update(id, fields))
         "delete" -> r.delete(id).let { null }
+        "action" -> {
+            val action = step["action"] as String? ?: ""
+            val call = r.actions[action] ?: throw NotExpressible("no action $action on ${step["resource"]}")
+            Json.parse(call(fields))
+        }
         "upsert" -> r.upsert(fields).let { (created, record) -> mapOf("created" to created, "record" to view(record)) }
         else -> throw StepFailed("unknown op $op")
     }
