@@ -379,7 +379,7 @@ export interface PositionUpdate {
 }
 
 /**
- * A device (terminal). Read only.
+ * A device (terminal), as read and as create / update answer (D80).
  */
 export interface Terminal {
   id: number;
@@ -602,6 +602,158 @@ export interface Reinstatement {
 }
 
 /**
+ * Body of create device (D80): sn, alias and ip_address required; `terminal_tz` is one
+ * of 54 time-zone options (D80; its unit is unknown: `8` in D80's sample), `heartbeat`
+ * seconds (default 10), `area` an area id.
+ */
+export interface TerminalCreate {
+  /**
+   * Serial number (unique).
+   */
+  sn: string;
+  /**
+   * The device's name.
+   */
+  alias: string;
+  ip_address: string;
+  terminal_tz?: number;
+  /**
+   * Default 10 (D80).
+   */
+  heartbeat?: number;
+  /**
+   * area id
+   */
+  area?: number;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * Body of update device (D80: PUT with the create body; sn, alias and ip_address
+ * required, a full update).
+ */
+export interface TerminalUpdate {
+  sn: string;
+  alias: string;
+  ip_address: string;
+  terminal_tz?: number;
+  heartbeat?: number;
+  /**
+   * area id
+   */
+  area?: number;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * The terminals a device action applies to, by id (D80: "terminal id list").
+ */
+export interface TerminalSelection {
+  terminals?: number[];
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * The employees an action applies to, by id (D80).
+ */
+export interface EmployeeSelection {
+  employees?: number[];
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * Employees and their new areas, by id (D80: both required).
+ */
+export interface AreaAdjustment {
+  employees?: number[];
+  areas?: number[];
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * Employees and their new department, by id (D80: both required).
+ */
+export interface DepartmentAdjustment {
+  employees?: number[];
+  /**
+   * department id
+   */
+  department: number;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * Employees and their new position, by id (GO only; required: inferred).
+ */
+export interface PositionAdjustment {
+  employees?: number[];
+  /**
+   * position id
+   */
+  position: number;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * Employees to resign, with the fields of a resign (D80: employees, resign_date,
+ * resign_type and disableatt required; reason at most 200 characters).
+ */
+export interface Resignation {
+  employees?: number[];
+  resign_date: IsoDate;
+  /**
+   * 1..5 (labels: `x-labels`).
+   */
+  resign_type: number;
+  /**
+   * At most 200 characters (D80).
+   */
+  reason?: string;
+  disableatt: boolean;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
+ * Employees whose biometric templates to delete, and which kinds (D80; each kind
+ * optional: what an absent kind means is undocumented, the sandbox reads it as false).
+ */
+export interface BioTemplateDeletion {
+  employees?: number[];
+  finger_print?: boolean;
+  face?: boolean;
+  finger_vein?: boolean;
+  palm?: boolean;
+  /**
+   * Custom attributes by name (e.g. "Primary Job"), sent as top-level keys.
+   */
+  extra?: Record<string, JsonValue>;
+}
+
+/**
  * Filters of `list_employees` (`GET /personnel/api/employees/`); unknown names are rejected.
  */
 export interface EmployeeFilter {
@@ -762,7 +914,20 @@ export interface TransactionFilter {
 import type { Resource, ResourceClass, UpsertableResource, WritableResource } from './index';
 
 /** Employees (`/personnel/api/employees/`). */
-export type Employees = ResourceClass<'employees', UpsertableResource<Employee, EmployeeFilter, EmployeeCreate, EmployeeUpdate, EmployeeWritten>>;
+export type Employees = ResourceClass<'employees', UpsertableResource<Employee, EmployeeFilter, EmployeeCreate, EmployeeUpdate, EmployeeWritten> & {
+  /** Set the areas of these employees (D80 docs) */
+  adjust_area(body: AreaAdjustment): Promise<JsonValue>;
+  /** Move these employees to one department (D80 docs) */
+  adjust_department(body: DepartmentAdjustment): Promise<JsonValue>;
+  /** Give these employees one position (GO only; not in D80) */
+  adjust_position(body: PositionAdjustment): Promise<JsonValue>;
+  /** Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only) */
+  resign(body: Resignation): Promise<JsonValue>;
+  /** Send these employees to their devices again (D80 docs) */
+  resync_to_device(body: EmployeeSelection): Promise<JsonValue>;
+  /** Delete the biometric templates of these employees (D80 docs, `del_bio_template/`) */
+  delete_biometric_templates(body: BioTemplateDeletion): Promise<JsonValue>;
+}>;
 
 /** Departments (`/personnel/api/departments/`). */
 export type Departments = ResourceClass<'departments', UpsertableResource<Department, DepartmentFilter, DepartmentCreate, DepartmentUpdate, Department>>;
@@ -779,8 +944,21 @@ export type Resigns = ResourceClass<'resigns', WritableResource<Resign, ResignFi
   reinstate(body: Reinstatement): Promise<JsonValue>;
 }>;
 
-/** Terminals, i.e. devices (`/iclock/api/terminals/`). Read only. */
-export type Terminals = ResourceClass<'terminals', Resource<Terminal, TerminalFilter>>;
+/** Terminals, i.e. devices (`/iclock/api/terminals/`). */
+export type Terminals = ResourceClass<'terminals', UpsertableResource<Terminal, TerminalFilter, TerminalCreate, TerminalUpdate, Terminal> & {
+  /** Reboot these terminals (D80 docs) */
+  reboot(body: TerminalSelection): Promise<JsonValue>;
+  /** Ask these terminals to upload all their data (D80 docs) */
+  upload_all(body: TerminalSelection): Promise<JsonValue>;
+  /** Ask these terminals to upload their punches (D80 docs) */
+  upload_transaction(body: TerminalSelection): Promise<JsonValue>;
+  /** Drop the pending commands of these terminals (D80 docs) */
+  clear_command(body: TerminalSelection): Promise<JsonValue>;
+  /** Delete the capture photos on these terminals (D80 docs) */
+  clear_capture(body: TerminalSelection): Promise<JsonValue>;
+  /** Delete all data on these terminals (D80 docs) */
+  clear_all(body: TerminalSelection): Promise<JsonValue>;
+}>;
 
 /** Punches (`/iclock/api/transactions/`). Read only. */
 export type Transactions = ResourceClass<'transactions', Resource<Transaction, TransactionFilter>>;
@@ -797,7 +975,7 @@ export interface Resources {
   readonly positions: Positions;
   /** Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`). */
   readonly resigns: Resigns;
-  /** Terminals, i.e. devices (`/iclock/api/terminals/`). Read only. */
+  /** Terminals, i.e. devices (`/iclock/api/terminals/`). */
   readonly terminals: Terminals;
   /** Punches (`/iclock/api/transactions/`). Read only. */
   readonly transactions: Transactions;

@@ -753,7 +753,7 @@ impl serde::Serialize for PositionRow<'_> {
     }
 }
 
-/// A device (terminal). Read only.
+/// A device (terminal), as read and as create / update answer (D80).
 #[napi(object, object_from_js = false)]
 pub struct Terminal {
     #[napi(js_name = "id")]
@@ -1306,6 +1306,87 @@ impl Input for types::Reinstatement {
     }
 }
 
+impl Input for types::TerminalCreate {
+    const NAME: &'static str = "TerminalCreate";
+    const FIELDS: &'static [&'static str] = &["sn", "alias", "ip_address", "terminal_tz", "heartbeat", "area"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::TerminalUpdate {
+    const NAME: &'static str = "TerminalUpdate";
+    const FIELDS: &'static [&'static str] = &["sn", "alias", "ip_address", "terminal_tz", "heartbeat", "area"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::TerminalSelection {
+    const NAME: &'static str = "TerminalSelection";
+    const FIELDS: &'static [&'static str] = &["terminals"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::EmployeeSelection {
+    const NAME: &'static str = "EmployeeSelection";
+    const FIELDS: &'static [&'static str] = &["employees"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::AreaAdjustment {
+    const NAME: &'static str = "AreaAdjustment";
+    const FIELDS: &'static [&'static str] = &["employees", "areas"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::DepartmentAdjustment {
+    const NAME: &'static str = "DepartmentAdjustment";
+    const FIELDS: &'static [&'static str] = &["employees", "department"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::PositionAdjustment {
+    const NAME: &'static str = "PositionAdjustment";
+    const FIELDS: &'static [&'static str] = &["employees", "position"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::Resignation {
+    const NAME: &'static str = "Resignation";
+    const FIELDS: &'static [&'static str] = &["employees", "resign_date", "resign_type", "reason", "disableatt"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
+impl Input for types::BioTemplateDeletion {
+    const NAME: &'static str = "BioTemplateDeletion";
+    const FIELDS: &'static [&'static str] = &["employees", "finger_print", "face", "finger_vein", "palm"];
+    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.extra = extra;
+        true
+    }
+}
+
 
 // ---- the resources of the spec ----
 
@@ -1330,6 +1411,8 @@ crate::resources::upsertable_impl!(Positions);
 crate::resources::readable_impl!(Resigns, "resigns", resigns, Resign, ResignFilter);
 crate::resources::writable_impl!(Resigns, ResignCreate, ResignUpdate, Resign);
 crate::resources::readable_impl!(Terminals, "terminals", terminals, Terminal, TerminalFilter);
+crate::resources::writable_impl!(Terminals, TerminalCreate, TerminalUpdate, Terminal);
+crate::resources::upsertable_impl!(Terminals);
 crate::resources::readable_impl!(Transactions, "transactions", transactions, Transaction, TransactionFilter);
 
 /// Runs `$body` with `$R` bound to the core accessor type of the read resource
@@ -1359,7 +1442,8 @@ macro_rules! writable {
             "areas" => { type $R = zkbiotime::Areas; $body }
             "positions" => { type $R = zkbiotime::Positions; $body }
             "resigns" => { type $R = zkbiotime::Resigns; $body }
-            other => Err($crate::resources::unknown(other, "written", "employees, departments, areas, positions, resigns")),
+            "terminals" => { type $R = zkbiotime::Terminals; $body }
+            other => Err($crate::resources::unknown(other, "written", "employees, departments, areas, positions, resigns, terminals")),
         }
     };
 }
@@ -1373,7 +1457,8 @@ macro_rules! upsertable {
             "departments" => { type $R = zkbiotime::Departments; $body }
             "areas" => { type $R = zkbiotime::Areas; $body }
             "positions" => { type $R = zkbiotime::Positions; $body }
-            other => Err($crate::resources::unknown(other, "upserted", "employees, departments, areas, positions")),
+            "terminals" => { type $R = zkbiotime::Terminals; $body }
+            other => Err($crate::resources::unknown(other, "upserted", "employees, departments, areas, positions, terminals")),
         }
     };
 }
@@ -1386,12 +1471,60 @@ pub async fn run_action(
     body: serde_json::Value,
 ) -> crate::error::Result<serde_json::Value> {
     match (resource, action) {
+        ("employees", "adjust_area") => {
+            let body: types::AreaAdjustment = crate::convert::input(body)?;
+            Ok(client.employees().adjust_area(body).await?)
+        }
+        ("employees", "adjust_department") => {
+            let body: types::DepartmentAdjustment = crate::convert::input(body)?;
+            Ok(client.employees().adjust_department(body).await?)
+        }
+        ("employees", "adjust_position") => {
+            let body: types::PositionAdjustment = crate::convert::input(body)?;
+            Ok(client.employees().adjust_position(body).await?)
+        }
+        ("employees", "resign") => {
+            let body: types::Resignation = crate::convert::input(body)?;
+            Ok(client.employees().resign(body).await?)
+        }
+        ("employees", "resync_to_device") => {
+            let body: types::EmployeeSelection = crate::convert::input(body)?;
+            Ok(client.employees().resync_to_device(body).await?)
+        }
+        ("employees", "delete_biometric_templates") => {
+            let body: types::BioTemplateDeletion = crate::convert::input(body)?;
+            Ok(client.employees().delete_biometric_templates(body).await?)
+        }
         ("resigns", "reinstate") => {
             let body: types::Reinstatement = crate::convert::input(body)?;
             Ok(client.resigns().reinstate(body).await?)
         }
+        ("terminals", "reboot") => {
+            let body: types::TerminalSelection = crate::convert::input(body)?;
+            Ok(client.terminals().reboot(body).await?)
+        }
+        ("terminals", "upload_all") => {
+            let body: types::TerminalSelection = crate::convert::input(body)?;
+            Ok(client.terminals().upload_all(body).await?)
+        }
+        ("terminals", "upload_transaction") => {
+            let body: types::TerminalSelection = crate::convert::input(body)?;
+            Ok(client.terminals().upload_transaction(body).await?)
+        }
+        ("terminals", "clear_command") => {
+            let body: types::TerminalSelection = crate::convert::input(body)?;
+            Ok(client.terminals().clear_command(body).await?)
+        }
+        ("terminals", "clear_capture") => {
+            let body: types::TerminalSelection = crate::convert::input(body)?;
+            Ok(client.terminals().clear_capture(body).await?)
+        }
+        ("terminals", "clear_all") => {
+            let body: types::TerminalSelection = crate::convert::input(body)?;
+            Ok(client.terminals().clear_all(body).await?)
+        }
         (r, a) => Err(crate::error::BindingError::invalid(format!(
-            "no action `{a}` on `{r}` (actions: resigns.reinstate)"
+            "no action `{a}` on `{r}` (actions: employees.adjust_area, employees.adjust_department, employees.adjust_position, employees.resign, employees.resync_to_device, employees.delete_biometric_templates, resigns.reinstate, terminals.reboot, terminals.upload_all, terminals.upload_transaction, terminals.clear_command, terminals.clear_capture, terminals.clear_all)"
         ))),
     }
 }

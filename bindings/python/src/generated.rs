@@ -939,7 +939,7 @@ impl Position {
     }
 }
 
-/// A device (terminal). Read only.
+/// A device (terminal), as read and as create / update answer (D80).
 #[pyclass(module = "zkbiotime", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct Terminal {
@@ -1523,6 +1523,60 @@ impl Input for types::Reinstatement {
     const EXTRA: bool = true;
 }
 
+impl Input for types::TerminalCreate {
+    const NAME: &'static str = "TerminalCreate";
+    const FIELDS: &'static [&'static str] = &["sn", "alias", "ip_address", "terminal_tz", "heartbeat", "area"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::TerminalUpdate {
+    const NAME: &'static str = "TerminalUpdate";
+    const FIELDS: &'static [&'static str] = &["sn", "alias", "ip_address", "terminal_tz", "heartbeat", "area"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::TerminalSelection {
+    const NAME: &'static str = "TerminalSelection";
+    const FIELDS: &'static [&'static str] = &["terminals"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::EmployeeSelection {
+    const NAME: &'static str = "EmployeeSelection";
+    const FIELDS: &'static [&'static str] = &["employees"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::AreaAdjustment {
+    const NAME: &'static str = "AreaAdjustment";
+    const FIELDS: &'static [&'static str] = &["employees", "areas"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::DepartmentAdjustment {
+    const NAME: &'static str = "DepartmentAdjustment";
+    const FIELDS: &'static [&'static str] = &["employees", "department"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::PositionAdjustment {
+    const NAME: &'static str = "PositionAdjustment";
+    const FIELDS: &'static [&'static str] = &["employees", "position"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::Resignation {
+    const NAME: &'static str = "Resignation";
+    const FIELDS: &'static [&'static str] = &["employees", "resign_date", "resign_type", "reason", "disableatt"];
+    const EXTRA: bool = true;
+}
+
+impl Input for types::BioTemplateDeletion {
+    const NAME: &'static str = "BioTemplateDeletion";
+    const FIELDS: &'static [&'static str] = &["employees", "finger_print", "face", "finger_vein", "palm"];
+    const EXTRA: bool = true;
+}
+
 /// Adds every record class to the module.
 pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DepartmentRef>()?;
@@ -1544,6 +1598,12 @@ pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 crate::resources::resource!(crud employees: Employees / AsyncEmployees, item Employee, filter zkbiotime::EmployeeFilter, create EmployeeCreate, update EmployeeUpdate, written EmployeeWritten);
+crate::resources::resource!(action employees: Employees / AsyncEmployees, adjust_area, body AreaAdjustment, "Set the areas of these employees (D80 docs)");
+crate::resources::resource!(action employees: Employees / AsyncEmployees, adjust_department, body DepartmentAdjustment, "Move these employees to one department (D80 docs)");
+crate::resources::resource!(action employees: Employees / AsyncEmployees, adjust_position, body PositionAdjustment, "Give these employees one position (GO only; not in D80)");
+crate::resources::resource!(action employees: Employees / AsyncEmployees, resign, body Resignation, "Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only)");
+crate::resources::resource!(action employees: Employees / AsyncEmployees, resync_to_device, body EmployeeSelection, "Send these employees to their devices again (D80 docs)");
+crate::resources::resource!(action employees: Employees / AsyncEmployees, delete_biometric_templates, body BioTemplateDeletion, "Delete the biometric templates of these employees (D80 docs, `del_bio_template/`)");
 crate::resources::resource!(upsert employees: Employees / AsyncEmployees, create EmployeeCreate, written EmployeeWritten);
 crate::resources::resource!(crud departments: Departments / AsyncDepartments, item Department, filter zkbiotime::DepartmentFilter, create DepartmentCreate, update DepartmentUpdate, written Department);
 crate::resources::resource!(upsert departments: Departments / AsyncDepartments, create DepartmentCreate, written Department);
@@ -1553,6 +1613,13 @@ crate::resources::resource!(crud positions: Positions / AsyncPositions, item Pos
 crate::resources::resource!(upsert positions: Positions / AsyncPositions, create PositionCreate, written Position);
 crate::resources::resource!(crud resigns: Resigns / AsyncResigns, item Resign, filter zkbiotime::ResignFilter, create ResignCreate, update ResignUpdate, written Resign);
 crate::resources::resource!(action resigns: Resigns / AsyncResigns, reinstate, body Reinstatement, "Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only)");
-crate::resources::resource!(read terminals: Terminals / AsyncTerminals, item Terminal, filter zkbiotime::TerminalFilter);
+crate::resources::resource!(crud terminals: Terminals / AsyncTerminals, item Terminal, filter zkbiotime::TerminalFilter, create TerminalCreate, update TerminalUpdate, written Terminal);
+crate::resources::resource!(action terminals: Terminals / AsyncTerminals, reboot, body TerminalSelection, "Reboot these terminals (D80 docs)");
+crate::resources::resource!(action terminals: Terminals / AsyncTerminals, upload_all, body TerminalSelection, "Ask these terminals to upload all their data (D80 docs)");
+crate::resources::resource!(action terminals: Terminals / AsyncTerminals, upload_transaction, body TerminalSelection, "Ask these terminals to upload their punches (D80 docs)");
+crate::resources::resource!(action terminals: Terminals / AsyncTerminals, clear_command, body TerminalSelection, "Drop the pending commands of these terminals (D80 docs)");
+crate::resources::resource!(action terminals: Terminals / AsyncTerminals, clear_capture, body TerminalSelection, "Delete the capture photos on these terminals (D80 docs)");
+crate::resources::resource!(action terminals: Terminals / AsyncTerminals, clear_all, body TerminalSelection, "Delete all data on these terminals (D80 docs)");
+crate::resources::resource!(upsert terminals: Terminals / AsyncTerminals, create TerminalCreate, written Terminal);
 crate::resources::resource!(read transactions: Transactions / AsyncTransactions, item Transaction, filter zkbiotime::TransactionFilter);
 crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, resigns: Resigns / AsyncResigns, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions);

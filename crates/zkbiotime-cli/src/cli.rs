@@ -20,6 +20,8 @@ Examples:
   zkbio employees update 5 --data @changes.json
   zkbio departments upsert --dept-code HR --dept-name 'Human Resources'
   zkbio resigns reinstate --resigns 3,4        # BioTime 8.5 and 9.5 only
+  zkbio employees adjust-department --employees 3,4 --department 2
+  zkbio terminals reboot --terminals 1 --yes   # destructive actions ask first without --yes
   zkbio transactions list --emp-code 1 --start-time '2024-06-01 00:00:00' --format csv
   zkbio transactions export --start-time '2024-06-01 00:00:00' --end-time '2024-06-07 23:59:59' \\
         --out punches.csv
@@ -31,7 +33,7 @@ Examples:
   zkbio completions bash > /etc/bash_completion.d/zkbio";
 
 /// The ZKBio Time (BioTime 9.0) command line: read and change employees, departments,
-/// areas, positions and resignations (8.5 and 9.5), read terminals, export and sync punches.
+/// areas, positions and resignations (8.5 and 9.5), manage terminals, export and sync punches.
 ///
 /// Connection settings come from flags or the environment (ZKBIO_URL, ZKBIO_USERNAME,
 /// ZKBIO_PASSWORD, ZKBIO_TOKEN). Without a password on a terminal, zkbio asks for it;
@@ -225,6 +227,17 @@ pub struct BodyArgs {
     pub set: Vec<String>,
 }
 
+/// The arguments of a destructive action (`x-destructive` in the spec): its body, and
+/// `--yes` to skip the question.
+#[derive(Args, Debug)]
+pub struct DestructiveArgs {
+    #[command(flatten)]
+    pub body: BodyArgs,
+    /// Do it without asking (required when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
 #[derive(Args, Debug)]
 pub struct UpdateArgs {
     /// The record's id
@@ -251,7 +264,7 @@ pub fn command() -> clap::Command {
             if let (Some((create, _)), true) = (resource.body_models(), resource.has_upsert()) {
                 c = c.mut_subcommand("upsert", |s| add_field_args(s, model(create)));
             }
-            for &(action, body) in resource.actions() {
+            for &(action, body, _) in resource.actions() {
                 c = c.mut_subcommand(action, |s| add_field_args(s, model(body)));
             }
             c

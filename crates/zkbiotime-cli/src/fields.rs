@@ -378,7 +378,7 @@ mod tests {
                 model(create);
                 model(update);
             }
-            for &(_, body) in resource.actions() {
+            for &(_, body, _) in resource.actions() {
                 model(body);
             }
         }

@@ -476,5 +476,107 @@ pub const REINSTATEMENT: ModelSpec = ModelSpec {
     ],
 };
 
+pub const TERMINAL_CREATE: ModelSpec = ModelSpec {
+    name: "TerminalCreate",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "sn", kind: Kind::String, required: true, doc: "Serial number (unique)." },
+        FieldSpec { name: "alias", kind: Kind::String, required: true, doc: "The device's name." },
+        FieldSpec { name: "ip_address", kind: Kind::String, required: true, doc: "" },
+        FieldSpec { name: "terminal_tz", kind: Kind::Int, required: false, doc: "" },
+        FieldSpec { name: "heartbeat", kind: Kind::Int, required: false, doc: "Default 10 (D80)." },
+        FieldSpec { name: "area", kind: Kind::Int, required: false, doc: "area id" },
+    ],
+};
+
+pub const TERMINAL_UPDATE: ModelSpec = ModelSpec {
+    name: "TerminalUpdate",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "sn", kind: Kind::String, required: true, doc: "" },
+        FieldSpec { name: "alias", kind: Kind::String, required: true, doc: "" },
+        FieldSpec { name: "ip_address", kind: Kind::String, required: true, doc: "" },
+        FieldSpec { name: "terminal_tz", kind: Kind::Int, required: false, doc: "" },
+        FieldSpec { name: "heartbeat", kind: Kind::Int, required: false, doc: "" },
+        FieldSpec { name: "area", kind: Kind::Int, required: false, doc: "area id" },
+    ],
+};
+
+pub const TERMINAL_SELECTION: ModelSpec = ModelSpec {
+    name: "TerminalSelection",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "terminals", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+    ],
+};
+
+pub const EMPLOYEE_SELECTION: ModelSpec = ModelSpec {
+    name: "EmployeeSelection",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employees", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+    ],
+};
+
+pub const AREA_ADJUSTMENT: ModelSpec = ModelSpec {
+    name: "AreaAdjustment",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employees", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+        FieldSpec { name: "areas", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+    ],
+};
+
+pub const DEPARTMENT_ADJUSTMENT: ModelSpec = ModelSpec {
+    name: "DepartmentAdjustment",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employees", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+        FieldSpec { name: "department", kind: Kind::Int, required: true, doc: "department id" },
+    ],
+};
+
+pub const POSITION_ADJUSTMENT: ModelSpec = ModelSpec {
+    name: "PositionAdjustment",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employees", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+        FieldSpec { name: "position", kind: Kind::Int, required: true, doc: "position id" },
+    ],
+};
+
+pub const RESIGNATION: ModelSpec = ModelSpec {
+    name: "Resignation",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employees", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+        FieldSpec { name: "resign_date", kind: Kind::Date, required: true, doc: "" },
+        FieldSpec { name: "resign_type", kind: Kind::Int, required: true, doc: "1..5 (labels: `x-labels`)." },
+        FieldSpec { name: "reason", kind: Kind::String, required: false, doc: "At most 200 characters (D80)." },
+        FieldSpec { name: "disableatt", kind: Kind::Bool, required: true, doc: "" },
+    ],
+};
+
+pub const BIO_TEMPLATE_DELETION: ModelSpec = ModelSpec {
+    name: "BioTemplateDeletion",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employees", kind: Kind::List(&Kind::Int), required: true, doc: "" },
+        FieldSpec { name: "finger_print", kind: Kind::Bool, required: false, doc: "" },
+        FieldSpec { name: "face", kind: Kind::Bool, required: false, doc: "" },
+        FieldSpec { name: "finger_vein", kind: Kind::Bool, required: false, doc: "" },
+        FieldSpec { name: "palm", kind: Kind::Bool, required: false, doc: "" },
+    ],
+};
+
 /// Every model above.
-pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION, &RESIGN_EMPLOYEE, &RESIGN, &RESIGN_CREATE, &RESIGN_UPDATE, &REINSTATEMENT];
+pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION, &RESIGN_EMPLOYEE, &RESIGN, &RESIGN_CREATE, &RESIGN_UPDATE, &REINSTATEMENT, &TERMINAL_CREATE, &TERMINAL_UPDATE, &TERMINAL_SELECTION, &EMPLOYEE_SELECTION, &AREA_ADJUSTMENT, &DEPARTMENT_ADJUSTMENT, &POSITION_ADJUSTMENT, &RESIGNATION, &BIO_TEMPLATE_DELETION];

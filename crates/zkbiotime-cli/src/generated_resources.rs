@@ -3,9 +3,9 @@
 
 //! The resources of the spec: their table, subcommands and dispatch.
 
-use crate::cli::{BodyArgs, ReadAction, UpsertAction, WriteAction};
+use crate::cli::{BodyArgs, DestructiveArgs, ReadAction, UpsertAction, WriteAction};
 use crate::fields::{body_from, filter_from, model};
-use crate::resources::{Ctx, Op, action, read, upsert, write, write_list};
+use crate::resources::{Confirm, Ctx, Op, action, read, upsert, write, write_list};
 
 /// Every resource of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub enum Resource {
     Positions,
     #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
     Resigns,
-    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
+    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`)."]
     Terminals,
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]
     Transactions,
@@ -89,7 +89,7 @@ impl Resource {
             Resource::Areas => Some(("AreaCreate", "AreaUpdate")),
             Resource::Positions => Some(("PositionCreate", "PositionUpdate")),
             Resource::Resigns => Some(("ResignCreate", "ResignUpdate")),
-            Resource::Terminals => None,
+            Resource::Terminals => Some(("TerminalCreate", "TerminalUpdate")),
             Resource::Transactions => None,
         }
     }
@@ -115,20 +115,20 @@ impl Resource {
             Resource::Areas => true,
             Resource::Positions => true,
             Resource::Resigns => false,
-            Resource::Terminals => false,
+            Resource::Terminals => true,
             Resource::Transactions => false,
         }
     }
 
-    /// The `x-action` subcommands beyond list / get / write: name and body model.
-    pub fn actions(self) -> &'static [(&'static str, &'static str)] {
+    /// The `x-action` subcommands beyond list / get / write: name, body model, and whether it is destructive (asks first).
+    pub fn actions(self) -> &'static [(&'static str, &'static str, bool)] {
         match self {
-            Resource::Employees => &[],
+            Resource::Employees => &[("adjust-area", "AreaAdjustment", false), ("adjust-department", "DepartmentAdjustment", false), ("adjust-position", "PositionAdjustment", false), ("resign", "Resignation", false), ("resync-to-device", "EmployeeSelection", false), ("delete-biometric-templates", "BioTemplateDeletion", true)],
             Resource::Departments => &[],
             Resource::Areas => &[],
             Resource::Positions => &[],
-            Resource::Resigns => &[("reinstate", "Reinstatement")],
-            Resource::Terminals => &[],
+            Resource::Resigns => &[("reinstate", "Reinstatement", false)],
+            Resource::Terminals => &[("reboot", "TerminalSelection", true), ("upload-all", "TerminalSelection", false), ("upload-transaction", "TerminalSelection", false), ("clear-command", "TerminalSelection", true), ("clear-capture", "TerminalSelection", true), ("clear-all", "TerminalSelection", true)],
             Resource::Transactions => &[],
         }
     }
@@ -155,7 +155,7 @@ pub enum ResourceCommand {
     #[doc = "Employees (`/personnel/api/employees/`)."]
     Employees {
         #[command(subcommand)]
-        action: UpsertAction,
+        action: EmployeesAction,
     },
     #[doc = "Departments (`/personnel/api/departments/`)."]
     Departments {
@@ -177,10 +177,10 @@ pub enum ResourceCommand {
         #[command(subcommand)]
         action: ResignsAction,
     },
-    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
+    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`)."]
     Terminals {
         #[command(subcommand)]
-        action: ReadAction,
+        action: TerminalsAction,
     },
 }
 
@@ -194,6 +194,45 @@ impl ResourceCommand {
             Self::Positions { action } => (Resource::Positions, action.into()),
             Self::Resigns { action } => (Resource::Resigns, action.into()),
             Self::Terminals { action } => (Resource::Terminals, action.into()),
+        }
+    }
+}
+
+/// The subcommands of employees: the generic ones and its `x-action`s.
+#[derive(clap::Subcommand, Debug)]
+pub enum EmployeesAction {
+    #[command(flatten)]
+    Base(UpsertAction),
+    #[doc = "Set the areas of these employees (D80 docs)\n\nThe body (AreaAdjustment) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "adjust-area")]
+    AdjustArea(BodyArgs),
+    #[doc = "Move these employees to one department (D80 docs)\n\nThe body (DepartmentAdjustment) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "adjust-department")]
+    AdjustDepartment(BodyArgs),
+    #[doc = "Give these employees one position (GO only; not in D80)\n\nThe body (PositionAdjustment) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "adjust-position")]
+    AdjustPosition(BodyArgs),
+    #[doc = "Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only)\n\nThe body (Resignation) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "resign")]
+    Resign(BodyArgs),
+    #[doc = "Send these employees to their devices again (D80 docs)\n\nThe body (EmployeeSelection) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "resync-to-device")]
+    ResyncToDevice(BodyArgs),
+    #[doc = "Delete the biometric templates of these employees (D80 docs, `del_bio_template/`)\n\nThe body (BioTemplateDeletion) from field flags, --data and --set, like create; prints the server's answer. Destructive: asks first on a terminal; --yes skips the question (needed when stdin is not a terminal)."]
+    #[command(name = "delete-biometric-templates")]
+    DeleteBiometricTemplates(DestructiveArgs),
+}
+
+impl From<EmployeesAction> for Op {
+    fn from(action: EmployeesAction) -> Self {
+        match action {
+            EmployeesAction::Base(base) => base.into(),
+            EmployeesAction::AdjustArea(body) => Op::Action("adjust-area", body, Confirm::NotNeeded),
+            EmployeesAction::AdjustDepartment(body) => Op::Action("adjust-department", body, Confirm::NotNeeded),
+            EmployeesAction::AdjustPosition(body) => Op::Action("adjust-position", body, Confirm::NotNeeded),
+            EmployeesAction::Resign(body) => Op::Action("resign", body, Confirm::NotNeeded),
+            EmployeesAction::ResyncToDevice(body) => Op::Action("resync-to-device", body, Confirm::NotNeeded),
+            EmployeesAction::DeleteBiometricTemplates(args) => Op::Action("delete-biometric-templates", args.body, Confirm::asked(args.yes)),
         }
     }
 }
@@ -212,7 +251,46 @@ impl From<ResignsAction> for Op {
     fn from(action: ResignsAction) -> Self {
         match action {
             ResignsAction::Base(base) => base.into(),
-            ResignsAction::Reinstate(body) => Op::Action("reinstate", body),
+            ResignsAction::Reinstate(body) => Op::Action("reinstate", body, Confirm::NotNeeded),
+        }
+    }
+}
+
+/// The subcommands of terminals: the generic ones and its `x-action`s.
+#[derive(clap::Subcommand, Debug)]
+pub enum TerminalsAction {
+    #[command(flatten)]
+    Base(UpsertAction),
+    #[doc = "Reboot these terminals (D80 docs)\n\nThe body (TerminalSelection) from field flags, --data and --set, like create; prints the server's answer. Destructive: asks first on a terminal; --yes skips the question (needed when stdin is not a terminal)."]
+    #[command(name = "reboot")]
+    Reboot(DestructiveArgs),
+    #[doc = "Ask these terminals to upload all their data (D80 docs)\n\nThe body (TerminalSelection) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "upload-all")]
+    UploadAll(BodyArgs),
+    #[doc = "Ask these terminals to upload their punches (D80 docs)\n\nThe body (TerminalSelection) from field flags, --data and --set, like create; prints the server's answer."]
+    #[command(name = "upload-transaction")]
+    UploadTransaction(BodyArgs),
+    #[doc = "Drop the pending commands of these terminals (D80 docs)\n\nThe body (TerminalSelection) from field flags, --data and --set, like create; prints the server's answer. Destructive: asks first on a terminal; --yes skips the question (needed when stdin is not a terminal)."]
+    #[command(name = "clear-command")]
+    ClearCommand(DestructiveArgs),
+    #[doc = "Delete the capture photos on these terminals (D80 docs)\n\nThe body (TerminalSelection) from field flags, --data and --set, like create; prints the server's answer. Destructive: asks first on a terminal; --yes skips the question (needed when stdin is not a terminal)."]
+    #[command(name = "clear-capture")]
+    ClearCapture(DestructiveArgs),
+    #[doc = "Delete all data on these terminals (D80 docs)\n\nThe body (TerminalSelection) from field flags, --data and --set, like create; prints the server's answer. Destructive: asks first on a terminal; --yes skips the question (needed when stdin is not a terminal)."]
+    #[command(name = "clear-all")]
+    ClearAll(DestructiveArgs),
+}
+
+impl From<TerminalsAction> for Op {
+    fn from(action: TerminalsAction) -> Self {
+        match action {
+            TerminalsAction::Base(base) => base.into(),
+            TerminalsAction::Reboot(args) => Op::Action("reboot", args.body, Confirm::asked(args.yes)),
+            TerminalsAction::UploadAll(body) => Op::Action("upload-all", body, Confirm::NotNeeded),
+            TerminalsAction::UploadTransaction(body) => Op::Action("upload-transaction", body, Confirm::NotNeeded),
+            TerminalsAction::ClearCommand(args) => Op::Action("clear-command", args.body, Confirm::asked(args.yes)),
+            TerminalsAction::ClearCapture(args) => Op::Action("clear-capture", args.body, Confirm::asked(args.yes)),
+            TerminalsAction::ClearAll(args) => Op::Action("clear-all", args.body, Confirm::asked(args.yes)),
         }
     }
 }
@@ -220,15 +298,31 @@ impl From<ResignsAction> for Op {
 /// Runs `op` through the core accessor of `ctx.resource`.
 pub async fn dispatch(ctx: Ctx<'_>, op: Op) -> anyhow::Result<()> {
     match ctx.resource {
-        Resource::Employees => upsert!(ctx, employees, zkbiotime::EmployeeFilter, op),
+        Resource::Employees => match op {
+            Op::Action("adjust-area", body, confirm) => action!(ctx, employees, adjust_area, "adjust-area", body, confirm),
+            Op::Action("adjust-department", body, confirm) => action!(ctx, employees, adjust_department, "adjust-department", body, confirm),
+            Op::Action("adjust-position", body, confirm) => action!(ctx, employees, adjust_position, "adjust-position", body, confirm),
+            Op::Action("resign", body, confirm) => action!(ctx, employees, resign, "resign", body, confirm),
+            Op::Action("resync-to-device", body, confirm) => action!(ctx, employees, resync_to_device, "resync-to-device", body, confirm),
+            Op::Action("delete-biometric-templates", body, confirm) => action!(ctx, employees, delete_biometric_templates, "delete-biometric-templates", body, confirm),
+            op => upsert!(ctx, employees, zkbiotime::EmployeeFilter, op),
+        },
         Resource::Departments => upsert!(ctx, departments, zkbiotime::DepartmentFilter, op),
         Resource::Areas => upsert!(ctx, areas, zkbiotime::AreaFilter, op),
         Resource::Positions => upsert!(ctx, positions, zkbiotime::PositionFilter, op),
         Resource::Resigns => match op {
-            Op::Action("reinstate", body) => action!(ctx, resigns, reinstate, "reinstate", body),
+            Op::Action("reinstate", body, confirm) => action!(ctx, resigns, reinstate, "reinstate", body, confirm),
             op => write!(ctx, resigns, zkbiotime::ResignFilter, op),
         },
-        Resource::Terminals => read!(ctx, terminals, zkbiotime::TerminalFilter, op),
+        Resource::Terminals => match op {
+            Op::Action("reboot", body, confirm) => action!(ctx, terminals, reboot, "reboot", body, confirm),
+            Op::Action("upload-all", body, confirm) => action!(ctx, terminals, upload_all, "upload-all", body, confirm),
+            Op::Action("upload-transaction", body, confirm) => action!(ctx, terminals, upload_transaction, "upload-transaction", body, confirm),
+            Op::Action("clear-command", body, confirm) => action!(ctx, terminals, clear_command, "clear-command", body, confirm),
+            Op::Action("clear-capture", body, confirm) => action!(ctx, terminals, clear_capture, "clear-capture", body, confirm),
+            Op::Action("clear-all", body, confirm) => action!(ctx, terminals, clear_all, "clear-all", body, confirm),
+            op => upsert!(ctx, terminals, zkbiotime::TerminalFilter, op),
+        },
         Resource::Transactions => read!(ctx, transactions, zkbiotime::TransactionFilter, op),
     }
 }

@@ -20,8 +20,27 @@ pub enum Op {
     Update(i64, BodyArgs),
     Delete(i64),
     Upsert(BodyArgs),
-    /// An `x-action` of the spec (`reinstate`), by its subcommand name, with its body.
-    Action(&'static str, BodyArgs),
+    /// An `x-action` of the spec (`reinstate`), by its subcommand name, with its body and
+    /// whether to ask first (`x-destructive`).
+    Action(&'static str, BodyArgs, Confirm),
+}
+
+/// Whether an action asks before it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Not destructive: sent at once.
+    NotNeeded,
+    /// Destructive, without `--yes`: asked on a terminal, refused elsewhere.
+    Ask,
+    /// Destructive, with `--yes`.
+    Given,
+}
+
+impl Confirm {
+    /// A destructive action's confirmation from its `--yes` flag.
+    pub fn asked(yes: bool) -> Self {
+        if yes { Confirm::Given } else { Confirm::Ask }
+    }
 }
 
 /// list and get of any resource (`write!` and `upsert!` hand these on).
@@ -86,10 +105,12 @@ macro_rules! upsert {
 }
 
 /// An `x-action`: the body from flags (the action's body model, from the generated table)
-/// like create, a POST through the core's method of the same name, the answer printed.
+/// like create, the question of a destructive one, a POST through the core's method of the
+/// same name, the answer printed.
 macro_rules! action {
-    ($ctx:ident, $accessor:ident, $method:ident, $name:literal, $body:expr) => {{
+    ($ctx:ident, $accessor:ident, $method:ident, $name:literal, $body:expr, $confirm:expr) => {{
         let body = crate::resources::action_body(&$ctx, $name, &$body)?;
+        crate::resources::confirm(&$ctx, $name, &body, $confirm)?;
         let answer = $ctx.client.$accessor().$method(body).await?;
         crate::resources::action_done(&$ctx, $name, answer)
     }};
@@ -105,13 +126,46 @@ pub(crate) fn action_body<B: serde::de::DeserializeOwned>(
     name: &str,
     args: &BodyArgs,
 ) -> Result<B> {
-    let (_, body) = ctx
+    let (_, body, _) = ctx
         .resource
         .actions()
         .iter()
-        .find(|(action, _)| *action == name)
+        .find(|(action, _, _)| *action == name)
         .expect("the generated dispatch names only actions of the table");
     crate::fields::body_from(ctx.leaf, crate::fields::model(body), args.data.as_deref(), &args.set)
+}
+
+/// Asks before a destructive action (`confirm` is `Ask`): "… ? [y/N]" on stderr, the
+/// answer read from stdin. Without a terminal on stdin, refuses (a usage error: `--yes`
+/// says yes in scripts); any answer but y / yes cancels (exit code 1, nothing sent).
+pub(crate) fn confirm<B: Serialize>(
+    ctx: &Ctx<'_>,
+    name: &str,
+    body: &B,
+    confirm: Confirm,
+) -> Result<()> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    if confirm != Confirm::Ask {
+        return Ok(());
+    }
+    let what = format!("{} {name}", ctx.resource.command());
+    if !std::io::stdin().is_terminal() {
+        return Err(crate::exit::Usage(format!(
+            "`zkbio {what}` is destructive and stdin is not a terminal to ask on: \
+             pass --yes to do it"
+        ))
+        .into());
+    }
+    let body = serde_json::to_string(body)?;
+    let mut err = std::io::stderr().lock();
+    std::write!(err, "{what} {body}: this cannot be undone. Go ahead? [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => anyhow::bail!("{what} cancelled: nothing was sent"),
+    }
 }
 
 /// Prints an action's answer as pretty JSON (nothing when it is null or empty; secrets as

@@ -1,8 +1,9 @@
 //! `crates/zkbiotime-cli/src/generated_resources.rs`: the CLI's resource table from the spec
 //! model (`crate::codegen::resources`): the `Resource` enum with what each resource lists,
 //! reads and writes, the clap subcommands of the resources without hand-written actions
-//! (with one subcommand per `x-action`, e.g. `zkbio resigns reinstate`), and the dispatch
-//! from a resource to the core accessor of the same name.
+//! (with one subcommand per `x-action`, e.g. `zkbio resigns reinstate`; an `x-destructive`
+//! one also takes `--yes` and asks first without it), and the dispatch from a resource to the
+//! core accessor of the same name.
 
 use std::fmt::Write as _;
 
@@ -23,9 +24,9 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     let mut out = header("xtask codegen cli_resources");
     out.push_str(
         "//! The resources of the spec: their table, subcommands and dispatch.\n\n\
-         use crate::cli::{BodyArgs, ReadAction, UpsertAction, WriteAction};\n\
+         use crate::cli::{BodyArgs, DestructiveArgs, ReadAction, UpsertAction, WriteAction};\n\
          use crate::fields::{body_from, filter_from, model};\n\
-         use crate::resources::{Ctx, Op, action, read, upsert, write, write_list};\n\n",
+         use crate::resources::{Confirm, Ctx, Op, action, read, upsert, write, write_list};\n\n",
     );
     out.push_str("/// Every resource of the spec.\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum Resource {\n");
     for r in all {
@@ -80,13 +81,14 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     });
     table(
         &mut out,
-        "The `x-action` subcommands beyond list / get / write: name and body model.",
-        "actions(self) -> &'static [(&'static str, &'static str)]",
+        "The `x-action` subcommands beyond list / get / write: name, body model, and whether \
+         it is destructive (asks first).",
+        "actions(self) -> &'static [(&'static str, &'static str, bool)]",
         &|r| {
             let pairs: Vec<String> = r
                 .actions
                 .iter()
-                .map(|a| format!("({:?}, {:?})", command_name(&a.name), a.body))
+                .map(|a| format!("({:?}, {:?}, {})", command_name(&a.name), a.body, a.destructive))
                 .collect();
             format!("&[{}]", pairs.join(", "))
         },
@@ -134,15 +136,22 @@ pub fn generate(all: &[Resource]) -> Result<String> {
             base_action(r)
         )?;
         for a in &r.actions {
-            let doc = format!(
+            let mut doc = format!(
                 "{}\n\nThe body ({}) from field flags, --data and --set, like create; prints \
                  the server's answer.",
                 a.doc.trim().trim_end_matches('.'),
                 a.body
             );
+            if a.destructive {
+                doc.push_str(
+                    " Destructive: asks first on a terminal; --yes skips the question (needed \
+                     when stdin is not a terminal).",
+                );
+            }
+            let args = if a.destructive { "DestructiveArgs" } else { "BodyArgs" };
             writeln!(
                 out,
-                "    #[doc = {doc:?}]\n    #[command(name = {:?})]\n    {}(BodyArgs),",
+                "    #[doc = {doc:?}]\n    #[command(name = {:?})]\n    {}({args}),",
                 command_name(&a.name),
                 camel(&a.name)
             )?;
@@ -150,9 +159,14 @@ pub fn generate(all: &[Resource]) -> Result<String> {
         writeln!(out, "}}\n\nimpl From<{name}> for Op {{\n    fn from(action: {name}) -> Self {{")?;
         writeln!(out, "        match action {{\n            {name}::Base(base) => base.into(),")?;
         for a in &r.actions {
+            let (bind, body, confirm) = if a.destructive {
+                ("args", "args.body", "Confirm::asked(args.yes)")
+            } else {
+                ("body", "body", "Confirm::NotNeeded")
+            };
             writeln!(
                 out,
-                "            {name}::{}(body) => Op::Action({:?}, body),",
+                "            {name}::{}({bind}) => Op::Action({:?}, {body}, {confirm}),",
                 camel(&a.name),
                 command_name(&a.name)
             )?;
@@ -179,7 +193,7 @@ pub fn generate(all: &[Resource]) -> Result<String> {
         for a in &r.actions {
             writeln!(
                 out,
-                "            Op::Action({:?}, body) => action!(ctx, {}, {}, {:?}, body),",
+                "            Op::Action({:?}, body, confirm) => action!(ctx, {}, {}, {:?}, body, confirm),",
                 command_name(&a.name),
                 r.name,
                 a.name,

@@ -14,6 +14,9 @@
 //! - `x-action: <name>` on a POST below the list path (`…/resigns/reinstatement/`): an
 //!   operation of the resource beyond list / get / write, sent through the raw request
 //!   path (JSON body from its `$ref` schema, decoded JSON answer).
+//! - `x-destructive: true` beside an `x-action`: the action destroys data or disturbs
+//!   devices (templates deleted, a reboot, a device cleared); the CLI asks before sending it
+//!   (or needs `--yes` when stdin is not a terminal).
 //! - `x-sync: true` on the list operation: the core's hand-written incremental `sync` reads
 //!   this list; bindings give the resource their hand-written sync operations.
 
@@ -59,6 +62,8 @@ pub struct Action {
     pub body: String,
     /// The operation's summary.
     pub doc: String,
+    /// `x-destructive: true`: the CLI asks before sending it.
+    pub destructive: bool,
 }
 
 /// The write operations of a resource.
@@ -161,6 +166,11 @@ fn actions(spec: &OpenAPI, list_path: &str) -> Result<Vec<Action>> {
             path: path.clone(),
             body: request_ref(post).with_context(|| format!("{path}: the body must be a $ref"))?,
             doc: post.summary.clone().unwrap_or_default(),
+            destructive: match post.extensions.get("x-destructive") {
+                None => false,
+                Some(serde_json::Value::Bool(b)) => *b,
+                Some(other) => bail!("{path}: x-destructive must be true or false, not {other}"),
+            },
         });
     }
     Ok(out)

@@ -326,7 +326,7 @@ class Position:
 
 @final
 class Terminal:
-    """A device (terminal). Read only."""
+    """A device (terminal), as read and as create / update answer (D80)."""
 
     @property
     def id(self) -> int: ...
@@ -731,6 +731,59 @@ class Employees:
     ) -> tuple[EmployeeWritten, bool]:
         """Creates the record or updates the one with the same code; True if created."""
     def delete(self, id: int) -> None: ...
+    def adjust_area(
+        self,
+        *,
+        employees: Sequence[int],
+        areas: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Set the areas of these employees (D80 docs). Returns the server's JSON answer."""
+    def adjust_department(
+        self,
+        *,
+        employees: Sequence[int],
+        department: int,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Move these employees to one department (D80 docs). Returns the server's JSON answer."""
+    def adjust_position(
+        self,
+        *,
+        employees: Sequence[int],
+        position: int,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Give these employees one position (GO only; not in D80). Returns the server's JSON answer."""
+    def resign(
+        self,
+        *,
+        employees: Sequence[int],
+        resign_date: datetime.date | str,
+        resign_type: int,
+        reason: str | None = None,
+        disableatt: bool,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Returns the server's JSON answer."""
+    def resync_to_device(
+        self,
+        *,
+        employees: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Send these employees to their devices again (D80 docs). Returns the server's JSON answer."""
+    def delete_biometric_templates(
+        self,
+        *,
+        employees: Sequence[int],
+        finger_print: bool | None = None,
+        face: bool | None = None,
+        finger_vein: bool | None = None,
+        palm: bool | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Delete the biometric templates of these employees (D80 docs, `del_bio_template/`). Returns the server's JSON answer."""
 
 @final
 class AsyncEmployees:
@@ -870,6 +923,59 @@ class AsyncEmployees:
     ) -> tuple[EmployeeWritten, bool]:
         """Creates the record or updates the one with the same code; True if created."""
     async def delete(self, id: int) -> None: ...
+    async def adjust_area(
+        self,
+        *,
+        employees: Sequence[int],
+        areas: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Set the areas of these employees (D80 docs). Returns the server's JSON answer."""
+    async def adjust_department(
+        self,
+        *,
+        employees: Sequence[int],
+        department: int,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Move these employees to one department (D80 docs). Returns the server's JSON answer."""
+    async def adjust_position(
+        self,
+        *,
+        employees: Sequence[int],
+        position: int,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Give these employees one position (GO only; not in D80). Returns the server's JSON answer."""
+    async def resign(
+        self,
+        *,
+        employees: Sequence[int],
+        resign_date: datetime.date | str,
+        resign_type: int,
+        reason: str | None = None,
+        disableatt: bool,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Returns the server's JSON answer."""
+    async def resync_to_device(
+        self,
+        *,
+        employees: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Send these employees to their devices again (D80 docs). Returns the server's JSON answer."""
+    async def delete_biometric_templates(
+        self,
+        *,
+        employees: Sequence[int],
+        finger_print: bool | None = None,
+        face: bool | None = None,
+        finger_vein: bool | None = None,
+        palm: bool | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Delete the biometric templates of these employees (D80 docs, `del_bio_template/`). Returns the server's JSON answer."""
 
 @final
 class Departments:
@@ -1353,6 +1459,84 @@ class Terminals:
     ) -> Page[Terminal]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Terminal: ...
+    def create(
+        self,
+        *,
+        sn: str,
+        alias: str,
+        ip_address: str,
+        terminal_tz: int | None = None,
+        heartbeat: int | None = None,
+        area: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Terminal: ...
+    def update(
+        self,
+        id: int,
+        *,
+        sn: str | None = None,
+        alias: str | None = None,
+        ip_address: str | None = None,
+        terminal_tz: int | None = None,
+        heartbeat: int | None = None,
+        area: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Terminal: ...
+    def upsert(
+        self,
+        *,
+        sn: str,
+        alias: str,
+        ip_address: str,
+        terminal_tz: int | None = None,
+        heartbeat: int | None = None,
+        area: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> tuple[Terminal, bool]:
+        """Creates the record or updates the one with the same code; True if created."""
+    def delete(self, id: int) -> None: ...
+    def reboot(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Reboot these terminals (D80 docs). Returns the server's JSON answer."""
+    def upload_all(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Ask these terminals to upload all their data (D80 docs). Returns the server's JSON answer."""
+    def upload_transaction(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Ask these terminals to upload their punches (D80 docs). Returns the server's JSON answer."""
+    def clear_command(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Drop the pending commands of these terminals (D80 docs). Returns the server's JSON answer."""
+    def clear_capture(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Delete the capture photos on these terminals (D80 docs). Returns the server's JSON answer."""
+    def clear_all(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Delete all data on these terminals (D80 docs). Returns the server's JSON answer."""
 
 @final
 class AsyncTerminals:
@@ -1386,6 +1570,84 @@ class AsyncTerminals:
     ) -> Awaitable[Page[Terminal]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Terminal: ...
+    async def create(
+        self,
+        *,
+        sn: str,
+        alias: str,
+        ip_address: str,
+        terminal_tz: int | None = None,
+        heartbeat: int | None = None,
+        area: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Terminal: ...
+    async def update(
+        self,
+        id: int,
+        *,
+        sn: str | None = None,
+        alias: str | None = None,
+        ip_address: str | None = None,
+        terminal_tz: int | None = None,
+        heartbeat: int | None = None,
+        area: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Terminal: ...
+    async def upsert(
+        self,
+        *,
+        sn: str,
+        alias: str,
+        ip_address: str,
+        terminal_tz: int | None = None,
+        heartbeat: int | None = None,
+        area: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> tuple[Terminal, bool]:
+        """Creates the record or updates the one with the same code; True if created."""
+    async def delete(self, id: int) -> None: ...
+    async def reboot(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Reboot these terminals (D80 docs). Returns the server's JSON answer."""
+    async def upload_all(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Ask these terminals to upload all their data (D80 docs). Returns the server's JSON answer."""
+    async def upload_transaction(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Ask these terminals to upload their punches (D80 docs). Returns the server's JSON answer."""
+    async def clear_command(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Drop the pending commands of these terminals (D80 docs). Returns the server's JSON answer."""
+    async def clear_capture(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Delete the capture photos on these terminals (D80 docs). Returns the server's JSON answer."""
+    async def clear_all(
+        self,
+        *,
+        terminals: Sequence[int],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Delete all data on these terminals (D80 docs). Returns the server's JSON answer."""
 
 @final
 class Transactions:

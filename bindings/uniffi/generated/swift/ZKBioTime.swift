@@ -1195,7 +1195,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func resigns()  -> Resigns
     
     /**
-     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     * Terminals, i.e. devices (`/iclock/api/terminals/`).
      */
     func terminals()  -> Terminals
     
@@ -1450,7 +1450,7 @@ open func resigns() -> Resigns  {
 }
     
     /**
-     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     * Terminals, i.e. devices (`/iclock/api/terminals/`).
      */
 open func terminals() -> Terminals  {
     return try!  FfiConverterTypeTerminals_lift(try! rustCall() {
@@ -2161,6 +2161,21 @@ public func FfiConverterTypeEmployeePager_lower(_ value: EmployeePager) -> UInt6
 public protocol EmployeesProtocol: AnyObject, Sendable {
     
     /**
+     * Set the areas of these employees (D80 docs). Answers the server's JSON as text.
+     */
+    func adjustArea(body: AreaAdjustment) async throws  -> String
+    
+    /**
+     * Move these employees to one department (D80 docs). Answers the server's JSON as text.
+     */
+    func adjustDepartment(body: DepartmentAdjustment) async throws  -> String
+    
+    /**
+     * Give these employees one position (GO only; not in D80). Answers the server's JSON as text.
+     */
+    func adjustPosition(body: PositionAdjustment) async throws  -> String
+    
+    /**
      * Creates a record. Never retried automatically: a lost answer may hide a stored
      * record.
      */
@@ -2170,6 +2185,11 @@ public protocol EmployeesProtocol: AnyObject, Sendable {
      * Deletes a record.
      */
     func delete(id: Int64) async throws 
+    
+    /**
+     * Delete the biometric templates of these employees (D80 docs, `del_bio_template/`). Answers the server's JSON as text.
+     */
+    func deleteBiometricTemplates(body: BioTemplateDeletion) async throws  -> String
     
     /**
      * One record by id.
@@ -2190,6 +2210,16 @@ public protocol EmployeesProtocol: AnyObject, Sendable {
      * A pager over every page the filter selects (no request until it is read).
      */
     func pager(filter: EmployeeFilter?) throws  -> EmployeePager
+    
+    /**
+     * Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+    func resign(body: Resignation) async throws  -> String
+    
+    /**
+     * Send these employees to their devices again (D80 docs). Answers the server's JSON as text.
+     */
+    func resyncToDevice(body: EmployeeSelection) async throws  -> String
     
     /**
      * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
@@ -2261,6 +2291,63 @@ open class Employees: EmployeesProtocol, @unchecked Sendable {
 
     
     /**
+     * Set the areas of these employees (D80 docs). Answers the server's JSON as text.
+     */
+open func adjustArea(body: AreaAdjustment)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_employees_adjust_area(
+                        self.uniffiCloneHandle(),FfiConverterTypeAreaAdjustment_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Move these employees to one department (D80 docs). Answers the server's JSON as text.
+     */
+open func adjustDepartment(body: DepartmentAdjustment)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_employees_adjust_department(
+                        self.uniffiCloneHandle(),FfiConverterTypeDepartmentAdjustment_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Give these employees one position (GO only; not in D80). Answers the server's JSON as text.
+     */
+open func adjustPosition(body: PositionAdjustment)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_employees_adjust_position(
+                        self.uniffiCloneHandle(),FfiConverterTypePositionAdjustment_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
      * Creates a record. Never retried automatically: a lost answer may hide a stored
      * record.
      */
@@ -2295,6 +2382,25 @@ open func delete(id: Int64)async throws   {
             completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_void,
             freeFunc: ffi_zkbiotime_uniffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Delete the biometric templates of these employees (D80 docs, `del_bio_template/`). Answers the server's JSON as text.
+     */
+open func deleteBiometricTemplates(body: BioTemplateDeletion)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_employees_delete_biometric_templates(
+                        self.uniffiCloneHandle(),FfiConverterTypeBioTemplateDeletion_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeZkbioError_lift
         )
 }
@@ -2367,6 +2473,44 @@ open func pager(filter: EmployeeFilter? = nil)throws  -> EmployeePager  {
         FfiConverterOptionTypeEmployeeFilter.lower(filter),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+open func resign(body: Resignation)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_employees_resign(
+                        self.uniffiCloneHandle(),FfiConverterTypeResignation_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Send these employees to their devices again (D80 docs). Answers the server's JSON as text.
+     */
+open func resyncToDevice(body: EmployeeSelection)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_employees_resync_to_device(
+                        self.uniffiCloneHandle(),FfiConverterTypeEmployeeSelection_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
 }
     
     /**
@@ -3735,9 +3879,35 @@ public func FfiConverterTypeTerminalPager_lower(_ value: TerminalPager) -> UInt6
 
 
 /**
- * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+ * Terminals, i.e. devices (`/iclock/api/terminals/`).
  */
 public protocol TerminalsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Delete all data on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    func clearAll(body: TerminalSelection) async throws  -> String
+    
+    /**
+     * Delete the capture photos on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    func clearCapture(body: TerminalSelection) async throws  -> String
+    
+    /**
+     * Drop the pending commands of these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    func clearCommand(body: TerminalSelection) async throws  -> String
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+    func create(body: TerminalCreate) async throws  -> Terminal
+    
+    /**
+     * Deletes a record.
+     */
+    func delete(id: Int64) async throws 
     
     /**
      * One record by id.
@@ -3759,9 +3929,36 @@ public protocol TerminalsProtocol: AnyObject, Sendable {
      */
     func pager(filter: TerminalFilter?) throws  -> TerminalPager
     
+    /**
+     * Reboot these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    func reboot(body: TerminalSelection) async throws  -> String
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+    func update(id: Int64, body: TerminalUpdate) async throws  -> Terminal
+    
+    /**
+     * Ask these terminals to upload all their data (D80 docs). Answers the server's JSON as text.
+     */
+    func uploadAll(body: TerminalSelection) async throws  -> String
+    
+    /**
+     * Ask these terminals to upload their punches (D80 docs). Answers the server's JSON as text.
+     */
+    func uploadTransaction(body: TerminalSelection) async throws  -> String
+    
+    /**
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
+     */
+    func upsert(body: TerminalCreate) async throws  -> TerminalUpserted
+    
 }
 /**
- * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+ * Terminals, i.e. devices (`/iclock/api/terminals/`).
  */
 open class Terminals: TerminalsProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3815,6 +4012,102 @@ open class Terminals: TerminalsProtocol, @unchecked Sendable {
 
     
 
+    
+    /**
+     * Delete all data on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+open func clearAll(body: TerminalSelection)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_clear_all(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalSelection_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Delete the capture photos on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+open func clearCapture(body: TerminalSelection)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_clear_capture(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalSelection_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Drop the pending commands of these terminals (D80 docs). Answers the server's JSON as text.
+     */
+open func clearCommand(body: TerminalSelection)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_clear_command(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalSelection_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+open func create(body: TerminalCreate)async throws  -> Terminal  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_create(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalCreate_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTerminal_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Deletes a record.
+     */
+open func delete(id: Int64)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_delete(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(id)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_void,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_void,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
     
     /**
      * One record by id.
@@ -3884,6 +4177,103 @@ open func pager(filter: TerminalFilter? = nil)throws  -> TerminalPager  {
         FfiConverterOptionTypeTerminalFilter.lower(filter),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Reboot these terminals (D80 docs). Answers the server's JSON as text.
+     */
+open func reboot(body: TerminalSelection)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_reboot(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalSelection_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+open func update(id: Int64, body: TerminalUpdate)async throws  -> Terminal  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_update(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(id),FfiConverterTypeTerminalUpdate_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTerminal_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Ask these terminals to upload all their data (D80 docs). Answers the server's JSON as text.
+     */
+open func uploadAll(body: TerminalSelection)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_upload_all(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalSelection_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Ask these terminals to upload their punches (D80 docs). Answers the server's JSON as text.
+     */
+open func uploadTransaction(body: TerminalSelection)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_upload_transaction(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalSelection_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
+     */
+open func upsert(body: TerminalCreate)async throws  -> TerminalUpserted  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_terminals_upsert(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminalCreate_lower(body)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTerminalUpserted_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
 }
     
 
@@ -4406,6 +4796,75 @@ public func FfiConverterTypeArea_lift(_ buf: RustBuffer) throws -> Area {
 #endif
 public func FfiConverterTypeArea_lower(_ value: Area) -> RustBuffer {
     return FfiConverterTypeArea.lower(value)
+}
+
+
+/**
+ * Employees and their new areas, by id (D80: both required).
+ */
+public struct AreaAdjustment: Equatable, Hashable {
+    public var employees: [Int64]
+    public var areas: [Int64]
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(employees: [Int64] = [], areas: [Int64] = [], 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.employees = employees
+        self.areas = areas
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AreaAdjustment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAreaAdjustment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AreaAdjustment {
+        return
+            try AreaAdjustment(
+                employees: FfiConverterSequenceInt64.read(from: &buf), 
+                areas: FfiConverterSequenceInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AreaAdjustment, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.employees, into: &buf)
+        FfiConverterSequenceInt64.write(value.areas, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAreaAdjustment_lift(_ buf: RustBuffer) throws -> AreaAdjustment {
+    return try FfiConverterTypeAreaAdjustment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAreaAdjustment_lower(_ value: AreaAdjustment) -> RustBuffer {
+    return FfiConverterTypeAreaAdjustment.lower(value)
 }
 
 
@@ -5031,6 +5490,88 @@ public func FfiConverterTypeAttEmployee_lower(_ value: AttEmployee) -> RustBuffe
 
 
 /**
+ * Employees whose biometric templates to delete, and which kinds (D80; each kind
+ * optional: what an absent kind means is undocumented, the sandbox reads it as false).
+ */
+public struct BioTemplateDeletion: Equatable, Hashable {
+    public var employees: [Int64]
+    public var fingerPrint: Bool?
+    public var face: Bool?
+    public var fingerVein: Bool?
+    public var palm: Bool?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(employees: [Int64] = [], fingerPrint: Bool? = nil, face: Bool? = nil, fingerVein: Bool? = nil, palm: Bool? = nil, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.employees = employees
+        self.fingerPrint = fingerPrint
+        self.face = face
+        self.fingerVein = fingerVein
+        self.palm = palm
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BioTemplateDeletion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBioTemplateDeletion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BioTemplateDeletion {
+        return
+            try BioTemplateDeletion(
+                employees: FfiConverterSequenceInt64.read(from: &buf), 
+                fingerPrint: FfiConverterOptionBool.read(from: &buf), 
+                face: FfiConverterOptionBool.read(from: &buf), 
+                fingerVein: FfiConverterOptionBool.read(from: &buf), 
+                palm: FfiConverterOptionBool.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BioTemplateDeletion, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.employees, into: &buf)
+        FfiConverterOptionBool.write(value.fingerPrint, into: &buf)
+        FfiConverterOptionBool.write(value.face, into: &buf)
+        FfiConverterOptionBool.write(value.fingerVein, into: &buf)
+        FfiConverterOptionBool.write(value.palm, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBioTemplateDeletion_lift(_ buf: RustBuffer) throws -> BioTemplateDeletion {
+    return try FfiConverterTypeBioTemplateDeletion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBioTemplateDeletion_lower(_ value: BioTemplateDeletion) -> RustBuffer {
+    return FfiConverterTypeBioTemplateDeletion.lower(value)
+}
+
+
+/**
  * Everything a client can be configured with. Only `base_url` and the credentials are
  * needed; every other field left `null` keeps the core's default.
  *
@@ -5345,6 +5886,81 @@ public func FfiConverterTypeDepartment_lift(_ buf: RustBuffer) throws -> Departm
 #endif
 public func FfiConverterTypeDepartment_lower(_ value: Department) -> RustBuffer {
     return FfiConverterTypeDepartment.lower(value)
+}
+
+
+/**
+ * Employees and their new department, by id (D80: both required).
+ */
+public struct DepartmentAdjustment: Equatable, Hashable {
+    public var employees: [Int64]
+    /**
+     * department id
+     */
+    public var department: Int64
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(employees: [Int64] = [], 
+        /**
+         * department id
+         */department: Int64, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.employees = employees
+        self.department = department
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DepartmentAdjustment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDepartmentAdjustment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DepartmentAdjustment {
+        return
+            try DepartmentAdjustment(
+                employees: FfiConverterSequenceInt64.read(from: &buf), 
+                department: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DepartmentAdjustment, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.employees, into: &buf)
+        FfiConverterInt64.write(value.department, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDepartmentAdjustment_lift(_ buf: RustBuffer) throws -> DepartmentAdjustment {
+    return try FfiConverterTypeDepartmentAdjustment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDepartmentAdjustment_lower(_ value: DepartmentAdjustment) -> RustBuffer {
+    return FfiConverterTypeDepartmentAdjustment.lower(value)
 }
 
 
@@ -6460,6 +7076,71 @@ public func FfiConverterTypeEmployeePage_lower(_ value: EmployeePage) -> RustBuf
 
 
 /**
+ * The employees an action applies to, by id (D80).
+ */
+public struct EmployeeSelection: Equatable, Hashable {
+    public var employees: [Int64]
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(employees: [Int64] = [], 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.employees = employees
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EmployeeSelection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmployeeSelection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmployeeSelection {
+        return
+            try EmployeeSelection(
+                employees: FfiConverterSequenceInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EmployeeSelection, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.employees, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmployeeSelection_lift(_ buf: RustBuffer) throws -> EmployeeSelection {
+    return try FfiConverterTypeEmployeeSelection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmployeeSelection_lower(_ value: EmployeeSelection) -> RustBuffer {
+    return FfiConverterTypeEmployeeSelection.lower(value)
+}
+
+
+/**
  * Body of a partial update (PATCH): only the keys present are changed.
  */
 public struct EmployeeUpdate {
@@ -7083,6 +7764,81 @@ public func FfiConverterTypePosition_lift(_ buf: RustBuffer) throws -> Position 
 #endif
 public func FfiConverterTypePosition_lower(_ value: Position) -> RustBuffer {
     return FfiConverterTypePosition.lower(value)
+}
+
+
+/**
+ * Employees and their new position, by id (GO only; required: inferred).
+ */
+public struct PositionAdjustment: Equatable, Hashable {
+    public var employees: [Int64]
+    /**
+     * position id
+     */
+    public var position: Int64
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(employees: [Int64] = [], 
+        /**
+         * position id
+         */position: Int64, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.employees = employees
+        self.position = position
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PositionAdjustment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePositionAdjustment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PositionAdjustment {
+        return
+            try PositionAdjustment(
+                employees: FfiConverterSequenceInt64.read(from: &buf), 
+                position: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PositionAdjustment, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.employees, into: &buf)
+        FfiConverterInt64.write(value.position, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePositionAdjustment_lift(_ buf: RustBuffer) throws -> PositionAdjustment {
+    return try FfiConverterTypePositionAdjustment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePositionAdjustment_lower(_ value: PositionAdjustment) -> RustBuffer {
+    return FfiConverterTypePositionAdjustment.lower(value)
 }
 
 
@@ -8186,6 +8942,106 @@ public func FfiConverterTypeResignUpdate_lower(_ value: ResignUpdate) -> RustBuf
 
 
 /**
+ * Employees to resign, with the fields of a resign (D80: employees, resign_date,
+ * resign_type and disableatt required; reason at most 200 characters).
+ */
+public struct Resignation: Equatable, Hashable {
+    public var employees: [Int64]
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    public var resignDate: String
+    /**
+     * 1..5 (labels: `x-labels`).
+     */
+    public var resignType: Int64
+    /**
+     * At most 200 characters (D80).
+     */
+    public var reason: String?
+    public var disableatt: Bool
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(employees: [Int64] = [], 
+        /**
+         * Date, `YYYY-MM-DD`.
+         */resignDate: String, 
+        /**
+         * 1..5 (labels: `x-labels`).
+         */resignType: Int64, 
+        /**
+         * At most 200 characters (D80).
+         */reason: String? = nil, disableatt: Bool, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.employees = employees
+        self.resignDate = resignDate
+        self.resignType = resignType
+        self.reason = reason
+        self.disableatt = disableatt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Resignation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResignation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Resignation {
+        return
+            try Resignation(
+                employees: FfiConverterSequenceInt64.read(from: &buf), 
+                resignDate: FfiConverterString.read(from: &buf), 
+                resignType: FfiConverterInt64.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                disableatt: FfiConverterBool.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Resignation, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.employees, into: &buf)
+        FfiConverterString.write(value.resignDate, into: &buf)
+        FfiConverterInt64.write(value.resignType, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterBool.write(value.disableatt, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignation_lift(_ buf: RustBuffer) throws -> Resignation {
+    return try FfiConverterTypeResignation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResignation_lower(_ value: Resignation) -> RustBuffer {
+    return FfiConverterTypeResignation.lower(value)
+}
+
+
+/**
  * When failed idempotent requests are repeated: exponential backoff with jitter.
  */
 public struct RetryPolicy: Equatable, Hashable {
@@ -8354,7 +9210,7 @@ public func FfiConverterTypeSyncBatch_lower(_ value: SyncBatch) -> RustBuffer {
 
 
 /**
- * A device (terminal). Read only.
+ * A device (terminal), as read and as create / update answer (D80).
  */
 public struct Terminal: Equatable, Hashable {
     public var id: Int64
@@ -8513,6 +9369,117 @@ public func FfiConverterTypeTerminal_lift(_ buf: RustBuffer) throws -> Terminal 
 #endif
 public func FfiConverterTypeTerminal_lower(_ value: Terminal) -> RustBuffer {
     return FfiConverterTypeTerminal.lower(value)
+}
+
+
+/**
+ * Body of create device (D80): sn, alias and ip_address required; `terminal_tz` is one
+ * of 54 time-zone options (D80; its unit is unknown: `8` in D80's sample), `heartbeat`
+ * seconds (default 10), `area` an area id.
+ */
+public struct TerminalCreate: Equatable, Hashable {
+    /**
+     * Serial number (unique).
+     */
+    public var sn: String
+    /**
+     * The device's name.
+     */
+    public var alias: String
+    public var ipAddress: String
+    public var terminalTz: Int64?
+    /**
+     * Default 10 (D80).
+     */
+    public var heartbeat: Int64?
+    /**
+     * area id
+     */
+    public var area: Int64?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Serial number (unique).
+         */sn: String, 
+        /**
+         * The device's name.
+         */alias: String, ipAddress: String, terminalTz: Int64? = nil, 
+        /**
+         * Default 10 (D80).
+         */heartbeat: Int64? = nil, 
+        /**
+         * area id
+         */area: Int64? = nil, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.sn = sn
+        self.alias = alias
+        self.ipAddress = ipAddress
+        self.terminalTz = terminalTz
+        self.heartbeat = heartbeat
+        self.area = area
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminalCreate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalCreate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalCreate {
+        return
+            try TerminalCreate(
+                sn: FfiConverterString.read(from: &buf), 
+                alias: FfiConverterString.read(from: &buf), 
+                ipAddress: FfiConverterString.read(from: &buf), 
+                terminalTz: FfiConverterOptionInt64.read(from: &buf), 
+                heartbeat: FfiConverterOptionInt64.read(from: &buf), 
+                area: FfiConverterOptionInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminalCreate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sn, into: &buf)
+        FfiConverterString.write(value.alias, into: &buf)
+        FfiConverterString.write(value.ipAddress, into: &buf)
+        FfiConverterOptionInt64.write(value.terminalTz, into: &buf)
+        FfiConverterOptionInt64.write(value.heartbeat, into: &buf)
+        FfiConverterOptionInt64.write(value.area, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalCreate_lift(_ buf: RustBuffer) throws -> TerminalCreate {
+    return try FfiConverterTypeTerminalCreate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalCreate_lower(_ value: TerminalCreate) -> RustBuffer {
+    return FfiConverterTypeTerminalCreate.lower(value)
 }
 
 
@@ -8703,6 +9670,227 @@ public func FfiConverterTypeTerminalPage_lift(_ buf: RustBuffer) throws -> Termi
 #endif
 public func FfiConverterTypeTerminalPage_lower(_ value: TerminalPage) -> RustBuffer {
     return FfiConverterTypeTerminalPage.lower(value)
+}
+
+
+/**
+ * The terminals a device action applies to, by id (D80: "terminal id list").
+ */
+public struct TerminalSelection: Equatable, Hashable {
+    public var terminals: [Int64]
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(terminals: [Int64] = [], 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.terminals = terminals
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminalSelection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalSelection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalSelection {
+        return
+            try TerminalSelection(
+                terminals: FfiConverterSequenceInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminalSelection, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.terminals, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalSelection_lift(_ buf: RustBuffer) throws -> TerminalSelection {
+    return try FfiConverterTypeTerminalSelection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalSelection_lower(_ value: TerminalSelection) -> RustBuffer {
+    return FfiConverterTypeTerminalSelection.lower(value)
+}
+
+
+/**
+ * Body of update device (D80: PUT with the create body; sn, alias and ip_address
+ * required, a full update).
+ */
+public struct TerminalUpdate: Equatable, Hashable {
+    public var sn: String
+    public var alias: String
+    public var ipAddress: String
+    public var terminalTz: Int64?
+    public var heartbeat: Int64?
+    /**
+     * area id
+     */
+    public var area: Int64?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(sn: String, alias: String, ipAddress: String, terminalTz: Int64? = nil, heartbeat: Int64? = nil, 
+        /**
+         * area id
+         */area: Int64? = nil, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String] = [:]) {
+        self.sn = sn
+        self.alias = alias
+        self.ipAddress = ipAddress
+        self.terminalTz = terminalTz
+        self.heartbeat = heartbeat
+        self.area = area
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminalUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalUpdate {
+        return
+            try TerminalUpdate(
+                sn: FfiConverterString.read(from: &buf), 
+                alias: FfiConverterString.read(from: &buf), 
+                ipAddress: FfiConverterString.read(from: &buf), 
+                terminalTz: FfiConverterOptionInt64.read(from: &buf), 
+                heartbeat: FfiConverterOptionInt64.read(from: &buf), 
+                area: FfiConverterOptionInt64.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminalUpdate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sn, into: &buf)
+        FfiConverterString.write(value.alias, into: &buf)
+        FfiConverterString.write(value.ipAddress, into: &buf)
+        FfiConverterOptionInt64.write(value.terminalTz, into: &buf)
+        FfiConverterOptionInt64.write(value.heartbeat, into: &buf)
+        FfiConverterOptionInt64.write(value.area, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalUpdate_lift(_ buf: RustBuffer) throws -> TerminalUpdate {
+    return try FfiConverterTypeTerminalUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalUpdate_lower(_ value: TerminalUpdate) -> RustBuffer {
+    return FfiConverterTypeTerminalUpdate.lower(value)
+}
+
+
+/**
+ * What `upsert` did: `created` is false when the record with the same code was
+ * updated.
+ */
+public struct TerminalUpserted: Equatable, Hashable {
+    public var created: Bool
+    /**
+     * The stored record, either way.
+     */
+    public var record: Terminal
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(created: Bool, 
+        /**
+         * The stored record, either way.
+         */record: Terminal) {
+        self.created = created
+        self.record = record
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminalUpserted: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalUpserted: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalUpserted {
+        return
+            try TerminalUpserted(
+                created: FfiConverterBool.read(from: &buf), 
+                record: FfiConverterTypeTerminal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminalUpserted, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.created, into: &buf)
+        FfiConverterTypeTerminal.write(value.record, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalUpserted_lift(_ buf: RustBuffer) throws -> TerminalUpserted {
+    return try FfiConverterTypeTerminalUpserted.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalUpserted_lower(_ value: TerminalUpserted) -> RustBuffer {
+    return FfiConverterTypeTerminalUpserted.lower(value)
 }
 
 
@@ -10794,7 +11982,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_client_resigns() != 26046) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_terminals() != 43121) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_terminals() != 56288) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_transactions() != 28099) {
@@ -10866,10 +12054,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_employeepager_next_page() != 27851) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_area() != 34465) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_department() != 58952) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_position() != 45019) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkbiotime_uniffi_checksum_method_employees_create() != 57625) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_employees_delete() != 11379) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_delete_biometric_templates() != 26284) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_employees_get() != 20022) {
@@ -10882,6 +12082,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_employees_pager() != 7007) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_resign() != 38092) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_employees_resync_to_device() != 33817) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_employees_update() != 59111) {
@@ -10956,6 +12162,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page() != 4646) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_all() != 65448) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_capture() != 35468) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_command() != 4125) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_create() != 55931) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_delete() != 7081) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkbiotime_uniffi_checksum_method_terminals_get() != 41517) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10966,6 +12187,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_terminals_pager() != 20261) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_reboot() != 50760) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_update() != 32547) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_upload_all() != 43077) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_upload_transaction() != 48369) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_terminals_upsert() != 21868) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() != 24020) {

@@ -833,7 +833,7 @@ impl IntoCore for PositionUpdate {
     }
 }
 
-/// A device (terminal). Read only.
+/// A device (terminal), as read and as create / update answer (D80).
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct Terminal {
     pub id: i64,
@@ -1138,6 +1138,262 @@ impl IntoCore for Reinstatement {
         Ok(types::Reinstatement {
             resigns: self.resigns,
             extra: extra_in("Reinstatement", self.extra)?,
+        })
+    }
+}
+
+/// Body of create device (D80): sn, alias and ip_address required; `terminal_tz` is one
+/// of 54 time-zone options (D80; its unit is unknown: `8` in D80's sample), `heartbeat`
+/// seconds (default 10), `area` an area id.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct TerminalCreate {
+    /// Serial number (unique).
+    pub sn: String,
+    /// The device's name.
+    pub alias: String,
+    pub ip_address: String,
+    #[uniffi(default)]
+    pub terminal_tz: Option<i64>,
+    /// Default 10 (D80).
+    #[uniffi(default)]
+    pub heartbeat: Option<i64>,
+    /// area id
+    #[uniffi(default)]
+    pub area: Option<i64>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for TerminalCreate {
+    type Core = types::TerminalCreate;
+    fn into_core(self) -> Result<types::TerminalCreate, ZkbioError> {
+        Ok(types::TerminalCreate {
+            sn: self.sn,
+            alias: self.alias,
+            ip_address: self.ip_address,
+            terminal_tz: self.terminal_tz,
+            heartbeat: self.heartbeat,
+            area: self.area,
+            extra: extra_in("TerminalCreate", self.extra)?,
+        })
+    }
+}
+
+/// Body of update device (D80: PUT with the create body; sn, alias and ip_address
+/// required, a full update).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct TerminalUpdate {
+    pub sn: String,
+    pub alias: String,
+    pub ip_address: String,
+    #[uniffi(default)]
+    pub terminal_tz: Option<i64>,
+    #[uniffi(default)]
+    pub heartbeat: Option<i64>,
+    /// area id
+    #[uniffi(default)]
+    pub area: Option<i64>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for TerminalUpdate {
+    type Core = types::TerminalUpdate;
+    fn into_core(self) -> Result<types::TerminalUpdate, ZkbioError> {
+        Ok(types::TerminalUpdate {
+            sn: self.sn,
+            alias: self.alias,
+            ip_address: self.ip_address,
+            terminal_tz: self.terminal_tz,
+            heartbeat: self.heartbeat,
+            area: self.area,
+            extra: extra_in("TerminalUpdate", self.extra)?,
+        })
+    }
+}
+
+/// The terminals a device action applies to, by id (D80: "terminal id list").
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct TerminalSelection {
+    #[uniffi(default)]
+    pub terminals: Vec<i64>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for TerminalSelection {
+    type Core = types::TerminalSelection;
+    fn into_core(self) -> Result<types::TerminalSelection, ZkbioError> {
+        Ok(types::TerminalSelection {
+            terminals: self.terminals,
+            extra: extra_in("TerminalSelection", self.extra)?,
+        })
+    }
+}
+
+/// The employees an action applies to, by id (D80).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct EmployeeSelection {
+    #[uniffi(default)]
+    pub employees: Vec<i64>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for EmployeeSelection {
+    type Core = types::EmployeeSelection;
+    fn into_core(self) -> Result<types::EmployeeSelection, ZkbioError> {
+        Ok(types::EmployeeSelection {
+            employees: self.employees,
+            extra: extra_in("EmployeeSelection", self.extra)?,
+        })
+    }
+}
+
+/// Employees and their new areas, by id (D80: both required).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct AreaAdjustment {
+    #[uniffi(default)]
+    pub employees: Vec<i64>,
+    #[uniffi(default)]
+    pub areas: Vec<i64>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for AreaAdjustment {
+    type Core = types::AreaAdjustment;
+    fn into_core(self) -> Result<types::AreaAdjustment, ZkbioError> {
+        Ok(types::AreaAdjustment {
+            employees: self.employees,
+            areas: self.areas,
+            extra: extra_in("AreaAdjustment", self.extra)?,
+        })
+    }
+}
+
+/// Employees and their new department, by id (D80: both required).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct DepartmentAdjustment {
+    #[uniffi(default)]
+    pub employees: Vec<i64>,
+    /// department id
+    pub department: i64,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for DepartmentAdjustment {
+    type Core = types::DepartmentAdjustment;
+    fn into_core(self) -> Result<types::DepartmentAdjustment, ZkbioError> {
+        Ok(types::DepartmentAdjustment {
+            employees: self.employees,
+            department: self.department,
+            extra: extra_in("DepartmentAdjustment", self.extra)?,
+        })
+    }
+}
+
+/// Employees and their new position, by id (GO only; required: inferred).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PositionAdjustment {
+    #[uniffi(default)]
+    pub employees: Vec<i64>,
+    /// position id
+    pub position: i64,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for PositionAdjustment {
+    type Core = types::PositionAdjustment;
+    fn into_core(self) -> Result<types::PositionAdjustment, ZkbioError> {
+        Ok(types::PositionAdjustment {
+            employees: self.employees,
+            position: self.position,
+            extra: extra_in("PositionAdjustment", self.extra)?,
+        })
+    }
+}
+
+/// Employees to resign, with the fields of a resign (D80: employees, resign_date,
+/// resign_type and disableatt required; reason at most 200 characters).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct Resignation {
+    #[uniffi(default)]
+    pub employees: Vec<i64>,
+    /// Date, `YYYY-MM-DD`.
+    pub resign_date: String,
+    /// 1..5 (labels: `x-labels`).
+    pub resign_type: i64,
+    /// At most 200 characters (D80).
+    #[uniffi(default)]
+    pub reason: Option<String>,
+    pub disableatt: bool,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for Resignation {
+    type Core = types::Resignation;
+    fn into_core(self) -> Result<types::Resignation, ZkbioError> {
+        Ok(types::Resignation {
+            employees: self.employees,
+            resign_date: date_in("Resignation.resign_date", &self.resign_date)?,
+            resign_type: self.resign_type,
+            reason: self.reason,
+            disableatt: self.disableatt,
+            extra: extra_in("Resignation", self.extra)?,
+        })
+    }
+}
+
+/// Employees whose biometric templates to delete, and which kinds (D80; each kind
+/// optional: what an absent kind means is undocumented, the sandbox reads it as false).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct BioTemplateDeletion {
+    #[uniffi(default)]
+    pub employees: Vec<i64>,
+    #[uniffi(default)]
+    pub finger_print: Option<bool>,
+    #[uniffi(default)]
+    pub face: Option<bool>,
+    #[uniffi(default)]
+    pub finger_vein: Option<bool>,
+    #[uniffi(default)]
+    pub palm: Option<bool>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    #[uniffi(default)]
+    pub extra: HashMap<String, String>,
+}
+
+impl IntoCore for BioTemplateDeletion {
+    type Core = types::BioTemplateDeletion;
+    fn into_core(self) -> Result<types::BioTemplateDeletion, ZkbioError> {
+        Ok(types::BioTemplateDeletion {
+            employees: self.employees,
+            finger_print: self.finger_print,
+            face: self.face,
+            finger_vein: self.finger_vein,
+            palm: self.palm,
+            extra: extra_in("BioTemplateDeletion", self.extra)?,
         })
     }
 }

@@ -16,6 +16,33 @@ use crate::resources::{PagerState, read_resource, upsert_resource, write_resourc
 read_resource!("Employees (`/personnel/api/employees/`).", Employees, EmployeePager, EmployeePage, "One page of employees.", item: Employee, filter: EmployeeFilter);
 write_resource!(Employees, create: EmployeeCreate -> EmployeeWritten, update: EmployeeUpdate);
 upsert_resource!(Employees, create: EmployeeCreate -> EmployeeWritten, upserted: EmployeeUpserted);
+#[uniffi::export(async_runtime = "tokio")]
+impl Employees {
+    /// Set the areas of these employees (D80 docs). Answers the server's JSON as text.
+    pub async fn adjust_area(&self, body: AreaAdjustment) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.adjust_area(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Move these employees to one department (D80 docs). Answers the server's JSON as text.
+    pub async fn adjust_department(&self, body: DepartmentAdjustment) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.adjust_department(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Give these employees one position (GO only; not in D80). Answers the server's JSON as text.
+    pub async fn adjust_position(&self, body: PositionAdjustment) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.adjust_position(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Answers the server's JSON as text.
+    pub async fn resign(&self, body: Resignation) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.resign(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Send these employees to their devices again (D80 docs). Answers the server's JSON as text.
+    pub async fn resync_to_device(&self, body: EmployeeSelection) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.resync_to_device(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Delete the biometric templates of these employees (D80 docs, `del_bio_template/`). Answers the server's JSON as text.
+    pub async fn delete_biometric_templates(&self, body: BioTemplateDeletion) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.delete_biometric_templates(body.into_core()?).await?.to_string()) }).await
+    }
+}
 
 read_resource!("Departments (`/personnel/api/departments/`).", Departments, DepartmentPager, DepartmentPage, "One page of departments.", item: Department, filter: DepartmentFilter);
 write_resource!(Departments, create: DepartmentCreate -> Department, update: DepartmentUpdate);
@@ -39,7 +66,36 @@ impl Resigns {
     }
 }
 
-read_resource!("Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.", Terminals, TerminalPager, TerminalPage, "One page of terminals.", item: Terminal, filter: TerminalFilter);
+read_resource!("Terminals, i.e. devices (`/iclock/api/terminals/`).", Terminals, TerminalPager, TerminalPage, "One page of terminals.", item: Terminal, filter: TerminalFilter);
+write_resource!(Terminals, create: TerminalCreate -> Terminal, update: TerminalUpdate);
+upsert_resource!(Terminals, create: TerminalCreate -> Terminal, upserted: TerminalUpserted);
+#[uniffi::export(async_runtime = "tokio")]
+impl Terminals {
+    /// Reboot these terminals (D80 docs). Answers the server's JSON as text.
+    pub async fn reboot(&self, body: TerminalSelection) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.reboot(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Ask these terminals to upload all their data (D80 docs). Answers the server's JSON as text.
+    pub async fn upload_all(&self, body: TerminalSelection) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.upload_all(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Ask these terminals to upload their punches (D80 docs). Answers the server's JSON as text.
+    pub async fn upload_transaction(&self, body: TerminalSelection) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.upload_transaction(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Drop the pending commands of these terminals (D80 docs). Answers the server's JSON as text.
+    pub async fn clear_command(&self, body: TerminalSelection) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.clear_command(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Delete the capture photos on these terminals (D80 docs). Answers the server's JSON as text.
+    pub async fn clear_capture(&self, body: TerminalSelection) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.clear_capture(body.into_core()?).await?.to_string()) }).await
+    }
+    /// Delete all data on these terminals (D80 docs). Answers the server's JSON as text.
+    pub async fn clear_all(&self, body: TerminalSelection) -> Result<String, ZkbioError> {
+        guard(async { Ok(self.inner.clear_all(body.into_core()?).await?.to_string()) }).await
+    }
+}
 
 read_resource!("Punches (`/iclock/api/transactions/`). Read only.", Transactions, TransactionPager, TransactionPage, "One page of transactions.", item: Transaction, filter: TransactionFilter);
 
@@ -55,7 +111,7 @@ impl Client {
     pub fn positions(&self) -> Arc<Positions> { Arc::new(Positions::new(self.inner.positions())) }
     #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
     pub fn resigns(&self) -> Arc<Resigns> { Arc::new(Resigns::new(self.inner.resigns())) }
-    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
+    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`)."]
     pub fn terminals(&self) -> Arc<Terminals> { Arc::new(Terminals::new(self.inner.terminals())) }
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]
     pub fn transactions(&self) -> Arc<Transactions> { Arc::new(Transactions::new(self.inner.transactions())) }

@@ -10,4 +10,5 @@ pub const LABELS: &[(&str, &str, &[(&str, &str)])] = &[
     ("Resign", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
     ("ResignCreate", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
     ("ResignUpdate", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
+    ("Resignation", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
 ];

@@ -14,6 +14,12 @@ use crate::paging::{self, ListFilter, Page};
 use crate::resources::{Upserted, WithId, as_written, detail_path, resource, to_update};
 
 resource!(read Employees, "Employees (`/personnel/api/employees/`).", item: types::Employee, filter: EmployeeFilter, get: get_employee);
+resource!(action Employees, adjust_area, "/personnel/api/employees/adjust_area/", body: types::AreaAdjustment, "Set the areas of these employees (D80 docs) (`POST /personnel/api/employees/adjust_area/`).");
+resource!(action Employees, adjust_department, "/personnel/api/employees/adjust_department/", body: types::DepartmentAdjustment, "Move these employees to one department (D80 docs) (`POST /personnel/api/employees/adjust_department/`).");
+resource!(action Employees, adjust_position, "/personnel/api/employees/adjust_position/", body: types::PositionAdjustment, "Give these employees one position (GO only; not in D80) (`POST /personnel/api/employees/adjust_position/`).");
+resource!(action Employees, resign, "/personnel/api/employees/adjust_regsin/", body: types::Resignation, "Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only) (`POST /personnel/api/employees/adjust_regsin/`).");
+resource!(action Employees, resync_to_device, "/personnel/api/employees/resync_to_device/", body: types::EmployeeSelection, "Send these employees to their devices again (D80 docs) (`POST /personnel/api/employees/resync_to_device/`).");
+resource!(action Employees, delete_biometric_templates, "/personnel/api/employees/del_bio_template/", body: types::BioTemplateDeletion, "Delete the biometric templates of these employees (D80 docs, `del_bio_template/`) (`POST /personnel/api/employees/del_bio_template/`).");
 resource!(write Employees, filter: EmployeeFilter, create: create_employee(types::EmployeeCreate) -> types::EmployeeWritten, update: "PATCH" update_employee(types::EmployeeUpdate), upsert_key: emp_code);
 impl WithId for types::EmployeeWritten { fn with_id(mut self, id: i64) -> Self { self.id.get_or_insert(id); self } }
 
@@ -33,7 +39,15 @@ resource!(read Resigns, "Resignations (8.5 and 9.5 only) (`/personnel/api/resign
 resource!(action Resigns, reinstate, "/personnel/api/resigns/reinstatement/", body: types::Reinstatement, "Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only) (`POST /personnel/api/resigns/reinstatement/`).");
 resource!(write Resigns, filter: ResignFilter, create: create_resign(types::ResignCreate) -> types::Resign, update: "PUT" update_resign(types::ResignUpdate));
 
-resource!(read Terminals, "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.", item: types::Terminal, filter: TerminalFilter, get: get_terminal);
+resource!(read Terminals, "Terminals, i.e. devices (`/iclock/api/terminals/`).", item: types::Terminal, filter: TerminalFilter, get: get_terminal);
+resource!(action Terminals, reboot, "/iclock/api/terminals/reboot/", body: types::TerminalSelection, "Reboot these terminals (D80 docs) (`POST /iclock/api/terminals/reboot/`).");
+resource!(action Terminals, upload_all, "/iclock/api/terminals/upload_all/", body: types::TerminalSelection, "Ask these terminals to upload all their data (D80 docs) (`POST /iclock/api/terminals/upload_all/`).");
+resource!(action Terminals, upload_transaction, "/iclock/api/terminals/upload_transaction/", body: types::TerminalSelection, "Ask these terminals to upload their punches (D80 docs) (`POST /iclock/api/terminals/upload_transaction/`).");
+resource!(action Terminals, clear_command, "/iclock/api/terminals/clear_command/", body: types::TerminalSelection, "Drop the pending commands of these terminals (D80 docs) (`POST /iclock/api/terminals/clear_command/`).");
+resource!(action Terminals, clear_capture, "/iclock/api/terminals/clear_capture/", body: types::TerminalSelection, "Delete the capture photos on these terminals (D80 docs) (`POST /iclock/api/terminals/clear_capture/`).");
+resource!(action Terminals, clear_all, "/iclock/api/terminals/clear_all/", body: types::TerminalSelection, "Delete all data on these terminals (D80 docs) (`POST /iclock/api/terminals/clear_all/`).");
+resource!(write Terminals, filter: TerminalFilter, create: create_terminal(types::TerminalCreate) -> types::Terminal, update: "PUT" update_terminal(types::TerminalUpdate), upsert_key: sn);
+impl WithId for types::Terminal { fn with_id(self, _id: i64) -> Self { self } }
 
 resource!(read Transactions, "Punches (`/iclock/api/transactions/`). Read only.", item: types::Transaction, filter: TransactionFilter, get: get_transaction);
 
@@ -53,7 +67,7 @@ impl Client {
     pub fn positions(&self) -> Positions { Positions::new(self.clone()) }
     #[doc = "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`)."]
     pub fn resigns(&self) -> Resigns { Resigns::new(self.clone()) }
-    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`). Read only."]
+    #[doc = "Terminals, i.e. devices (`/iclock/api/terminals/`)."]
     pub fn terminals(&self) -> Terminals { Terminals::new(self.clone()) }
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]
     pub fn transactions(&self) -> Transactions { Transactions::new(self.clone()) }

@@ -762,9 +762,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_employeepager_next_page(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_area(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_department(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_position(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_employees_create(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_employees_delete(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_employees_delete_biometric_templates(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_employees_get(
     ): Int
@@ -773,6 +781,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkbiotime_uniffi_checksum_method_employees_page(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_employees_pager(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_employees_resign(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_employees_resync_to_device(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_employees_update(
     ): Int
@@ -822,6 +834,16 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_all(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_capture(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_command(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_create(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_delete(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_get(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_list(
@@ -829,6 +851,16 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_page(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_pager(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_reboot(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_update(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_upload_all(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_upload_transaction(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_upsert(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count(
     ): Int
@@ -970,9 +1002,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_free_employees(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_employees_adjust_area(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_employees_adjust_department(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_employees_adjust_position(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_employees_create(`ptr`: Long,`body`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_employees_delete(`ptr`: Long,`id`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_employees_delete_biometric_templates(`ptr`: Long,`body`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_employees_get(`ptr`: Long,`id`: Long,
     ): Long
@@ -981,6 +1021,10 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_employees_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_employees_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_employees_resign(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_employees_resync_to_device(`ptr`: Long,`body`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_employees_update(`ptr`: Long,`id`: Long,`body`: RustBuffer.ByValue,
     ): Long
@@ -1054,6 +1098,16 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_free_terminals(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_clear_all(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_clear_capture(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_clear_command(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_create(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_delete(`ptr`: Long,`id`: Long,
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_terminals_get(`ptr`: Long,`id`: Long,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_terminals_list(`ptr`: Long,`filter`: RustBuffer.ByValue,
@@ -1061,6 +1115,16 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_terminals_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_terminals_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_reboot(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_update(`ptr`: Long,`id`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_upload_all(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_upload_transaction(`ptr`: Long,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_terminals_upsert(`ptr`: Long,`body`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_transactionpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1276,7 +1340,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_resigns() and 0xFFFF) != 26046) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_terminals() and 0xFFFF) != 43121) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_terminals() and 0xFFFF) != 56288) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_transactions() and 0xFFFF) != 28099) {
@@ -1348,10 +1412,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employeepager_next_page() and 0xFFFF) != 27851) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_area() and 0xFFFF) != 34465) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_department() and 0xFFFF) != 58952) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_adjust_position() and 0xFFFF) != 45019) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_create() and 0xFFFF) != 57625) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_delete() and 0xFFFF) != 11379) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_delete_biometric_templates() and 0xFFFF) != 26284) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_get() and 0xFFFF) != 20022) {
@@ -1364,6 +1440,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_pager() and 0xFFFF) != 7007) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_resign() and 0xFFFF) != 38092) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_resync_to_device() and 0xFFFF) != 33817) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_update() and 0xFFFF) != 59111) {
@@ -1438,6 +1520,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminalpager_next_page() and 0xFFFF) != 4646) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_all() and 0xFFFF) != 65448) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_capture() and 0xFFFF) != 35468) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_clear_command() and 0xFFFF) != 4125) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_create() and 0xFFFF) != 55931) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_delete() and 0xFFFF) != 7081) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_get() and 0xFFFF) != 41517) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1448,6 +1545,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_pager() and 0xFFFF) != 20261) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_reboot() and 0xFFFF) != 50760) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_update() and 0xFFFF) != 32547) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_upload_all() and 0xFFFF) != 43077) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_upload_transaction() and 0xFFFF) != 48369) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_upsert() and 0xFFFF) != 21868) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() and 0xFFFF) != 24020) {
@@ -2891,7 +3003,7 @@ public interface ClientInterface {
     fun `resigns`(): Resigns
     
     /**
-     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     * Terminals, i.e. devices (`/iclock/api/terminals/`).
      */
     fun `terminals`(): Terminals
     
@@ -3250,7 +3362,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+     * Terminals, i.e. devices (`/iclock/api/terminals/`).
      */override fun `terminals`(): Terminals {
             return FfiConverterTypeTerminals.lift(
     callWithHandle {
@@ -4524,6 +4636,21 @@ public object FfiConverterTypeEmployeePager: FfiConverter<EmployeePager, Long> {
 public interface EmployeesInterface {
     
     /**
+     * Set the areas of these employees (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `adjustArea`(`body`: AreaAdjustment): kotlin.String
+    
+    /**
+     * Move these employees to one department (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `adjustDepartment`(`body`: DepartmentAdjustment): kotlin.String
+    
+    /**
+     * Give these employees one position (GO only; not in D80). Answers the server's JSON as text.
+     */
+    suspend fun `adjustPosition`(`body`: PositionAdjustment): kotlin.String
+    
+    /**
      * Creates a record. Never retried automatically: a lost answer may hide a stored
      * record.
      */
@@ -4533,6 +4660,11 @@ public interface EmployeesInterface {
      * Deletes a record.
      */
     suspend fun `delete`(`id`: kotlin.Long)
+    
+    /**
+     * Delete the biometric templates of these employees (D80 docs, `del_bio_template/`). Answers the server's JSON as text.
+     */
+    suspend fun `deleteBiometricTemplates`(`body`: BioTemplateDeletion): kotlin.String
     
     /**
      * One record by id.
@@ -4553,6 +4685,16 @@ public interface EmployeesInterface {
      * A pager over every page the filter selects (no request until it is read).
      */
     fun `pager`(`filter`: EmployeeFilter? = null): EmployeePager
+    
+    /**
+     * Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+    suspend fun `resign`(`body`: Resignation): kotlin.String
+    
+    /**
+     * Send these employees to their devices again (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `resyncToDevice`(`body`: EmployeeSelection): kotlin.String
     
     /**
      * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
@@ -4675,6 +4817,81 @@ open class Employees: Disposable, AutoCloseable, EmployeesInterface
 
     
     /**
+     * Set the areas of these employees (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `adjustArea`(`body`: AreaAdjustment) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_employees_adjust_area(
+                uniffiHandle,
+                
+        FfiConverterTypeAreaAdjustment.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Move these employees to one department (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `adjustDepartment`(`body`: DepartmentAdjustment) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_employees_adjust_department(
+                uniffiHandle,
+                
+        FfiConverterTypeDepartmentAdjustment.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Give these employees one position (GO only; not in D80). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `adjustPosition`(`body`: PositionAdjustment) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_employees_adjust_position(
+                uniffiHandle,
+                
+        FfiConverterTypePositionAdjustment.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Creates a record. Never retried automatically: a lost answer may hide a stored
      * record.
      */
@@ -4720,6 +4937,31 @@ open class Employees: Disposable, AutoCloseable, EmployeesInterface
         // lift function
         { },
         
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Delete the biometric templates of these employees (D80 docs, `del_bio_template/`). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteBiometricTemplates`(`body`: BioTemplateDeletion) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_employees_delete_biometric_templates(
+                uniffiHandle,
+                
+        FfiConverterTypeBioTemplateDeletion.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
         // Error FFI converter
         ZkbioException.ErrorHandler,
     )
@@ -4818,6 +5060,56 @@ open class Employees: Disposable, AutoCloseable, EmployeesInterface
     )
     }
     
+
+    
+    /**
+     * Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `resign`(`body`: Resignation) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_employees_resign(
+                uniffiHandle,
+                
+        FfiConverterTypeResignation.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Send these employees to their devices again (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `resyncToDevice`(`body`: EmployeeSelection) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_employees_resync_to_device(
+                uniffiHandle,
+                
+        FfiConverterTypeEmployeeSelection.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -7223,9 +7515,35 @@ public object FfiConverterTypeTerminalPager: FfiConverter<TerminalPager, Long> {
 
 
 /**
- * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+ * Terminals, i.e. devices (`/iclock/api/terminals/`).
  */
 public interface TerminalsInterface {
+    
+    /**
+     * Delete all data on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `clearAll`(`body`: TerminalSelection): kotlin.String
+    
+    /**
+     * Delete the capture photos on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `clearCapture`(`body`: TerminalSelection): kotlin.String
+    
+    /**
+     * Drop the pending commands of these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `clearCommand`(`body`: TerminalSelection): kotlin.String
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+    suspend fun `create`(`body`: TerminalCreate): Terminal
+    
+    /**
+     * Deletes a record.
+     */
+    suspend fun `delete`(`id`: kotlin.Long)
     
     /**
      * One record by id.
@@ -7247,11 +7565,38 @@ public interface TerminalsInterface {
      */
     fun `pager`(`filter`: TerminalFilter? = null): TerminalPager
     
+    /**
+     * Reboot these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `reboot`(`body`: TerminalSelection): kotlin.String
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+    suspend fun `update`(`id`: kotlin.Long, `body`: TerminalUpdate): Terminal
+    
+    /**
+     * Ask these terminals to upload all their data (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `uploadAll`(`body`: TerminalSelection): kotlin.String
+    
+    /**
+     * Ask these terminals to upload their punches (D80 docs). Answers the server's JSON as text.
+     */
+    suspend fun `uploadTransaction`(`body`: TerminalSelection): kotlin.String
+    
+    /**
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
+     */
+    suspend fun `upsert`(`body`: TerminalCreate): TerminalUpserted
+    
     companion object
 }
 
 /**
- * Terminals, i.e. devices (`/iclock/api/terminals/`). Read only.
+ * Terminals, i.e. devices (`/iclock/api/terminals/`).
  */
 open class Terminals: Disposable, AutoCloseable, TerminalsInterface
 {
@@ -7356,6 +7701,133 @@ open class Terminals: Disposable, AutoCloseable, TerminalsInterface
 
     
     /**
+     * Delete all data on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `clearAll`(`body`: TerminalSelection) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_clear_all(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalSelection.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Delete the capture photos on these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `clearCapture`(`body`: TerminalSelection) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_clear_capture(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalSelection.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Drop the pending commands of these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `clearCommand`(`body`: TerminalSelection) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_clear_command(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalSelection.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Creates a record. Never retried automatically: a lost answer may hide a stored
+     * record.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `create`(`body`: TerminalCreate) : Terminal {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_create(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalCreate.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTerminal.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes a record.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `delete`(`id`: kotlin.Long) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_delete(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * One record by id.
      */
     @Throws(ZkbioException::class)
@@ -7447,6 +7919,134 @@ open class Terminals: Disposable, AutoCloseable, TerminalsInterface
     )
     }
     
+
+    
+    /**
+     * Reboot these terminals (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `reboot`(`body`: TerminalSelection) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_reboot(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalSelection.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes the fields set in `body` (PATCH, or PUT where the API has only that);
+     * `null` fields stay as they are.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `update`(`id`: kotlin.Long, `body`: TerminalUpdate) : Terminal {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_update(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`id`),
+        FfiConverterTypeTerminalUpdate.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTerminal.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Ask these terminals to upload all their data (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `uploadAll`(`body`: TerminalSelection) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_upload_all(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalSelection.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Ask these terminals to upload their punches (D80 docs). Answers the server's JSON as text.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `uploadTransaction`(`body`: TerminalSelection) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_upload_transaction(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalSelection.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Creates the record, or updates the one with the same code (`emp_code`, ...:
+     * the resource's upsert key in the spec). Safe to repeat.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `upsert`(`body`: TerminalCreate) : TerminalUpserted {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_terminals_upsert(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminalCreate.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTerminalUpserted.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
 
     
 
@@ -8257,6 +8857,56 @@ public object FfiConverterTypeArea: FfiConverterRustBuffer<Area> {
 
 
 /**
+ * Employees and their new areas, by id (D80: both required).
+ */
+data class AreaAdjustment (
+    var `employees`: List<kotlin.Long> = listOf() 
+    , 
+    var `areas`: List<kotlin.Long> = listOf() 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAreaAdjustment: FfiConverterRustBuffer<AreaAdjustment> {
+    override fun read(buf: ByteBuffer): AreaAdjustment {
+        return AreaAdjustment(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AreaAdjustment) = (
+            FfiConverterSequenceLong.allocationSize(value.`employees`) +
+            FfiConverterSequenceLong.allocationSize(value.`areas`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: AreaAdjustment, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`employees`, buf)
+            FfiConverterSequenceLong.write(value.`areas`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * `AreaCreate` of the spec.
  */
 data class AreaCreate (
@@ -8725,6 +9375,72 @@ public object FfiConverterTypeAttEmployee: FfiConverterRustBuffer<AttEmployee> {
 
 
 /**
+ * Employees whose biometric templates to delete, and which kinds (D80; each kind
+ * optional: what an absent kind means is undocumented, the sandbox reads it as false).
+ */
+data class BioTemplateDeletion (
+    var `employees`: List<kotlin.Long> = listOf() 
+    , 
+    var `fingerPrint`: kotlin.Boolean? = null 
+    , 
+    var `face`: kotlin.Boolean? = null 
+    , 
+    var `fingerVein`: kotlin.Boolean? = null 
+    , 
+    var `palm`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBioTemplateDeletion: FfiConverterRustBuffer<BioTemplateDeletion> {
+    override fun read(buf: ByteBuffer): BioTemplateDeletion {
+        return BioTemplateDeletion(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BioTemplateDeletion) = (
+            FfiConverterSequenceLong.allocationSize(value.`employees`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`fingerPrint`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`face`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`fingerVein`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`palm`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: BioTemplateDeletion, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`employees`, buf)
+            FfiConverterOptionalBoolean.write(value.`fingerPrint`, buf)
+            FfiConverterOptionalBoolean.write(value.`face`, buf)
+            FfiConverterOptionalBoolean.write(value.`fingerVein`, buf)
+            FfiConverterOptionalBoolean.write(value.`palm`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * Everything a client can be configured with. Only `base_url` and the credentials are
  * needed; every other field left `null` keeps the core's default.
  *
@@ -8986,6 +9702,59 @@ public object FfiConverterTypeDepartment: FfiConverterRustBuffer<Department> {
             FfiConverterString.write(value.`deptCode`, buf)
             FfiConverterOptionalString.write(value.`deptName`, buf)
             FfiConverterOptionalLong.write(value.`parentDept`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Employees and their new department, by id (D80: both required).
+ */
+data class DepartmentAdjustment (
+    var `employees`: List<kotlin.Long> = listOf() 
+    , 
+    /**
+     * department id
+     */
+    var `department`: kotlin.Long
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDepartmentAdjustment: FfiConverterRustBuffer<DepartmentAdjustment> {
+    override fun read(buf: ByteBuffer): DepartmentAdjustment {
+        return DepartmentAdjustment(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DepartmentAdjustment) = (
+            FfiConverterSequenceLong.allocationSize(value.`employees`) +
+            FfiConverterLong.allocationSize(value.`department`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: DepartmentAdjustment, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`employees`, buf)
+            FfiConverterLong.write(value.`department`, buf)
             FfiConverterMapStringString.write(value.`extra`, buf)
     }
 }
@@ -10032,6 +10801,51 @@ public object FfiConverterTypeEmployeePage: FfiConverterRustBuffer<EmployeePage>
 
 
 /**
+ * The employees an action applies to, by id (D80).
+ */
+data class EmployeeSelection (
+    var `employees`: List<kotlin.Long> = listOf() 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEmployeeSelection: FfiConverterRustBuffer<EmployeeSelection> {
+    override fun read(buf: ByteBuffer): EmployeeSelection {
+        return EmployeeSelection(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EmployeeSelection) = (
+            FfiConverterSequenceLong.allocationSize(value.`employees`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: EmployeeSelection, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`employees`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * Body of a partial update (PATCH): only the keys present are changed.
  */
 data class EmployeeUpdate (
@@ -10674,6 +11488,59 @@ public object FfiConverterTypePosition: FfiConverterRustBuffer<Position> {
             FfiConverterOptionalString.write(value.`positionName`, buf)
             FfiConverterOptionalLong.write(value.`parentPosition`, buf)
             FfiConverterOptionalString.write(value.`parentPositionName`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Employees and their new position, by id (GO only; required: inferred).
+ */
+data class PositionAdjustment (
+    var `employees`: List<kotlin.Long> = listOf() 
+    , 
+    /**
+     * position id
+     */
+    var `position`: kotlin.Long
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePositionAdjustment: FfiConverterRustBuffer<PositionAdjustment> {
+    override fun read(buf: ByteBuffer): PositionAdjustment {
+        return PositionAdjustment(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PositionAdjustment) = (
+            FfiConverterSequenceLong.allocationSize(value.`employees`) +
+            FfiConverterLong.allocationSize(value.`position`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: PositionAdjustment, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`employees`, buf)
+            FfiConverterLong.write(value.`position`, buf)
             FfiConverterMapStringString.write(value.`extra`, buf)
     }
 }
@@ -11495,6 +12362,81 @@ public object FfiConverterTypeResignUpdate: FfiConverterRustBuffer<ResignUpdate>
 
 
 /**
+ * Employees to resign, with the fields of a resign (D80: employees, resign_date,
+ * resign_type and disableatt required; reason at most 200 characters).
+ */
+data class Resignation (
+    var `employees`: List<kotlin.Long> = listOf() 
+    , 
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    var `resignDate`: kotlin.String
+    , 
+    /**
+     * 1..5 (labels: `x-labels`).
+     */
+    var `resignType`: kotlin.Long
+    , 
+    /**
+     * At most 200 characters (D80).
+     */
+    var `reason`: kotlin.String? = null 
+    , 
+    var `disableatt`: kotlin.Boolean
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResignation: FfiConverterRustBuffer<Resignation> {
+    override fun read(buf: ByteBuffer): Resignation {
+        return Resignation(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Resignation) = (
+            FfiConverterSequenceLong.allocationSize(value.`employees`) +
+            FfiConverterString.allocationSize(value.`resignDate`) +
+            FfiConverterLong.allocationSize(value.`resignType`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`) +
+            FfiConverterBoolean.allocationSize(value.`disableatt`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Resignation, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`employees`, buf)
+            FfiConverterString.write(value.`resignDate`, buf)
+            FfiConverterLong.write(value.`resignType`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
+            FfiConverterBoolean.write(value.`disableatt`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * When failed idempotent requests are repeated: exponential backoff with jitter.
  */
 data class RetryPolicy (
@@ -11613,7 +12555,7 @@ public object FfiConverterTypeSyncBatch: FfiConverterRustBuffer<SyncBatch> {
 
 
 /**
- * A device (terminal). Read only.
+ * A device (terminal), as read and as create / update answer (D80).
  */
 data class Terminal (
     var `id`: kotlin.Long
@@ -11767,6 +12709,90 @@ public object FfiConverterTypeTerminal: FfiConverterRustBuffer<Terminal> {
 
 
 /**
+ * Body of create device (D80): sn, alias and ip_address required; `terminal_tz` is one
+ * of 54 time-zone options (D80; its unit is unknown: `8` in D80's sample), `heartbeat`
+ * seconds (default 10), `area` an area id.
+ */
+data class TerminalCreate (
+    /**
+     * Serial number (unique).
+     */
+    var `sn`: kotlin.String
+    , 
+    /**
+     * The device's name.
+     */
+    var `alias`: kotlin.String
+    , 
+    var `ipAddress`: kotlin.String
+    , 
+    var `terminalTz`: kotlin.Long? = null 
+    , 
+    /**
+     * Default 10 (D80).
+     */
+    var `heartbeat`: kotlin.Long? = null 
+    , 
+    /**
+     * area id
+     */
+    var `area`: kotlin.Long? = null 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTerminalCreate: FfiConverterRustBuffer<TerminalCreate> {
+    override fun read(buf: ByteBuffer): TerminalCreate {
+        return TerminalCreate(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TerminalCreate) = (
+            FfiConverterString.allocationSize(value.`sn`) +
+            FfiConverterString.allocationSize(value.`alias`) +
+            FfiConverterString.allocationSize(value.`ipAddress`) +
+            FfiConverterOptionalLong.allocationSize(value.`terminalTz`) +
+            FfiConverterOptionalLong.allocationSize(value.`heartbeat`) +
+            FfiConverterOptionalLong.allocationSize(value.`area`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: TerminalCreate, buf: ByteBuffer) {
+            FfiConverterString.write(value.`sn`, buf)
+            FfiConverterString.write(value.`alias`, buf)
+            FfiConverterString.write(value.`ipAddress`, buf)
+            FfiConverterOptionalLong.write(value.`terminalTz`, buf)
+            FfiConverterOptionalLong.write(value.`heartbeat`, buf)
+            FfiConverterOptionalLong.write(value.`area`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * Filters of `GET /iclock/api/terminals/`: every field optional, `null` = not filtered.
  */
 data class TerminalFilter (
@@ -11902,6 +12928,170 @@ public object FfiConverterTypeTerminalPage: FfiConverterRustBuffer<TerminalPage>
             FfiConverterLong.write(value.`pageSize`, buf)
             FfiConverterBoolean.write(value.`hasNext`, buf)
             FfiConverterSequenceTypeTerminal.write(value.`items`, buf)
+    }
+}
+
+
+
+/**
+ * The terminals a device action applies to, by id (D80: "terminal id list").
+ */
+data class TerminalSelection (
+    var `terminals`: List<kotlin.Long> = listOf() 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTerminalSelection: FfiConverterRustBuffer<TerminalSelection> {
+    override fun read(buf: ByteBuffer): TerminalSelection {
+        return TerminalSelection(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TerminalSelection) = (
+            FfiConverterSequenceLong.allocationSize(value.`terminals`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: TerminalSelection, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`terminals`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Body of update device (D80: PUT with the create body; sn, alias and ip_address
+ * required, a full update).
+ */
+data class TerminalUpdate (
+    var `sn`: kotlin.String
+    , 
+    var `alias`: kotlin.String
+    , 
+    var `ipAddress`: kotlin.String
+    , 
+    var `terminalTz`: kotlin.Long? = null 
+    , 
+    var `heartbeat`: kotlin.Long? = null 
+    , 
+    /**
+     * area id
+     */
+    var `area`: kotlin.Long? = null 
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTerminalUpdate: FfiConverterRustBuffer<TerminalUpdate> {
+    override fun read(buf: ByteBuffer): TerminalUpdate {
+        return TerminalUpdate(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TerminalUpdate) = (
+            FfiConverterString.allocationSize(value.`sn`) +
+            FfiConverterString.allocationSize(value.`alias`) +
+            FfiConverterString.allocationSize(value.`ipAddress`) +
+            FfiConverterOptionalLong.allocationSize(value.`terminalTz`) +
+            FfiConverterOptionalLong.allocationSize(value.`heartbeat`) +
+            FfiConverterOptionalLong.allocationSize(value.`area`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: TerminalUpdate, buf: ByteBuffer) {
+            FfiConverterString.write(value.`sn`, buf)
+            FfiConverterString.write(value.`alias`, buf)
+            FfiConverterString.write(value.`ipAddress`, buf)
+            FfiConverterOptionalLong.write(value.`terminalTz`, buf)
+            FfiConverterOptionalLong.write(value.`heartbeat`, buf)
+            FfiConverterOptionalLong.write(value.`area`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * What `upsert` did: `created` is false when the record with the same code was
+ * updated.
+ */
+data class TerminalUpserted (
+    var `created`: kotlin.Boolean
+    , 
+    /**
+     * The stored record, either way.
+     */
+    var `record`: Terminal
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTerminalUpserted: FfiConverterRustBuffer<TerminalUpserted> {
+    override fun read(buf: ByteBuffer): TerminalUpserted {
+        return TerminalUpserted(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTerminal.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TerminalUpserted) = (
+            FfiConverterBoolean.allocationSize(value.`created`) +
+            FfiConverterTypeTerminal.allocationSize(value.`record`)
+    )
+
+    override fun write(value: TerminalUpserted, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`created`, buf)
+            FfiConverterTypeTerminal.write(value.`record`, buf)
     }
 }
 
