@@ -158,7 +158,7 @@ pub(crate) fn confirm<B: Serialize>(
     }
     let body = serde_json::to_string(body)?;
     let mut err = std::io::stderr().lock();
-    std::write!(err, "{what} {body}: this cannot be undone. Go ahead? [y/N] ")?;
+    std::write!(err, "{what} {body}: destructive, go ahead? [y/N] ")?;
     err.flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
