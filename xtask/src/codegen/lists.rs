@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
 
 use crate::codegen::header;
+use crate::codegen::resources::camel;
 
 /// Query parameters the pager owns; they are not user filters.
 pub(crate) const PAGING_PARAMS: &[&str] = &["page", "limit", "page_size"];
@@ -209,15 +210,4 @@ fn rust_type(schema: &ReferenceOr<openapiv3::Schema>) -> Result<String> {
         SchemaKind::Type(Type::Number(_)) => "f64".into(),
         other => bail!("unsupported filter schema {other:?}"),
     })
-}
-
-/// `list_employees` → `ListEmployees`, as progenitor names its builders.
-fn camel(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-        })
-        .collect()
 }

@@ -232,10 +232,12 @@ fn request_ref(op: &Operation) -> Option<String> {
     ref_name(body.content.get("application/json")?.schema.as_ref()?)
 }
 
-/// `employees` → `Employees`, `dept_code` → `DeptCode`.
+/// `employees` → `Employees`, `dept_code` → `DeptCode`, `-punch_time` → `PunchTime`: the
+/// one spelling rule of every emitter (progenitor names its builders the same way).
 pub fn camel(snake: &str) -> String {
     snake
-        .split('_')
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
             c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()

@@ -17,6 +17,7 @@ use openapiv3::OpenAPI;
 
 use crate::bindings::uniffi::{build_library, foreign_outputs};
 use crate::codegen::models::{self, FieldType, Model, Role};
+use crate::codegen::resources::camel;
 use crate::codegen::{Output, header};
 
 /// Request bodies the core builds itself (the client's configuration carries them).
@@ -128,17 +129,6 @@ fn variant_name(value: &str) -> String {
         name.push_str("Desc");
     }
     name
-}
-
-fn camel(snake: &str) -> String {
-    snake
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-        })
-        .collect()
 }
 
 fn write_enum(out: &mut String, name: &str, values: &[String]) -> Result<()> {
