@@ -30,6 +30,10 @@
 //! starts again at offset 0. A file shorter than `out_bytes` means someone truncated it:
 //! that is refused rather than guessed about. Two syncs must not share a state file at once.
 //!
+//! `--since DATE` starts a first run at a date (the core's `SyncState::start`, which refuses
+//! it once a state file exists); `--direction` adds a `direction` field to each line (see
+//! `export::DirectionArgs`; `alternate` decides within each batch).
+//!
 //! Test hook: `ZKBIO_SYNC_CRASH=after-append` aborts the process right after the first
 //! batch's punches are fsynced and before the state commit; `ZKBIO_SYNC_CRASH=torn` aborts
 //! in the middle of writing a line. The CLI tests use them to prove the protocol.
@@ -46,7 +50,7 @@ use serde::{Deserialize, Serialize};
 use zkbiotime::{Client, SyncState};
 
 use crate::exit::Usage;
-use crate::export::{progress_bar, rate, seconds};
+use crate::export::{DirectionArgs, directed, progress_bar, rate, seconds};
 
 #[derive(Args, Debug)]
 pub struct SyncArgs {
@@ -63,6 +67,12 @@ pub struct SyncArgs {
     /// Never draw the progress bar
     #[arg(long)]
     pub no_progress: bool,
+    /// First run only (no state file yet): skip punches timed before this server-local
+    /// time, YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' (late uploads of earlier punches included)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    #[command(flatten)]
+    pub direction: DirectionArgs,
 }
 
 /// The state file.
@@ -80,9 +90,10 @@ pub async fn run(client: &Client, args: &SyncArgs) -> Result<()> {
     if args.batch == 0 {
         bail!(Usage("--batch must be at least 1".into()));
     }
+    let rule = args.direction.rule()?;
     let started = Instant::now();
     let crash = std::env::var("ZKBIO_SYNC_CRASH").ok();
-    let (mut state, committed) = load_state(&args.state, &args.out)?;
+    let (mut state, committed) = load_state(&args.state, &args.out, args.since.as_deref())?;
     let mut out = PunchFile::open(&args.out, committed)?;
     let recovered = out.seen.len();
 
@@ -94,13 +105,25 @@ pub async fn run(client: &Client, args: &SyncArgs) -> Result<()> {
     );
     let (mut written, mut skipped) = (0u64, 0u64);
     loop {
-        let batch = client.transactions().sync(&state, Some(args.batch)).await?;
-        for punch in &batch.punches {
-            if out.seen.contains(&punch.id) {
+        let mut batch = client.transactions().sync(&state, Some(args.batch)).await?;
+        let punches = std::mem::take(&mut batch.punches);
+        // One JSON line per punch (with its direction when asked: the core decides, for
+        // `alternate` within this batch).
+        let lines: Vec<(i64, Vec<u8>)> = match &rule {
+            None => punches
+                .iter()
+                .map(|p| serde_json::to_vec(p).map(|line| (p.id, line)))
+                .collect::<Result<_, _>>()?,
+            Some(rule) => directed(punches, rule)
+                .iter()
+                .map(|d| serde_json::to_vec(d).map(|line| (d.punch.id, line)))
+                .collect::<Result<_, _>>()?,
+        };
+        for (id, mut line) in lines {
+            if out.seen.contains(&id) {
                 skipped += 1;
                 continue;
             }
-            let mut line = serde_json::to_vec(punch)?;
             line.push(b'\n');
             if crash.as_deref() == Some("torn") {
                 out.file.write_all(&line[..line.len() / 2])?;
@@ -148,11 +171,14 @@ pub async fn run(client: &Client, args: &SyncArgs) -> Result<()> {
     Ok(())
 }
 
-/// The committed state and `out_bytes`, or a fresh start.
-fn load_state(path: &Path, out: &Path) -> Result<(SyncState, u64)> {
+/// The committed state and `out_bytes`, or a fresh start (from `since` when given; with a
+/// state file, `since` is the core's usage error).
+fn load_state(path: &Path, out: &Path, since: Option<&str>) -> Result<(SyncState, u64)> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((SyncState::new(), 0)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((SyncState::start(None, since)?, 0));
+        }
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
     let stored: Stored = serde_json::from_str(&text)
@@ -165,7 +191,7 @@ fn load_state(path: &Path, out: &Path) -> Result<(SyncState, u64)> {
             out.display()
         )));
     }
-    let state = SyncState::from_json(&stored.sync.to_string())
+    let state = SyncState::start(Some(&stored.sync.to_string()), since)
         .with_context(|| format!("reading {}", path.display()))?;
     Ok((state, stored.out_bytes))
 }
@@ -303,12 +329,14 @@ mod tests {
             sync: serde_json::to_value(SyncState::new()).unwrap(),
         };
         commit(&path, &stored).unwrap();
-        let (state, bytes) = load_state(&path, Path::new("x.jsonl")).unwrap_or_else(|e| {
+        let (state, bytes) = load_state(&path, Path::new("x.jsonl"), None).unwrap_or_else(|e| {
             panic!("{e:#}");
         });
         assert_eq!((state, bytes), (SyncState::new(), 5));
         assert!(!dir.path().join("s.json.tmp").exists());
-        let other = load_state(&path, Path::new("y.jsonl")).unwrap_err();
+        let other = load_state(&path, Path::new("y.jsonl"), None).unwrap_err();
         assert!(other.downcast_ref::<Usage>().is_some());
+        let since = load_state(&path, Path::new("x.jsonl"), Some("2024-06-01")).unwrap_err();
+        assert!(format!("{since:#}").contains("first sync"), "{since:#}");
     }
 }
