@@ -27,6 +27,7 @@
 
 mod auth;
 mod client;
+mod config;
 pub mod direction;
 mod error;
 mod fold;
@@ -72,6 +73,7 @@ pub fn labels(record: &str, field: &str) -> Option<&'static [(&'static str, &'st
 
 pub use auth::{AuthScheme, Credentials};
 pub use client::{Client, ClientBuilder};
+pub use config::Config;
 pub use direction::{Direction, DirectionRule, directions};
 pub use error::{Error, ErrorKind, Result};
 pub use generated::resources::*;
