@@ -14,6 +14,7 @@ uniffi::setup_scaffolding!("zkbiotime");
 
 mod client;
 mod convert;
+mod direction;
 mod error;
 mod labels;
 mod resources;
@@ -32,6 +33,7 @@ pub mod records;
 pub mod generated_resources;
 
 pub use client::{Client, ClientConfig, RetryPolicy, default_retry_policy};
+pub use direction::directions;
 pub use error::ZkbioError;
 pub use generated_resources::*;
 pub use labels::labels;

@@ -216,17 +216,17 @@ impl Transactions {
     /// Every punch exactly once across runs, late uploads included. `state` is the JSON
     /// text of the previous batch's `state` (`null`: start from the first punch); `max`
     /// bounds the punches of one batch. Store `batch.state` only after the punches are kept.
-    #[uniffi::method(default(state = None, max = None))]
+    /// `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
+    /// `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
+    #[uniffi::method(default(state = None, max = None, since = None))]
     pub async fn sync(
         &self,
         state: Option<String>,
         max: Option<u32>,
+        since: Option<String>,
     ) -> Result<SyncBatch, ZkbioError> {
         guard(async {
-            let state = match state {
-                Some(text) => zkbiotime::SyncState::from_json(&text)?,
-                None => zkbiotime::SyncState::new(),
-            };
+            let state = zkbiotime::SyncState::start(state.as_deref(), since.as_deref())?;
             let batch = self.inner.sync(&state, max.map(|m| m as usize)).await?;
             Ok(SyncBatch {
                 punches: batch.punches.into_iter().map(Into::into).collect(),

@@ -4519,8 +4519,10 @@ public protocol TransactionsProtocol: AnyObject, Sendable {
      * Every punch exactly once across runs, late uploads included. `state` is the JSON
      * text of the previous batch's `state` (`null`: start from the first punch); `max`
      * bounds the punches of one batch. Store `batch.state` only after the punches are kept.
+     * `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
+     * `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
      */
-    func sync(state: String?, max: UInt32?) async throws  -> SyncBatch
+    func sync(state: String?, max: UInt32?, since: String?) async throws  -> SyncBatch
     
 }
 /**
@@ -4653,13 +4655,15 @@ open func pager(filter: TransactionFilter? = nil)throws  -> TransactionPager  {
      * Every punch exactly once across runs, late uploads included. `state` is the JSON
      * text of the previous batch's `state` (`null`: start from the first punch); `max`
      * bounds the punches of one batch. Store `batch.state` only after the punches are kept.
+     * `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
+     * `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
      */
-open func sync(state: String? = nil, max: UInt32? = nil)async throws  -> SyncBatch  {
+open func sync(state: String? = nil, max: UInt32? = nil, since: String? = nil)async throws  -> SyncBatch  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_zkbiotime_uniffi_fn_method_transactions_sync(
-                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(state),FfiConverterOptionUInt32.lower(max)
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(state),FfiConverterOptionUInt32.lower(max),FfiConverterOptionString.lower(since)
                 )
             },
             pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
@@ -11523,6 +11527,30 @@ fileprivate struct FfiConverterOptionTypeTransactionOrdering: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
+    typealias SwiftType = [String: String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
     typealias SwiftType = [Int64]
 
@@ -11773,6 +11801,31 @@ fileprivate struct FfiConverterSequenceTypeTransaction: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = [String?]
+
+    public static func write(_ value: [String?], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterOptionString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String?] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String?]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterOptionString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -11881,6 +11934,22 @@ public func defaultRetryPolicy() -> RetryPolicy  {
 })
 }
 /**
+ * `"in"`, `"out"` or `null` (the rule cannot tell) for each punch, in order. `by`: `state`
+ * (the punch state code: 0, 3, 4 in; 1, 2, 5 out), `terminal` (with `terminals`: serial
+ * number or alias → `in` / `out`) or `alternate` (IN, OUT, ... per employee and day within
+ * the punches given: pass whole days).
+ */
+public func directions(punches: [Transaction], by: String, terminals: [String: String]? = nil)throws  -> [String?]  {
+    return try  FfiConverterSequenceOptionString.lift(try rustCallWithError(FfiConverterTypeZkbioError_lift) {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_func_directions(
+        FfiConverterSequenceTypeTransaction.lower(punches),
+        FfiConverterString.lower(by),
+        FfiConverterOptionDictionaryStringString.lower(terminals),uniffiCallStatus
+    )
+})
+}
+/**
  * Test hook: panics inside Rust, to show that a panic surfaces as `ZkbioError.Internal`
  * and the host process keeps running. Not part of the API proper.
  */
@@ -11938,6 +12007,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy() != 26532) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_func_directions() != 63033) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_func_testing_panic() != 36537) {
@@ -12222,7 +12294,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() != 49699) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() != 22335) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() != 57705) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_secret_expose() != 34898) {

@@ -857,7 +857,7 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_pager(uint64_t ptr, Rust
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_SYNC
-uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_sync(uint64_t ptr, RustBuffer state, RustBuffer max
+uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_sync(uint64_t ptr, RustBuffer state, RustBuffer max, RustBuffer since
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_SECRET
@@ -914,6 +914,11 @@ RustBuffer uniffi_zkbiotime_uniffi_fn_method_zkbioerror_uniffi_trait_display(Rus
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_DEFAULT_RETRY_POLICY
 RustBuffer uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_DIRECTIONS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_DIRECTIONS
+RustBuffer uniffi_zkbiotime_uniffi_fn_func_directions(RustBuffer punches, RustBuffer by, RustBuffer terminals, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_TESTING_PANIC
@@ -1194,6 +1199,12 @@ void ffi_zkbiotime_uniffi_rust_future_complete_void(uint64_t handle, RustCallSta
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DEFAULT_RETRY_POLICY
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DEFAULT_RETRY_POLICY
 uint16_t uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DIRECTIONS
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DIRECTIONS
+uint16_t uniffi_zkbiotime_uniffi_checksum_func_directions(void
     
 );
 #endif

@@ -686,6 +686,8 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_func_directions(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_testing_panic(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async(
@@ -1146,7 +1148,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_transactions_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_zkbiotime_uniffi_fn_method_transactions_sync(`ptr`: Long,`state`: RustBuffer.ByValue,`max`: RustBuffer.ByValue,
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactions_sync(`ptr`: Long,`state`: RustBuffer.ByValue,`max`: RustBuffer.ByValue,`since`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_secret(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1169,6 +1171,8 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_zkbioerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkbiotime_uniffi_fn_func_directions(`punches`: RustBuffer.ByValue,`by`: RustBuffer.ByValue,`terminals`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_zkbiotime_uniffi_fn_func_testing_panic(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1296,6 +1300,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy() and 0xFFFF) != 26532) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_func_directions() and 0xFFFF) != 63033) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_func_testing_panic() and 0xFFFF) != 36537) {
@@ -1580,7 +1587,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() and 0xFFFF) != 49699) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() and 0xFFFF) != 22335) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() and 0xFFFF) != 57705) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_secret_expose() and 0xFFFF) != 34898) {
@@ -8519,8 +8526,10 @@ public interface TransactionsInterface {
      * Every punch exactly once across runs, late uploads included. `state` is the JSON
      * text of the previous batch's `state` (`null`: start from the first punch); `max`
      * bounds the punches of one batch. Store `batch.state` only after the punches are kept.
+     * `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
+     * `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
      */
-    suspend fun `sync`(`state`: kotlin.String? = null, `max`: kotlin.UInt? = null): SyncBatch
+    suspend fun `sync`(`state`: kotlin.String? = null, `max`: kotlin.UInt? = null, `since`: kotlin.String? = null): SyncBatch
     
     companion object
 }
@@ -8728,10 +8737,12 @@ open class Transactions: Disposable, AutoCloseable, TransactionsInterface
      * Every punch exactly once across runs, late uploads included. `state` is the JSON
      * text of the previous batch's `state` (`null`: start from the first punch); `max`
      * bounds the punches of one batch. Store `batch.state` only after the punches are kept.
+     * `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
+     * `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `sync`(`state`: kotlin.String?, `max`: kotlin.UInt?) : SyncBatch {
+    override suspend fun `sync`(`state`: kotlin.String?, `max`: kotlin.UInt?, `since`: kotlin.String?) : SyncBatch {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactions_sync(
@@ -8739,6 +8750,7 @@ open class Transactions: Disposable, AutoCloseable, TransactionsInterface
                 
         FfiConverterOptionalString.lower(`state`),
         FfiConverterOptionalUInt.lower(`max`),
+        FfiConverterOptionalString.lower(`since`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -15122,6 +15134,38 @@ public object FfiConverterOptionalTypeTransactionOrdering: FfiConverterRustBuffe
 /**
  * @suppress
  */
+public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringString.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>> {
     override fun read(buf: ByteBuffer): List<kotlin.Long> {
         val len = buf.getInt()
@@ -15402,6 +15446,34 @@ public object FfiConverterSequenceTypeTransaction: FfiConverterRustBuffer<List<T
 /**
  * @suppress
  */
+public object FfiConverterSequenceOptionalString: FfiConverterRustBuffer<List<kotlin.String?>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String?> {
+        val len = buf.getInt()
+        return List<kotlin.String?>(len) {
+            FfiConverterOptionalString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String?>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterOptionalString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String?>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterOptionalString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
         val len = buf.getInt()
@@ -15490,6 +15562,26 @@ public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<ko
     UniffiLib.uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * `"in"`, `"out"` or `null` (the rule cannot tell) for each punch, in order. `by`: `state`
+         * (the punch state code: 0, 3, 4 in; 1, 2, 5 out), `terminal` (with `terminals`: serial
+         * number or alias → `in` / `out`) or `alternate` (IN, OUT, ... per employee and day within
+         * the punches given: pass whole days).
+         */
+    @Throws(ZkbioException::class) fun `directions`(`punches`: List<Transaction>, `by`: kotlin.String, `terminals`: Map<kotlin.String, kotlin.String>? = null): List<kotlin.String?> {
+            return FfiConverterSequenceOptionalString.lift(
+    uniffiRustCallWithError(ZkbioException) { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_func_directions(
+    
+        
+        FfiConverterSequenceTypeTransaction.lower(`punches`),
+        FfiConverterString.lower(`by`),
+        FfiConverterOptionalMapStringString.lower(`terminals`),_status)
 }
     )
     }
