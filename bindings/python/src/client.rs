@@ -4,76 +4,22 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyBool;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
-use zkbiotime::{AuthScheme, RetryPolicy, Secret};
+use zkbiotime::Secret;
 
 use crate::convert::{Zone, quote};
-use crate::errors::{self, Error, value_error};
+use crate::errors::{self, Error};
 use crate::runtime;
-
-#[derive(Clone)]
-enum Auth {
-    Password { username: String, password: Secret, scheme: AuthScheme },
-    Token(Secret),
-    None,
-}
-
-/// Everything the constructor was given, kept to build the core client again in a forked
-/// child (a connection pool cannot cross `fork()`).
-#[derive(Clone)]
-struct Config {
-    base_url: String,
-    auth: Auth,
-    timezone: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    ca_bundle: Option<String>,
-    insecure: bool,
-    retries: u32,
-    page_size: u32,
-    concurrency: usize,
-    login_cooldown: Duration,
-    strict: bool,
-    accept_language: String,
-}
-
-impl Config {
-    fn build(&self) -> zkbiotime::Result<zkbiotime::Client> {
-        let mut b = zkbiotime::Client::builder(self.base_url.clone())
-            .request_timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .retry_policy(RetryPolicy { max_attempts: self.retries + 1, ..RetryPolicy::default() })
-            .page_size(self.page_size)
-            .concurrency(self.concurrency)
-            .login_cooldown(self.login_cooldown)
-            .strict(self.strict)
-            .accept_language(self.accept_language.clone())
-            .danger_accept_invalid_certs(self.insecure);
-        b = match &self.auth {
-            Auth::Password { username, password, scheme } => {
-                b.login_with(*scheme, username.clone(), password.clone())
-            }
-            Auth::Token(token) => b.token(token.clone()),
-            Auth::None => b,
-        };
-        if let Some(path) = &self.ca_bundle {
-            b = b.ca_bundle(path);
-        }
-        if let Some(zone) = &self.timezone {
-            b = b.server_timezone(zone.clone());
-        }
-        b.build()
-    }
-}
 
 /// State shared by a client, its resources and its lists.
 pub struct Shared {
-    config: Config,
+    /// The core's settings, kept to build the core client again in a forked child (a
+    /// connection pool cannot cross `fork()`).
+    config: zkbiotime::Config,
     core: Mutex<(u32, zkbiotime::Client)>,
     closed: AtomicBool,
     pub zone: Zone,
@@ -103,6 +49,9 @@ impl Shared {
     }
 }
 
+/// The constructor's arguments as the core's settings: Python's `verify` (True, False or a
+/// CA bundle's path) becomes the core's two TLS settings; every other check and message is
+/// the core's (`zkbiotime::Config`), the same in every language.
 #[allow(clippy::too_many_arguments)]
 fn shared(
     base_url: String,
@@ -122,58 +71,28 @@ fn shared(
     strict: bool,
     accept_language: String,
 ) -> PyResult<Arc<Shared>> {
-    // The core judges the scheme's name and the older `jwt` flag (one message everywhere).
-    let scheme = AuthScheme::from_options(auth.as_deref(), jwt)
-        .map_err(|e| value_error(e.detail().to_string()))?;
-    let auth = match (username, password, token) {
-        (Some(username), Some(password), None) => {
-            Auth::Password { username, password: Secret::new(password), scheme }
-        }
-        (None, None, Some(token)) if !jwt && auth.is_none() => Auth::Token(Secret::new(token)),
-        (None, None, Some(_)) => {
-            return Err(value_error("jwt=True or auth= needs username and password"));
-        }
-        (Some(_), None, _) | (None, Some(_), _) => {
-            return Err(value_error("give both username and password"));
-        }
-        (Some(_), Some(_), Some(_)) => {
-            return Err(value_error("give either username and password, or token, not both"));
-        }
-        (None, None, None) => Auth::None,
-    };
-    let (ca_bundle, insecure) = if let Ok(b) = verify.cast::<PyBool>() {
-        (None, !b.is_true())
+    let mut config = zkbiotime::Config::new(base_url);
+    if let Ok(b) = verify.cast::<PyBool>() {
+        config.insecure_skip_tls_verify = !b.is_true();
     } else if let Ok(path) = verify.extract::<std::path::PathBuf>() {
-        (Some(path.to_string_lossy().into_owned()), false)
+        config.ca_bundle = Some(path);
     } else {
         return Err(errors::type_error("verify must be True, False or the path of a CA bundle"));
-    };
-    let seconds = |name: &str, s: f64| {
-        if s.is_finite() && s > 0.0 {
-            Ok(Duration::from_secs_f64(s))
-        } else {
-            Err(value_error(format!("{name} must be a positive number of seconds")))
-        }
-    };
-    let config = Config {
-        base_url,
-        auth,
-        timezone,
-        timeout: seconds("timeout", timeout)?,
-        connect_timeout: seconds("connect_timeout", connect_timeout)?,
-        ca_bundle,
-        insecure,
-        retries,
-        page_size,
-        concurrency,
-        login_cooldown: if login_cooldown >= 0.0 {
-            Duration::from_secs_f64(login_cooldown)
-        } else {
-            return Err(value_error("login_cooldown must not be negative"));
-        },
-        strict,
-        accept_language,
-    };
+    }
+    config.username = username;
+    config.password = password.map(Secret::new);
+    config.token = token.map(Secret::new);
+    config.jwt = jwt;
+    config.auth = auth;
+    config.timezone = timezone;
+    config.timeout = timeout;
+    config.connect_timeout = connect_timeout;
+    config.retries = retries;
+    config.page_size = i64::from(page_size);
+    config.concurrency = i64::try_from(concurrency).unwrap_or(i64::MAX);
+    config.login_cooldown = login_cooldown;
+    config.strict = strict;
+    config.accept_language = accept_language;
     let core = Python::attach(|py| config.build().map_err(|e| errors::core_error(py, &e)))?;
     let zone = core.server_zone().copied();
     Ok(Arc::new(Shared {
@@ -185,29 +104,19 @@ fn shared(
 }
 
 fn repr(class: &str, s: &Shared) -> String {
-    let auth = match &s.config.auth {
-        Auth::Password { username, scheme: AuthScheme::Token, .. } => {
-            format!("username={}", quote(username))
+    let c = &s.config;
+    let auth = match (&c.username, &c.token) {
+        (Some(username), _) => {
+            let scheme = c.auth.as_deref().or(c.jwt.then_some("jwt"));
+            let scheme = scheme.map(|a| format!(", auth={}", quote(a))).unwrap_or_default();
+            format!("username={}{scheme}", quote(username))
         }
-        Auth::Password { username, scheme, .. } => {
-            let name = match scheme {
-                AuthScheme::Jwt => "jwt",
-                AuthScheme::StaffToken => "staff_token",
-                AuthScheme::StaffJwt => "staff_jwt",
-                _ => "basic",
-            };
-            format!("username={}, auth={}", quote(username), quote(name))
-        }
-        Auth::Token(_) => "token=***".to_string(),
-        Auth::None => String::new(),
+        (None, Some(_)) => "token=***".to_string(),
+        (None, None) => String::new(),
     };
-    let zone = s
-        .config
-        .timezone
-        .as_deref()
-        .map(|z| format!(", timezone={}", quote(z)))
-        .unwrap_or_default();
-    format!("{class}({}, {auth}{zone})", quote(&s.config.base_url))
+    let zone =
+        c.timezone.as_deref().map(|z| format!(", timezone={}", quote(z))).unwrap_or_default();
+    format!("{class}({}, {auth}{zone})", quote(&c.base_url))
 }
 
 /// A blocking ZKBio Time client. Thread-safe: share one across threads.
