@@ -121,7 +121,7 @@ describe('employees', () => {
     create.push('frist_name');
     assert.ok(!client.employees.bodyFields().includes('frist_name'));
     assert.throws(() => client.employees.bodyFields('delete'), InvalidArgumentError);
-    assert.equal(client.terminals.bodyFields, undefined, 'terminals are read only');
+    assert.equal(client.transactions.bodyFields, undefined, 'transactions are read only');
 
     // Splitting a flat set of names with it makes a body the binding accepts.
     const flat = { emp_code: 'node-split', department: 1, area: [1], 'Primary Job': 'Welder' };

@@ -133,7 +133,7 @@ def test_mypy_rejects_wrong_use(tmp_path: Path) -> None:
         "c.employees.list(dept=1)\n"
         "c.transactions.list(ordering='sideways')\n"
         "n: str = c.employees.get(1).id\n"
-        "c.terminals.create(sn='x')\n"
+        "c.transactions.create(emp_code='x')\n"
     )
     result = mypy(str(bad), cwd=tmp_path)
     assert result.returncode == 1

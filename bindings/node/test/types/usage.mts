@@ -83,8 +83,8 @@ export async function reads(): Promise<number> {
   const at: string | undefined = punches[0]?.punch_time;
   const raw: string | undefined = punches[0]?.punch_time_raw;
   const page = await client.transactions.page(2, { emp_code: '1' });
-  // @ts-expect-error terminals are read only
-  client.terminals.create({});
+  // @ts-expect-error transactions are read only
+  client.transactions.create({});
   return n + total + (count ?? 0) + page.items.length + code.length + (first ?? '').length +
     (dept ?? '').length + areas.length + String(job).length + sure.length +
     String(wrongOrdering).length + (at ?? '').length + (raw ?? '').length;
@@ -111,8 +111,8 @@ export async function writes(): Promise<string> {
   const fields: string[] = client.employees.bodyFields('update');
   // @ts-expect-error only create and update have bodies
   client.departments.bodyFields('delete');
-  // @ts-expect-error terminals are read only
-  client.terminals.bodyFields();
+  // @ts-expect-error transactions are read only
+  client.transactions.bodyFields();
   const d = await client.departments.upsert({ dept_code: 'D', dept_name: 'Dept' });
   const resign = await client.resigns.create({
     employee: 1,
