@@ -18,8 +18,6 @@ mod generated;
 mod resources;
 mod secret;
 
-use std::path::PathBuf;
-use std::time::Duration;
 
 use napi::JsString;
 use napi::bindgen_prelude::{
@@ -28,7 +26,7 @@ use napi::bindgen_prelude::{
 use napi::sys;
 use napi_derive::napi;
 use serde_json::Value;
-use zkbiotime::{AuthScheme, Client, RetryPolicy, ServerZone, SyncState};
+use zkbiotime::{Client, SyncState};
 
 use crate::convert::{AsJson, Cx, FromCore, JsonRows};
 use crate::cursor::NativeCursor;
@@ -506,111 +504,44 @@ fn init_logging() {
     zkbiotime::logging::init_from_env();
 }
 
-fn ms(value: u32) -> Duration {
-    Duration::from_millis(u64::from(value))
+/// Milliseconds (Node's unit) as the core's seconds.
+fn seconds(ms: u32) -> f64 {
+    f64::from(ms) / 1000.0
 }
 
+/// The JS options as the core's settings (`zkbiotime::Config`): milliseconds become seconds,
+/// `ca` is PEM text or a file's path; every check and message is the core's.
 fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
-    let mut b = Client::builder(o.base_url);
-    // `jwt: true` is the older spelling of `auth: 'jwt'` (the core judges both).
-    let jwt = o.jwt.unwrap_or(false);
-    let scheme = AuthScheme::from_options(o.auth.as_deref(), jwt)?;
-    match (o.token, o.username, o.password) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err(BindingError::invalid("give either a token or a username and password"));
+    let mut c = zkbiotime::Config::new(o.base_url);
+    c.username = o.username;
+    c.password = o.password.map(Into::into);
+    c.token = o.token.map(Into::into);
+    c.jwt = o.jwt.unwrap_or(false);
+    c.auth = o.auth;
+    c.timezone = o.timezone;
+    match o.ca {
+        Some(ca) if ca.contains("-----BEGIN") => c.ca_pem = Some(ca),
+        Some(path) => c.ca_bundle = Some(path.into()),
+        None => {}
+    }
+    let set = |field: &mut f64, ms: Option<u32>| {
+        if let Some(ms) = ms {
+            *field = seconds(ms);
         }
-        (Some(_), None, None) if o.auth.is_some() => {
-            return Err(BindingError::invalid(
-                "`auth` says how a username and password are used; a token needs none",
-            ));
-        }
-        (Some(token), None, None) => b = b.token(token),
-        (None, Some(user), Some(pw)) => {
-            b = b.login_with(scheme, user, pw);
-        }
-        (None, Some(_), None) => return Err(BindingError::invalid("a username needs a password")),
-        (None, None, Some(_)) => return Err(BindingError::invalid("a password needs a username")),
-        (None, None, None) => {}
-    }
-    if let Some(t) = o.timeout_ms {
-        b = b.request_timeout(ms(t));
-    }
-    if let Some(t) = o.connect_timeout_ms {
-        b = b.connect_timeout(ms(t));
-    }
-    if o.retries.is_some()
-        || o.retry_base_delay_ms.is_some()
-        || o.retry_max_delay_ms.is_some()
-        || o.retry_budget_ms.is_some()
-    {
-        let mut policy = RetryPolicy::default();
-        if let Some(r) = o.retries {
-            policy.max_attempts = r.saturating_add(1);
-        }
-        if let Some(d) = o.retry_base_delay_ms {
-            policy.base_delay = ms(d);
-        }
-        if let Some(d) = o.retry_max_delay_ms {
-            policy.max_delay = ms(d);
-        }
-        if let Some(d) = o.retry_budget_ms {
-            policy.budget = ms(d);
-        }
-        b = b.retry_policy(policy);
-    }
-    if let Some(size) = o.page_size {
-        b = b.page_size(size);
-    }
-    if let Some(n) = o.concurrency {
-        b = b.concurrency(n as usize);
-    }
-    if let Some(t) = o.login_cooldown_ms {
-        b = b.login_cooldown(ms(t));
-    }
-    if let Some(strict) = o.strict {
-        b = b.strict(strict);
-    }
-    if let Some(language) = o.accept_language {
-        b = b.accept_language(language);
-    }
-    // PEM text goes through a temporary file, read by `build` and removed right after.
-    let mut temp_ca = None;
-    if let Some(ca) = o.ca {
-        let (path, temporary) = ca_path(&ca)?;
-        if temporary {
-            temp_ca = Some(path.clone());
-        }
-        b = b.ca_bundle(path);
-    }
-    if let Some(skip) = o.insecure_skip_tls_verify {
-        b = b.danger_accept_invalid_certs(skip);
-    }
-    let zone = o.timezone.as_deref().map(ServerZone::parse).transpose()?;
-    if let Some(zone) = &zone {
-        b = b.server_timezone(zone.name());
-    }
-    let client = b.build();
-    if let Some(path) = temp_ca {
-        let _ = std::fs::remove_file(path);
-    }
-    Ok(NativeClient { client: client?, cx: Cx { zone } })
-}
-
-/// Node's `tls` options take PEM text; the core reads a file. PEM text is written to a
-/// temporary file for it (true: remove it after the build).
-fn ca_path(ca: &str) -> Result<(PathBuf, bool), BindingError> {
-    if !ca.contains("-----BEGIN") {
-        return Ok((PathBuf::from(ca), false));
-    }
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write(ca.as_bytes());
-    let path = std::env::temp_dir().join(format!(
-        "zkbiotime-node-ca-{}-{:016x}.pem",
-        std::process::id(),
-        h.finish()
-    ));
-    std::fs::write(&path, ca)
-        .map_err(|e| BindingError::invalid(format!("cannot store the CA certificate: {e}")))?;
-    Ok((path, true))
+    };
+    set(&mut c.timeout, o.timeout_ms);
+    set(&mut c.connect_timeout, o.connect_timeout_ms);
+    set(&mut c.retry_base_delay, o.retry_base_delay_ms);
+    set(&mut c.retry_max_delay, o.retry_max_delay_ms);
+    set(&mut c.retry_budget, o.retry_budget_ms);
+    set(&mut c.login_cooldown, o.login_cooldown_ms);
+    c.retries = o.retries.unwrap_or(c.retries);
+    c.page_size = o.page_size.map_or(c.page_size, i64::from);
+    c.concurrency = o.concurrency.map_or(c.concurrency, i64::from);
+    c.insecure_skip_tls_verify = o.insecure_skip_tls_verify.unwrap_or(false);
+    c.strict = o.strict.unwrap_or(false);
+    c.accept_language = o.accept_language.unwrap_or(c.accept_language);
+    let client = c.build()?;
+    let zone = client.server_zone().copied();
+    Ok(NativeClient { client, cx: Cx { zone } })
 }

@@ -50,6 +50,12 @@ pub struct Config {
     pub connect_timeout: f64,
     /// Retries of a failed idempotent request (0: never retry).
     pub retries: u32,
+    /// Seconds before the first retry; doubles with each further one.
+    pub retry_base_delay: f64,
+    /// Seconds, the longest wait between two attempts.
+    pub retry_max_delay: f64,
+    /// Seconds after the first attempt when no retry starts any more.
+    pub retry_budget: f64,
     /// Records per page asked of the server.
     pub page_size: i64,
     /// Pages fetched at once when reading long lists.
@@ -85,6 +91,9 @@ impl Default for Config {
             timeout: 120.0,
             connect_timeout: 30.0,
             retries: 4,
+            retry_base_delay: 0.2,
+            retry_max_delay: 10.0,
+            retry_budget: 300.0,
             page_size: 1000,
             concurrency: 4,
             login_cooldown: 60.0,
@@ -196,7 +205,9 @@ impl Config {
             .login_cooldown(seconds("login_cooldown", self.login_cooldown, true)?)
             .retry_policy(RetryPolicy {
                 max_attempts: self.retries.saturating_add(1),
-                ..RetryPolicy::default()
+                base_delay: seconds("retry_base_delay", self.retry_base_delay, true)?,
+                max_delay: seconds("retry_max_delay", self.retry_max_delay, true)?,
+                budget: seconds("retry_budget", self.retry_budget, true)?,
             })
             .page_size(u32::try_from(page_size).expect("checked above"))
             .concurrency(positive("concurrency", self.concurrency, 64)? as usize)
