@@ -1,63 +1,51 @@
 //! Building the core's `Client` from the connection flags.
 
 use std::io::IsTerminal;
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use zkbiotime::{AuthScheme, Client, RetryPolicy};
+use zkbiotime::Client;
 
 use crate::cli::ConnectionArgs;
 use crate::exit::Usage;
 
+/// The flags as the core's settings (`zkbiotime::Config`); every check and message is the
+/// core's (an invalid setting exits with the usage code). A token wins over a username from
+/// the environment; a missing password is asked for on a terminal.
 pub fn client(args: &ConnectionArgs) -> Result<Client> {
     let Some(url) = args.url.as_deref() else {
         bail!(Usage("no server URL: pass --url or set ZKBIO_URL".into()));
     };
-    let mut builder = Client::builder(url);
-    builder = match (&args.token, &args.username) {
-        (Some(token), _) => builder.token(token.as_str()),
+    let mut c = zkbiotime::Config::new(url);
+    match (&args.token, &args.username) {
+        (Some(token), _) => c.token = Some(token.as_str().into()),
         (None, Some(username)) => {
             let password = match &args.password {
                 Some(p) => p.clone(),
                 None => prompt_password(username, url)?,
             };
-            builder.login_with(scheme(args)?, username, password)
+            c.username = Some(username.clone());
+            c.password = Some(password.into());
+            c.auth = args.auth.clone();
+            c.jwt = args.jwt;
         }
         (None, None) => bail!(Usage(
             "no credentials: pass --username (ZKBIO_USERNAME) with --password (ZKBIO_PASSWORD), \
              or --token (ZKBIO_TOKEN)"
                 .into()
         )),
-    };
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        bail!(Usage(format!(
-            "--timeout must be a positive number of seconds, got {}",
-            args.timeout
-        )));
     }
-    let timeout = Duration::from_secs_f64(args.timeout);
-    builder = builder
-        .request_timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(30)))
-        .retry_policy(RetryPolicy { max_attempts: args.retries + 1, ..RetryPolicy::default() })
-        .page_size(args.page_size)
-        .concurrency(args.concurrency)
-        .strict(args.strict)
-        .accept_language(args.accept_language.as_str())
-        .danger_accept_invalid_certs(args.insecure_skip_tls_verify);
-    if let Some(ca) = &args.ca_bundle {
-        builder = builder.ca_bundle(ca);
-    }
-    if let Some(zone) = &args.timezone {
-        builder = builder.server_timezone(zone);
-    }
-    Ok(builder.build()?)
-}
-
-/// The auth scheme from --auth and --jwt, as the core judges them.
-fn scheme(args: &ConnectionArgs) -> Result<AuthScheme> {
-    AuthScheme::from_options(args.auth.as_deref(), args.jwt)
-        .map_err(|e| Usage(e.detail().to_string()).into())
+    c.timeout = args.timeout;
+    // One --timeout for both: connecting never waits longer than 30 s.
+    c.connect_timeout = if args.timeout.is_finite() { args.timeout.min(30.0) } else { 30.0 };
+    c.retries = args.retries;
+    c.page_size = i64::from(args.page_size);
+    c.concurrency = i64::try_from(args.concurrency).unwrap_or(i64::MAX);
+    c.strict = args.strict;
+    c.accept_language = args.accept_language.clone();
+    c.insecure_skip_tls_verify = args.insecure_skip_tls_verify;
+    c.ca_bundle = args.ca_bundle.clone();
+    c.timezone = args.timezone.clone();
+    Ok(c.build()?)
 }
 
 /// Asks on the terminal (no echo); never in a pipe or a script.
