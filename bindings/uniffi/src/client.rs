@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use zkbiotime::AuthScheme;
 
 use crate::error::{ZkbioError, guard, guard_sync};
 use crate::secret::Secret;
@@ -137,7 +136,7 @@ impl Client {
         // The first client reads `ZKBIOTIME_LOG` (see `zkbiotime::logging`).
         zkbiotime::logging::init_from_env();
         guard_sync(|| {
-            let inner = builder(config)?.build()?;
+            let inner = self::config(config).build()?;
             Ok(Arc::new(Self { inner }))
         })
     }
@@ -239,61 +238,44 @@ impl Client {
     }
 }
 
-fn builder(c: ClientConfig) -> Result<zkbiotime::ClientBuilder, ZkbioError> {
-    let mut b = zkbiotime::Client::builder(c.base_url);
-    // `jwt = true` is the older spelling of `auth = "jwt"` (the core judges both).
-    let scheme = AuthScheme::from_options(c.auth.as_deref(), c.jwt)?;
-    b = match (c.token, c.username, c.password) {
-        (Some(_), None, None) if c.auth.is_some() => {
-            return Err(ZkbioError::invalid_argument(
-                "auth says how a username and password are used; a token needs none",
-            ));
-        }
-        (Some(token), None, None) => b.token(token.to_core()),
-        (None, Some(user), Some(password)) => b.login_with(scheme, user, password.to_core()),
-        (Some(_), _, _) => {
-            return Err(ZkbioError::invalid_argument(
-                "give either a token or a username and password, not both",
-            ));
-        }
-        _ => {
-            return Err(ZkbioError::invalid_argument(
-                "no credentials: give a username and password, or a token",
-            ));
-        }
-    };
-    if let Some(zone) = c.server_timezone {
-        b = b.server_timezone(zone);
-    }
+/// The Kotlin/Swift configuration as the core's settings (`zkbiotime::Config`): durations
+/// become seconds; every check and message is the core's.
+fn config(c: ClientConfig) -> zkbiotime::Config {
+    let mut config = zkbiotime::Config::new(c.base_url);
+    config.username = c.username;
+    config.password = c.password.map(|p| p.to_core());
+    config.token = c.token.map(|t| t.to_core());
+    config.jwt = c.jwt;
+    config.auth = c.auth;
+    config.timezone = c.server_timezone;
+    config.ca_bundle = c.ca_bundle.map(Into::into);
+    config.ca_pem = c.ca_pem;
+    config.insecure_skip_tls_verify = c.danger_accept_invalid_certs;
+    config.strict = c.strict;
+    let secs = |d: Duration| d.as_secs_f64();
     if let Some(t) = c.connect_timeout {
-        b = b.connect_timeout(t);
+        config.connect_timeout = secs(t);
     }
     if let Some(t) = c.request_timeout {
-        b = b.request_timeout(t);
-    }
-    match (c.ca_bundle, c.ca_pem) {
-        (Some(_), Some(_)) => {
-            return Err(ZkbioError::invalid_argument("give ca_bundle or ca_pem, not both"));
-        }
-        (Some(path), None) => b = b.ca_bundle(path),
-        (None, Some(pem)) => b = b.ca_pem(pem),
-        (None, None) => {}
-    }
-    b = b.danger_accept_invalid_certs(c.danger_accept_invalid_certs);
-    if let Some(retry) = c.retry {
-        b = b.retry_policy(retry.into());
-    }
-    if let Some(size) = c.page_size {
-        b = b.page_size(size);
-    }
-    if let Some(n) = c.concurrency {
-        b = b.concurrency(n as usize);
+        config.timeout = secs(t);
     }
     if let Some(d) = c.login_cooldown {
-        b = b.login_cooldown(d);
+        config.login_cooldown = secs(d);
+    }
+    if let Some(r) = c.retry {
+        config.retries = r.max_attempts.saturating_sub(1);
+        config.retry_base_delay = secs(r.base_delay);
+        config.retry_max_delay = secs(r.max_delay);
+        config.retry_budget = secs(r.budget);
+    }
+    if let Some(size) = c.page_size {
+        config.page_size = i64::from(size);
+    }
+    if let Some(n) = c.concurrency {
+        config.concurrency = i64::from(n);
     }
     if let Some(language) = c.accept_language {
-        b = b.accept_language(language);
+        config.accept_language = language;
     }
-    Ok(b.strict(c.strict))
+    config
 }

@@ -188,6 +188,9 @@ impl Config {
                 Err(Error::invalid_argument(format!("{name} must be between 1 and {max}, not {n}")))
             }
         };
+        if self.ca_bundle.is_some() && self.ca_pem.is_some() {
+            return Err(Error::invalid_argument("give ca_bundle or ca_pem, not both"));
+        }
         if self.insecure_skip_tls_verify && (self.ca_bundle.is_some() || self.ca_pem.is_some()) {
             return Err(Error::invalid_argument(
                 "a CA bundle and insecure_skip_tls_verify contradict each other: give one",
