@@ -31,6 +31,7 @@ mod config;
 pub mod direction;
 mod error;
 mod fold;
+pub mod input;
 #[cfg(feature = "env-logging")]
 pub mod logging;
 #[doc(hidden)]
@@ -49,6 +50,7 @@ mod transport;
 #[allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs)]
 pub(crate) mod generated {
     pub mod api;
+    pub mod bodies;
     pub mod labels;
     pub mod lists;
     pub mod resources;

@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 mod api;
 pub mod cli;
 mod cli_resources;
+mod core_bodies;
 mod core_resources;
 mod labels;
 pub mod lists;
@@ -83,6 +84,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
         Output { path: core.join("lists.rs"), contents: lists::generate(&spec)? },
         Output { path: core.join("labels.rs"), contents: labels::generate(&spec)? },
         Output { path: core.join("resources.rs"), contents: core_resources::generate(&spec)? },
+        Output { path: core.join("bodies.rs"), contents: core_bodies::generate(&spec)? },
     ];
     outputs.extend(cli::outputs(root, &spec)?);
     outputs.extend(node::outputs(root, &spec)?);
