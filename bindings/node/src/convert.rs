@@ -179,68 +179,30 @@ pub trait FromCore<T> {
     fn from_core(value: T, cx: &Cx) -> Self;
 }
 
-/// A request body of the spec (implemented by the generated module).
-pub trait Input: DeserializeOwned {
-    const NAME: &'static str;
-    /// The keys the spec names; anything else must go in `extra`.
-    const FIELDS: &'static [&'static str];
-    /// Stores custom attributes; false when the body has no room for them.
-    fn set_extra(&mut self, extra: Map<String, Value>) -> bool;
-}
-
-/// A JS object → a request body. `extra` holds custom attributes (sent as top-level keys);
-/// any other key the spec does not name is an error, so a typo never reaches the server.
-pub fn input<T: Input>(value: Value) -> Result<T> {
-    let Value::Object(mut map) = value else {
+/// A JS object → a request body of the spec. `extra` holds custom attributes (sent as
+/// top-level keys); the core checks the names (`zkbiotime::input`), so a typo never reaches
+/// the server and the message reads as in every language.
+pub fn input<T: zkbiotime::input::Body>(value: Value) -> Result<T> {
+    let Value::Object(mut fields) = value else {
         return Err(BindingError::invalid(format!("{} must be an object", T::NAME)));
     };
-    let extra = match map.remove("extra") {
+    let extra = match fields.remove("extra") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(extra)) => extra,
         Some(_) => {
             return Err(BindingError::invalid(format!("{}.extra must be an object", T::NAME)));
         }
     };
-    if let Some(unknown) = map.keys().find(|k| !T::FIELDS.contains(&k.as_str())) {
-        return Err(BindingError::invalid(format!(
-            "{} has no field `{unknown}` (known: {}; custom attributes go in `extra`)",
-            T::NAME,
-            T::FIELDS.join(", ")
-        )));
-    }
-    if let Some(clash) = extra.keys().find(|k| T::FIELDS.contains(&k.as_str())) {
-        return Err(BindingError::invalid(format!(
-            "`{clash}` is a field of {}: set it directly, not in `extra`",
-            T::NAME
-        )));
-    }
-    let mut body: T = serde_json::from_value(Value::Object(map))
-        .map_err(|e| BindingError::invalid(format!("{}: {e}", T::NAME)))?;
-    if !body.set_extra(extra) {
-        return Err(BindingError::invalid(format!("{} takes no custom attributes", T::NAME)));
-    }
-    Ok(body)
+    Ok(zkbiotime::input::body(fields, extra)?)
 }
 
-/// A JS object of filters → the core's filter type (unknown names rejected by serde).
-///
-/// Time bounds (`*_time`) may be ISO 8601 text with an offset (what the JS wrapper makes of
-/// a `Date`): the client's server zone turns them into the server-local text filters take.
+/// A JS object of filters → the core's filter type; the core checks the names and turns
+/// zone-aware times (what the JS wrapper makes of a `Date`) into server-local text.
 pub fn filter<F: DeserializeOwned>(value: Option<Value>, what: &str, client: &Client) -> Result<F> {
-    let mut map = match value {
+    let map = match value {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(map)) => map,
         Some(_) => return Err(BindingError::invalid(format!("{what} filters must be an object"))),
     };
-    map.retain(|_, v| !v.is_null());
-    for (key, value) in map.iter_mut() {
-        if let Value::String(text) = value
-            && key.ends_with("_time")
-            && let Ok(t) = chrono::DateTime::parse_from_rfc3339(text)
-        {
-            *text = client.to_server_text(&t)?;
-        }
-    }
-    serde_json::from_value(Value::Object(map))
-        .map_err(|e| BindingError::invalid(format!("{what} filters: {e}")))
+    Ok(zkbiotime::input::filter(what, map, client.server_zone())?)
 }

@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zkbiotime::{Client, ListFilter, ListPage, Page, Upserted};
 
-use crate::convert::{self, AsJson, Cx, FromCore, Input};
+use zkbiotime::input::Body;
+
+use crate::convert::{self, AsJson, Cx, FromCore};
 use crate::error::{BindingError, Result};
 use crate::{Js, One, PageJs};
 
@@ -36,8 +38,8 @@ pub trait Readable: Send + Sync + 'static {
 
 /// A resource that can also be written.
 pub trait Writable: Readable {
-    type Create: Input + Send + 'static;
-    type Update: Input + Send + 'static;
+    type Create: Body + Send + 'static;
+    type Update: Body + Send + 'static;
     type Written: AsJson + Send + 'static;
     type WrittenRecord: FromCore<Self::Written>
         + napi::bindgen_prelude::ToNapiValue
@@ -146,8 +148,8 @@ pub fn unknown(name: &str, verb: &str, known: &str) -> BindingError {
 /// module); any other key of a body must go in `extra`.
 pub fn body_fields<R: Writable>(op: &str) -> Result<Vec<String>> {
     let fields = match op {
-        "create" => <R::Create as Input>::FIELDS,
-        "update" => <R::Update as Input>::FIELDS,
+        "create" => <R::Create as Body>::FIELDS,
+        "update" => <R::Update as Body>::FIELDS,
         other => {
             return Err(BindingError::invalid(format!(
                 "no `{other}` body (bodies: create, update)"

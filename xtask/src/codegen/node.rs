@@ -2,8 +2,8 @@
 //!
 //! Generated from the model list (`crate::codegen::models`, ADR 0001):
 //! - `bindings/node/src/generated.rs`: one `#[napi(object)]` struct per record schema, built
-//!   field by field from `zkbiotime::types::*`, and the field list of every request body,
-//!   which the binding checks before deserialising a JS object. For a record with no secret
+//!   field by field from `zkbiotime::types::*` (request bodies are checked by the core:
+//!   `zkbiotime::input`). For a record with no secret
 //!   in it, also `{Name}Row`: the core value as a JSON array of its values in a fixed order,
 //!   so a page of them crosses to JS as text for `JSON.parse` (nested records inside a
 //!   row are keyed objects, `{Name}Json`).
@@ -59,15 +59,12 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          //! core's spec types, and the field names of every request body.\n\n\
          use napi_derive::napi;\n\
          use zkbiotime::types;\n\n\
-         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, Input, IsoJson, JsonRows, JsonSeq};\n\
+         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, IsoJson, JsonRows, JsonSeq};\n\
          use crate::secret::Secret;\n\n",
     );
     let crossing = crossings(&models);
     for model in models.iter().filter(|m| m.role == Role::Record) {
         write_record(&mut out, model, crossing(model))?;
-    }
-    for model in models.iter().filter(|m| m.role == Role::Input) {
-        write_input(&mut out, model)?;
     }
     Ok(out)
 }
@@ -342,29 +339,6 @@ fn json_value(expr: &str, ty: &FieldType) -> String {
             each => format!("JsonSeq({expr}, |y| {each})"),
         },
     }
-}
-
-fn write_input(out: &mut String, model: &Model) -> Result<()> {
-    let name = &model.name;
-    let fields: Vec<String> = model.fields.iter().map(|f| format!("{:?}", f.name)).collect();
-    writeln!(out, "impl Input for types::{name} {{")?;
-    writeln!(out, "    const NAME: &'static str = {name:?};")?;
-    writeln!(out, "    const FIELDS: &'static [&'static str] = &[{}];", fields.join(", "))?;
-    if model.has_extra {
-        writeln!(
-            out,
-            "    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {{"
-        )?;
-        writeln!(out, "        self.extra = extra;\n        true\n    }}")?;
-    } else {
-        writeln!(
-            out,
-            "    fn set_extra(&mut self, extra: serde_json::Map<String, serde_json::Value>) -> bool {{"
-        )?;
-        writeln!(out, "        extra.is_empty()\n    }}")?;
-    }
-    writeln!(out, "}}\n")?;
-    Ok(())
 }
 
 fn rust_type(ty: &FieldType) -> String {
