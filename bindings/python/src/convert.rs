@@ -11,6 +11,7 @@ use pyo3::types::{
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use zkbiotime::ServerZone;
+use zkbiotime::input::Body;
 
 use crate::errors::{self, type_error, value_error};
 
@@ -23,66 +24,41 @@ pub trait Record: Sized + Send + 'static {
     fn wrap(self, zone: Zone) -> Self::Class;
 }
 
-/// A request body type of the core and the field names the spec gives it.
-pub trait Input: DeserializeOwned {
-    const NAME: &'static str;
-    const FIELDS: &'static [&'static str];
-    /// Whether custom attributes (`extra=`) are allowed.
-    const EXTRA: bool;
-}
-
 /// Converts a core record into its Python object.
 pub fn record_to_py<T: Record>(py: Python<'_>, value: T, zone: Zone) -> PyResult<Py<PyAny>> {
     value.wrap(zone).into_py_any(py)
 }
 
-/// `**fields` → a request body. Names the spec does not know are a `TypeError` before any
-/// request; custom attributes go in `extra={...}`. `None` means "leave out".
-pub fn body_from_kwargs<T: Input>(kwargs: Option<&Bound<'_, PyDict>>, zone: Zone) -> PyResult<T> {
-    let mut map = Map::new();
-    let mut extra: Option<Bound<'_, PyAny>> = None;
+/// `**fields` → a request body. The core checks the names (`zkbiotime::input`): one the
+/// spec does not know is refused before any request; custom attributes go in `extra={...}`.
+/// `None` means "leave out".
+pub fn body_from_kwargs<T: Body>(kwargs: Option<&Bound<'_, PyDict>>, zone: Zone) -> PyResult<T> {
+    let mut fields = Map::new();
+    let mut extra = Map::new();
     if let Some(kwargs) = kwargs {
         for (key, value) in kwargs.iter() {
             let key: String = key.extract()?;
             if key == "extra" && T::EXTRA {
-                extra = Some(value);
+                if value.is_none() {
+                    continue;
+                }
+                let attributes = value.cast::<PyMapping>().map_err(|_| {
+                    type_error("extra must be a mapping of attribute names to values")
+                })?;
+                for item in attributes.items()?.iter() {
+                    let (name, value): (String, Bound<'_, PyAny>) = item.extract()?;
+                    extra
+                        .insert(name.clone(), to_json(&value, zone).map_err(|e| prefix(&name, e))?);
+                }
                 continue;
             }
-            if !T::FIELDS.contains(&key.as_str()) {
-                let hint = if T::EXTRA { "; custom attributes go in extra={...}" } else { "" };
-                return Err(type_error(format!(
-                    "{} has no field {} (known: {}){hint}",
-                    T::NAME,
-                    quote(&key),
-                    T::FIELDS.join(", ")
-                )));
-            }
-            if value.is_none() {
-                continue;
-            }
-            map.insert(key.clone(), to_json(&value, zone).map_err(|e| prefix(&key, e))?);
+            fields.insert(key.clone(), to_json(&value, zone).map_err(|e| prefix(&key, e))?);
         }
     }
-    if let Some(extra) = extra.filter(|e| !e.is_none()) {
-        let extra = extra
-            .cast::<PyMapping>()
-            .map_err(|_| type_error("extra must be a mapping of attribute names to values"))?;
-        for item in extra.items()?.iter() {
-            let (key, value): (String, Bound<'_, PyAny>) = item.extract()?;
-            if T::FIELDS.contains(&key.as_str()) {
-                return Err(value_error(format!(
-                    "{} is a field of {}: pass it as a keyword argument, not in extra",
-                    quote(&key),
-                    T::NAME
-                )));
-            }
-            map.insert(key.clone(), to_json(&value, zone).map_err(|e| prefix(&key, e))?);
-        }
-    }
-    from_json(T::NAME, Value::Object(map))
+    zkbiotime::input::body(fields, extra).map_err(input_error)
 }
 
-/// `**filters` → a list filter of the core, whose serde rejects unknown names.
+/// `**filters` → a list filter of the core, which checks the names.
 pub fn filter_from_kwargs<F: DeserializeOwned>(
     what: &str,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -92,35 +68,28 @@ pub fn filter_from_kwargs<F: DeserializeOwned>(
     if let Some(kwargs) = kwargs {
         for (key, value) in kwargs.iter() {
             let key: String = key.extract()?;
-            if value.is_none() {
-                continue;
-            }
             map.insert(key.clone(), to_json(&value, zone).map_err(|e| prefix(&key, e))?);
         }
     }
-    from_json(what, Value::Object(map))
+    zkbiotime::input::filter(what, map, zone.as_ref()).map_err(input_error)
+}
+
+/// The core's refusal of an argument: wrong names, missing or mistyped arguments are
+/// TypeErrors, as for a Python call; other refusals its `InvalidArgumentError`.
+fn input_error(e: zkbiotime::Error) -> PyErr {
+    let detail = e.detail();
+    let signature = ["has no field", "unknown field", "missing field", "invalid type"];
+    if signature.iter().any(|s| detail.contains(s)) {
+        type_error(detail.to_string())
+    } else {
+        Python::attach(|py| errors::core_error(py, &e))
+    }
 }
 
 fn prefix(key: &str, e: PyErr) -> PyErr {
     Python::attach(|py| {
         let message = format!("{key}: {}", e.value(py));
         if e.is_instance_of::<PyTypeError>(py) { type_error(message) } else { value_error(message) }
-    })
-}
-
-fn from_json<T: DeserializeOwned>(what: &str, value: Value) -> PyResult<T> {
-    serde_json::from_value(value).map_err(|e| {
-        let text = e.to_string();
-        let message = format!("{what}: {text}");
-        // Wrong names, missing or mistyped arguments are TypeErrors, as for a Python call.
-        if text.starts_with("unknown field")
-            || text.starts_with("missing field")
-            || text.starts_with("invalid type")
-        {
-            type_error(message)
-        } else {
-            value_error(message)
-        }
     })
 }
 

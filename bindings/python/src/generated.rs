@@ -2,7 +2,7 @@
 // DO NOT EDIT: change the spec and run `cargo xtask codegen`.
 
 //! Records of the Python binding: frozen classes wrapping the core's spec types, one
-//! getter per field; the field names of every request body; the resource list.
+//! getter per field; the resource list.
 
 #![allow(clippy::all)]
 
@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use zkbiotime::types;
 
-use crate::convert::{self, Input, Record, Zone};
+use crate::convert::{self, Record, Zone};
 
 #[pyclass(module = "zkbiotime", frozen, eq)]
 #[derive(Clone, PartialEq)]
@@ -1449,132 +1449,6 @@ impl Resign {
         if !self.inner.extra.is_empty() { parts.push(("extra", self.extra(py)?.into_any())); }
         convert::repr("Resign", &parts)
     }
-}
-
-impl Input for types::Credentials {
-    const NAME: &'static str = "Credentials";
-    const FIELDS: &'static [&'static str] = &["username", "password"];
-    const EXTRA: bool = false;
-}
-
-impl Input for types::EmployeeCreate {
-    const NAME: &'static str = "EmployeeCreate";
-    const FIELDS: &'static [&'static str] = &["emp_code", "first_name", "last_name", "nickname", "department", "area", "position", "card_no", "device_password", "hire_date", "gender", "birthday", "verify_mode", "emp_type", "contact_tel", "office_tel", "mobile", "national", "city", "address", "postcode", "email", "ssn", "religion", "dev_privilege", "app_status", "app_role"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::EmployeeUpdate {
-    const NAME: &'static str = "EmployeeUpdate";
-    const FIELDS: &'static [&'static str] = &["emp_code", "first_name", "last_name", "nickname", "department", "area", "position", "card_no", "device_password", "hire_date", "gender", "birthday", "verify_mode", "emp_type", "contact_tel", "office_tel", "mobile", "national", "city", "address", "postcode", "email", "ssn", "religion", "dev_privilege", "app_status", "app_role"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::DepartmentCreate {
-    const NAME: &'static str = "DepartmentCreate";
-    const FIELDS: &'static [&'static str] = &["dept_code", "dept_name", "parent_dept"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::DepartmentUpdate {
-    const NAME: &'static str = "DepartmentUpdate";
-    const FIELDS: &'static [&'static str] = &["dept_code", "dept_name", "parent_dept"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::AreaCreate {
-    const NAME: &'static str = "AreaCreate";
-    const FIELDS: &'static [&'static str] = &["area_code", "area_name", "parent_area"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::AreaUpdate {
-    const NAME: &'static str = "AreaUpdate";
-    const FIELDS: &'static [&'static str] = &["area_code", "area_name", "parent_area"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::PositionCreate {
-    const NAME: &'static str = "PositionCreate";
-    const FIELDS: &'static [&'static str] = &["position_code", "position_name", "parent_position"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::PositionUpdate {
-    const NAME: &'static str = "PositionUpdate";
-    const FIELDS: &'static [&'static str] = &["position_code", "position_name", "parent_position"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::ResignCreate {
-    const NAME: &'static str = "ResignCreate";
-    const FIELDS: &'static [&'static str] = &["employee", "disableatt", "resign_type", "resign_date", "reason"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::ResignUpdate {
-    const NAME: &'static str = "ResignUpdate";
-    const FIELDS: &'static [&'static str] = &["resign_date", "resign_type", "disableatt", "reason"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::Reinstatement {
-    const NAME: &'static str = "Reinstatement";
-    const FIELDS: &'static [&'static str] = &["resigns"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::TerminalCreate {
-    const NAME: &'static str = "TerminalCreate";
-    const FIELDS: &'static [&'static str] = &["sn", "alias", "ip_address", "terminal_tz", "heartbeat", "area"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::TerminalUpdate {
-    const NAME: &'static str = "TerminalUpdate";
-    const FIELDS: &'static [&'static str] = &["sn", "alias", "ip_address", "terminal_tz", "heartbeat", "area"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::TerminalSelection {
-    const NAME: &'static str = "TerminalSelection";
-    const FIELDS: &'static [&'static str] = &["terminals"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::EmployeeSelection {
-    const NAME: &'static str = "EmployeeSelection";
-    const FIELDS: &'static [&'static str] = &["employees"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::AreaAdjustment {
-    const NAME: &'static str = "AreaAdjustment";
-    const FIELDS: &'static [&'static str] = &["employees", "areas"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::DepartmentAdjustment {
-    const NAME: &'static str = "DepartmentAdjustment";
-    const FIELDS: &'static [&'static str] = &["employees", "department"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::PositionAdjustment {
-    const NAME: &'static str = "PositionAdjustment";
-    const FIELDS: &'static [&'static str] = &["employees", "position"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::Resignation {
-    const NAME: &'static str = "Resignation";
-    const FIELDS: &'static [&'static str] = &["employees", "resign_date", "resign_type", "reason", "disableatt"];
-    const EXTRA: bool = true;
-}
-
-impl Input for types::BioTemplateDeletion {
-    const NAME: &'static str = "BioTemplateDeletion";
-    const FIELDS: &'static [&'static str] = &["employees", "finger_print", "face", "finger_vein", "palm"];
-    const EXTRA: bool = true;
 }
 
 /// Adds every record class to the module.

@@ -4,8 +4,8 @@
 //! - `bindings/python/src/generated.rs`: one frozen `#[pyclass]` per record schema wrapping
 //!   the core's `zkbiotime::types::*` value, with one getter per field (converted on access,
 //!   so a million-punch pull only pays for the fields it reads), `to_dict`, `__repr__`
-//!   (secrets left out) and equality; the field names of every request body (checked before
-//!   a body is deserialised); and one `resources!` line per API resource, which the
+//!   (secrets left out) and equality (request bodies are checked by the core,
+//!   `zkbiotime::input`); and one `resources!` line per API resource, which the
 //!   hand-written macro in `src/resources.rs` turns into the sync and async resource classes.
 //! - `bindings/python/python/zkbiotime/_native.pyi`: the complete stub of the native module
 //!   (records, resources with typed filters and fields, and the hand-written client part
@@ -130,24 +130,16 @@ fn rust_module(models: &[Model], resources: &[Resource]) -> Result<String> {
     let mut out = header("xtask bindings::python");
     out.push_str(
         "//! Records of the Python binding: frozen classes wrapping the core's spec types, one\n\
-         //! getter per field; the field names of every request body; the resource list.\n\n\
+         //! getter per field; the resource list.\n\n\
          #![allow(clippy::all)]\n\n\
          use pyo3::prelude::*;\n\
          use pyo3::types::{PyDict, PyList};\n\
          use zkbiotime::types;\n\n\
-         use crate::convert::{self, Input, Record, Zone};\n\n",
+         use crate::convert::{self, Record, Zone};\n\n",
     );
     let records: Vec<&Model> = models.iter().filter(|m| m.role == Role::Record).collect();
     for model in &records {
         write_record(&mut out, model)?;
-    }
-    for model in models.iter().filter(|m| m.role == Role::Input) {
-        let names: Vec<String> = model.fields.iter().map(|f| format!("{:?}", f.name)).collect();
-        writeln!(out, "impl Input for types::{} {{", model.name)?;
-        writeln!(out, "    const NAME: &'static str = {:?};", model.name)?;
-        writeln!(out, "    const FIELDS: &'static [&'static str] = &[{}];", names.join(", "))?;
-        writeln!(out, "    const EXTRA: bool = {};", model.has_extra)?;
-        writeln!(out, "}}\n")?;
     }
     writeln!(out, "/// Adds every record class to the module.")?;
     writeln!(out, "pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {{")?;
