@@ -227,7 +227,7 @@ fn server_time(zone: &zkbiotime::ServerZone, value: &str) -> Result<String> {
 /// A request body from `--data` (JSON text, `@file`, or `-` for stdin), then the field
 /// flags, then `--set KEY=VALUE`; later sources win. Deserialised into the core's body
 /// type, which checks required fields and types.
-pub fn body_from<B: DeserializeOwned>(
+pub fn body_from<B: zkbiotime::input::Body>(
     matches: &ArgMatches,
     model: &'static ModelSpec,
     data: Option<&str>,
@@ -273,8 +273,11 @@ pub fn body_from<B: DeserializeOwned>(
         let flags: Vec<String> = missing.iter().map(|n| format!("--{}", flag_name(n))).collect();
         bail!(Usage(format!("missing required field(s): {}", flags.join(", "))));
     }
-    serde_json::from_value(Value::Object(body))
-        .map_err(|e| anyhow!(Usage(format!("invalid {} body: {e}", model.name))))
+    // Names the spec gives the body are its fields; the others are custom attributes. The
+    // core checks both (`zkbiotime::input`), with the messages of every language.
+    let (fields, extra): (Map<String, Value>, Map<String, Value>) =
+        body.into_iter().partition(|(name, _)| model.field(name).is_some());
+    zkbiotime::input::body(fields, extra).map_err(|e| anyhow!(Usage(e.detail().to_string())))
 }
 
 pub fn read_data(data: &str) -> Result<Value> {

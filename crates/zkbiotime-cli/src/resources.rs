@@ -121,7 +121,7 @@ pub(crate) use {action, read, upsert, write};
 
 /// The body of the action `name` of `ctx.resource`, from `--data`, its field flags and
 /// `--set`, checked by the core's body type.
-pub(crate) fn action_body<B: serde::de::DeserializeOwned>(
+pub(crate) fn action_body<B: zkbiotime::input::Body>(
     ctx: &Ctx<'_>,
     name: &str,
     args: &BodyArgs,
