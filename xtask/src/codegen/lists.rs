@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
 
 use crate::codegen::header;
+use crate::codegen::models::FieldType;
 use crate::codegen::resources::camel;
 
 /// Query parameters the pager owns; they are not user filters.
@@ -28,6 +29,8 @@ pub(crate) struct ListOp {
 pub(crate) struct Param {
     pub(crate) name: String,
     pub(crate) rust_type: String,
+    /// The same type in the model vocabulary every emitter maps to its language.
+    pub(crate) ty: FieldType,
     pub(crate) description: Option<String>,
 }
 
@@ -138,9 +141,11 @@ pub(crate) fn list_operations(spec: &OpenAPI) -> Result<Vec<ListOp>> {
             let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
                 bail!("{operation_id}.{}: content parameters unsupported", parameter_data.name)
             };
+            let rust_type = rust_type(schema)?;
             params.push(Param {
                 name: parameter_data.name.clone(),
-                rust_type: rust_type(schema)?,
+                ty: field_type(&rust_type),
+                rust_type,
                 description: parameter_data.description.clone(),
             });
         }
@@ -191,6 +196,19 @@ fn data_item_name(spec: &OpenAPI, page_type: &str) -> Option<String> {
     match arr.items.as_ref()? {
         ReferenceOr::Reference { reference } => Some(reference.rsplit('/').next()?.to_string()),
         ReferenceOr::Item(_) => None,
+    }
+}
+
+/// A filter's core type (`rust_type`) as a model field type.
+fn field_type(rust_type: &str) -> FieldType {
+    match rust_type {
+        "i64" | "i32" => FieldType::Int,
+        "f64" => FieldType::Float,
+        "bool" => FieldType::Bool,
+        other => match other.strip_prefix("types::") {
+            Some(name) => FieldType::Enum(name.to_string()),
+            None => FieldType::String,
+        },
     }
 }
 

@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use openapiv3::OpenAPI;
 
 use crate::codegen::models::{Field, FieldType, Model, Role, enums, models};
@@ -517,26 +517,17 @@ fn list_filters(spec: &OpenAPI) -> Result<Vec<ListFilter>> {
                 .params
                 .into_iter()
                 .map(|p| {
-                    let mut ty = match p.rust_type.as_str() {
-                        "String" => "string".to_string(),
-                        "i64" | "i32" | "f64" => "number".to_string(),
-                        "bool" => "boolean".to_string(),
-                        other => match other.strip_prefix("types::") {
-                            Some(name) => name.to_string(),
-                            None => bail!(
-                                "{}.{}: unsupported filter type {other}",
-                                op.operation_id,
-                                p.name
-                            ),
-                        },
+                    let ty = match &p.ty {
+                        FieldType::Int | FieldType::Float => "number".to_string(),
+                        FieldType::Bool => "boolean".to_string(),
+                        FieldType::Enum(name) => name.clone(),
+                        // Time bounds also take a `Date` (turned into server time by the core).
+                        _ if p.name.ends_with("_time") => "string | Date".to_string(),
+                        _ => "string".to_string(),
                     };
-                    // Time bounds also take a `Date` (turned into server time by the client's zone).
-                    if ty == "string" && p.name.ends_with("_time") {
-                        ty = "string | Date".into();
-                    }
-                    Ok((p.name, ty, p.description))
+                    (p.name, ty, p.description)
                 })
-                .collect::<Result<_>>()?;
+                .collect();
             Ok(ListFilter {
                 name: format!("{}Filter", op.item_type),
                 doc: format!(

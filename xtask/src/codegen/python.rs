@@ -72,7 +72,7 @@ fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
     for r in crate::codegen::resources::resources(spec)? {
         let mut filters = Vec::new();
         for p in &r.list.params {
-            let mut py = filter_py_type(spec, &p.rust_type)
+            let mut py = filter_py_type(spec, &p.ty)
                 .with_context(|| format!("{}.{}", r.list.operation_id, p.name))?;
             if p.name.ends_with("_time") {
                 // Server-local text, or a datetime the binding formats (see convert.rs).
@@ -99,15 +99,13 @@ fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
     Ok(out)
 }
 
-/// The Python type of a filter whose core type is `rust_type` (`crate::codegen::lists`).
-fn filter_py_type(spec: &OpenAPI, rust_type: &str) -> Result<String> {
-    Ok(match rust_type {
-        "String" => "str".into(),
-        "i64" | "i32" => "int".into(),
-        "f64" => "float".into(),
-        "bool" => "bool".into(),
-        other => {
-            let name = other.strip_prefix("types::").context("unsupported filter type")?;
+/// The Python type of a filter of type `ty` (`crate::codegen::lists`).
+fn filter_py_type(spec: &OpenAPI, ty: &FieldType) -> Result<String> {
+    Ok(match ty {
+        FieldType::Int => "int".into(),
+        FieldType::Float => "float".into(),
+        FieldType::Bool => "bool".into(),
+        FieldType::Enum(name) => {
             let values = enums(spec)
                 .into_iter()
                 .find(|(n, _)| n == name)
@@ -115,6 +113,7 @@ fn filter_py_type(spec: &OpenAPI, rust_type: &str) -> Result<String> {
                 .with_context(|| format!("filter type {name} is not a string enum"))?;
             literal(&values)
         }
+        _ => "str".into(),
     })
 }
 

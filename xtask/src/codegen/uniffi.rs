@@ -383,27 +383,7 @@ fn filters(spec: &OpenAPI) -> Result<Vec<Filter>> {
     crate::codegen::lists::list_operations(spec)?
         .into_iter()
         .map(|op| {
-            let params = op
-                .params
-                .into_iter()
-                .map(|p| {
-                    let ty = match p.rust_type.as_str() {
-                        "String" => FieldType::String,
-                        "i64" | "i32" => FieldType::Int,
-                        "f64" => FieldType::Float,
-                        "bool" => FieldType::Bool,
-                        other => match other.strip_prefix("types::") {
-                            Some(name) => FieldType::Enum(name.into()),
-                            None => bail!(
-                                "{}.{}: unsupported filter type {other}",
-                                op.operation_id,
-                                p.name
-                            ),
-                        },
-                    };
-                    Ok((p.name, ty, p.description))
-                })
-                .collect::<Result<_>>()?;
+            let params = op.params.into_iter().map(|p| (p.name, p.ty, p.description)).collect();
             Ok(Filter { name: format!("{}Filter", op.item_type), path: op.path, params })
         })
         .collect()
