@@ -220,6 +220,9 @@ export interface ServerInfo {
 /** The client's resource properties (`client.employees`, ...), generated from the spec. */
 export interface Client extends Resources {}
 
+/** The package's version (the same for every zkbiotime package). */
+export declare const version: string;
+
 /** A ZKBio Time API client. Holds no open handles: a script ends when its work is done. */
 export declare class Client {
   constructor(options: ClientOptions);

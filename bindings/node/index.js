@@ -17,6 +17,8 @@ const {
 const errors = require('./lib/errors.js');
 
 exports.Client = Client;
+/** The package's version (the same for every zkbiotime package). */
+exports.version = require('./package.json').version;
 /** What the codes of `record.field` mean: `labels('Transaction', 'punch_state')['0']` is 'Check In'. */
 exports.labels = (record, field) => require('./lib/native.js').labels(String(record), String(field));
 /** IN or OUT per punch: `directions(punches, { by: 'state' | 'terminal' | 'alternate', terminals })`. */

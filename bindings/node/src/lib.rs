@@ -541,6 +541,7 @@ fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
     c.insecure_skip_tls_verify = o.insecure_skip_tls_verify.unwrap_or(false);
     c.strict = o.strict.unwrap_or(false);
     c.accept_language = o.accept_language.unwrap_or(c.accept_language);
+    c.user_agent = Some(concat!("zkbiotime-node/", env!("CARGO_PKG_VERSION")).into());
     let client = c.build()?;
     let zone = client.server_zone().copied();
     Ok(NativeClient { client, cx: Cx { zone } })

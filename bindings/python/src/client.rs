@@ -93,6 +93,7 @@ fn shared(
     config.login_cooldown = login_cooldown;
     config.strict = strict;
     config.accept_language = accept_language;
+    config.user_agent = Some(concat!("zkbiotime-python/", env!("CARGO_PKG_VERSION")).into());
     let core = Python::attach(|py| config.build().map_err(|e| errors::core_error(py, &e)))?;
     let zone = core.server_zone().copied();
     Ok(Arc::new(Shared {

@@ -27,8 +27,12 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // `ZKBIOTIME_LOG=trace` (or `zkbiotime=debug`, ...) shows the core's logs on stderr.
-    zkbiotime::logging::init_from_env();
+    // The core's logs go to Python's `logging` (loggers `zkbiotime.*`, e.g. the decoding
+    // policy's warnings), unless `ZKBIOTIME_LOG=trace` (or `zkbiotime=debug`, ...) sends them
+    // straight to stderr.
+    if !zkbiotime::logging::init_from_env() {
+        pyo3_log::init();
+    }
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;

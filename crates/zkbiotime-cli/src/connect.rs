@@ -45,6 +45,7 @@ pub fn client(args: &ConnectionArgs) -> Result<Client> {
     c.insecure_skip_tls_verify = args.insecure_skip_tls_verify;
     c.ca_bundle = args.ca_bundle.clone();
     c.timezone = args.timezone.clone();
+    c.user_agent = Some(concat!("zkbio/", env!("CARGO_PKG_VERSION")).into());
     Ok(c.build()?)
 }
 

@@ -63,6 +63,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     strict: bool,
     accept_language: String,
+    user_agent: String,
 }
 
 impl Client {
@@ -83,6 +84,7 @@ impl Client {
             max_response_bytes: 64 * 1024 * 1024,
             strict: false,
             accept_language: "en".into(),
+            user_agent: concat!("zkbiotime-rust/", env!("CARGO_PKG_VERSION")).into(),
         }
     }
 
@@ -509,6 +511,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Who is calling, in the `User-Agent` of every request: a binding's or a program's
+    /// name and version (`zkbiotime-python/0.1.0`); the core's version is added
+    /// (`zkbiotime-python/0.1.0 (core 0.1.0)`). Default `zkbiotime-rust/<version>`.
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = format!("{} (core {})", product.into().trim(), crate::VERSION);
+        self
+    }
+
     pub fn build(self) -> Result<Client> {
         let base = url::Url::parse(&self.base_url).map_err(|e| {
             Error::invalid_argument(format!("base URL {:?} is not a URL: {e}", self.base_url))
@@ -525,7 +535,7 @@ impl ClientBuilder {
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
-            .user_agent(concat!("zkbiotime-rust/", env!("CARGO_PKG_VERSION")))
+            .user_agent(self.user_agent.as_str())
             .tls_danger_accept_invalid_certs(self.danger_accept_invalid_certs);
         if self.danger_accept_invalid_certs {
             tracing::warn!(

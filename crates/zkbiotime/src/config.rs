@@ -74,6 +74,9 @@ pub struct Config {
     pub accept_language: String,
     /// The largest answer read, decompressed, in bytes.
     pub max_response_bytes: u64,
+    /// The caller in the `User-Agent` (`zkbiotime-python/0.1.0`; the core's version is
+    /// added); unset: `zkbiotime-rust/<version>`.
+    pub user_agent: Option<String>,
 }
 
 impl Default for Config {
@@ -103,6 +106,7 @@ impl Default for Config {
             strict: false,
             accept_language: "en".into(),
             max_response_bytes: 64 * 1024 * 1024,
+            user_agent: None,
         }
     }
 }
@@ -226,6 +230,9 @@ impl Config {
         }
         if let Some(zone) = &self.timezone {
             b = b.server_timezone(zone.clone());
+        }
+        if let Some(product) = &self.user_agent {
+            b = b.user_agent(product.clone());
         }
         Ok(b)
     }

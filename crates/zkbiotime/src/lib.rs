@@ -75,6 +75,9 @@ pub fn labels(record: &str, field: &str) -> Option<&'static [(&'static str, &'st
 
 pub use auth::{AuthScheme, Credentials};
 pub use client::{Client, ClientBuilder};
+
+/// This crate's version (every package of the project has the same one).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use config::Config;
 pub use direction::{Direction, DirectionRule, directions};
 pub use error::{Error, ErrorKind, Result};

@@ -8,9 +8,11 @@ static INIT: Once = Once::new();
 /// Reads `ZKBIOTIME_LOG` (an `EnvFilter` directive such as `trace` or `zkbiotime=debug`)
 /// once, and installs a `tracing` subscriber writing to stderr with that filter. Unset or
 /// empty: no logs. Invalid: a warning on stderr, no logs. A subscriber the host already
-/// installed is kept.
-pub fn init_from_env() {
+/// installed is kept. True when `ZKBIOTIME_LOG` asked for logs (a binding then leaves its
+/// language's own logging alone).
+pub fn init_from_env() -> bool {
     INIT.call_once(install);
+    std::env::var("ZKBIOTIME_LOG").is_ok_and(|d| !d.trim().is_empty())
 }
 
 fn install() {
