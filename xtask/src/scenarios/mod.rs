@@ -1,6 +1,10 @@
 //! Replays the cross-language scenarios (`tests/scenarios/*.json`) in every language and
 //! prints the parity table. Each (scenario, language) gets a fresh sandbox, so runs cannot
-//! see each other's writes. A failing or missing cell fails `cargo xtask test`.
+//! see each other's writes. The runners only execute the steps and write their outcomes
+//! (JSON lines); [`check`] applies the expectations, once for every language. A failing or
+//! missing cell fails `cargo xtask test`.
+
+mod check;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +16,8 @@ use serde_json::{Value, json};
 use crate::demo::{SandboxProcess, start_sandbox_bin, target_dir};
 use crate::util;
 
-/// A language's scenario runner: `program args... MANIFEST RESULTS`.
+/// A language's scenario runner: `program args... MANIFEST RESULTS`, writing `RESULTS` as
+/// JSON lines (one per step; `tests/scenarios/README.md`, "Runners").
 pub struct Runner {
     pub language: String,
     pub program: String,
@@ -56,20 +61,23 @@ pub fn run(root: &Path) -> Result<()> {
     let out_dir = target_dir(root).join("scenario-results");
     let mut files = scenario_files(root)?;
     files.extend(hostile_scenarios(root, &out_dir.join("hostile"))?);
-    let names: Vec<String> = files
+    let scenarios: Vec<(String, Value)> = files
         .iter()
-        .map(|f| -> Result<String> {
-            let v: Value = serde_json::from_str(&std::fs::read_to_string(f)?)?;
-            Ok(v["name"].as_str().context("scenario without name")?.to_string())
+        .map(|f| -> Result<(String, Value)> {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(f)?)
+                .with_context(|| format!("reading {}", f.display()))?;
+            let name = v["name"].as_str().context("scenario without name")?.to_string();
+            Ok((name, v))
         })
         .collect::<Result<_>>()?;
+    let names: Vec<String> = scenarios.iter().map(|(n, _)| n.clone()).collect();
     std::fs::create_dir_all(&out_dir)?;
 
     let mut table: BTreeMap<String, BTreeMap<String, (bool, String)>> = BTreeMap::new();
     for runner in &runners {
         let (_sandboxes, manifest) = start_sandboxes(root, &files)?;
         let manifest_path = out_dir.join(format!("{}-manifest.json", runner.language));
-        let results_path = out_dir.join(format!("{}.json", runner.language));
+        let results_path = out_dir.join(format!("{}.jsonl", runner.language));
         std::fs::write(&manifest_path, serde_json::to_string_pretty(&manifest)?)?;
         let _ = std::fs::remove_file(&results_path);
         eprintln!("--> scenarios in {}", runner.language);
@@ -81,32 +89,31 @@ pub fn run(root: &Path) -> Result<()> {
             .current_dir(root)
             .status()
             .with_context(|| format!("starting the {} runner", runner.language))?;
-        let results: Value = std::fs::read_to_string(&results_path)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or(json!({}));
-        for name in &names {
-            let cell = &results["results"][name];
-            let pass = cell["pass"].as_bool().unwrap_or(false) && status.success();
-            let detail = match cell["detail"].as_str() {
-                Some(d) => d.to_string(),
-                None if cell.is_null() => "no result (runner missing or crashed)".into(),
-                None => String::new(),
+        let outcomes =
+            check::parse_lines(&std::fs::read_to_string(&results_path).unwrap_or_default());
+        for (name, scenario) in &scenarios {
+            let cell = match check::check_scenario(scenario, outcomes.get(name)) {
+                Ok(()) if status.success() => (true, String::new()),
+                Ok(()) => (false, format!("the runner exited with {status}")),
+                Err(why) => (false, why),
             };
-            table.entry(name.clone()).or_default().insert(runner.language.clone(), (pass, detail));
+            table.entry(name.clone()).or_default().insert(runner.language.clone(), cell);
         }
     }
     print_table(&names, &runners, &table);
-    let failures: Vec<String> = table
+    let table = &table;
+    let failures: Vec<String> = names
         .iter()
-        .flat_map(|(scenario, row)| {
-            row.iter()
-                .filter(|(_, (pass, _))| !pass)
-                .map(move |(lang, (_, detail))| format!("{scenario} in {lang}: {detail}"))
+        .flat_map(|scenario| {
+            runners.iter().filter_map(move |r| match table.get(scenario)?.get(&r.language)? {
+                (false, why) => Some(format!("{scenario} in {}: {why}", r.language)),
+                (true, _) => None,
+            })
         })
         .collect();
     if !failures.is_empty() {
-        bail!("{} scenario cells failed:\n  {}", failures.len(), failures.join("\n  "));
+        println!("first failure per failing cell:\n  {}\n", failures.join("\n  "));
+        bail!("{} scenario cells failed", failures.len());
     }
     Ok(())
 }
@@ -128,10 +135,14 @@ fn hostile_scenarios(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
             "list" => step["filters"] = json!({}),
             other => bail!("corpus call {other} has no scenario op"),
         }
-        // Only what every runner checks: the error kind, or the number of records and the
-        // values they carry (`all` of a list; a `get` checks them as the record's `fields`).
+        // The corpus's error kind, or the number of records and the values they carry
+        // (`all` of a list; a `get` checks them as the record's `fields`, and its one record
+        // is its success: no `records`).
         let mut expect = serde_json::Map::new();
         for key in ["error", "records", "all"] {
+            if key == "records" && op == "get" {
+                continue;
+            }
             if let Some(v) = entry["expect"].get(key) {
                 let key = if key == "all" && op == "get" { "fields" } else { key };
                 expect.insert(key.into(), v.clone());
