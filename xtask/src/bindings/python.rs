@@ -115,13 +115,14 @@ pub fn quickstart(root: &Path, url: &str) -> Result<()> {
     Ok(())
 }
 
-/// The Python runner of the cross-language scenarios (`bindings/python/scenarios.py`).
+/// The Python runner of the cross-language scenarios
+/// (`bindings/python/tests/scenario_runner.py`).
 pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
     let venv = prepare(root)?;
     Ok(crate::scenarios::Runner {
         language: "python".into(),
         program: path_str(&venv.join("bin/python"))?.to_string(),
-        args: vec!["bindings/python/scenarios.py".into()],
+        args: vec!["bindings/python/tests/scenario_runner.py".into()],
         env: vec![],
     })
 }
