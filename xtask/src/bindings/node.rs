@@ -45,8 +45,8 @@ pub fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The Node runner of the cross-language scenarios (`bindings/node/scenarios.mjs`): builds
-/// the dev addon and installs it beside the package, as `test` does.
+/// The Node runner of the cross-language scenarios (`bindings/node/test/scenario-runner.mjs`):
+/// builds the dev addon and installs it beside the package, as `test` does.
 pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
     ensure_node()?;
     util::run(root, &util::cargo(), &["build", "--quiet", "-p", "zkbiotime-node"])?;
@@ -54,7 +54,7 @@ pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
     Ok(crate::scenarios::Runner {
         language: "node".into(),
         program: "node".into(),
-        args: vec![root.join("bindings/node/scenarios.mjs").display().to_string()],
+        args: vec![root.join("bindings/node/test/scenario-runner.mjs").display().to_string()],
         env: vec![],
     })
 }
