@@ -40,7 +40,15 @@ pub fn run(root: &Path) -> Result<()> {
     let addr = sandbox.url.strip_prefix("http://").context("sandbox URL")?.to_string();
     let token = login(&addr)?;
 
-    refuses_bad_tokens(root, &addr, &token)?;
+    // APIs not every server has (the resign API: 8.5 and 9.5) answer a web page on the
+    // default 9.0 sandbox, as real servers do; they are tested against their versions in
+    // tests/e2e, the bindings and the scenarios.
+    let spec_model = crate::codegen::load_spec(root)?;
+    let limited = crate::codegen::resources::version_limited_paths(
+        &crate::codegen::resources::resources(&spec_model)?,
+    );
+    refuses_bad_tokens(root, &addr, &token, &limited)?;
+    let exclude: Vec<String> = limited.iter().map(|p| format!("^{}", regex_escape(p))).collect();
 
     let work = root.join("target/schemathesis");
     std::fs::create_dir_all(&work)?;
@@ -68,6 +76,11 @@ pub fn run(root: &Path) -> Result<()> {
             .args(["--checks", checks, "--mode", mode, "--max-examples", examples])
             .args(["--seed", "20240630", "--generation-database", "none", "--workers", "1"])
             .args(["--request-timeout", "20", "--max-failures", "20"])
+            .args(if exclude.is_empty() {
+                vec![]
+            } else {
+                vec!["--exclude-path-regex".to_string(), exclude.join("|")]
+            })
             .status()
             .context("starting schemathesis")?;
         if !status.success() {
@@ -144,7 +157,18 @@ fn login(addr: &str) -> Result<String> {
 
 /// Every operation that the spec secures (all but the logins) must answer 401 without a
 /// token and with a wrong one, whatever the method, before looking at the request.
-fn refuses_bad_tokens(root: &Path, addr: &str, token: &str) -> Result<()> {
+/// `text` with the regular-expression metacharacters of a path escaped.
+fn regex_escape(text: &str) -> String {
+    text.chars().fold(String::new(), |mut out, c| {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
+}
+
+fn refuses_bad_tokens(root: &Path, addr: &str, token: &str, limited: &[String]) -> Result<()> {
     let text = std::fs::read_to_string(root.join("openapi/zkbiotime.yaml"))?;
     let spec: serde_yaml::Value = serde_yaml::from_str(&text)?;
     let default_security = spec.get("security").cloned();
@@ -161,6 +185,9 @@ fn refuses_bad_tokens(root: &Path, addr: &str, token: &str) -> Result<()> {
     let paths = spec.get("paths").and_then(|p| p.as_mapping()).context("spec paths")?;
     for (path, item) in paths {
         let path = path.as_str().context("path")?.replace("{id}", "1");
+        if limited.iter().any(|l| path.starts_with(l.as_str())) {
+            continue;
+        }
         let Some(item) = item.as_mapping() else { continue };
         for (method, op) in item {
             let method = method.as_str().unwrap_or_default().to_ascii_uppercase();

@@ -81,9 +81,14 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
         "/// APIs not every server has: (path prefix, API name, the versions that have it).\n\
          pub(crate) const OPTIONAL_APIS: &[(&str, &str, &str)] = &[\n",
     );
-    for r in all.iter().filter(|r| r.servers.is_some()) {
-        let servers = r.servers.as_deref().unwrap_or_default();
-        writeln!(out, "    ({:?}, {:?}, {servers:?}),", r.list.path, r.singular)?;
+    for r in &all {
+        if let Some(servers) = &r.servers {
+            writeln!(out, "    ({:?}, {:?}, {servers:?}),", r.list.path, r.singular)?;
+        }
+        for a in r.actions.iter().filter(|a| a.servers.is_some()) {
+            let (name, servers) = (format!("{} {}", r.singular, a.name), a.servers.as_deref());
+            writeln!(out, "    ({:?}, {name:?}, {:?}),", a.path, servers.unwrap_or_default())?;
+        }
     }
     out.push_str("];\n\n");
     out.push_str("impl Client {\n");

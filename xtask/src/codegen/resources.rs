@@ -64,6 +64,8 @@ pub struct Action {
     pub doc: String,
     /// `x-destructive: true`: the CLI asks before sending it.
     pub destructive: bool,
+    /// `x-servers` on the operation: the versions that have it, when not every server has.
+    pub servers: Option<String>,
 }
 
 /// The write operations of a resource.
@@ -120,10 +122,9 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
     let tag = list_item.get.as_ref().and_then(|g| g.tags.first()).cloned().unwrap_or_default();
     let tag = spec.tags.iter().find(|t| t.name == tag);
     let label = tag.and_then(|t| t.description.clone()).unwrap_or_else(|| camel(&name));
-    let servers = match tag.and_then(|t| t.extensions.get("x-servers")) {
+    let servers = match tag {
+        Some(tag) => servers(tag.extensions.get("x-servers")).with_context(ctx)?,
         None => None,
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(other) => bail!("{}: x-servers must be text, not {other}", ctx()),
     };
     let actions = actions(spec, &list.path).with_context(ctx)?;
     let read_only = if write.is_some() { "" } else { " Read only." };
@@ -146,6 +147,27 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         list,
         name,
     })
+}
+
+/// `x-servers` (the versions that have an API, when not every server has it), if given.
+fn servers(value: Option<&serde_json::Value>) -> Result<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => bail!("x-servers must be text, not {other}"),
+    }
+}
+
+/// Path prefixes (as regular-expression-free text) of the APIs not every server has: a
+/// resource's list path or an action's path, with `x-servers`. Tests against the default
+/// server version leave them out.
+pub fn version_limited_paths(all: &[Resource]) -> Vec<String> {
+    let mut paths: Vec<String> =
+        all.iter().filter(|r| r.servers.is_some()).map(|r| r.list.path.clone()).collect();
+    for r in all {
+        paths.extend(r.actions.iter().filter(|a| a.servers.is_some()).map(|a| a.path.clone()));
+    }
+    paths
 }
 
 /// The `x-action` POSTs on paths below `list_path`.
@@ -171,6 +193,7 @@ fn actions(spec: &OpenAPI, list_path: &str) -> Result<Vec<Action>> {
                 Some(serde_json::Value::Bool(b)) => *b,
                 Some(other) => bail!("{path}: x-destructive must be true or false, not {other}"),
             },
+            servers: servers(post.extensions.get("x-servers")).with_context(|| path.clone())?,
         });
     }
     Ok(out)

@@ -53,6 +53,7 @@ resource!(read Transactions, "Punches (`/iclock/api/transactions/`). Read only."
 
 /// APIs not every server has: (path prefix, API name, the versions that have it).
 pub(crate) const OPTIONAL_APIS: &[(&str, &str, &str)] = &[
+    ("/personnel/api/employees/adjust_regsin/", "employee resign", "8.5 and 9.5"),
     ("/personnel/api/resigns/", "resign", "8.5 and 9.5"),
 ];
 
