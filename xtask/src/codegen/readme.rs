@@ -41,7 +41,10 @@ fn with_table(text: &str, resources: &[Resource]) -> Result<String> {
                 ops.push(format!("upsert by `{key}`"));
             }
         }
-        ops.extend(r.actions.iter().map(|a| a.name.clone()));
+        ops.extend(r.actions.iter().map(|a| match &a.servers {
+            Some(servers) => format!("{} ({servers} only)", a.name),
+            None => a.name.clone(),
+        }));
         if r.sync {
             ops.push("sync".into());
         }
