@@ -537,6 +537,16 @@ impl ClientBuilder {
             .timeout(self.request_timeout)
             .user_agent(self.user_agent.as_str())
             .tls_danger_accept_invalid_certs(self.danger_accept_invalid_certs);
+        // Android: reqwest's default verifier (rustls-platform-verifier) panics unless the app
+        // initialised it through JNI; the bundled Mozilla roots need no initialisation. A CA
+        // bundle is added to them below. Elsewhere the platform's verifier is used.
+        #[cfg(target_os = "android")]
+        {
+            let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok());
+            http = http.tls_certs_only(roots);
+        }
         if self.danger_accept_invalid_certs {
             tracing::warn!(
                 "TLS certificate verification is OFF for {}",
