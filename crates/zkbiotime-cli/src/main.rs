@@ -19,6 +19,7 @@ mod resources;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sync;
+mod watch;
 
 use anyhow::Result;
 use clap::{ArgMatches, FromArgMatches};

@@ -34,20 +34,28 @@
 //! it once a state file exists); `--direction` adds a `direction` field to each line (see
 //! `export::DirectionArgs`; `alternate` decides within each batch).
 //!
+//! `--watch INTERVAL` repeats the sync forever (see `crate::watch`): the state and the
+//! committed length stay in memory between runs, the punches file is reopened (and its tail
+//! recovered) for each run, so a rotated file starts afresh. A stop request is honoured
+//! before a batch is fetched or while it is being fetched, never while one is written: a
+//! batch that has started to be appended is fsynced and committed first.
+//!
 //! Test hook: `ZKBIO_SYNC_CRASH=after-append` aborts the process right after the first
 //! batch's punches are fsynced and before the state commit; `ZKBIO_SYNC_CRASH=torn` aborts
 //! in the middle of writing a line. The CLI tests use them to prove the protocol.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
+use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::{Deserialize, Serialize};
-use zkbiotime::{Client, SyncState};
+use zkbiotime::{Client, DirectionRule, SyncState};
 
 use crate::exit::Usage;
 use crate::export::{DirectionArgs, directed, progress_bar, rate, seconds};
@@ -73,6 +81,19 @@ pub struct SyncArgs {
     pub since: Option<String>,
     #[command(flatten)]
     pub direction: DirectionArgs,
+    /// Keep syncing: one run, then wait INTERVAL (500ms, 30s, 5m, 1h, or plain seconds),
+    /// and again, until Ctrl-C or SIGTERM
+    ///
+    /// Each run prints one line on stderr: the time, the new punches, the total since the
+    /// watch started. A failed run (network, timeout, 5xx or 429, an answer that is not the
+    /// API's) is logged in one line and retried, first after INTERVAL (at least 1 s), then
+    /// after twice as long each time, at most 5 minutes apart; a server restart or a
+    /// network outage is waited out. Authentication, permission, licence and usage errors,
+    /// and local file errors, still stop it with their exit code: waiting will not fix
+    /// them. Ctrl-C or SIGTERM stops it cleanly (a batch being written is finished and
+    /// committed first, one being fetched is dropped), prints "stopped" and exits 0.
+    #[arg(long, value_name = "INTERVAL", value_parser = crate::watch::parse_interval)]
+    pub watch: Option<Duration>,
 }
 
 /// The state file.
@@ -91,84 +112,150 @@ pub async fn run(client: &Client, args: &SyncArgs) -> Result<()> {
         bail!(Usage("--batch must be at least 1".into()));
     }
     let rule = args.direction.rule()?;
-    let started = Instant::now();
-    let crash = std::env::var("ZKBIO_SYNC_CRASH").ok();
-    let (mut state, committed) = load_state(&args.state, &args.out, args.since.as_deref())?;
-    let mut out = PunchFile::open(&args.out, committed)?;
-    let recovered = out.seen.len();
-
-    let bar = progress_bar(args.no_progress);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {human_pos} new punches {rate}")
-            .expect("valid template")
-            .with_key("rate", crate::export::rate_key),
-    );
-    let (mut written, mut skipped) = (0u64, 0u64);
-    loop {
-        let mut batch = client.transactions().sync(&state, Some(args.batch)).await?;
-        let punches = std::mem::take(&mut batch.punches);
-        // One JSON line per punch (with its direction when asked: the core decides, for
-        // `alternate` within this batch).
-        let lines: Vec<(i64, Vec<u8>)> = match &rule {
-            None => punches
-                .iter()
-                .map(|p| serde_json::to_vec(p).map(|line| (p.id, line)))
-                .collect::<Result<_, _>>()?,
-            Some(rule) => directed(punches, rule)
-                .iter()
-                .map(|d| serde_json::to_vec(d).map(|line| (d.punch.id, line)))
-                .collect::<Result<_, _>>()?,
-        };
-        for (id, mut line) in lines {
-            if out.seen.contains(&id) {
-                skipped += 1;
-                continue;
-            }
-            line.push(b'\n');
-            if crash.as_deref() == Some("torn") {
-                out.file.write_all(&line[..line.len() / 2])?;
-                out.file.flush()?;
-                out.file.get_ref().sync_data()?;
-                std::process::abort();
-            }
-            out.file.write_all(&line)?;
-            written += 1;
-        }
-        out.file.flush()?;
-        out.file
-            .get_ref()
-            .sync_data()
-            .with_context(|| format!("flushing {}", args.out.display()))?;
-        if crash.as_deref() == Some("after-append") {
-            std::process::abort();
-        }
-        let out_bytes = out.file.get_ref().metadata()?.len();
-        state = batch.state;
-        commit(
-            &args.state,
-            &Stored { out: args.out.clone(), out_bytes, sync: serde_json::to_value(&state)? },
-        )?;
-        bar.set_position(written);
-        if batch.complete {
-            break;
-        }
+    let (state, committed) = load_state(&args.state, &args.out, args.since.as_deref())?;
+    let mut session = Session { state, committed, rule };
+    if let Some(interval) = args.watch {
+        return crate::watch::run(client, args, &mut session, interval).await;
     }
-    bar.finish_and_clear();
+    let started = Instant::now();
+    let done = session.run(client, args, std::pin::pin!(std::future::pending())).await?;
     let elapsed = started.elapsed();
     let mut summary = format!(
-        "synced {written} new punches into {} in {} ({}/s); state in {}",
+        "synced {} new punches into {} in {} ({}/s); state in {}",
+        done.written,
         args.out.display(),
         seconds(elapsed),
-        rate(written, elapsed),
+        rate(done.written, elapsed),
         args.state.display()
     );
-    if recovered > 0 {
-        summary.push_str(&format!(
-            "; recovered an interrupted run: {skipped} punches were already in the file"
-        ));
-    }
+    summary.push_str(&done.recovery_note());
     eprintln!("{summary}");
     Ok(())
+}
+
+/// What one run did.
+#[derive(Debug, Default)]
+pub struct Ran {
+    /// Punches appended.
+    pub written: u64,
+    /// Punches of an interrupted run's tail that were already in the file.
+    pub skipped: u64,
+    /// Ids found in the uncommitted tail on opening the file.
+    pub recovered: usize,
+    /// The stop request came: the run ended between batches.
+    pub stopped: bool,
+}
+
+impl Ran {
+    /// "; recovered an interrupted run: ..." when there was one, else "".
+    pub fn recovery_note(&self) -> String {
+        if self.recovered > 0 {
+            format!(
+                "; recovered an interrupted run: {} punches were already in the file",
+                self.skipped
+            )
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// The committed state, kept between the runs of `--watch`.
+pub struct Session {
+    state: SyncState,
+    /// `out_bytes` of the last commit.
+    committed: u64,
+    rule: Option<DirectionRule>,
+}
+
+impl Session {
+    /// One sync: every batch until the core says the list is complete, each appended and
+    /// committed on its own. `stop` resolving ends the run before the next batch, or drops
+    /// the batch being fetched (nothing of it written yet); it is never looked at while a
+    /// batch is written and committed.
+    pub async fn run(
+        &mut self,
+        client: &Client,
+        args: &SyncArgs,
+        mut stop: Pin<&mut impl Future<Output = ()>>,
+    ) -> Result<Ran> {
+        let crash = std::env::var("ZKBIO_SYNC_CRASH").ok();
+        let mut out = PunchFile::open(&args.out, self.committed)?;
+        let mut ran = Ran { recovered: out.seen.len(), ..Ran::default() };
+
+        let bar = progress_bar(args.no_progress);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {human_pos} new punches {rate}")
+                .expect("valid template")
+                .with_key("rate", crate::export::rate_key),
+        );
+        loop {
+            let transactions = client.transactions();
+            let fetched = tokio::select! {
+                biased;
+                () = stop.as_mut() => None,
+                batch = transactions.sync(&self.state, Some(args.batch)) => Some(batch),
+            };
+            let Some(batch) = fetched else {
+                ran.stopped = true;
+                break;
+            };
+            let mut batch = batch?;
+            let punches = std::mem::take(&mut batch.punches);
+            // One JSON line per punch (with its direction when asked: the core decides, for
+            // `alternate` within this batch).
+            let lines: Vec<(i64, Vec<u8>)> = match &self.rule {
+                None => punches
+                    .iter()
+                    .map(|p| serde_json::to_vec(p).map(|line| (p.id, line)))
+                    .collect::<Result<_, _>>()?,
+                Some(rule) => directed(punches, rule)
+                    .iter()
+                    .map(|d| serde_json::to_vec(d).map(|line| (d.punch.id, line)))
+                    .collect::<Result<_, _>>()?,
+            };
+            for (id, mut line) in lines {
+                if out.seen.contains(&id) {
+                    ran.skipped += 1;
+                    continue;
+                }
+                line.push(b'\n');
+                if crash.as_deref() == Some("torn") {
+                    out.file.write_all(&line[..line.len() / 2])?;
+                    out.file.flush()?;
+                    out.file.get_ref().sync_data()?;
+                    std::process::abort();
+                }
+                out.file.write_all(&line)?;
+                ran.written += 1;
+            }
+            out.file.flush()?;
+            out.file
+                .get_ref()
+                .sync_data()
+                .with_context(|| format!("flushing {}", args.out.display()))?;
+            if crash.as_deref() == Some("after-append") {
+                std::process::abort();
+            }
+            let out_bytes = out.file.get_ref().metadata()?.len();
+            commit(
+                &args.state,
+                &Stored {
+                    out: args.out.clone(),
+                    out_bytes,
+                    sync: serde_json::to_value(&batch.state)?,
+                },
+            )?;
+            self.state = batch.state;
+            self.committed = out_bytes;
+            bar.set_position(ran.written);
+            if batch.complete {
+                break;
+            }
+        }
+        bar.finish_and_clear();
+        Ok(ran)
+    }
 }
 
 /// The committed state and `out_bytes`, or a fresh start (from `since` when given; with a
