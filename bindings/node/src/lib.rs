@@ -18,7 +18,6 @@ mod generated;
 mod resources;
 mod secret;
 
-
 use napi::JsString;
 use napi::bindgen_prelude::{
     Array, Env, FnArgs, Function, FunctionRef, JsObjectValue, Object, ToNapiValue, Unknown,
@@ -367,7 +366,7 @@ impl NativeClient {
     #[napi]
     pub async fn delete(&self, resource: String, id: i64) -> napi::Result<()> {
         let client = self.client.clone();
-        Ok(writable!(resource.as_str(), R => resources::delete::<R>(&client, id).await)?)
+        Ok(deletable!(resource.as_str(), R => resources::delete::<R>(&client, id).await)?)
     }
 
     /// Creates the record or updates the one with the same code: `{ created, record }`.
@@ -421,6 +420,28 @@ impl NativeClient {
             state: batch.state.to_json(),
             complete: batch.complete,
         })
+    }
+
+    /// The server-side export of punches (`format`: csv, txt or xls, parsed by the core)
+    /// that `filters` select, streamed into the file `path` (`Transactions::export_file`:
+    /// `<path>.part`, renamed when complete); resolves to the bytes written.
+    #[napi]
+    pub async fn export_file(
+        &self,
+        path: String,
+        format: String,
+        filters: Option<Value>,
+    ) -> napi::Result<i64> {
+        let format = zkbiotime::ExportFormat::parse(&format).map_err(BindingError::from)?;
+        let filter: zkbiotime::TransactionFilter =
+            convert::filter(filters, "transactions", &self.client)?;
+        let written = self
+            .client
+            .transactions()
+            .export_file(filter, format, path)
+            .await
+            .map_err(BindingError::from)?;
+        Ok(i64::try_from(written).unwrap_or(i64::MAX))
     }
 
     /// Any API request through the client's auth, retries and errors (`Client::request`).

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-
 use crate::error::{ZkbioError, guard, guard_sync};
 use crate::secret::Secret;
 
@@ -58,12 +57,13 @@ pub struct ClientConfig {
     /// Retries of failed idempotent requests (default: `defaultRetryPolicy()`).
     #[uniffi(default)]
     pub retry: Option<RetryPolicy>,
-    /// Records per page of a list (default 1000).
+    /// Records per page of a list (default 1000; 1 to 100,000, else `InvalidArgument`).
     #[uniffi(default)]
-    pub page_size: Option<u32>,
-    /// Pages fetched at once by `list` / pagers after the first (default 4).
+    pub page_size: Option<i32>,
+    /// Pages fetched at once by `list` / pagers after the first (default 4; 1 to 64, else
+    /// `InvalidArgument`).
     #[uniffi(default)]
-    pub concurrency: Option<u32>,
+    pub concurrency: Option<i32>,
     /// How long logins are refused after the server rejected the password (default 60 s).
     #[uniffi(default)]
     pub login_cooldown: Option<Duration>,
@@ -81,8 +81,8 @@ pub struct ClientConfig {
 /// When failed idempotent requests are repeated: exponential backoff with jitter.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 = never retry).
-    pub max_attempts: u32,
+    /// Attempts in all, the first included (1 = never retry; less is `InvalidArgument`).
+    pub max_attempts: i32,
     /// Delay before the first retry; doubles with each further one.
     pub base_delay: Duration,
     /// Upper bound of one delay.
@@ -94,18 +94,7 @@ pub struct RetryPolicy {
 impl From<zkbiotime::RetryPolicy> for RetryPolicy {
     fn from(p: zkbiotime::RetryPolicy) -> Self {
         Self {
-            max_attempts: p.max_attempts,
-            base_delay: p.base_delay,
-            max_delay: p.max_delay,
-            budget: p.budget,
-        }
-    }
-}
-
-impl From<RetryPolicy> for zkbiotime::RetryPolicy {
-    fn from(p: RetryPolicy) -> Self {
-        Self {
-            max_attempts: p.max_attempts,
+            max_attempts: i32::try_from(p.max_attempts).unwrap_or(i32::MAX),
             base_delay: p.base_delay,
             max_delay: p.max_delay,
             budget: p.budget,
@@ -136,7 +125,7 @@ impl Client {
         // The first client reads `ZKBIOTIME_LOG` (see `zkbiotime::logging`).
         zkbiotime::logging::init_from_env();
         guard_sync(|| {
-            let inner = self::config(config).build()?;
+            let inner = self::config(config)?.build()?;
             Ok(Arc::new(Self { inner }))
         })
     }
@@ -239,8 +228,9 @@ impl Client {
 }
 
 /// The Kotlin/Swift configuration as the core's settings (`zkbiotime::Config`): durations
-/// become seconds; every check and message is the core's.
-fn config(c: ClientConfig) -> zkbiotime::Config {
+/// become seconds; every check and message is the core's, except `retry.max_attempts`
+/// (the core counts retries, unsigned).
+fn config(c: ClientConfig) -> Result<zkbiotime::Config, ZkbioError> {
     let mut config = zkbiotime::Config::new(c.base_url);
     config.username = c.username;
     config.password = c.password.map(|p| p.to_core());
@@ -263,12 +253,18 @@ fn config(c: ClientConfig) -> zkbiotime::Config {
         config.login_cooldown = secs(d);
     }
     if let Some(r) = c.retry {
-        config.retries = r.max_attempts.saturating_sub(1);
+        config.retries = u32::try_from(r.max_attempts - 1).map_err(|_| {
+            ZkbioError::invalid_argument(format!(
+                "retry.max_attempts: {} is not at least 1 (1 = never retry)",
+                r.max_attempts
+            ))
+        })?;
         config.retry_base_delay = secs(r.base_delay);
         config.retry_max_delay = secs(r.max_delay);
         config.retry_budget = secs(r.budget);
     }
     if let Some(size) = c.page_size {
+        // Range checked by the core (`page_size` must be 1 to 100,000).
         config.page_size = i64::from(size);
     }
     if let Some(n) = c.concurrency {
@@ -277,5 +273,5 @@ fn config(c: ClientConfig) -> zkbiotime::Config {
     if let Some(language) = c.accept_language {
         config.accept_language = language;
     }
-    config
+    Ok(config)
 }
