@@ -29,7 +29,7 @@ macro_rules! error_enum {
             $(
                 $(#[doc = $doc])*
                 $variant {
-                    status: Option<u16>,
+                    status: Option<i32>,
                     method: Option<String>,
                     path: Option<String>,
                     detail: String,
@@ -40,7 +40,7 @@ macro_rules! error_enum {
         }
 
         impl ZkbioError {
-            fn parts(&self) -> (&'static str, &Option<u16>, &Option<String>, &Option<String>, &String) {
+            fn parts(&self) -> (&'static str, &Option<i32>, &Option<String>, &Option<String>, &String) {
                 match self {
                     $(Self::$variant { status, method, path, detail, .. } => {
                         ($kind, status, method, path, detail)
@@ -88,7 +88,7 @@ error_enum! {
 
 #[derive(Default)]
 struct Details {
-    status: Option<u16>,
+    status: Option<i32>,
     method: Option<String>,
     path: Option<String>,
     detail: String,
@@ -137,7 +137,7 @@ impl From<zkbiotime::Error> for ZkbioError {
         Self::build(
             known,
             Details {
-                status: e.status(),
+                status: e.status().map(i32::from),
                 method: e.method().map(str::to_string),
                 path: e.path().map(str::to_string),
                 detail,
@@ -196,13 +196,17 @@ pub(crate) fn guard_sync<T>(f: impl FnOnce() -> Result<T, ZkbioError>) -> Result
 }
 
 /// Test hook: panics inside Rust, to show that a panic surfaces as `ZkbioError.Internal`
-/// and the host process keeps running. Not part of the API proper.
+/// and the host process keeps running. Only in a library built with the cargo feature
+/// `testing` (the Kotlin tests' build): never in the published API, nor in the generated
+/// Kotlin/Swift, which come from a library without it.
+#[cfg(feature = "testing")]
 #[uniffi::export]
 pub fn testing_panic(text: String) -> Result<(), ZkbioError> {
     guard_sync(|| panic!("{text}"))
 }
 
-/// `testing_panic` from inside an async call on the tokio runtime.
+/// `testing_panic` from inside an async call on the tokio runtime (feature `testing`).
+#[cfg(feature = "testing")]
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn testing_panic_async(text: String) -> Result<(), ZkbioError> {
     guard(async move {
@@ -218,7 +222,7 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_internal() {
-        let e = testing_panic("boom".into()).unwrap_err();
+        let e = guard_sync::<()>(|| panic!("boom")).unwrap_err();
         assert!(matches!(e, ZkbioError::Internal { .. }));
         assert_eq!(e.kind(), "internal");
         assert!(e.to_string().contains("boom"), "{e}");

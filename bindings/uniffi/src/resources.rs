@@ -222,12 +222,19 @@ impl Transactions {
     pub async fn sync(
         &self,
         state: Option<String>,
-        max: Option<u32>,
+        max: Option<i32>,
         since: Option<String>,
     ) -> Result<SyncBatch, ZkbioError> {
         guard(async {
+            let max = max
+                .map(|m| {
+                    usize::try_from(m).map_err(|_| {
+                        ZkbioError::invalid_argument(format!("sync: max {m} is negative"))
+                    })
+                })
+                .transpose()?;
             let state = zkbiotime::SyncState::start(state.as_deref(), since.as_deref())?;
-            let batch = self.inner.sync(&state, max.map(|m| m as usize)).await?;
+            let batch = self.inner.sync(&state, max).await?;
             Ok(SyncBatch {
                 punches: batch.punches.into_iter().map(Into::into).collect(),
                 state: batch.state.to_json(),

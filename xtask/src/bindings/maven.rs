@@ -76,7 +76,17 @@ impl Build {
             self.dir.display()
         );
         let started = Instant::now();
-        let mut child = Command::new("mvn")
+        let mut command = Command::new("mvn");
+        // `cargo run` puts cargo's target dirs on LD_LIBRARY_PATH, where JNA would find
+        // `target/debug/libzkbiotime_uniffi.so` before the library packed for this build
+        // (the tests' one has the `testing` hooks): leave them out.
+        if let Some(paths) = std::env::var_os("LD_LIBRARY_PATH") {
+            let target = demo::target_dir(root);
+            let kept: Vec<PathBuf> =
+                std::env::split_paths(&paths).filter(|p| !p.starts_with(&target)).collect();
+            command.env("LD_LIBRARY_PATH", std::env::join_paths(kept)?);
+        }
+        let mut child = command
             .args(&all)
             .current_dir(root)
             .stdout(Stdio::piped())

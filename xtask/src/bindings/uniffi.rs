@@ -5,7 +5,9 @@
 //! Maven project (`bindings/uniffi/pom.xml`, driven through [`maven`]):
 //! - [`test`]: builds the cdylib and the sandbox, checks the foreign sources, extracts the
 //!   README quick start, and runs `mvn verify`: the bindings, the JUnit 5 tests
-//!   (`tests/*.kt`, sandboxes on random ports) and the quick start, and the jar.
+//!   (`tests/*.kt`, `tests/*.java`, sandboxes on random ports) and the quick start, and the
+//!   jar, which packs the library built with the feature `testing` (its panic hooks); the
+//!   release jar ([`jar`]) packs the plain one.
 //! - [`jar`]: `cargo xtask jar`: the release jar for JVM users.
 //! - [`bench_entries`] / [`latency_entries`]: `bench/Pull.kt` on the release jar, for
 //!   `cargo xtask bench`.
@@ -41,6 +43,26 @@ pub(crate) fn build_library(root: &Path, release: bool) -> Result<PathBuf> {
     let lib = demo::target_dir(root).join(if release { "release" } else { "debug" }).join(LIB_FILE);
     if !lib.exists() {
         bail!("{} was not built", lib.display());
+    }
+    Ok(lib)
+}
+
+/// Builds the cdylib with the cargo feature `testing` (the panic hooks the Kotlin tests call)
+/// for the JUnit tests and the scenario runner, and returns its path. It has a target dir of
+/// its own (`target/uniffi/testing/`): a feature switch in the shared one would relink
+/// `target/debug/libzkbiotime_uniffi.so`, the library `codegen` reads the checked-in
+/// Kotlin/Swift from (which must never have the hooks) and other builds use.
+pub(crate) fn build_testing_library(root: &Path) -> Result<PathBuf> {
+    let target = work_dir(root).join("testing");
+    let target_s = target.to_string_lossy();
+    let args =
+        ["build", "--quiet", "-p", CRATE, "--features", "testing", "--target-dir", &target_s];
+    util::run(root, &util::cargo(), &args)?;
+    let lib = target.join("debug").join(LIB_FILE);
+    let bytes = fs::read(&lib).with_context(|| format!("{} was not built", lib.display()))?;
+    let hook = b"uniffi_zkbiotime_uniffi_fn_func_testing_panic";
+    if !bytes.windows(hook.len()).any(|w| w == hook) {
+        bail!("{} lacks the testing hooks (feature `testing`)", lib.display());
     }
     Ok(lib)
 }
@@ -196,13 +218,13 @@ impl Built {
     }
 }
 
-/// A hash of what a Maven build reads: the pom, the Kotlin sources (bindings, tests,
-/// bench, the quick start) and the native library.
+/// A hash of what a Maven build reads: the pom, the Kotlin sources (bindings, the
+/// hand-written `kotlin/`, tests, bench, the quick start) and the native library.
 fn maven_inputs(root: &Path, build: &maven::Build, lib: &Path) -> Result<String> {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     let mut inputs = vec![dir(root).join("pom.xml")];
-    for sub in ["generated/kotlin", "tests", "bench"] {
+    for sub in ["generated/kotlin", "kotlin", "tests", "bench"] {
         inputs.extend(walk(&dir(root).join(sub))?);
     }
     inputs.extend(walk(&build.quickstart_dir())?);
@@ -236,11 +258,13 @@ fn package(root: &Path, build: &maven::Build, lib: &Path, level: Built) -> Resul
     level.record(build, &inputs)
 }
 
-/// The dev build: builds the library and the sandbox, checks the generated sources,
-/// installs Maven when missing and writes the README quick start where the pom compiles it.
+/// The dev build: builds the library and the sandbox, checks the generated sources against
+/// the plain library, installs Maven when missing and writes the README quick start where
+/// the pom compiles it. The jar it tests packs the `testing` build of the library.
 fn dev_build(root: &Path) -> Result<(maven::Build, PathBuf)> {
-    let lib = build_library(root, false)?;
-    check_foreign(root, &lib)?;
+    let plain = build_library(root, false)?;
+    check_foreign(root, &plain)?;
+    let lib = build_testing_library(root)?;
     let sandbox = sandbox_bin(root)?;
     maven::ensure_tools(root)?;
     let build = maven::Build::new(root, "dev", &lib)?.with_sandbox(&sandbox);
