@@ -25,8 +25,8 @@ import kotlin.system.exitProcess
 
 private class Args(val mode: String) {
     var url = ""
-    var pageSize = 1000u
-    var concurrency: UInt? = null
+    var pageSize = 1000
+    var concurrency: Int? = null
     var n = 1000
 }
 
@@ -39,8 +39,8 @@ private fun parseArgs(argv: Array<String>): Args {
         val value = argv.getOrNull(i + 1) ?: throw IllegalArgumentException("$flag needs a value")
         when (flag) {
             "--url" -> args.url = value
-            "--page-size" -> args.pageSize = value.toUInt()
-            "--concurrency" -> args.concurrency = value.toUInt()
+            "--page-size" -> args.pageSize = value.toInt()
+            "--concurrency" -> args.concurrency = value.toInt()
             "--n" -> args.n = value.toInt()
             else -> throw IllegalArgumentException("unknown flag $flag")
         }
@@ -50,7 +50,7 @@ private fun parseArgs(argv: Array<String>): Args {
     return args
 }
 
-private fun client(args: Args, concurrency: UInt?) = Client(
+private fun client(args: Args, concurrency: Int?) = Client(
     ClientConfig(
         baseUrl = args.url,
         username = "admin",
@@ -62,7 +62,7 @@ private fun client(args: Args, concurrency: UInt?) = Client(
 )
 
 /** The full pull through the SDK: every punch converted into a `Transaction`. */
-private suspend fun sdkPull(args: Args, concurrency: UInt?): Long {
+private suspend fun sdkPull(args: Args, concurrency: Int?): Long {
     client(args, concurrency).use { client ->
         client.transactions().pager().use { pager ->
             var records = 0L
@@ -78,7 +78,7 @@ private suspend fun sdkPull(args: Args, concurrency: UInt?): Long {
 
 /** Single-call latency: `n` sequential `get`s of one employee. */
 private suspend fun gets(args: Args): Long {
-    client(args, 1u).use { client ->
+    client(args, 1).use { client ->
         client.login()
         val employees = client.employees()
         repeat(args.n) { employees.get(1) }
@@ -109,7 +109,7 @@ fun main(argv: Array<String>) {
     val records = runBlocking {
         when (args.mode) {
             "sdk" -> sdkPull(args, args.concurrency)
-            "sdk-sequential" -> sdkPull(args, 1u)
+            "sdk-sequential" -> sdkPull(args, 1)
             "get" -> gets(args)
             else -> throw IllegalArgumentException("unknown mode ${args.mode}")
         }

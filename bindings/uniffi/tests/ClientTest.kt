@@ -54,7 +54,7 @@ class ReadsTest {
     @DisplayName("transactions: filters, ordering, get")
     fun transactionsFiltersOrderingGet() = suspendTest {
         Sandbox.start("--employees", "20", "--days", "3").use { sb ->
-            val tx = sb.client { it.copy(pageSize = 200u) }.transactions()
+            val tx = sb.client { it.copy(pageSize = 200) }.transactions()
             val all = tx.list()
             check(all.size > 200) { "${all.size} punches" }
             val sample = all[all.size / 2]
@@ -131,7 +131,7 @@ class WritesTest {
             checkEq(employees.list(EmployeeFilter(empCode = "employee333")).map { it.id }, listOf(id), "found")
             employees.delete(id)
             val gone = assertThrows<ZkbioException.NotFound> { employees.get(id) }
-            checkEq(gone.status, 404.toUShort(), "status")
+            checkEq(gone.status, 404, "status")
             checkEq(gone.kind(), "not_found", "kind")
         }
     }
@@ -194,7 +194,7 @@ class PagingAndSyncTest {
     @DisplayName("pager: every page once, count, null at the end; page(n)")
     fun pagerEveryPageOnceCountNullAtTheEnd() = suspendTest {
         Sandbox.start("--employees", "250").use { sb ->
-            val employees = sb.client { it.copy(pageSize = 40u, concurrency = 3u) }.employees()
+            val employees = sb.client { it.copy(pageSize = 40, concurrency = 3) }.employees()
             val pager = employees.pager()
             val total = pager.count()
             check(total > 250) { "count $total" }
@@ -223,13 +223,13 @@ class PagingAndSyncTest {
     @DisplayName("sync: every punch once across batches and runs; state as JSON")
     fun syncEveryPunchOnceAcrossBatchesAndRuns() = suspendTest {
         Sandbox.start("--employees", "30", "--days", "3", "--late-uploads", "0.2").use { sb ->
-            val tx = sb.client { it.copy(pageSize = 50u) }.transactions()
+            val tx = sb.client { it.copy(pageSize = 50) }.transactions()
             val truth = tx.list().map { it.id }.toSet()
             val seen = mutableListOf<Long>()
             var state: String? = null
             var batches = 0
             do {
-                val batch = tx.sync(state, 97u)
+                val batch = tx.sync(state, 97)
                 check(batch.punches.size <= 97) { "max respected" }
                 seen += batch.punches.map { it.id }
                 state = batch.state
@@ -252,7 +252,7 @@ class PagingAndSyncTest {
         val faults = "502=0.03,503=0.03,504=0.03,429=0.04,drop=0.04,html=0.04,revoke-every=25,retry-after=0.05"
         Sandbox.start(*args, "--faults", faults).use { sb ->
             // The faults are real: without retries, pulls fail.
-            val fragile = sb.client { it.copy(pageSize = 100u, retry = quickRetries.copy(maxAttempts = 1u)) }
+            val fragile = sb.client { it.copy(pageSize = 100, retry = quickRetries.copy(maxAttempts = 1)) }
             var failures = 0
             repeat(5) {
                 try {
@@ -262,12 +262,12 @@ class PagingAndSyncTest {
                 }
             }
             check(failures > 0) { "no fault was injected" }
-            val tx = sb.client { it.copy(pageSize = 100u, retry = quickRetries) }.transactions()
+            val tx = sb.client { it.copy(pageSize = 100, retry = quickRetries) }.transactions()
             checkEq(tx.list().map { it.id }, truth, "full list under faults")
             val synced = mutableListOf<Long>()
             var state: String? = null
             do {
-                val batch = tx.sync(state, 500u)
+                val batch = tx.sync(state, 500)
                 synced += batch.punches.map { it.id }
                 state = batch.state
             } while (!batch.complete)
@@ -297,7 +297,7 @@ class ErrorsTest {
             checkEq(trusted.employees().get(1).lastName, "Potter", "with the CA bundle")
             val pem = sb.client { it.copy(caPem = dir.resolve("ca.pem").readText()) }
             checkEq(pem.employees().get(1).lastName, "Potter", "with the CA as PEM text")
-            val untrusted = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
+            val untrusted = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
             val e = assertThrows<ZkbioException.Transport> { untrusted.employees().get(1) }
             check("certificate" in e.detail.lowercase()) { e.detail }
             val reckless = sb.client { it.copy(dangerAcceptInvalidCerts = true) }
@@ -312,7 +312,7 @@ class ErrorsTest {
         Sandbox.start().use { sb ->
             val c = Client(ClientConfig(baseUrl = sb.url, username = "admin", password = Secret("wrong-password")))
             val e = assertThrows<ZkbioException.Authentication> { c.employees().get(1) }
-            checkEq(e.status, 400.toUShort(), "status")
+            checkEq(e.status, 400, "status")
             check("Unable to log in" in e.detail) { e.detail }
             check("wrong-password" !in e.toString() && "wrong-password" !in e.message!!) { "no password in text" }
             val again = assertThrows<ZkbioException.LoginCooldown> { c.employees().get(1) }
@@ -327,7 +327,7 @@ class ErrorsTest {
         Sandbox.start().use { sb ->
             val c = Client(ClientConfig(baseUrl = sb.url, token = Secret("0000")))
             val e = assertThrows<ZkbioException.Authentication> { c.employees().get(1) }
-            checkEq(e.status, 401.toUShort(), "status")
+            checkEq(e.status, 401, "status")
             checkEq(e.detail, "Invalid token.", "detail")
             checkEq(e.method, "GET", "method")
             checkEq(e.path, "/personnel/api/employees/1/", "path")
@@ -342,7 +342,7 @@ class ErrorsTest {
             val e = assertThrows<ZkbioException.BadRequest> {
                 sb.client().employees().create(EmployeeCreate(empCode = "1", department = 1, area = listOf(2L)))
             }
-            checkEq(e.status, 400.toUShort(), "status")
+            checkEq(e.status, 400, "status")
             check(e.fieldErrors["emp_code"]?.isNotEmpty() == true) { "field errors: ${e.fieldErrors}" }
         }
     }
@@ -351,22 +351,22 @@ class ErrorsTest {
     @DisplayName("transport, timeout, HTML and server errors")
     fun transportTimeoutHtmlAndServerErrors() = suspendTest {
         val closed = java.net.ServerSocket(0).use { it.localPort }
-        val refused = Client(ClientConfig(baseUrl = "http://127.0.0.1:$closed", token = Secret("t"), retry = defaultRetryPolicy().copy(maxAttempts = 1u)))
+        val refused = Client(ClientConfig(baseUrl = "http://127.0.0.1:$closed", token = Secret("t"), retry = defaultRetryPolicy().copy(maxAttempts = 1)))
         val t = assertThrows<ZkbioException.Transport> { refused.terminals().get(1) }
         checkEq(t.status, null, "no status")
         Sandbox.start("--faults", "slow=1,slow-ms=2000").use { sb ->
-            val slow = sb.client { it.copy(requestTimeout = Duration.ofMillis(300), retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
+            val slow = sb.client { it.copy(requestTimeout = Duration.ofMillis(300), retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
             assertThrows<ZkbioException.Timeout> { slow.terminals().get(1) }
         }
         Sandbox.start("--faults", "html=1").use { sb ->
-            val html = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
+            val html = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
             val e = assertThrows<ZkbioException.UnexpectedResponse> { html.terminals().get(1) }
             check(e.detail.isNotEmpty()) { "detail" }
         }
         Sandbox.start("--faults", "503=1").use { sb ->
-            val down = sb.client { it.copy(retry = quickRetries.copy(maxAttempts = 2u)) }
+            val down = sb.client { it.copy(retry = quickRetries.copy(maxAttempts = 2)) }
             val e = assertThrows<ZkbioException.Server> { down.terminals().get(1) }
-            checkEq(e.status, 503.toUShort(), "status")
+            checkEq(e.status, 503, "status")
         }
     }
 
@@ -479,9 +479,9 @@ class RequestsTest {
     @DisplayName("licence gate: a token meets Licence, basic passes")
     fun licenceGateTokenMeetsLicenceBasicPasses() = suspendTest {
         Sandbox.start("--licence-gate").use { sb ->
-            val gated = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1u)) }
+            val gated = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
             val e = assertThrows<ZkbioException.Licence> { gated.employees().get(1) }
-            checkEq(e.status, 403.toUShort(), "status")
+            checkEq(e.status, 403, "status")
             checkEq(e.kind(), "licence", "kind")
             checkEq(sb.client { it.copy(auth = "basic") }.employees().get(1).lastName, "Potter", "basic passes")
         }
@@ -504,7 +504,7 @@ class RuntimeTest {
     @DisplayName("200 coroutines at once share one client")
     fun manyCoroutinesShareOneClient() = suspendTest {
         Sandbox.start("--employees", "120").use { sb ->
-            val c = sb.client { it.copy(pageSize = 50u) }
+            val c = sb.client { it.copy(pageSize = 50) }
             val expected = c.employees().list().size
             val results = withContext(Dispatchers.Default) {
                 coroutineScope {
@@ -550,6 +550,6 @@ class RuntimeTest {
         check("admin123" !in config.toString() && "***" in config.toString()) { config.toString() }
         checkEq(Secret("admin123").expose(), "admin123", "expose")
         checkEq(Secret("a"), Secret("a"), "equality by value")
-        checkEq(defaultRetryPolicy().maxAttempts, 5u, "core default retries")
+        checkEq(defaultRetryPolicy().maxAttempts, 5, "core default retries")
     }
 }

@@ -50,7 +50,7 @@ class Sandbox private constructor(private val process: Process, val url: String)
 
 /** Quick retries, so fault-injection tests finish fast. */
 val quickRetries = RetryPolicy(
-    maxAttempts = 10u,
+    maxAttempts = 10,
     baseDelay = Duration.ofMillis(5),
     maxDelay = Duration.ofMillis(50),
     budget = Duration.ofSeconds(60),
@@ -78,7 +78,7 @@ inline fun <reified T : Throwable> assertThrows(block: () -> Unit): T {
 }
 
 /** The fields every `ZkbioException` variant carries, whatever the variant. */
-val ZkbioException.status: UShort?
+val ZkbioException.status: Int?
     get() = when (this) {
         is ZkbioException.Authentication -> status
         is ZkbioException.LoginCooldown -> status
@@ -136,3 +136,16 @@ fun runChild(main: String, env: Map<String, String?>): Pair<Int, String> {
     reader.join()
     return process.exitValue() to output.toString()
 }
+
+/** A client of the sandbox (or a proxy in front of it) with `pageSize` records per page. */
+fun clientOf(url: String, pageSize: Int, concurrency: Int? = null, password: String = "admin123"): Client =
+    Client(
+        ClientConfig(
+            baseUrl = url,
+            username = "admin",
+            password = Secret(password),
+            pageSize = pageSize,
+            concurrency = concurrency,
+            retry = quickRetries.copy(maxAttempts = 1),
+        )
+    )

@@ -13,7 +13,7 @@ class ImportHelpersTest {
     @DisplayName("since: the first sync returns only punches from the date on; with a state it is refused")
     fun syncSince() = suspendTest {
         Sandbox.start("--employees", "6", "--days", "4").use { sb ->
-            val tx = sb.client { it.copy(pageSize = 25u) }.transactions()
+            val tx = sb.client { it.copy(pageSize = 25) }.transactions()
             val all = tx.list()
             val expected = tx.list(TransactionFilter(startTime = "$since 00:00:00")).map { it.id }.sorted()
             check(expected.isNotEmpty() && expected.size < all.size) { "some punches before $since" }

@@ -220,7 +220,7 @@ object SecretsChild {
         val tokenClient = Client(tokenConfig)
         show("token client", tokenClient)
         show("terminal", tokenClient.terminals().get(1))
-        show("sync", tokenClient.transactions().sync(null, 5u))
+        show("sync", tokenClient.transactions().sync(null, 5))
         val badToken = Client(ClientConfig(baseUrl = url, token = Secret(env("ZKBIO_SECRETS_WRONG_TOKEN"))))
         show("bad token client", badToken)
         fails("wrong token") { badToken.terminals().get(1) }

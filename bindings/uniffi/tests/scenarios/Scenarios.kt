@@ -223,11 +223,11 @@ fun client(url: String, options: Obj): Client {
         "basic", "staff_token", "staff_jwt" -> ClientConfig(baseUrl = url, username = "admin", password = Secret("admin123"), auth = auth)
         else -> throw RunnerFault("unknown auth $auth")
     }
-    (options["page_size"] as Long?)?.let { config = config.copy(pageSize = it.toUInt()) }
+    (options["page_size"] as Long?)?.let { config = config.copy(pageSize = it.toInt()) }
     (options["retries"] as Long?)?.let {
         config = config.copy(
             retry = RetryPolicy(
-                maxAttempts = it.toUInt(), baseDelay = Duration.ofMillis(5),
+                maxAttempts = it.toInt(), baseDelay = Duration.ofMillis(5),
                 maxDelay = Duration.ofMillis(50), budget = Duration.ofSeconds(120),
             )
         )
