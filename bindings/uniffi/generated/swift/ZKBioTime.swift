@@ -467,31 +467,15 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -4522,7 +4506,7 @@ public protocol TransactionsProtocol: AnyObject, Sendable {
      * `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
      * `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
      */
-    func sync(state: String?, max: UInt32?, since: String?) async throws  -> SyncBatch
+    func sync(state: String?, max: Int32?, since: String?) async throws  -> SyncBatch
     
 }
 /**
@@ -4658,12 +4642,12 @@ open func pager(filter: TransactionFilter? = nil)throws  -> TransactionPager  {
      * `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
      * `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
      */
-open func sync(state: String? = nil, max: UInt32? = nil, since: String? = nil)async throws  -> SyncBatch  {
+open func sync(state: String? = nil, max: Int32? = nil, since: String? = nil)async throws  -> SyncBatch  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_zkbiotime_uniffi_fn_method_transactions_sync(
-                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(state),FfiConverterOptionUInt32.lower(max),FfiConverterOptionString.lower(since)
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(state),FfiConverterOptionInt32.lower(max),FfiConverterOptionString.lower(since)
                 )
             },
             pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
@@ -5637,13 +5621,14 @@ public struct ClientConfig {
      */
     public var retry: RetryPolicy?
     /**
-     * Records per page of a list (default 1000).
+     * Records per page of a list (default 1000; 1 to 100,000, else `InvalidArgument`).
      */
-    public var pageSize: UInt32?
+    public var pageSize: Int32?
     /**
-     * Pages fetched at once by `list` / pagers after the first (default 4).
+     * Pages fetched at once by `list` / pagers after the first (default 4; 1 to 64, else
+     * `InvalidArgument`).
      */
-    public var concurrency: UInt32?
+    public var concurrency: Int32?
     /**
      * How long logins are refused after the server rejected the password (default 60 s).
      */
@@ -5704,11 +5689,12 @@ public struct ClientConfig {
          * Retries of failed idempotent requests (default: `defaultRetryPolicy()`).
          */retry: RetryPolicy? = nil, 
         /**
-         * Records per page of a list (default 1000).
-         */pageSize: UInt32? = nil, 
+         * Records per page of a list (default 1000; 1 to 100,000, else `InvalidArgument`).
+         */pageSize: Int32? = nil, 
         /**
-         * Pages fetched at once by `list` / pagers after the first (default 4).
-         */concurrency: UInt32? = nil, 
+         * Pages fetched at once by `list` / pagers after the first (default 4; 1 to 64, else
+         * `InvalidArgument`).
+         */concurrency: Int32? = nil, 
         /**
          * How long logins are refused after the server rejected the password (default 60 s).
          */loginCooldown: TimeInterval? = nil, 
@@ -5770,8 +5756,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 caPem: FfiConverterOptionString.read(from: &buf), 
                 dangerAcceptInvalidCerts: FfiConverterBool.read(from: &buf), 
                 retry: FfiConverterOptionTypeRetryPolicy.read(from: &buf), 
-                pageSize: FfiConverterOptionUInt32.read(from: &buf), 
-                concurrency: FfiConverterOptionUInt32.read(from: &buf), 
+                pageSize: FfiConverterOptionInt32.read(from: &buf), 
+                concurrency: FfiConverterOptionInt32.read(from: &buf), 
                 loginCooldown: FfiConverterOptionDuration.read(from: &buf), 
                 strict: FfiConverterBool.read(from: &buf), 
                 acceptLanguage: FfiConverterOptionString.read(from: &buf)
@@ -5792,8 +5778,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.caPem, into: &buf)
         FfiConverterBool.write(value.dangerAcceptInvalidCerts, into: &buf)
         FfiConverterOptionTypeRetryPolicy.write(value.retry, into: &buf)
-        FfiConverterOptionUInt32.write(value.pageSize, into: &buf)
-        FfiConverterOptionUInt32.write(value.concurrency, into: &buf)
+        FfiConverterOptionInt32.write(value.pageSize, into: &buf)
+        FfiConverterOptionInt32.write(value.concurrency, into: &buf)
         FfiConverterOptionDuration.write(value.loginCooldown, into: &buf)
         FfiConverterBool.write(value.strict, into: &buf)
         FfiConverterOptionString.write(value.acceptLanguage, into: &buf)
@@ -9050,9 +9036,9 @@ public func FfiConverterTypeResignation_lower(_ value: Resignation) -> RustBuffe
  */
 public struct RetryPolicy: Equatable, Hashable {
     /**
-     * Attempts in all, the first included (1 = never retry).
+     * Attempts in all, the first included (1 = never retry; less is `InvalidArgument`).
      */
-    public var maxAttempts: UInt32
+    public var maxAttempts: Int32
     /**
      * Delay before the first retry; doubles with each further one.
      */
@@ -9070,8 +9056,8 @@ public struct RetryPolicy: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Attempts in all, the first included (1 = never retry).
-         */maxAttempts: UInt32, 
+         * Attempts in all, the first included (1 = never retry; less is `InvalidArgument`).
+         */maxAttempts: Int32, 
         /**
          * Delay before the first retry; doubles with each further one.
          */baseDelay: TimeInterval, 
@@ -9103,7 +9089,7 @@ public struct FfiConverterTypeRetryPolicy: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetryPolicy {
         return
             try RetryPolicy(
-                maxAttempts: FfiConverterUInt32.read(from: &buf), 
+                maxAttempts: FfiConverterInt32.read(from: &buf), 
                 baseDelay: FfiConverterDuration.read(from: &buf), 
                 maxDelay: FfiConverterDuration.read(from: &buf), 
                 budget: FfiConverterDuration.read(from: &buf)
@@ -9111,7 +9097,7 @@ public struct FfiConverterTypeRetryPolicy: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: RetryPolicy, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.maxAttempts, into: &buf)
+        FfiConverterInt32.write(value.maxAttempts, into: &buf)
         FfiConverterDuration.write(value.baseDelay, into: &buf)
         FfiConverterDuration.write(value.maxDelay, into: &buf)
         FfiConverterDuration.write(value.budget, into: &buf)
@@ -10473,62 +10459,62 @@ enum ZkbioError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * 401, or the server rejected the username / password.
      */
-    case Authentication(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case Authentication(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * A login was refused locally: the password was rejected recently (see `retry_after`).
      */
-    case LoginCooldown(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case LoginCooldown(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * 403.
      */
-    case Permission(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case Permission(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * 403 from the licence gate: the licence lacks the API module; Basic auth may pass.
      */
-    case Licence(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case Licence(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * 404.
      */
-    case NotFound(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case NotFound(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * 400: see `field_errors`.
      */
-    case BadRequest(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case BadRequest(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * 5xx, 429 and any other error status.
      */
-    case Server(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case Server(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * The connection failed or broke (DNS, refused, reset, TLS).
      */
-    case Transport(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case Transport(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * Connecting or the whole request took too long.
      */
-    case Timeout(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case Timeout(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * The server answered something that is not the API (HTML page, broken body, loop).
      */
-    case UnexpectedResponse(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case UnexpectedResponse(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * The caller passed something unusable (bad URL, bad date text, bad sync state).
      */
-    case InvalidArgument(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case InvalidArgument(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
     /**
      * A bug: the Rust code panicked. The panic was caught; the client stays usable.
      */
-    case Internal(status: UInt16?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
+    case Internal(status: Int32?, method: String?, path: String?, detail: String, fieldErrors: [String: [String]], retryAfter: TimeInterval?
     )
 
     
@@ -10583,7 +10569,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
 
         
         case 1: return .Authentication(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10591,7 +10577,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 2: return .LoginCooldown(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10599,7 +10585,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 3: return .Permission(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10607,7 +10593,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 4: return .Licence(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10615,7 +10601,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 5: return .NotFound(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10623,7 +10609,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 6: return .BadRequest(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10631,7 +10617,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 7: return .Server(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10639,7 +10625,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 8: return .Transport(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10647,7 +10633,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 9: return .Timeout(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10655,7 +10641,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 10: return .UnexpectedResponse(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10663,7 +10649,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 11: return .InvalidArgument(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10671,7 +10657,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 12: return .Internal(
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             method: try FfiConverterOptionString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
@@ -10692,7 +10678,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .Authentication(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(1))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10702,7 +10688,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .LoginCooldown(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(2))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10712,7 +10698,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .Permission(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(3))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10722,7 +10708,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .Licence(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(4))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10732,7 +10718,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .NotFound(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(5))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10742,7 +10728,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .BadRequest(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(6))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10752,7 +10738,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .Server(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(7))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10762,7 +10748,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .Transport(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(8))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10772,7 +10758,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .Timeout(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(9))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10782,7 +10768,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .UnexpectedResponse(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(10))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10792,7 +10778,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .InvalidArgument(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(11))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10802,7 +10788,7 @@ public struct FfiConverterTypeZkbioError: FfiConverterRustBuffer {
         
         case let .Internal(status,method,path,detail,fieldErrors,retryAfter):
             writeInt(&buf, Int32(12))
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(method, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -10831,8 +10817,8 @@ public func FfiConverterTypeZkbioError_lower(_ value: ZkbioError) -> RustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = UInt16?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -10840,37 +10826,13 @@ fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt16.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt16.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11950,34 +11912,6 @@ public func directions(punches: [Transaction], by: String, terminals: [String: S
 })
 }
 /**
- * Test hook: panics inside Rust, to show that a panic surfaces as `ZkbioError.Internal`
- * and the host process keeps running. Not part of the API proper.
- */
-public func testingPanic(text: String)throws   {try rustCallWithError(FfiConverterTypeZkbioError_lift) {
-        uniffiCallStatus in
-    uniffi_zkbiotime_uniffi_fn_func_testing_panic(
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-}
-}
-/**
- * `testing_panic` from inside an async call on the tokio runtime.
- */
-public func testingPanicAsync(text: String)async throws   {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_zkbiotime_uniffi_fn_func_testing_panic_async(FfiConverterString.lower(text)
-                )
-            },
-            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_void,
-            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_void,
-            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_void,
-            liftFunc: { $0 },
-            errorHandler: FfiConverterTypeZkbioError_lift
-        )
-}
-/**
  * The codes of `record.field` with their labels; empty for a field without labels. Records
  * keep the code itself, so an unknown code is never lost.
  */
@@ -12010,12 +11944,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_func_directions() != 63033) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_zkbiotime_uniffi_checksum_func_testing_panic() != 36537) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async() != 52610) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_func_labels() != 27842) {
@@ -12294,7 +12222,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() != 49699) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() != 57705) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() != 44376) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_secret_expose() != 34898) {

@@ -921,16 +921,6 @@ RustBuffer uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(RustCallStatus *
 RustBuffer uniffi_zkbiotime_uniffi_fn_func_directions(RustBuffer punches, RustBuffer by, RustBuffer terminals, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_TESTING_PANIC
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_TESTING_PANIC
-void uniffi_zkbiotime_uniffi_fn_func_testing_panic(RustBuffer text, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_TESTING_PANIC_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_TESTING_PANIC_ASYNC
-uint64_t uniffi_zkbiotime_uniffi_fn_func_testing_panic_async(RustBuffer text
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_LABELS
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_LABELS
 RustBuffer uniffi_zkbiotime_uniffi_fn_func_labels(RustBuffer record, RustBuffer field, RustCallStatus *_Nonnull out_status
@@ -1205,18 +1195,6 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DIRECTIONS
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DIRECTIONS
 uint16_t uniffi_zkbiotime_uniffi_checksum_func_directions(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_TESTING_PANIC
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_TESTING_PANIC
-uint16_t uniffi_zkbiotime_uniffi_checksum_func_testing_panic(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_TESTING_PANIC_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_TESTING_PANIC_ASYNC
-uint16_t uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async(void
     
 );
 #endif

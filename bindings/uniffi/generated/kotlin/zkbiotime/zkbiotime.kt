@@ -688,10 +688,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_directions(
     ): Int
-    external fun uniffi_zkbiotime_uniffi_checksum_func_testing_panic(
-    ): Int
-    external fun uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async(
-    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_labels(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_base_url(
@@ -1174,10 +1170,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_zkbiotime_uniffi_fn_func_directions(`punches`: RustBuffer.ByValue,`by`: RustBuffer.ByValue,`terminals`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_zkbiotime_uniffi_fn_func_testing_panic(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_zkbiotime_uniffi_fn_func_testing_panic_async(`text`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_func_labels(`record`: RustBuffer.ByValue,`field`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_zkbiotime_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1303,12 +1295,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_func_directions() and 0xFFFF) != 63033) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_func_testing_panic() and 0xFFFF) != 36537) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_func_testing_panic_async() and 0xFFFF) != 52610) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_func_labels() and 0xFFFF) != 27842) {
@@ -1587,7 +1573,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() and 0xFFFF) != 49699) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() and 0xFFFF) != 57705) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() and 0xFFFF) != 44376) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_secret_expose() and 0xFFFF) != 34898) {
@@ -1799,50 +1785,23 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
-public object FfiConverterUShort: FfiConverter<UShort, Short> {
-    override fun lift(value: Short): UShort {
-        return value.toUShort()
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
     }
 
-    fun lift(value: Int): UShort {
-        return value.toUShort()
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
     }
 
-    override fun read(buf: ByteBuffer): UShort {
-        return lift(buf.getShort())
+    override fun lower(value: Int): Int {
+        return value
     }
 
-    override fun lower(value: UShort): Short {
-        return value.toShort()
-    }
+    override fun allocationSize(value: Int) = 4UL
 
-    override fun allocationSize(value: UShort) = 2UL
-
-    override fun write(value: UShort, buf: ByteBuffer) {
-        buf.putShort(value.toShort())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
-    }
-
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
-    }
-
-    override fun lower(value: UInt): Int {
-        return value.toInt()
-    }
-
-    override fun allocationSize(value: UInt) = 4UL
-
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
@@ -8529,7 +8488,7 @@ public interface TransactionsInterface {
      * `since` (first sync only, `state` null): server-local `YYYY-MM-DD` or
      * `YYYY-MM-DD HH:MM:SS`; punches timed before it are never returned.
      */
-    suspend fun `sync`(`state`: kotlin.String? = null, `max`: kotlin.UInt? = null, `since`: kotlin.String? = null): SyncBatch
+    suspend fun `sync`(`state`: kotlin.String? = null, `max`: kotlin.Int? = null, `since`: kotlin.String? = null): SyncBatch
     
     companion object
 }
@@ -8742,14 +8701,14 @@ open class Transactions: Disposable, AutoCloseable, TransactionsInterface
      */
     @Throws(ZkbioException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `sync`(`state`: kotlin.String?, `max`: kotlin.UInt?, `since`: kotlin.String?) : SyncBatch {
+    override suspend fun `sync`(`state`: kotlin.String?, `max`: kotlin.Int?, `since`: kotlin.String?) : SyncBatch {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactions_sync(
                 uniffiHandle,
                 
         FfiConverterOptionalString.lower(`state`),
-        FfiConverterOptionalUInt.lower(`max`),
+        FfiConverterOptionalInt.lower(`max`),
         FfiConverterOptionalString.lower(`since`),
             )
         },
@@ -9527,14 +9486,15 @@ data class ClientConfig (
     var `retry`: RetryPolicy? = null 
     , 
     /**
-     * Records per page of a list (default 1000).
+     * Records per page of a list (default 1000; 1 to 100,000, else `InvalidArgument`).
      */
-    var `pageSize`: kotlin.UInt? = null 
+    var `pageSize`: kotlin.Int? = null 
     , 
     /**
-     * Pages fetched at once by `list` / pagers after the first (default 4).
+     * Pages fetched at once by `list` / pagers after the first (default 4; 1 to 64, else
+     * `InvalidArgument`).
      */
-    var `concurrency`: kotlin.UInt? = null 
+    var `concurrency`: kotlin.Int? = null 
     , 
     /**
      * How long logins are refused after the server rejected the password (default 60 s).
@@ -9607,8 +9567,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeRetryPolicy.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -9629,8 +9589,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.allocationSize(value.`caPem`) +
             FfiConverterBoolean.allocationSize(value.`dangerAcceptInvalidCerts`) +
             FfiConverterOptionalTypeRetryPolicy.allocationSize(value.`retry`) +
-            FfiConverterOptionalUInt.allocationSize(value.`pageSize`) +
-            FfiConverterOptionalUInt.allocationSize(value.`concurrency`) +
+            FfiConverterOptionalInt.allocationSize(value.`pageSize`) +
+            FfiConverterOptionalInt.allocationSize(value.`concurrency`) +
             FfiConverterOptionalDuration.allocationSize(value.`loginCooldown`) +
             FfiConverterBoolean.allocationSize(value.`strict`) +
             FfiConverterOptionalString.allocationSize(value.`acceptLanguage`)
@@ -9650,8 +9610,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.write(value.`caPem`, buf)
             FfiConverterBoolean.write(value.`dangerAcceptInvalidCerts`, buf)
             FfiConverterOptionalTypeRetryPolicy.write(value.`retry`, buf)
-            FfiConverterOptionalUInt.write(value.`pageSize`, buf)
-            FfiConverterOptionalUInt.write(value.`concurrency`, buf)
+            FfiConverterOptionalInt.write(value.`pageSize`, buf)
+            FfiConverterOptionalInt.write(value.`concurrency`, buf)
             FfiConverterOptionalDuration.write(value.`loginCooldown`, buf)
             FfiConverterBoolean.write(value.`strict`, buf)
             FfiConverterOptionalString.write(value.`acceptLanguage`, buf)
@@ -12453,9 +12413,9 @@ public object FfiConverterTypeResignation: FfiConverterRustBuffer<Resignation> {
  */
 data class RetryPolicy (
     /**
-     * Attempts in all, the first included (1 = never retry).
+     * Attempts in all, the first included (1 = never retry; less is `InvalidArgument`).
      */
-    var `maxAttempts`: kotlin.UInt
+    var `maxAttempts`: kotlin.Int
     , 
     /**
      * Delay before the first retry; doubles with each further one.
@@ -12487,7 +12447,7 @@ data class RetryPolicy (
 public object FfiConverterTypeRetryPolicy: FfiConverterRustBuffer<RetryPolicy> {
     override fun read(buf: ByteBuffer): RetryPolicy {
         return RetryPolicy(
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDuration.read(buf),
             FfiConverterDuration.read(buf),
             FfiConverterDuration.read(buf),
@@ -12495,14 +12455,14 @@ public object FfiConverterTypeRetryPolicy: FfiConverterRustBuffer<RetryPolicy> {
     }
 
     override fun allocationSize(value: RetryPolicy) = (
-            FfiConverterUInt.allocationSize(value.`maxAttempts`) +
+            FfiConverterInt.allocationSize(value.`maxAttempts`) +
             FfiConverterDuration.allocationSize(value.`baseDelay`) +
             FfiConverterDuration.allocationSize(value.`maxDelay`) +
             FfiConverterDuration.allocationSize(value.`budget`)
     )
 
     override fun write(value: RetryPolicy, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`maxAttempts`, buf)
+            FfiConverterInt.write(value.`maxAttempts`, buf)
             FfiConverterDuration.write(value.`baseDelay`, buf)
             FfiConverterDuration.write(value.`maxDelay`, buf)
             FfiConverterDuration.write(value.`budget`, buf)
@@ -13560,7 +13520,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class Authentication(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13581,7 +13541,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class LoginCooldown(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13602,7 +13562,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class Permission(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13623,7 +13583,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class Licence(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13644,7 +13604,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class NotFound(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13665,7 +13625,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class BadRequest(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13686,7 +13646,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class Server(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13707,7 +13667,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class Transport(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13728,7 +13688,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class Timeout(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13749,7 +13709,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class UnexpectedResponse(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13770,7 +13730,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class InvalidArgument(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13791,7 +13751,7 @@ sealed class ZkbioException: kotlin.Exception() {
      */
     class Internal(
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `method`: kotlin.String?, 
         
@@ -13849,7 +13809,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
 
         return when(buf.getInt()) {
             1 -> ZkbioException.Authentication(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13857,7 +13817,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             2 -> ZkbioException.LoginCooldown(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13865,7 +13825,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             3 -> ZkbioException.Permission(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13873,7 +13833,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             4 -> ZkbioException.Licence(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13881,7 +13841,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             5 -> ZkbioException.NotFound(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13889,7 +13849,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             6 -> ZkbioException.BadRequest(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13897,7 +13857,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             7 -> ZkbioException.Server(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13905,7 +13865,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             8 -> ZkbioException.Transport(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13913,7 +13873,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             9 -> ZkbioException.Timeout(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13921,7 +13881,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             10 -> ZkbioException.UnexpectedResponse(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13929,7 +13889,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             11 -> ZkbioException.InvalidArgument(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13937,7 +13897,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
                 FfiConverterOptionalDuration.read(buf),
                 )
             12 -> ZkbioException.Internal(
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterString.read(buf),
@@ -13953,7 +13913,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.Authentication -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -13963,7 +13923,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.LoginCooldown -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -13973,7 +13933,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.Permission -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -13983,7 +13943,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.Licence -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -13993,7 +13953,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.NotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14003,7 +13963,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.BadRequest -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14013,7 +13973,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.Server -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14023,7 +13983,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.Transport -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14033,7 +13993,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.Timeout -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14043,7 +14003,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.UnexpectedResponse -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14053,7 +14013,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.InvalidArgument -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14063,7 +14023,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             is ZkbioException.Internal -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`method`)
                 + FfiConverterOptionalString.allocationSize(value.`path`)
                 + FfiConverterString.allocationSize(value.`detail`)
@@ -14077,7 +14037,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
         when(value) {
             is ZkbioException.Authentication -> {
                 buf.putInt(1)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14087,7 +14047,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.LoginCooldown -> {
                 buf.putInt(2)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14097,7 +14057,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.Permission -> {
                 buf.putInt(3)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14107,7 +14067,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.Licence -> {
                 buf.putInt(4)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14117,7 +14077,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.NotFound -> {
                 buf.putInt(5)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14127,7 +14087,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.BadRequest -> {
                 buf.putInt(6)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14137,7 +14097,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.Server -> {
                 buf.putInt(7)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14147,7 +14107,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.Transport -> {
                 buf.putInt(8)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14157,7 +14117,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.Timeout -> {
                 buf.putInt(9)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14167,7 +14127,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.UnexpectedResponse -> {
                 buf.putInt(10)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14177,7 +14137,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.InvalidArgument -> {
                 buf.putInt(11)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14187,7 +14147,7 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
             }
             is ZkbioException.Internal -> {
                 buf.putInt(12)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`method`, buf)
                 FfiConverterOptionalString.write(value.`path`, buf)
                 FfiConverterString.write(value.`detail`, buf)
@@ -14206,60 +14166,28 @@ public object FfiConverterTypeZkbioError : FfiConverterRustBuffer<ZkbioException
 /**
  * @suppress
  */
-public object FfiConverterOptionalUShort: FfiConverterRustBuffer<kotlin.UShort?> {
-    override fun read(buf: ByteBuffer): kotlin.UShort? {
+public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
+    override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterUShort.read(buf)
+        return FfiConverterInt.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UShort?): ULong {
+    override fun allocationSize(value: kotlin.Int?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterUShort.allocationSize(value)
+            return 1UL + FfiConverterInt.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.UShort?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Int?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterUShort.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
-    override fun read(buf: ByteBuffer): kotlin.UInt? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterUInt.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.UInt?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterUInt.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterUInt.write(value, buf)
+            FfiConverterInt.write(value, buf)
         }
     }
 }
@@ -15586,41 +15514,6 @@ public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<ko
     )
     }
     
-
-        /**
-         * Test hook: panics inside Rust, to show that a panic surfaces as `ZkbioError.Internal`
-         * and the host process keeps running. Not part of the API proper.
-         */
-    @Throws(ZkbioException::class) fun `testingPanic`(`text`: kotlin.String)
-        = 
-    uniffiRustCallWithError(ZkbioException) { _status ->
-    UniffiLib.uniffi_zkbiotime_uniffi_fn_func_testing_panic(
-    
-        
-        FfiConverterString.lower(`text`),_status)
-}
-    
-    
-
-        /**
-         * `testing_panic` from inside an async call on the tokio runtime.
-         */
-    @Throws(ZkbioException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-     suspend fun `testingPanicAsync`(`text`: kotlin.String) {
-        return uniffiRustCallAsync(
-        UniffiLib.uniffi_zkbiotime_uniffi_fn_func_testing_panic_async(
-        FfiConverterString.lower(`text`),),
-        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_void(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_void(future, continuation) },
-        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_void(future) },
-        // lift function
-        { },
-        
-        // Error FFI converter
-        ZkbioException.ErrorHandler,
-    )
-    }
 
         /**
          * The codes of `record.field` with their labels; empty for a field without labels. Records
