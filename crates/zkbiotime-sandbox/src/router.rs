@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
 use crate::api::org::Org;
-use crate::api::{actions, employees, object, org, resigns, terminals, transactions};
+use crate::api::{actions, employees, export, object, org, resigns, terminals, transactions};
 use crate::auth;
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::{self, Fault};
@@ -53,6 +53,8 @@ pub enum Route {
     /// `POST <list path><action>/`: a bulk action of employees or terminals
     /// (`api::actions`); DRF routes list actions before the detail pattern.
     Action(Resource, &'static str),
+    /// `GET /iclock/api/transactions/export/?export_type=csv|txt|xls` (D80; `api::export`).
+    TransactionExport,
 }
 
 const RESOURCES: [(&str, Resource); 7] = [
@@ -71,6 +73,7 @@ pub fn route(path: &str) -> Option<Route> {
         "/jwt-api-token-auth/" | "/staff-jwt-api-token-auth/" => return Some(Route::JwtLogin),
         "/api/docs/" => return Some(Route::Docs),
         "/personnel/api/resigns/reinstatement/" => return Some(Route::Reinstatement),
+        "/iclock/api/transactions/export/" => return Some(Route::TransactionExport),
         _ => {}
     }
     let actions = [
@@ -255,7 +258,11 @@ async fn inject_fault(state: &Arc<AppState>, ctx: &ConnCtx, route: &Route) -> Op
     let (decision, slow, retry_after) = {
         let mut plan = state.faults.lock().unwrap_or_else(|e| e.into_inner());
         let applies = match route {
-            Route::List(_) | Route::Detail(..) | Route::Reinstatement | Route::Action(..) => true,
+            Route::List(_)
+            | Route::Detail(..)
+            | Route::Reinstatement
+            | Route::Action(..)
+            | Route::TransactionExport => true,
             Route::TokenLogin | Route::JwtLogin => plan.spec.logins,
             Route::Docs => false,
         };
@@ -335,6 +342,14 @@ async fn dispatch(
             }
             let body = read_body(req).await?;
             return actions::run(state, res, name, body).await;
+        }
+        Route::TransactionExport => {
+            let (_, scheme) = auth::authenticate_scheme(state, req.headers())?;
+            auth::licence_gate(state, scheme, req.uri().path())?;
+            if method != Method::GET && method != Method::HEAD {
+                return Err(not_allowed("GET, HEAD, OPTIONS"));
+            }
+            return export::export(state, Query::parse(req.uri().query())).await;
         }
         Route::List(res) => (res, None),
         Route::Detail(res, id) => (res, Some(id)),
@@ -435,6 +450,7 @@ mod tests {
             Some(Route::Detail(Resource::Transactions, "12".into()))
         );
         assert_eq!(route("/iclock/api/transactions/12"), None);
+        assert_eq!(route("/iclock/api/transactions/export/"), Some(Route::TransactionExport));
         assert_eq!(route("/iclock/api/transactions/1/2/"), None);
         assert_eq!(route("/nope/"), None);
         assert_eq!(route_in("/personnel/api/resigns/", ServerVersion::V9_0), None);

@@ -30,6 +30,7 @@ mod client;
 mod config;
 pub mod direction;
 mod error;
+mod export;
 mod fold;
 pub mod input;
 #[cfg(feature = "env-logging")]
@@ -81,6 +82,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use config::Config;
 pub use direction::{Direction, DirectionRule, directions};
 pub use error::{Error, ErrorKind, Result};
+pub use export::ExportFormat;
 pub use generated::resources::*;
 pub use paging::{ItemOf, ListFilter, ListPage, Page, PageAnswer};
 pub use raw::ServerInfo;

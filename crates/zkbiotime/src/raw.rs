@@ -1,13 +1,14 @@
 //! Requests the spec does not model (yet): `Client::request` sends any method and path
 //! through the same auth, retries and error mapping as the generated operations, and
-//! `Client::server_info` uses it to tell what kind of server answers.
+//! `Client::server_info` uses it to tell what kind of server answers. `Client::download`
+//! streams a file answer (a server-side export) into a writer the same way.
 
 use progenitor_client::{ClientHooks as _, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT, HeaderValue};
 use serde_json::Value;
 
 use crate::client::{Call, Client};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, snippet};
 
 type ApiError = progenitor_client::Error<crate::types::ErrorBody>;
 
@@ -201,4 +202,241 @@ fn decode_json(bytes: bytes::Bytes) -> std::result::Result<Value, serde_json::Er
 
 fn decode_text(bytes: bytes::Bytes) -> std::result::Result<String, serde_json::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// What one download attempt got: the file, or a final answer that is not one.
+enum Fetched {
+    File(reqwest::Response),
+    /// The HTML "Page not found" page (HTTP 200 on these servers): no such endpoint here.
+    PageNotFound(String),
+    /// A JSON answer where a file was expected (an error envelope, or the wrong endpoint).
+    Json(String),
+}
+
+/// Error bodies read for their message are cut off here (files are not capped).
+const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+impl Client {
+    /// Sends `GET path` with query parameters and streams the answer's body into `writer`
+    /// as it arrives (never held whole in memory; the client's `max_response_bytes` cap
+    /// does not apply to files). Returns the bytes written.
+    ///
+    /// Auth, retries and errors are the client's own up to the answer's first byte: a
+    /// non-2xx answer is the usual [`Error`] (its JSON `detail` read), an HTML page where a
+    /// file was expected is `UnexpectedResponse` (retried, as a starting server's page is)
+    /// or, for "Page not found", `NotFound`; a JSON answer is `UnexpectedResponse`. Once
+    /// bytes are written a broken connection is not retried (the writer holds a part):
+    /// it fails with `Transport` / `Timeout`. The client's request timeout bounds the whole
+    /// download.
+    pub async fn download<W>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        writer: &mut W,
+    ) -> Result<u64>
+    where
+        W: tokio::io::AsyncWrite + Unpin + ?Sized,
+    {
+        use tokio::io::AsyncWriteExt as _;
+        let mut response = self.open_download(path, query).await?;
+        let mut written = 0u64;
+        while let Some(chunk) = next_chunk(&mut response, path, written).await? {
+            writer.write_all(&chunk).await.map_err(|e| write_error(e, path))?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(|e| write_error(e, path))?;
+        Ok(written)
+    }
+
+    /// Like [`Client::download`], into a blocking writer (a file, a `Vec<u8>`): writes run
+    /// on a blocking thread, so a slow disk never stalls the async runtime. `progress` is
+    /// called with the bytes written so far after each piece. Returns the bytes written
+    /// and the writer back.
+    pub async fn download_to<W>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        writer: W,
+        progress: impl FnMut(u64) + Send,
+    ) -> Result<(u64, W)>
+    where
+        W: std::io::Write + Send + 'static,
+    {
+        let response = self.open_download(path, query).await?;
+        pump_response(response, path, writer, progress).await
+    }
+
+    /// Sends the GET (retried as any read) until an answer that is a file comes back.
+    pub(crate) async fn open_download(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<reqwest::Response> {
+        if !path.starts_with('/') || path.contains("://") || path.contains(['?', '#']) {
+            return Err(Error::invalid_argument(format!(
+                "path {path:?} must start with `/` and hold no host or query (pass query \
+                 parameters separately)"
+            )));
+        }
+        let fetched =
+            self.send(Call::read(path.to_string()), |api| fetch(api, path, query)).await?;
+        let (kind, detail) = match fetched {
+            Fetched::File(response) => return Ok(response),
+            Fetched::PageNotFound(page) => (
+                ErrorKind::NotFound,
+                format!("this server has no such download; it answered {}", snippet(&page)),
+            ),
+            Fetched::Json(json) => (
+                ErrorKind::UnexpectedResponse,
+                format!("expected a file, got JSON: {}", snippet(&json)),
+            ),
+        };
+        Err(Error::new(kind, detail).with_status(200).with_request("GET", path))
+    }
+}
+
+/// Writes `response`'s body into `writer` on a blocking thread, fed through a small
+/// channel so that at most a few pieces are in memory.
+pub(crate) async fn pump_response<W: std::io::Write + Send + 'static>(
+    mut response: reqwest::Response,
+    path: &str,
+    mut writer: W,
+    mut progress: impl FnMut(u64) + Send,
+) -> Result<(u64, W)> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(8);
+    let disk = tokio::task::spawn_blocking(move || -> std::io::Result<W> {
+        while let Some(chunk) = rx.blocking_recv() {
+            writer.write_all(&chunk)?;
+        }
+        writer.flush()?;
+        Ok(writer)
+    });
+    let mut written = 0u64;
+    let read = async {
+        while let Some(chunk) = next_chunk(&mut response, path, written).await? {
+            let len = chunk.len() as u64;
+            if tx.send(chunk).await.is_err() {
+                break; // the writer failed: its error is reported below
+            }
+            written += len;
+            progress(written);
+        }
+        Ok::<(), Error>(())
+    };
+    let read = read.await;
+    drop(tx);
+    let wrote = disk
+        .await
+        .map_err(|e| Error::new(ErrorKind::Transport, format!("the writer thread failed: {e}")))?;
+    let writer = wrote.map_err(|e| write_error(e, path))?;
+    read?;
+    Ok((written, writer))
+}
+
+/// The next piece of a file answer; `None` at its end.
+async fn next_chunk(
+    response: &mut reqwest::Response,
+    path: &str,
+    written: u64,
+) -> Result<Option<bytes::Bytes>> {
+    response.chunk().await.map_err(|e| {
+        let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+        let mut cause = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            cause = s.to_string();
+            source = s.source();
+        }
+        Error::new(kind, format!("the download broke off after {written} bytes: {cause}"))
+            .with_source(e.without_url())
+            .with_request("GET", path)
+    })
+}
+
+fn write_error(e: std::io::Error, path: &str) -> Error {
+    Error::invalid_argument(format!("cannot write the download: {e}")).with_request("GET", path)
+}
+
+/// One attempt of a download, through progenitor's hooks (auth header, logging) but not
+/// the answer cap: a file may be larger than any JSON answer. Answers that are not a file
+/// become errors here, so that `send` maps and retries them as any other.
+async fn fetch(
+    api: crate::api::Client,
+    path: &str,
+    query: &[(String, String)],
+) -> std::result::Result<ResponseValue<Fetched>, ApiError> {
+    let url = format!("{}{path}", api.baseurl);
+    let mut request =
+        api.client.get(url).header(ACCEPT, HeaderValue::from_static("*/*")).query(query).build()?;
+    let info = OperationInfo { operation_id: "download" };
+    api.pre(&mut request, &info).await?;
+    let started = std::time::Instant::now();
+    let result = api.client.execute(request).await;
+    if let Ok(response) = &result {
+        let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
+        let meta = crate::transport::AnswerMeta {
+            status: Some(response.status().as_u16()),
+            content_type: header(reqwest::header::CONTENT_TYPE).map(str::to_string),
+            retry_after: header(reqwest::header::RETRY_AFTER)
+                .and_then(|t| t.trim().parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map(|s| std::time::Duration::from_secs_f64(s.min(3600.0))),
+            strict: api.inner.strict,
+        };
+        let _ = crate::transport::ANSWER.try_with(|cell| *cell.borrow_mut() = meta);
+        tracing::debug!(
+            operation = info.operation_id,
+            path,
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "zkbiotime response"
+        );
+    }
+    api.post(&result, &info).await?;
+    let response = result?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_html = content_type.starts_with("text/html");
+    let is_json = content_type.starts_with("application/json") || content_type.contains("+json");
+    if status.is_success() && !is_html && !is_json {
+        return Ok(ResponseValue::new(Fetched::File(response), status, headers));
+    }
+    // Not a file: read (a capped part of) the body for the error.
+    let body = capped_body(response).await?;
+    if status.is_success() {
+        let text = String::from_utf8_lossy(&body).into_owned();
+        if is_json {
+            return Ok(ResponseValue::new(Fetched::Json(text), status, headers));
+        }
+        if text.to_ascii_lowercase().contains("<title>page not found</title>") {
+            return Ok(ResponseValue::new(Fetched::PageNotFound(text), status, headers));
+        }
+    }
+    // An error status, or another HTML page (a starting server's): mapped as any answer.
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    Err(progenitor_client::Error::UnexpectedResponse(reqwest::Response::from(rebuilt)))
+}
+
+/// At most `ERROR_BODY_LIMIT` bytes of a body that is read for its message.
+async fn capped_body(
+    mut response: reqwest::Response,
+) -> std::result::Result<bytes::Bytes, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) =
+        response.chunk().await.map_err(progenitor_client::Error::ResponseBodyError)?
+    {
+        let room = ERROR_BODY_LIMIT - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= ERROR_BODY_LIMIT {
+            break;
+        }
+    }
+    Ok(body.into())
 }

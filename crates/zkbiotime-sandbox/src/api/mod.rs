@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod employees;
+pub mod export;
 pub mod filters;
 pub mod org;
 pub mod resigns;

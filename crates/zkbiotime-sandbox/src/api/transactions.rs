@@ -15,7 +15,7 @@ use crate::db::{Store, Table};
 use crate::errors::{ApiError, ApiResult};
 use crate::index::{ListQuery, SortKey};
 use crate::json::Obj;
-use crate::paging::RequestUrl;
+use crate::paging::{Query, RequestUrl};
 use crate::state::AppState;
 use crate::version::{PunchOwner, ServerVersion};
 
@@ -162,33 +162,46 @@ fn reshape(store: &Store, version: ServerVersion, rows: Vec<Transaction>) -> Api
     Ok(out)
 }
 
+/// The list's filters and ordering (the export takes the same).
+pub fn list_query(q: &Query) -> ApiResult<ListQuery> {
+    let mut f = Filters::new(q);
+    f.exact("emp_code", "emp_code = ?");
+    f.exact("terminal_sn", "terminal_sn = ?");
+    f.exact("terminal_alias", "terminal_alias = ?");
+    f.datetime("start_time", "punch_time >= ?");
+    f.datetime("end_time", "punch_time <= ?");
+    let mut lq = ListQuery::new(Table::Transaction);
+    lq.filters = f.finish()?;
+    // Unknown orderings are ignored, as DRF's OrderingFilter does; a live 9.5 honours
+    // only these four (`-id` too is ignored, answered by ascending id).
+    let (sort, desc) = match q.get("ordering").map(str::trim) {
+        Some("punch_time") => (SortKey::PunchTime, false),
+        Some("-punch_time") => (SortKey::PunchTime, true),
+        Some("upload_time") => (SortKey::UploadTime, false),
+        Some("-upload_time") => (SortKey::UploadTime, true),
+        _ => (SortKey::Id, false),
+    };
+    lq.sort = sort;
+    lq.desc = desc;
+    Ok(lq)
+}
+
+/// Rows by id, in the order of `ids` (the export's pieces).
+pub fn load_rows(store: &Store, ids: &[i64]) -> rusqlite::Result<Vec<Transaction>> {
+    load_many(store, ids)
+}
+
+/// The employee a punch names (names, department and position as text).
+pub fn owner_of(store: &Store, t: &Transaction) -> rusqlite::Result<PunchOwner> {
+    owner(store, t)
+}
+
 pub async fn list(state: &Arc<AppState>, url: RequestUrl) -> ApiResult<Response> {
     let version = state.config.server_version;
     list_page(
         state,
         url,
-        |_store, q| {
-            let mut f = Filters::new(q);
-            f.exact("emp_code", "emp_code = ?");
-            f.exact("terminal_sn", "terminal_sn = ?");
-            f.exact("terminal_alias", "terminal_alias = ?");
-            f.datetime("start_time", "punch_time >= ?");
-            f.datetime("end_time", "punch_time <= ?");
-            let mut lq = ListQuery::new(Table::Transaction);
-            lq.filters = f.finish()?;
-            // Unknown orderings are ignored, as DRF's OrderingFilter does; a live 9.5 honours
-            // only these four (`-id` too is ignored, answered by ascending id).
-            let (sort, desc) = match q.get("ordering").map(str::trim) {
-                Some("punch_time") => (SortKey::PunchTime, false),
-                Some("-punch_time") => (SortKey::PunchTime, true),
-                Some("upload_time") => (SortKey::UploadTime, false),
-                Some("-upload_time") => (SortKey::UploadTime, true),
-                _ => (SortKey::Id, false),
-            };
-            lq.sort = sort;
-            lq.desc = desc;
-            Ok(lq)
-        },
+        |_store, q| list_query(q),
         move |store, ids| {
             let rows = load_many(store, ids)?;
             if !version.reshapes() {
