@@ -21,6 +21,8 @@ export interface Secret {
   toJSON(): string;
 }
 
+export type TransactionExportType = "csv" | "txt" | "xls";
+
 export type TransactionOrdering = "punch_time" | "-punch_time" | "upload_time" | "-upload_time";
 
 export interface DepartmentRef {

@@ -2,7 +2,13 @@
 // from the API spec into ./generated.d.ts (`cargo xtask codegen`); this file types the
 // client around them.
 
-import type { JsonValue, Resources, Transaction, TransactionFilter } from './generated';
+import type {
+  JsonValue,
+  Resources,
+  Transaction,
+  TransactionExportType,
+  TransactionFilter,
+} from './generated';
 
 export type * from './generated';
 
@@ -172,6 +178,18 @@ export declare class Transactions extends Resource<Transaction, TransactionFilte
    * `state`: the `state` text of the previous batch; leave it out the first time.
    */
   sync(state?: string | null, options?: SyncOptions): Promise<SyncBatch>;
+  /**
+   * Downloads the server-rendered export of the punches the filters select into the file
+   * `path`, streamed to disk (written as `<path>.part`, renamed when complete: a failure
+   * leaves no file); resolves to the bytes written.
+   */
+  exportFile(path: string | URL, options?: ExportFileOptions): Promise<number>;
+}
+
+/** The format and filters of `transactions.exportFile`. */
+export interface ExportFileOptions extends TransactionFilter {
+  /** The file format the server renders (default `'csv'`). */
+  format?: TransactionExportType;
 }
 
 /**

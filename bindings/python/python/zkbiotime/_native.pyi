@@ -10,6 +10,8 @@ from typing import Any, Generic, Literal, TypeVar, final
 
 from typing_extensions import Self
 
+TransactionExportType = Literal["csv", "txt", "xls"]
+
 TransactionOrdering = Literal["punch_time", "-punch_time", "upload_time", "-upload_time"]
 
 @final
@@ -1683,6 +1685,19 @@ class Transactions:
     def get(self, id: int) -> Transaction: ...
     def sync(self, state: str | None = None, *, max: int | None = None, since: datetime.date | datetime.datetime | str | None = None) -> SyncBatch:
         """Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it."""
+    def export_file(
+        self,
+        path: str | os.PathLike[str],
+        format: Literal["csv", "txt", "xls"] = "csv",
+        *,
+        emp_code: str | None = None,
+        terminal_sn: str | None = None,
+        terminal_alias: str | None = None,
+        start_time: str | datetime.datetime | None = None,
+        end_time: str | datetime.datetime | None = None,
+        ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+    ) -> int:
+        """Downloads the server-rendered export of the punches the filters select into `path` (streamed; written as `<path>.part`, renamed when complete, so a failure leaves no file); returns the bytes written."""
 
 @final
 class AsyncTransactions:
@@ -1718,6 +1733,19 @@ class AsyncTransactions:
     async def get(self, id: int) -> Transaction: ...
     async def sync(self, state: str | None = None, *, max: int | None = None, since: datetime.date | datetime.datetime | str | None = None) -> SyncBatch:
         """Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it."""
+    async def export_file(
+        self,
+        path: str | os.PathLike[str],
+        format: Literal["csv", "txt", "xls"] = "csv",
+        *,
+        emp_code: str | None = None,
+        terminal_sn: str | None = None,
+        terminal_alias: str | None = None,
+        start_time: str | datetime.datetime | None = None,
+        end_time: str | datetime.datetime | None = None,
+        ordering: Literal["punch_time", "-punch_time", "upload_time", "-upload_time"] | None = None,
+    ) -> int:
+        """Downloads the server-rendered export of the punches the filters select into `path` (streamed; written as `<path>.part`, renamed when complete, so a failure leaves no file); returns the bytes written."""
 
 @final
 class Client:

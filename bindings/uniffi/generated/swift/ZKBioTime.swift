@@ -4500,6 +4500,14 @@ public protocol TransactionsProtocol: AnyObject, Sendable {
     func pager(filter: TransactionFilter?) throws  -> TransactionPager
     
     /**
+     * Downloads the server-rendered export (`format`: CSV, TXT or XLS) of the punches the
+     * filter selects into the file `path`, streamed to disk; returns the bytes written.
+     * Written as `<path>.part` and renamed when complete: a failure leaves no file (and an
+     * existing `path` untouched).
+     */
+    func exportFile(path: String, format: TransactionExportType, filter: TransactionFilter?) async throws  -> Int64
+    
+    /**
      * Every punch exactly once across runs, late uploads included. `state` is the JSON
      * text of the previous batch's `state` (`null`: start from the first punch); `max`
      * bounds the punches of one batch. Store `batch.state` only after the punches are kept.
@@ -4633,6 +4641,28 @@ open func pager(filter: TransactionFilter? = nil)throws  -> TransactionPager  {
         FfiConverterOptionTypeTransactionFilter.lower(filter),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Downloads the server-rendered export (`format`: CSV, TXT or XLS) of the punches the
+     * filter selects into the file `path`, streamed to disk; returns the bytes written.
+     * Written as `<path>.part` and renamed when complete: a failure leaves no file (and an
+     * existing `path` untouched).
+     */
+open func exportFile(path: String, format: TransactionExportType, filter: TransactionFilter? = nil)async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_transactions_export_file(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterTypeTransactionExportType_lower(format),FfiConverterOptionTypeTransactionFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_i64,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_i64,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
 }
     
     /**
@@ -10348,6 +10378,91 @@ public func FfiConverterTypeTransactionPage_lower(_ value: TransactionPage) -> R
 
 
 /**
+ * The spec's `TransactionExportType` values (a leading `-` in the wire value: descending).
+ */
+
+public enum TransactionExportType: Equatable, Hashable {
+    
+    /**
+     * `csv`
+     */
+    case csv
+    /**
+     * `txt`
+     */
+    case txt
+    /**
+     * `xls`
+     */
+    case xls
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TransactionExportType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionExportType: FfiConverterRustBuffer {
+    typealias SwiftType = TransactionExportType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionExportType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .csv
+        
+        case 2: return .txt
+        
+        case 3: return .xls
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TransactionExportType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .csv:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .txt:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .xls:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionExportType_lift(_ buf: RustBuffer) throws -> TransactionExportType {
+    return try FfiConverterTypeTransactionExportType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionExportType_lower(_ value: TransactionExportType) -> RustBuffer {
+    return FfiConverterTypeTransactionExportType.lower(value)
+}
+
+
+
+/**
  * The spec's `TransactionOrdering` values (a leading `-` in the wire value: descending).
  */
 
@@ -12220,6 +12335,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() != 49699) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_export_file() != 64461) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() != 44376) {

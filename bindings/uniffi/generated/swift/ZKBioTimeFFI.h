@@ -855,6 +855,11 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_page(uint64_t ptr, int64
 uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_pager(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_EXPORT_FILE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_EXPORT_FILE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_export_file(uint64_t ptr, RustBuffer path, RustBuffer format, RustBuffer filter
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_SYNC
 uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_sync(uint64_t ptr, RustBuffer state, RustBuffer max, RustBuffer since
@@ -1747,6 +1752,12 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactions_page(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_PAGER
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_PAGER
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactions_pager(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_EXPORT_FILE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_EXPORT_FILE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactions_export_file(void
     
 );
 #endif

@@ -18,6 +18,49 @@ use crate::error::ZkbioError;
 #[allow(unused_imports)]
 use crate::secret::Secret;
 
+/// The spec's `TransactionExportType` values (a leading `-` in the wire value: descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, uniffi::Enum)]
+pub enum TransactionExportType {
+    /// `csv`
+    #[serde(rename = "csv")]
+    Csv,
+    /// `txt`
+    #[serde(rename = "txt")]
+    Txt,
+    /// `xls`
+    #[serde(rename = "xls")]
+    Xls,
+}
+
+impl TransactionExportType {
+    /// The value on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Txt => "txt",
+            Self::Xls => "xls",
+        }
+    }
+}
+
+impl From<TransactionExportType> for types::TransactionExportType {
+    fn from(value: TransactionExportType) -> Self {
+        // Both enums come from the same spec: every value parses.
+        value.as_str().parse().expect("the core knows every value of the spec")
+    }
+}
+
+impl From<types::TransactionExportType> for TransactionExportType {
+    fn from(value: types::TransactionExportType) -> Self {
+        match value.to_string().as_str() {
+            "csv" => Self::Csv,
+            "txt" => Self::Txt,
+            "xls" => Self::Xls,
+            other => unreachable!("TransactionExportType value {other:?} is not in the spec"),
+        }
+    }
+}
+
 /// The spec's `TransactionOrdering` values (a leading `-` in the wire value: descending).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, uniffi::Enum)]
 pub enum TransactionOrdering {

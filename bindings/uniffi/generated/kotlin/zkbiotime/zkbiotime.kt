@@ -872,6 +872,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_pager(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_export_file(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_sync(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_secret_expose(
@@ -1143,6 +1145,8 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_transactions_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_transactions_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactions_export_file(`ptr`: Long,`path`: RustBuffer.ByValue,`format`: RustBuffer.ByValue,`filter`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_transactions_sync(`ptr`: Long,`state`: RustBuffer.ByValue,`max`: RustBuffer.ByValue,`since`: RustBuffer.ByValue,
     ): Long
@@ -1571,6 +1575,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_pager() and 0xFFFF) != 49699) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_export_file() and 0xFFFF) != 64461) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() and 0xFFFF) != 44376) {
@@ -8482,6 +8489,14 @@ public interface TransactionsInterface {
     fun `pager`(`filter`: TransactionFilter? = null): TransactionPager
     
     /**
+     * Downloads the server-rendered export (`format`: CSV, TXT or XLS) of the punches the
+     * filter selects into the file `path`, streamed to disk; returns the bytes written.
+     * Written as `<path>.part` and renamed when complete: a failure leaves no file (and an
+     * existing `path` untouched).
+     */
+    suspend fun `exportFile`(`path`: kotlin.String, `format`: TransactionExportType, `filter`: TransactionFilter? = null): kotlin.Long
+    
+    /**
      * Every punch exactly once across runs, late uploads included. `state` is the JSON
      * text of the previous batch's `state` (`null`: start from the first punch); `max`
      * bounds the punches of one batch. Store `batch.state` only after the punches are kept.
@@ -8690,6 +8705,36 @@ open class Transactions: Disposable, AutoCloseable, TransactionsInterface
     )
     }
     
+
+    
+    /**
+     * Downloads the server-rendered export (`format`: CSV, TXT or XLS) of the punches the
+     * filter selects into the file `path`, streamed to disk; returns the bytes written.
+     * Written as `<path>.part` and renamed when complete: a failure leaves no file (and an
+     * existing `path` untouched).
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportFile`(`path`: kotlin.String, `format`: TransactionExportType, `filter`: TransactionFilter?) : kotlin.Long {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactions_export_file(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`path`),
+        FfiConverterTypeTransactionExportType.lower(`format`),
+        FfiConverterOptionalTypeTransactionFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_i64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_i64(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_i64(future) },
+        // lift function
+        { FfiConverterLong.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -13448,6 +13493,53 @@ public object FfiConverterTypeTransactionPage: FfiConverterRustBuffer<Transactio
             FfiConverterSequenceTypeTransaction.write(value.`items`, buf)
     }
 }
+
+
+
+/**
+ * The spec's `TransactionExportType` values (a leading `-` in the wire value: descending).
+ */
+
+enum class TransactionExportType {
+    
+    /**
+     * `csv`
+     */
+    CSV,
+    /**
+     * `txt`
+     */
+    TXT,
+    /**
+     * `xls`
+     */
+    XLS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransactionExportType: FfiConverterRustBuffer<TransactionExportType> {
+    override fun read(buf: ByteBuffer) = try {
+        TransactionExportType.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TransactionExportType) = 4UL
+
+    override fun write(value: TransactionExportType, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
