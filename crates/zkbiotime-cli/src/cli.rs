@@ -128,7 +128,8 @@ pub enum Format {
 pub enum Command {
     #[command(flatten)]
     Resource(crate::generated_resources::ResourceCommand),
-    /// Punches (transactions): list, export to a file, sync new ones incrementally
+    /// Punches (transactions): list, export or download to a file, sync new ones
+    /// incrementally
     Transactions {
         #[command(subcommand)]
         action: TransactionAction,
@@ -200,6 +201,8 @@ pub enum TransactionAction {
     Get(IdArgs),
     /// Export punches to a file, with progress, paging concurrently
     Export(crate::export::ExportArgs),
+    /// Download the server's own export of punches (csv, txt or xls) to a file
+    Download(crate::download::DownloadArgs),
     /// Append punches not seen before to a JSON Lines file; crash-safe and repeatable
     Sync(crate::sync::SyncArgs),
 }
@@ -255,6 +258,7 @@ pub fn command() -> clap::Command {
             let mut c = c.mut_subcommand("list", |l| add_filter_args(l, filters));
             if resource.has_sync() {
                 c = c.mut_subcommand("export", |e| add_filter_args(e, filters));
+                c = c.mut_subcommand("download", |e| add_filter_args(e, filters));
             }
             if let Some((create, update)) = resource.body_models() {
                 c = c

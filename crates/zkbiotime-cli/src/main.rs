@@ -5,6 +5,7 @@
 mod cli;
 mod connect;
 mod csv_row;
+mod download;
 mod exit;
 mod export;
 mod fields;
@@ -96,6 +97,10 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
             TransactionAction::Export(args) => {
                 let client = connect::client(&cli.conn)?;
                 return export::run(&client, &args, &leaf, cli.output.format).await;
+            }
+            TransactionAction::Download(args) => {
+                let client = connect::client(&cli.conn)?;
+                return download::run(&client, &args, &leaf, cli.output.format).await;
             }
             TransactionAction::Sync(args) => {
                 let client = connect::client(&cli.conn)?;
