@@ -913,7 +913,13 @@ export interface TransactionFilter {
 
 // ---- the resources of the spec ----
 
-import type { Resource, ResourceClass, UpsertableResource, WritableResource } from './index';
+import type {
+  DeletableResource,
+  Resource,
+  ResourceClass,
+  UpsertableResource,
+  WritableResource,
+} from './index';
 
 /** Employees (`/personnel/api/employees/`). */
 export type Employees = ResourceClass<'employees', UpsertableResource<Employee, EmployeeFilter, EmployeeCreate, EmployeeUpdate, EmployeeWritten> & {
@@ -963,7 +969,7 @@ export type Terminals = ResourceClass<'terminals', UpsertableResource<Terminal, 
 }>;
 
 /** Punches (`/iclock/api/transactions/`). Read only. */
-export type Transactions = ResourceClass<'transactions', Resource<Transaction, TransactionFilter>>;
+export type Transactions = ResourceClass<'transactions', DeletableResource<Transaction, TransactionFilter>>;
 
 /** The resources of the API: one property each on `Client`. */
 export interface Resources {

@@ -129,13 +129,17 @@ export interface Upserted<W> {
   record: W;
 }
 
+/** A resource whose records can be deleted. */
+export declare class DeletableResource<T, F> extends Resource<T, F> {
+  delete(id: number): Promise<void>;
+}
+
 /** A resource that can also be written. */
-export declare class WritableResource<T, F, C, U, W> extends Resource<T, F> {
+export declare class WritableResource<T, F, C, U, W> extends DeletableResource<T, F> {
   /** Creates a record; never retried automatically (use `upsert`, where there is one). */
   create(body: C): Promise<W>;
   /** Changes the fields present in `body` (PATCH, or PUT where the API has only that). */
   update(id: number, body: U): Promise<W>;
-  delete(id: number): Promise<void>;
   /**
    * The API field names a `create` (and `upsert`) or `update` body takes; any other key
    * belongs in `extra` (custom attributes).
@@ -172,7 +176,7 @@ export interface SyncOptions {
 }
 
 /** Punches (read only), with an incremental sync. */
-export declare class Transactions extends Resource<Transaction, TransactionFilter> {
+export declare class Transactions extends DeletableResource<Transaction, TransactionFilter> {
   /**
    * Punches not returned before, each exactly once across runs (late uploads included).
    * `state`: the `state` text of the previous batch; leave it out the first time.

@@ -10,6 +10,7 @@ const {
   directions,
   RecordList,
   Resource,
+  DeletableResource,
   WritableResource,
   UpsertableResource,
   Transactions,
@@ -25,6 +26,7 @@ exports.labels = (record, field) => require('./lib/native.js').labels(String(rec
 exports.directions = directions;
 exports.RecordList = RecordList;
 exports.Resource = Resource;
+exports.DeletableResource = DeletableResource;
 exports.WritableResource = WritableResource;
 exports.UpsertableResource = UpsertableResource;
 exports.Transactions = Transactions;

@@ -298,8 +298,17 @@ class Resource {
   }
 }
 
-/** A resource that can also be created, updated, deleted and upserted. */
-class WritableResource extends Resource {
+/** A resource whose records can be deleted. */
+class DeletableResource extends Resource {
+  /** Deletes a record. */
+  async delete(id) {
+    const { client, name } = INTERNAL.get(this);
+    await settle(() => client.delete(name, recordId(id)));
+  }
+}
+
+/** A resource that can also be created and updated (and deleted). */
+class WritableResource extends DeletableResource {
   /** Creates a record (never retried: a lost answer may hide a stored record). */
   async create(body) {
     const { client, name } = INTERNAL.get(this);
@@ -312,11 +321,6 @@ class WritableResource extends Resource {
     return settle(() => client.update(name, recordId(id), plain(body, `${name} body`) ?? {}));
   }
 
-  /** Deletes a record. */
-  async delete(id) {
-    const { client, name } = INTERNAL.get(this);
-    await settle(() => client.delete(name, recordId(id)));
-  }
 
   /**
    * The API field names a body of `create` (and `upsert`) or `update` takes, as the spec
@@ -345,7 +349,9 @@ class UpsertableResource extends WritableResource {
 }
 
 /** Punches: read-only, plus an incremental `sync`. */
-class Transactions extends Resource {
+/** `Transactions` over whatever class the spec gives punches (list, get, delete). */
+const withSync = (Base) =>
+  class Transactions extends Base {
   /**
    * Punches not returned before, every one exactly once across runs (late uploads
    * included). Pass the `state` text of the previous batch (none for the first run), store
@@ -387,7 +393,11 @@ class Transactions extends Resource {
     if (typeof file !== 'string' || file === '') {
       throw invalid('exportFile `path` must be a file path (text or a file: URL)');
     }
-}
+    const { format = 'csv', ...filters } = plain(options, 'exportFile options') ?? {};
+    if (typeof format !== 'string') throw invalid('exportFile `format` must be csv, txt or xls');
+    return settle(() => client.exportFile(file, format, filters));
+  }
+  };
 
 /**
  * Adds the resource's actions (the spec's `x-action`, e.g. `resigns.reinstate(body)`): each
@@ -407,8 +417,28 @@ function withActions(resource, actions) {
   return resource;
 }
 
-/** Resources with hand-written operations beyond list / get / write. */
-const RESOURCE_CLASSES = Object.freeze({ transactions: Transactions });
+/**
+ * Resources with hand-written operations beyond list / get / write, as mixins over the class
+ * the spec gives them (punches: list, get and delete, plus `sync`).
+ */
+const RESOURCE_CLASSES = Object.freeze({ transactions: withSync });
+
+/** The class a resource of the generated table gets (made once per resource). */
+const CLASSES = new Map(
+  RESOURCES.map((r) => {
+    const base = r.upsert
+      ? UpsertableResource
+      : r.write
+        ? WritableResource
+        : r.delete
+          ? DeletableResource
+          : Resource;
+    return [r.name, RESOURCE_CLASSES[r.name]?.(base) ?? base];
+  }),
+);
+
+/** The punches' class (for `instanceof`). */
+const Transactions = CLASSES.get('transactions');
 
 /**
  * A ZKBio Time API client.
@@ -424,10 +454,8 @@ class Client {
   constructor(options) {
     const opts = nativeOptions(options);
     this.#native = call(() => new native.NativeClient(opts));
-    for (const { name, write, upsert, actions } of RESOURCES) {
-      const Class =
-        RESOURCE_CLASSES[name] ??
-        (upsert ? UpsertableResource : write ? WritableResource : Resource);
+    for (const { name, actions } of RESOURCES) {
+      const Class = CLASSES.get(name);
       this[name] = withActions(new Class(this.#native, name), actions);
     }
     Object.freeze(this);
@@ -522,6 +550,7 @@ module.exports = {
   Client,
   RecordList,
   Resource,
+  DeletableResource,
   WritableResource,
   UpsertableResource,
   Transactions,

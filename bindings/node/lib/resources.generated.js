@@ -9,11 +9,11 @@
  * `actions`: operations beyond those, each a method taking a body).
  */
 module.exports = Object.freeze([
-  Object.freeze({ name: 'employees', write: true, upsert: 'emp_code', actions: ['adjust_area', 'adjust_department', 'adjust_position', 'resign', 'resync_to_device', 'delete_biometric_templates'] }),
-  Object.freeze({ name: 'departments', write: true, upsert: 'dept_code', actions: [] }),
-  Object.freeze({ name: 'areas', write: true, upsert: 'area_code', actions: [] }),
-  Object.freeze({ name: 'positions', write: true, upsert: 'position_code', actions: [] }),
-  Object.freeze({ name: 'resigns', write: true, upsert: null, actions: ['reinstate'] }),
-  Object.freeze({ name: 'terminals', write: true, upsert: 'sn', actions: ['reboot', 'upload_all', 'upload_transaction', 'clear_command', 'clear_capture', 'clear_all'] }),
-  Object.freeze({ name: 'transactions', write: false, upsert: null, actions: [] }),
+  Object.freeze({ name: 'employees', write: true, delete: true, upsert: 'emp_code', actions: ['adjust_area', 'adjust_department', 'adjust_position', 'resign', 'resync_to_device', 'delete_biometric_templates'] }),
+  Object.freeze({ name: 'departments', write: true, delete: true, upsert: 'dept_code', actions: [] }),
+  Object.freeze({ name: 'areas', write: true, delete: true, upsert: 'area_code', actions: [] }),
+  Object.freeze({ name: 'positions', write: true, delete: true, upsert: 'position_code', actions: [] }),
+  Object.freeze({ name: 'resigns', write: true, delete: true, upsert: null, actions: ['reinstate'] }),
+  Object.freeze({ name: 'terminals', write: true, delete: true, upsert: 'sn', actions: ['reboot', 'upload_all', 'upload_transaction', 'clear_command', 'clear_capture', 'clear_all'] }),
+  Object.freeze({ name: 'transactions', write: false, delete: true, upsert: null, actions: [] }),
 ]);

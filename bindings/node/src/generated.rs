@@ -1206,26 +1206,33 @@ use std::future::Future;
 use futures::Stream;
 use zkbiotime::{Client, Page, Upserted};
 use crate::generated as records;
-use crate::resources::{Readable, Upsertable, Writable};
+use crate::resources::{Deletable, Readable, Upsertable, Writable};
 
 crate::resources::readable_impl!(Employees, "employees", employees, Employee, EmployeeFilter);
+crate::resources::deletable_impl!(Employees);
 crate::resources::writable_impl!(Employees, EmployeeCreate, EmployeeUpdate, EmployeeWritten);
 crate::resources::upsertable_impl!(Employees);
 crate::resources::readable_impl!(Departments, "departments", departments, Department, DepartmentFilter);
+crate::resources::deletable_impl!(Departments);
 crate::resources::writable_impl!(Departments, DepartmentCreate, DepartmentUpdate, Department);
 crate::resources::upsertable_impl!(Departments);
 crate::resources::readable_impl!(Areas, "areas", areas, Area, AreaFilter);
+crate::resources::deletable_impl!(Areas);
 crate::resources::writable_impl!(Areas, AreaCreate, AreaUpdate, AreaWritten);
 crate::resources::upsertable_impl!(Areas);
 crate::resources::readable_impl!(Positions, "positions", positions, Position, PositionFilter);
+crate::resources::deletable_impl!(Positions);
 crate::resources::writable_impl!(Positions, PositionCreate, PositionUpdate, Position);
 crate::resources::upsertable_impl!(Positions);
 crate::resources::readable_impl!(Resigns, "resigns", resigns, Resign, ResignFilter);
+crate::resources::deletable_impl!(Resigns);
 crate::resources::writable_impl!(Resigns, ResignCreate, ResignUpdate, Resign);
 crate::resources::readable_impl!(Terminals, "terminals", terminals, Terminal, TerminalFilter);
+crate::resources::deletable_impl!(Terminals);
 crate::resources::writable_impl!(Terminals, TerminalCreate, TerminalUpdate, Terminal);
 crate::resources::upsertable_impl!(Terminals);
 crate::resources::readable_impl!(Transactions, "transactions", transactions, Transaction, TransactionFilter);
+crate::resources::deletable_impl!(Transactions);
 
 /// Runs `$body` with `$R` bound to the core accessor type of the read resource
 /// named `$name`.
@@ -1256,6 +1263,23 @@ macro_rules! writable {
             "resigns" => { type $R = zkbiotime::Resigns; $body }
             "terminals" => { type $R = zkbiotime::Terminals; $body }
             other => Err($crate::resources::unknown(other, "written", "employees, departments, areas, positions, resigns, terminals")),
+        }
+    };
+}
+
+/// Runs `$body` with `$R` bound to the core accessor type of the deleted resource
+/// named `$name`.
+macro_rules! deletable {
+    ($name:expr, $R:ident => $body:expr) => {
+        match $name {
+            "employees" => { type $R = zkbiotime::Employees; $body }
+            "departments" => { type $R = zkbiotime::Departments; $body }
+            "areas" => { type $R = zkbiotime::Areas; $body }
+            "positions" => { type $R = zkbiotime::Positions; $body }
+            "resigns" => { type $R = zkbiotime::Resigns; $body }
+            "terminals" => { type $R = zkbiotime::Terminals; $body }
+            "transactions" => { type $R = zkbiotime::Transactions; $body }
+            other => Err($crate::resources::unknown(other, "deleted", "employees, departments, areas, positions, resigns, terminals, transactions")),
         }
     };
 }

@@ -54,6 +54,10 @@ pub trait Writable: Readable {
         id: i64,
         body: Self::Update,
     ) -> impl Future<Output = zkbiotime::Result<Self::Written>> + Send;
+}
+
+/// A resource whose records can be deleted.
+pub trait Deletable: Readable {
     fn delete(&self, id: i64) -> impl Future<Output = zkbiotime::Result<()>> + Send;
 }
 
@@ -115,6 +119,13 @@ macro_rules! writable_impl {
             ) -> impl Future<Output = zkbiotime::Result<Self::Written>> + Send {
                 zkbiotime::$ty::update(self, id, body)
             }
+        }
+    };
+}
+
+macro_rules! deletable_impl {
+    ($ty:ident) => {
+        impl Deletable for zkbiotime::$ty {
             fn delete(&self, id: i64) -> impl Future<Output = zkbiotime::Result<()>> + Send {
                 zkbiotime::$ty::delete(self, id)
             }
@@ -136,8 +147,8 @@ macro_rules! upsertable_impl {
 }
 
 // Invoked once per resource by the generated module (`cargo xtask codegen`), with the
-// dispatch macros `readable!`, `writable!` and `upsertable!`.
-pub(crate) use {readable_impl, upsertable_impl, writable_impl};
+// dispatch macros `readable!`, `writable!`, `deletable!` and `upsertable!`.
+pub(crate) use {deletable_impl, readable_impl, upsertable_impl, writable_impl};
 
 /// The error for a resource name JS passed that has no such operation.
 pub fn unknown(name: &str, verb: &str, known: &str) -> BindingError {
@@ -205,7 +216,7 @@ pub async fn update<R: Writable>(client: &Client, id: i64, body: Value, cx: &Cx)
     Ok(Js::new(One::<R::WrittenRecord>::new(written, cx)))
 }
 
-pub async fn delete<R: Writable>(client: &Client, id: i64) -> Result<()> {
+pub async fn delete<R: Deletable>(client: &Client, id: i64) -> Result<()> {
     Ok(R::of(client).delete(id).await?)
 }
 

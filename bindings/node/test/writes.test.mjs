@@ -197,3 +197,16 @@ describe('departments, areas, positions', () => {
     await assert.rejects(client.positions.delete(p.id), NotFoundError);
   });
 });
+
+describe('punches', () => {
+  it('can be deleted, not written', async () => {
+    const { DeletableResource, WritableResource } = require('..');
+    assert.ok(client.transactions instanceof DeletableResource);
+    assert.ok(!(client.transactions instanceof WritableResource));
+    assert.equal(typeof client.transactions.sync, 'function');
+    const ids = (await client.transactions.page(1)).items.map((p) => p.id);
+    await client.transactions.delete(ids[0]);
+    await assert.rejects(client.transactions.get(ids[0]), NotFoundError);
+    await assert.rejects(client.transactions.delete(ids[0]), NotFoundError);
+  });
+});

@@ -1472,6 +1472,7 @@ pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 crate::resources::resource!(crud employees: Employees / AsyncEmployees, item Employee, filter zkbiotime::EmployeeFilter, create EmployeeCreate, update EmployeeUpdate, written EmployeeWritten);
+crate::resources::resource!(delete employees: Employees / AsyncEmployees);
 crate::resources::resource!(action employees: Employees / AsyncEmployees, adjust_area, body AreaAdjustment, "Set the areas of these employees (D80 docs)");
 crate::resources::resource!(action employees: Employees / AsyncEmployees, adjust_department, body DepartmentAdjustment, "Move these employees to one department (D80 docs)");
 crate::resources::resource!(action employees: Employees / AsyncEmployees, adjust_position, body PositionAdjustment, "Give these employees one position (GO only; not in D80)");
@@ -1480,14 +1481,19 @@ crate::resources::resource!(action employees: Employees / AsyncEmployees, resync
 crate::resources::resource!(action employees: Employees / AsyncEmployees, delete_biometric_templates, body BioTemplateDeletion, "Delete the biometric templates of these employees (D80 docs, `del_bio_template/`)");
 crate::resources::resource!(upsert employees: Employees / AsyncEmployees, create EmployeeCreate, written EmployeeWritten);
 crate::resources::resource!(crud departments: Departments / AsyncDepartments, item Department, filter zkbiotime::DepartmentFilter, create DepartmentCreate, update DepartmentUpdate, written Department);
+crate::resources::resource!(delete departments: Departments / AsyncDepartments);
 crate::resources::resource!(upsert departments: Departments / AsyncDepartments, create DepartmentCreate, written Department);
 crate::resources::resource!(crud areas: Areas / AsyncAreas, item Area, filter zkbiotime::AreaFilter, create AreaCreate, update AreaUpdate, written AreaWritten);
+crate::resources::resource!(delete areas: Areas / AsyncAreas);
 crate::resources::resource!(upsert areas: Areas / AsyncAreas, create AreaCreate, written AreaWritten);
 crate::resources::resource!(crud positions: Positions / AsyncPositions, item Position, filter zkbiotime::PositionFilter, create PositionCreate, update PositionUpdate, written Position);
+crate::resources::resource!(delete positions: Positions / AsyncPositions);
 crate::resources::resource!(upsert positions: Positions / AsyncPositions, create PositionCreate, written Position);
 crate::resources::resource!(crud resigns: Resigns / AsyncResigns, item Resign, filter zkbiotime::ResignFilter, create ResignCreate, update ResignUpdate, written Resign);
+crate::resources::resource!(delete resigns: Resigns / AsyncResigns);
 crate::resources::resource!(action resigns: Resigns / AsyncResigns, reinstate, body Reinstatement, "Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only)");
 crate::resources::resource!(crud terminals: Terminals / AsyncTerminals, item Terminal, filter zkbiotime::TerminalFilter, create TerminalCreate, update TerminalUpdate, written Terminal);
+crate::resources::resource!(delete terminals: Terminals / AsyncTerminals);
 crate::resources::resource!(action terminals: Terminals / AsyncTerminals, reboot, body TerminalSelection, "Reboot these terminals (D80 docs)");
 crate::resources::resource!(action terminals: Terminals / AsyncTerminals, upload_all, body TerminalSelection, "Ask these terminals to upload all their data (D80 docs)");
 crate::resources::resource!(action terminals: Terminals / AsyncTerminals, upload_transaction, body TerminalSelection, "Ask these terminals to upload their punches (D80 docs)");
@@ -1496,4 +1502,5 @@ crate::resources::resource!(action terminals: Terminals / AsyncTerminals, clear_
 crate::resources::resource!(action terminals: Terminals / AsyncTerminals, clear_all, body TerminalSelection, "Delete all data on these terminals (D80 docs)");
 crate::resources::resource!(upsert terminals: Terminals / AsyncTerminals, create TerminalCreate, written Terminal);
 crate::resources::resource!(read transactions: Transactions / AsyncTransactions, item Transaction, filter zkbiotime::TransactionFilter);
+crate::resources::resource!(delete transactions: Transactions / AsyncTransactions);
 crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, resigns: Resigns / AsyncResigns, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions);

@@ -121,13 +121,6 @@ macro_rules! resource {
                 Ok(written.wrap(zone))
             }
 
-            /// Deletes a record.
-            fn delete(&self, py: Python<'_>, id: i64) -> PyResult<()> {
-                let client = self.shared.client()?;
-                $crate::runtime::block_on(py, async move {
-                    client.$name().delete(id).await.map_err($crate::errors::Error::from)
-                })
-            }
         }
 
         #[pymethods]
@@ -152,6 +145,22 @@ macro_rules! resource {
                 })
             }
 
+        }
+    };
+    (delete $name:ident: $sync:ident / $async_:ident) => {
+        #[pymethods]
+        impl $sync {
+            /// Deletes a record.
+            fn delete(&self, py: Python<'_>, id: i64) -> PyResult<()> {
+                let client = self.shared.client()?;
+                $crate::runtime::block_on(py, async move {
+                    client.$name().delete(id).await.map_err($crate::errors::Error::from)
+                })
+            }
+        }
+
+        #[pymethods]
+        impl $async_ {
             fn delete<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyAny>> {
                 let client = self.shared.client()?;
                 $crate::runtime::future(py, async move {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Callable
 
 import pytest
 
@@ -101,3 +102,14 @@ def test_bodies_are_checked_before_any_request(client: zkbiotime.Client) -> None
     with pytest.raises(TypeError, match="cannot send"):
         client.employees.update(1, first_name=object())
     assert client.employees.get(1).first_name == "Harry"
+
+
+def test_a_punch_can_be_deleted_not_written(fresh: Callable[..., Sandbox]) -> None:
+    sb = fresh("--employees", "3", "--days", "1")
+    with sb.client() as c:
+        ids = [p.id for p in c.transactions.list()]
+        c.transactions.delete(ids[0])
+        assert [p.id for p in c.transactions.list()] == ids[1:]
+        with pytest.raises(zkbiotime.NotFoundError):
+            c.transactions.delete(ids[0])
+        assert not hasattr(c.transactions, "create")

@@ -194,11 +194,23 @@ pub enum ReadAction {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum DeleteAction {
+    /// List records (every page); filters as flags
+    List(ListArgs),
+    /// Show one record by id
+    Get(IdArgs),
+    /// Delete a record by id
+    Delete(IdArgs),
+}
+
+#[derive(Subcommand, Debug)]
 pub enum TransactionAction {
     /// List punches (every page); filters as flags
     List(ListArgs),
     /// Show one punch by id
     Get(IdArgs),
+    /// Delete one punch by id
+    Delete(IdArgs),
     /// Export punches to a file, with progress, paging concurrently
     Export(crate::export::ExportArgs),
     /// Download the server's own export of punches (csv, txt or xls) to a file

@@ -3,9 +3,9 @@
 
 //! The resources of the spec: their table, subcommands and dispatch.
 
-use crate::cli::{BodyArgs, DestructiveArgs, ReadAction, UpsertAction, WriteAction};
+use crate::cli::{BodyArgs, DeleteAction, DestructiveArgs, ReadAction, UpsertAction, WriteAction};
 use crate::fields::{body_from, filter_from, model};
-use crate::resources::{Confirm, Ctx, Op, action, read, upsert, write, write_list};
+use crate::resources::{Confirm, Ctx, Op, action, delete, read, upsert, write, write_list};
 
 /// Every resource of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -323,6 +323,6 @@ pub async fn dispatch(ctx: Ctx<'_>, op: Op) -> anyhow::Result<()> {
             Op::Action("clear-all", body, confirm) => action!(ctx, terminals, clear_all, "clear-all", body, confirm),
             op => upsert!(ctx, terminals, zkbiotime::TerminalFilter, op),
         },
-        Resource::Transactions => read!(ctx, transactions, zkbiotime::TransactionFilter, op),
+        Resource::Transactions => delete!(ctx, transactions, zkbiotime::TransactionFilter, op),
     }
 }

@@ -94,6 +94,7 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
         Command::Transactions { action } => match action {
             TransactionAction::List(a) => (Resource::Transactions, Op::List(a)),
             TransactionAction::Get(a) => (Resource::Transactions, Op::Get(a.id)),
+            TransactionAction::Delete(a) => (Resource::Transactions, Op::Delete(a.id)),
             TransactionAction::Export(args) => {
                 let client = connect::client(&cli.conn)?;
                 return export::run(&client, &args, &leaf, cli.output.format).await;

@@ -7,7 +7,7 @@ use futures::{Stream, StreamExt};
 use serde::Serialize;
 use zkbiotime::Client;
 
-use crate::cli::{BodyArgs, ListArgs, ReadAction, UpsertAction, WriteAction};
+use crate::cli::{BodyArgs, DeleteAction, ListArgs, ReadAction, UpsertAction, WriteAction};
 pub use crate::generated_resources::Resource;
 
 use crate::output::Output;
@@ -56,6 +56,20 @@ macro_rules! read {
             }
             Op::Get(id) => $ctx.output.print_one(&api.get(id).await?, record),
             _ => unreachable!("clap offers no write operation on a read-only resource"),
+        }
+    }};
+}
+
+/// delete, then list and get (a resource that can be deleted but not written).
+macro_rules! delete {
+    ($ctx:ident, $accessor:ident, $filter:ty, $op:expr) => {{
+        match $op {
+            Op::Delete(id) => {
+                $ctx.client.$accessor().delete(id).await?;
+                eprintln!("deleted {} {id}", $ctx.resource.singular());
+                Ok(())
+            }
+            op => read!($ctx, $accessor, $filter, op),
         }
     }};
 }
@@ -117,7 +131,7 @@ macro_rules! action {
 }
 
 // Invoked per resource by the generated dispatch (`generated_resources.rs`).
-pub(crate) use {action, read, upsert, write};
+pub(crate) use {action, delete, read, upsert, write};
 
 /// The body of the action `name` of `ctx.resource`, from `--data`, its field flags and
 /// `--set`, checked by the core's body type.
@@ -223,6 +237,16 @@ pub(crate) async fn write_list<T: Serialize + 'static>(
         sink.record(&item?)?;
     }
     sink.finish()
+}
+
+impl From<DeleteAction> for Op {
+    fn from(action: DeleteAction) -> Self {
+        match action {
+            DeleteAction::List(a) => Op::List(a),
+            DeleteAction::Get(a) => Op::Get(a.id),
+            DeleteAction::Delete(a) => Op::Delete(a.id),
+        }
+    }
 }
 
 impl From<ReadAction> for Op {

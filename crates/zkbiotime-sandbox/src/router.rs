@@ -12,7 +12,9 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
 use crate::api::org::Org;
-use crate::api::{actions, employees, export, object, org, resigns, terminals, transactions};
+use crate::api::{
+    actions, employees, export, object, org, punch_delete, resigns, terminals, transactions,
+};
 use crate::auth;
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::{self, Fault};
@@ -404,7 +406,7 @@ async fn dispatch(
                 "PUT" if res.writable() => Some(res == Resource::Resigns),
                 // The manual updates areas with POST on the detail URL.
                 "POST" if res == Resource::Areas => Some(true),
-                "DELETE" if res.writable() => None,
+                "DELETE" if res.writable() || res == Resource::Transactions => None,
                 _ => return Err(not_allowed(allow)),
             };
             // Django raises 404 for ids that are not numbers.
@@ -423,6 +425,7 @@ async fn dispatch(
                     (_, Some(o)) => org::delete(state, o, id).await,
                     (Resource::Resigns, None) => resigns::delete(state, id).await,
                     (Resource::Terminals, None) => terminals::delete(state, id).await,
+                    (Resource::Transactions, None) => punch_delete::delete(state, id).await,
                     _ => employees::delete(state, id).await,
                 };
             }

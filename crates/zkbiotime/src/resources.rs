@@ -8,8 +8,8 @@ use crate::generated::resources::Transactions;
 use crate::paging::ListFilter;
 use crate::sync::{SyncBatch, SyncState};
 
-/// Declares a resource accessor. `read`: list and get; `write`: create, update (PATCH or
-/// PUT) and delete; with an `upsert_key`, also `upsert` (find by that field, then create or
+/// Declares a resource accessor. `read`: list and get; `write`: create and update (PATCH or
+/// PUT); `delete`: delete; with an `upsert_key`, also `upsert` (find by that field, then create or
 /// update).
 macro_rules! resource {
     (read $name:ident, $doc:literal, item: $item:ty, filter: $filter:ty, get: $get:ident) => {
@@ -96,7 +96,12 @@ macro_rules! resource {
                     })
                     .await
             }
-
+        }
+        $(resource!(upsert $name, filter: $filter, create: $create_body, written: $written,
+            key: $code);)?
+    };
+    (delete $name:ident, filter: $filter:ty) => {
+        impl $name {
             /// Deletes a record. Servers answer 204, or 200 with or without a JSON body
             /// (8.x): all mean done; an HTML page is still an error.
             pub async fn delete(&self, id: i64) -> Result<()> {
@@ -109,9 +114,6 @@ macro_rules! resource {
                 }
             }
         }
-
-        $(resource!(upsert $name, filter: $filter, create: $create_body, written: $written,
-            key: $code);)?
     };
     (action $name:ident, $action:ident, $path:literal, body: $body:ty, $doc:literal) => {
         impl $name {

@@ -183,3 +183,22 @@ async fn position_crud() {
     p.delete(created.id).await.unwrap();
     assert_eq!(p.get(created.id).await.unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+/// Punches can be deleted (not created or changed): the list loses exactly that one.
+#[tokio::test]
+async fn a_punch_can_be_deleted() {
+    use futures::TryStreamExt;
+    let sandbox =
+        zkbiotime_sandbox::SandboxBuilder::new().employees(3).days(1).spawn().await.unwrap();
+    let client = common::client(&sandbox);
+    let punches = client.transactions();
+    let before: Vec<_> = punches.list(Default::default()).try_collect().await.unwrap();
+    let victim = before[before.len() / 2].id;
+    punches.delete(victim).await.unwrap();
+    let after: Vec<i64> =
+        punches.list(Default::default()).map_ok(|p| p.id).try_collect().await.unwrap();
+    assert_eq!(after.len(), before.len() - 1);
+    assert!(!after.contains(&victim));
+    let again = punches.delete(victim).await.unwrap_err();
+    assert_eq!(again.kind(), zkbiotime::ErrorKind::NotFound);
+}

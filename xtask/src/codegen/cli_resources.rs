@@ -24,9 +24,9 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     let mut out = header("xtask codegen cli_resources");
     out.push_str(
         "//! The resources of the spec: their table, subcommands and dispatch.\n\n\
-         use crate::cli::{BodyArgs, DestructiveArgs, ReadAction, UpsertAction, WriteAction};\n\
+         use crate::cli::{BodyArgs, DeleteAction, DestructiveArgs, ReadAction, UpsertAction, WriteAction};\n\
          use crate::fields::{body_from, filter_from, model};\n\
-         use crate::resources::{Confirm, Ctx, Op, action, read, upsert, write, write_list};\n\n",
+         use crate::resources::{Confirm, Ctx, Op, action, delete, read, upsert, write, write_list};\n\n",
     );
     out.push_str("/// Every resource of the spec.\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum Resource {\n");
     for r in all {
@@ -180,6 +180,7 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     );
     for r in all {
         let kind = match &r.write {
+            None if r.delete => "delete",
             None => "read",
             Some(w) if w.upsert_key.is_some() => "upsert",
             Some(_) => "write",
@@ -223,6 +224,7 @@ fn command_name(action: &str) -> String {
 
 fn base_action(r: &Resource) -> &'static str {
     match &r.write {
+        None if r.delete => "DeleteAction",
         None => "ReadAction",
         Some(w) if w.upsert_key.is_some() => "UpsertAction",
         Some(_) => "WriteAction",

@@ -40,6 +40,9 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
                 r.class, a.name, a.path, a.body
             )?;
         }
+        if r.delete {
+            writeln!(out, "resource!(delete {}, filter: {});", r.class, r.filter)?;
+        }
         let Some(w) = &r.write else {
             out.push('\n');
             continue;

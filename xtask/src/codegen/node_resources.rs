@@ -19,7 +19,7 @@ pub fn rust(all: &[Resource]) -> Result<String> {
          use futures::Stream;\n\
          use zkbiotime::{Client, Page, Upserted};\n\
          use crate::generated as records;\n\
-         use crate::resources::{Readable, Upsertable, Writable};\n\n",
+         use crate::resources::{Deletable, Readable, Upsertable, Writable};\n\n",
     );
     for r in all {
         writeln!(
@@ -27,6 +27,9 @@ pub fn rust(all: &[Resource]) -> Result<String> {
             "crate::resources::readable_impl!({}, {:?}, {}, {}, {});",
             r.class, r.name, r.name, r.item, r.filter
         )?;
+        if r.delete {
+            writeln!(out, "crate::resources::deletable_impl!({});", r.class)?;
+        }
         if let Some(w) = &r.write {
             writeln!(
                 out,
@@ -39,9 +42,10 @@ pub fn rust(all: &[Resource]) -> Result<String> {
         }
     }
     type Has = fn(&Resource) -> bool;
-    let kinds: [(&str, &str, Has); 3] = [
+    let kinds: [(&str, &str, Has); 4] = [
         ("readable", "read", |_| true),
         ("writable", "written", |r| r.write.is_some()),
+        ("deletable", "deleted", |r| r.delete),
         ("upsertable", "upserted", |r| r.write.as_ref().is_some_and(|w| w.upsert_key.is_some())),
     ];
     for (macro_name, verb, has) in kinds {
@@ -124,8 +128,9 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
         let actions: Vec<String> = r.actions.iter().map(|a| format!("'{}'", a.name)).collect();
         writeln!(
             out,
-            "  Object.freeze({{ name: '{}', write: {write}, upsert: {upsert}, actions: [{}] }}),",
+            "  Object.freeze({{ name: '{}', write: {write}, delete: {}, upsert: {upsert}, actions: [{}] }}),",
             r.name,
+            r.delete,
             actions.join(", ")
         )?;
     }
@@ -136,10 +141,11 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
 pub fn typescript(all: &[Resource]) -> Result<String> {
     let mut out = String::from(
         "\n// ---- the resources of the spec ----\n\n\
-         import type { Resource, ResourceClass, UpsertableResource, WritableResource } from './index';\n",
+         import type {\n  DeletableResource,\n  Resource,\n  ResourceClass,\n  UpsertableResource,\n  WritableResource,\n} from './index';\n",
     );
     for r in all {
         let ty = match &r.write {
+            None if r.delete => format!("DeletableResource<{}, {}>", r.item, r.filter),
             None => format!("Resource<{}, {}>", r.item, r.filter),
             Some(w) => {
                 let class =

@@ -53,6 +53,8 @@ struct Resource {
     crud: Option<(String, String, String)>,
     /// `upsert` exists (the spec's `x-upsert-key`).
     upsert: bool,
+    /// `delete` exists.
+    delete: bool,
     /// Operations beyond list / get / write (`x-action`).
     actions: Vec<crate::codegen::resources::Action>,
     /// `x-sync`: the resource has the hand-written `sync`.
@@ -92,6 +94,7 @@ fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
             filters,
             crud,
             upsert,
+            delete: r.delete,
             actions: r.actions,
             sync: r.sync,
         });
@@ -164,6 +167,14 @@ fn rust_module(models: &[Model], resources: &[Resource]) -> Result<String> {
                 class = r.class,
                 item = r.item,
             )?,
+        }
+        if r.delete {
+            writeln!(
+                out,
+                "crate::resources::resource!(delete {name}: {class} / Async{class});",
+                name = r.name,
+                class = r.class,
+            )?;
         }
         for a in &r.actions {
             writeln!(
@@ -614,6 +625,8 @@ fn write_resource_stub(
                 "        \"\"\"Creates the record or updates the one with the same code; True if created.\"\"\""
             )?;
         }
+    }
+    if r.delete {
         writeln!(out, "    {def} delete(self, id: int) -> None: ...")?;
     }
     for a in &r.actions {

@@ -45,6 +45,8 @@ pub struct Resource {
     /// One line of docs: "Employees (`/personnel/api/employees/`)."
     pub doc: String,
     pub write: Option<Write>,
+    /// DELETE on the detail path (every writable resource has it; punches have only it).
+    pub delete: bool,
     /// `x-sync`: the resource has the core's incremental sync (and the CLI's export / sync).
     pub sync: bool,
     /// `x-servers`: the versions that have this API, when not every server has it.
@@ -141,6 +143,7 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         get_op,
         doc: format!("{} (`{}`).{read_only}", label.trim(), list.path),
         write,
+        delete: detail.delete.is_some(),
         sync,
         servers,
         actions,
@@ -209,9 +212,6 @@ fn write_ops(create: &Operation, detail: &PathItem) -> Result<Write> {
         (None, Some(op)) => (op, "PUT"),
         (None, None) => bail!("a writable resource needs PATCH or PUT on its detail path"),
     };
-    if detail.delete.is_none() {
-        bail!("a writable resource needs DELETE on its detail path");
-    }
     let upsert_key = match create.extensions.get("x-upsert-key") {
         None => None,
         Some(serde_json::Value::String(key)) => Some(key.clone()),

@@ -49,6 +49,16 @@ pub fn generate(all: &[Resource]) -> Result<String> {
                 )?;
             }
         }
+        if r.delete && r.write.is_none() {
+            // Writable resources get `delete` from `write_resource!`; this one has only it.
+            writeln!(
+                out,
+                "#[uniffi::export(async_runtime = \"tokio\")]\nimpl {} {{\n    /// Deletes a record.\n    \
+                 pub async fn delete(&self, id: i64) -> Result<(), ZkbioError> {{\n        \
+                 guard(async {{ Ok(self.inner.delete(id).await?) }}).await\n    }}\n}}",
+                r.class
+            )?;
+        }
         if !r.actions.is_empty() {
             writeln!(out, "#[uniffi::export(async_runtime = \"tokio\")]\nimpl {} {{", r.class)?;
             for a in &r.actions {

@@ -1683,6 +1683,7 @@ class Transactions:
     ) -> Page[Transaction]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Transaction: ...
+    def delete(self, id: int) -> None: ...
     def sync(self, state: str | None = None, *, max: int | None = None, since: datetime.date | datetime.datetime | str | None = None) -> SyncBatch:
         """Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it."""
     def export_file(
@@ -1731,6 +1732,7 @@ class AsyncTransactions:
     ) -> Awaitable[Page[Transaction]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Transaction: ...
+    async def delete(self, id: int) -> None: ...
     async def sync(self, state: str | None = None, *, max: int | None = None, since: datetime.date | datetime.datetime | str | None = None) -> SyncBatch:
         """Punches not returned before (late uploads included); store `batch.state` after keeping them. `since` (first sync only, no `state`): skip punches timed before it."""
     async def export_file(

@@ -4480,6 +4480,11 @@ public func FfiConverterTypeTransactionPager_lower(_ value: TransactionPager) ->
 public protocol TransactionsProtocol: AnyObject, Sendable {
     
     /**
+     * Deletes a record.
+     */
+    func delete(id: Int64) async throws 
+    
+    /**
      * One record by id.
      */
     func get(id: Int64) async throws  -> Transaction
@@ -4572,6 +4577,25 @@ open class Transactions: TransactionsProtocol, @unchecked Sendable {
 
     
 
+    
+    /**
+     * Deletes a record.
+     */
+open func delete(id: Int64)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_transactions_delete(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(id)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_void,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_void,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
     
     /**
      * One record by id.
@@ -12323,6 +12347,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() != 41700) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactions_delete() != 3774) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_get() != 408) {

@@ -835,6 +835,11 @@ uint64_t uniffi_zkbiotime_uniffi_fn_clone_transactions(uint64_t handle, RustCall
 void uniffi_zkbiotime_uniffi_fn_free_transactions(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_DELETE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_delete(uint64_t ptr, int64_t id
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_GET
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_TRANSACTIONS_GET
 uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_get(uint64_t ptr, int64_t id
@@ -1728,6 +1733,12 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONPAGER_NEXT_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONPAGER_NEXT_PAGE
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_DELETE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactions_delete(void
     
 );
 #endif

@@ -98,6 +98,13 @@ impl Terminals {
 }
 
 read_resource!("Punches (`/iclock/api/transactions/`). Read only.", Transactions, TransactionPager, TransactionPage, "One page of transactions.", item: Transaction, filter: TransactionFilter);
+#[uniffi::export(async_runtime = "tokio")]
+impl Transactions {
+    /// Deletes a record.
+    pub async fn delete(&self, id: i64) -> Result<(), ZkbioError> {
+        guard(async { Ok(self.inner.delete(id).await?) }).await
+    }
+}
 
 #[uniffi::export]
 impl Client {

@@ -6,6 +6,7 @@ pub mod employees;
 pub mod export;
 pub mod filters;
 pub mod org;
+pub mod punch_delete;
 pub mod resigns;
 pub mod terminals;
 pub mod transactions;

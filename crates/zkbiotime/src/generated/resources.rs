@@ -20,23 +20,28 @@ resource!(action Employees, adjust_position, "/personnel/api/employees/adjust_po
 resource!(action Employees, resign, "/personnel/api/employees/adjust_regsin/", body: types::Resignation, "Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only) (`POST /personnel/api/employees/adjust_regsin/`).");
 resource!(action Employees, resync_to_device, "/personnel/api/employees/resync_to_device/", body: types::EmployeeSelection, "Send these employees to their devices again (D80 docs) (`POST /personnel/api/employees/resync_to_device/`).");
 resource!(action Employees, delete_biometric_templates, "/personnel/api/employees/del_bio_template/", body: types::BioTemplateDeletion, "Delete the biometric templates of these employees (D80 docs, `del_bio_template/`) (`POST /personnel/api/employees/del_bio_template/`).");
+resource!(delete Employees, filter: EmployeeFilter);
 resource!(write Employees, filter: EmployeeFilter, create: create_employee(types::EmployeeCreate) -> types::EmployeeWritten, update: "PATCH" update_employee(types::EmployeeUpdate), upsert_key: emp_code);
 impl WithId for types::EmployeeWritten { fn with_id(mut self, id: i64) -> Self { self.id.get_or_insert(id); self } }
 
 resource!(read Departments, "Departments (`/personnel/api/departments/`).", item: types::Department, filter: DepartmentFilter, get: get_department);
+resource!(delete Departments, filter: DepartmentFilter);
 resource!(write Departments, filter: DepartmentFilter, create: create_department(types::DepartmentCreate) -> types::Department, update: "PATCH" update_department(types::DepartmentUpdate), upsert_key: dept_code);
 impl WithId for types::Department { fn with_id(self, _id: i64) -> Self { self } }
 
 resource!(read Areas, "Areas (`/personnel/api/areas/`).", item: types::Area, filter: AreaFilter, get: get_area);
+resource!(delete Areas, filter: AreaFilter);
 resource!(write Areas, filter: AreaFilter, create: create_area(types::AreaCreate) -> types::AreaWritten, update: "PATCH" update_area(types::AreaUpdate), upsert_key: area_code);
 impl WithId for types::AreaWritten { fn with_id(self, _id: i64) -> Self { self } }
 
 resource!(read Positions, "Positions (`/personnel/api/positions/`).", item: types::Position, filter: PositionFilter, get: get_position);
+resource!(delete Positions, filter: PositionFilter);
 resource!(write Positions, filter: PositionFilter, create: create_position(types::PositionCreate) -> types::Position, update: "PATCH" update_position(types::PositionUpdate), upsert_key: position_code);
 impl WithId for types::Position { fn with_id(self, _id: i64) -> Self { self } }
 
 resource!(read Resigns, "Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).", item: types::Resign, filter: ResignFilter, get: get_resign);
 resource!(action Resigns, reinstate, "/personnel/api/resigns/reinstatement/", body: types::Reinstatement, "Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only) (`POST /personnel/api/resigns/reinstatement/`).");
+resource!(delete Resigns, filter: ResignFilter);
 resource!(write Resigns, filter: ResignFilter, create: create_resign(types::ResignCreate) -> types::Resign, update: "PUT" update_resign(types::ResignUpdate));
 
 resource!(read Terminals, "Terminals, i.e. devices (`/iclock/api/terminals/`).", item: types::Terminal, filter: TerminalFilter, get: get_terminal);
@@ -46,10 +51,12 @@ resource!(action Terminals, upload_transaction, "/iclock/api/terminals/upload_tr
 resource!(action Terminals, clear_command, "/iclock/api/terminals/clear_command/", body: types::TerminalSelection, "Drop the pending commands of these terminals (D80 docs) (`POST /iclock/api/terminals/clear_command/`).");
 resource!(action Terminals, clear_capture, "/iclock/api/terminals/clear_capture/", body: types::TerminalSelection, "Delete the capture photos on these terminals (D80 docs) (`POST /iclock/api/terminals/clear_capture/`).");
 resource!(action Terminals, clear_all, "/iclock/api/terminals/clear_all/", body: types::TerminalSelection, "Delete all data on these terminals (D80 docs) (`POST /iclock/api/terminals/clear_all/`).");
+resource!(delete Terminals, filter: TerminalFilter);
 resource!(write Terminals, filter: TerminalFilter, create: create_terminal(types::TerminalCreate) -> types::Terminal, update: "PUT" update_terminal(types::TerminalUpdate), upsert_key: sn);
 impl WithId for types::Terminal { fn with_id(self, _id: i64) -> Self { self } }
 
 resource!(read Transactions, "Punches (`/iclock/api/transactions/`). Read only.", item: types::Transaction, filter: TransactionFilter, get: get_transaction);
+resource!(delete Transactions, filter: TransactionFilter);
 
 /// APIs not every server has: (path prefix, API name, the versions that have it).
 pub(crate) const OPTIONAL_APIS: &[(&str, &str, &str)] = &[

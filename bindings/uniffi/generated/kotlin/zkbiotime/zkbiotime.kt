@@ -864,6 +864,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_delete(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_get(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_list(
@@ -1138,6 +1140,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_free_transactions(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactions_delete(`ptr`: Long,`id`: Long,
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_transactions_get(`ptr`: Long,`id`: Long,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_transactions_list(`ptr`: Long,`filter`: RustBuffer.ByValue,
@@ -1563,6 +1567,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() and 0xFFFF) != 41700) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_delete() and 0xFFFF) != 3774) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_get() and 0xFFFF) != 408) {
@@ -8469,6 +8476,11 @@ public object FfiConverterTypeTransactionPager: FfiConverter<TransactionPager, L
 public interface TransactionsInterface {
     
     /**
+     * Deletes a record.
+     */
+    suspend fun `delete`(`id`: kotlin.Long)
+    
+    /**
      * One record by id.
      */
     suspend fun `get`(`id`: kotlin.Long): Transaction
@@ -8610,6 +8622,32 @@ open class Transactions: Disposable, AutoCloseable, TransactionsInterface
         return uniffiRustCall() { status ->
             UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_transactions(handle, status)
         }
+    }
+
+    
+    /**
+     * Deletes a record.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `delete`(`id`: kotlin.Long) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactions_delete(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
     }
 
     
