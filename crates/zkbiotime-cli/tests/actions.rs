@@ -3,43 +3,13 @@
 //! destructive one (`x-destructive`): refused without `--yes` when stdin is not a terminal
 //! (usage, exit code 2, nothing sent), done with `--yes`.
 
-use std::time::Duration;
+mod common;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
-use zkbiotime_sandbox::{Sandbox, SandboxBuilder};
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkbio");
-
-/// The demo sandbox, served by its own runtime while the test thread runs `zkbio`.
-struct Site {
-    sandbox: Sandbox,
-    _runtime: tokio::runtime::Runtime,
-}
+use common::Site;
 
 impl Site {
-    fn demo() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sandbox = runtime.block_on(SandboxBuilder::new().spawn()).expect("sandbox starts");
-        Site { sandbox, _runtime: runtime }
-    }
-
-    /// `zkbio` logged in to this sandbox; stdin is not a terminal (assert_cmd's default).
-    fn zkbio(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.env_remove("ZKBIO_TOKEN")
-            .env_remove("ZKBIO_LOG")
-            .env("ZKBIO_URL", self.sandbox.url())
-            .env("ZKBIO_USERNAME", self.sandbox.username())
-            .env("ZKBIO_PASSWORD", self.sandbox.password())
-            .timeout(Duration::from_secs(60));
-        cmd
-    }
-
     fn employee(&self, id: i64) -> Value {
         let out = self
             .zkbio()

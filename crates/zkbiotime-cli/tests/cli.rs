@@ -2,6 +2,8 @@
 //! output formats, exit codes, secrets, the 100,000-punch export through injected faults,
 //! and sync idempotence and crash safety.
 
+mod common;
+
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::process::Stdio;
@@ -10,52 +12,9 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use zkbiotime_sandbox::{Sandbox, SandboxBuilder};
+use zkbiotime_sandbox::SandboxBuilder;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkbio");
-
-/// A sandbox served by its own runtime while the test thread runs `zkbio`.
-struct Site {
-    sandbox: Sandbox,
-    dir: tempfile::TempDir,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Site {
-    fn start(builder: SandboxBuilder) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sandbox = runtime.block_on(builder.spawn()).expect("sandbox starts");
-        Site { sandbox, dir: tempfile::tempdir().unwrap(), _runtime: runtime }
-    }
-
-    fn demo() -> Self {
-        Self::start(SandboxBuilder::new())
-    }
-
-    /// `zkbio` logged in to this sandbox, run in the temp dir, with no stray environment.
-    fn zkbio(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.current_dir(self.dir.path())
-            .env_remove("ZKBIO_TOKEN")
-            .env_remove("ZKBIO_TIMEZONE")
-            .env_remove("ZKBIO_CA_BUNDLE")
-            .env_remove("ZKBIO_SYNC_CRASH")
-            .env_remove("ZKBIO_LOG")
-            .env("ZKBIO_URL", self.sandbox.url())
-            .env("ZKBIO_USERNAME", self.sandbox.username())
-            .env("ZKBIO_PASSWORD", self.sandbox.password())
-            .timeout(Duration::from_secs(120));
-        cmd
-    }
-
-    fn path(&self, name: &str) -> std::path::PathBuf {
-        self.dir.path().join(name)
-    }
-}
+use common::{BIN, Site};
 
 fn stdout(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()

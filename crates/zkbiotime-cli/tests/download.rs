@@ -2,43 +2,16 @@
 //! one row per punch `zkbio transactions list` shows with the same filter flags; a server
 //! error leaves no file and exits with the server's code.
 
+mod common;
+
 use std::path::Path;
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use zkbiotime_sandbox::{Sandbox, SandboxBuilder};
+use zkbiotime_sandbox::SandboxBuilder;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkbio");
-
-/// A sandbox served by its own runtime while the test thread runs `zkbio`.
-struct Site {
-    sandbox: Sandbox,
-    _runtime: tokio::runtime::Runtime,
-}
+use common::Site;
 
 impl Site {
-    fn start(builder: SandboxBuilder) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sandbox = runtime.block_on(builder.spawn()).expect("sandbox starts");
-        Site { sandbox, _runtime: runtime }
-    }
-
-    fn zkbio(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.env_remove("ZKBIO_TOKEN")
-            .env_remove("ZKBIO_LOG")
-            .env("ZKBIO_URL", self.sandbox.url())
-            .env("ZKBIO_USERNAME", self.sandbox.username())
-            .env("ZKBIO_PASSWORD", self.sandbox.password())
-            .timeout(Duration::from_secs(60));
-        cmd
-    }
-
     /// The ids `zkbio transactions list` prints with these filter flags.
     fn listed(&self, filters: &[&str]) -> Vec<String> {
         let out = self

@@ -1,49 +1,18 @@
 //! `zkbio transactions sync --since` (a first import from a date) and `--direction` on
 //! export and sync (in/out per punch, decided by the core), against a sandbox.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use zkbiotime_sandbox::{Sandbox, SandboxBuilder};
+use zkbiotime_sandbox::SandboxBuilder;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkbio");
+use common::Site;
+
 const SINCE: &str = "2024-06-29";
 
-/// A sandbox served by its own runtime while the test thread runs `zkbio`.
-struct Site {
-    sandbox: Sandbox,
-    dir: tempfile::TempDir,
-    _runtime: tokio::runtime::Runtime,
-}
-
 impl Site {
-    fn start(builder: SandboxBuilder) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sandbox = runtime.block_on(builder.spawn()).expect("sandbox starts");
-        Site { sandbox, dir: tempfile::tempdir().unwrap(), _runtime: runtime }
-    }
-
-    fn zkbio(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.current_dir(self.dir.path())
-            .env_remove("ZKBIO_TOKEN")
-            .env_remove("ZKBIO_TIMEZONE")
-            .env_remove("ZKBIO_CA_BUNDLE")
-            .env_remove("ZKBIO_SYNC_CRASH")
-            .env_remove("ZKBIO_LOG")
-            .env("ZKBIO_URL", self.sandbox.url())
-            .env("ZKBIO_USERNAME", self.sandbox.username())
-            .env("ZKBIO_PASSWORD", self.sandbox.password())
-            .timeout(Duration::from_secs(120));
-        cmd
-    }
-
     fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(name)).unwrap()
     }

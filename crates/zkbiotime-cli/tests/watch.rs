@@ -4,6 +4,8 @@
 //! code 0, "stopped" and a state that matches the punches file, and gives up at once on
 //! errors waiting will not fix.
 
+mod common;
+
 use std::collections::HashSet;
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -13,27 +15,9 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
-use zkbiotime_sandbox::{Sandbox, SandboxBuilder};
+use zkbiotime_sandbox::SandboxBuilder;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkbio");
-
-/// A sandbox served by its own runtime while the test thread runs `zkbio`.
-struct Site {
-    sandbox: Sandbox,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Site {
-    fn start(builder: SandboxBuilder) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sandbox = runtime.block_on(builder.spawn()).expect("sandbox starts");
-        Site { sandbox, _runtime: runtime }
-    }
-}
+use common::{BIN, Site};
 
 /// A child process killed when the test ends, passed or not (a watch never ends alone).
 struct Running(Child);
