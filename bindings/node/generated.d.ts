@@ -756,6 +756,91 @@ export interface BioTemplateDeletion {
 }
 
 /**
+ * One row of the transaction report: a punch with its employee's names and department.
+ * Inferred (no source shows a row): every column; they follow the 8.x punch list.
+ * Other columns are kept as extra fields.
+ */
+export interface TransactionReport {
+  emp_code: string;
+  first_name?: string;
+  last_name?: string;
+  dept_code?: string;
+  dept_name?: string;
+  /**
+   * Server-local `YYYY-MM-DD HH:MM:SS`.
+   */
+  punch_time: IsoDateTime;
+  /** The server's own text of `punch_time`. */
+  punch_time_raw: string;
+  /**
+   * As on a punch (labels: `x-labels`).
+   */
+  punch_state?: string;
+  verify_type?: number;
+  terminal_sn?: string;
+  terminal_alias?: string;
+  area_alias?: string;
+  /**
+   * Keys the spec does not name (site-specific custom attributes).
+   */
+  extra: Record<string, JsonValue>;
+}
+
+/**
+ * One row of the first-last report: an employee's first and last punch of one day.
+ * Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+ * Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+ * that a day with one punch has it as both. Other columns are kept as extra fields.
+ */
+export interface FirstLastReport {
+  emp_code: string;
+  first_name?: string;
+  last_name?: string;
+  dept_code?: string;
+  dept_name?: string;
+  att_date: IsoDate;
+  first_punch?: string;
+  last_punch?: string;
+  /**
+   * Keys the spec does not name (site-specific custom attributes).
+   */
+  extra: Record<string, JsonValue>;
+}
+
+/**
+ * One row of the total time card report (totalTimeCardReportV2): an employee's day.
+ * Documented (server-versions §3): the column names below (and more, kept as extra
+ * fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+ * `"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+ * in, last punch out, the hours between them); a real server uses schedules.
+ */
+export interface TimeCard {
+  emp_code: string;
+  first_name?: string;
+  last_name?: string;
+  dept_code?: string;
+  dept_name?: string;
+  position_code?: string;
+  position_name?: string;
+  att_date: IsoDate;
+  weekday?: string;
+  time_table_alias?: string;
+  check_in?: string;
+  check_out?: string;
+  clock_in?: string;
+  clock_out?: string;
+  total_hrs?: string;
+  worked_hrs?: string;
+  total_ot?: string;
+  total_leave?: string;
+  exception?: string;
+  /**
+   * Keys the spec does not name (site-specific custom attributes).
+   */
+  extra: Record<string, JsonValue>;
+}
+
+/**
  * Filters of `list_employees` (`GET /personnel/api/employees/`); unknown names are rejected.
  */
 export interface EmployeeFilter {
@@ -911,10 +996,97 @@ export interface TransactionFilter {
   ordering?: TransactionOrdering;
 }
 
+/**
+ * Filters of `list_transaction_reports` (`GET /att/api/transactionReport/`); unknown names are rejected.
+ */
+export interface TransactionReportFilter {
+  /**
+   * First day of the report, `YYYY-MM-DD` (server-versions §3).
+   */
+  start_date?: string;
+  /**
+   * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+   */
+  end_date?: string;
+  /**
+   * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+   */
+  departments?: string;
+  /**
+   * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+   */
+  areas?: string;
+  /**
+   * Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+   */
+  employees?: string;
+}
+
+/**
+ * Filters of `list_first_last_reports` (`GET /att/api/firstLastReport/`); unknown names are rejected.
+ */
+export interface FirstLastReportFilter {
+  /**
+   * First day of the report, `YYYY-MM-DD` (server-versions §3).
+   */
+  start_date?: string;
+  /**
+   * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+   */
+  end_date?: string;
+  /**
+   * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+   */
+  departments?: string;
+  /**
+   * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+   */
+  areas?: string;
+  /**
+   * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+   */
+  groups?: string;
+  /**
+   * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+   */
+  employees?: string;
+}
+
+/**
+ * Filters of `list_time_cards` (`GET /att/api/totalTimeCardReportV2/`); unknown names are rejected.
+ */
+export interface TimeCardFilter {
+  /**
+   * First day of the report, `YYYY-MM-DD` (server-versions §3).
+   */
+  start_date?: string;
+  /**
+   * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+   */
+  end_date?: string;
+  /**
+   * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+   */
+  departments?: string;
+  /**
+   * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+   */
+  areas?: string;
+  /**
+   * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+   */
+  groups?: string;
+  /**
+   * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+   */
+  employees?: string;
+}
+
 // ---- the resources of the spec ----
 
 import type {
   DeletableResource,
+  ListResource,
   Resource,
   ResourceClass,
   UpsertableResource,
@@ -971,6 +1143,15 @@ export type Terminals = ResourceClass<'terminals', UpsertableResource<Terminal, 
 /** Punches (`/iclock/api/transactions/`). Read only. */
 export type Transactions = ResourceClass<'transactions', DeletableResource<Transaction, TransactionFilter>>;
 
+/** Attendance report (`/att/api/transactionReport/`). List only. */
+export type TransactionReports = ResourceClass<'transaction_reports', ListResource<TransactionReport, TransactionReportFilter>>;
+
+/** Attendance report (`/att/api/firstLastReport/`). List only. */
+export type FirstLastReports = ResourceClass<'first_last_reports', ListResource<FirstLastReport, FirstLastReportFilter>>;
+
+/** Attendance report (`/att/api/totalTimeCardReportV2/`). List only. */
+export type TimeCards = ResourceClass<'time_cards', ListResource<TimeCard, TimeCardFilter>>;
+
 /** The resources of the API: one property each on `Client`. */
 export interface Resources {
   /** Employees (`/personnel/api/employees/`). */
@@ -987,4 +1168,10 @@ export interface Resources {
   readonly terminals: Terminals;
   /** Punches (`/iclock/api/transactions/`). Read only. */
   readonly transactions: Transactions;
+  /** Attendance report (`/att/api/transactionReport/`). List only. */
+  readonly transaction_reports: TransactionReports;
+  /** Attendance report (`/att/api/firstLastReport/`). List only. */
+  readonly first_last_reports: FirstLastReports;
+  /** Attendance report (`/att/api/totalTimeCardReportV2/`). List only. */
+  readonly time_cards: TimeCards;
 }

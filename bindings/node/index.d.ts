@@ -109,8 +109,8 @@ export declare class RecordList<T> implements AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined>;
 }
 
-/** A resource that can be listed and read. */
-export declare class Resource<T, F> {
+/** A resource that can be listed (a list-only one, such as a report, has no `get`). */
+export declare class ListResource<T, F> {
   protected constructor();
   /** The resource's API name (`employees`, ...). */
   readonly name: string;
@@ -118,6 +118,10 @@ export declare class Resource<T, F> {
   list(filters?: F): RecordList<T>;
   /** Page `number` (1-based) of the list, with the total `count`. */
   page(number?: number, filters?: F): Promise<Page<T>>;
+}
+
+/** A resource that can be listed and read. */
+export declare class Resource<T, F> extends ListResource<T, F> {
   /** One record by id; rejects with `NotFoundError` when there is none. */
   get(id: number): Promise<T>;
 }

@@ -9,6 +9,7 @@ const {
   Client,
   directions,
   RecordList,
+  ListResource,
   Resource,
   DeletableResource,
   WritableResource,
@@ -25,6 +26,7 @@ exports.labels = (record, field) => require('./lib/native.js').labels(String(rec
 /** IN or OUT per punch: `directions(punches, { by: 'state' | 'terminal' | 'alternate', terminals })`. */
 exports.directions = directions;
 exports.RecordList = RecordList;
+exports.ListResource = ListResource;
 exports.Resource = Resource;
 exports.DeletableResource = DeletableResource;
 exports.WritableResource = WritableResource;

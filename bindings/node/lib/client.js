@@ -263,8 +263,8 @@ class RecordList {
 /** The addon client and API name behind each resource object (kept off the public API). */
 const INTERNAL = new WeakMap();
 
-/** A resource that can be listed and read. */
-class Resource {
+/** A resource that can be listed (a list-only one, such as a report, has no `get`). */
+class ListResource {
   constructor(client, name) {
     INTERNAL.set(this, { client, name });
   }
@@ -287,14 +287,17 @@ class Resource {
     return settle(() => client.page(name, f, recordId(number)));
   }
 
+  [inspect.custom]() {
+    return `${this.constructor.name}(${this.name})`;
+  }
+}
+
+/** A resource that can be listed and read one by id. */
+class Resource extends ListResource {
   /** One record by id; `NotFoundError` when there is none. */
   async get(id) {
     const { client, name } = INTERNAL.get(this);
     return settle(() => client.get(name, recordId(id)));
-  }
-
-  [inspect.custom]() {
-    return `${this.constructor.name}(${this.name})`;
   }
 }
 
@@ -432,7 +435,9 @@ const CLASSES = new Map(
         ? WritableResource
         : r.delete
           ? DeletableResource
-          : Resource;
+          : r.get
+            ? Resource
+            : ListResource;
     return [r.name, RESOURCE_CLASSES[r.name]?.(base) ?? base];
   }),
 );
@@ -549,6 +554,7 @@ module.exports = {
   directions,
   Client,
   RecordList,
+  ListResource,
   Resource,
   DeletableResource,
   WritableResource,

@@ -5,15 +5,18 @@
 
 /**
  * Every resource of the API: its name (the `Client` property) and what it can do
- * (`write`: create, update, delete; `upsert`: the field an upsert finds a record by;
- * `actions`: operations beyond those, each a method taking a body).
+ * (`write`: create, update, delete; `get`: read one by id; `upsert`: the field an upsert
+ * finds a record by; `actions`: operations beyond those, each a method taking a body).
  */
 module.exports = Object.freeze([
-  Object.freeze({ name: 'employees', write: true, delete: true, upsert: 'emp_code', actions: ['adjust_area', 'adjust_department', 'adjust_position', 'resign', 'resync_to_device', 'delete_biometric_templates'] }),
-  Object.freeze({ name: 'departments', write: true, delete: true, upsert: 'dept_code', actions: [] }),
-  Object.freeze({ name: 'areas', write: true, delete: true, upsert: 'area_code', actions: [] }),
-  Object.freeze({ name: 'positions', write: true, delete: true, upsert: 'position_code', actions: [] }),
-  Object.freeze({ name: 'resigns', write: true, delete: true, upsert: null, actions: ['reinstate'] }),
-  Object.freeze({ name: 'terminals', write: true, delete: true, upsert: 'sn', actions: ['reboot', 'upload_all', 'upload_transaction', 'clear_command', 'clear_capture', 'clear_all'] }),
-  Object.freeze({ name: 'transactions', write: false, delete: true, upsert: null, actions: [] }),
+  Object.freeze({ name: 'employees', write: true, delete: true, get: true, upsert: 'emp_code', actions: ['adjust_area', 'adjust_department', 'adjust_position', 'resign', 'resync_to_device', 'delete_biometric_templates'] }),
+  Object.freeze({ name: 'departments', write: true, delete: true, get: true, upsert: 'dept_code', actions: [] }),
+  Object.freeze({ name: 'areas', write: true, delete: true, get: true, upsert: 'area_code', actions: [] }),
+  Object.freeze({ name: 'positions', write: true, delete: true, get: true, upsert: 'position_code', actions: [] }),
+  Object.freeze({ name: 'resigns', write: true, delete: true, get: true, upsert: null, actions: ['reinstate'] }),
+  Object.freeze({ name: 'terminals', write: true, delete: true, get: true, upsert: 'sn', actions: ['reboot', 'upload_all', 'upload_transaction', 'clear_command', 'clear_capture', 'clear_all'] }),
+  Object.freeze({ name: 'transactions', write: false, delete: true, get: true, upsert: null, actions: [] }),
+  Object.freeze({ name: 'transaction_reports', write: false, delete: false, get: false, upsert: null, actions: [] }),
+  Object.freeze({ name: 'first_last_reports', write: false, delete: false, get: false, upsert: null, actions: [] }),
+  Object.freeze({ name: 'time_cards', write: false, delete: false, get: false, upsert: null, actions: [] }),
 ]);

@@ -124,7 +124,61 @@ function Resign(r) {
 }
 Resign.prototype = Object.prototype;
 
-const records = { Department, Area, AreaWritten, Position, Terminal, Transaction, Resign };
+function TransactionReport(r) {
+  this.emp_code = r[0];
+  if (r[1] !== null) this.first_name = r[1];
+  if (r[2] !== null) this.last_name = r[2];
+  if (r[3] !== null) this.dept_code = r[3];
+  if (r[4] !== null) this.dept_name = r[4];
+  this.punch_time = r[5];
+  this.punch_time_raw = r[6];
+  if (r[7] !== null) this.punch_state = r[7];
+  if (r[8] !== null) this.verify_type = r[8];
+  if (r[9] !== null) this.terminal_sn = r[9];
+  if (r[10] !== null) this.terminal_alias = r[10];
+  if (r[11] !== null) this.area_alias = r[11];
+  this.extra = r[12];
+}
+TransactionReport.prototype = Object.prototype;
+
+function FirstLastReport(r) {
+  this.emp_code = r[0];
+  if (r[1] !== null) this.first_name = r[1];
+  if (r[2] !== null) this.last_name = r[2];
+  if (r[3] !== null) this.dept_code = r[3];
+  if (r[4] !== null) this.dept_name = r[4];
+  this.att_date = r[5];
+  if (r[6] !== null) this.first_punch = r[6];
+  if (r[7] !== null) this.last_punch = r[7];
+  this.extra = r[8];
+}
+FirstLastReport.prototype = Object.prototype;
+
+function TimeCard(r) {
+  this.emp_code = r[0];
+  if (r[1] !== null) this.first_name = r[1];
+  if (r[2] !== null) this.last_name = r[2];
+  if (r[3] !== null) this.dept_code = r[3];
+  if (r[4] !== null) this.dept_name = r[4];
+  if (r[5] !== null) this.position_code = r[5];
+  if (r[6] !== null) this.position_name = r[6];
+  this.att_date = r[7];
+  if (r[8] !== null) this.weekday = r[8];
+  if (r[9] !== null) this.time_table_alias = r[9];
+  if (r[10] !== null) this.check_in = r[10];
+  if (r[11] !== null) this.check_out = r[11];
+  if (r[12] !== null) this.clock_in = r[12];
+  if (r[13] !== null) this.clock_out = r[13];
+  if (r[14] !== null) this.total_hrs = r[14];
+  if (r[15] !== null) this.worked_hrs = r[15];
+  if (r[16] !== null) this.total_ot = r[16];
+  if (r[17] !== null) this.total_leave = r[17];
+  if (r[18] !== null) this.exception = r[18];
+  this.extra = r[19];
+}
+TimeCard.prototype = Object.prototype;
+
+const records = { Department, Area, AreaWritten, Position, Terminal, Transaction, Resign, TransactionReport, FirstLastReport, TimeCard };
 
 /** `parts` (arrays of parsed JSON rows of record type `model`) as one array of records. */
 function decodeRows(model, parts) {

@@ -1199,6 +1199,276 @@ impl serde::Serialize for ResignRow<'_> {
     }
 }
 
+/// One row of the transaction report: a punch with its employee's names and department.
+/// Inferred (no source shows a row): every column; they follow the 8.x punch list.
+/// Other columns are kept as extra fields.
+#[napi(object, object_from_js = false)]
+pub struct TransactionReport {
+    #[napi(js_name = "emp_code")]
+    pub emp_code: String,
+    #[napi(js_name = "first_name")]
+    pub first_name: Option<String>,
+    #[napi(js_name = "last_name")]
+    pub last_name: Option<String>,
+    #[napi(js_name = "dept_code")]
+    pub dept_code: Option<String>,
+    #[napi(js_name = "dept_name")]
+    pub dept_name: Option<String>,
+    /// Server-local `YYYY-MM-DD HH:MM:SS`.
+    #[napi(js_name = "punch_time")]
+    pub punch_time: String,
+    /// The server's own text of `punch_time`.
+    #[napi(js_name = "punch_time_raw")]
+    pub punch_time_raw: String,
+    /// As on a punch (labels: `x-labels`).
+    #[napi(js_name = "punch_state")]
+    pub punch_state: Option<String>,
+    #[napi(js_name = "verify_type")]
+    pub verify_type: Option<i64>,
+    #[napi(js_name = "terminal_sn")]
+    pub terminal_sn: Option<String>,
+    #[napi(js_name = "terminal_alias")]
+    pub terminal_alias: Option<String>,
+    #[napi(js_name = "area_alias")]
+    pub area_alias: Option<String>,
+    /// Keys the spec does not name (site-specific custom attributes).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FromCore<types::TransactionReport> for TransactionReport {
+    fn from_core(v: types::TransactionReport, cx: &Cx) -> Self {
+        Self {
+            emp_code: v.emp_code,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            dept_code: v.dept_code,
+            dept_name: v.dept_name,
+            punch_time: cx.iso(&v.punch_time),
+            punch_time_raw: v.punch_time,
+            punch_state: v.punch_state,
+            verify_type: v.verify_type,
+            terminal_sn: v.terminal_sn,
+            terminal_alias: v.terminal_alias,
+            area_alias: v.area_alias,
+            extra: v.extra,
+        }
+    }
+}
+
+impl AsJson for types::TransactionReport {
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("TransactionReport", items, |v| TransactionReportRow(v, cx))
+    }
+}
+
+pub struct TransactionReportRow<'a>(pub &'a types::TransactionReport, pub &'a Cx);
+
+impl serde::Serialize for TransactionReportRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(13)?;
+        t.serialize_element(&v.emp_code)?;
+        t.serialize_element(&v.first_name)?;
+        t.serialize_element(&v.last_name)?;
+        t.serialize_element(&v.dept_code)?;
+        t.serialize_element(&v.dept_name)?;
+        let x = &v.punch_time;
+        t.serialize_element(&IsoJson(x, cx))?;
+        t.serialize_element(&v.punch_time)?;
+        t.serialize_element(&v.punch_state)?;
+        t.serialize_element(&v.verify_type)?;
+        t.serialize_element(&v.terminal_sn)?;
+        t.serialize_element(&v.terminal_alias)?;
+        t.serialize_element(&v.area_alias)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
+    }
+}
+
+/// One row of the first-last report: an employee's first and last punch of one day.
+/// Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+/// Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+/// that a day with one punch has it as both. Other columns are kept as extra fields.
+#[napi(object, object_from_js = false)]
+pub struct FirstLastReport {
+    #[napi(js_name = "emp_code")]
+    pub emp_code: String,
+    #[napi(js_name = "first_name")]
+    pub first_name: Option<String>,
+    #[napi(js_name = "last_name")]
+    pub last_name: Option<String>,
+    #[napi(js_name = "dept_code")]
+    pub dept_code: Option<String>,
+    #[napi(js_name = "dept_name")]
+    pub dept_name: Option<String>,
+    #[napi(js_name = "att_date")]
+    pub att_date: String,
+    #[napi(js_name = "first_punch")]
+    pub first_punch: Option<String>,
+    #[napi(js_name = "last_punch")]
+    pub last_punch: Option<String>,
+    /// Keys the spec does not name (site-specific custom attributes).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FromCore<types::FirstLastReport> for FirstLastReport {
+    fn from_core(v: types::FirstLastReport, _cx: &Cx) -> Self {
+        Self {
+            emp_code: v.emp_code,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            dept_code: v.dept_code,
+            dept_name: v.dept_name,
+            att_date: v.att_date.to_string(),
+            first_punch: v.first_punch,
+            last_punch: v.last_punch,
+            extra: v.extra,
+        }
+    }
+}
+
+impl AsJson for types::FirstLastReport {
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("FirstLastReport", items, |v| FirstLastReportRow(v, cx))
+    }
+}
+
+pub struct FirstLastReportRow<'a>(pub &'a types::FirstLastReport, pub &'a Cx);
+
+impl serde::Serialize for FirstLastReportRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(9)?;
+        t.serialize_element(&v.emp_code)?;
+        t.serialize_element(&v.first_name)?;
+        t.serialize_element(&v.last_name)?;
+        t.serialize_element(&v.dept_code)?;
+        t.serialize_element(&v.dept_name)?;
+        let x = &v.att_date;
+        t.serialize_element(&DisplayJson(x))?;
+        t.serialize_element(&v.first_punch)?;
+        t.serialize_element(&v.last_punch)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
+    }
+}
+
+/// One row of the total time card report (totalTimeCardReportV2): an employee's day.
+/// Documented (server-versions §3): the column names below (and more, kept as extra
+/// fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+/// `"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+/// in, last punch out, the hours between them); a real server uses schedules.
+#[napi(object, object_from_js = false)]
+pub struct TimeCard {
+    #[napi(js_name = "emp_code")]
+    pub emp_code: String,
+    #[napi(js_name = "first_name")]
+    pub first_name: Option<String>,
+    #[napi(js_name = "last_name")]
+    pub last_name: Option<String>,
+    #[napi(js_name = "dept_code")]
+    pub dept_code: Option<String>,
+    #[napi(js_name = "dept_name")]
+    pub dept_name: Option<String>,
+    #[napi(js_name = "position_code")]
+    pub position_code: Option<String>,
+    #[napi(js_name = "position_name")]
+    pub position_name: Option<String>,
+    #[napi(js_name = "att_date")]
+    pub att_date: String,
+    #[napi(js_name = "weekday")]
+    pub weekday: Option<String>,
+    #[napi(js_name = "time_table_alias")]
+    pub time_table_alias: Option<String>,
+    #[napi(js_name = "check_in")]
+    pub check_in: Option<String>,
+    #[napi(js_name = "check_out")]
+    pub check_out: Option<String>,
+    #[napi(js_name = "clock_in")]
+    pub clock_in: Option<String>,
+    #[napi(js_name = "clock_out")]
+    pub clock_out: Option<String>,
+    #[napi(js_name = "total_hrs")]
+    pub total_hrs: Option<String>,
+    #[napi(js_name = "worked_hrs")]
+    pub worked_hrs: Option<String>,
+    #[napi(js_name = "total_ot")]
+    pub total_ot: Option<String>,
+    #[napi(js_name = "total_leave")]
+    pub total_leave: Option<String>,
+    #[napi(js_name = "exception")]
+    pub exception: Option<String>,
+    /// Keys the spec does not name (site-specific custom attributes).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FromCore<types::TimeCard> for TimeCard {
+    fn from_core(v: types::TimeCard, _cx: &Cx) -> Self {
+        Self {
+            emp_code: v.emp_code,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            dept_code: v.dept_code,
+            dept_name: v.dept_name,
+            position_code: v.position_code,
+            position_name: v.position_name,
+            att_date: v.att_date.to_string(),
+            weekday: v.weekday,
+            time_table_alias: v.time_table_alias,
+            check_in: v.check_in,
+            check_out: v.check_out,
+            clock_in: v.clock_in,
+            clock_out: v.clock_out,
+            total_hrs: v.total_hrs,
+            worked_hrs: v.worked_hrs,
+            total_ot: v.total_ot,
+            total_leave: v.total_leave,
+            exception: v.exception,
+            extra: v.extra,
+        }
+    }
+}
+
+impl AsJson for types::TimeCard {
+    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("TimeCard", items, |v| TimeCardRow(v, cx))
+    }
+}
+
+pub struct TimeCardRow<'a>(pub &'a types::TimeCard, pub &'a Cx);
+
+impl serde::Serialize for TimeCardRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let (v, _cx) = (self.0, self.1);
+        let mut t = s.serialize_tuple(20)?;
+        t.serialize_element(&v.emp_code)?;
+        t.serialize_element(&v.first_name)?;
+        t.serialize_element(&v.last_name)?;
+        t.serialize_element(&v.dept_code)?;
+        t.serialize_element(&v.dept_name)?;
+        t.serialize_element(&v.position_code)?;
+        t.serialize_element(&v.position_name)?;
+        let x = &v.att_date;
+        t.serialize_element(&DisplayJson(x))?;
+        t.serialize_element(&v.weekday)?;
+        t.serialize_element(&v.time_table_alias)?;
+        t.serialize_element(&v.check_in)?;
+        t.serialize_element(&v.check_out)?;
+        t.serialize_element(&v.clock_in)?;
+        t.serialize_element(&v.clock_out)?;
+        t.serialize_element(&v.total_hrs)?;
+        t.serialize_element(&v.worked_hrs)?;
+        t.serialize_element(&v.total_ot)?;
+        t.serialize_element(&v.total_leave)?;
+        t.serialize_element(&v.exception)?;
+        t.serialize_element(&v.extra)?;
+        t.end()
+    }
+}
+
 
 // ---- the resources of the spec ----
 
@@ -1206,33 +1476,43 @@ use std::future::Future;
 use futures::Stream;
 use zkbiotime::{Client, Page, Upserted};
 use crate::generated as records;
-use crate::resources::{Deletable, Readable, Upsertable, Writable};
+use crate::resources::{Deletable, Gettable, Readable, Upsertable, Writable};
 
 crate::resources::readable_impl!(Employees, "employees", employees, Employee, EmployeeFilter);
+crate::resources::gettable_impl!(Employees);
 crate::resources::deletable_impl!(Employees);
 crate::resources::writable_impl!(Employees, EmployeeCreate, EmployeeUpdate, EmployeeWritten);
 crate::resources::upsertable_impl!(Employees);
 crate::resources::readable_impl!(Departments, "departments", departments, Department, DepartmentFilter);
+crate::resources::gettable_impl!(Departments);
 crate::resources::deletable_impl!(Departments);
 crate::resources::writable_impl!(Departments, DepartmentCreate, DepartmentUpdate, Department);
 crate::resources::upsertable_impl!(Departments);
 crate::resources::readable_impl!(Areas, "areas", areas, Area, AreaFilter);
+crate::resources::gettable_impl!(Areas);
 crate::resources::deletable_impl!(Areas);
 crate::resources::writable_impl!(Areas, AreaCreate, AreaUpdate, AreaWritten);
 crate::resources::upsertable_impl!(Areas);
 crate::resources::readable_impl!(Positions, "positions", positions, Position, PositionFilter);
+crate::resources::gettable_impl!(Positions);
 crate::resources::deletable_impl!(Positions);
 crate::resources::writable_impl!(Positions, PositionCreate, PositionUpdate, Position);
 crate::resources::upsertable_impl!(Positions);
 crate::resources::readable_impl!(Resigns, "resigns", resigns, Resign, ResignFilter);
+crate::resources::gettable_impl!(Resigns);
 crate::resources::deletable_impl!(Resigns);
 crate::resources::writable_impl!(Resigns, ResignCreate, ResignUpdate, Resign);
 crate::resources::readable_impl!(Terminals, "terminals", terminals, Terminal, TerminalFilter);
+crate::resources::gettable_impl!(Terminals);
 crate::resources::deletable_impl!(Terminals);
 crate::resources::writable_impl!(Terminals, TerminalCreate, TerminalUpdate, Terminal);
 crate::resources::upsertable_impl!(Terminals);
 crate::resources::readable_impl!(Transactions, "transactions", transactions, Transaction, TransactionFilter);
+crate::resources::gettable_impl!(Transactions);
 crate::resources::deletable_impl!(Transactions);
+crate::resources::readable_impl!(TransactionReports, "transaction_reports", transaction_reports, TransactionReport, TransactionReportFilter);
+crate::resources::readable_impl!(FirstLastReports, "first_last_reports", first_last_reports, FirstLastReport, FirstLastReportFilter);
+crate::resources::readable_impl!(TimeCards, "time_cards", time_cards, TimeCard, TimeCardFilter);
 
 /// Runs `$body` with `$R` bound to the core accessor type of the read resource
 /// named `$name`.
@@ -1246,7 +1526,27 @@ macro_rules! readable {
             "resigns" => { type $R = zkbiotime::Resigns; $body }
             "terminals" => { type $R = zkbiotime::Terminals; $body }
             "transactions" => { type $R = zkbiotime::Transactions; $body }
-            other => Err($crate::resources::unknown(other, "read", "employees, departments, areas, positions, resigns, terminals, transactions")),
+            "transaction_reports" => { type $R = zkbiotime::TransactionReports; $body }
+            "first_last_reports" => { type $R = zkbiotime::FirstLastReports; $body }
+            "time_cards" => { type $R = zkbiotime::TimeCards; $body }
+            other => Err($crate::resources::unknown(other, "read", "employees, departments, areas, positions, resigns, terminals, transactions, transaction_reports, first_last_reports, time_cards")),
+        }
+    };
+}
+
+/// Runs `$body` with `$R` bound to the core accessor type of the read by id resource
+/// named `$name`.
+macro_rules! gettable {
+    ($name:expr, $R:ident => $body:expr) => {
+        match $name {
+            "employees" => { type $R = zkbiotime::Employees; $body }
+            "departments" => { type $R = zkbiotime::Departments; $body }
+            "areas" => { type $R = zkbiotime::Areas; $body }
+            "positions" => { type $R = zkbiotime::Positions; $body }
+            "resigns" => { type $R = zkbiotime::Resigns; $body }
+            "terminals" => { type $R = zkbiotime::Terminals; $body }
+            "transactions" => { type $R = zkbiotime::Transactions; $body }
+            other => Err($crate::resources::unknown(other, "read by id", "employees, departments, areas, positions, resigns, terminals, transactions")),
         }
     };
 }

@@ -325,7 +325,7 @@ impl NativeClient {
     #[napi]
     pub async fn get(&self, resource: String, id: i64) -> napi::Result<Js> {
         let (client, cx) = (self.client.clone(), self.cx);
-        Ok(readable!(resource.as_str(), R => resources::get::<R>(&client, id, &cx).await)?)
+        Ok(gettable!(resource.as_str(), R => resources::get::<R>(&client, id, &cx).await)?)
     }
 
     /// Page `number` (1-based) of a list.

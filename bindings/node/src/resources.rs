@@ -17,14 +17,13 @@ use crate::convert::{self, AsJson, Cx, FromCore};
 use crate::error::{BindingError, Result};
 use crate::{Js, One, PageJs};
 
-/// A listable, readable resource of the core.
+/// A listable resource of the core (every resource; `Gettable` adds `get`).
 pub trait Readable: Send + Sync + 'static {
     const NAME: &'static str;
     type Item: AsJson + DeserializeOwned + Send + 'static;
     type Record: FromCore<Self::Item> + napi::bindgen_prelude::ToNapiValue + Send + 'static;
     type Filter: DeserializeOwned + ListFilter<Page: ListPage<Item = Self::Item>>;
     fn of(client: &Client) -> Self;
-    fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send;
     fn page(
         &self,
         filter: &Self::Filter,
@@ -34,6 +33,11 @@ pub trait Readable: Send + Sync + 'static {
         &self,
         filter: Self::Filter,
     ) -> impl Stream<Item = zkbiotime::Result<Page<Self::Item>>> + Send + 'static;
+}
+
+/// A resource whose records can be read one by id (all but list-only ones such as reports).
+pub trait Gettable: Readable {
+    fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send;
 }
 
 /// A resource that can also be written.
@@ -79,9 +83,6 @@ macro_rules! readable_impl {
             fn of(client: &Client) -> Self {
                 client.$accessor()
             }
-            fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send {
-                zkbiotime::$ty::get(self, id)
-            }
             fn page(
                 &self,
                 filter: &Self::Filter,
@@ -94,6 +95,16 @@ macro_rules! readable_impl {
                 filter: Self::Filter,
             ) -> impl Stream<Item = zkbiotime::Result<Page<Self::Item>>> + Send + 'static {
                 zkbiotime::$ty::pages(self, filter)
+            }
+        }
+    };
+}
+
+macro_rules! gettable_impl {
+    ($ty:ident) => {
+        impl Gettable for zkbiotime::$ty {
+            fn get(&self, id: i64) -> impl Future<Output = zkbiotime::Result<Self::Item>> + Send {
+                zkbiotime::$ty::get(self, id)
             }
         }
     };
@@ -147,8 +158,8 @@ macro_rules! upsertable_impl {
 }
 
 // Invoked once per resource by the generated module (`cargo xtask codegen`), with the
-// dispatch macros `readable!`, `writable!`, `deletable!` and `upsertable!`.
-pub(crate) use {deletable_impl, readable_impl, upsertable_impl, writable_impl};
+// dispatch macros `readable!`, `gettable!`, `writable!`, `deletable!` and `upsertable!`.
+pub(crate) use {deletable_impl, gettable_impl, readable_impl, upsertable_impl, writable_impl};
 
 /// The error for a resource name JS passed that has no such operation.
 pub fn unknown(name: &str, verb: &str, known: &str) -> BindingError {
@@ -170,7 +181,7 @@ pub fn body_fields<R: Writable>(op: &str) -> Result<Vec<String>> {
     Ok(fields.iter().map(|f| (*f).to_string()).collect())
 }
 
-pub async fn get<R: Readable>(client: &Client, id: i64, cx: &Cx) -> Result<Js> {
+pub async fn get<R: Gettable>(client: &Client, id: i64, cx: &Cx) -> Result<Js> {
     let item = R::of(client).get(id).await?;
     Ok(Js::new(One::<R::Record>::new(item, cx)))
 }

@@ -1451,6 +1451,318 @@ impl Resign {
     }
 }
 
+/// One row of the transaction report: a punch with its employee's names and department.
+/// Inferred (no source shows a row): every column; they follow the 8.x punch list.
+/// Other columns are kept as extra fields.
+#[pyclass(module = "zkbiotime", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct TransactionReport {
+    pub(crate) inner: types::TransactionReport,
+    pub(crate) zone: Zone,
+}
+
+impl Record for types::TransactionReport {
+    type Class = TransactionReport;
+    fn wrap(self, zone: Zone) -> TransactionReport { TransactionReport { inner: self, zone } }
+}
+
+#[pymethods]
+impl TransactionReport {
+    #[getter]
+    fn emp_code(&self) -> &str { &self.inner.emp_code }
+
+    #[getter]
+    fn first_name(&self) -> Option<&str> { self.inner.first_name.as_deref() }
+
+    #[getter]
+    fn last_name(&self) -> Option<&str> { self.inner.last_name.as_deref() }
+
+    #[getter]
+    fn dept_code(&self) -> Option<&str> { self.inner.dept_code.as_deref() }
+
+    #[getter]
+    fn dept_name(&self) -> Option<&str> { self.inner.dept_name.as_deref() }
+
+    /// Server-local `YYYY-MM-DD HH:MM:SS`.
+    #[getter]
+    fn punch_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::datetime_strict(py, self.zone, &self.inner.punch_time)
+    }
+
+    /// The server's own text of `punch_time`.
+    #[getter]
+    fn punch_time_raw(&self) -> &str { &self.inner.punch_time }
+
+    /// As on a punch (labels: `x-labels`).
+    #[getter]
+    fn punch_state(&self) -> Option<&str> { self.inner.punch_state.as_deref() }
+
+    #[getter]
+    fn verify_type(&self) -> Option<i64> { self.inner.verify_type }
+
+    #[getter]
+    fn terminal_sn(&self) -> Option<&str> { self.inner.terminal_sn.as_deref() }
+
+    #[getter]
+    fn terminal_alias(&self) -> Option<&str> { self.inner.terminal_alias.as_deref() }
+
+    #[getter]
+    fn area_alias(&self) -> Option<&str> { self.inner.area_alias.as_deref() }
+
+    /// Keys the spec does not name (custom attributes such as "Primary Job").
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        convert::json_map_to_py(py, &self.inner.extra)
+    }
+
+    /// The record as a dict of plain values (nested records as dicts; secrets left out).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("emp_code", self.emp_code())?;
+        d.set_item("first_name", self.first_name())?;
+        d.set_item("last_name", self.last_name())?;
+        d.set_item("dept_code", self.dept_code())?;
+        d.set_item("dept_name", self.dept_name())?;
+        d.set_item("punch_time", convert::datetime_or_text(py, self.zone, Some(&self.inner.punch_time))?)?;
+        d.set_item("punch_state", self.punch_state())?;
+        d.set_item("verify_type", self.verify_type())?;
+        d.set_item("terminal_sn", self.terminal_sn())?;
+        d.set_item("terminal_alias", self.terminal_alias())?;
+        d.set_item("area_alias", self.area_alias())?;
+        d.set_item("extra", self.extra(py)?)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let mut parts: Vec<(&str, Bound<'_, PyAny>)> = Vec::new();
+        convert::repr_part(py, &mut parts, "emp_code", self.emp_code())?;
+        convert::repr_part(py, &mut parts, "first_name", self.first_name())?;
+        convert::repr_part(py, &mut parts, "last_name", self.last_name())?;
+        convert::repr_part(py, &mut parts, "dept_code", self.dept_code())?;
+        convert::repr_part(py, &mut parts, "dept_name", self.dept_name())?;
+        convert::repr_part(py, &mut parts, "punch_time", self.punch_time_raw())?;
+        convert::repr_part(py, &mut parts, "punch_state", self.punch_state())?;
+        convert::repr_part(py, &mut parts, "verify_type", self.verify_type())?;
+        convert::repr_part(py, &mut parts, "terminal_sn", self.terminal_sn())?;
+        convert::repr_part(py, &mut parts, "terminal_alias", self.terminal_alias())?;
+        convert::repr_part(py, &mut parts, "area_alias", self.area_alias())?;
+        if !self.inner.extra.is_empty() { parts.push(("extra", self.extra(py)?.into_any())); }
+        convert::repr("TransactionReport", &parts)
+    }
+}
+
+/// One row of the first-last report: an employee's first and last punch of one day.
+/// Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+/// Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+/// that a day with one punch has it as both. Other columns are kept as extra fields.
+#[pyclass(module = "zkbiotime", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct FirstLastReport {
+    pub(crate) inner: types::FirstLastReport,
+    pub(crate) zone: Zone,
+}
+
+impl Record for types::FirstLastReport {
+    type Class = FirstLastReport;
+    fn wrap(self, zone: Zone) -> FirstLastReport { FirstLastReport { inner: self, zone } }
+}
+
+#[pymethods]
+impl FirstLastReport {
+    #[getter]
+    fn emp_code(&self) -> &str { &self.inner.emp_code }
+
+    #[getter]
+    fn first_name(&self) -> Option<&str> { self.inner.first_name.as_deref() }
+
+    #[getter]
+    fn last_name(&self) -> Option<&str> { self.inner.last_name.as_deref() }
+
+    #[getter]
+    fn dept_code(&self) -> Option<&str> { self.inner.dept_code.as_deref() }
+
+    #[getter]
+    fn dept_name(&self) -> Option<&str> { self.inner.dept_name.as_deref() }
+
+    #[getter]
+    fn att_date(&self) -> chrono::NaiveDate { self.inner.att_date }
+
+    #[getter]
+    fn first_punch(&self) -> Option<&str> { self.inner.first_punch.as_deref() }
+
+    #[getter]
+    fn last_punch(&self) -> Option<&str> { self.inner.last_punch.as_deref() }
+
+    /// Keys the spec does not name (custom attributes such as "Primary Job").
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        convert::json_map_to_py(py, &self.inner.extra)
+    }
+
+    /// The record as a dict of plain values (nested records as dicts; secrets left out).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("emp_code", self.emp_code())?;
+        d.set_item("first_name", self.first_name())?;
+        d.set_item("last_name", self.last_name())?;
+        d.set_item("dept_code", self.dept_code())?;
+        d.set_item("dept_name", self.dept_name())?;
+        d.set_item("att_date", self.att_date())?;
+        d.set_item("first_punch", self.first_punch())?;
+        d.set_item("last_punch", self.last_punch())?;
+        d.set_item("extra", self.extra(py)?)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let mut parts: Vec<(&str, Bound<'_, PyAny>)> = Vec::new();
+        convert::repr_part(py, &mut parts, "emp_code", self.emp_code())?;
+        convert::repr_part(py, &mut parts, "first_name", self.first_name())?;
+        convert::repr_part(py, &mut parts, "last_name", self.last_name())?;
+        convert::repr_part(py, &mut parts, "dept_code", self.dept_code())?;
+        convert::repr_part(py, &mut parts, "dept_name", self.dept_name())?;
+        convert::repr_part(py, &mut parts, "att_date", self.att_date())?;
+        convert::repr_part(py, &mut parts, "first_punch", self.first_punch())?;
+        convert::repr_part(py, &mut parts, "last_punch", self.last_punch())?;
+        if !self.inner.extra.is_empty() { parts.push(("extra", self.extra(py)?.into_any())); }
+        convert::repr("FirstLastReport", &parts)
+    }
+}
+
+/// One row of the total time card report (totalTimeCardReportV2): an employee's day.
+/// Documented (server-versions §3): the column names below (and more, kept as extra
+/// fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+/// `"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+/// in, last punch out, the hours between them); a real server uses schedules.
+#[pyclass(module = "zkbiotime", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct TimeCard {
+    pub(crate) inner: types::TimeCard,
+    pub(crate) zone: Zone,
+}
+
+impl Record for types::TimeCard {
+    type Class = TimeCard;
+    fn wrap(self, zone: Zone) -> TimeCard { TimeCard { inner: self, zone } }
+}
+
+#[pymethods]
+impl TimeCard {
+    #[getter]
+    fn emp_code(&self) -> &str { &self.inner.emp_code }
+
+    #[getter]
+    fn first_name(&self) -> Option<&str> { self.inner.first_name.as_deref() }
+
+    #[getter]
+    fn last_name(&self) -> Option<&str> { self.inner.last_name.as_deref() }
+
+    #[getter]
+    fn dept_code(&self) -> Option<&str> { self.inner.dept_code.as_deref() }
+
+    #[getter]
+    fn dept_name(&self) -> Option<&str> { self.inner.dept_name.as_deref() }
+
+    #[getter]
+    fn position_code(&self) -> Option<&str> { self.inner.position_code.as_deref() }
+
+    #[getter]
+    fn position_name(&self) -> Option<&str> { self.inner.position_name.as_deref() }
+
+    #[getter]
+    fn att_date(&self) -> chrono::NaiveDate { self.inner.att_date }
+
+    #[getter]
+    fn weekday(&self) -> Option<&str> { self.inner.weekday.as_deref() }
+
+    #[getter]
+    fn time_table_alias(&self) -> Option<&str> { self.inner.time_table_alias.as_deref() }
+
+    #[getter]
+    fn check_in(&self) -> Option<&str> { self.inner.check_in.as_deref() }
+
+    #[getter]
+    fn check_out(&self) -> Option<&str> { self.inner.check_out.as_deref() }
+
+    #[getter]
+    fn clock_in(&self) -> Option<&str> { self.inner.clock_in.as_deref() }
+
+    #[getter]
+    fn clock_out(&self) -> Option<&str> { self.inner.clock_out.as_deref() }
+
+    #[getter]
+    fn total_hrs(&self) -> Option<&str> { self.inner.total_hrs.as_deref() }
+
+    #[getter]
+    fn worked_hrs(&self) -> Option<&str> { self.inner.worked_hrs.as_deref() }
+
+    #[getter]
+    fn total_ot(&self) -> Option<&str> { self.inner.total_ot.as_deref() }
+
+    #[getter]
+    fn total_leave(&self) -> Option<&str> { self.inner.total_leave.as_deref() }
+
+    #[getter]
+    fn exception(&self) -> Option<&str> { self.inner.exception.as_deref() }
+
+    /// Keys the spec does not name (custom attributes such as "Primary Job").
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        convert::json_map_to_py(py, &self.inner.extra)
+    }
+
+    /// The record as a dict of plain values (nested records as dicts; secrets left out).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("emp_code", self.emp_code())?;
+        d.set_item("first_name", self.first_name())?;
+        d.set_item("last_name", self.last_name())?;
+        d.set_item("dept_code", self.dept_code())?;
+        d.set_item("dept_name", self.dept_name())?;
+        d.set_item("position_code", self.position_code())?;
+        d.set_item("position_name", self.position_name())?;
+        d.set_item("att_date", self.att_date())?;
+        d.set_item("weekday", self.weekday())?;
+        d.set_item("time_table_alias", self.time_table_alias())?;
+        d.set_item("check_in", self.check_in())?;
+        d.set_item("check_out", self.check_out())?;
+        d.set_item("clock_in", self.clock_in())?;
+        d.set_item("clock_out", self.clock_out())?;
+        d.set_item("total_hrs", self.total_hrs())?;
+        d.set_item("worked_hrs", self.worked_hrs())?;
+        d.set_item("total_ot", self.total_ot())?;
+        d.set_item("total_leave", self.total_leave())?;
+        d.set_item("exception", self.exception())?;
+        d.set_item("extra", self.extra(py)?)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let mut parts: Vec<(&str, Bound<'_, PyAny>)> = Vec::new();
+        convert::repr_part(py, &mut parts, "emp_code", self.emp_code())?;
+        convert::repr_part(py, &mut parts, "first_name", self.first_name())?;
+        convert::repr_part(py, &mut parts, "last_name", self.last_name())?;
+        convert::repr_part(py, &mut parts, "dept_code", self.dept_code())?;
+        convert::repr_part(py, &mut parts, "dept_name", self.dept_name())?;
+        convert::repr_part(py, &mut parts, "position_code", self.position_code())?;
+        convert::repr_part(py, &mut parts, "position_name", self.position_name())?;
+        convert::repr_part(py, &mut parts, "att_date", self.att_date())?;
+        convert::repr_part(py, &mut parts, "weekday", self.weekday())?;
+        convert::repr_part(py, &mut parts, "time_table_alias", self.time_table_alias())?;
+        convert::repr_part(py, &mut parts, "check_in", self.check_in())?;
+        convert::repr_part(py, &mut parts, "check_out", self.check_out())?;
+        convert::repr_part(py, &mut parts, "clock_in", self.clock_in())?;
+        convert::repr_part(py, &mut parts, "clock_out", self.clock_out())?;
+        convert::repr_part(py, &mut parts, "total_hrs", self.total_hrs())?;
+        convert::repr_part(py, &mut parts, "worked_hrs", self.worked_hrs())?;
+        convert::repr_part(py, &mut parts, "total_ot", self.total_ot())?;
+        convert::repr_part(py, &mut parts, "total_leave", self.total_leave())?;
+        convert::repr_part(py, &mut parts, "exception", self.exception())?;
+        if !self.inner.extra.is_empty() { parts.push(("extra", self.extra(py)?.into_any())); }
+        convert::repr("TimeCard", &parts)
+    }
+}
+
 /// Adds every record class to the module.
 pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DepartmentRef>()?;
@@ -1468,6 +1780,9 @@ pub fn register_records(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Transaction>()?;
     m.add_class::<ResignEmployee>()?;
     m.add_class::<Resign>()?;
+    m.add_class::<TransactionReport>()?;
+    m.add_class::<FirstLastReport>()?;
+    m.add_class::<TimeCard>()?;
     Ok(())
 }
 
@@ -1503,4 +1818,7 @@ crate::resources::resource!(action terminals: Terminals / AsyncTerminals, clear_
 crate::resources::resource!(upsert terminals: Terminals / AsyncTerminals, create TerminalCreate, written Terminal);
 crate::resources::resource!(read transactions: Transactions / AsyncTransactions, item Transaction, filter zkbiotime::TransactionFilter);
 crate::resources::resource!(delete transactions: Transactions / AsyncTransactions);
-crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, resigns: Resigns / AsyncResigns, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions);
+crate::resources::resource!(list transaction_reports: TransactionReports / AsyncTransactionReports, item TransactionReport, filter zkbiotime::TransactionReportFilter);
+crate::resources::resource!(list first_last_reports: FirstLastReports / AsyncFirstLastReports, item FirstLastReport, filter zkbiotime::FirstLastReportFilter);
+crate::resources::resource!(list time_cards: TimeCards / AsyncTimeCards, item TimeCard, filter zkbiotime::TimeCardFilter);
+crate::resources::accessors!(employees: Employees / AsyncEmployees, departments: Departments / AsyncDepartments, areas: Areas / AsyncAreas, positions: Positions / AsyncPositions, resigns: Resigns / AsyncResigns, terminals: Terminals / AsyncTerminals, transactions: Transactions / AsyncTransactions, transaction_reports: TransactionReports / AsyncTransactionReports, first_last_reports: FirstLastReports / AsyncFirstLastReports, time_cards: TimeCards / AsyncTimeCards);

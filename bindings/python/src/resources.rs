@@ -6,12 +6,17 @@
 //! then one core call, then the answer into its record class.
 
 /// `resource!(read|crud name: SyncClass / AsyncClass, item Item, filter Filter[, create ...,
-/// update ..., written ...])`; `resource!(upsert name: ...)` adds `upsert` where the spec
+/// update ..., written ...])`; `resource!(list ...)` is `read` without `get` (a list-only
+/// resource such as a report); `resource!(upsert name: ...)` adds `upsert` where the spec
 /// has an upsert key; `resource!(action name: ..., reinstate, body Body, "doc")` adds an
 /// operation beyond them (keyword arguments make its body; the answer is the server's JSON).
 macro_rules! resource {
     (read $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path) => {
-        #[doc = concat!("`client.", stringify!($name), "`: list and get ", stringify!($item), " records.")]
+        $crate::resources::resource!(list $name: $sync / $async_, item $item, filter $filter);
+        $crate::resources::resource!(get $name: $sync / $async_, item $item);
+    };
+    (list $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path) => {
+        #[doc = concat!("`client.", stringify!($name), "`: list ", stringify!($item), " records.")]
         #[pyclass(module = "zkbiotime", frozen)]
         pub struct $sync {
             pub(crate) shared: std::sync::Arc<$crate::client::Shared>,
@@ -45,7 +50,12 @@ macro_rules! resource {
                 })?;
                 $crate::lists::Page::from_core(py, page, zone)
             }
-
+        }
+        $crate::resources::resource!(async_list $name: $sync / $async_, item $item, filter $filter);
+    };
+    (get $name:ident: $sync:ident / $async_:ident, item $item:ident) => {
+        #[pymethods]
+        impl $sync {
             /// One record by id.
             fn get(&self, py: Python<'_>, id: i64) -> PyResult<$item> {
                 let zone = self.shared.zone;
@@ -56,7 +66,9 @@ macro_rules! resource {
                 Ok(got.wrap(zone))
             }
         }
-
+        $crate::resources::resource!(async_get $name: $sync / $async_, item $item);
+    };
+    (async_list $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path) => {
         #[pymethods]
         impl $async_ {
             /// Every record the filters select, for `async for`.
@@ -79,7 +91,11 @@ macro_rules! resource {
                     Ok(Python::attach(|py| $crate::lists::Page::from_core(py, page, zone))?)
                 })
             }
-
+        }
+    };
+    (async_get $name:ident: $sync:ident / $async_:ident, item $item:ident) => {
+        #[pymethods]
+        impl $async_ {
             /// One record by id.
             fn get<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyAny>> {
                 let zone = self.shared.zone;

@@ -103,11 +103,6 @@ macro_rules! read_resource {
 
         #[uniffi::export(async_runtime = "tokio")]
         impl $res {
-            /// One record by id.
-            pub async fn get(&self, id: i64) -> Result<$item, ZkbioError> {
-                guard(async { Ok(self.inner.get(id).await?.into()) }).await
-            }
-
             /// Every record the filter selects, in one list. For big lists use `pager`.
             #[uniffi::method(default(filter))]
             pub async fn list(&self, filter: Option<$filter>) -> Result<Vec<$item>, ZkbioError> {
@@ -141,6 +136,19 @@ macro_rules! read_resource {
                     let pages = self.inner.pages(filter).fuse().boxed();
                     Ok(Arc::new($pager { state: tokio::sync::Mutex::new(PagerState::new(pages)) }))
                 })
+            }
+        }
+    };
+}
+
+/// `get` of a resource with a detail path (list-only ones, such as reports, have none).
+macro_rules! get_resource {
+    ($res:ident, item: $item:ident) => {
+        #[uniffi::export(async_runtime = "tokio")]
+        impl $res {
+            /// One record by id.
+            pub async fn get(&self, id: i64) -> Result<$item, ZkbioError> {
+                guard(async { Ok(self.inner.get(id).await?.into()) }).await
             }
         }
     };
@@ -198,7 +206,7 @@ macro_rules! upsert_resource {
 }
 
 // Invoked once per resource of the spec by the generated module (`cargo xtask codegen`).
-pub(crate) use {read_resource, upsert_resource, write_resource};
+pub(crate) use {get_resource, read_resource, upsert_resource, write_resource};
 
 /// New punches from `Transactions.sync`, and the state to store once they are kept.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]

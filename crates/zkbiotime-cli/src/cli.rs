@@ -193,6 +193,13 @@ pub enum ReadAction {
     Get(IdArgs),
 }
 
+/// The subcommands of a list-only resource (a report: no detail path, no `get`).
+#[derive(Subcommand, Debug)]
+pub enum ListAction {
+    /// List rows (every page); filters as flags
+    List(ListArgs),
+}
+
 #[derive(Subcommand, Debug)]
 pub enum DeleteAction {
     /// List records (every page); filters as flags

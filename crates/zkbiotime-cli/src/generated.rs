@@ -578,5 +578,67 @@ pub const BIO_TEMPLATE_DELETION: ModelSpec = ModelSpec {
     ],
 };
 
+pub const TRANSACTION_REPORT: ModelSpec = ModelSpec {
+    name: "TransactionReport",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "emp_code", kind: Kind::String, required: true, doc: "" },
+        FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "last_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "punch_time", kind: Kind::DateTimeText, required: true, doc: "Server-local `YYYY-MM-DD HH:MM:SS`." },
+        FieldSpec { name: "punch_state", kind: Kind::String, required: false, doc: "As on a punch (labels: `x-labels`)." },
+        FieldSpec { name: "verify_type", kind: Kind::Int, required: false, doc: "" },
+        FieldSpec { name: "terminal_sn", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "terminal_alias", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "area_alias", kind: Kind::String, required: false, doc: "" },
+    ],
+};
+
+pub const FIRST_LAST_REPORT: ModelSpec = ModelSpec {
+    name: "FirstLastReport",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "emp_code", kind: Kind::String, required: true, doc: "" },
+        FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "last_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "att_date", kind: Kind::Date, required: true, doc: "" },
+        FieldSpec { name: "first_punch", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "last_punch", kind: Kind::String, required: false, doc: "" },
+    ],
+};
+
+pub const TIME_CARD: ModelSpec = ModelSpec {
+    name: "TimeCard",
+    has_extra: true,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "emp_code", kind: Kind::String, required: true, doc: "" },
+        FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "last_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "position_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "position_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "att_date", kind: Kind::Date, required: true, doc: "" },
+        FieldSpec { name: "weekday", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "time_table_alias", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "check_in", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "check_out", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "clock_in", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "clock_out", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "total_hrs", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "worked_hrs", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "total_ot", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "total_leave", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "exception", kind: Kind::String, required: false, doc: "" },
+    ],
+};
+
 /// Every model above.
-pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION, &RESIGN_EMPLOYEE, &RESIGN, &RESIGN_CREATE, &RESIGN_UPDATE, &REINSTATEMENT, &TERMINAL_CREATE, &TERMINAL_UPDATE, &TERMINAL_SELECTION, &EMPLOYEE_SELECTION, &AREA_ADJUSTMENT, &DEPARTMENT_ADJUSTMENT, &POSITION_ADJUSTMENT, &RESIGNATION, &BIO_TEMPLATE_DELETION];
+pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION, &RESIGN_EMPLOYEE, &RESIGN, &RESIGN_CREATE, &RESIGN_UPDATE, &REINSTATEMENT, &TERMINAL_CREATE, &TERMINAL_UPDATE, &TERMINAL_SELECTION, &EMPLOYEE_SELECTION, &AREA_ADJUSTMENT, &DEPARTMENT_ADJUSTMENT, &POSITION_ADJUSTMENT, &RESIGNATION, &BIO_TEMPLATE_DELETION, &TRANSACTION_REPORT, &FIRST_LAST_REPORT, &TIME_CARD];

@@ -3,9 +3,9 @@
 
 //! The resources of the spec: their table, subcommands and dispatch.
 
-use crate::cli::{BodyArgs, DeleteAction, DestructiveArgs, ReadAction, UpsertAction, WriteAction};
+use crate::cli::{BodyArgs, DeleteAction, DestructiveArgs, ListAction, ReadAction, UpsertAction, WriteAction};
 use crate::fields::{body_from, filter_from, model};
-use crate::resources::{Confirm, Ctx, Op, action, delete, read, upsert, write, write_list};
+use crate::resources::{Confirm, Ctx, Op, action, delete, list, read, upsert, write, write_list};
 
 /// Every resource of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,10 +24,16 @@ pub enum Resource {
     Terminals,
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]
     Transactions,
+    #[doc = "Attendance report (`/att/api/transactionReport/`). List only."]
+    TransactionReports,
+    #[doc = "Attendance report (`/att/api/firstLastReport/`). List only."]
+    FirstLastReports,
+    #[doc = "Attendance report (`/att/api/totalTimeCardReportV2/`). List only."]
+    TimeCards,
 }
 
 impl Resource {
-    pub const ALL: &'static [Resource] = &[Resource::Employees, Resource::Departments, Resource::Areas, Resource::Positions, Resource::Resigns, Resource::Terminals, Resource::Transactions];
+    pub const ALL: &'static [Resource] = &[Resource::Employees, Resource::Departments, Resource::Areas, Resource::Positions, Resource::Resigns, Resource::Terminals, Resource::Transactions, Resource::TransactionReports, Resource::FirstLastReports, Resource::TimeCards];
 
     /// The subcommand name.
     pub fn command(self) -> &'static str {
@@ -39,6 +45,9 @@ impl Resource {
             Resource::Resigns => "resigns",
             Resource::Terminals => "terminals",
             Resource::Transactions => "transactions",
+            Resource::TransactionReports => "transaction-reports",
+            Resource::FirstLastReports => "first-last-reports",
+            Resource::TimeCards => "time-cards",
         }
     }
 
@@ -52,6 +61,9 @@ impl Resource {
             Resource::Resigns => "resign",
             Resource::Terminals => "terminal",
             Resource::Transactions => "transaction",
+            Resource::TransactionReports => "transaction_report",
+            Resource::FirstLastReports => "first_last_report",
+            Resource::TimeCards => "time_card",
         }
     }
 
@@ -65,6 +77,9 @@ impl Resource {
             Resource::Resigns => zkbiotime::ResignFilter::FIELDS,
             Resource::Terminals => zkbiotime::TerminalFilter::FIELDS,
             Resource::Transactions => zkbiotime::TransactionFilter::FIELDS,
+            Resource::TransactionReports => zkbiotime::TransactionReportFilter::FIELDS,
+            Resource::FirstLastReports => zkbiotime::FirstLastReportFilter::FIELDS,
+            Resource::TimeCards => zkbiotime::TimeCardFilter::FIELDS,
         }
     }
 
@@ -78,6 +93,9 @@ impl Resource {
             Resource::Resigns => "Resign",
             Resource::Terminals => "Terminal",
             Resource::Transactions => "Transaction",
+            Resource::TransactionReports => "TransactionReport",
+            Resource::FirstLastReports => "FirstLastReport",
+            Resource::TimeCards => "TimeCard",
         }
     }
 
@@ -91,6 +109,9 @@ impl Resource {
             Resource::Resigns => Some(("ResignCreate", "ResignUpdate")),
             Resource::Terminals => Some(("TerminalCreate", "TerminalUpdate")),
             Resource::Transactions => None,
+            Resource::TransactionReports => None,
+            Resource::FirstLastReports => None,
+            Resource::TimeCards => None,
         }
     }
 
@@ -104,6 +125,9 @@ impl Resource {
             Resource::Resigns => "Resign",
             Resource::Terminals => "Terminal",
             Resource::Transactions => "Transaction",
+            Resource::TransactionReports => "TransactionReport",
+            Resource::FirstLastReports => "FirstLastReport",
+            Resource::TimeCards => "TimeCard",
         }
     }
 
@@ -117,6 +141,9 @@ impl Resource {
             Resource::Resigns => false,
             Resource::Terminals => true,
             Resource::Transactions => false,
+            Resource::TransactionReports => false,
+            Resource::FirstLastReports => false,
+            Resource::TimeCards => false,
         }
     }
 
@@ -130,6 +157,9 @@ impl Resource {
             Resource::Resigns => &[("reinstate", "Reinstatement", false)],
             Resource::Terminals => &[("reboot", "TerminalSelection", true), ("upload-all", "TerminalSelection", false), ("upload-transaction", "TerminalSelection", false), ("clear-command", "TerminalSelection", true), ("clear-capture", "TerminalSelection", true), ("clear-all", "TerminalSelection", true)],
             Resource::Transactions => &[],
+            Resource::TransactionReports => &[],
+            Resource::FirstLastReports => &[],
+            Resource::TimeCards => &[],
         }
     }
 
@@ -143,6 +173,9 @@ impl Resource {
             Resource::Resigns => false,
             Resource::Terminals => false,
             Resource::Transactions => true,
+            Resource::TransactionReports => false,
+            Resource::FirstLastReports => false,
+            Resource::TimeCards => false,
         }
     }
 
@@ -182,6 +215,21 @@ pub enum ResourceCommand {
         #[command(subcommand)]
         action: TerminalsAction,
     },
+    #[doc = "Attendance report (`/att/api/transactionReport/`). List only."]
+    TransactionReports {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    #[doc = "Attendance report (`/att/api/firstLastReport/`). List only."]
+    FirstLastReports {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    #[doc = "Attendance report (`/att/api/totalTimeCardReportV2/`). List only."]
+    TimeCards {
+        #[command(subcommand)]
+        action: ListAction,
+    },
 }
 
 impl ResourceCommand {
@@ -194,6 +242,9 @@ impl ResourceCommand {
             Self::Positions { action } => (Resource::Positions, action.into()),
             Self::Resigns { action } => (Resource::Resigns, action.into()),
             Self::Terminals { action } => (Resource::Terminals, action.into()),
+            Self::TransactionReports { action } => (Resource::TransactionReports, action.into()),
+            Self::FirstLastReports { action } => (Resource::FirstLastReports, action.into()),
+            Self::TimeCards { action } => (Resource::TimeCards, action.into()),
         }
     }
 }
@@ -324,5 +375,8 @@ pub async fn dispatch(ctx: Ctx<'_>, op: Op) -> anyhow::Result<()> {
             op => upsert!(ctx, terminals, zkbiotime::TerminalFilter, op),
         },
         Resource::Transactions => delete!(ctx, transactions, zkbiotime::TransactionFilter, op),
+        Resource::TransactionReports => list!(ctx, transaction_reports, zkbiotime::TransactionReportFilter, op),
+        Resource::FirstLastReports => list!(ctx, first_last_reports, zkbiotime::FirstLastReportFilter, op),
+        Resource::TimeCards => list!(ctx, time_cards, zkbiotime::TimeCardFilter, op),
     }
 }

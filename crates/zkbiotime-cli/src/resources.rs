@@ -7,7 +7,9 @@ use futures::{Stream, StreamExt};
 use serde::Serialize;
 use zkbiotime::Client;
 
-use crate::cli::{BodyArgs, DeleteAction, ListArgs, ReadAction, UpsertAction, WriteAction};
+use crate::cli::{
+    BodyArgs, DeleteAction, ListAction, ListArgs, ReadAction, UpsertAction, WriteAction,
+};
 pub use crate::generated_resources::Resource;
 
 use crate::output::Output;
@@ -43,8 +45,9 @@ impl Confirm {
     }
 }
 
-/// list and get of any resource (`write!` and `upsert!` hand these on).
-macro_rules! read {
+/// list of any resource (`read!` hands it on; a list-only resource, such as a report, has
+/// only this).
+macro_rules! list {
     ($ctx:ident, $accessor:ident, $filter:ty, $op:expr) => {{
         let api = $ctx.client.$accessor();
         let record = model($ctx.resource.record_model());
@@ -54,8 +57,20 @@ macro_rules! read {
                     filter_from($ctx.leaf, <$filter>::FIELDS, $ctx.client.server_zone())?;
                 write_list(api.list(filter), record, args.limit, $ctx.output).await
             }
-            Op::Get(id) => $ctx.output.print_one(&api.get(id).await?, record),
-            _ => unreachable!("clap offers no write operation on a read-only resource"),
+            _ => unreachable!("clap offers only list on a list-only resource"),
+        }
+    }};
+}
+
+/// list and get of any resource with a detail path (`write!` and `upsert!` hand these on).
+macro_rules! read {
+    ($ctx:ident, $accessor:ident, $filter:ty, $op:expr) => {{
+        match $op {
+            Op::Get(id) => {
+                let record = model($ctx.resource.record_model());
+                $ctx.output.print_one(&$ctx.client.$accessor().get(id).await?, record)
+            }
+            op => list!($ctx, $accessor, $filter, op),
         }
     }};
 }
@@ -131,7 +146,7 @@ macro_rules! action {
 }
 
 // Invoked per resource by the generated dispatch (`generated_resources.rs`).
-pub(crate) use {action, delete, read, upsert, write};
+pub(crate) use {action, delete, list, read, upsert, write};
 
 /// The body of the action `name` of `ctx.resource`, from `--data`, its field flags and
 /// `--set`, checked by the core's body type.
@@ -245,6 +260,14 @@ impl From<DeleteAction> for Op {
             DeleteAction::List(a) => Op::List(a),
             DeleteAction::Get(a) => Op::Get(a.id),
             DeleteAction::Delete(a) => Op::Delete(a.id),
+        }
+    }
+}
+
+impl From<ListAction> for Op {
+    fn from(action: ListAction) -> Self {
+        match action {
+            ListAction::List(a) => Op::List(a),
         }
     }
 }

@@ -13,7 +13,8 @@ use tokio::sync::Notify;
 
 use crate::api::org::Org;
 use crate::api::{
-    actions, employees, export, object, org, punch_delete, resigns, terminals, transactions,
+    actions, employees, export, object, org, punch_delete, reports, resigns, terminals,
+    transactions,
 };
 use crate::auth;
 use crate::errors::{ApiError, ApiResult};
@@ -57,6 +58,8 @@ pub enum Route {
     Action(Resource, &'static str),
     /// `GET /iclock/api/transactions/export/?export_type=csv|txt|xls` (D80; `api::export`).
     TransactionExport,
+    /// `GET /att/api/<report>/` (server-versions §3; `api::reports`): list only.
+    Report(reports::Report),
 }
 
 const RESOURCES: [(&str, Resource); 7] = [
@@ -77,6 +80,9 @@ pub fn route(path: &str) -> Option<Route> {
         "/personnel/api/resigns/reinstatement/" => return Some(Route::Reinstatement),
         "/iclock/api/transactions/export/" => return Some(Route::TransactionExport),
         _ => {}
+    }
+    if let Some(report) = reports::Report::at(path) {
+        return Some(Route::Report(report));
     }
     let actions = [
         ("/personnel/api/employees/", Resource::Employees, &actions::EMPLOYEE_ACTIONS),
@@ -264,7 +270,8 @@ async fn inject_fault(state: &Arc<AppState>, ctx: &ConnCtx, route: &Route) -> Op
             | Route::Detail(..)
             | Route::Reinstatement
             | Route::Action(..)
-            | Route::TransactionExport => true,
+            | Route::TransactionExport
+            | Route::Report(_) => true,
             Route::TokenLogin | Route::JwtLogin => plan.spec.logins,
             Route::Docs => false,
         };
@@ -352,6 +359,14 @@ async fn dispatch(
                 return Err(not_allowed("GET, HEAD, OPTIONS"));
             }
             return export::export(state, Query::parse(req.uri().query())).await;
+        }
+        Route::Report(report) => {
+            let (_, scheme) = auth::authenticate_scheme(state, req.headers())?;
+            auth::licence_gate(state, scheme, req.uri().path())?;
+            if method != Method::GET && method != Method::HEAD {
+                return Err(not_allowed("GET, HEAD, OPTIONS"));
+            }
+            return reports::list(state, report, request_url(&req, ctx)).await;
         }
         Route::List(res) => (res, None),
         Route::Detail(res, id) => (res, Some(id)),

@@ -8,11 +8,12 @@ use crate::generated::resources::Transactions;
 use crate::paging::ListFilter;
 use crate::sync::{SyncBatch, SyncState};
 
-/// Declares a resource accessor. `read`: list and get; `write`: create and update (PATCH or
+/// Declares a resource accessor. `read`: list, and get when a `get:` operation is given (a
+/// list-only resource such as a report has none); `write`: create and update (PATCH or
 /// PUT); `delete`: delete; with an `upsert_key`, also `upsert` (find by that field, then create or
 /// update).
 macro_rules! resource {
-    (read $name:ident, $doc:literal, item: $item:ty, filter: $filter:ty, get: $get:ident) => {
+    (read $name:ident, $doc:literal, item: $item:ty, filter: $filter:ty $(, get: $get:ident)?) => {
         #[doc = $doc]
         #[derive(Clone, Debug)]
         pub struct $name {
@@ -40,6 +41,7 @@ macro_rules! resource {
                 paging::fetch_page(&self.client, filter, number).await
             }
 
+            $(
             /// One record by id.
             pub async fn get(&self, id: i64) -> Result<$item> {
                 self.client
@@ -48,6 +50,7 @@ macro_rules! resource {
                     })
                     .await
             }
+            )?
         }
     };
     (write $name:ident, filter: $filter:ty,

@@ -24,9 +24,9 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     let mut out = header("xtask codegen cli_resources");
     out.push_str(
         "//! The resources of the spec: their table, subcommands and dispatch.\n\n\
-         use crate::cli::{BodyArgs, DeleteAction, DestructiveArgs, ReadAction, UpsertAction, WriteAction};\n\
+         use crate::cli::{BodyArgs, DeleteAction, DestructiveArgs, ListAction, ReadAction, UpsertAction, WriteAction};\n\
          use crate::fields::{body_from, filter_from, model};\n\
-         use crate::resources::{Confirm, Ctx, Op, action, delete, read, upsert, write, write_list};\n\n",
+         use crate::resources::{Confirm, Ctx, Op, action, delete, list, read, upsert, write, write_list};\n\n",
     );
     out.push_str("/// Every resource of the spec.\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum Resource {\n");
     for r in all {
@@ -44,7 +44,7 @@ pub fn generate(all: &[Resource]) -> Result<String> {
         out.push_str(&s);
     };
     table(&mut out, "The subcommand name.", "command(self) -> &'static str", &|r| {
-        format!("{:?}", r.name)
+        format!("{:?}", command_name(&r.name))
     });
     table(&mut out, "One record, in messages.", "singular(self) -> &'static str", &|r| {
         format!("{:?}", r.singular)
@@ -181,6 +181,7 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     for r in all {
         let kind = match &r.write {
             None if r.delete => "delete",
+            None if r.get_op.is_none() => "list",
             None => "read",
             Some(w) if w.upsert_key.is_some() => "upsert",
             Some(_) => "write",
@@ -217,7 +218,8 @@ fn action_enum(r: &Resource) -> String {
     format!("{}Action", r.class)
 }
 
-/// `reinstate` → `reinstate`, `bulk_delete` → `bulk-delete`: the subcommand of an action.
+/// `reinstate` → `reinstate`, `bulk_delete` → `bulk-delete`: the subcommand of an action
+/// (and of a resource: `first_last_reports` → `first-last-reports`, as clap names the variant).
 fn command_name(action: &str) -> String {
     action.replace('_', "-")
 }
@@ -225,6 +227,7 @@ fn command_name(action: &str) -> String {
 fn base_action(r: &Resource) -> &'static str {
     match &r.write {
         None if r.delete => "DeleteAction",
+        None if r.get_op.is_none() => "ListAction",
         None => "ReadAction",
         Some(w) if w.upsert_key.is_some() => "UpsertAction",
         Some(_) => "WriteAction",

@@ -29,8 +29,12 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
     for r in &all {
         writeln!(
             out,
-            "resource!(read {}, {:?}, item: types::{}, filter: {}, get: {});",
-            r.class, r.doc, r.item, r.filter, r.get_op
+            "resource!(read {}, {:?}, item: types::{}, filter: {}{});",
+            r.class,
+            r.doc,
+            r.item,
+            r.filter,
+            r.get_op.as_ref().map(|g| format!(", get: {g}")).unwrap_or_default()
         )?;
         for a in &r.actions {
             let doc = format!("{} (`POST {}`).", a.doc.trim_end_matches('.'), a.path);

@@ -22,6 +22,8 @@ pub(crate) struct ListOp {
     pub(crate) path: String,
     pub(crate) page_type: String,
     pub(crate) item_type: String,
+    /// The item schema has a required `id` (reports' rows have none).
+    pub(crate) item_has_id: bool,
     pub(crate) params: Vec<Param>,
 }
 
@@ -110,10 +112,15 @@ fn write_filter(out: &mut String, op: &ListOp) -> Result<()> {
     writeln!(out, "    fn code(&self) -> Option<i64> {{ self.code }}")?;
     writeln!(out, "    fn msg(&self) -> Option<&str> {{ self.msg.as_deref() }}")?;
     writeln!(out, "    fn into_data(self) -> Vec<Self::Item> {{ self.data }}")?;
-    writeln!(
-        out,
-        "    fn id_bounds(&self) -> Option<(i64, i64)> {{ Some((self.data.first()?.id, self.data.last()?.id)) }}"
-    )?;
+    if op.item_has_id {
+        writeln!(
+            out,
+            "    fn id_bounds(&self) -> Option<(i64, i64)> {{ Some((self.data.first()?.id, self.data.last()?.id)) }}"
+        )?;
+    } else {
+        // Rows without an id (reports): no check for a page served twice.
+        writeln!(out, "    fn id_bounds(&self) -> Option<(i64, i64)> {{ None }}")?;
+    }
     writeln!(out, "}}\n")?;
     Ok(())
 }
@@ -153,6 +160,7 @@ pub(crate) fn list_operations(spec: &OpenAPI) -> Result<Vec<ListOp>> {
             operation_id: operation_id.clone(),
             path: path.clone(),
             page_type,
+            item_has_id: has_required_id(spec, &item_type),
             item_type,
             params,
         });
@@ -197,6 +205,15 @@ fn data_item_name(spec: &OpenAPI, page_type: &str) -> Option<String> {
         ReferenceOr::Reference { reference } => Some(reference.rsplit('/').next()?.to_string()),
         ReferenceOr::Item(_) => None,
     }
+}
+
+fn has_required_id(spec: &OpenAPI, item_type: &str) -> bool {
+    let Some(schema) = spec.components.as_ref().and_then(|c| c.schemas.get(item_type)) else {
+        return false;
+    };
+    let Some(schema) = schema.as_item() else { return false };
+    let SchemaKind::Type(Type::Object(obj)) = &schema.schema_kind else { return false };
+    obj.properties.contains_key("id") && obj.required.iter().any(|r| r == "id")
 }
 
 /// A filter's core type (`rust_type`) as a model field type.

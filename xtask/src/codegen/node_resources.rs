@@ -19,7 +19,7 @@ pub fn rust(all: &[Resource]) -> Result<String> {
          use futures::Stream;\n\
          use zkbiotime::{Client, Page, Upserted};\n\
          use crate::generated as records;\n\
-         use crate::resources::{Deletable, Readable, Upsertable, Writable};\n\n",
+         use crate::resources::{Deletable, Gettable, Readable, Upsertable, Writable};\n\n",
     );
     for r in all {
         writeln!(
@@ -27,6 +27,9 @@ pub fn rust(all: &[Resource]) -> Result<String> {
             "crate::resources::readable_impl!({}, {:?}, {}, {}, {});",
             r.class, r.name, r.name, r.item, r.filter
         )?;
+        if r.get_op.is_some() {
+            writeln!(out, "crate::resources::gettable_impl!({});", r.class)?;
+        }
         if r.delete {
             writeln!(out, "crate::resources::deletable_impl!({});", r.class)?;
         }
@@ -42,8 +45,9 @@ pub fn rust(all: &[Resource]) -> Result<String> {
         }
     }
     type Has = fn(&Resource) -> bool;
-    let kinds: [(&str, &str, Has); 4] = [
+    let kinds: [(&str, &str, Has); 5] = [
         ("readable", "read", |_| true),
+        ("gettable", "read by id", |r| r.get_op.is_some()),
         ("writable", "written", |r| r.write.is_some()),
         ("deletable", "deleted", |r| r.delete),
         ("upsertable", "upserted", |r| r.write.as_ref().is_some_and(|w| w.upsert_key.is_some())),
@@ -114,8 +118,8 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
          'use strict';\n\n\
          /**\n \
          * Every resource of the API: its name (the `Client` property) and what it can do\n \
-         * (`write`: create, update, delete; `upsert`: the field an upsert finds a record by;\n \
-         * `actions`: operations beyond those, each a method taking a body).\n \
+         * (`write`: create, update, delete; `get`: read one by id; `upsert`: the field an upsert\n \
+         * finds a record by; `actions`: operations beyond those, each a method taking a body).\n \
          */\n\
          module.exports = Object.freeze([\n",
     );
@@ -128,9 +132,10 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
         let actions: Vec<String> = r.actions.iter().map(|a| format!("'{}'", a.name)).collect();
         writeln!(
             out,
-            "  Object.freeze({{ name: '{}', write: {write}, delete: {}, upsert: {upsert}, actions: [{}] }}),",
+            "  Object.freeze({{ name: '{}', write: {write}, delete: {}, get: {}, upsert: {upsert}, actions: [{}] }}),",
             r.name,
             r.delete,
+            r.get_op.is_some(),
             actions.join(", ")
         )?;
     }
@@ -141,11 +146,12 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
 pub fn typescript(all: &[Resource]) -> Result<String> {
     let mut out = String::from(
         "\n// ---- the resources of the spec ----\n\n\
-         import type {\n  DeletableResource,\n  Resource,\n  ResourceClass,\n  UpsertableResource,\n  WritableResource,\n} from './index';\n",
+         import type {\n  DeletableResource,\n  ListResource,\n  Resource,\n  ResourceClass,\n  UpsertableResource,\n  WritableResource,\n} from './index';\n",
     );
     for r in all {
         let ty = match &r.write {
             None if r.delete => format!("DeletableResource<{}, {}>", r.item, r.filter),
+            None if r.get_op.is_none() => format!("ListResource<{}, {}>", r.item, r.filter),
             None => format!("Resource<{}, {}>", r.item, r.filter),
             Some(w) => {
                 let class =

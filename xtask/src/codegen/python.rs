@@ -53,6 +53,8 @@ struct Resource {
     crud: Option<(String, String, String)>,
     /// `upsert` exists (the spec's `x-upsert-key`).
     upsert: bool,
+    /// `get` exists (list-only resources, such as reports, have none).
+    get: bool,
     /// `delete` exists.
     delete: bool,
     /// Operations beyond list / get / write (`x-action`).
@@ -94,6 +96,7 @@ fn resources(spec: &OpenAPI) -> Result<Vec<Resource>> {
             filters,
             crud,
             upsert,
+            get: r.get_op.is_some(),
             delete: r.delete,
             actions: r.actions,
             sync: r.sync,
@@ -161,8 +164,9 @@ fn rust_module(models: &[Model], resources: &[Resource]) -> Result<String> {
             )?,
             None => writeln!(
                 out,
-                "crate::resources::resource!(read {name}: {class} / Async{class}, item {item}, \
+                "crate::resources::resource!({kind} {name}: {class} / Async{class}, item {item}, \
                  filter zkbiotime::{item}Filter);",
+                kind = if r.get { "read" } else { "list" },
                 name = r.name,
                 class = r.class,
                 item = r.item,
@@ -591,7 +595,9 @@ fn write_resource_stub(
         out,
         "        \"\"\"Page `number` (1-based) of the list, with the total count.\"\"\""
     )?;
-    writeln!(out, "    {def} get(self, id: int) -> {}: ...", r.item)?;
+    if r.get {
+        writeln!(out, "    {def} get(self, id: int) -> {}: ...", r.item)?;
+    }
     if let Some((create, update, written)) = &r.crud {
         let body = |name: &str, all_optional: bool| -> Result<String> {
             let model = models.iter().find(|m| m.name == name).context("body model")?;

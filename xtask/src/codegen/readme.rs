@@ -32,7 +32,10 @@ fn with_table(text: &str, resources: &[Resource]) -> Result<String> {
     let mut table =
         String::from("\n| resource | path | operations | servers |\n|---|---|---|---|\n");
     for r in resources {
-        let mut ops = vec!["list".to_string(), "get".to_string()];
+        let mut ops = vec!["list".to_string()];
+        if r.get_op.is_some() {
+            ops.push("get".into());
+        }
         if let Some(w) = &r.write {
             ops.push("create".into());
             ops.push(format!("update ({})", w.update_method));

@@ -2,6 +2,8 @@
 //! emitter reads (core accessors, Python, Node, uniffi, CLI, README). Adding a resource is
 //! spec lines (a `list_<name>` GET, a `get_<singular>` detail GET, optionally create /
 //! update / delete beside them) plus a sandbox handler; no hand-written file names the set.
+//! A resource without a detail path (`{list}{id}/`) is list-only (the attendance reports):
+//! no `get`, no writes, no delete in any language.
 //!
 //! A resource is found from its list operation (`crate::codegen::lists::list_operations`);
 //! its other operations are the methods of the list path and of the detail path below it.
@@ -40,8 +42,9 @@ pub struct Resource {
     pub filter: String,
     /// The list operation (path, page type, query parameters).
     pub list: ListOp,
-    /// `get_employee`: progenitor's builder method of the detail GET.
-    pub get_op: String,
+    /// `get_employee`: progenitor's builder method of the detail GET; `None` for a list-only
+    /// resource (no detail path, such as a report): no `get` in any language.
+    pub get_op: Option<String>,
     /// One line of docs: "Employees (`/personnel/api/employees/`)."
     pub doc: String,
     pub write: Option<Write>,
@@ -103,23 +106,33 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
     let name = list.operation_id.strip_prefix("list_").context("list operation")?.to_string();
     let ctx = || format!("resource `{name}`");
     let list_item = path_item(spec, &list.path).with_context(ctx)?;
-    let (detail_path, detail) = spec
-        .paths
-        .paths
-        .iter()
-        .filter_map(|(p, i)| Some((p, i.as_item()?)))
-        .find(|(p, _)| {
+    let detail =
+        spec.paths.paths.iter().filter_map(|(p, i)| Some((p, i.as_item()?))).find(|(p, _)| {
             p.strip_prefix(list.path.as_str()).is_some_and(|rest| {
                 rest.starts_with('{') && rest.ends_with("}/") && rest.matches('/').count() == 1
             })
-        })
-        .with_context(|| format!("{}: no detail path `{}{{id}}/`", ctx(), list.path))?;
-    let get = detail.get.as_ref().with_context(|| format!("{}: no GET {detail_path}", ctx()))?;
-    let get_op = op_id(get)?;
-    let singular = get_op.strip_prefix("get_").context("detail GET must be `get_<singular>`")?;
-    let write = match &list_item.post {
-        None => None,
-        Some(create) => Some(write_ops(create, detail).with_context(ctx)?),
+        });
+    let (get_op, singular, write, delete) = match detail {
+        Some((detail_path, detail)) => {
+            let get =
+                detail.get.as_ref().with_context(|| format!("{}: no GET {detail_path}", ctx()))?;
+            let get_op = op_id(get)?;
+            let singular =
+                get_op.strip_prefix("get_").context("detail GET must be `get_<singular>`")?;
+            let write = match &list_item.post {
+                None => None,
+                Some(create) => Some(write_ops(create, detail).with_context(ctx)?),
+            };
+            (Some(get_op.clone()), singular.to_string(), write, detail.delete.is_some())
+        }
+        None => {
+            if list_item.post.is_some() {
+                bail!("{}: a writable resource needs a detail path `{}{{id}}/`", ctx(), list.path);
+            }
+            // List-only: one row, in messages (`first_last_reports` → `first_last_report`).
+            let singular = name.strip_suffix('s').unwrap_or(&name).to_string();
+            (None, singular, None, false)
+        }
     };
     let tag = list_item.get.as_ref().and_then(|g| g.tags.first()).cloned().unwrap_or_default();
     let tag = spec.tags.iter().find(|t| t.name == tag);
@@ -129,7 +142,11 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         None => None,
     };
     let actions = actions(spec, &list.path).with_context(ctx)?;
-    let read_only = if write.is_some() { "" } else { " Read only." };
+    let read_only = match (&write, &get_op) {
+        (Some(_), _) => "",
+        (None, Some(_)) => " Read only.",
+        (None, None) => " List only.",
+    };
     let sync = list_item
         .get
         .as_ref()
@@ -137,13 +154,13 @@ fn resource(spec: &OpenAPI, list: ListOp) -> Result<Resource> {
         .is_some_and(|v| v == &serde_json::Value::Bool(true));
     Ok(Resource {
         class: camel(&name),
-        singular: singular.to_string(),
+        singular,
         item: list.item_type.clone(),
         filter: format!("{}Filter", list.item_type),
         get_op,
         doc: format!("{} (`{}`).{read_only}", label.trim(), list.path),
         write,
-        delete: detail.delete.is_some(),
+        delete,
         sync,
         servers,
         actions,
@@ -299,5 +316,10 @@ mod tests {
             "{}",
             punches.doc
         );
+        assert_eq!(punches.get_op.as_deref(), Some("get_transaction"));
+        let report = all.iter().find(|r| r.name == "first_last_reports").unwrap();
+        assert!(report.get_op.is_none() && report.write.is_none() && !report.delete);
+        assert_eq!(report.singular, "first_last_report");
+        assert!(report.doc.ends_with("List only."), "{}", report.doc);
     }
 }

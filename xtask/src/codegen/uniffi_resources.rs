@@ -21,7 +21,7 @@ pub fn generate(all: &[Resource]) -> Result<String> {
          use crate::convert::IntoCore;\n\
          use crate::error::{ZkbioError, guard, guard_sync};\n\
          use crate::records::*;\n\
-         use crate::resources::{PagerState, read_resource, upsert_resource, write_resource};\n\n",
+         use crate::resources::{PagerState, get_resource, read_resource, upsert_resource, write_resource};\n\n",
     );
     for r in all {
         writeln!(
@@ -35,6 +35,9 @@ pub fn generate(all: &[Resource]) -> Result<String> {
             r.item,
             r.filter
         )?;
+        if r.get_op.is_some() {
+            writeln!(out, "get_resource!({}, item: {});", r.class, r.item)?;
+        }
         if let Some(w) = &r.write {
             writeln!(
                 out,

@@ -507,6 +507,120 @@ class Resign:
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, other: object) -> bool: ...
 
+@final
+class TransactionReport:
+    """One row of the transaction report: a punch with its employee's names and department.
+    Inferred (no source shows a row): every column; they follow the 8.x punch list.
+    Other columns are kept as extra fields."""
+
+    @property
+    def emp_code(self) -> str: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def dept_code(self) -> str | None: ...
+    @property
+    def dept_name(self) -> str | None: ...
+    @property
+    def punch_time(self) -> datetime.datetime: ...
+    @property
+    def punch_time_raw(self) -> str: ...
+    @property
+    def punch_state(self) -> str | None: ...
+    @property
+    def verify_type(self) -> int | None: ...
+    @property
+    def terminal_sn(self) -> str | None: ...
+    @property
+    def terminal_alias(self) -> str | None: ...
+    @property
+    def area_alias(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class FirstLastReport:
+    """One row of the first-last report: an employee's first and last punch of one day.
+    Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+    Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+    that a day with one punch has it as both. Other columns are kept as extra fields."""
+
+    @property
+    def emp_code(self) -> str: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def dept_code(self) -> str | None: ...
+    @property
+    def dept_name(self) -> str | None: ...
+    @property
+    def att_date(self) -> datetime.date: ...
+    @property
+    def first_punch(self) -> str | None: ...
+    @property
+    def last_punch(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class TimeCard:
+    """One row of the total time card report (totalTimeCardReportV2): an employee's day.
+    Documented (server-versions §3): the column names below (and more, kept as extra
+    fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+    `"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+    in, last punch out, the hours between them); a real server uses schedules."""
+
+    @property
+    def emp_code(self) -> str: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def dept_code(self) -> str | None: ...
+    @property
+    def dept_name(self) -> str | None: ...
+    @property
+    def position_code(self) -> str | None: ...
+    @property
+    def position_name(self) -> str | None: ...
+    @property
+    def att_date(self) -> datetime.date: ...
+    @property
+    def weekday(self) -> str | None: ...
+    @property
+    def time_table_alias(self) -> str | None: ...
+    @property
+    def check_in(self) -> str | None: ...
+    @property
+    def check_out(self) -> str | None: ...
+    @property
+    def clock_in(self) -> str | None: ...
+    @property
+    def clock_out(self) -> str | None: ...
+    @property
+    def total_hrs(self) -> str | None: ...
+    @property
+    def worked_hrs(self) -> str | None: ...
+    @property
+    def total_ot(self) -> str | None: ...
+    @property
+    def total_leave(self) -> str | None: ...
+    @property
+    def exception(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+
 _T = TypeVar("_T")
 
 def labels(record: str, field: str) -> dict[str, str]:
@@ -1750,6 +1864,204 @@ class AsyncTransactions:
         """Downloads the server-rendered export of the punches the filters select into `path` (streamed; written as `<path>.part`, renamed when complete, so a failure leaves no file); returns the bytes written."""
 
 @final
+class TransactionReports:
+    def list(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        employees: str | None = None,
+    ) -> RecordList[TransactionReport]:
+        """Every TransactionReport the filters select, fetched page by page.
+
+        start_date: First day of the report, `YYYY-MM-DD` (server-versions §3).
+        end_date: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+        departments: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+        areas: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+        employees: Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        employees: str | None = None,
+    ) -> Page[TransactionReport]:
+        """Page `number` (1-based) of the list, with the total count."""
+
+@final
+class AsyncTransactionReports:
+    def list(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        employees: str | None = None,
+    ) -> AsyncRecordList[TransactionReport]:
+        """Every TransactionReport the filters select, fetched page by page.
+
+        start_date: First day of the report, `YYYY-MM-DD` (server-versions §3).
+        end_date: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+        departments: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+        areas: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+        employees: Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        employees: str | None = None,
+    ) -> Awaitable[Page[TransactionReport]]:
+        """Page `number` (1-based) of the list, with the total count."""
+
+@final
+class FirstLastReports:
+    def list(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> RecordList[FirstLastReport]:
+        """Every FirstLastReport the filters select, fetched page by page.
+
+        start_date: First day of the report, `YYYY-MM-DD` (server-versions §3).
+        end_date: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+        departments: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+        areas: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+        groups: Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+        employees: Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> Page[FirstLastReport]:
+        """Page `number` (1-based) of the list, with the total count."""
+
+@final
+class AsyncFirstLastReports:
+    def list(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> AsyncRecordList[FirstLastReport]:
+        """Every FirstLastReport the filters select, fetched page by page.
+
+        start_date: First day of the report, `YYYY-MM-DD` (server-versions §3).
+        end_date: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+        departments: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+        areas: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+        groups: Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+        employees: Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> Awaitable[Page[FirstLastReport]]:
+        """Page `number` (1-based) of the list, with the total count."""
+
+@final
+class TimeCards:
+    def list(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> RecordList[TimeCard]:
+        """Every TimeCard the filters select, fetched page by page.
+
+        start_date: First day of the report, `YYYY-MM-DD` (server-versions §3).
+        end_date: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+        departments: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+        areas: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+        groups: Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+        employees: Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> Page[TimeCard]:
+        """Page `number` (1-based) of the list, with the total count."""
+
+@final
+class AsyncTimeCards:
+    def list(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> AsyncRecordList[TimeCard]:
+        """Every TimeCard the filters select, fetched page by page.
+
+        start_date: First day of the report, `YYYY-MM-DD` (server-versions §3).
+        end_date: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+        departments: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+        areas: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+        groups: Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+        employees: Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+        """
+    def page(
+        self,
+        number: int,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        departments: str | None = None,
+        areas: str | None = None,
+        groups: str | None = None,
+        employees: str | None = None,
+    ) -> Awaitable[Page[TimeCard]]:
+        """Page `number` (1-based) of the list, with the total count."""
+
+@final
 class Client:
     def __init__(
         self,
@@ -1789,6 +2101,12 @@ class Client:
     def terminals(self) -> Terminals: ...
     @property
     def transactions(self) -> Transactions: ...
+    @property
+    def transaction_reports(self) -> TransactionReports: ...
+    @property
+    def first_last_reports(self) -> FirstLastReports: ...
+    @property
+    def time_cards(self) -> TimeCards: ...
     def login(self) -> None: ...
     def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None, json: object = None) -> Any: ...
     def server_info(self) -> dict[str, Any]: ...
@@ -1836,6 +2154,12 @@ class AsyncClient:
     def terminals(self) -> AsyncTerminals: ...
     @property
     def transactions(self) -> AsyncTransactions: ...
+    @property
+    def transaction_reports(self) -> AsyncTransactionReports: ...
+    @property
+    def first_last_reports(self) -> AsyncFirstLastReports: ...
+    @property
+    def time_cards(self) -> AsyncTimeCards: ...
     async def login(self) -> None: ...
     async def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None, json: object = None) -> Any: ...
     async def server_info(self) -> dict[str, Any]: ...

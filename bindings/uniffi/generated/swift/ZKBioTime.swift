@@ -1169,6 +1169,11 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func employees()  -> Employees
     
     /**
+     * Attendance report (`/att/api/firstLastReport/`). List only.
+     */
+    func firstLastReports()  -> FirstLastReports
+    
+    /**
      * Positions (`/personnel/api/positions/`).
      */
     func positions()  -> Positions
@@ -1182,6 +1187,16 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Terminals, i.e. devices (`/iclock/api/terminals/`).
      */
     func terminals()  -> Terminals
+    
+    /**
+     * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+     */
+    func timeCards()  -> TimeCards
+    
+    /**
+     * Attendance report (`/att/api/transactionReport/`). List only.
+     */
+    func transactionReports()  -> TransactionReports
     
     /**
      * Punches (`/iclock/api/transactions/`). Read only.
@@ -1410,6 +1425,18 @@ open func employees() -> Employees  {
 }
     
     /**
+     * Attendance report (`/att/api/firstLastReport/`). List only.
+     */
+open func firstLastReports() -> FirstLastReports  {
+    return try!  FfiConverterTypeFirstLastReports_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_first_last_reports(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Positions (`/personnel/api/positions/`).
      */
 open func positions() -> Positions  {
@@ -1440,6 +1467,30 @@ open func terminals() -> Terminals  {
     return try!  FfiConverterTypeTerminals_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_zkbiotime_uniffi_fn_method_client_terminals(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+     */
+open func timeCards() -> TimeCards  {
+    return try!  FfiConverterTypeTimeCards_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_time_cards(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Attendance report (`/att/api/transactionReport/`). List only.
+     */
+open func transactionReports() -> TransactionReports  {
+    return try!  FfiConverterTypeTransactionReports_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_transaction_reports(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2580,6 +2631,348 @@ public func FfiConverterTypeEmployees_lift(_ handle: UInt64) throws -> Employees
 #endif
 public func FfiConverterTypeEmployees_lower(_ value: Employees) -> UInt64 {
     return FfiConverterTypeEmployees.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+public protocol FirstLastReportPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    func count() async throws  -> Int64
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    func nextPage() async throws  -> FirstLastReportPage?
+    
+}
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class FirstLastReportPager: FirstLastReportPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_firstlastreportpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_firstlastreportpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+open func count()async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_firstlastreportpager_count(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_i64,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_i64,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+open func nextPage()async throws  -> FirstLastReportPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_firstlastreportpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeFirstLastReportPage.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirstLastReportPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FirstLastReportPager
+
+    public static func lift(_ handle: UInt64) throws -> FirstLastReportPager {
+        return FirstLastReportPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FirstLastReportPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirstLastReportPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FirstLastReportPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReportPager_lift(_ handle: UInt64) throws -> FirstLastReportPager {
+    return try FfiConverterTypeFirstLastReportPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReportPager_lower(_ value: FirstLastReportPager) -> UInt64 {
+    return FfiConverterTypeFirstLastReportPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Attendance report (`/att/api/firstLastReport/`). List only.
+ */
+public protocol FirstLastReportsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    func list(filter: FirstLastReportFilter?) async throws  -> [FirstLastReport]
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    func page(number: Int64, filter: FirstLastReportFilter?) async throws  -> FirstLastReportPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    func pager(filter: FirstLastReportFilter?) throws  -> FirstLastReportPager
+    
+}
+/**
+ * Attendance report (`/att/api/firstLastReport/`). List only.
+ */
+open class FirstLastReports: FirstLastReportsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_firstlastreports(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_firstlastreports(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+open func list(filter: FirstLastReportFilter? = nil)async throws  -> [FirstLastReport]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_firstlastreports_list(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeFirstLastReportFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeFirstLastReport.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+open func page(number: Int64, filter: FirstLastReportFilter? = nil)async throws  -> FirstLastReportPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_firstlastreports_page(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(number),FfiConverterOptionTypeFirstLastReportFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFirstLastReportPage_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+open func pager(filter: FirstLastReportFilter? = nil)throws  -> FirstLastReportPager  {
+    return try  FfiConverterTypeFirstLastReportPager_lift(try rustCallWithError(FfiConverterTypeZkbioError_lift) {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_firstlastreports_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeFirstLastReportFilter.lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirstLastReports: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FirstLastReports
+
+    public static func lift(_ handle: UInt64) throws -> FirstLastReports {
+        return FirstLastReports(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FirstLastReports) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirstLastReports {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FirstLastReports, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReports_lift(_ handle: UInt64) throws -> FirstLastReports {
+    return try FfiConverterTypeFirstLastReports.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReports_lower(_ value: FirstLastReports) -> UInt64 {
+    return FfiConverterTypeFirstLastReports.lower(value)
 }
 
 
@@ -4315,6 +4708,348 @@ public func FfiConverterTypeTerminals_lower(_ value: Terminals) -> UInt64 {
  * after the first are fetched ahead, a few at once. After an error the pager is
  * finished (start a new one, or fetch a page by number).
  */
+public protocol TimeCardPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    func count() async throws  -> Int64
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    func nextPage() async throws  -> TimeCardPage?
+    
+}
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class TimeCardPager: TimeCardPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_timecardpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_timecardpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+open func count()async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_timecardpager_count(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_i64,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_i64,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+open func nextPage()async throws  -> TimeCardPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_timecardpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeTimeCardPage.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeCardPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TimeCardPager
+
+    public static func lift(_ handle: UInt64) throws -> TimeCardPager {
+        return TimeCardPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TimeCardPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeCardPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TimeCardPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCardPager_lift(_ handle: UInt64) throws -> TimeCardPager {
+    return try FfiConverterTypeTimeCardPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCardPager_lower(_ value: TimeCardPager) -> UInt64 {
+    return FfiConverterTypeTimeCardPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+ */
+public protocol TimeCardsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    func list(filter: TimeCardFilter?) async throws  -> [TimeCard]
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    func page(number: Int64, filter: TimeCardFilter?) async throws  -> TimeCardPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    func pager(filter: TimeCardFilter?) throws  -> TimeCardPager
+    
+}
+/**
+ * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+ */
+open class TimeCards: TimeCardsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_timecards(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_timecards(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+open func list(filter: TimeCardFilter? = nil)async throws  -> [TimeCard]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_timecards_list(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeTimeCardFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeTimeCard.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+open func page(number: Int64, filter: TimeCardFilter? = nil)async throws  -> TimeCardPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_timecards_page(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(number),FfiConverterOptionTypeTimeCardFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTimeCardPage_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+open func pager(filter: TimeCardFilter? = nil)throws  -> TimeCardPager  {
+    return try  FfiConverterTypeTimeCardPager_lift(try rustCallWithError(FfiConverterTypeZkbioError_lift) {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_timecards_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeTimeCardFilter.lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeCards: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TimeCards
+
+    public static func lift(_ handle: UInt64) throws -> TimeCards {
+        return TimeCards(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TimeCards) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeCards {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TimeCards, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCards_lift(_ handle: UInt64) throws -> TimeCards {
+    return try FfiConverterTypeTimeCards.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCards_lower(_ value: TimeCards) -> UInt64 {
+    return FfiConverterTypeTimeCards.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
 public protocol TransactionPagerProtocol: AnyObject, Sendable {
     
     /**
@@ -4467,6 +5202,348 @@ public func FfiConverterTypeTransactionPager_lift(_ handle: UInt64) throws -> Tr
 #endif
 public func FfiConverterTypeTransactionPager_lower(_ value: TransactionPager) -> UInt64 {
     return FfiConverterTypeTransactionPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+public protocol TransactionReportPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    func count() async throws  -> Int64
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    func nextPage() async throws  -> TransactionReportPage?
+    
+}
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class TransactionReportPager: TransactionReportPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_transactionreportpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_transactionreportpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+open func count()async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_transactionreportpager_count(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_i64,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_i64,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+open func nextPage()async throws  -> TransactionReportPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_transactionreportpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeTransactionReportPage.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionReportPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TransactionReportPager
+
+    public static func lift(_ handle: UInt64) throws -> TransactionReportPager {
+        return TransactionReportPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TransactionReportPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionReportPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TransactionReportPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReportPager_lift(_ handle: UInt64) throws -> TransactionReportPager {
+    return try FfiConverterTypeTransactionReportPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReportPager_lower(_ value: TransactionReportPager) -> UInt64 {
+    return FfiConverterTypeTransactionReportPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Attendance report (`/att/api/transactionReport/`). List only.
+ */
+public protocol TransactionReportsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    func list(filter: TransactionReportFilter?) async throws  -> [TransactionReport]
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    func page(number: Int64, filter: TransactionReportFilter?) async throws  -> TransactionReportPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    func pager(filter: TransactionReportFilter?) throws  -> TransactionReportPager
+    
+}
+/**
+ * Attendance report (`/att/api/transactionReport/`). List only.
+ */
+open class TransactionReports: TransactionReportsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_transactionreports(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_transactionreports(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+open func list(filter: TransactionReportFilter? = nil)async throws  -> [TransactionReport]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_transactionreports_list(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeTransactionReportFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeTransactionReport.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+open func page(number: Int64, filter: TransactionReportFilter? = nil)async throws  -> TransactionReportPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_transactionreports_page(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(number),FfiConverterOptionTypeTransactionReportFilter.lower(filter)
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTransactionReportPage_lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+open func pager(filter: TransactionReportFilter? = nil)throws  -> TransactionReportPager  {
+    return try  FfiConverterTypeTransactionReportPager_lift(try rustCallWithError(FfiConverterTypeZkbioError_lift) {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_transactionreports_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeTransactionReportFilter.lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionReports: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TransactionReports
+
+    public static func lift(_ handle: UInt64) throws -> TransactionReports {
+        return TransactionReports(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TransactionReports) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionReports {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TransactionReports, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReports_lift(_ handle: UInt64) throws -> TransactionReports {
+    return try FfiConverterTypeTransactionReports.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReports_lower(_ value: TransactionReports) -> UInt64 {
+    return FfiConverterTypeTransactionReports.lower(value)
 }
 
 
@@ -7654,6 +8731,310 @@ public func FfiConverterTypeEmployeeWritten_lower(_ value: EmployeeWritten) -> R
 
 
 /**
+ * One row of the first-last report: an employee's first and last punch of one day.
+ * Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+ * Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+ * that a day with one punch has it as both. Other columns are kept as extra fields.
+ */
+public struct FirstLastReport: Equatable, Hashable {
+    public var empCode: String
+    public var firstName: String?
+    public var lastName: String?
+    public var deptCode: String?
+    public var deptName: String?
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    public var attDate: String
+    public var firstPunch: String?
+    public var lastPunch: String?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(empCode: String, firstName: String?, lastName: String?, deptCode: String?, deptName: String?, 
+        /**
+         * Date, `YYYY-MM-DD`.
+         */attDate: String, firstPunch: String?, lastPunch: String?, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String]) {
+        self.empCode = empCode
+        self.firstName = firstName
+        self.lastName = lastName
+        self.deptCode = deptCode
+        self.deptName = deptName
+        self.attDate = attDate
+        self.firstPunch = firstPunch
+        self.lastPunch = lastPunch
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FirstLastReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirstLastReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirstLastReport {
+        return
+            try FirstLastReport(
+                empCode: FfiConverterString.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                deptCode: FfiConverterOptionString.read(from: &buf), 
+                deptName: FfiConverterOptionString.read(from: &buf), 
+                attDate: FfiConverterString.read(from: &buf), 
+                firstPunch: FfiConverterOptionString.read(from: &buf), 
+                lastPunch: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FirstLastReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.empCode, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterOptionString.write(value.deptCode, into: &buf)
+        FfiConverterOptionString.write(value.deptName, into: &buf)
+        FfiConverterString.write(value.attDate, into: &buf)
+        FfiConverterOptionString.write(value.firstPunch, into: &buf)
+        FfiConverterOptionString.write(value.lastPunch, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReport_lift(_ buf: RustBuffer) throws -> FirstLastReport {
+    return try FfiConverterTypeFirstLastReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReport_lower(_ value: FirstLastReport) -> RustBuffer {
+    return FfiConverterTypeFirstLastReport.lower(value)
+}
+
+
+/**
+ * Filters of `GET /att/api/firstLastReport/`: every field optional, `null` = not filtered.
+ */
+public struct FirstLastReportFilter: Equatable, Hashable {
+    /**
+     * First day of the report, `YYYY-MM-DD` (server-versions §3).
+     */
+    public var startDate: String?
+    /**
+     * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+     */
+    public var endDate: String?
+    /**
+     * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+     */
+    public var departments: String?
+    /**
+     * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+     */
+    public var areas: String?
+    /**
+     * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+     */
+    public var groups: String?
+    /**
+     * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+     */
+    public var employees: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First day of the report, `YYYY-MM-DD` (server-versions §3).
+         */startDate: String? = nil, 
+        /**
+         * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+         */endDate: String? = nil, 
+        /**
+         * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+         */departments: String? = nil, 
+        /**
+         * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+         */areas: String? = nil, 
+        /**
+         * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+         */groups: String? = nil, 
+        /**
+         * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+         */employees: String? = nil) {
+        self.startDate = startDate
+        self.endDate = endDate
+        self.departments = departments
+        self.areas = areas
+        self.groups = groups
+        self.employees = employees
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FirstLastReportFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirstLastReportFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirstLastReportFilter {
+        return
+            try FirstLastReportFilter(
+                startDate: FfiConverterOptionString.read(from: &buf), 
+                endDate: FfiConverterOptionString.read(from: &buf), 
+                departments: FfiConverterOptionString.read(from: &buf), 
+                areas: FfiConverterOptionString.read(from: &buf), 
+                groups: FfiConverterOptionString.read(from: &buf), 
+                employees: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FirstLastReportFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.startDate, into: &buf)
+        FfiConverterOptionString.write(value.endDate, into: &buf)
+        FfiConverterOptionString.write(value.departments, into: &buf)
+        FfiConverterOptionString.write(value.areas, into: &buf)
+        FfiConverterOptionString.write(value.groups, into: &buf)
+        FfiConverterOptionString.write(value.employees, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReportFilter_lift(_ buf: RustBuffer) throws -> FirstLastReportFilter {
+    return try FfiConverterTypeFirstLastReportFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReportFilter_lower(_ value: FirstLastReportFilter) -> RustBuffer {
+    return FfiConverterTypeFirstLastReportFilter.lower(value)
+}
+
+
+/**
+ * One page of first_last_reports.
+ */
+public struct FirstLastReportPage: Equatable, Hashable {
+    /**
+     * 1-based page number.
+     */
+    public var number: Int64
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    public var count: Int64
+    /**
+     * Records per page asked for.
+     */
+    public var pageSize: Int64
+    /**
+     * Whether the server says another page follows.
+     */
+    public var hasNext: Bool
+    public var items: [FirstLastReport]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1-based page number.
+         */number: Int64, 
+        /**
+         * Records in the whole list, as the server counted when serving this page.
+         */count: Int64, 
+        /**
+         * Records per page asked for.
+         */pageSize: Int64, 
+        /**
+         * Whether the server says another page follows.
+         */hasNext: Bool, items: [FirstLastReport]) {
+        self.number = number
+        self.count = count
+        self.pageSize = pageSize
+        self.hasNext = hasNext
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FirstLastReportPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirstLastReportPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirstLastReportPage {
+        return
+            try FirstLastReportPage(
+                number: FfiConverterInt64.read(from: &buf), 
+                count: FfiConverterInt64.read(from: &buf), 
+                pageSize: FfiConverterInt64.read(from: &buf), 
+                hasNext: FfiConverterBool.read(from: &buf), 
+                items: FfiConverterSequenceTypeFirstLastReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FirstLastReportPage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.count, into: &buf)
+        FfiConverterInt64.write(value.pageSize, into: &buf)
+        FfiConverterBool.write(value.hasNext, into: &buf)
+        FfiConverterSequenceTypeFirstLastReport.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReportPage_lift(_ buf: RustBuffer) throws -> FirstLastReportPage {
+    return try FfiConverterTypeFirstLastReportPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirstLastReportPage_lower(_ value: FirstLastReportPage) -> RustBuffer {
+    return FfiConverterTypeFirstLastReportPage.lower(value)
+}
+
+
+/**
  * The parent area nested in an area read answer.
  */
 public struct ParentArea: Equatable, Hashable {
@@ -9939,6 +11320,355 @@ public func FfiConverterTypeTerminalUpserted_lower(_ value: TerminalUpserted) ->
 
 
 /**
+ * One row of the total time card report (totalTimeCardReportV2): an employee's day.
+ * Documented (server-versions §3): the column names below (and more, kept as extra
+ * fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+ * `"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+ * in, last punch out, the hours between them); a real server uses schedules.
+ */
+public struct TimeCard: Equatable, Hashable {
+    public var empCode: String
+    public var firstName: String?
+    public var lastName: String?
+    public var deptCode: String?
+    public var deptName: String?
+    public var positionCode: String?
+    public var positionName: String?
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    public var attDate: String
+    public var weekday: String?
+    public var timeTableAlias: String?
+    public var checkIn: String?
+    public var checkOut: String?
+    public var clockIn: String?
+    public var clockOut: String?
+    public var totalHrs: String?
+    public var workedHrs: String?
+    public var totalOt: String?
+    public var totalLeave: String?
+    public var exception: String?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(empCode: String, firstName: String?, lastName: String?, deptCode: String?, deptName: String?, positionCode: String?, positionName: String?, 
+        /**
+         * Date, `YYYY-MM-DD`.
+         */attDate: String, weekday: String?, timeTableAlias: String?, checkIn: String?, checkOut: String?, clockIn: String?, clockOut: String?, totalHrs: String?, workedHrs: String?, totalOt: String?, totalLeave: String?, exception: String?, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String]) {
+        self.empCode = empCode
+        self.firstName = firstName
+        self.lastName = lastName
+        self.deptCode = deptCode
+        self.deptName = deptName
+        self.positionCode = positionCode
+        self.positionName = positionName
+        self.attDate = attDate
+        self.weekday = weekday
+        self.timeTableAlias = timeTableAlias
+        self.checkIn = checkIn
+        self.checkOut = checkOut
+        self.clockIn = clockIn
+        self.clockOut = clockOut
+        self.totalHrs = totalHrs
+        self.workedHrs = workedHrs
+        self.totalOt = totalOt
+        self.totalLeave = totalLeave
+        self.exception = exception
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeCard: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeCard: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeCard {
+        return
+            try TimeCard(
+                empCode: FfiConverterString.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                deptCode: FfiConverterOptionString.read(from: &buf), 
+                deptName: FfiConverterOptionString.read(from: &buf), 
+                positionCode: FfiConverterOptionString.read(from: &buf), 
+                positionName: FfiConverterOptionString.read(from: &buf), 
+                attDate: FfiConverterString.read(from: &buf), 
+                weekday: FfiConverterOptionString.read(from: &buf), 
+                timeTableAlias: FfiConverterOptionString.read(from: &buf), 
+                checkIn: FfiConverterOptionString.read(from: &buf), 
+                checkOut: FfiConverterOptionString.read(from: &buf), 
+                clockIn: FfiConverterOptionString.read(from: &buf), 
+                clockOut: FfiConverterOptionString.read(from: &buf), 
+                totalHrs: FfiConverterOptionString.read(from: &buf), 
+                workedHrs: FfiConverterOptionString.read(from: &buf), 
+                totalOt: FfiConverterOptionString.read(from: &buf), 
+                totalLeave: FfiConverterOptionString.read(from: &buf), 
+                exception: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeCard, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.empCode, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterOptionString.write(value.deptCode, into: &buf)
+        FfiConverterOptionString.write(value.deptName, into: &buf)
+        FfiConverterOptionString.write(value.positionCode, into: &buf)
+        FfiConverterOptionString.write(value.positionName, into: &buf)
+        FfiConverterString.write(value.attDate, into: &buf)
+        FfiConverterOptionString.write(value.weekday, into: &buf)
+        FfiConverterOptionString.write(value.timeTableAlias, into: &buf)
+        FfiConverterOptionString.write(value.checkIn, into: &buf)
+        FfiConverterOptionString.write(value.checkOut, into: &buf)
+        FfiConverterOptionString.write(value.clockIn, into: &buf)
+        FfiConverterOptionString.write(value.clockOut, into: &buf)
+        FfiConverterOptionString.write(value.totalHrs, into: &buf)
+        FfiConverterOptionString.write(value.workedHrs, into: &buf)
+        FfiConverterOptionString.write(value.totalOt, into: &buf)
+        FfiConverterOptionString.write(value.totalLeave, into: &buf)
+        FfiConverterOptionString.write(value.exception, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCard_lift(_ buf: RustBuffer) throws -> TimeCard {
+    return try FfiConverterTypeTimeCard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCard_lower(_ value: TimeCard) -> RustBuffer {
+    return FfiConverterTypeTimeCard.lower(value)
+}
+
+
+/**
+ * Filters of `GET /att/api/totalTimeCardReportV2/`: every field optional, `null` = not filtered.
+ */
+public struct TimeCardFilter: Equatable, Hashable {
+    /**
+     * First day of the report, `YYYY-MM-DD` (server-versions §3).
+     */
+    public var startDate: String?
+    /**
+     * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+     */
+    public var endDate: String?
+    /**
+     * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+     */
+    public var departments: String?
+    /**
+     * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+     */
+    public var areas: String?
+    /**
+     * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+     */
+    public var groups: String?
+    /**
+     * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+     */
+    public var employees: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First day of the report, `YYYY-MM-DD` (server-versions §3).
+         */startDate: String? = nil, 
+        /**
+         * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+         */endDate: String? = nil, 
+        /**
+         * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+         */departments: String? = nil, 
+        /**
+         * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+         */areas: String? = nil, 
+        /**
+         * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+         */groups: String? = nil, 
+        /**
+         * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+         */employees: String? = nil) {
+        self.startDate = startDate
+        self.endDate = endDate
+        self.departments = departments
+        self.areas = areas
+        self.groups = groups
+        self.employees = employees
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeCardFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeCardFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeCardFilter {
+        return
+            try TimeCardFilter(
+                startDate: FfiConverterOptionString.read(from: &buf), 
+                endDate: FfiConverterOptionString.read(from: &buf), 
+                departments: FfiConverterOptionString.read(from: &buf), 
+                areas: FfiConverterOptionString.read(from: &buf), 
+                groups: FfiConverterOptionString.read(from: &buf), 
+                employees: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeCardFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.startDate, into: &buf)
+        FfiConverterOptionString.write(value.endDate, into: &buf)
+        FfiConverterOptionString.write(value.departments, into: &buf)
+        FfiConverterOptionString.write(value.areas, into: &buf)
+        FfiConverterOptionString.write(value.groups, into: &buf)
+        FfiConverterOptionString.write(value.employees, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCardFilter_lift(_ buf: RustBuffer) throws -> TimeCardFilter {
+    return try FfiConverterTypeTimeCardFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCardFilter_lower(_ value: TimeCardFilter) -> RustBuffer {
+    return FfiConverterTypeTimeCardFilter.lower(value)
+}
+
+
+/**
+ * One page of time_cards.
+ */
+public struct TimeCardPage: Equatable, Hashable {
+    /**
+     * 1-based page number.
+     */
+    public var number: Int64
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    public var count: Int64
+    /**
+     * Records per page asked for.
+     */
+    public var pageSize: Int64
+    /**
+     * Whether the server says another page follows.
+     */
+    public var hasNext: Bool
+    public var items: [TimeCard]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1-based page number.
+         */number: Int64, 
+        /**
+         * Records in the whole list, as the server counted when serving this page.
+         */count: Int64, 
+        /**
+         * Records per page asked for.
+         */pageSize: Int64, 
+        /**
+         * Whether the server says another page follows.
+         */hasNext: Bool, items: [TimeCard]) {
+        self.number = number
+        self.count = count
+        self.pageSize = pageSize
+        self.hasNext = hasNext
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeCardPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeCardPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeCardPage {
+        return
+            try TimeCardPage(
+                number: FfiConverterInt64.read(from: &buf), 
+                count: FfiConverterInt64.read(from: &buf), 
+                pageSize: FfiConverterInt64.read(from: &buf), 
+                hasNext: FfiConverterBool.read(from: &buf), 
+                items: FfiConverterSequenceTypeTimeCard.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeCardPage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.count, into: &buf)
+        FfiConverterInt64.write(value.pageSize, into: &buf)
+        FfiConverterBool.write(value.hasNext, into: &buf)
+        FfiConverterSequenceTypeTimeCard.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCardPage_lift(_ buf: RustBuffer) throws -> TimeCardPage {
+    return try FfiConverterTypeTimeCardPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeCardPage_lower(_ value: TimeCardPage) -> RustBuffer {
+    return FfiConverterTypeTimeCardPage.lower(value)
+}
+
+
+/**
  * One punch. `punch_time` and `upload_time` are naive server-local times; ids are
  * assigned on arrival, so a late upload has an old punch_time but a new id.
  * `is_mask` and `temperature` use 255 for "not measured" (read as empty).
@@ -10398,6 +12128,321 @@ public func FfiConverterTypeTransactionPage_lift(_ buf: RustBuffer) throws -> Tr
 #endif
 public func FfiConverterTypeTransactionPage_lower(_ value: TransactionPage) -> RustBuffer {
     return FfiConverterTypeTransactionPage.lower(value)
+}
+
+
+/**
+ * One row of the transaction report: a punch with its employee's names and department.
+ * Inferred (no source shows a row): every column; they follow the 8.x punch list.
+ * Other columns are kept as extra fields.
+ */
+public struct TransactionReport: Equatable, Hashable {
+    public var empCode: String
+    public var firstName: String?
+    public var lastName: String?
+    public var deptCode: String?
+    public var deptName: String?
+    /**
+     * Server-local `YYYY-MM-DD HH:MM:SS`.
+     *
+     * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+     */
+    public var punchTime: String
+    /**
+     * As on a punch (labels: `x-labels`).
+     */
+    public var punchState: String?
+    public var verifyType: Int64?
+    public var terminalSn: String?
+    public var terminalAlias: String?
+    public var areaAlias: String?
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    public var extra: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(empCode: String, firstName: String?, lastName: String?, deptCode: String?, deptName: String?, 
+        /**
+         * Server-local `YYYY-MM-DD HH:MM:SS`.
+         *
+         * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+         */punchTime: String, 
+        /**
+         * As on a punch (labels: `x-labels`).
+         */punchState: String?, verifyType: Int64?, terminalSn: String?, terminalAlias: String?, areaAlias: String?, 
+        /**
+         * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+         * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+         */extra: [String: String]) {
+        self.empCode = empCode
+        self.firstName = firstName
+        self.lastName = lastName
+        self.deptCode = deptCode
+        self.deptName = deptName
+        self.punchTime = punchTime
+        self.punchState = punchState
+        self.verifyType = verifyType
+        self.terminalSn = terminalSn
+        self.terminalAlias = terminalAlias
+        self.areaAlias = areaAlias
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TransactionReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionReport {
+        return
+            try TransactionReport(
+                empCode: FfiConverterString.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                deptCode: FfiConverterOptionString.read(from: &buf), 
+                deptName: FfiConverterOptionString.read(from: &buf), 
+                punchTime: FfiConverterString.read(from: &buf), 
+                punchState: FfiConverterOptionString.read(from: &buf), 
+                verifyType: FfiConverterOptionInt64.read(from: &buf), 
+                terminalSn: FfiConverterOptionString.read(from: &buf), 
+                terminalAlias: FfiConverterOptionString.read(from: &buf), 
+                areaAlias: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TransactionReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.empCode, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterOptionString.write(value.deptCode, into: &buf)
+        FfiConverterOptionString.write(value.deptName, into: &buf)
+        FfiConverterString.write(value.punchTime, into: &buf)
+        FfiConverterOptionString.write(value.punchState, into: &buf)
+        FfiConverterOptionInt64.write(value.verifyType, into: &buf)
+        FfiConverterOptionString.write(value.terminalSn, into: &buf)
+        FfiConverterOptionString.write(value.terminalAlias, into: &buf)
+        FfiConverterOptionString.write(value.areaAlias, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReport_lift(_ buf: RustBuffer) throws -> TransactionReport {
+    return try FfiConverterTypeTransactionReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReport_lower(_ value: TransactionReport) -> RustBuffer {
+    return FfiConverterTypeTransactionReport.lower(value)
+}
+
+
+/**
+ * Filters of `GET /att/api/transactionReport/`: every field optional, `null` = not filtered.
+ */
+public struct TransactionReportFilter: Equatable, Hashable {
+    /**
+     * First day of the report, `YYYY-MM-DD` (server-versions §3).
+     */
+    public var startDate: String?
+    /**
+     * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+     */
+    public var endDate: String?
+    /**
+     * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+     */
+    public var departments: String?
+    /**
+     * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+     */
+    public var areas: String?
+    /**
+     * Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+     */
+    public var employees: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First day of the report, `YYYY-MM-DD` (server-versions §3).
+         */startDate: String? = nil, 
+        /**
+         * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+         */endDate: String? = nil, 
+        /**
+         * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+         */departments: String? = nil, 
+        /**
+         * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+         */areas: String? = nil, 
+        /**
+         * Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+         */employees: String? = nil) {
+        self.startDate = startDate
+        self.endDate = endDate
+        self.departments = departments
+        self.areas = areas
+        self.employees = employees
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TransactionReportFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionReportFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionReportFilter {
+        return
+            try TransactionReportFilter(
+                startDate: FfiConverterOptionString.read(from: &buf), 
+                endDate: FfiConverterOptionString.read(from: &buf), 
+                departments: FfiConverterOptionString.read(from: &buf), 
+                areas: FfiConverterOptionString.read(from: &buf), 
+                employees: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TransactionReportFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.startDate, into: &buf)
+        FfiConverterOptionString.write(value.endDate, into: &buf)
+        FfiConverterOptionString.write(value.departments, into: &buf)
+        FfiConverterOptionString.write(value.areas, into: &buf)
+        FfiConverterOptionString.write(value.employees, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReportFilter_lift(_ buf: RustBuffer) throws -> TransactionReportFilter {
+    return try FfiConverterTypeTransactionReportFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReportFilter_lower(_ value: TransactionReportFilter) -> RustBuffer {
+    return FfiConverterTypeTransactionReportFilter.lower(value)
+}
+
+
+/**
+ * One page of transaction_reports.
+ */
+public struct TransactionReportPage: Equatable, Hashable {
+    /**
+     * 1-based page number.
+     */
+    public var number: Int64
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    public var count: Int64
+    /**
+     * Records per page asked for.
+     */
+    public var pageSize: Int64
+    /**
+     * Whether the server says another page follows.
+     */
+    public var hasNext: Bool
+    public var items: [TransactionReport]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1-based page number.
+         */number: Int64, 
+        /**
+         * Records in the whole list, as the server counted when serving this page.
+         */count: Int64, 
+        /**
+         * Records per page asked for.
+         */pageSize: Int64, 
+        /**
+         * Whether the server says another page follows.
+         */hasNext: Bool, items: [TransactionReport]) {
+        self.number = number
+        self.count = count
+        self.pageSize = pageSize
+        self.hasNext = hasNext
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TransactionReportPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionReportPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionReportPage {
+        return
+            try TransactionReportPage(
+                number: FfiConverterInt64.read(from: &buf), 
+                count: FfiConverterInt64.read(from: &buf), 
+                pageSize: FfiConverterInt64.read(from: &buf), 
+                hasNext: FfiConverterBool.read(from: &buf), 
+                items: FfiConverterSequenceTypeTransactionReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TransactionReportPage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.count, into: &buf)
+        FfiConverterInt64.write(value.pageSize, into: &buf)
+        FfiConverterBool.write(value.hasNext, into: &buf)
+        FfiConverterSequenceTypeTransactionReport.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReportPage_lift(_ buf: RustBuffer) throws -> TransactionReportPage {
+    return try FfiConverterTypeTransactionReportPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionReportPage_lower(_ value: TransactionReportPage) -> RustBuffer {
+    return FfiConverterTypeTransactionReportPage.lower(value)
 }
 
 
@@ -11340,6 +13385,54 @@ fileprivate struct FfiConverterOptionTypeEmployeePage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeFirstLastReportFilter: FfiConverterRustBuffer {
+    typealias SwiftType = FirstLastReportFilter?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFirstLastReportFilter.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFirstLastReportFilter.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFirstLastReportPage: FfiConverterRustBuffer {
+    typealias SwiftType = FirstLastReportPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFirstLastReportPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFirstLastReportPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeParentArea: FfiConverterRustBuffer {
     typealias SwiftType = ParentArea?
 
@@ -11556,6 +13649,54 @@ fileprivate struct FfiConverterOptionTypeTerminalPage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTimeCardFilter: FfiConverterRustBuffer {
+    typealias SwiftType = TimeCardFilter?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimeCardFilter.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimeCardFilter.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTimeCardPage: FfiConverterRustBuffer {
+    typealias SwiftType = TimeCardPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimeCardPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimeCardPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTransactionFilter: FfiConverterRustBuffer {
     typealias SwiftType = TransactionFilter?
 
@@ -11596,6 +13737,54 @@ fileprivate struct FfiConverterOptionTypeTransactionPage: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTransactionPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTransactionReportFilter: FfiConverterRustBuffer {
+    typealias SwiftType = TransactionReportFilter?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTransactionReportFilter.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTransactionReportFilter.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTransactionReportPage: FfiConverterRustBuffer {
+    typealias SwiftType = TransactionReportPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTransactionReportPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTransactionReportPage.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11802,6 +13991,31 @@ fileprivate struct FfiConverterSequenceTypeEmployee: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFirstLastReport: FfiConverterRustBuffer {
+    typealias SwiftType = [FirstLastReport]
+
+    public static func write(_ value: [FirstLastReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFirstLastReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FirstLastReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FirstLastReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFirstLastReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePosition: FfiConverterRustBuffer {
     typealias SwiftType = [Position]
 
@@ -11877,6 +14091,31 @@ fileprivate struct FfiConverterSequenceTypeTerminal: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTimeCard: FfiConverterRustBuffer {
+    typealias SwiftType = [TimeCard]
+
+    public static func write(_ value: [TimeCard], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimeCard.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TimeCard] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TimeCard]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimeCard.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTransaction: FfiConverterRustBuffer {
     typealias SwiftType = [Transaction]
 
@@ -11894,6 +14133,31 @@ fileprivate struct FfiConverterSequenceTypeTransaction: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTransaction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTransactionReport: FfiConverterRustBuffer {
+    typealias SwiftType = [TransactionReport]
+
+    public static func write(_ value: [TransactionReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTransactionReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TransactionReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TransactionReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTransactionReport.read(from: &buf))
         }
         return seq
     }
@@ -12115,6 +14379,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_client_employees() != 61080) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_first_last_reports() != 35065) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_positions() != 38056) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12122,6 +14389,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_terminals() != 56288) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_time_cards() != 33274) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_transaction_reports() != 7016) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_transactions() != 28099) {
@@ -12235,6 +14508,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_employees_upsert() != 11299) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkbiotime_uniffi_checksum_method_firstlastreportpager_count() != 33034) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_firstlastreportpager_next_page() != 12350) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_list() != 64563) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_page() != 45574) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_pager() != 45114) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkbiotime_uniffi_checksum_method_positionpager_count() != 12048) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12343,10 +14631,40 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_terminals_upsert() != 21868) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkbiotime_uniffi_checksum_method_timecardpager_count() != 54187) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_timecardpager_next_page() != 23005) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_timecards_list() != 55559) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_timecards_page() != 12399) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_timecards_pager() != 19267) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() != 24020) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() != 41700) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactionreportpager_count() != 7547) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactionreportpager_next_page() != 347) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactionreports_list() != 50290) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactionreports_page() != 21801) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_transactionreports_pager() != 9110) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_delete() != 3774) {

@@ -1441,6 +1441,145 @@ impl IntoCore for BioTemplateDeletion {
     }
 }
 
+/// One row of the transaction report: a punch with its employee's names and department.
+/// Inferred (no source shows a row): every column; they follow the 8.x punch list.
+/// Other columns are kept as extra fields.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct TransactionReport {
+    pub emp_code: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub dept_code: Option<String>,
+    pub dept_name: Option<String>,
+    /// Server-local `YYYY-MM-DD HH:MM:SS`.
+    ///
+    /// Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+    pub punch_time: String,
+    /// As on a punch (labels: `x-labels`).
+    pub punch_state: Option<String>,
+    pub verify_type: Option<i64>,
+    pub terminal_sn: Option<String>,
+    pub terminal_alias: Option<String>,
+    pub area_alias: Option<String>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    pub extra: HashMap<String, String>,
+}
+
+impl From<types::TransactionReport> for TransactionReport {
+    fn from(value: types::TransactionReport) -> Self {
+        Self {
+            emp_code: value.emp_code,
+            first_name: value.first_name,
+            last_name: value.last_name,
+            dept_code: value.dept_code,
+            dept_name: value.dept_name,
+            punch_time: value.punch_time,
+            punch_state: value.punch_state,
+            verify_type: value.verify_type,
+            terminal_sn: value.terminal_sn,
+            terminal_alias: value.terminal_alias,
+            area_alias: value.area_alias,
+            extra: extra_out(value.extra),
+        }
+    }
+}
+
+/// One row of the first-last report: an employee's first and last punch of one day.
+/// Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+/// Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+/// that a day with one punch has it as both. Other columns are kept as extra fields.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct FirstLastReport {
+    pub emp_code: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub dept_code: Option<String>,
+    pub dept_name: Option<String>,
+    /// Date, `YYYY-MM-DD`.
+    pub att_date: String,
+    pub first_punch: Option<String>,
+    pub last_punch: Option<String>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    pub extra: HashMap<String, String>,
+}
+
+impl From<types::FirstLastReport> for FirstLastReport {
+    fn from(value: types::FirstLastReport) -> Self {
+        Self {
+            emp_code: value.emp_code,
+            first_name: value.first_name,
+            last_name: value.last_name,
+            dept_code: value.dept_code,
+            dept_name: value.dept_name,
+            att_date: date_out(value.att_date),
+            first_punch: value.first_punch,
+            last_punch: value.last_punch,
+            extra: extra_out(value.extra),
+        }
+    }
+}
+
+/// One row of the total time card report (totalTimeCardReportV2): an employee's day.
+/// Documented (server-versions §3): the column names below (and more, kept as extra
+/// fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+/// `"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+/// in, last punch out, the hours between them); a real server uses schedules.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct TimeCard {
+    pub emp_code: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub dept_code: Option<String>,
+    pub dept_name: Option<String>,
+    pub position_code: Option<String>,
+    pub position_name: Option<String>,
+    /// Date, `YYYY-MM-DD`.
+    pub att_date: String,
+    pub weekday: Option<String>,
+    pub time_table_alias: Option<String>,
+    pub check_in: Option<String>,
+    pub check_out: Option<String>,
+    pub clock_in: Option<String>,
+    pub clock_out: Option<String>,
+    pub total_hrs: Option<String>,
+    pub worked_hrs: Option<String>,
+    pub total_ot: Option<String>,
+    pub total_leave: Option<String>,
+    pub exception: Option<String>,
+    /// Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+    /// name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+    pub extra: HashMap<String, String>,
+}
+
+impl From<types::TimeCard> for TimeCard {
+    fn from(value: types::TimeCard) -> Self {
+        Self {
+            emp_code: value.emp_code,
+            first_name: value.first_name,
+            last_name: value.last_name,
+            dept_code: value.dept_code,
+            dept_name: value.dept_name,
+            position_code: value.position_code,
+            position_name: value.position_name,
+            att_date: date_out(value.att_date),
+            weekday: value.weekday,
+            time_table_alias: value.time_table_alias,
+            check_in: value.check_in,
+            check_out: value.check_out,
+            clock_in: value.clock_in,
+            clock_out: value.clock_out,
+            total_hrs: value.total_hrs,
+            worked_hrs: value.worked_hrs,
+            total_ot: value.total_ot,
+            total_leave: value.total_leave,
+            exception: value.exception,
+            extra: extra_out(value.extra),
+        }
+    }
+}
+
 /// Filters of `GET /personnel/api/employees/`: every field optional, `null` = not filtered.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, uniffi::Record)]
 pub struct EmployeeFilter {
@@ -1671,6 +1810,113 @@ impl IntoCore for TransactionFilter {
     fn into_core(self) -> Result<zkbiotime::TransactionFilter, ZkbioError> {
         // Small and cold: handed over as JSON, which the core checks by name.
         via_json("TransactionFilter", &self)
+    }
+}
+
+/// Filters of `GET /att/api/transactionReport/`: every field optional, `null` = not filtered.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, uniffi::Record)]
+pub struct TransactionReportFilter {
+    /// First day of the report, `YYYY-MM-DD` (server-versions §3).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departments: Option<String>,
+    /// Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub areas: Option<String>,
+    /// Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employees: Option<String>,
+}
+
+impl IntoCore for TransactionReportFilter {
+    type Core = zkbiotime::TransactionReportFilter;
+    fn into_core(self) -> Result<zkbiotime::TransactionReportFilter, ZkbioError> {
+        // Small and cold: handed over as JSON, which the core checks by name.
+        via_json("TransactionReportFilter", &self)
+    }
+}
+
+/// Filters of `GET /att/api/firstLastReport/`: every field optional, `null` = not filtered.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, uniffi::Record)]
+pub struct FirstLastReportFilter {
+    /// First day of the report, `YYYY-MM-DD` (server-versions §3).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departments: Option<String>,
+    /// Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub areas: Option<String>,
+    /// Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employees: Option<String>,
+}
+
+impl IntoCore for FirstLastReportFilter {
+    type Core = zkbiotime::FirstLastReportFilter;
+    fn into_core(self) -> Result<zkbiotime::FirstLastReportFilter, ZkbioError> {
+        // Small and cold: handed over as JSON, which the core checks by name.
+        via_json("FirstLastReportFilter", &self)
+    }
+}
+
+/// Filters of `GET /att/api/totalTimeCardReportV2/`: every field optional, `null` = not filtered.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, uniffi::Record)]
+pub struct TimeCardFilter {
+    /// First day of the report, `YYYY-MM-DD` (server-versions §3).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departments: Option<String>,
+    /// Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub areas: Option<String>,
+    /// Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employees: Option<String>,
+}
+
+impl IntoCore for TimeCardFilter {
+    type Core = zkbiotime::TimeCardFilter;
+    fn into_core(self) -> Result<zkbiotime::TimeCardFilter, ZkbioError> {
+        // Small and cold: handed over as JSON, which the core checks by name.
+        via_json("TimeCardFilter", &self)
     }
 }
 

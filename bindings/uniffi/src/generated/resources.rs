@@ -11,9 +11,10 @@ use crate::client::Client;
 use crate::convert::IntoCore;
 use crate::error::{ZkbioError, guard, guard_sync};
 use crate::records::*;
-use crate::resources::{PagerState, read_resource, upsert_resource, write_resource};
+use crate::resources::{PagerState, get_resource, read_resource, upsert_resource, write_resource};
 
 read_resource!("Employees (`/personnel/api/employees/`).", Employees, EmployeePager, EmployeePage, "One page of employees.", item: Employee, filter: EmployeeFilter);
+get_resource!(Employees, item: Employee);
 write_resource!(Employees, create: EmployeeCreate -> EmployeeWritten, update: EmployeeUpdate);
 upsert_resource!(Employees, create: EmployeeCreate -> EmployeeWritten, upserted: EmployeeUpserted);
 #[uniffi::export(async_runtime = "tokio")]
@@ -45,18 +46,22 @@ impl Employees {
 }
 
 read_resource!("Departments (`/personnel/api/departments/`).", Departments, DepartmentPager, DepartmentPage, "One page of departments.", item: Department, filter: DepartmentFilter);
+get_resource!(Departments, item: Department);
 write_resource!(Departments, create: DepartmentCreate -> Department, update: DepartmentUpdate);
 upsert_resource!(Departments, create: DepartmentCreate -> Department, upserted: DepartmentUpserted);
 
 read_resource!("Areas (`/personnel/api/areas/`).", Areas, AreaPager, AreaPage, "One page of areas.", item: Area, filter: AreaFilter);
+get_resource!(Areas, item: Area);
 write_resource!(Areas, create: AreaCreate -> AreaWritten, update: AreaUpdate);
 upsert_resource!(Areas, create: AreaCreate -> AreaWritten, upserted: AreaUpserted);
 
 read_resource!("Positions (`/personnel/api/positions/`).", Positions, PositionPager, PositionPage, "One page of positions.", item: Position, filter: PositionFilter);
+get_resource!(Positions, item: Position);
 write_resource!(Positions, create: PositionCreate -> Position, update: PositionUpdate);
 upsert_resource!(Positions, create: PositionCreate -> Position, upserted: PositionUpserted);
 
 read_resource!("Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`).", Resigns, ResignPager, ResignPage, "One page of resigns.", item: Resign, filter: ResignFilter);
+get_resource!(Resigns, item: Resign);
 write_resource!(Resigns, create: ResignCreate -> Resign, update: ResignUpdate);
 #[uniffi::export(async_runtime = "tokio")]
 impl Resigns {
@@ -67,6 +72,7 @@ impl Resigns {
 }
 
 read_resource!("Terminals, i.e. devices (`/iclock/api/terminals/`).", Terminals, TerminalPager, TerminalPage, "One page of terminals.", item: Terminal, filter: TerminalFilter);
+get_resource!(Terminals, item: Terminal);
 write_resource!(Terminals, create: TerminalCreate -> Terminal, update: TerminalUpdate);
 upsert_resource!(Terminals, create: TerminalCreate -> Terminal, upserted: TerminalUpserted);
 #[uniffi::export(async_runtime = "tokio")]
@@ -98,6 +104,7 @@ impl Terminals {
 }
 
 read_resource!("Punches (`/iclock/api/transactions/`). Read only.", Transactions, TransactionPager, TransactionPage, "One page of transactions.", item: Transaction, filter: TransactionFilter);
+get_resource!(Transactions, item: Transaction);
 #[uniffi::export(async_runtime = "tokio")]
 impl Transactions {
     /// Deletes a record.
@@ -105,6 +112,12 @@ impl Transactions {
         guard(async { Ok(self.inner.delete(id).await?) }).await
     }
 }
+
+read_resource!("Attendance report (`/att/api/transactionReport/`). List only.", TransactionReports, TransactionReportPager, TransactionReportPage, "One page of transaction_reports.", item: TransactionReport, filter: TransactionReportFilter);
+
+read_resource!("Attendance report (`/att/api/firstLastReport/`). List only.", FirstLastReports, FirstLastReportPager, FirstLastReportPage, "One page of first_last_reports.", item: FirstLastReport, filter: FirstLastReportFilter);
+
+read_resource!("Attendance report (`/att/api/totalTimeCardReportV2/`). List only.", TimeCards, TimeCardPager, TimeCardPage, "One page of time_cards.", item: TimeCard, filter: TimeCardFilter);
 
 #[uniffi::export]
 impl Client {
@@ -122,4 +135,10 @@ impl Client {
     pub fn terminals(&self) -> Arc<Terminals> { Arc::new(Terminals::new(self.inner.terminals())) }
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]
     pub fn transactions(&self) -> Arc<Transactions> { Arc::new(Transactions::new(self.inner.transactions())) }
+    #[doc = "Attendance report (`/att/api/transactionReport/`). List only."]
+    pub fn transaction_reports(&self) -> Arc<TransactionReports> { Arc::new(TransactionReports::new(self.inner.transaction_reports())) }
+    #[doc = "Attendance report (`/att/api/firstLastReport/`). List only."]
+    pub fn first_last_reports(&self) -> Arc<FirstLastReports> { Arc::new(FirstLastReports::new(self.inner.first_last_reports())) }
+    #[doc = "Attendance report (`/att/api/totalTimeCardReportV2/`). List only."]
+    pub fn time_cards(&self) -> Arc<TimeCards> { Arc::new(TimeCards::new(self.inner.time_cards())) }
 }

@@ -7,6 +7,7 @@ pub mod export;
 pub mod filters;
 pub mod org;
 pub mod punch_delete;
+pub mod reports;
 pub mod resigns;
 pub mod terminals;
 pub mod transactions;

@@ -626,6 +626,56 @@ field name (or `non_field_errors`) to a list of messages.
             Default::default()
         }
     }
+    /**One row of the first-last report: an employee's first and last punch of one day.
+Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+that a day with one punch has it as both. Other columns are kept as extra fields.
+*/
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct FirstLastReport {
+        pub att_date: ::chrono::naive::NaiveDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dept_code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dept_name: ::std::option::Option<::std::string::String>,
+        pub emp_code: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_punch: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_punch: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl FirstLastReport {
+        pub fn builder() -> builder::FirstLastReport {
+            Default::default()
+        }
+    }
+    ///`FirstLastReportPage`
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct FirstLastReportPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
+        pub count: i64,
+        pub data: ::std::vec::Vec<FirstLastReport>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl FirstLastReportPage {
+        pub fn builder() -> builder::FirstLastReportPage {
+            Default::default()
+        }
+    }
     ///The parent area nested in an area read answer.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParentArea {
@@ -1029,6 +1079,79 @@ required, a full update).
             Default::default()
         }
     }
+    /**One row of the total time card report (totalTimeCardReportV2): an employee's day.
+Documented (server-versions §3): the column names below (and more, kept as extra
+fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+`"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+in, last punch out, the hours between them); a real server uses schedules.
+*/
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TimeCard {
+        pub att_date: ::chrono::naive::NaiveDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub check_in: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub check_out: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub clock_in: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub clock_out: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dept_code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dept_name: ::std::option::Option<::std::string::String>,
+        pub emp_code: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub exception: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub position_code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub position_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub time_table_alias: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_hrs: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_leave: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_ot: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub weekday: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub worked_hrs: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl TimeCard {
+        pub fn builder() -> builder::TimeCard {
+            Default::default()
+        }
+    }
+    ///`TimeCardPage`
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TimeCardPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
+        pub count: i64,
+        pub data: ::std::vec::Vec<TimeCard>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl TimeCardPage {
+        pub fn builder() -> builder::TimeCardPage {
+            Default::default()
+        }
+    }
     ///`TokenAnswer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TokenAnswer {
@@ -1267,6 +1390,63 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
     }
     impl TransactionPage {
         pub fn builder() -> builder::TransactionPage {
+            Default::default()
+        }
+    }
+    /**One row of the transaction report: a punch with its employee's names and department.
+Inferred (no source shows a row): every column; they follow the 8.x punch list.
+Other columns are kept as extra fields.
+*/
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TransactionReport {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub area_alias: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dept_code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dept_name: ::std::option::Option<::std::string::String>,
+        pub emp_code: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        ///As on a punch (labels: `x-labels`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub punch_state: ::std::option::Option<::std::string::String>,
+        ///Server-local `YYYY-MM-DD HH:MM:SS`.
+        pub punch_time: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub terminal_alias: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub terminal_sn: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub verify_type: ::std::option::Option<i64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl TransactionReport {
+        pub fn builder() -> builder::TransactionReport {
+            Default::default()
+        }
+    }
+    ///`TransactionReportPage`
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TransactionReportPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
+        pub count: i64,
+        pub data: ::std::vec::Vec<TransactionReport>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl TransactionReportPage {
+        pub fn builder() -> builder::TransactionReportPage {
             Default::default()
         }
     }
@@ -5947,6 +6127,364 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
             }
         }
         #[derive(Clone, Debug)]
+        pub struct FirstLastReport {
+            att_date: ::std::result::Result<
+                ::chrono::naive::NaiveDate,
+                ::std::string::String,
+            >,
+            dept_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dept_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emp_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_punch: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_punch: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FirstLastReport {
+            fn default() -> Self {
+                Self {
+                    att_date: Err("no value supplied for att_date".to_string()),
+                    dept_code: Ok(Default::default()),
+                    dept_name: Ok(Default::default()),
+                    emp_code: Err("no value supplied for emp_code".to_string()),
+                    first_name: Ok(Default::default()),
+                    first_punch: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    last_punch: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl FirstLastReport {
+            pub fn att_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.att_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for att_date: {e}")
+                    });
+                self
+            }
+            pub fn dept_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dept_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dept_code: {e}")
+                    });
+                self
+            }
+            pub fn dept_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dept_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dept_name: {e}")
+                    });
+                self
+            }
+            pub fn emp_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emp_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emp_code: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn first_punch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_punch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_punch: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn last_punch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_punch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_punch: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FirstLastReport> for super::FirstLastReport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FirstLastReport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    att_date: value.att_date?,
+                    dept_code: value.dept_code?,
+                    dept_name: value.dept_name?,
+                    emp_code: value.emp_code?,
+                    first_name: value.first_name?,
+                    first_punch: value.first_punch?,
+                    last_name: value.last_name?,
+                    last_punch: value.last_punch?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FirstLastReport> for FirstLastReport {
+            fn from(value: super::FirstLastReport) -> Self {
+                Self {
+                    att_date: Ok(value.att_date),
+                    dept_code: Ok(value.dept_code),
+                    dept_name: Ok(value.dept_name),
+                    emp_code: Ok(value.emp_code),
+                    first_name: Ok(value.first_name),
+                    first_punch: Ok(value.first_punch),
+                    last_name: Ok(value.last_name),
+                    last_punch: Ok(value.last_punch),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FirstLastReportPage {
+            code: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            count: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::FirstLastReport>,
+                ::std::string::String,
+            >,
+            msg: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FirstLastReportPage {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    count: Err("no value supplied for count".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    msg: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl FirstLastReportPage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FirstLastReport>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for msg: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FirstLastReportPage>
+        for super::FirstLastReportPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FirstLastReportPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    count: value.count?,
+                    data: value.data?,
+                    msg: value.msg?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FirstLastReportPage> for FirstLastReportPage {
+            fn from(value: super::FirstLastReportPage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    count: Ok(value.count),
+                    data: Ok(value.data),
+                    msg: Ok(value.msg),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ParentArea {
             area_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8660,6 +9198,574 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TimeCard {
+            att_date: ::std::result::Result<
+                ::chrono::naive::NaiveDate,
+                ::std::string::String,
+            >,
+            check_in: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            check_out: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            clock_in: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            clock_out: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dept_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dept_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emp_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            exception: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            position_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            position_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            time_table_alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_hrs: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_leave: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_ot: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            weekday: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            worked_hrs: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TimeCard {
+            fn default() -> Self {
+                Self {
+                    att_date: Err("no value supplied for att_date".to_string()),
+                    check_in: Ok(Default::default()),
+                    check_out: Ok(Default::default()),
+                    clock_in: Ok(Default::default()),
+                    clock_out: Ok(Default::default()),
+                    dept_code: Ok(Default::default()),
+                    dept_name: Ok(Default::default()),
+                    emp_code: Err("no value supplied for emp_code".to_string()),
+                    exception: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    position_code: Ok(Default::default()),
+                    position_name: Ok(Default::default()),
+                    time_table_alias: Ok(Default::default()),
+                    total_hrs: Ok(Default::default()),
+                    total_leave: Ok(Default::default()),
+                    total_ot: Ok(Default::default()),
+                    weekday: Ok(Default::default()),
+                    worked_hrs: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TimeCard {
+            pub fn att_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.att_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for att_date: {e}")
+                    });
+                self
+            }
+            pub fn check_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.check_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for check_in: {e}")
+                    });
+                self
+            }
+            pub fn check_out<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.check_out = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for check_out: {e}")
+                    });
+                self
+            }
+            pub fn clock_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.clock_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for clock_in: {e}")
+                    });
+                self
+            }
+            pub fn clock_out<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.clock_out = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for clock_out: {e}")
+                    });
+                self
+            }
+            pub fn dept_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dept_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dept_code: {e}")
+                    });
+                self
+            }
+            pub fn dept_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dept_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dept_name: {e}")
+                    });
+                self
+            }
+            pub fn emp_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emp_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emp_code: {e}")
+                    });
+                self
+            }
+            pub fn exception<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.exception = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for exception: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn position_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.position_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for position_code: {e}")
+                    });
+                self
+            }
+            pub fn position_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.position_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for position_name: {e}")
+                    });
+                self
+            }
+            pub fn time_table_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time_table_alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for time_table_alias: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_hrs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_hrs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_hrs: {e}")
+                    });
+                self
+            }
+            pub fn total_leave<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_leave = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_leave: {e}")
+                    });
+                self
+            }
+            pub fn total_ot<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_ot = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_ot: {e}")
+                    });
+                self
+            }
+            pub fn weekday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.weekday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for weekday: {e}")
+                    });
+                self
+            }
+            pub fn worked_hrs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.worked_hrs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for worked_hrs: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TimeCard> for super::TimeCard {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TimeCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    att_date: value.att_date?,
+                    check_in: value.check_in?,
+                    check_out: value.check_out?,
+                    clock_in: value.clock_in?,
+                    clock_out: value.clock_out?,
+                    dept_code: value.dept_code?,
+                    dept_name: value.dept_name?,
+                    emp_code: value.emp_code?,
+                    exception: value.exception?,
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                    position_code: value.position_code?,
+                    position_name: value.position_name?,
+                    time_table_alias: value.time_table_alias?,
+                    total_hrs: value.total_hrs?,
+                    total_leave: value.total_leave?,
+                    total_ot: value.total_ot?,
+                    weekday: value.weekday?,
+                    worked_hrs: value.worked_hrs?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TimeCard> for TimeCard {
+            fn from(value: super::TimeCard) -> Self {
+                Self {
+                    att_date: Ok(value.att_date),
+                    check_in: Ok(value.check_in),
+                    check_out: Ok(value.check_out),
+                    clock_in: Ok(value.clock_in),
+                    clock_out: Ok(value.clock_out),
+                    dept_code: Ok(value.dept_code),
+                    dept_name: Ok(value.dept_name),
+                    emp_code: Ok(value.emp_code),
+                    exception: Ok(value.exception),
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
+                    position_code: Ok(value.position_code),
+                    position_name: Ok(value.position_name),
+                    time_table_alias: Ok(value.time_table_alias),
+                    total_hrs: Ok(value.total_hrs),
+                    total_leave: Ok(value.total_leave),
+                    total_ot: Ok(value.total_ot),
+                    weekday: Ok(value.weekday),
+                    worked_hrs: Ok(value.worked_hrs),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TimeCardPage {
+            code: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            count: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::TimeCard>,
+                ::std::string::String,
+            >,
+            msg: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TimeCardPage {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    count: Err("no value supplied for count".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    msg: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TimeCardPage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TimeCard>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for msg: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TimeCardPage> for super::TimeCardPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TimeCardPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    count: value.count?,
+                    data: value.data?,
+                    msg: value.msg?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TimeCardPage> for TimeCardPage {
+            fn from(value: super::TimeCardPage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    count: Ok(value.count),
+                    data: Ok(value.data),
+                    msg: Ok(value.msg),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TokenAnswer {
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<
@@ -9506,6 +10612,424 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
         }
         impl ::std::convert::From<super::TransactionPage> for TransactionPage {
             fn from(value: super::TransactionPage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    count: Ok(value.count),
+                    data: Ok(value.data),
+                    msg: Ok(value.msg),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TransactionReport {
+            area_alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dept_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dept_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emp_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            punch_state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            punch_time: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            terminal_alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            terminal_sn: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            verify_type: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionReport {
+            fn default() -> Self {
+                Self {
+                    area_alias: Ok(Default::default()),
+                    dept_code: Ok(Default::default()),
+                    dept_name: Ok(Default::default()),
+                    emp_code: Err("no value supplied for emp_code".to_string()),
+                    first_name: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    punch_state: Ok(Default::default()),
+                    punch_time: Err("no value supplied for punch_time".to_string()),
+                    terminal_alias: Ok(Default::default()),
+                    terminal_sn: Ok(Default::default()),
+                    verify_type: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TransactionReport {
+            pub fn area_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.area_alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for area_alias: {e}")
+                    });
+                self
+            }
+            pub fn dept_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dept_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dept_code: {e}")
+                    });
+                self
+            }
+            pub fn dept_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dept_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dept_name: {e}")
+                    });
+                self
+            }
+            pub fn emp_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emp_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emp_code: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn punch_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.punch_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for punch_state: {e}")
+                    });
+                self
+            }
+            pub fn punch_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.punch_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for punch_time: {e}")
+                    });
+                self
+            }
+            pub fn terminal_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terminal_alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for terminal_alias: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn terminal_sn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terminal_sn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for terminal_sn: {e}")
+                    });
+                self
+            }
+            pub fn verify_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for verify_type: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionReport> for super::TransactionReport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionReport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    area_alias: value.area_alias?,
+                    dept_code: value.dept_code?,
+                    dept_name: value.dept_name?,
+                    emp_code: value.emp_code?,
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                    punch_state: value.punch_state?,
+                    punch_time: value.punch_time?,
+                    terminal_alias: value.terminal_alias?,
+                    terminal_sn: value.terminal_sn?,
+                    verify_type: value.verify_type?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionReport> for TransactionReport {
+            fn from(value: super::TransactionReport) -> Self {
+                Self {
+                    area_alias: Ok(value.area_alias),
+                    dept_code: Ok(value.dept_code),
+                    dept_name: Ok(value.dept_name),
+                    emp_code: Ok(value.emp_code),
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
+                    punch_state: Ok(value.punch_state),
+                    punch_time: Ok(value.punch_time),
+                    terminal_alias: Ok(value.terminal_alias),
+                    terminal_sn: Ok(value.terminal_sn),
+                    verify_type: Ok(value.verify_type),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TransactionReportPage {
+            code: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            count: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::TransactionReport>,
+                ::std::string::String,
+            >,
+            msg: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionReportPage {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    count: Err("no value supplied for count".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    msg: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TransactionReportPage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TransactionReport>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for msg: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionReportPage>
+        for super::TransactionReportPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionReportPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    count: value.count?,
+                    data: value.data?,
+                    msg: value.msg?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionReportPage>
+        for TransactionReportPage {
+            fn from(value: super::TransactionReportPage) -> Self {
                 Self {
                     code: Ok(value.code),
                     count: Ok(value.count),
@@ -11960,6 +13484,336 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
                 deserializer.deserialize_map(Reader)
             }
         }
+        impl<'de> ::serde::Deserialize<'de> for super::FirstLastReport {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::FirstLastReport;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("FirstLastReport as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut att_date: crate::loose::Loose<
+                            ::chrono::naive::NaiveDate,
+                        > = crate::loose::Loose::Missing;
+                        let mut dept_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dept_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut first_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut first_punch: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut last_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut last_punch: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "att_date" => {
+                                    if !att_date.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("att_date"));
+                                    }
+                                    att_date = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_code" => {
+                                    if !dept_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_code"),
+                                        );
+                                    }
+                                    dept_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_name" => {
+                                    if !dept_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_name"),
+                                        );
+                                    }
+                                    dept_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_code" => {
+                                    if !emp_code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_code"));
+                                    }
+                                    emp_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "first_name" => {
+                                    if !first_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("first_name"),
+                                        );
+                                    }
+                                    first_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "first_punch" => {
+                                    if !first_punch.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("first_punch"),
+                                        );
+                                    }
+                                    first_punch = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_name" => {
+                                    if !last_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_name"),
+                                        );
+                                    }
+                                    last_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_punch" => {
+                                    if !last_punch.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_punch"),
+                                        );
+                                    }
+                                    last_punch = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let att_date = crate::loose::required(
+                                "FirstLastReport",
+                                "att_date",
+                                att_date,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let dept_code = crate::loose::optional(
+                            "FirstLastReport",
+                            "dept_code",
+                            dept_code,
+                            &mut extra,
+                        );
+                        let dept_name = crate::loose::optional(
+                            "FirstLastReport",
+                            "dept_name",
+                            dept_name,
+                            &mut extra,
+                        );
+                        let emp_code = crate::loose::required(
+                                "FirstLastReport",
+                                "emp_code",
+                                emp_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let first_name = crate::loose::optional(
+                            "FirstLastReport",
+                            "first_name",
+                            first_name,
+                            &mut extra,
+                        );
+                        let first_punch = crate::loose::optional(
+                            "FirstLastReport",
+                            "first_punch",
+                            first_punch,
+                            &mut extra,
+                        );
+                        let last_name = crate::loose::optional(
+                            "FirstLastReport",
+                            "last_name",
+                            last_name,
+                            &mut extra,
+                        );
+                        let last_punch = crate::loose::optional(
+                            "FirstLastReport",
+                            "last_punch",
+                            last_punch,
+                            &mut extra,
+                        );
+                        let mut record = super::FirstLastReport {
+                            att_date,
+                            dept_code,
+                            dept_name,
+                            emp_code,
+                            first_name,
+                            first_punch,
+                            last_name,
+                            last_punch,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for super::FirstLastReportPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::FirstLastReportPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("FirstLastReportPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<FirstLastReport>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<FirstLastReport>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "FirstLastReportPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "FirstLastReportPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "FirstLastReportPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "FirstLastReportPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "FirstLastReportPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::FirstLastReportPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for super::ParentArea {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -13414,6 +15268,537 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
                 deserializer.deserialize_map(Reader)
             }
         }
+        impl<'de> ::serde::Deserialize<'de> for super::TimeCard {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::TimeCard;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("TimeCard as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut att_date: crate::loose::Loose<
+                            ::chrono::naive::NaiveDate,
+                        > = crate::loose::Loose::Missing;
+                        let mut check_in: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut check_out: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut clock_in: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut clock_out: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dept_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dept_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut exception: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut first_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut last_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut position_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut position_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut time_table_alias: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut total_hrs: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut total_leave: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut total_ot: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut weekday: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut worked_hrs: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "att_date" => {
+                                    if !att_date.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("att_date"));
+                                    }
+                                    att_date = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "check_in" => {
+                                    if !check_in.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("check_in"));
+                                    }
+                                    check_in = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "check_out" => {
+                                    if !check_out.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("check_out"),
+                                        );
+                                    }
+                                    check_out = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "clock_in" => {
+                                    if !clock_in.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("clock_in"));
+                                    }
+                                    clock_in = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "clock_out" => {
+                                    if !clock_out.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("clock_out"),
+                                        );
+                                    }
+                                    clock_out = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_code" => {
+                                    if !dept_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_code"),
+                                        );
+                                    }
+                                    dept_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_name" => {
+                                    if !dept_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_name"),
+                                        );
+                                    }
+                                    dept_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_code" => {
+                                    if !emp_code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_code"));
+                                    }
+                                    emp_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "exception" => {
+                                    if !exception.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("exception"),
+                                        );
+                                    }
+                                    exception = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "first_name" => {
+                                    if !first_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("first_name"),
+                                        );
+                                    }
+                                    first_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_name" => {
+                                    if !last_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_name"),
+                                        );
+                                    }
+                                    last_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position_code" => {
+                                    if !position_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("position_code"),
+                                        );
+                                    }
+                                    position_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "position_name" => {
+                                    if !position_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("position_name"),
+                                        );
+                                    }
+                                    position_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "time_table_alias" => {
+                                    if !time_table_alias.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("time_table_alias"),
+                                        );
+                                    }
+                                    time_table_alias = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "total_hrs" => {
+                                    if !total_hrs.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("total_hrs"),
+                                        );
+                                    }
+                                    total_hrs = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "total_leave" => {
+                                    if !total_leave.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("total_leave"),
+                                        );
+                                    }
+                                    total_leave = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "total_ot" => {
+                                    if !total_ot.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("total_ot"));
+                                    }
+                                    total_ot = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "weekday" => {
+                                    if !weekday.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("weekday"));
+                                    }
+                                    weekday = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "worked_hrs" => {
+                                    if !worked_hrs.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("worked_hrs"),
+                                        );
+                                    }
+                                    worked_hrs = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let att_date = crate::loose::required(
+                                "TimeCard",
+                                "att_date",
+                                att_date,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let check_in = crate::loose::optional(
+                            "TimeCard",
+                            "check_in",
+                            check_in,
+                            &mut extra,
+                        );
+                        let check_out = crate::loose::optional(
+                            "TimeCard",
+                            "check_out",
+                            check_out,
+                            &mut extra,
+                        );
+                        let clock_in = crate::loose::optional(
+                            "TimeCard",
+                            "clock_in",
+                            clock_in,
+                            &mut extra,
+                        );
+                        let clock_out = crate::loose::optional(
+                            "TimeCard",
+                            "clock_out",
+                            clock_out,
+                            &mut extra,
+                        );
+                        let dept_code = crate::loose::optional(
+                            "TimeCard",
+                            "dept_code",
+                            dept_code,
+                            &mut extra,
+                        );
+                        let dept_name = crate::loose::optional(
+                            "TimeCard",
+                            "dept_name",
+                            dept_name,
+                            &mut extra,
+                        );
+                        let emp_code = crate::loose::required(
+                                "TimeCard",
+                                "emp_code",
+                                emp_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let exception = crate::loose::optional(
+                            "TimeCard",
+                            "exception",
+                            exception,
+                            &mut extra,
+                        );
+                        let first_name = crate::loose::optional(
+                            "TimeCard",
+                            "first_name",
+                            first_name,
+                            &mut extra,
+                        );
+                        let last_name = crate::loose::optional(
+                            "TimeCard",
+                            "last_name",
+                            last_name,
+                            &mut extra,
+                        );
+                        let position_code = crate::loose::optional(
+                            "TimeCard",
+                            "position_code",
+                            position_code,
+                            &mut extra,
+                        );
+                        let position_name = crate::loose::optional(
+                            "TimeCard",
+                            "position_name",
+                            position_name,
+                            &mut extra,
+                        );
+                        let time_table_alias = crate::loose::optional(
+                            "TimeCard",
+                            "time_table_alias",
+                            time_table_alias,
+                            &mut extra,
+                        );
+                        let total_hrs = crate::loose::optional(
+                            "TimeCard",
+                            "total_hrs",
+                            total_hrs,
+                            &mut extra,
+                        );
+                        let total_leave = crate::loose::optional(
+                            "TimeCard",
+                            "total_leave",
+                            total_leave,
+                            &mut extra,
+                        );
+                        let total_ot = crate::loose::optional(
+                            "TimeCard",
+                            "total_ot",
+                            total_ot,
+                            &mut extra,
+                        );
+                        let weekday = crate::loose::optional(
+                            "TimeCard",
+                            "weekday",
+                            weekday,
+                            &mut extra,
+                        );
+                        let worked_hrs = crate::loose::optional(
+                            "TimeCard",
+                            "worked_hrs",
+                            worked_hrs,
+                            &mut extra,
+                        );
+                        let mut record = super::TimeCard {
+                            att_date,
+                            check_in,
+                            check_out,
+                            clock_in,
+                            clock_out,
+                            dept_code,
+                            dept_name,
+                            emp_code,
+                            exception,
+                            first_name,
+                            last_name,
+                            position_code,
+                            position_name,
+                            time_table_alias,
+                            total_hrs,
+                            total_leave,
+                            total_ot,
+                            weekday,
+                            worked_hrs,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for super::TimeCardPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::TimeCardPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("TimeCardPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<TimeCard>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<TimeCard>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "TimeCardPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "TimeCardPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "TimeCardPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "TimeCardPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "TimeCardPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::TimeCardPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for super::Transaction {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -14162,11 +16547,398 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
                 deserializer.deserialize_map(Reader)
             }
         }
+        impl<'de> ::serde::Deserialize<'de> for super::TransactionReport {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::TransactionReport;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("TransactionReport as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut area_alias: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dept_code: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut dept_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut first_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut last_name: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut punch_state: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut punch_time: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut terminal_alias: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut terminal_sn: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut verify_type: crate::loose::Loose<
+                            ::std::option::Option<i64>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "area_alias" => {
+                                    if !area_alias.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("area_alias"),
+                                        );
+                                    }
+                                    area_alias = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_code" => {
+                                    if !dept_code.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_code"),
+                                        );
+                                    }
+                                    dept_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "dept_name" => {
+                                    if !dept_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("dept_name"),
+                                        );
+                                    }
+                                    dept_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "emp_code" => {
+                                    if !emp_code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("emp_code"));
+                                    }
+                                    emp_code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "first_name" => {
+                                    if !first_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("first_name"),
+                                        );
+                                    }
+                                    first_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "last_name" => {
+                                    if !last_name.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("last_name"),
+                                        );
+                                    }
+                                    last_name = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "punch_state" => {
+                                    if !punch_state.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("punch_state"),
+                                        );
+                                    }
+                                    punch_state = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "punch_time" => {
+                                    if !punch_time.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("punch_time"),
+                                        );
+                                    }
+                                    punch_time = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "terminal_alias" => {
+                                    if !terminal_alias.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("terminal_alias"),
+                                        );
+                                    }
+                                    terminal_alias = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "terminal_sn" => {
+                                    if !terminal_sn.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("terminal_sn"),
+                                        );
+                                    }
+                                    terminal_sn = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "verify_type" => {
+                                    if !verify_type.is_missing() {
+                                        return Err(
+                                            ::serde::de::Error::duplicate_field("verify_type"),
+                                        );
+                                    }
+                                    verify_type = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let area_alias = crate::loose::optional(
+                            "TransactionReport",
+                            "area_alias",
+                            area_alias,
+                            &mut extra,
+                        );
+                        let dept_code = crate::loose::optional(
+                            "TransactionReport",
+                            "dept_code",
+                            dept_code,
+                            &mut extra,
+                        );
+                        let dept_name = crate::loose::optional(
+                            "TransactionReport",
+                            "dept_name",
+                            dept_name,
+                            &mut extra,
+                        );
+                        let emp_code = crate::loose::required(
+                                "TransactionReport",
+                                "emp_code",
+                                emp_code,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let first_name = crate::loose::optional(
+                            "TransactionReport",
+                            "first_name",
+                            first_name,
+                            &mut extra,
+                        );
+                        let last_name = crate::loose::optional(
+                            "TransactionReport",
+                            "last_name",
+                            last_name,
+                            &mut extra,
+                        );
+                        let punch_state = crate::loose::optional(
+                            "TransactionReport",
+                            "punch_state",
+                            punch_state,
+                            &mut extra,
+                        );
+                        let punch_time = crate::loose::required(
+                                "TransactionReport",
+                                "punch_time",
+                                punch_time,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let terminal_alias = crate::loose::optional(
+                            "TransactionReport",
+                            "terminal_alias",
+                            terminal_alias,
+                            &mut extra,
+                        );
+                        let terminal_sn = crate::loose::optional(
+                            "TransactionReport",
+                            "terminal_sn",
+                            terminal_sn,
+                            &mut extra,
+                        );
+                        let verify_type = crate::loose::optional(
+                            "TransactionReport",
+                            "verify_type",
+                            verify_type,
+                            &mut extra,
+                        );
+                        let mut record = super::TransactionReport {
+                            area_alias,
+                            dept_code,
+                            dept_name,
+                            emp_code,
+                            first_name,
+                            last_name,
+                            punch_state,
+                            punch_time,
+                            terminal_alias,
+                            terminal_sn,
+                            verify_type,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for super::TransactionReportPage {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Reader;
+                impl<'de> ::serde::de::Visitor<'de> for Reader {
+                    type Value = super::TransactionReportPage;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("TransactionReportPage as a JSON object")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Self::Value, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        let strict = crate::loose::is_strict();
+                        let mut code: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
+                        let mut count: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
+                        let mut data: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<TransactionReport>>,
+                        > = None;
+                        let mut results: ::std::option::Option<
+                            ::std::option::Option<::std::vec::Vec<TransactionReport>>,
+                        > = None;
+                        let mut msg: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut next: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        let mut previous: crate::loose::Loose<
+                            ::std::option::Option<::std::string::String>,
+                        > = crate::loose::Loose::Missing;
+                        while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
+                            match key.as_str() {
+                                "code" => {
+                                    if !code.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("code"));
+                                    }
+                                    code = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "count" => {
+                                    if !count.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("count"));
+                                    }
+                                    count = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "data" => {
+                                    if data.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("data"));
+                                    }
+                                    data = Some(map.next_value()?);
+                                }
+                                "results" => {
+                                    if results.is_some() {
+                                        return Err(::serde::de::Error::duplicate_field("results"));
+                                    }
+                                    results = Some(map.next_value()?);
+                                }
+                                "msg" => {
+                                    if !msg.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("msg"));
+                                    }
+                                    msg = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "next" => {
+                                    if !next.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("next"));
+                                    }
+                                    next = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                "previous" => {
+                                    if !previous.is_missing() {
+                                        return Err(::serde::de::Error::duplicate_field("previous"));
+                                    }
+                                    previous = map
+                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                }
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let code = crate::loose::optional(
+                            "TransactionReportPage",
+                            "code",
+                            code,
+                            &mut extra,
+                        );
+                        let count = crate::loose::required(
+                                "TransactionReportPage",
+                                "count",
+                                count,
+                                &mut extra,
+                            )
+                            .map_err(::serde::de::Error::custom)?;
+                        let data = match (data.flatten(), results.flatten()) {
+                            (Some(data), _) => data,
+                            (None, Some(results)) if !crate::loose::is_strict() => {
+                                results
+                            }
+                            _ => return Err(::serde::de::Error::missing_field("data")),
+                        };
+                        let msg = crate::loose::optional(
+                            "TransactionReportPage",
+                            "msg",
+                            msg,
+                            &mut extra,
+                        );
+                        let next = crate::loose::optional(
+                            "TransactionReportPage",
+                            "next",
+                            next,
+                            &mut extra,
+                        );
+                        let previous = crate::loose::optional(
+                            "TransactionReportPage",
+                            "previous",
+                            previous,
+                            &mut extra,
+                        );
+                        let mut record = super::TransactionReportPage {
+                            code,
+                            count,
+                            data,
+                            msg,
+                            next,
+                            previous,
+                            extra,
+                        };
+                        Ok(record)
+                    }
+                }
+                deserializer.deserialize_map(Reader)
+            }
+        }
     }
     crate::lenient_record!(
         DepartmentRef, PositionRef, AreaRef, ParentArea, AttEmployee, Employee,
         EmployeeWritten, Department, Area, AreaWritten, Position, Terminal, Transaction,
-        ResignEmployee, Resign
+        ResignEmployee, Resign, TransactionReport, FirstLastReport, TimeCard
     );
 }
 #[derive(Clone, Debug)]
@@ -15149,6 +17921,127 @@ let response = client.export_transactions()
 ```*/
     pub fn export_transactions(&self) -> builder::ExportTransactions<'_> {
         builder::ExportTransactions::new(self)
+    }
+    /**Transaction report, the punches of a date range with the employees' names (server-versions §3)
+
+Documented (server-versions §3, from integrator code): `GET /att/api/transactionReport/`
+with `page`, `page_size`, `start_date`, `end_date` (`YYYY-MM-DD`), `departments`,
+`areas`; paged with `page_size`; no API-licence gate on `/att/` (GO).
+Inferred (no source shows a row): one row per punch in the range, with the
+employee's names and department beside the punch fields (see `TransactionReport`);
+the list envelope; the `employees` filter.
+
+
+Sends a `GET` request to `/att/api/transactionReport/`
+
+Arguments:
+- `areas`: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+- `departments`: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+- `employees`: Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+- `end_date`: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+- `limit`: Page size as the manual names it.
+- `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
+- `page_size`: Page size as live servers honour it; clients send both.
+- `start_date`: First day of the report, `YYYY-MM-DD` (server-versions §3).
+```ignore
+let response = client.list_transaction_reports()
+    .areas(areas)
+    .departments(departments)
+    .employees(employees)
+    .end_date(end_date)
+    .limit(limit)
+    .page(page)
+    .page_size(page_size)
+    .start_date(start_date)
+    .send()
+    .await;
+```*/
+    pub fn list_transaction_reports(&self) -> builder::ListTransactionReports<'_> {
+        builder::ListTransactionReports::new(self)
+    }
+    /**First and last punch of each employee on each day (server-versions §3)
+
+Documented (server-versions §3): `GET /att/api/firstLastReport/` with the parameters
+of transactionReport plus `groups` and `employees`; clients read `first_punch`,
+`last_punch` and `att_date` from its rows.
+Inferred: one row per employee and day with a punch; the punches as `HH:MM:SS`
+text; the other columns (see `FirstLastReport`); the list envelope; the order
+(by day, then employee code, in the sandbox).
+
+
+Sends a `GET` request to `/att/api/firstLastReport/`
+
+Arguments:
+- `areas`: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+- `departments`: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+- `employees`: Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+- `end_date`: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+- `groups`: Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+- `limit`: Page size as the manual names it.
+- `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
+- `page_size`: Page size as live servers honour it; clients send both.
+- `start_date`: First day of the report, `YYYY-MM-DD` (server-versions §3).
+```ignore
+let response = client.list_first_last_reports()
+    .areas(areas)
+    .departments(departments)
+    .employees(employees)
+    .end_date(end_date)
+    .groups(groups)
+    .limit(limit)
+    .page(page)
+    .page_size(page_size)
+    .start_date(start_date)
+    .send()
+    .await;
+```*/
+    pub fn list_first_last_reports(&self) -> builder::ListFirstLastReports<'_> {
+        builder::ListFirstLastReports::new(self)
+    }
+    /**Total time card report, one row per employee and day (server-versions §3)
+
+Documented (server-versions §3): `GET /att/api/totalTimeCardReportV2/` with the
+parameters of firstLastReport, `departments=-1&areas=-1&groups=-1&employees=-1`
+selecting everyone; its columns `emp_code, first_name, last_name, dept_code,
+dept_name, position_code, position_name, att_date, weekday, time_table_alias,
+check_in, check_out, clock_in, clock_out, total_hrs, worked_hrs, total_ot,
+total_leave, exception, …` (more are kept as extra fields).
+Inferred: the value formats (times as `HH:MM:SS` text, hours as text such as
+`"8.5"`); the list envelope. A real server computes the columns from schedules,
+timetables and leaves; the sandbox has none and serves an approximation: per
+employee and day with a punch, `clock_in` / `check_in` the first punch,
+`clock_out` / `check_out` the last one, `total_hrs` and `worked_hrs` the hours
+between them, `total_ot` and `total_leave` "0".
+
+
+Sends a `GET` request to `/att/api/totalTimeCardReportV2/`
+
+Arguments:
+- `areas`: Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+- `departments`: Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+- `employees`: Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+- `end_date`: Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+- `groups`: Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+- `limit`: Page size as the manual names it.
+- `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
+- `page_size`: Page size as live servers honour it; clients send both.
+- `start_date`: First day of the report, `YYYY-MM-DD` (server-versions §3).
+```ignore
+let response = client.list_time_cards()
+    .areas(areas)
+    .departments(departments)
+    .employees(employees)
+    .end_date(end_date)
+    .groups(groups)
+    .limit(limit)
+    .page(page)
+    .page_size(page_size)
+    .start_date(start_date)
+    .send()
+    .await;
+```*/
+    pub fn list_time_cards(&self) -> builder::ListTimeCards<'_> {
+        builder::ListTimeCards::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -21758,6 +24651,711 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                405u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_transaction_reports`]
+
+[`Client::list_transaction_reports`]: super::Client::list_transaction_reports*/
+    #[derive(Debug, Clone)]
+    pub struct ListTransactionReports<'a> {
+        client: &'a super::Client,
+        areas: Result<Option<::std::string::String>, String>,
+        departments: Result<Option<::std::string::String>, String>,
+        employees: Result<Option<::std::string::String>, String>,
+        end_date: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i64>, String>,
+        page: Result<Option<i64>, String>,
+        page_size: Result<Option<i64>, String>,
+        start_date: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListTransactionReports<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                areas: Ok(None),
+                departments: Ok(None),
+                employees: Ok(None),
+                end_date: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                page_size: Ok(None),
+                start_date: Ok(None),
+            }
+        }
+        pub fn areas<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.areas = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for areas failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn departments<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.departments = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for departments failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn employees<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.employees = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for employees failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.end_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for end_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+            self
+        }
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.start_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for start_date failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/att/api/transactionReport/`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::TransactionReportPage>,
+            Error<types::ErrorBody>,
+        > {
+            let Self {
+                client,
+                areas,
+                departments,
+                employees,
+                end_date,
+                limit,
+                page,
+                page_size,
+                start_date,
+            } = self;
+            let areas = areas.map_err(Error::InvalidRequest)?;
+            let departments = departments.map_err(Error::InvalidRequest)?;
+            let employees = employees.map_err(Error::InvalidRequest)?;
+            let end_date = end_date.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let start_date = start_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/att/api/transactionReport/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("areas", &areas))
+                .query(&progenitor_client::QueryParam::new("departments", &departments))
+                .query(&progenitor_client::QueryParam::new("employees", &employees))
+                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                .query(&progenitor_client::QueryParam::new("start_date", &start_date))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_transaction_reports",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                405u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_first_last_reports`]
+
+[`Client::list_first_last_reports`]: super::Client::list_first_last_reports*/
+    #[derive(Debug, Clone)]
+    pub struct ListFirstLastReports<'a> {
+        client: &'a super::Client,
+        areas: Result<Option<::std::string::String>, String>,
+        departments: Result<Option<::std::string::String>, String>,
+        employees: Result<Option<::std::string::String>, String>,
+        end_date: Result<Option<::std::string::String>, String>,
+        groups: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i64>, String>,
+        page: Result<Option<i64>, String>,
+        page_size: Result<Option<i64>, String>,
+        start_date: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListFirstLastReports<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                areas: Ok(None),
+                departments: Ok(None),
+                employees: Ok(None),
+                end_date: Ok(None),
+                groups: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                page_size: Ok(None),
+                start_date: Ok(None),
+            }
+        }
+        pub fn areas<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.areas = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for areas failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn departments<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.departments = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for departments failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn employees<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.employees = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for employees failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.end_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for end_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn groups<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.groups = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for groups failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+            self
+        }
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.start_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for start_date failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/att/api/firstLastReport/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FirstLastReportPage>, Error<types::ErrorBody>> {
+            let Self {
+                client,
+                areas,
+                departments,
+                employees,
+                end_date,
+                groups,
+                limit,
+                page,
+                page_size,
+                start_date,
+            } = self;
+            let areas = areas.map_err(Error::InvalidRequest)?;
+            let departments = departments.map_err(Error::InvalidRequest)?;
+            let employees = employees.map_err(Error::InvalidRequest)?;
+            let end_date = end_date.map_err(Error::InvalidRequest)?;
+            let groups = groups.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let start_date = start_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/att/api/firstLastReport/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("areas", &areas))
+                .query(&progenitor_client::QueryParam::new("departments", &departments))
+                .query(&progenitor_client::QueryParam::new("employees", &employees))
+                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                .query(&progenitor_client::QueryParam::new("groups", &groups))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                .query(&progenitor_client::QueryParam::new("start_date", &start_date))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_first_last_reports",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                405u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::transport::json_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_time_cards`]
+
+[`Client::list_time_cards`]: super::Client::list_time_cards*/
+    #[derive(Debug, Clone)]
+    pub struct ListTimeCards<'a> {
+        client: &'a super::Client,
+        areas: Result<Option<::std::string::String>, String>,
+        departments: Result<Option<::std::string::String>, String>,
+        employees: Result<Option<::std::string::String>, String>,
+        end_date: Result<Option<::std::string::String>, String>,
+        groups: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i64>, String>,
+        page: Result<Option<i64>, String>,
+        page_size: Result<Option<i64>, String>,
+        start_date: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListTimeCards<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                areas: Ok(None),
+                departments: Ok(None),
+                employees: Ok(None),
+                end_date: Ok(None),
+                groups: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                page_size: Ok(None),
+                start_date: Ok(None),
+            }
+        }
+        pub fn areas<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.areas = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for areas failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn departments<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.departments = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for departments failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn employees<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.employees = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for employees failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.end_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for end_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn groups<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.groups = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for groups failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+            self
+        }
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.start_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for start_date failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/att/api/totalTimeCardReportV2/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TimeCardPage>, Error<types::ErrorBody>> {
+            let Self {
+                client,
+                areas,
+                departments,
+                employees,
+                end_date,
+                groups,
+                limit,
+                page,
+                page_size,
+                start_date,
+            } = self;
+            let areas = areas.map_err(Error::InvalidRequest)?;
+            let departments = departments.map_err(Error::InvalidRequest)?;
+            let employees = employees.map_err(Error::InvalidRequest)?;
+            let end_date = end_date.map_err(Error::InvalidRequest)?;
+            let groups = groups.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let start_date = start_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/att/api/totalTimeCardReportV2/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("areas", &areas))
+                .query(&progenitor_client::QueryParam::new("departments", &departments))
+                .query(&progenitor_client::QueryParam::new("employees", &employees))
+                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                .query(&progenitor_client::QueryParam::new("groups", &groups))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                .query(&progenitor_client::QueryParam::new("start_date", &start_date))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_time_cards",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::transport::json_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

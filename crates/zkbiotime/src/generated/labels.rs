@@ -11,4 +11,5 @@ pub const LABELS: &[(&str, &str, &[(&str, &str)])] = &[
     ("ResignCreate", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
     ("ResignUpdate", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
     ("Resignation", "resign_type", &[("1", "Quit"), ("2", "Dismissed"), ("3", "Resign"), ("4", "Transfer"), ("5", "Retain job without salary")]),
+    ("TransactionReport", "punch_state", &[("0", "Check In"), ("1", "Check Out"), ("2", "Break Out"), ("3", "Break In"), ("4", "Overtime In"), ("5", "Overtime Out"), ("255", "No state")]),
 ];

@@ -378,3 +378,170 @@ impl crate::paging::ListPage for types::TransactionPage {
     fn id_bounds(&self) -> Option<(i64, i64)> { Some((self.data.first()?.id, self.data.last()?.id)) }
 }
 
+/// Filters of `GET /att/api/transactionReport/` (operation `list_transaction_reports`).
+///
+/// Every field is optional; unknown names are rejected when deserialising.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionReportFilter {
+    /// First day of the report, `YYYY-MM-DD` (server-versions §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departments: Option<String>,
+    /// Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas: Option<String>,
+    /// Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees: Option<String>,
+}
+
+impl TransactionReportFilter {
+    /// The filter names the server understands for this list.
+    pub const FIELDS: &'static [&'static str] = &["start_date", "end_date", "departments", "areas", "employees"];
+}
+
+impl crate::paging::ListFilter for TransactionReportFilter {
+    type Page = types::TransactionReportPage;
+    const PATH: &'static str = "/att/api/transactionReport/";
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::TransactionReportPage>, Error<types::ErrorBody>> {
+        #[allow(unused_mut)]
+        let mut request: builder::ListTransactionReports<'_> = client.list_transaction_reports();
+        if let Some(value) = &self.start_date { request = request.start_date(value.clone()); }
+        if let Some(value) = &self.end_date { request = request.end_date(value.clone()); }
+        if let Some(value) = &self.departments { request = request.departments(value.clone()); }
+        if let Some(value) = &self.areas { request = request.areas(value.clone()); }
+        if let Some(value) = &self.employees { request = request.employees(value.clone()); }
+        request.page(page).page_size(page_size).limit(page_size).send().await
+    }
+}
+
+impl crate::paging::ListPage for types::TransactionReportPage {
+    type Item = types::TransactionReport;
+    fn count(&self) -> i64 { self.count }
+    fn next(&self) -> Option<&str> { self.next.as_deref() }
+    fn code(&self) -> Option<i64> { self.code }
+    fn msg(&self) -> Option<&str> { self.msg.as_deref() }
+    fn into_data(self) -> Vec<Self::Item> { self.data }
+    fn id_bounds(&self) -> Option<(i64, i64)> { None }
+}
+
+/// Filters of `GET /att/api/firstLastReport/` (operation `list_first_last_reports`).
+///
+/// Every field is optional; unknown names are rejected when deserialising.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirstLastReportFilter {
+    /// First day of the report, `YYYY-MM-DD` (server-versions §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departments: Option<String>,
+    /// Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas: Option<String>,
+    /// Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees: Option<String>,
+}
+
+impl FirstLastReportFilter {
+    /// The filter names the server understands for this list.
+    pub const FIELDS: &'static [&'static str] = &["start_date", "end_date", "departments", "areas", "groups", "employees"];
+}
+
+impl crate::paging::ListFilter for FirstLastReportFilter {
+    type Page = types::FirstLastReportPage;
+    const PATH: &'static str = "/att/api/firstLastReport/";
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::FirstLastReportPage>, Error<types::ErrorBody>> {
+        #[allow(unused_mut)]
+        let mut request: builder::ListFirstLastReports<'_> = client.list_first_last_reports();
+        if let Some(value) = &self.start_date { request = request.start_date(value.clone()); }
+        if let Some(value) = &self.end_date { request = request.end_date(value.clone()); }
+        if let Some(value) = &self.departments { request = request.departments(value.clone()); }
+        if let Some(value) = &self.areas { request = request.areas(value.clone()); }
+        if let Some(value) = &self.groups { request = request.groups(value.clone()); }
+        if let Some(value) = &self.employees { request = request.employees(value.clone()); }
+        request.page(page).page_size(page_size).limit(page_size).send().await
+    }
+}
+
+impl crate::paging::ListPage for types::FirstLastReportPage {
+    type Item = types::FirstLastReport;
+    fn count(&self) -> i64 { self.count }
+    fn next(&self) -> Option<&str> { self.next.as_deref() }
+    fn code(&self) -> Option<i64> { self.code }
+    fn msg(&self) -> Option<&str> { self.msg.as_deref() }
+    fn into_data(self) -> Vec<Self::Item> { self.data }
+    fn id_bounds(&self) -> Option<(i64, i64)> { None }
+}
+
+/// Filters of `GET /att/api/totalTimeCardReportV2/` (operation `list_time_cards`).
+///
+/// Every field is optional; unknown names are rejected when deserialising.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeCardFilter {
+    /// First day of the report, `YYYY-MM-DD` (server-versions §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departments: Option<String>,
+    /// Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas: Option<String>,
+    /// Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees: Option<String>,
+}
+
+impl TimeCardFilter {
+    /// The filter names the server understands for this list.
+    pub const FIELDS: &'static [&'static str] = &["start_date", "end_date", "departments", "areas", "groups", "employees"];
+}
+
+impl crate::paging::ListFilter for TimeCardFilter {
+    type Page = types::TimeCardPage;
+    const PATH: &'static str = "/att/api/totalTimeCardReportV2/";
+    async fn fetch(&self, client: &Client, page: i64, page_size: i64) -> Result<ResponseValue<types::TimeCardPage>, Error<types::ErrorBody>> {
+        #[allow(unused_mut)]
+        let mut request: builder::ListTimeCards<'_> = client.list_time_cards();
+        if let Some(value) = &self.start_date { request = request.start_date(value.clone()); }
+        if let Some(value) = &self.end_date { request = request.end_date(value.clone()); }
+        if let Some(value) = &self.departments { request = request.departments(value.clone()); }
+        if let Some(value) = &self.areas { request = request.areas(value.clone()); }
+        if let Some(value) = &self.groups { request = request.groups(value.clone()); }
+        if let Some(value) = &self.employees { request = request.employees(value.clone()); }
+        request.page(page).page_size(page_size).limit(page_size).send().await
+    }
+}
+
+impl crate::paging::ListPage for types::TimeCardPage {
+    type Item = types::TimeCard;
+    fn count(&self) -> i64 { self.count }
+    fn next(&self) -> Option<&str> { self.next.as_deref() }
+    fn code(&self) -> Option<i64> { self.code }
+    fn msg(&self) -> Option<&str> { self.msg.as_deref() }
+    fn into_data(self) -> Vec<Self::Item> { self.data }
+    fn id_bounds(&self) -> Option<(i64, i64)> { None }
+}
+

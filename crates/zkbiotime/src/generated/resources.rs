@@ -58,6 +58,12 @@ impl WithId for types::Terminal { fn with_id(self, _id: i64) -> Self { self } }
 resource!(read Transactions, "Punches (`/iclock/api/transactions/`). Read only.", item: types::Transaction, filter: TransactionFilter, get: get_transaction);
 resource!(delete Transactions, filter: TransactionFilter);
 
+resource!(read TransactionReports, "Attendance report (`/att/api/transactionReport/`). List only.", item: types::TransactionReport, filter: TransactionReportFilter);
+
+resource!(read FirstLastReports, "Attendance report (`/att/api/firstLastReport/`). List only.", item: types::FirstLastReport, filter: FirstLastReportFilter);
+
+resource!(read TimeCards, "Attendance report (`/att/api/totalTimeCardReportV2/`). List only.", item: types::TimeCard, filter: TimeCardFilter);
+
 /// APIs not every server has: (path prefix, API name, the versions that have it).
 pub(crate) const OPTIONAL_APIS: &[(&str, &str, &str)] = &[
     ("/personnel/api/employees/adjust_regsin/", "employee resign", "8.5 and 9.5"),
@@ -79,4 +85,10 @@ impl Client {
     pub fn terminals(&self) -> Terminals { Terminals::new(self.clone()) }
     #[doc = "Punches (`/iclock/api/transactions/`). Read only."]
     pub fn transactions(&self) -> Transactions { Transactions::new(self.clone()) }
+    #[doc = "Attendance report (`/att/api/transactionReport/`). List only."]
+    pub fn transaction_reports(&self) -> TransactionReports { TransactionReports::new(self.clone()) }
+    #[doc = "Attendance report (`/att/api/firstLastReport/`). List only."]
+    pub fn first_last_reports(&self) -> FirstLastReports { FirstLastReports::new(self.clone()) }
+    #[doc = "Attendance report (`/att/api/totalTimeCardReportV2/`). List only."]
+    pub fn time_cards(&self) -> TimeCards { TimeCards::new(self.clone()) }
 }

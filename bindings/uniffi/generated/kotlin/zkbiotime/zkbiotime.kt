@@ -708,11 +708,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_employees(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_first_last_reports(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_positions(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_resigns(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_terminals(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_time_cards(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_transaction_reports(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_transactions(
     ): Int
@@ -788,6 +794,16 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_employees_upsert(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_firstlastreportpager_count(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_firstlastreportpager_next_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_list(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_pager(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_positionpager_count(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_positionpager_next_page(
@@ -860,9 +876,29 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_terminals_upsert(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_timecardpager_count(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_timecardpager_next_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_timecards_list(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_timecards_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_timecards_pager(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_transactionreportpager_count(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_transactionreportpager_next_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_transactionreports_list(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_transactionreports_page(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_transactionreports_pager(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_delete(
     ): Int
@@ -928,11 +964,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_employees(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_first_last_reports(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_positions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_resigns(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_terminals(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_time_cards(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_transaction_reports(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_transactions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1032,6 +1074,24 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_employees_upsert(`ptr`: Long,`body`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_firstlastreportpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_firstlastreportpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_firstlastreportpager_count(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_firstlastreportpager_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_firstlastreports(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_firstlastreports(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_firstlastreports_list(`ptr`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_firstlastreports_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_firstlastreports_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_positionpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_free_positionpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1128,6 +1188,24 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_terminals_upsert(`ptr`: Long,`body`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_timecardpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_timecardpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_timecardpager_count(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_timecardpager_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_timecards(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_timecards(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_timecards_list(`ptr`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_timecards_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_timecards_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_transactionpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_free_transactionpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1135,6 +1213,24 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_transactionpager_count(`ptr`: Long,
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_transactionpager_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_transactionreportpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_transactionreportpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactionreportpager_count(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactionreportpager_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_transactionreports(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_transactionreports(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactionreports_list(`ptr`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactionreports_page(`ptr`: Long,`number`: Long,`filter`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_transactionreports_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_transactions(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1335,6 +1431,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_employees() and 0xFFFF) != 61080) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_first_last_reports() and 0xFFFF) != 35065) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_positions() and 0xFFFF) != 38056) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1342,6 +1441,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_terminals() and 0xFFFF) != 56288) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_time_cards() and 0xFFFF) != 33274) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_transaction_reports() and 0xFFFF) != 7016) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_transactions() and 0xFFFF) != 28099) {
@@ -1455,6 +1560,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_employees_upsert() and 0xFFFF) != 11299) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_firstlastreportpager_count() and 0xFFFF) != 33034) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_firstlastreportpager_next_page() and 0xFFFF) != 12350) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_list() and 0xFFFF) != 64563) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_page() and 0xFFFF) != 45574) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_firstlastreports_pager() and 0xFFFF) != 45114) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_positionpager_count() and 0xFFFF) != 12048) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1563,10 +1683,40 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_terminals_upsert() and 0xFFFF) != 21868) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_timecardpager_count() and 0xFFFF) != 54187) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_timecardpager_next_page() and 0xFFFF) != 23005) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_timecards_list() and 0xFFFF) != 55559) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_timecards_page() and 0xFFFF) != 12399) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_timecards_pager() and 0xFFFF) != 19267) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_count() and 0xFFFF) != 24020) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionpager_next_page() and 0xFFFF) != 41700) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionreportpager_count() and 0xFFFF) != 7547) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionreportpager_next_page() and 0xFFFF) != 347) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionreports_list() and 0xFFFF) != 50290) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionreports_page() and 0xFFFF) != 21801) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactionreports_pager() and 0xFFFF) != 9110) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_delete() and 0xFFFF) != 3774) {
@@ -2973,6 +3123,11 @@ public interface ClientInterface {
     fun `employees`(): Employees
     
     /**
+     * Attendance report (`/att/api/firstLastReport/`). List only.
+     */
+    fun `firstLastReports`(): FirstLastReports
+    
+    /**
      * Positions (`/personnel/api/positions/`).
      */
     fun `positions`(): Positions
@@ -2986,6 +3141,16 @@ public interface ClientInterface {
      * Terminals, i.e. devices (`/iclock/api/terminals/`).
      */
     fun `terminals`(): Terminals
+    
+    /**
+     * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+     */
+    fun `timeCards`(): TimeCards
+    
+    /**
+     * Attendance report (`/att/api/transactionReport/`). List only.
+     */
+    fun `transactionReports`(): TransactionReports
     
     /**
      * Punches (`/iclock/api/transactions/`). Read only.
@@ -3310,6 +3475,22 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Attendance report (`/att/api/firstLastReport/`). List only.
+     */override fun `firstLastReports`(): FirstLastReports {
+            return FfiConverterTypeFirstLastReports.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_first_last_reports(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Positions (`/personnel/api/positions/`).
      */override fun `positions`(): Positions {
             return FfiConverterTypePositions.lift(
@@ -3348,6 +3529,38 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_terminals(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+     */override fun `timeCards`(): TimeCards {
+            return FfiConverterTypeTimeCards.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_time_cards(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Attendance report (`/att/api/transactionReport/`). List only.
+     */override fun `transactionReports`(): TransactionReports {
+            return FfiConverterTypeTransactionReports.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_transaction_reports(
         it,
         _status)
 }
@@ -5178,6 +5391,644 @@ public object FfiConverterTypeEmployees: FfiConverter<Employees, Long> {
     override fun allocationSize(value: Employees) = 8UL
 
     override fun write(value: Employees, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+public interface FirstLastReportPagerInterface {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    suspend fun `count`(): kotlin.Long
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    suspend fun `nextPage`(): FirstLastReportPage?
+    
+    companion object
+}
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class FirstLastReportPager: Disposable, AutoCloseable, FirstLastReportPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_firstlastreportpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_firstlastreportpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `count`() : kotlin.Long {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_firstlastreportpager_count(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_i64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_i64(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_i64(future) },
+        // lift function
+        { FfiConverterLong.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : FirstLastReportPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_firstlastreportpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeFirstLastReportPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirstLastReportPager: FfiConverter<FirstLastReportPager, Long> {
+    override fun lower(value: FirstLastReportPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): FirstLastReportPager {
+        return FirstLastReportPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): FirstLastReportPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: FirstLastReportPager) = 8UL
+
+    override fun write(value: FirstLastReportPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Attendance report (`/att/api/firstLastReport/`). List only.
+ */
+public interface FirstLastReportsInterface {
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    suspend fun `list`(`filter`: FirstLastReportFilter? = null): List<FirstLastReport>
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    suspend fun `page`(`number`: kotlin.Long, `filter`: FirstLastReportFilter? = null): FirstLastReportPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    fun `pager`(`filter`: FirstLastReportFilter? = null): FirstLastReportPager
+    
+    companion object
+}
+
+/**
+ * Attendance report (`/att/api/firstLastReport/`). List only.
+ */
+open class FirstLastReports: Disposable, AutoCloseable, FirstLastReportsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_firstlastreports(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_firstlastreports(handle, status)
+        }
+    }
+
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `list`(`filter`: FirstLastReportFilter?) : List<FirstLastReport> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_firstlastreports_list(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeFirstLastReportFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeFirstLastReport.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `page`(`number`: kotlin.Long, `filter`: FirstLastReportFilter?) : FirstLastReportPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_firstlastreports_page(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`number`),
+        FfiConverterOptionalTypeFirstLastReportFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFirstLastReportPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    @Throws(ZkbioException::class)override fun `pager`(`filter`: FirstLastReportFilter?): FirstLastReportPager {
+            return FfiConverterTypeFirstLastReportPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ZkbioException) { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_firstlastreports_pager(
+        it,
+        
+        FfiConverterOptionalTypeFirstLastReportFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirstLastReports: FfiConverter<FirstLastReports, Long> {
+    override fun lower(value: FirstLastReports): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): FirstLastReports {
+        return FirstLastReports(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): FirstLastReports {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: FirstLastReports) = 8UL
+
+    override fun write(value: FirstLastReports, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -8167,6 +9018,644 @@ public object FfiConverterTypeTerminals: FfiConverter<Terminals, Long> {
  * after the first are fetched ahead, a few at once. After an error the pager is
  * finished (start a new one, or fetch a page by number).
  */
+public interface TimeCardPagerInterface {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    suspend fun `count`(): kotlin.Long
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    suspend fun `nextPage`(): TimeCardPage?
+    
+    companion object
+}
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class TimeCardPager: Disposable, AutoCloseable, TimeCardPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_timecardpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_timecardpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `count`() : kotlin.Long {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_timecardpager_count(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_i64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_i64(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_i64(future) },
+        // lift function
+        { FfiConverterLong.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : TimeCardPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_timecardpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeTimeCardPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimeCardPager: FfiConverter<TimeCardPager, Long> {
+    override fun lower(value: TimeCardPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TimeCardPager {
+        return TimeCardPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TimeCardPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TimeCardPager) = 8UL
+
+    override fun write(value: TimeCardPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+ */
+public interface TimeCardsInterface {
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    suspend fun `list`(`filter`: TimeCardFilter? = null): List<TimeCard>
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    suspend fun `page`(`number`: kotlin.Long, `filter`: TimeCardFilter? = null): TimeCardPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    fun `pager`(`filter`: TimeCardFilter? = null): TimeCardPager
+    
+    companion object
+}
+
+/**
+ * Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+ */
+open class TimeCards: Disposable, AutoCloseable, TimeCardsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_timecards(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_timecards(handle, status)
+        }
+    }
+
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `list`(`filter`: TimeCardFilter?) : List<TimeCard> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_timecards_list(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeTimeCardFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeTimeCard.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `page`(`number`: kotlin.Long, `filter`: TimeCardFilter?) : TimeCardPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_timecards_page(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`number`),
+        FfiConverterOptionalTypeTimeCardFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTimeCardPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    @Throws(ZkbioException::class)override fun `pager`(`filter`: TimeCardFilter?): TimeCardPager {
+            return FfiConverterTypeTimeCardPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ZkbioException) { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_timecards_pager(
+        it,
+        
+        FfiConverterOptionalTypeTimeCardFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimeCards: FfiConverter<TimeCards, Long> {
+    override fun lower(value: TimeCards): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TimeCards {
+        return TimeCards(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TimeCards {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TimeCards) = 8UL
+
+    override fun write(value: TimeCards, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
 public interface TransactionPagerInterface {
     
     /**
@@ -8370,6 +9859,644 @@ public object FfiConverterTypeTransactionPager: FfiConverter<TransactionPager, L
     override fun allocationSize(value: TransactionPager) = 8UL
 
     override fun write(value: TransactionPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+public interface TransactionReportPagerInterface {
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    suspend fun `count`(): kotlin.Long
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    suspend fun `nextPage`(): TransactionReportPage?
+    
+    companion object
+}
+
+/**
+ * Reads a list one page at a time: `next_page()` until it returns `null`. Pages
+ * after the first are fetched ahead, a few at once. After an error the pager is
+ * finished (start a new one, or fetch a page by number).
+ */
+open class TransactionReportPager: Disposable, AutoCloseable, TransactionReportPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_transactionreportpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_transactionreportpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records in the whole list (fetches the first page if none was read yet).
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `count`() : kotlin.Long {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactionreportpager_count(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_i64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_i64(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_i64(future) },
+        // lift function
+        { FfiConverterLong.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : TransactionReportPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactionreportpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeTransactionReportPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransactionReportPager: FfiConverter<TransactionReportPager, Long> {
+    override fun lower(value: TransactionReportPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TransactionReportPager {
+        return TransactionReportPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TransactionReportPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TransactionReportPager) = 8UL
+
+    override fun write(value: TransactionReportPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Attendance report (`/att/api/transactionReport/`). List only.
+ */
+public interface TransactionReportsInterface {
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    suspend fun `list`(`filter`: TransactionReportFilter? = null): List<TransactionReport>
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    suspend fun `page`(`number`: kotlin.Long, `filter`: TransactionReportFilter? = null): TransactionReportPage
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    fun `pager`(`filter`: TransactionReportFilter? = null): TransactionReportPager
+    
+    companion object
+}
+
+/**
+ * Attendance report (`/att/api/transactionReport/`). List only.
+ */
+open class TransactionReports: Disposable, AutoCloseable, TransactionReportsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_transactionreports(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_transactionreports(handle, status)
+        }
+    }
+
+    
+    /**
+     * Every record the filter selects, in one list. For big lists use `pager`.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `list`(`filter`: TransactionReportFilter?) : List<TransactionReport> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactionreports_list(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeTransactionReportFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeTransactionReport.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Page `number` (1-based) of the list, with the total count.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `page`(`number`: kotlin.Long, `filter`: TransactionReportFilter?) : TransactionReportPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactionreports_page(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`number`),
+        FfiConverterOptionalTypeTransactionReportFilter.lower(`filter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTransactionReportPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A pager over every page the filter selects (no request until it is read).
+     */
+    @Throws(ZkbioException::class)override fun `pager`(`filter`: TransactionReportFilter?): TransactionReportPager {
+            return FfiConverterTypeTransactionReportPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ZkbioException) { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_transactionreports_pager(
+        it,
+        
+        FfiConverterOptionalTypeTransactionReportFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransactionReports: FfiConverter<TransactionReports, Long> {
+    override fun lower(value: TransactionReports): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TransactionReports {
+        return TransactionReports(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TransactionReports {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TransactionReports) = 8UL
+
+    override fun write(value: TransactionReports, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -11425,6 +13552,239 @@ public object FfiConverterTypeEmployeeWritten: FfiConverterRustBuffer<EmployeeWr
 
 
 /**
+ * One row of the first-last report: an employee's first and last punch of one day.
+ * Documented (server-versions §3): `att_date`, `first_punch`, `last_punch`.
+ * Inferred: the employee and department columns, the punches as `HH:MM:SS` text, and
+ * that a day with one punch has it as both. Other columns are kept as extra fields.
+ */
+data class FirstLastReport (
+    var `empCode`: kotlin.String
+    , 
+    var `firstName`: kotlin.String?
+    , 
+    var `lastName`: kotlin.String?
+    , 
+    var `deptCode`: kotlin.String?
+    , 
+    var `deptName`: kotlin.String?
+    , 
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    var `attDate`: kotlin.String
+    , 
+    var `firstPunch`: kotlin.String?
+    , 
+    var `lastPunch`: kotlin.String?
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirstLastReport: FfiConverterRustBuffer<FirstLastReport> {
+    override fun read(buf: ByteBuffer): FirstLastReport {
+        return FirstLastReport(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FirstLastReport) = (
+            FfiConverterString.allocationSize(value.`empCode`) +
+            FfiConverterOptionalString.allocationSize(value.`firstName`) +
+            FfiConverterOptionalString.allocationSize(value.`lastName`) +
+            FfiConverterOptionalString.allocationSize(value.`deptCode`) +
+            FfiConverterOptionalString.allocationSize(value.`deptName`) +
+            FfiConverterString.allocationSize(value.`attDate`) +
+            FfiConverterOptionalString.allocationSize(value.`firstPunch`) +
+            FfiConverterOptionalString.allocationSize(value.`lastPunch`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: FirstLastReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`empCode`, buf)
+            FfiConverterOptionalString.write(value.`firstName`, buf)
+            FfiConverterOptionalString.write(value.`lastName`, buf)
+            FfiConverterOptionalString.write(value.`deptCode`, buf)
+            FfiConverterOptionalString.write(value.`deptName`, buf)
+            FfiConverterString.write(value.`attDate`, buf)
+            FfiConverterOptionalString.write(value.`firstPunch`, buf)
+            FfiConverterOptionalString.write(value.`lastPunch`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Filters of `GET /att/api/firstLastReport/`: every field optional, `null` = not filtered.
+ */
+data class FirstLastReportFilter (
+    /**
+     * First day of the report, `YYYY-MM-DD` (server-versions §3).
+     */
+    var `startDate`: kotlin.String? = null 
+    , 
+    /**
+     * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+     */
+    var `endDate`: kotlin.String? = null 
+    , 
+    /**
+     * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+     */
+    var `departments`: kotlin.String? = null 
+    , 
+    /**
+     * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+     */
+    var `areas`: kotlin.String? = null 
+    , 
+    /**
+     * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+     */
+    var `groups`: kotlin.String? = null 
+    , 
+    /**
+     * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+     */
+    var `employees`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirstLastReportFilter: FfiConverterRustBuffer<FirstLastReportFilter> {
+    override fun read(buf: ByteBuffer): FirstLastReportFilter {
+        return FirstLastReportFilter(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FirstLastReportFilter) = (
+            FfiConverterOptionalString.allocationSize(value.`startDate`) +
+            FfiConverterOptionalString.allocationSize(value.`endDate`) +
+            FfiConverterOptionalString.allocationSize(value.`departments`) +
+            FfiConverterOptionalString.allocationSize(value.`areas`) +
+            FfiConverterOptionalString.allocationSize(value.`groups`) +
+            FfiConverterOptionalString.allocationSize(value.`employees`)
+    )
+
+    override fun write(value: FirstLastReportFilter, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`startDate`, buf)
+            FfiConverterOptionalString.write(value.`endDate`, buf)
+            FfiConverterOptionalString.write(value.`departments`, buf)
+            FfiConverterOptionalString.write(value.`areas`, buf)
+            FfiConverterOptionalString.write(value.`groups`, buf)
+            FfiConverterOptionalString.write(value.`employees`, buf)
+    }
+}
+
+
+
+/**
+ * One page of first_last_reports.
+ */
+data class FirstLastReportPage (
+    /**
+     * 1-based page number.
+     */
+    var `number`: kotlin.Long
+    , 
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    var `count`: kotlin.Long
+    , 
+    /**
+     * Records per page asked for.
+     */
+    var `pageSize`: kotlin.Long
+    , 
+    /**
+     * Whether the server says another page follows.
+     */
+    var `hasNext`: kotlin.Boolean
+    , 
+    var `items`: List<FirstLastReport>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirstLastReportPage: FfiConverterRustBuffer<FirstLastReportPage> {
+    override fun read(buf: ByteBuffer): FirstLastReportPage {
+        return FirstLastReportPage(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeFirstLastReport.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FirstLastReportPage) = (
+            FfiConverterLong.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`count`) +
+            FfiConverterLong.allocationSize(value.`pageSize`) +
+            FfiConverterBoolean.allocationSize(value.`hasNext`) +
+            FfiConverterSequenceTypeFirstLastReport.allocationSize(value.`items`)
+    )
+
+    override fun write(value: FirstLastReportPage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`number`, buf)
+            FfiConverterLong.write(value.`count`, buf)
+            FfiConverterLong.write(value.`pageSize`, buf)
+            FfiConverterBoolean.write(value.`hasNext`, buf)
+            FfiConverterSequenceTypeFirstLastReport.write(value.`items`, buf)
+    }
+}
+
+
+
+/**
  * The parent area nested in an area read answer.
  */
 data class ParentArea (
@@ -13153,6 +15513,295 @@ public object FfiConverterTypeTerminalUpserted: FfiConverterRustBuffer<TerminalU
 
 
 /**
+ * One row of the total time card report (totalTimeCardReportV2): an employee's day.
+ * Documented (server-versions §3): the column names below (and more, kept as extra
+ * fields). Inferred: the types (times as `HH:MM:SS` text, hours as text such as
+ * `"8.5"`), which are nullable. The sandbox's rows are an approximation (first punch
+ * in, last punch out, the hours between them); a real server uses schedules.
+ */
+data class TimeCard (
+    var `empCode`: kotlin.String
+    , 
+    var `firstName`: kotlin.String?
+    , 
+    var `lastName`: kotlin.String?
+    , 
+    var `deptCode`: kotlin.String?
+    , 
+    var `deptName`: kotlin.String?
+    , 
+    var `positionCode`: kotlin.String?
+    , 
+    var `positionName`: kotlin.String?
+    , 
+    /**
+     * Date, `YYYY-MM-DD`.
+     */
+    var `attDate`: kotlin.String
+    , 
+    var `weekday`: kotlin.String?
+    , 
+    var `timeTableAlias`: kotlin.String?
+    , 
+    var `checkIn`: kotlin.String?
+    , 
+    var `checkOut`: kotlin.String?
+    , 
+    var `clockIn`: kotlin.String?
+    , 
+    var `clockOut`: kotlin.String?
+    , 
+    var `totalHrs`: kotlin.String?
+    , 
+    var `workedHrs`: kotlin.String?
+    , 
+    var `totalOt`: kotlin.String?
+    , 
+    var `totalLeave`: kotlin.String?
+    , 
+    var `exception`: kotlin.String?
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimeCard: FfiConverterRustBuffer<TimeCard> {
+    override fun read(buf: ByteBuffer): TimeCard {
+        return TimeCard(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimeCard) = (
+            FfiConverterString.allocationSize(value.`empCode`) +
+            FfiConverterOptionalString.allocationSize(value.`firstName`) +
+            FfiConverterOptionalString.allocationSize(value.`lastName`) +
+            FfiConverterOptionalString.allocationSize(value.`deptCode`) +
+            FfiConverterOptionalString.allocationSize(value.`deptName`) +
+            FfiConverterOptionalString.allocationSize(value.`positionCode`) +
+            FfiConverterOptionalString.allocationSize(value.`positionName`) +
+            FfiConverterString.allocationSize(value.`attDate`) +
+            FfiConverterOptionalString.allocationSize(value.`weekday`) +
+            FfiConverterOptionalString.allocationSize(value.`timeTableAlias`) +
+            FfiConverterOptionalString.allocationSize(value.`checkIn`) +
+            FfiConverterOptionalString.allocationSize(value.`checkOut`) +
+            FfiConverterOptionalString.allocationSize(value.`clockIn`) +
+            FfiConverterOptionalString.allocationSize(value.`clockOut`) +
+            FfiConverterOptionalString.allocationSize(value.`totalHrs`) +
+            FfiConverterOptionalString.allocationSize(value.`workedHrs`) +
+            FfiConverterOptionalString.allocationSize(value.`totalOt`) +
+            FfiConverterOptionalString.allocationSize(value.`totalLeave`) +
+            FfiConverterOptionalString.allocationSize(value.`exception`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: TimeCard, buf: ByteBuffer) {
+            FfiConverterString.write(value.`empCode`, buf)
+            FfiConverterOptionalString.write(value.`firstName`, buf)
+            FfiConverterOptionalString.write(value.`lastName`, buf)
+            FfiConverterOptionalString.write(value.`deptCode`, buf)
+            FfiConverterOptionalString.write(value.`deptName`, buf)
+            FfiConverterOptionalString.write(value.`positionCode`, buf)
+            FfiConverterOptionalString.write(value.`positionName`, buf)
+            FfiConverterString.write(value.`attDate`, buf)
+            FfiConverterOptionalString.write(value.`weekday`, buf)
+            FfiConverterOptionalString.write(value.`timeTableAlias`, buf)
+            FfiConverterOptionalString.write(value.`checkIn`, buf)
+            FfiConverterOptionalString.write(value.`checkOut`, buf)
+            FfiConverterOptionalString.write(value.`clockIn`, buf)
+            FfiConverterOptionalString.write(value.`clockOut`, buf)
+            FfiConverterOptionalString.write(value.`totalHrs`, buf)
+            FfiConverterOptionalString.write(value.`workedHrs`, buf)
+            FfiConverterOptionalString.write(value.`totalOt`, buf)
+            FfiConverterOptionalString.write(value.`totalLeave`, buf)
+            FfiConverterOptionalString.write(value.`exception`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Filters of `GET /att/api/totalTimeCardReportV2/`: every field optional, `null` = not filtered.
+ */
+data class TimeCardFilter (
+    /**
+     * First day of the report, `YYYY-MM-DD` (server-versions §3).
+     */
+    var `startDate`: kotlin.String? = null 
+    , 
+    /**
+     * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+     */
+    var `endDate`: kotlin.String? = null 
+    , 
+    /**
+     * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+     */
+    var `departments`: kotlin.String? = null 
+    , 
+    /**
+     * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+     */
+    var `areas`: kotlin.String? = null 
+    , 
+    /**
+     * Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it.
+     */
+    var `groups`: kotlin.String? = null 
+    , 
+    /**
+     * Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`).
+     */
+    var `employees`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimeCardFilter: FfiConverterRustBuffer<TimeCardFilter> {
+    override fun read(buf: ByteBuffer): TimeCardFilter {
+        return TimeCardFilter(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimeCardFilter) = (
+            FfiConverterOptionalString.allocationSize(value.`startDate`) +
+            FfiConverterOptionalString.allocationSize(value.`endDate`) +
+            FfiConverterOptionalString.allocationSize(value.`departments`) +
+            FfiConverterOptionalString.allocationSize(value.`areas`) +
+            FfiConverterOptionalString.allocationSize(value.`groups`) +
+            FfiConverterOptionalString.allocationSize(value.`employees`)
+    )
+
+    override fun write(value: TimeCardFilter, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`startDate`, buf)
+            FfiConverterOptionalString.write(value.`endDate`, buf)
+            FfiConverterOptionalString.write(value.`departments`, buf)
+            FfiConverterOptionalString.write(value.`areas`, buf)
+            FfiConverterOptionalString.write(value.`groups`, buf)
+            FfiConverterOptionalString.write(value.`employees`, buf)
+    }
+}
+
+
+
+/**
+ * One page of time_cards.
+ */
+data class TimeCardPage (
+    /**
+     * 1-based page number.
+     */
+    var `number`: kotlin.Long
+    , 
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    var `count`: kotlin.Long
+    , 
+    /**
+     * Records per page asked for.
+     */
+    var `pageSize`: kotlin.Long
+    , 
+    /**
+     * Whether the server says another page follows.
+     */
+    var `hasNext`: kotlin.Boolean
+    , 
+    var `items`: List<TimeCard>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimeCardPage: FfiConverterRustBuffer<TimeCardPage> {
+    override fun read(buf: ByteBuffer): TimeCardPage {
+        return TimeCardPage(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeTimeCard.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimeCardPage) = (
+            FfiConverterLong.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`count`) +
+            FfiConverterLong.allocationSize(value.`pageSize`) +
+            FfiConverterBoolean.allocationSize(value.`hasNext`) +
+            FfiConverterSequenceTypeTimeCard.allocationSize(value.`items`)
+    )
+
+    override fun write(value: TimeCardPage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`number`, buf)
+            FfiConverterLong.write(value.`count`, buf)
+            FfiConverterLong.write(value.`pageSize`, buf)
+            FfiConverterBoolean.write(value.`hasNext`, buf)
+            FfiConverterSequenceTypeTimeCard.write(value.`items`, buf)
+    }
+}
+
+
+
+/**
  * One punch. `punch_time` and `upload_time` are naive server-local times; ids are
  * assigned on arrival, so a late upload has an old punch_time but a new id.
  * `is_mask` and `temperature` use 255 for "not measured" (read as empty).
@@ -13529,6 +16178,250 @@ public object FfiConverterTypeTransactionPage: FfiConverterRustBuffer<Transactio
             FfiConverterLong.write(value.`pageSize`, buf)
             FfiConverterBoolean.write(value.`hasNext`, buf)
             FfiConverterSequenceTypeTransaction.write(value.`items`, buf)
+    }
+}
+
+
+
+/**
+ * One row of the transaction report: a punch with its employee's names and department.
+ * Inferred (no source shows a row): every column; they follow the 8.x punch list.
+ * Other columns are kept as extra fields.
+ */
+data class TransactionReport (
+    var `empCode`: kotlin.String
+    , 
+    var `firstName`: kotlin.String?
+    , 
+    var `lastName`: kotlin.String?
+    , 
+    var `deptCode`: kotlin.String?
+    , 
+    var `deptName`: kotlin.String?
+    , 
+    /**
+     * Server-local `YYYY-MM-DD HH:MM:SS`.
+     *
+     * Server-local time, `YYYY-MM-DD HH:MM:SS` (`Client.localize` adds the server's zone).
+     */
+    var `punchTime`: kotlin.String
+    , 
+    /**
+     * As on a punch (labels: `x-labels`).
+     */
+    var `punchState`: kotlin.String?
+    , 
+    var `verifyType`: kotlin.Long?
+    , 
+    var `terminalSn`: kotlin.String?
+    , 
+    var `terminalAlias`: kotlin.String?
+    , 
+    var `areaAlias`: kotlin.String?
+    , 
+    /**
+     * Custom attributes and other keys the spec does not name (e.g. "Primary Job"):
+     * name → the value as JSON text (`"\"Welder\""`, `"42"`, `"null"`).
+     */
+    var `extra`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransactionReport: FfiConverterRustBuffer<TransactionReport> {
+    override fun read(buf: ByteBuffer): TransactionReport {
+        return TransactionReport(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TransactionReport) = (
+            FfiConverterString.allocationSize(value.`empCode`) +
+            FfiConverterOptionalString.allocationSize(value.`firstName`) +
+            FfiConverterOptionalString.allocationSize(value.`lastName`) +
+            FfiConverterOptionalString.allocationSize(value.`deptCode`) +
+            FfiConverterOptionalString.allocationSize(value.`deptName`) +
+            FfiConverterString.allocationSize(value.`punchTime`) +
+            FfiConverterOptionalString.allocationSize(value.`punchState`) +
+            FfiConverterOptionalLong.allocationSize(value.`verifyType`) +
+            FfiConverterOptionalString.allocationSize(value.`terminalSn`) +
+            FfiConverterOptionalString.allocationSize(value.`terminalAlias`) +
+            FfiConverterOptionalString.allocationSize(value.`areaAlias`) +
+            FfiConverterMapStringString.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: TransactionReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`empCode`, buf)
+            FfiConverterOptionalString.write(value.`firstName`, buf)
+            FfiConverterOptionalString.write(value.`lastName`, buf)
+            FfiConverterOptionalString.write(value.`deptCode`, buf)
+            FfiConverterOptionalString.write(value.`deptName`, buf)
+            FfiConverterString.write(value.`punchTime`, buf)
+            FfiConverterOptionalString.write(value.`punchState`, buf)
+            FfiConverterOptionalLong.write(value.`verifyType`, buf)
+            FfiConverterOptionalString.write(value.`terminalSn`, buf)
+            FfiConverterOptionalString.write(value.`terminalAlias`, buf)
+            FfiConverterOptionalString.write(value.`areaAlias`, buf)
+            FfiConverterMapStringString.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Filters of `GET /att/api/transactionReport/`: every field optional, `null` = not filtered.
+ */
+data class TransactionReportFilter (
+    /**
+     * First day of the report, `YYYY-MM-DD` (server-versions §3).
+     */
+    var `startDate`: kotlin.String? = null 
+    , 
+    /**
+     * Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred).
+     */
+    var `endDate`: kotlin.String? = null 
+    , 
+    /**
+     * Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`).
+     */
+    var `departments`: kotlin.String? = null 
+    , 
+    /**
+     * Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area.
+     */
+    var `areas`: kotlin.String? = null 
+    , 
+    /**
+     * Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters).
+     */
+    var `employees`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransactionReportFilter: FfiConverterRustBuffer<TransactionReportFilter> {
+    override fun read(buf: ByteBuffer): TransactionReportFilter {
+        return TransactionReportFilter(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TransactionReportFilter) = (
+            FfiConverterOptionalString.allocationSize(value.`startDate`) +
+            FfiConverterOptionalString.allocationSize(value.`endDate`) +
+            FfiConverterOptionalString.allocationSize(value.`departments`) +
+            FfiConverterOptionalString.allocationSize(value.`areas`) +
+            FfiConverterOptionalString.allocationSize(value.`employees`)
+    )
+
+    override fun write(value: TransactionReportFilter, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`startDate`, buf)
+            FfiConverterOptionalString.write(value.`endDate`, buf)
+            FfiConverterOptionalString.write(value.`departments`, buf)
+            FfiConverterOptionalString.write(value.`areas`, buf)
+            FfiConverterOptionalString.write(value.`employees`, buf)
+    }
+}
+
+
+
+/**
+ * One page of transaction_reports.
+ */
+data class TransactionReportPage (
+    /**
+     * 1-based page number.
+     */
+    var `number`: kotlin.Long
+    , 
+    /**
+     * Records in the whole list, as the server counted when serving this page.
+     */
+    var `count`: kotlin.Long
+    , 
+    /**
+     * Records per page asked for.
+     */
+    var `pageSize`: kotlin.Long
+    , 
+    /**
+     * Whether the server says another page follows.
+     */
+    var `hasNext`: kotlin.Boolean
+    , 
+    var `items`: List<TransactionReport>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransactionReportPage: FfiConverterRustBuffer<TransactionReportPage> {
+    override fun read(buf: ByteBuffer): TransactionReportPage {
+        return TransactionReportPage(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeTransactionReport.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TransactionReportPage) = (
+            FfiConverterLong.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`count`) +
+            FfiConverterLong.allocationSize(value.`pageSize`) +
+            FfiConverterBoolean.allocationSize(value.`hasNext`) +
+            FfiConverterSequenceTypeTransactionReport.allocationSize(value.`items`)
+    )
+
+    override fun write(value: TransactionReportPage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`number`, buf)
+            FfiConverterLong.write(value.`count`, buf)
+            FfiConverterLong.write(value.`pageSize`, buf)
+            FfiConverterBoolean.write(value.`hasNext`, buf)
+            FfiConverterSequenceTypeTransactionReport.write(value.`items`, buf)
     }
 }
 
@@ -14808,6 +17701,70 @@ public object FfiConverterOptionalTypeEmployeePage: FfiConverterRustBuffer<Emplo
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeFirstLastReportFilter: FfiConverterRustBuffer<FirstLastReportFilter?> {
+    override fun read(buf: ByteBuffer): FirstLastReportFilter? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFirstLastReportFilter.read(buf)
+    }
+
+    override fun allocationSize(value: FirstLastReportFilter?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFirstLastReportFilter.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FirstLastReportFilter?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFirstLastReportFilter.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFirstLastReportPage: FfiConverterRustBuffer<FirstLastReportPage?> {
+    override fun read(buf: ByteBuffer): FirstLastReportPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFirstLastReportPage.read(buf)
+    }
+
+    override fun allocationSize(value: FirstLastReportPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFirstLastReportPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FirstLastReportPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFirstLastReportPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeParentArea: FfiConverterRustBuffer<ParentArea?> {
     override fun read(buf: ByteBuffer): ParentArea? {
         if (buf.get().toInt() == 0) {
@@ -15096,6 +18053,70 @@ public object FfiConverterOptionalTypeTerminalPage: FfiConverterRustBuffer<Termi
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeTimeCardFilter: FfiConverterRustBuffer<TimeCardFilter?> {
+    override fun read(buf: ByteBuffer): TimeCardFilter? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTimeCardFilter.read(buf)
+    }
+
+    override fun allocationSize(value: TimeCardFilter?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTimeCardFilter.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TimeCardFilter?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTimeCardFilter.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTimeCardPage: FfiConverterRustBuffer<TimeCardPage?> {
+    override fun read(buf: ByteBuffer): TimeCardPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTimeCardPage.read(buf)
+    }
+
+    override fun allocationSize(value: TimeCardPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTimeCardPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TimeCardPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTimeCardPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeTransactionFilter: FfiConverterRustBuffer<TransactionFilter?> {
     override fun read(buf: ByteBuffer): TransactionFilter? {
         if (buf.get().toInt() == 0) {
@@ -15150,6 +18171,70 @@ public object FfiConverterOptionalTypeTransactionPage: FfiConverterRustBuffer<Tr
         } else {
             buf.put(1)
             FfiConverterTypeTransactionPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTransactionReportFilter: FfiConverterRustBuffer<TransactionReportFilter?> {
+    override fun read(buf: ByteBuffer): TransactionReportFilter? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTransactionReportFilter.read(buf)
+    }
+
+    override fun allocationSize(value: TransactionReportFilter?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTransactionReportFilter.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TransactionReportFilter?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTransactionReportFilter.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTransactionReportPage: FfiConverterRustBuffer<TransactionReportPage?> {
+    override fun read(buf: ByteBuffer): TransactionReportPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTransactionReportPage.read(buf)
+    }
+
+    override fun allocationSize(value: TransactionReportPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTransactionReportPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TransactionReportPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTransactionReportPage.write(value, buf)
         }
     }
 }
@@ -15392,6 +18477,34 @@ public object FfiConverterSequenceTypeEmployee: FfiConverterRustBuffer<List<Empl
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeFirstLastReport: FfiConverterRustBuffer<List<FirstLastReport>> {
+    override fun read(buf: ByteBuffer): List<FirstLastReport> {
+        val len = buf.getInt()
+        return List<FirstLastReport>(len) {
+            FfiConverterTypeFirstLastReport.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FirstLastReport>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFirstLastReport.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FirstLastReport>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFirstLastReport.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypePosition: FfiConverterRustBuffer<List<Position>> {
     override fun read(buf: ByteBuffer): List<Position> {
         val len = buf.getInt()
@@ -15476,6 +18589,34 @@ public object FfiConverterSequenceTypeTerminal: FfiConverterRustBuffer<List<Term
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeTimeCard: FfiConverterRustBuffer<List<TimeCard>> {
+    override fun read(buf: ByteBuffer): List<TimeCard> {
+        val len = buf.getInt()
+        return List<TimeCard>(len) {
+            FfiConverterTypeTimeCard.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TimeCard>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTimeCard.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TimeCard>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTimeCard.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeTransaction: FfiConverterRustBuffer<List<Transaction>> {
     override fun read(buf: ByteBuffer): List<Transaction> {
         val len = buf.getInt()
@@ -15494,6 +18635,34 @@ public object FfiConverterSequenceTypeTransaction: FfiConverterRustBuffer<List<T
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeTransaction.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTransactionReport: FfiConverterRustBuffer<List<TransactionReport>> {
+    override fun read(buf: ByteBuffer): List<TransactionReport> {
+        val len = buf.getInt()
+        return List<TransactionReport>(len) {
+            FfiConverterTypeTransactionReport.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TransactionReport>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTransactionReport.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TransactionReport>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTransactionReport.write(it, buf)
         }
     }
 }

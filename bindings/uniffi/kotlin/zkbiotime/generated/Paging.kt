@@ -189,3 +189,81 @@ fun Transactions.listBlocking(filter: TransactionFilter? = null): BlockingIterat
     val pager = pager(filter)
     return BlockingIterator(pager) { pager.nextPage()?.items }
 }
+
+// Attendance report (`/att/api/transactionReport/`). List only.
+
+/**
+ * Every page of transaction_reports the filter selects, as a cold [Flow]: nothing is read until it is
+ * collected; each collection opens a new pager and closes it when the collection ends,
+ * fails or is cancelled (the core stops reading ahead).
+ */
+fun TransactionReports.pages(filter: TransactionReportFilter? = null): Flow<TransactionReportPage> =
+    pagesOf({ pager(filter) }, { it.nextPage() })
+
+/** Every transaction_report the filter selects, one by one, as a cold [Flow] (see [pages]). */
+fun TransactionReports.listFlow(filter: TransactionReportFilter? = null): Flow<TransactionReport> =
+    pages(filter).transform { page -> page.items.forEach { emit(it) } }
+
+/**
+ * Every transaction_report the filter selects, for Java: `try (var it = Paging.listBlocking(transaction_reports, filter))`.
+ * Blocks the calling thread for each page; `close()` (or the end) closes the pager. Errors
+ * are `ZkbioException`s, declared here so that Java may catch them around the loop.
+ */
+@JvmOverloads
+@Throws(ZkbioException::class)
+fun TransactionReports.listBlocking(filter: TransactionReportFilter? = null): BlockingIterator<TransactionReport> {
+    val pager = pager(filter)
+    return BlockingIterator(pager) { pager.nextPage()?.items }
+}
+
+// Attendance report (`/att/api/firstLastReport/`). List only.
+
+/**
+ * Every page of first_last_reports the filter selects, as a cold [Flow]: nothing is read until it is
+ * collected; each collection opens a new pager and closes it when the collection ends,
+ * fails or is cancelled (the core stops reading ahead).
+ */
+fun FirstLastReports.pages(filter: FirstLastReportFilter? = null): Flow<FirstLastReportPage> =
+    pagesOf({ pager(filter) }, { it.nextPage() })
+
+/** Every first_last_report the filter selects, one by one, as a cold [Flow] (see [pages]). */
+fun FirstLastReports.listFlow(filter: FirstLastReportFilter? = null): Flow<FirstLastReport> =
+    pages(filter).transform { page -> page.items.forEach { emit(it) } }
+
+/**
+ * Every first_last_report the filter selects, for Java: `try (var it = Paging.listBlocking(first_last_reports, filter))`.
+ * Blocks the calling thread for each page; `close()` (or the end) closes the pager. Errors
+ * are `ZkbioException`s, declared here so that Java may catch them around the loop.
+ */
+@JvmOverloads
+@Throws(ZkbioException::class)
+fun FirstLastReports.listBlocking(filter: FirstLastReportFilter? = null): BlockingIterator<FirstLastReport> {
+    val pager = pager(filter)
+    return BlockingIterator(pager) { pager.nextPage()?.items }
+}
+
+// Attendance report (`/att/api/totalTimeCardReportV2/`). List only.
+
+/**
+ * Every page of time_cards the filter selects, as a cold [Flow]: nothing is read until it is
+ * collected; each collection opens a new pager and closes it when the collection ends,
+ * fails or is cancelled (the core stops reading ahead).
+ */
+fun TimeCards.pages(filter: TimeCardFilter? = null): Flow<TimeCardPage> =
+    pagesOf({ pager(filter) }, { it.nextPage() })
+
+/** Every time_card the filter selects, one by one, as a cold [Flow] (see [pages]). */
+fun TimeCards.listFlow(filter: TimeCardFilter? = null): Flow<TimeCard> =
+    pages(filter).transform { page -> page.items.forEach { emit(it) } }
+
+/**
+ * Every time_card the filter selects, for Java: `try (var it = Paging.listBlocking(time_cards, filter))`.
+ * Blocks the calling thread for each page; `close()` (or the end) closes the pager. Errors
+ * are `ZkbioException`s, declared here so that Java may catch them around the loop.
+ */
+@JvmOverloads
+@Throws(ZkbioException::class)
+fun TimeCards.listBlocking(filter: TimeCardFilter? = null): BlockingIterator<TimeCard> {
+    val pager = pager(filter)
+    return BlockingIterator(pager) { pager.nextPage()?.items }
+}

@@ -51,3 +51,15 @@ val Transaction.syncDateTime: LocalDateTime?
 /** `resignDate` (date) as a `LocalDate`; throws `DateTimeParseException` on other text. */
 val Resign.resignLocalDate: LocalDate
     get() = parseDate(resignDate)
+
+/** `punchTime` (server-local time, no zone: `Client.localizeDateTime` adds it) as a `LocalDateTime`; throws `DateTimeParseException` on other text. */
+val TransactionReport.punchDateTime: LocalDateTime
+    get() = parseServerTime(punchTime)
+
+/** `attDate` (date) as a `LocalDate`; throws `DateTimeParseException` on other text. */
+val FirstLastReport.attLocalDate: LocalDate
+    get() = parseDate(attDate)
+
+/** `attDate` (date) as a `LocalDate`; throws `DateTimeParseException` on other text. */
+val TimeCard.attLocalDate: LocalDate
+    get() = parseDate(attDate)
