@@ -77,7 +77,7 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
     /// Logins work as usual, every other request gets the scripted answer of this scenario
-    /// of the hostile corpus (tests/hostile/corpus.json). `--hostile list` prints the names.
+    /// of the hostile corpus (crates/zkbiotime-sandbox/hostile/corpus.json). `--hostile list` prints the names.
     #[arg(long, value_name = "NAME")]
     pub hostile: Option<String>,
     /// Serve the answer shapes, envelope, paging and endpoints of this BioTime version

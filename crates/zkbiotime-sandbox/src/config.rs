@@ -191,7 +191,7 @@ impl SandboxBuilder {
     }
 
     /// Logins work as usual; every other request gets the scripted answer of the hostile
-    /// scenario `name` (see `tests/hostile/corpus.json`). `spawn` fails on an unknown name.
+    /// scenario `name` (see `crates/zkbiotime-sandbox/hostile/corpus.json`). `spawn` fails on an unknown name.
     pub fn hostile(mut self, name: &str) -> Self {
         self.config.hostile = Some(name.into());
         self

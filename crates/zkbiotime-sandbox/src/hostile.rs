@@ -1,5 +1,5 @@
 //! Hostile answers (`--hostile NAME`): the logins work as usual, every other request gets
-//! the scripted answer of one scenario of `tests/hostile/corpus.json` (HTML with HTTP 200,
+//! the scripted answer of one scenario of `hostile/corpus.json` (HTML with HTTP 200,
 //! broken JSON, wrong types, lying paging envelopes, trickled or endless bodies, ...).
 //!
 //! The corpus is language neutral so that every binding's test suite can run the same
@@ -24,7 +24,7 @@ use crate::paging::Query;
 use crate::router::ConnCtx;
 
 /// The corpus file, as shipped in the repository.
-pub const CORPUS_JSON: &str = include_str!("../../../tests/hostile/corpus.json");
+pub const CORPUS_JSON: &str = include_str!("../hostile/corpus.json");
 
 /// The error kinds a scenario may expect (`zkbiotime::ErrorKind::as_str()`).
 pub const ERROR_KINDS: [&str; 11] = [
@@ -156,7 +156,7 @@ pub fn corpus() -> &'static [Scenario] {
     static CORPUS: OnceLock<Vec<Scenario>> = OnceLock::new();
     CORPUS.get_or_init(|| {
         serde_json::from_str(CORPUS_JSON)
-            .unwrap_or_else(|e| panic!("tests/hostile/corpus.json is not a valid corpus: {e}"))
+            .unwrap_or_else(|e| panic!("hostile/corpus.json is not a valid corpus: {e}"))
     })
 }
 

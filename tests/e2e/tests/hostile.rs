@@ -1,4 +1,4 @@
-//! The hostile corpus (`tests/hostile/corpus.json`) against the core client: for every
+//! The hostile corpus (`crates/zkbiotime-sandbox/hostile/corpus.json`) against the core client: for every
 //! scenario the sandbox serves its scripted answer and the client must end with the expected
 //! error kind or record count, without a panic, a hang or unbounded memory.
 //!

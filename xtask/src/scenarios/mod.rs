@@ -121,8 +121,9 @@ pub fn run(root: &Path) -> Result<()> {
 /// Each entry of the hostile corpus as a one-step scenario (written under `dir`): the
 /// sandbox serves the scripted answer, the step expects the corpus's error kind or count.
 fn hostile_scenarios(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
-    let corpus: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(root.join("tests/hostile/corpus.json"))?)?;
+    let corpus: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(
+        root.join("crates/zkbiotime-sandbox/hostile/corpus.json"),
+    )?)?;
     std::fs::create_dir_all(dir)?;
     let mut files = Vec::new();
     for entry in corpus {
