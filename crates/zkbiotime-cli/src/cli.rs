@@ -138,6 +138,9 @@ pub enum Command {
     Info,
     /// Send any API request (for endpoints zkbio does not model) and print the JSON answer
     Request(RequestArgs),
+    /// Read any attendance report by name (/att/api/NAME/), every page, one JSON row per
+    /// line
+    Report(ReportArgs),
     /// Run a local sandbox server that behaves like ZKBio Time (for trying zkbio out)
     #[cfg(feature = "sandbox")]
     Sandbox(Box<crate::sandbox::SandboxArgs>),
@@ -160,6 +163,19 @@ pub struct RequestArgs {
     /// A JSON body: inline, @FILE, or - for stdin
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The report's name, e.g. dailyAttendanceReport (firstLastReport, transactionReport and
+    /// totalTimeCardReportV2 also have typed commands)
+    pub name: String,
+    /// A report parameter (repeatable): -p start_date=2024-06-01 -p departments=-1
+    #[arg(long = "param", short = 'p', value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Stop after N rows
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -90,6 +90,7 @@ async fn run(cli: Cli, leaf: ArgMatches) -> Result<()> {
         Command::Sandbox(args) => return sandbox::run(*args, &cli.conn).await,
         Command::Info => return raw::info(&connect::client(&cli.conn)?).await,
         Command::Request(args) => return raw::request(&connect::client(&cli.conn)?, &args).await,
+        Command::Report(args) => return raw::report(&connect::client(&cli.conn)?, &args).await,
         Command::Resource(command) => command.into_op(),
         Command::Transactions { action } => match action {
             TransactionAction::List(a) => (Resource::Transactions, Op::List(a)),

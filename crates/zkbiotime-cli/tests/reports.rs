@@ -1,6 +1,6 @@
 //! `zkbio first-last-reports list`: a list-only resource (an attendance report): its rows
 //! are each employee's first and last punch of each day of the range, filters are flags,
-//! and there is no `get`.
+//! and there is no `get`. `zkbio report NAME`: any report by name, one JSON row per line.
 
 mod common;
 
@@ -70,4 +70,36 @@ fn a_malformed_date_is_refused_by_the_server() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("start_date"), "{err}");
+}
+
+#[test]
+fn any_report_by_name_prints_every_row_as_a_json_line() {
+    let site = Site::start(SandboxBuilder::new().employees(10).days(2));
+    let period = ["--start-date", "2000-01-01", "--end-date", "2100-01-01"];
+    let typed = jsonl(&site, &[&["first-last-reports", "list"][..], &period].concat());
+    let args = ["report", "firstLastReport", "-p", "start_date=2000-01-01"];
+    let run = |extra: &[&str]| {
+        let out = site.zkbio().args(args).args(["-p", "end_date=2100-01-01"]).args(extra).output();
+        let out = out.unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).collect::<Vec<_>>()
+    };
+    let rows = run(&["--page-size", "4"]);
+    let codes = |rows: &[Value]| -> Vec<(String, String)> {
+        let s = |r: &Value, k: &str| r[k].as_str().unwrap_or_default().to_string();
+        rows.iter().map(|r| (s(r, "emp_code"), s(r, "first_punch"))).collect()
+    };
+    assert!(rows.len() > 4, "several pages: {}", rows.len());
+    assert_eq!(codes(&rows), codes(&typed));
+    assert_eq!(run(&["--limit", "3"]).len(), 3);
+
+    let out = site.zkbio().args(["report", "noSuchReport"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no report"), "{err}");
+    let out = site.zkbio().args(["report", "../employees"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("report name"), "{err}");
 }

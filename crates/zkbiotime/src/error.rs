@@ -127,6 +127,14 @@ impl Error {
                 "this server has no {name} API (BioTime {servers} have one); it answered {}",
                 self.0.detail
             );
+        } else if let (true, Some(report)) = (web_page, path.strip_prefix("/att/api/")) {
+            // A report name the server does not know (reports differ by version and licence).
+            self.0.kind = ErrorKind::NotFound;
+            self.0.detail = format!(
+                "this server has no report {:?}; it answered {}",
+                report.trim_end_matches('/'),
+                self.0.detail
+            );
         }
         self
     }

@@ -38,6 +38,11 @@ pub trait ListPage: DeserializeOwned + Send + 'static {
 pub trait ListFilter: Clone + Send + Sync + 'static {
     type Page: ListPage;
     const PATH: &'static str;
+    /// The path this filter reads (error messages name it); `PATH` unless the path depends
+    /// on the filter (a report by name).
+    fn path(&self) -> String {
+        Self::PATH.to_string()
+    }
     /// Page `page` of the list.
     fn fetch(
         &self,
@@ -100,7 +105,7 @@ async fn fetch<F: ListFilter>(
         return Err(Error::invalid_argument(format!("page numbers start at 1, got {number}")));
     }
     let page_size = client.settings.page_size;
-    let call = Call::read(F::PATH.to_string());
+    let call = Call::read(filter.path());
     let answer = client
         .send(call, |api| {
             let filter = filter.clone();
@@ -113,7 +118,7 @@ async fn fetch<F: ListFilter>(
             "the server answered code {code}: {}",
             answer.msg().unwrap_or_default()
         ))
-        .with_request("GET", F::PATH));
+        .with_request("GET", &filter.path()));
     }
     // Some servers send `""` where they mean null.
     // `""` and the text `"null"` (seen in 8.x docs) mean no next page, like `null`.
@@ -121,13 +126,13 @@ async fn fetch<F: ListFilter>(
         Some(next) => {
             let n = page_from_next(next).ok_or_else(|| {
                 Error::unexpected(format!("`next` link {next:?} has no page number"))
-                    .with_request("GET", F::PATH)
+                    .with_request("GET", &filter.path())
             })?;
             if n <= number {
                 return Err(Error::unexpected(format!(
                     "`next` of page {number} points back to page {n}; stopping instead of looping"
                 ))
-                .with_request("GET", F::PATH));
+                .with_request("GET", &filter.path()));
             }
             Some(n)
         }
@@ -230,7 +235,7 @@ async fn step<F: ListFilter>(
                 };
                 match after {
                     State::Tail { .. } if first.page.items.is_empty() => {
-                        (Some(Err(empty_with_next::<F>(start))), State::Done)
+                        (Some(Err(empty_with_next(&filter.path(), start))), State::Done)
                     }
                     after => (Some(Ok(first.page)), after),
                 }
@@ -239,8 +244,11 @@ async fn step<F: ListFilter>(
         State::Middle { mut pages, last } => match pages.next().await {
             Some(Err(e)) => (Some(Err(e)), State::Done),
             Some(Ok(fetched)) => {
-                if let Err(e) = check_progress::<F>(&fetched, last.as_ref().and_then(|l| l.bounds))
-                {
+                if let Err(e) = check_progress::<F>(
+                    &filter.path(),
+                    &fetched,
+                    last.as_ref().and_then(|l| l.bounds),
+                ) {
                     return (Some(Err(e)), State::Done);
                 }
                 // `next: null` ends the list, whatever `count` promised: a server whose
@@ -258,7 +266,7 @@ async fn step<F: ListFilter>(
                     Box::pin(step(client, filter, after, seen_next)).await
                 }
                 Some(Fetched { next_page: Some(n), .. }) => {
-                    (Some(Err(repeated_next::<F>(n))), State::Done)
+                    (Some(Err(repeated_next(&filter.path(), n))), State::Done)
                 }
                 _ => (None, State::Done),
             },
@@ -266,7 +274,7 @@ async fn step<F: ListFilter>(
         State::Tail { next_page, last_bounds } => match fetch(client, filter, next_page).await {
             Err(e) => (Some(Err(e)), State::Done),
             Ok(fetched) => {
-                if let Err(e) = check_progress::<F>(&fetched, last_bounds) {
+                if let Err(e) = check_progress::<F>(&filter.path(), &fetched, last_bounds) {
                     return (Some(Err(e)), State::Done);
                 }
                 let after = tail_or_done(&fetched, seen_next);
@@ -274,7 +282,10 @@ async fn step<F: ListFilter>(
                     && fetched.next_page.is_some()
                 {
                     return (
-                        Some(Err(repeated_next::<F>(fetched.next_page.unwrap_or_default()))),
+                        Some(Err(repeated_next(
+                            &filter.path(),
+                            fetched.next_page.unwrap_or_default(),
+                        ))),
                         State::Done,
                     );
                 }
@@ -326,30 +337,31 @@ fn tail_or_done<T, F: ListFilter>(f: &Fetched<T>, seen_next: &mut HashSet<i64>) 
 }
 
 fn check_progress<F: ListFilter>(
+    path: &str,
     f: &Fetched<ItemOf<F>>,
     previous: Option<(i64, i64)>,
 ) -> Result<()> {
     if f.page.items.is_empty() && f.next_page.is_some() {
-        return Err(empty_with_next::<F>(f.page.number));
+        return Err(empty_with_next(path, f.page.number));
     }
     if f.bounds.is_some() && f.bounds == previous {
         return Err(Error::unexpected(format!(
             "page {} repeats the previous page (same records); stopping instead of looping",
             f.page.number
         ))
-        .with_request("GET", F::PATH));
+        .with_request("GET", path));
     }
     Ok(())
 }
 
-fn empty_with_next<F: ListFilter>(page: i64) -> Error {
+fn empty_with_next(path: &str, page: i64) -> Error {
     Error::unexpected(format!("page {page} is empty but the server says more follow; stopping"))
-        .with_request("GET", F::PATH)
+        .with_request("GET", path)
 }
 
-fn repeated_next<F: ListFilter>(page: i64) -> Error {
+fn repeated_next(path: &str, page: i64) -> Error {
     Error::unexpected(format!("`next` points to page {page} again; stopping instead of looping"))
-        .with_request("GET", F::PATH)
+        .with_request("GET", path)
 }
 
 /// Every record of the list, in order.

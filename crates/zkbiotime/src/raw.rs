@@ -192,6 +192,15 @@ async fn send<T>(
     }
 }
 
+/// One attempt of `GET path` decoded as `T` (a list page of a path known only at run time).
+pub(crate) async fn get_json<T: serde::de::DeserializeOwned>(
+    api: crate::api::Client,
+    path: &str,
+    query: &[(String, String)],
+) -> std::result::Result<ResponseValue<T>, ApiError> {
+    send(api, "GET", path, query, None, |bytes| serde_json::from_slice(&bytes)).await
+}
+
 /// JSON, or `null` for an empty answer (a 204, or a 200 without a body).
 fn decode_json(bytes: bytes::Bytes) -> std::result::Result<Value, serde_json::Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
