@@ -241,6 +241,21 @@ impl Client {
         Ok(crate::convert::json_to_py(py, &info_json(&info))?.unbind())
     }
 
+    /// Any attendance report by name (`/att/api/<name>/`, e.g. `dailyAttendanceReport`):
+    /// its rows as dicts with the server's keys, fetched lazily page by page like a list.
+    /// `params` are the report's own (`start_date`, `end_date`, `departments`, ...).
+    #[pyo3(signature = (name, /, **params))]
+    fn report(
+        &self,
+        name: String,
+        params: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<crate::lists::RecordList> {
+        let query = report_query(&name, params.as_ref(), self.shared.zone)?;
+        let client = self.shared.client().map_err(PyErr::from)?;
+        let pages = crate::lists::erase(client.report_pages(query));
+        Ok(crate::lists::RecordList::new(pages, self.shared.zone))
+    }
+
     /// Closes the client: later calls raise. Idempotent.
     fn close(&self) {
         self.shared.close();
@@ -288,6 +303,19 @@ impl AsyncClient {
         })
     }
 
+    /// Any attendance report by name, for `async for` (see `Client.report`).
+    #[pyo3(signature = (name, /, **params))]
+    fn report(
+        &self,
+        name: String,
+        params: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<crate::lists::AsyncRecordList> {
+        let query = report_query(&name, params.as_ref(), self.shared.zone)?;
+        let client = self.shared.client().map_err(PyErr::from)?;
+        let pages = crate::lists::erase(client.report_pages(query));
+        Ok(crate::lists::AsyncRecordList::new(pages, self.shared.zone))
+    }
+
     fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.shared.close();
         runtime::future(py, async { Ok::<(), Error>(()) })
@@ -306,6 +334,16 @@ impl AsyncClient {
         self.shared.close();
         runtime::future(py, async { Ok::<bool, Error>(false) })
     }
+}
+
+/// The core's report query from a name and Python keyword arguments.
+fn report_query(
+    name: &str,
+    params: Option<&Bound<'_, PyDict>>,
+    zone: Zone,
+) -> PyResult<zkbiotime::ReportQuery> {
+    let (query, _) = request_args(params, None, zone)?;
+    Ok(zkbiotime::ReportQuery::new(name, query).map_err(Error::from)?)
 }
 
 /// Query parameters and a JSON body of a raw request.

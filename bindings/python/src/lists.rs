@@ -31,6 +31,17 @@ impl<T: Record> Items for Vec<T> {
     }
 }
 
+/// Report rows: dicts with the server's keys.
+impl Items for Vec<zkbiotime::ReportRow> {
+    fn into_py(self: Box<Self>, py: Python<'_>, _zone: Zone) -> PyResult<Vec<Py<PyAny>>> {
+        self.into_iter()
+            .map(
+                |row| Ok(crate::convert::json_to_py(py, &serde_json::Value::Object(row))?.unbind()),
+            )
+            .collect()
+    }
+}
+
 pub struct RawPage {
     number: i64,
     count: i64,
@@ -42,9 +53,12 @@ pub struct RawPage {
 type PageStream = BoxStream<'static, zkbiotime::Result<RawPage>>;
 
 /// Erases the record type of a core page stream, and has it driven in the background.
-pub fn erase<T: Record>(
+pub fn erase<T: Send + 'static>(
     pages: impl futures::Stream<Item = zkbiotime::Result<zkbiotime::Page<T>>> + Send + 'static,
-) -> PageStream {
+) -> PageStream
+where
+    Vec<T>: Items,
+{
     let erased = pages
         .map(|page| {
             page.map(|p| RawPage {

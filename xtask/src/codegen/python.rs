@@ -472,6 +472,10 @@ fn stub(spec: &OpenAPI, models: &[Model], resources: &[Resource]) -> Result<Stri
                 "    def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None, json: object = None) -> Any: ..."
             )?;
             writeln!(out, "    def server_info(self) -> dict[str, Any]: ...")?;
+            writeln!(
+                out,
+                "    def report(self, name: str, /, **params: object) -> RecordList[dict[str, Any]]: ..."
+            )?;
             writeln!(out, "    def close(self) -> None: ...")?;
             writeln!(out, "    def __enter__(self) -> Self: ...")?;
             writeln!(
@@ -485,6 +489,10 @@ fn stub(spec: &OpenAPI, models: &[Model], resources: &[Resource]) -> Result<Stri
                 "    async def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None, json: object = None) -> Any: ..."
             )?;
             writeln!(out, "    async def server_info(self) -> dict[str, Any]: ...")?;
+            writeln!(
+                out,
+                "    def report(self, name: str, /, **params: object) -> AsyncRecordList[dict[str, Any]]: ..."
+            )?;
             writeln!(out, "    async def close(self) -> None: ...")?;
             writeln!(out, "    async def __aenter__(self) -> Self: ...")?;
             writeln!(
