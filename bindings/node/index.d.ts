@@ -270,6 +270,12 @@ export declare class Client {
   ): Promise<JsonValue>;
   /** What kind of server this is, as far as its answers tell (a few small requests). */
   serverInfo(): Promise<ServerInfo>;
+  /**
+   * Any attendance report by name (`/att/api/<name>/`, e.g. `'dailyAttendanceReport'`),
+   * read like a list; rows keyed as the server wrote them. `params` are the report's own
+   * (`start_date`, `end_date`, `departments`, ...); paging is the client's.
+   */
+  report(name: string, params?: Record<string, string | number | undefined | null>): RecordList<Record<string, JsonValue>>;
 }
 
 /**

@@ -511,6 +511,22 @@ class Client {
   }
 
   /**
+   * Any attendance report by name (`/att/api/<name>/`, e.g. `'dailyAttendanceReport'`),
+   * read like a list: `for await (const row of client.report(name, { start_date, ... }))`.
+   * Rows are plain objects keyed as the server wrote them; `params` are the report's own
+   * (string or number values); paging is the client's. Same `RecordList` as `list()`:
+   * `total()`, `pages()`, `toArray()`.
+   */
+  report(name, params = {}) {
+    if (typeof name !== 'string') throw invalid('report `name` must be a string');
+    const pairs = queryPairs(params) ?? [];
+    const native = this.#native;
+    // A RecordList opens its cursor with `list(resource, filters)`: here, the report's.
+    const opener = { list: () => native.report(name, pairs) };
+    return new RecordList(opener, `report ${name}`, undefined);
+  }
+
+  /**
    * What kind of server this is, as far as its answers tell (a few small requests):
    * `{ docs_title, version, employee_shape, resign_api, envelope_key, page_size_param }`,
    * each `null` when it could not be told.

@@ -471,6 +471,31 @@ impl NativeClient {
         Ok(answer.to_string())
     }
 
+    /// Any attendance report by name (`/att/api/<name>/`): a cursor over its pages, each
+    /// `{ number, count, pageSize, hasNext, items }` with rows as objects keyed as the
+    /// server wrote them. `params`: the report's query pairs, already text.
+    #[napi(catch_unwind)]
+    pub fn report(
+        &self,
+        name: String,
+        params: Option<Vec<(String, String)>>,
+    ) -> napi::Result<NativeCursor> {
+        use futures::StreamExt as _;
+        let query = zkbiotime::ReportQuery::new(&name, params.unwrap_or_default())
+            .map_err(BindingError::from)?;
+        let pages = self
+            .client
+            .report_pages(query)
+            .map(|page| {
+                let mut page = page.map_err(BindingError::from)?;
+                let rows = std::mem::take(&mut page.items).into_iter().map(Value::Object);
+                let items = Records::Objects(rows.collect::<Vec<Value>>());
+                Ok(Js::new(PageJs::with_items(&page, items)))
+            })
+            .boxed();
+        Ok(NativeCursor::new(pages))
+    }
+
     /// What kind of server this is (`Client::server_info`): the core's `ServerInfo` as its
     /// JSON (snake_case keys, `null` for what could not be told).
     #[napi]

@@ -1,5 +1,5 @@
 // client.first_last_reports, a list-only resource (no `get`): rows match the punches of
-// the day, and it pages like the other lists.
+// the day, and it pages like the other lists. client.report(name): any report by name.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { admin, startSandbox } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { Client, ListResource, Resource } = require('..');
+const { Client, ListResource, NotFoundError, InvalidArgumentError, Resource } = require('..');
 
 describe('first-last report', () => {
   let sandbox;
@@ -47,5 +47,38 @@ describe('first-last report', () => {
     const page = await reports.page(1, { start_date: day, end_date: day });
     assert.equal(page.count, rows.length);
     assert.ok(rows.length > 6 && page.items.length === 6, `${rows.length} rows`);
+  });
+});
+
+describe('any report by name', () => {
+  let sandbox;
+  let client;
+  before(async () => {
+    sandbox = await startSandbox(['--employees', '20', '--days', '2']);
+    client = new Client({ baseUrl: sandbox.url, ...admin, pageSize: 6 });
+  });
+  after(() => sandbox.stop());
+
+  it('reads the rows as plain objects, every page in order', async () => {
+    const period = { start_date: '2000-01-01', end_date: '2100-01-01' };
+    const typed = await client.first_last_reports.list(period).toArray();
+    const list = client.report('firstLastReport', period);
+    assert.equal(await list.total(), typed.length);
+    const rows = await list.toArray();
+    assert.ok(rows.length > 6, `${rows.length} rows over several pages`);
+    assert.deepEqual(
+      rows.map((r) => [r.emp_code, r.first_punch]),
+      typed.map((r) => [r.emp_code, r.first_punch]),
+    );
+  });
+
+  it('rejects a bad name and says when the server has no such report', async () => {
+    assert.throws(() => client.report('../employees'), InvalidArgumentError);
+    assert.throws(() => client.report('firstLastReport', { page_size: 5 }), /page_size/);
+    await assert.rejects(client.report('noSuchReport').toArray(), (e) => {
+      assert.ok(e instanceof NotFoundError, String(e));
+      assert.match(e.message, /no report/);
+      return true;
+    });
   });
 });
