@@ -17,6 +17,7 @@ mod convert;
 mod direction;
 mod error;
 mod labels;
+mod report;
 mod resources;
 mod secret;
 

@@ -1203,6 +1203,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func transactions()  -> Transactions
     
+    /**
+     * A pager over any attendance report by name (`dailyAttendanceReport`, ...) with its
+     * own parameters (`start_date`, `end_date`, `departments`, ...); no request until it
+     * is read. Kotlin: `client.reportFlow(name, params)`.
+     */
+    func reportPager(name: String, params: [String: String]?) throws  -> ReportPager
+    
 }
 /**
  * A ZKBio Time API client. Thread-safe; share one per server. Its resource objects
@@ -1504,6 +1511,22 @@ open func transactions() -> Transactions  {
         uniffiCallStatus in
     uniffi_zkbiotime_uniffi_fn_method_client_transactions(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A pager over any attendance report by name (`dailyAttendanceReport`, ...) with its
+     * own parameters (`start_date`, `end_date`, `departments`, ...); no request until it
+     * is read. Kotlin: `client.reportFlow(name, params)`.
+     */
+open func reportPager(name: String, params: [String: String]? = nil)throws  -> ReportPager  {
+    return try  FfiConverterTypeReportPager_lift(try rustCallWithError(FfiConverterTypeZkbioError_lift) {
+        uniffiCallStatus in
+    uniffi_zkbiotime_uniffi_fn_method_client_report_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterOptionDictionaryStringString.lower(params),uniffiCallStatus
     )
 })
 }
@@ -3441,6 +3464,166 @@ public func FfiConverterTypePositions_lift(_ handle: UInt64) throws -> Positions
 #endif
 public func FfiConverterTypePositions_lower(_ value: Positions) -> UInt64 {
     return FfiConverterTypePositions.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Reads a report one page at a time: `next_page()` until it returns `null`.
+ */
+public protocol ReportPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Rows in the whole report (fetches the first page if none was read yet).
+     */
+    func count() async throws  -> Int64
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    func nextPage() async throws  -> ReportPage?
+    
+}
+/**
+ * Reads a report one page at a time: `next_page()` until it returns `null`.
+ */
+open class ReportPager: ReportPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkbiotime_uniffi_fn_clone_reportpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkbiotime_uniffi_fn_free_reportpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Rows in the whole report (fetches the first page if none was read yet).
+     */
+open func count()async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_reportpager_count(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_i64,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_i64,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+open func nextPage()async throws  -> ReportPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkbiotime_uniffi_fn_method_reportpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkbiotime_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeReportPage.lift,
+            errorHandler: FfiConverterTypeZkbioError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ReportPager
+
+    public static func lift(_ handle: UInt64) throws -> ReportPager {
+        return ReportPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ReportPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReportPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportPager_lift(_ handle: UInt64) throws -> ReportPager {
+    return try FfiConverterTypeReportPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportPager_lower(_ value: ReportPager) -> UInt64 {
+    return FfiConverterTypeReportPager.lower(value)
 }
 
 
@@ -9796,6 +9979,105 @@ public func FfiConverterTypeReinstatement_lower(_ value: Reinstatement) -> RustB
 
 
 /**
+ * One page of a report.
+ */
+public struct ReportPage: Equatable, Hashable {
+    /**
+     * 1-based page number.
+     */
+    public var number: Int64
+    /**
+     * Rows in the whole report, as the server counted when serving this page.
+     */
+    public var count: Int64
+    /**
+     * Rows per page asked for.
+     */
+    public var pageSize: Int64
+    /**
+     * Whether the server says another page follows.
+     */
+    public var hasNext: Bool
+    /**
+     * Each row: column name -> the value's JSON text (`"\"08:01:00\""`, `"8.5"`, `"null"`).
+     */
+    public var rows: [[String: String]]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1-based page number.
+         */number: Int64, 
+        /**
+         * Rows in the whole report, as the server counted when serving this page.
+         */count: Int64, 
+        /**
+         * Rows per page asked for.
+         */pageSize: Int64, 
+        /**
+         * Whether the server says another page follows.
+         */hasNext: Bool, 
+        /**
+         * Each row: column name -> the value's JSON text (`"\"08:01:00\""`, `"8.5"`, `"null"`).
+         */rows: [[String: String]]) {
+        self.number = number
+        self.count = count
+        self.pageSize = pageSize
+        self.hasNext = hasNext
+        self.rows = rows
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReportPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportPage {
+        return
+            try ReportPage(
+                number: FfiConverterInt64.read(from: &buf), 
+                count: FfiConverterInt64.read(from: &buf), 
+                pageSize: FfiConverterInt64.read(from: &buf), 
+                hasNext: FfiConverterBool.read(from: &buf), 
+                rows: FfiConverterSequenceDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReportPage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.count, into: &buf)
+        FfiConverterInt64.write(value.pageSize, into: &buf)
+        FfiConverterBool.write(value.hasNext, into: &buf)
+        FfiConverterSequenceDictionaryStringString.write(value.rows, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportPage_lift(_ buf: RustBuffer) throws -> ReportPage {
+    return try FfiConverterTypeReportPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportPage_lower(_ value: ReportPage) -> RustBuffer {
+    return FfiConverterTypeReportPage.lower(value)
+}
+
+
+/**
  * A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
  * repeat the employee's. `reason` is not in D80's sample answers (inferred: the
  * sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
@@ -13529,6 +13811,30 @@ fileprivate struct FfiConverterOptionTypePositionRef: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeReportPage: FfiConverterRustBuffer {
+    typealias SwiftType = ReportPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReportPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReportPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeResignFilter: FfiConverterRustBuffer {
     typealias SwiftType = ResignFilter?
 
@@ -14191,6 +14497,31 @@ fileprivate struct FfiConverterSequenceOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceDictionaryStringString: FfiConverterRustBuffer {
+    typealias SwiftType = [[String: String]]
+
+    public static func write(_ value: [[String: String]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterDictionaryStringString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [[String: String]] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [[String: String]]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterDictionaryStringString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -14398,6 +14729,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_transactions() != 28099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_report_pager() != 35186) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_areapager_count() != 9302) {
@@ -14686,6 +15020,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() != 44376) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_reportpager_count() != 50320) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkbiotime_uniffi_checksum_method_reportpager_next_page() != 31371) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_secret_expose() != 34898) {

@@ -340,6 +340,11 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_client_transaction_reports(uint64_t p
 uint64_t uniffi_zkbiotime_uniffi_fn_method_client_transactions(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_REPORT_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_CLIENT_REPORT_PAGER
+uint64_t uniffi_zkbiotime_uniffi_fn_method_client_report_pager(uint64_t ptr, RustBuffer name, RustBuffer params, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_AREAPAGER
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_AREAPAGER
 uint64_t uniffi_zkbiotime_uniffi_fn_clone_areapager(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1020,6 +1025,26 @@ uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_export_file(uint64_t ptr
 uint64_t uniffi_zkbiotime_uniffi_fn_method_transactions_sync(uint64_t ptr, RustBuffer state, RustBuffer max, RustBuffer since
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_REPORTPAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_REPORTPAGER
+uint64_t uniffi_zkbiotime_uniffi_fn_clone_reportpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FREE_REPORTPAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FREE_REPORTPAGER
+void uniffi_zkbiotime_uniffi_fn_free_reportpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_REPORTPAGER_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_REPORTPAGER_COUNT
+uint64_t uniffi_zkbiotime_uniffi_fn_method_reportpager_count(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_REPORTPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_METHOD_REPORTPAGER_NEXT_PAGE
+uint64_t uniffi_zkbiotime_uniffi_fn_method_reportpager_next_page(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_SECRET
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_CLONE_SECRET
 uint64_t uniffi_zkbiotime_uniffi_fn_clone_secret(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1457,6 +1482,12 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_transaction_reports(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_TRANSACTIONS
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_TRANSACTIONS
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_transactions(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_REPORT_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_CLIENT_REPORT_PAGER
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_client_report_pager(void
     
 );
 #endif
@@ -2033,6 +2064,18 @@ uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactions_export_file(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_TRANSACTIONS_SYNC
 uint16_t uniffi_zkbiotime_uniffi_checksum_method_transactions_sync(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_REPORTPAGER_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_REPORTPAGER_COUNT
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_reportpager_count(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_REPORTPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_METHOD_REPORTPAGER_NEXT_PAGE
+uint16_t uniffi_zkbiotime_uniffi_checksum_method_reportpager_next_page(void
     
 );
 #endif

@@ -4,6 +4,7 @@ package zkbiotime
 
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.transform
 import kotlinx.coroutines.runBlocking
 
 /**
@@ -78,3 +79,10 @@ class BlockingIterator<T> internal constructor(
         }
     }
 }
+
+/**
+ * Every row of the attendance report `name` (`/att/api/<name>/`) with its `params`, as a
+ * cold [Flow]: each row maps a column to its value's JSON text. See [Client.reportPager].
+ */
+fun Client.reportFlow(name: String, params: Map<String, String> = emptyMap()): Flow<Map<String, String>> =
+    pagesOf({ reportPager(name, params) }, { it.nextPage() }).transform { page -> page.rows.forEach { emit(it) } }

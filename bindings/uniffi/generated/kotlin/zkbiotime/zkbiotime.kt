@@ -722,6 +722,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_client_transactions(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_client_report_pager(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_areapager_count(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_areapager_next_page(
@@ -914,6 +916,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_transactions_sync(
     ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_reportpager_count(
+    ): Int
+    external fun uniffi_zkbiotime_uniffi_checksum_method_reportpager_next_page(
+    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_method_secret_expose(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_constructor_client_new(
@@ -977,6 +983,8 @@ internal object UniffiLib {
     external fun uniffi_zkbiotime_uniffi_fn_method_client_transaction_reports(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_client_transactions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_client_report_pager(`ptr`: Long,`name`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_areapager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1250,6 +1258,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_method_transactions_sync(`ptr`: Long,`state`: RustBuffer.ByValue,`max`: RustBuffer.ByValue,`since`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_clone_reportpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_free_reportpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkbiotime_uniffi_fn_method_reportpager_count(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkbiotime_uniffi_fn_method_reportpager_next_page(`ptr`: Long,
+    ): Long
     external fun uniffi_zkbiotime_uniffi_fn_clone_secret(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkbiotime_uniffi_fn_free_secret(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1450,6 +1466,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_transactions() and 0xFFFF) != 28099) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_report_pager() and 0xFFFF) != 35186) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_areapager_count() and 0xFFFF) != 9302) {
@@ -1738,6 +1757,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_transactions_sync() and 0xFFFF) != 44376) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_reportpager_count() and 0xFFFF) != 50320) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_reportpager_next_page() and 0xFFFF) != 31371) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_secret_expose() and 0xFFFF) != 34898) {
@@ -3157,6 +3182,13 @@ public interface ClientInterface {
      */
     fun `transactions`(): Transactions
     
+    /**
+     * A pager over any attendance report by name (`dailyAttendanceReport`, ...) with its
+     * own parameters (`start_date`, `end_date`, `departments`, ...); no request until it
+     * is read. Kotlin: `client.reportFlow(name, params)`.
+     */
+    fun `reportPager`(`name`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>? = null): ReportPager
+    
     companion object
 }
 
@@ -3579,6 +3611,27 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_transactions(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A pager over any attendance report by name (`dailyAttendanceReport`, ...) with its
+     * own parameters (`start_date`, `end_date`, `departments`, ...); no request until it
+     * is read. Kotlin: `client.reportFlow(name, params)`.
+     */
+    @Throws(ZkbioException::class)override fun `reportPager`(`name`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>?): ReportPager {
+            return FfiConverterTypeReportPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ZkbioException) { _status ->
+    UniffiLib.uniffi_zkbiotime_uniffi_fn_method_client_report_pager(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterOptionalMapStringString.lower(`params`),_status)
 }
     }
     )
@@ -6825,6 +6878,310 @@ public object FfiConverterTypePositions: FfiConverter<Positions, Long> {
     override fun allocationSize(value: Positions) = 8UL
 
     override fun write(value: Positions, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Reads a report one page at a time: `next_page()` until it returns `null`.
+ */
+public interface ReportPagerInterface {
+    
+    /**
+     * Rows in the whole report (fetches the first page if none was read yet).
+     */
+    suspend fun `count`(): kotlin.Long
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    suspend fun `nextPage`(): ReportPage?
+    
+    companion object
+}
+
+/**
+ * Reads a report one page at a time: `next_page()` until it returns `null`.
+ */
+open class ReportPager: Disposable, AutoCloseable, ReportPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkbiotime_uniffi_fn_free_reportpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_clone_reportpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Rows in the whole report (fetches the first page if none was read yet).
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `count`() : kotlin.Long {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_reportpager_count(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_i64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_i64(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_i64(future) },
+        // lift function
+        { FfiConverterLong.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    @Throws(ZkbioException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : ReportPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkbiotime_uniffi_fn_method_reportpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkbiotime_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeReportPage.lift(it) },
+        // Error FFI converter
+        ZkbioException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReportPager: FfiConverter<ReportPager, Long> {
+    override fun lower(value: ReportPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ReportPager {
+        return ReportPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ReportPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ReportPager) = 8UL
+
+    override fun write(value: ReportPager, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -14351,6 +14708,77 @@ public object FfiConverterTypeReinstatement: FfiConverterRustBuffer<Reinstatemen
 
 
 /**
+ * One page of a report.
+ */
+data class ReportPage (
+    /**
+     * 1-based page number.
+     */
+    var `number`: kotlin.Long
+    , 
+    /**
+     * Rows in the whole report, as the server counted when serving this page.
+     */
+    var `count`: kotlin.Long
+    , 
+    /**
+     * Rows per page asked for.
+     */
+    var `pageSize`: kotlin.Long
+    , 
+    /**
+     * Whether the server says another page follows.
+     */
+    var `hasNext`: kotlin.Boolean
+    , 
+    /**
+     * Each row: column name -> the value's JSON text (`"\"08:01:00\""`, `"8.5"`, `"null"`).
+     */
+    var `rows`: List<Map<kotlin.String, kotlin.String>>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReportPage: FfiConverterRustBuffer<ReportPage> {
+    override fun read(buf: ByteBuffer): ReportPage {
+        return ReportPage(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReportPage) = (
+            FfiConverterLong.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`count`) +
+            FfiConverterLong.allocationSize(value.`pageSize`) +
+            FfiConverterBoolean.allocationSize(value.`hasNext`) +
+            FfiConverterSequenceMapStringString.allocationSize(value.`rows`)
+    )
+
+    override fun write(value: ReportPage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`number`, buf)
+            FfiConverterLong.write(value.`count`, buf)
+            FfiConverterLong.write(value.`pageSize`, buf)
+            FfiConverterBoolean.write(value.`hasNext`, buf)
+            FfiConverterSequenceMapStringString.write(value.`rows`, buf)
+    }
+}
+
+
+
+/**
  * A resignation as read, created or updated (D80 docs). `first_name` / `last_name`
  * repeat the employee's. `reason` is not in D80's sample answers (inferred: the
  * sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
@@ -17893,6 +18321,38 @@ public object FfiConverterOptionalTypePositionRef: FfiConverterRustBuffer<Positi
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeReportPage: FfiConverterRustBuffer<ReportPage?> {
+    override fun read(buf: ByteBuffer): ReportPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeReportPage.read(buf)
+    }
+
+    override fun allocationSize(value: ReportPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeReportPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ReportPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeReportPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeResignFilter: FfiConverterRustBuffer<ResignFilter?> {
     override fun read(buf: ByteBuffer): ResignFilter? {
         if (buf.get().toInt() == 0) {
@@ -18691,6 +19151,34 @@ public object FfiConverterSequenceOptionalString: FfiConverterRustBuffer<List<ko
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterOptionalString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceMapStringString: FfiConverterRustBuffer<List<Map<kotlin.String, kotlin.String>>> {
+    override fun read(buf: ByteBuffer): List<Map<kotlin.String, kotlin.String>> {
+        val len = buf.getInt()
+        return List<Map<kotlin.String, kotlin.String>>(len) {
+            FfiConverterMapStringString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Map<kotlin.String, kotlin.String>>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterMapStringString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Map<kotlin.String, kotlin.String>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterMapStringString.write(it, buf)
         }
     }
 }
