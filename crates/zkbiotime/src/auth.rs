@@ -16,8 +16,9 @@ use base64::Engine as _;
 use crate::Secret;
 use crate::error::{Error, ErrorKind, Result};
 
-/// How the client proves who it is.
+/// How the client proves who it is. More schemes may come: not exhaustive.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Credentials {
     /// Log in with `POST /api-token-auth/` on first use; send `Authorization: Token ...`.
     Password { username: String, password: Secret },
@@ -37,6 +38,7 @@ pub enum Credentials {
 
 /// How a username and password are used: the names every binding and the CLI accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthScheme {
     /// `token` (default): traded for a DRF token.
     Token,

@@ -16,6 +16,7 @@ type ApiError = progenitor_client::Error<crate::types::ErrorBody>;
 /// reading of what the server answered, not something it declares: no endpoint reports
 /// the version.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ServerInfo {
     /// The `<title>` of the public `/api/docs/` page (e.g. "BioTime 9.5 API DOCS").
     pub docs_title: Option<String>,

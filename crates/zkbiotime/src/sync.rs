@@ -61,6 +61,7 @@ impl Default for SyncState {
 
 /// New punches and the state to store once they are safely kept.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SyncBatch {
     /// Punches not returned before, in ascending id order.
     pub punches: Vec<Transaction>,
