@@ -20,9 +20,12 @@ pub fn demo_steps(root: &Path, url: &str) -> Result<()> {
     }
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map(Into::into).unwrap_or_else(|| root.join("target"));
-    let bin = target.join("debug/zkbio");
-    let dir = target.join("cli-demo");
-    std::fs::create_dir_all(&dir)?;
+    run_steps(&target.join("debug/zkbio"), &target.join("cli-demo"), url)
+}
+
+/// The demo's `zkbio` commands with the binary `bin`, files written in `dir`.
+pub fn run_steps(bin: &Path, dir: &Path, url: &str) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
     for old in ["week.csv", "state.json", "new-punches.jsonl"] {
         let _ = std::fs::remove_file(dir.join(old));
     }
@@ -33,13 +36,13 @@ pub fn demo_steps(root: &Path, url: &str) -> Result<()> {
             .map(|a| if a.contains(' ') { format!("'{a}'") } else { a.to_string() })
             .collect();
         eprintln!("\n==> {title}\n    $ zkbio {}", shown.join(" "));
-        let status = Command::new(&bin)
+        let status = Command::new(bin)
             .args(args)
             .env("ZKBIO_URL", url)
             .env("ZKBIO_USERNAME", "admin")
             .env("ZKBIO_PASSWORD", "admin123")
             .env_remove("ZKBIO_TOKEN")
-            .current_dir(&dir)
+            .current_dir(dir)
             .status()
             .with_context(|| format!("starting {}", bin.display()))?;
         if !status.success() {

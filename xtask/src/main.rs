@@ -3,12 +3,14 @@
 //! - `codegen [--check]`: regenerate (or verify) every file generated from the spec.
 //! - `test`: every check CI runs: codegen freshness, fmt, clippy, all tests.
 //! - `demo`: start a sandbox with demo data and run the quick start against it.
+//! - `dist`: the release packages in `target/dist/`.
 
 mod bench;
 mod bindings;
 mod cli_demo;
 mod codegen;
 mod demo;
+mod dist;
 mod fuzz;
 mod scenarios;
 mod schemathesis;
@@ -27,6 +29,11 @@ commands:
   codegen [--check]   regenerate files generated from openapi/zkbiotime.yaml (--check: fail if stale)
   test                run everything CI runs: codegen check, fmt, clippy, all tests
   jar                 build the Kotlin/JVM jar (bindings + native library, release)
+  dist                every package this machine can build, release, into target/dist/ (wheel,
+                      sdist, npm packages, Maven repository with the jar, zkbio archive, .crate)
+  test-dist [--release]
+                      `dist` on the dev builds (--release: the release ones), then install each
+                      artifact without Rust and run its quick start (part of `test`, dev builds)
   test-kotlin         only the Kotlin/Swift binding step of `test` (freshness, Kotlin tests)
   demo                start the sandbox with demo data and run the quick starts against it
   test-node           build the Node addon and run only its test suite (part of `test`)
@@ -57,6 +64,8 @@ fn run() -> Result<()> {
         Some("test-node") => bindings::node::test(&root),
         Some("test-python") => bindings::python::test(&root),
         Some("demo") => demo::run(&root),
+        Some("dist") => dist::run(&root, dist::Profile::Release).map(|_| ()),
+        Some("test-dist") => dist::test(&root, dist_profile(&args[1..])?),
         Some("jar") => bindings::uniffi::jar(&root).map(|_| ()),
         Some("test-kotlin") => bindings::uniffi::test(&root),
         Some("bench") => bench::run(&root, &args[1..]),
@@ -70,6 +79,15 @@ fn run() -> Result<()> {
             Ok(())
         }
         Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// `--release` or nothing (the dev builds).
+fn dist_profile(args: &[String]) -> Result<dist::Profile> {
+    match args {
+        [] => Ok(dist::Profile::Dev),
+        [flag] if flag == "--release" => Ok(dist::Profile::Release),
+        other => bail!("test-dist takes only --release (got {other:?})"),
     }
 }
 

@@ -38,6 +38,11 @@ pub fn run(root: &Path) -> Result<()> {
     step("schemathesis (sandbox vs spec)", &|| crate::schemathesis::run(root))?;
     step("bindings: Node, Python, Kotlin/Swift", &|| crate::bindings::test(root))?;
     step("cross-language scenarios", &|| crate::scenarios::run(root))?;
+    // The packages `cargo xtask dist` makes (here from the dev builds above), installed
+    // where no Rust toolchain is on PATH.
+    step("dist: packages install and run without Rust", &|| {
+        crate::dist::test(root, crate::dist::Profile::Dev)
+    })?;
     print_times(&times, started.elapsed());
     Ok(())
 }

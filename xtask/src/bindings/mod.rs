@@ -3,7 +3,7 @@
 //!
 //! A binding adds itself with one `mod` line and one line in each function below.
 
-mod maven;
+pub(crate) mod maven;
 pub mod node;
 pub mod python;
 pub mod uniffi;

@@ -109,6 +109,18 @@ pub fn quickstart(root: &Path, url: &str) -> Result<()> {
     ensure_node()?;
     util::run(root, &util::cargo(), &["build", "-p", "zkbiotime-node"])?;
     install_addon(root, "debug")?;
+    let project = crate::demo::target_dir(root).join("demo-node");
+    let modules = project.join("node_modules");
+    fs::create_dir_all(&modules)?;
+    let link = modules.join("zkbiotime");
+    let _ = fs::remove_file(&link);
+    std::os::unix::fs::symlink(root.join("bindings/node"), &link)?;
+    quickstart_in(root, &project, url, None)
+}
+
+/// Runs the README's JavaScript quick start in `project` (whose `node_modules` holds the
+/// `zkbiotime` package) against `url`, with `path` as PATH if given.
+pub fn quickstart_in(root: &Path, project: &Path, url: &str, path: Option<&str>) -> Result<()> {
     let readme = fs::read_to_string(root.join("bindings/node/README.md"))?;
     let code = readme
         .split("<!-- quickstart:js")
@@ -116,18 +128,16 @@ pub fn quickstart(root: &Path, url: &str) -> Result<()> {
         .and_then(|rest| rest.split("```js\n").nth(1))
         .and_then(|rest| rest.split("\n```").next())
         .context("bindings/node/README.md has no quickstart:js block")?;
-    let project = crate::demo::target_dir(root).join("demo-node");
-    let modules = project.join("node_modules");
-    fs::create_dir_all(&modules)?;
-    let link = modules.join("zkbiotime");
-    let _ = fs::remove_file(&link);
-    std::os::unix::fs::symlink(root.join("bindings/node"), &link)?;
     let script = project.join("quickstart.cjs");
     fs::write(&script, code)?;
-    let status = Command::new("node")
+    let mut command = Command::new("node");
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    let status = command
         .arg(&script)
         .env("ZKBIO_URL", url)
-        .current_dir(&project)
+        .current_dir(project)
         .status()
         .context("starting node")?;
     if !status.success() {

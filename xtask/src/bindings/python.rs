@@ -91,9 +91,13 @@ pub fn latency_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry
 /// Runs the Python quick starts of `bindings/python/README.md` (the blocks between the
 /// `python-quickstart` markers, exactly as written) against the server at `url`, for
 /// `cargo xtask demo`.
-#[allow(dead_code)] // wired into `cargo xtask demo` by the demo's owner
 pub fn quickstart(root: &Path, url: &str) -> Result<()> {
     let venv = prepare(root)?;
+    quickstart_with(root, &venv.join("bin/python"), root, url)
+}
+
+/// The README's Python quick starts run by `python` in `dir`, against `url`.
+pub fn quickstart_with(root: &Path, python: &Path, dir: &Path, url: &str) -> Result<()> {
     let readme = std::fs::read_to_string(root.join("bindings/python/README.md"))?;
     let section = readme
         .split("<!-- python-quickstart:start -->")
@@ -102,10 +106,10 @@ pub fn quickstart(root: &Path, url: &str) -> Result<()> {
         .context("bindings/python/README.md has no python-quickstart markers")?;
     for block in section.split("```python\n").skip(1) {
         let code = block.split("```").next().unwrap_or_default();
-        let status = Command::new(venv.join("bin/python"))
+        let status = Command::new(python)
             .args(["-c", code])
             .env("ZKBIO_URL", url)
-            .current_dir(root)
+            .current_dir(dir)
             .status()
             .context("starting python")?;
         if !status.success() {
@@ -142,7 +146,7 @@ fn prepare(root: &Path) -> Result<PathBuf> {
     Ok(venv)
 }
 
-fn setup_venv(root: &Path, venv: &Path, packages: &[&str]) -> Result<()> {
+pub fn setup_venv(root: &Path, venv: &Path, packages: &[&str]) -> Result<()> {
     let python = venv.join("bin/python");
     if !python.exists() {
         let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());

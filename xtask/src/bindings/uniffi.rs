@@ -162,7 +162,7 @@ fn work_dir(root: &Path) -> PathBuf {
 
 /// The Kotlin quick start of the README: the first ```kotlin block after the
 /// `<!-- quickstart -->` marker, placed in package `quickstart` so its `main` stands apart.
-fn quickstart_source(root: &Path) -> Result<String> {
+pub(crate) fn quickstart_source(root: &Path) -> Result<String> {
     let readme = fs::read_to_string(dir(root).join("README.md"))?;
     let after = readme
         .split_once("<!-- quickstart -->")
@@ -312,11 +312,7 @@ pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
 
 /// The release build; `with_tests` also compiles the test sources (the bench program).
 fn release_build(root: &Path, with_tests: bool) -> Result<maven::Build> {
-    let lib = build_library(root, true)?;
-    maven::ensure_tools(root)?;
-    let build = maven::Build::new(root, "release", &lib)?;
-    let level = if with_tests { Built::JarAndTests } else { Built::Jar };
-    package(root, &build, &lib, level)?;
+    let build = plain_build(root, true, with_tests)?;
     let jar = work_dir(root).join("zkbiotime-uniffi-release.jar");
     fs::copy(build.jar(), &jar)?;
     eprintln!(
@@ -324,6 +320,22 @@ fn release_build(root: &Path, with_tests: bool) -> Result<maven::Build> {
         jar.display()
     );
     Ok(build)
+}
+
+/// A jar of the plain library (no `testing` hooks) of the release or the dev profile.
+fn plain_build(root: &Path, release: bool, with_tests: bool) -> Result<maven::Build> {
+    let lib = build_library(root, release)?;
+    maven::ensure_tools(root)?;
+    let build = maven::Build::new(root, if release { "release" } else { "plain-dev" }, &lib)?;
+    let level = if with_tests { Built::JarAndTests } else { Built::Jar };
+    package(root, &build, &lib, level)?;
+    Ok(build)
+}
+
+/// The jar `cargo xtask dist` ships: the plain library of the release profile, or of the
+/// dev one (what `cargo xtask test` packs, already compiled by the tests).
+pub fn dist_jar(root: &Path, release: bool) -> Result<PathBuf> {
+    Ok(plain_build(root, release, false)?.jar())
 }
 
 /// `cargo xtask jar`: the release jar (bindings + native library for this platform).

@@ -26,6 +26,8 @@ pub mod uniffi;
 mod uniffi_resources;
 mod versions;
 
+pub use versions::workspace_version_of as workspace_version;
+
 /// One generated file: where it goes and what it must contain.
 pub struct Output {
     pub path: PathBuf,

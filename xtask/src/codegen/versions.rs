@@ -92,6 +92,14 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>> {
     Ok(outputs)
 }
 
+/// The one version of every package: `[workspace.package] version` of `root`'s Cargo.toml.
+pub fn workspace_version_of(root: &Path) -> Result<String> {
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .with_context(|| format!("reading {}", manifest.display()))?;
+    workspace_version(&text)
+}
+
 /// `version = "X"` under `[workspace.package]`.
 fn workspace_version(text: &str) -> Result<String> {
     let mut section = String::new();
