@@ -45,7 +45,7 @@ pub fn run(root: &Path) -> Result<()> {
         ("bindings/node/src/generated.rs", "\"ranks\" => { type $R = zkbiotime::Ranks;"),
         ("bindings/node/lib/resources.generated.js", "name: 'ranks', write: true"),
         ("bindings/node/generated.d.ts", "readonly ranks: Ranks;"),
-        ("bindings/uniffi/src/generated/resources.rs", "pub fn ranks(&self) -> Arc<Ranks>"),
+        ("bindings/kotlin-swift/src/generated/resources.rs", "pub fn ranks(&self) -> Arc<Ranks>"),
         ("crates/zkbiotime-cli/src/generated_resources.rs", "Resource::Ranks => upsert!("),
         ("README.md", "| `ranks` | `/personnel/api/ranks/` | list, get, create, update (PATCH)"),
     ];

@@ -1,4 +1,4 @@
-//! The JVM side of `bindings/uniffi` as the ordinary Maven project `bindings/uniffi/pom.xml`
+//! The JVM side of `bindings/kotlin-swift` as the ordinary Maven project `bindings/kotlin-swift/pom.xml`
 //! (kotlin-maven-plugin, kotlinx-coroutines, JNA, JUnit 5 from Maven Central).
 //!
 //! The xtask runs `mvn -B -q` on that pom with its own build directory under cargo's target
@@ -32,7 +32,7 @@ impl Build {
     /// `profile`: "dev" or "release"; `lib`: the built native library.
     pub fn new(root: &Path, profile: &str, lib: &Path) -> Result<Self> {
         Ok(Self {
-            pom: root.join("bindings/uniffi/pom.xml"),
+            pom: root.join("bindings/kotlin-swift/pom.xml"),
             dir: demo::target_dir(root).join("uniffi/maven").join(profile),
             native_dir: lib.parent().context("library dir")?.to_path_buf(),
             sandbox: None,

@@ -1,6 +1,6 @@
-//! `bindings/uniffi/src/generated/resources.rs`: one uniffi object per resource of the spec
+//! `bindings/kotlin-swift/src/generated/resources.rs`: one uniffi object per resource of the spec
 //! model (`crate::codegen::resources`), declared with the binding's hand-written macros, and
-//! the `Client` methods that make them; and `bindings/uniffi/kotlin/zkbiotime/generated/Paging.kt`:
+//! the `Client` methods that make them; and `bindings/kotlin-swift/kotlin/zkbiotime/generated/Paging.kt`:
 //! each resource's paging as a Kotlin `Flow` and a blocking iterator for Java, on the
 //! hand-written helpers of `kotlin/zkbiotime/PagingSupport.kt`.
 

@@ -10,7 +10,7 @@
 //! - bindings/node/package.json (and package-lock.json's copies of it), npm platform
 //!   packages under bindings/node/npm/*/package.json and the root package's
 //!   `optionalDependencies` on them;
-//! - bindings/uniffi/pom.xml's project `<version>` (not a parent's or a dependency's).
+//! - bindings/kotlin-swift/pom.xml's project `<version>` (not a parent's or a dependency's).
 //!
 //! `--check` fails when any of them drifts from the workspace version.
 
@@ -84,7 +84,7 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>> {
         outputs.push(Output { path: lock, contents });
     }
 
-    let pom = root.join("bindings/uniffi/pom.xml");
+    let pom = root.join("bindings/kotlin-swift/pom.xml");
     if pom.exists() {
         let contents = rewrite_pom(&read(&pom)?, &version).context("pom.xml")?;
         outputs.push(Output { path: pom, contents });
@@ -548,7 +548,7 @@ mod tests {
         );
         write("bindings/node/package.json", "{\n  \"name\": \"z\",\n  \"version\": \"0.1.0\"\n}\n");
         write(
-            "bindings/uniffi/pom.xml",
+            "bindings/kotlin-swift/pom.xml",
             "<?xml version=\"1.0\"?>\n<!-- not <version>this</version> -->\n<project xmlns=\"x\"\n  \
              xmlns:xsi=\"y\">\n  <version>0.1.0</version>\n  <properties><v>${x.version}</v>\
              </properties>\n</project>\n",
@@ -563,7 +563,7 @@ mod tests {
         std::fs::remove_dir_all(&root).unwrap();
         assert_eq!(
             stale,
-            ["crates/cli/Cargo.toml", "bindings/node/package.json", "bindings/uniffi/pom.xml"]
+            ["crates/cli/Cargo.toml", "bindings/node/package.json", "bindings/kotlin-swift/pom.xml"]
         );
     }
 }

@@ -15,7 +15,7 @@ pub fn build(root: &Path, dist: &Path, profile: Profile) -> Result<PathBuf> {
     let jar = crate::bindings::uniffi::dist_jar(root, profile == Profile::Release)?;
     let repo = dist.join("maven");
     std::fs::create_dir_all(&repo)?;
-    let pom = root.join("bindings/uniffi/pom.xml");
+    let pom = root.join("bindings/kotlin-swift/pom.xml");
     let url = format!("file://{}", repo.display());
     util::run(
         root,

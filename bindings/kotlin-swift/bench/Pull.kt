@@ -12,7 +12,7 @@
 // Prints one JSON line `{"mode","records","wall_s","cpu_s","window_cpu_s","peak_rss_kb"}`, the
 // protocol of `cargo xtask bench` (`window_cpu_s`: inside the timed part only). CPU time is
 // the whole process's (JVM, JIT and GC threads and the native tokio threads), from `OperatingSystemMXBean.getProcessCpuTime()`; peak memory is
-// VmHWM of /proc/self/status. Built and run by `xtask/src/bindings/uniffi.rs`.
+// VmHWM of /proc/self/status. Built and run by `xtask/src/bindings/kotlin-swift.rs`.
 package zkbench
 
 import kotlinx.coroutines.runBlocking

@@ -21,7 +21,7 @@ cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -t x86 -o "$work/jni" \
   build --release -p zkbiotime-uniffi
 
 echo "==> classes.jar (Maven; the desktop library left out)"
-mvn -B -q -f bindings/uniffi/pom.xml package -DskipTests \
+mvn -B -q -f bindings/kotlin-swift/pom.xml package -DskipTests \
   -Dzkbiotime.native.dir="$out/no-native" -Dzkbiotime.build.dir="$out/maven"
 cp "$out/maven/zkbiotime-uniffi.jar" "$work/classes.jar"
 

@@ -4,7 +4,7 @@
 //! the spec into `records.rs` by `cargo xtask codegen`), errors are mapped to one
 //! `ZkbioError`, panics are caught; auth, retries, paging and sync live in the core crate.
 //! Every network call is async on the tokio runtime (Kotlin `suspend fun`, Swift
-//! `async throws`). See `bindings/uniffi/README.md`.
+//! `async throws`). See `bindings/kotlin-swift/README.md`.
 
 // `ZkbioError` is a plain value by design: uniffi lowers its fields to Kotlin/Swift as is,
 // and errors are the cold path.

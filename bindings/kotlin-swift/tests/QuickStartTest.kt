@@ -1,4 +1,4 @@
-// The Kotlin quick start of bindings/uniffi/README.md (the ```kotlin block after
+// The Kotlin quick start of bindings/kotlin-swift/README.md (the ```kotlin block after
 // `<!-- quickstart -->`) against a sandbox, in a child JVM with ZKBIO_URL, ZKBIO_USERNAME and
 // ZKBIO_PASSWORD set. `cargo xtask test-kotlin` extracts the block into package `quickstart`
 // (<build dir>/generated-test-sources/quickstart, a test source root of the pom); a plain
