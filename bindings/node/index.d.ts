@@ -249,6 +249,22 @@ export interface Client extends Resources {}
 /** The package's version (the same for every zkbiotime package). */
 export declare const version: string;
 
+/** Limits for the calls made through `client.withOptions(...)`. */
+export interface CallOptions {
+  /**
+   * Bounds each call, its login, retries and the waits between them included (a list:
+   * each page); `TimeoutError` when it runs out.
+   */
+  timeoutMs?: number;
+  /** Attempts after the first one (0: never retry). */
+  retries?: number;
+  /**
+   * Once aborted, every call through the client rejects with the signal's reason and lists
+   * stop reading ahead (a request already sent ends in the background, within its timeout).
+   */
+  signal?: AbortSignal;
+}
+
 /** A ZKBio Time API client. Holds no open handles: a script ends when its work is done. */
 export declare class Client {
   constructor(options: ClientOptions);
@@ -270,6 +286,11 @@ export declare class Client {
   ): Promise<JsonValue>;
   /** What kind of server this is, as far as its answers tell (a few small requests). */
   serverInfo(): Promise<ServerInfo>;
+  /**
+   * This client with other limits for the calls made through the returned one (same
+   * session, token and connections). See `CallOptions`.
+   */
+  withOptions(options: CallOptions): Client;
   /**
    * Any attendance report by name (`/att/api/<name>/`, e.g. `'dailyAttendanceReport'`),
    * read like a list; rows keyed as the server wrote them. `params` are the report's own

@@ -5,7 +5,7 @@
 
 const { inspect } = require('node:util');
 const native = require('./native.js');
-const { fromNative, invalid } = require('./errors.js');
+const { aborted, fromNative, invalid } = require('./errors.js');
 const RESOURCES = require('./resources.generated.js');
 
 const OPTIONS = new Set([
@@ -105,6 +105,42 @@ function queryPairs(params) {
     }
   }
   return pairs;
+}
+
+/** `new Client(DERIVED, native)`: a client over an existing native one (`withOptions`). */
+const DERIVED = Symbol('zkbiotime.derived');
+
+/**
+ * The native client (or a list's cursor) behind a signal: a call after the abort throws
+ * its reason; a pending one rejects with it; a cursor is closed (its read-ahead stops).
+ */
+function abortable(target, signal) {
+  const guard = (value) => {
+    if (value instanceof Promise) {
+      return new Promise((resolve, reject) => {
+        const onAbort = () => reject(aborted(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        value.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    }
+    if (value !== null && typeof value === 'object' && typeof value.next === 'function') {
+      signal.addEventListener('abort', () => value.close(), { once: true });
+      return abortable(value, signal);
+    }
+    return value;
+  };
+  return new Proxy(target, {
+    get(object, key) {
+      const value = Reflect.get(object, key, object);
+      if (typeof value !== 'function') return value;
+      // Closing is always allowed: it is what an abort does.
+      if (key === 'close') return value.bind(object);
+      return (...args) => {
+        if (signal.aborted) throw aborted(signal);
+        return guard(value.apply(object, args));
+      };
+    },
+  });
 }
 
 /** A `request` body → JSON text (`undefined`: no body), as `JSON.stringify` writes it. */
@@ -456,9 +492,13 @@ const Transactions = CLASSES.get('transactions');
 class Client {
   #native;
 
-  constructor(options) {
-    const opts = nativeOptions(options);
-    this.#native = call(() => new native.NativeClient(opts));
+  constructor(options, derived) {
+    if (options === DERIVED) {
+      this.#native = derived;
+    } else {
+      const opts = nativeOptions(options);
+      this.#native = call(() => new native.NativeClient(opts));
+    }
     for (const { name, actions } of RESOURCES) {
       const Class = CLASSES.get(name);
       this[name] = withActions(new Class(this.#native, name), actions);
@@ -508,6 +548,42 @@ class Client {
     const json = jsonText(options.json);
     const text = await settle(() => this.#native.request(method, path, params, json));
     return JSON.parse(text);
+  }
+
+  /**
+   * This client with other limits for the calls made through the returned one (the same
+   * session, token and connections):
+   *
+   *     const quick = client.withOptions({ timeoutMs: 2000, retries: 0, signal });
+   *     await quick.employees.get(1);
+   *
+   * `timeoutMs` bounds each call, its login, retries and the waits between them included
+   * (a list: each page), and fails it with `TimeoutError`; `retries`: attempts after the
+   * first (0: never retry); `signal`: an `AbortSignal`; once it aborts, every call made
+   * through the returned client rejects with the signal's reason and lists stop reading
+   * ahead (a request already on the wire ends in the background, within its timeout).
+   */
+  withOptions(options) {
+    const { timeoutMs, retries, signal, ...rest } = plain(options, 'withOptions options') ?? {};
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) {
+      throw invalid(`unknown withOptions option \`${unknown[0]}\` (known: timeoutMs, retries, signal)`);
+    }
+    const count = (value, name, min) => {
+      if (value === undefined || value === null) return undefined;
+      if (!Number.isInteger(value) || value < min || value > 0xffffffff) {
+        throw invalid(`\`${name}\` must be an integer from ${min} to 4294967295, got ${inspect(value)}`);
+      }
+      return value;
+    };
+    const timeout = count(timeoutMs, 'timeoutMs', 1);
+    const attempts = count(retries, 'retries', 0);
+    if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
+      throw invalid('`signal` must be an AbortSignal');
+    }
+    let derived = call(() => this.#native.withOptions(timeout, attempts));
+    if (signal) derived = abortable(derived, signal);
+    return new Client(DERIVED, derived);
   }
 
   /**

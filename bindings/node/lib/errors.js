@@ -81,7 +81,16 @@ const NAPI_ARGUMENT_CODES = new Set([
 ]);
 
 /** Any error the addon threw → an instance of the matching class. */
+/** Marks the reason of an aborted call (`withOptions({ signal })`): thrown as it is. */
+const ABORTED = Symbol('zkbiotime.aborted');
+
+/** What an aborted call throws: the signal's reason, whatever it is, carried past `fromNative`. */
+function aborted(signal) {
+  return { [ABORTED]: signal.reason };
+}
+
 function fromNative(error) {
+  if (error !== null && typeof error === 'object' && ABORTED in error) return error[ABORTED];
   if (error instanceof ZKBioTimeError) return error;
   const message = error && typeof error.message === 'string' ? error.message : String(error);
   const at = message.indexOf(TAG);
@@ -120,6 +129,7 @@ function invalid(detail) {
 }
 
 module.exports = {
+  aborted,
   ZKBioTimeError,
   AuthenticationError,
   LoginCooldownError,

@@ -471,6 +471,15 @@ impl NativeClient {
         Ok(answer.to_string())
     }
 
+    /// This client with other limits (`withOptions` in the wrapper): `timeout_ms` bounds
+    /// each call, `retries` counts the attempts after the first; the session is shared.
+    #[napi(catch_unwind)]
+    pub fn with_options(&self, timeout_ms: Option<u32>, retries: Option<u32>) -> NativeClient {
+        let timeout = timeout_ms.map(|ms| std::time::Duration::from_millis(ms.into()));
+        let attempts = retries.map(|r| r.saturating_add(1));
+        NativeClient { client: self.client.with_limits(timeout, attempts), cx: self.cx }
+    }
+
     /// Any attendance report by name (`/att/api/<name>/`): a cursor over its pages, each
     /// `{ number, count, pageSize, hasNext, items }` with rows as objects keyed as the
     /// server wrote them. `params`: the report's query pairs, already text.

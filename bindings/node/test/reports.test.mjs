@@ -9,14 +9,16 @@ import { admin, startSandbox } from './helpers.mjs';
 const require = createRequire(import.meta.url);
 const { Client, ListResource, NotFoundError, InvalidArgumentError, Resource } = require('..');
 
+// One sandbox for both groups: they only read.
+let sandbox;
+let client;
+before(async () => {
+  sandbox = await startSandbox(['--employees', '20', '--days', '2']);
+  client = new Client({ baseUrl: sandbox.url, ...admin, pageSize: 6 });
+});
+after(() => sandbox.stop());
+
 describe('first-last report', () => {
-  let sandbox;
-  let client;
-  before(async () => {
-    sandbox = await startSandbox(['--employees', '20', '--days', '2']);
-    client = new Client({ baseUrl: sandbox.url, ...admin, pageSize: 6 });
-  });
-  after(() => sandbox.stop());
 
   it('has one row per employee and day: the first and last punch', async () => {
     const reports = client.first_last_reports;
@@ -51,13 +53,6 @@ describe('first-last report', () => {
 });
 
 describe('any report by name', () => {
-  let sandbox;
-  let client;
-  before(async () => {
-    sandbox = await startSandbox(['--employees', '20', '--days', '2']);
-    client = new Client({ baseUrl: sandbox.url, ...admin, pageSize: 6 });
-  });
-  after(() => sandbox.stop());
 
   it('reads the rows as plain objects, every page in order', async () => {
     const period = { start_date: '2000-01-01', end_date: '2100-01-01' };

@@ -24,6 +24,8 @@ pub(crate) struct Settings {
     pub page_size: i64,
     pub concurrency: usize,
     pub zone: Option<ServerZone>,
+    /// Bounds each call, login, attempts and waits included (`Client::with_limits`).
+    pub call_timeout: Option<Duration>,
 }
 
 /// A ZKBio Time API client. Cheap to clone; clones share the token and connection pool.
@@ -179,11 +181,46 @@ impl Client {
         }
     }
 
+    /// This client (the same session, token and connections) with other limits for the
+    /// calls made through the copy: `timeout` bounds each call, its login, attempts and the
+    /// waits between them included (a list: each page); `max_attempts` replaces the retry
+    /// policy's (1: never retry). `None` keeps the current setting.
+    pub fn with_limits(&self, timeout: Option<Duration>, max_attempts: Option<u32>) -> Client {
+        let mut settings = (*self.settings).clone();
+        if timeout.is_some() {
+            settings.call_timeout = timeout;
+        }
+        if let Some(attempts) = max_attempts {
+            settings.retry.max_attempts = attempts.max(1);
+        }
+        Client { api: self.api.clone(), settings: Arc::new(settings) }
+    }
+
     /// Sends one API call: logs in if needed, retries what is safe to retry, logs in again
-    /// once after a 401, and maps every failure to [`Error`].
+    /// once after a 401, and maps every failure to [`Error`]; within the call's time limit,
+    /// if it has one.
     ///
     /// `op` builds and sends the generated request; it runs once per attempt.
     pub(crate) async fn send<T, F, Fut>(&self, call: Call, op: F) -> Result<T>
+    where
+        F: Fn(api::Client) -> Fut,
+        Fut: Future<Output = std::result::Result<ResponseValue<T>, ApiError>>,
+    {
+        let Some(limit) = self.settings.call_timeout else {
+            return self.send_attempts(call, op).await;
+        };
+        let (method, path) = (call.method, call.path.clone());
+        match tokio::time::timeout(limit, self.send_attempts(call, op)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::new(
+                ErrorKind::Timeout,
+                format!("the call took longer than its limit of {} ms", limit.as_millis()),
+            )
+            .with_request(method, &path)),
+        }
+    }
+
+    async fn send_attempts<T, F, Fut>(&self, call: Call, op: F) -> Result<T>
     where
         F: Fn(api::Client) -> Fut,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, ApiError>>,
@@ -603,6 +640,7 @@ impl ClientBuilder {
                 page_size: self.page_size,
                 concurrency: self.concurrency,
                 zone,
+                call_timeout: None,
             }),
         })
     }

@@ -158,3 +158,32 @@ async fn bad_configuration_is_refused_before_any_request() {
         Client::builder("http://x").token("t").server_timezone("Mars/Base").build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
+
+#[tokio::test]
+async fn a_copy_of_the_client_with_its_own_time_limit_and_attempts() {
+    let slow = SandboxBuilder::new().faults_spec("slow=1,slow-ms=1500").spawn().await.unwrap();
+    let client = Client::builder(slow.url()).password("admin", "admin123").build().unwrap();
+    let quick = client.with_limits(Some(Duration::from_millis(200)), None);
+    let started = std::time::Instant::now();
+    let err = quick.employees().get(1).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.detail().contains("limit of 200 ms"), "{err}");
+    assert!(started.elapsed() < Duration::from_millis(1200), "{:?}", started.elapsed());
+    assert_eq!(client.employees().get(1).await.unwrap().id, 1, "the original has no limit");
+
+    let failing = SandboxBuilder::new().faults_spec("503=1.0").spawn().await.unwrap();
+    let fast = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(1),
+        ..RetryPolicy::default()
+    };
+    let client = common::client_with(&failing, |b| b.retry_policy(fast));
+    client.login().await.unwrap();
+    let before = failing.request_count();
+    client.with_limits(None, Some(1)).employees().get(1).await.unwrap_err();
+    assert_eq!(failing.request_count() - before, 1, "one attempt");
+    let before = failing.request_count();
+    client.employees().get(1).await.unwrap_err();
+    assert_eq!(failing.request_count() - before, 3, "the original still retries");
+}
