@@ -37,7 +37,7 @@ XML
 cat > "$work/proguard.txt" <<'PRO'
 -keep class com.sun.jna.** { *; }
 -keepclassmembers class * extends com.sun.jna.** { public *; }
--keep class zkbiotime.** { *; }
+-keep class io.github.zkbiotime.** { *; }
 -dontwarn java.awt.**
 PRO
 touch "$work/R.txt"

@@ -16,9 +16,9 @@
 package zkbench
 
 import kotlinx.coroutines.runBlocking
-import zkbiotime.Client
-import zkbiotime.ClientConfig
-import zkbiotime.Secret
+import io.github.zkbiotime.Client
+import io.github.zkbiotime.ClientConfig
+import io.github.zkbiotime.Secret
 import java.io.File
 import java.lang.management.ManagementFactory
 import kotlin.system.exitProcess

@@ -11,7 +11,7 @@ import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.DisplayName
 import org.junit.jupiter.api.Test
-import zkbiotime.*
+import io.github.zkbiotime.*
 import java.time.Duration
 
 class ReadsTest {

@@ -5,7 +5,7 @@ package kotlintests
 
 import org.junit.jupiter.api.DisplayName
 import org.junit.jupiter.api.Test
-import zkbiotime.*
+import io.github.zkbiotime.*
 import java.io.File
 import java.nio.file.Files
 

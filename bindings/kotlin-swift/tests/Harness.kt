@@ -4,11 +4,11 @@ package kotlintests
 
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
-import zkbiotime.Client
-import zkbiotime.ClientConfig
-import zkbiotime.RetryPolicy
-import zkbiotime.Secret
-import zkbiotime.ZkbioException
+import io.github.zkbiotime.Client
+import io.github.zkbiotime.ClientConfig
+import io.github.zkbiotime.RetryPolicy
+import io.github.zkbiotime.Secret
+import io.github.zkbiotime.ZkbioException
 import java.io.File
 import java.time.Duration
 import java.util.concurrent.TimeUnit

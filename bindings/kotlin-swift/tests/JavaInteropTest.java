@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import zkbiotime.BlockingIterator;
-import zkbiotime.Client;
-import zkbiotime.Employee;
-import zkbiotime.Paging;
-import zkbiotime.Times;
-import zkbiotime.Transaction;
-import zkbiotime.ZkbioException;
+import io.github.zkbiotime.BlockingIterator;
+import io.github.zkbiotime.Client;
+import io.github.zkbiotime.Employee;
+import io.github.zkbiotime.Paging;
+import io.github.zkbiotime.Times;
+import io.github.zkbiotime.Transaction;
+import io.github.zkbiotime.ZkbioException;
 
 class JavaInteropTest {
     @Test

@@ -1,4 +1,4 @@
-// Paging as Kotlin Flows (generated/Paging.kt over kotlin/zkbiotime/PagingSupport.kt): cold,
+// Paging as Kotlin Flows (generated/Paging.kt over kotlin/io/github/zkbiotime/PagingSupport.kt): cold,
 // closed however the collection ends, errors as exceptions, and the blocking iterator.
 package kotlintests
 
@@ -15,7 +15,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.DisplayName
 import org.junit.jupiter.api.Test
-import zkbiotime.*
+import io.github.zkbiotime.*
 
 private const val PUNCHES = "/iclock/api/transactions/"
 

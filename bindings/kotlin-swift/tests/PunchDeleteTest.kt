@@ -4,7 +4,7 @@ package kotlintests
 
 import org.junit.jupiter.api.DisplayName
 import org.junit.jupiter.api.Test
-import zkbiotime.*
+import io.github.zkbiotime.*
 
 class PunchDeleteTest {
     @Test

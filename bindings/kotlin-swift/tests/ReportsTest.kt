@@ -6,7 +6,7 @@ package kotlintests
 import kotlinx.coroutines.flow.toList
 import org.junit.jupiter.api.DisplayName
 import org.junit.jupiter.api.Test
-import zkbiotime.*
+import io.github.zkbiotime.*
 
 class ReportsTest {
     @Test

@@ -10,7 +10,7 @@ package kotlintests
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.DisplayName
 import org.junit.jupiter.api.Test
-import zkbiotime.*
+import io.github.zkbiotime.*
 import java.io.File
 import java.net.URI
 import java.net.http.HttpClient

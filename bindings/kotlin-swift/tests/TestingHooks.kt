@@ -4,7 +4,7 @@
 // so this file binds the two symbols itself with JNA, the way the generated code binds
 // every other one, and uses the generated code's internals (call status, async call,
 // error lifting), which the test sources may see (Kotlin `internal`: one Maven module).
-package zkbiotime
+package io.github.zkbiotime
 
 import com.sun.jna.Native
 

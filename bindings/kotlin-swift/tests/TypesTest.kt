@@ -5,7 +5,7 @@ package kotlintests
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.DisplayName
 import org.junit.jupiter.api.Test
-import zkbiotime.*
+import io.github.zkbiotime.*
 import java.io.File
 import java.lang.reflect.Modifier
 import java.time.LocalDate
@@ -74,7 +74,7 @@ class PublicApiTest {
         name.startsWith("FfiConverter") || name.startsWith("RustBuffer") || name.startsWith("Uniffi") ||
             name.startsWith("ForeignBytes")
 
-    /** Every class of the binding (package zkbiotime) in the main classes or the jar. */
+    /** Every class of the binding (package io.github.zkbiotime) in the main classes or the jar. */
     private fun mainClasses(): List<Class<*>> {
         val location = File(Client::class.java.protectionDomain.codeSource.location.toURI())
         val names = if (location.isDirectory) {
@@ -86,7 +86,7 @@ class PublicApiTest {
                     .map { it.removeSuffix(".class").replace('/', '.') }
             }
         }
-        return names.filter { it.startsWith("zkbiotime.") }
+        return names.filter { it.startsWith("io.github.zkbiotime.") }
             .map { Class.forName(it, false, Client::class.java.classLoader) }
     }
 

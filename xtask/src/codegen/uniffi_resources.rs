@@ -1,8 +1,8 @@
 //! `bindings/kotlin-swift/src/generated/resources.rs`: one uniffi object per resource of the spec
 //! model (`crate::codegen::resources`), declared with the binding's hand-written macros, and
-//! the `Client` methods that make them; and `bindings/kotlin-swift/kotlin/zkbiotime/generated/Paging.kt`:
+//! the `Client` methods that make them; and `bindings/kotlin-swift/kotlin/io/github/zkbiotime/generated/Paging.kt`:
 //! each resource's paging as a Kotlin `Flow` and a blocking iterator for Java, on the
-//! hand-written helpers of `kotlin/zkbiotime/PagingSupport.kt`.
+//! hand-written helpers of `kotlin/io/github/zkbiotime/PagingSupport.kt`.
 
 use std::fmt::Write as _;
 
@@ -103,7 +103,7 @@ pub fn generate_kotlin(all: &[Resource]) -> Result<String> {
     let mut out = header("xtask codegen uniffi_resources");
     out.push_str(
         "@file:JvmName(\"Paging\")\n\n\
-         package zkbiotime\n\n\
+         package io.github.zkbiotime\n\n\
          import kotlinx.coroutines.flow.Flow\n\
          import kotlinx.coroutines.flow.transform\n",
     );

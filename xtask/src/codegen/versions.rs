@@ -563,7 +563,11 @@ mod tests {
         std::fs::remove_dir_all(&root).unwrap();
         assert_eq!(
             stale,
-            ["crates/cli/Cargo.toml", "bindings/node/package.json", "bindings/kotlin-swift/pom.xml"]
+            [
+                "crates/cli/Cargo.toml",
+                "bindings/node/package.json",
+                "bindings/kotlin-swift/pom.xml"
+            ]
         );
     }
 }

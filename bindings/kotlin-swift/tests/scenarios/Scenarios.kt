@@ -7,7 +7,7 @@
 package kotlinscenarios
 
 import kotlinx.coroutines.runBlocking
-import zkbiotime.*
+import io.github.zkbiotime.*
 import java.io.File
 import java.io.Writer
 import java.time.Duration

@@ -3,7 +3,7 @@
 
 @file:JvmName("Paging")
 
-package zkbiotime
+package io.github.zkbiotime
 
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.transform

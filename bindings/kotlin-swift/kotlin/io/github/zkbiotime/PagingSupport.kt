@@ -1,6 +1,6 @@
 // Hand-written Kotlin shipped with the binding (a second source root of the pom): what the
 // generated paging extensions (generated/Paging.kt, `cargo xtask codegen`) are made of.
-package zkbiotime
+package io.github.zkbiotime
 
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow

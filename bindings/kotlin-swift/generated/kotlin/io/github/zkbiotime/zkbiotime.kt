@@ -5,7 +5,7 @@
 
 @file:Suppress("NAME_SHADOWING")
 
-package zkbiotime
+package io.github.zkbiotime
 
 // Common helper code.
 //

@@ -2,7 +2,7 @@
 // properties (generated/Times.kt) and the zone-aware conversions of `Client`.
 @file:JvmName("ServerTimes")
 
-package zkbiotime
+package io.github.zkbiotime
 
 import java.time.LocalDate
 import java.time.LocalDateTime

@@ -3,7 +3,7 @@
 
 @file:JvmName("Times")
 
-package zkbiotime
+package io.github.zkbiotime
 
 import java.time.LocalDate
 import java.time.LocalDateTime
