@@ -21,7 +21,7 @@ CHILD = textwrap.dedent(
     import sys, zkbiotime
     url, user, password, token, wrong = sys.argv[1:6]
     c = zkbiotime.Client(url, username=user, password=password)
-    emp = c.employees.create(emp_code="S-1", department=1, area=[2], device_password="8642")
+    emp = c.employees.create(emp_code="S-1", department=1, area=[2], device_password="pin-8642-secret")
     print(repr(c), repr(emp), emp.to_dict(), str(emp))
     print(repr(c.employees.get(1)))
     t = zkbiotime.Client(url, token=token)
@@ -69,5 +69,5 @@ def test_trace_logs_and_reprs_hold_no_secret(fresh: Callable[..., Sandbox]) -> N
     )
     with urllib.request.urlopen(request) as answer:
         assert json.load(answer)["count"] == 1
-    for secret in (PASSWORD, WRONG, STATIC_TOKEN, token, "8642", "pbkdf2_sha256$"):
+    for secret in (PASSWORD, WRONG, STATIC_TOKEN, token, "pin-8642-secret", "pbkdf2_sha256$"):
         assert secret not in output, f"{secret!r} leaked"
