@@ -53,7 +53,6 @@ describe('first-last report', () => {
 });
 
 describe('any report by name', () => {
-
   it('reads the rows as plain objects, every page in order', async () => {
     const period = { start_date: '2000-01-01', end_date: '2100-01-01' };
     const typed = await client.first_last_reports.list(period).toArray();

@@ -111,7 +111,8 @@ pub(crate) fn foreign_outputs(root: &Path, lib: &Path) -> Result<Vec<Output>> {
 
 const UNIFFI_VERSION: &str = "0.32.2";
 
-fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Every file below `dir`, sorted (none if it does not exist).
+pub(crate) fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     if !dir.exists() {
         return Ok(files);

@@ -36,18 +36,6 @@ pub fn build(root: &Path, dist: &Path, profile: Profile) -> Result<PathBuf> {
 
 /// The jar and POM files in the repository (checksums and metadata left out).
 pub fn artifacts(repo: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![repo.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "jar" || x == "pom") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
+    let files = crate::bindings::uniffi::walk(repo).unwrap_or_default();
+    files.into_iter().filter(|p| p.extension().is_some_and(|x| x == "jar" || x == "pom")).collect()
 }
