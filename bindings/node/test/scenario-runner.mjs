@@ -8,11 +8,16 @@
 // the Rust runner (tests/e2e/src/bin/scenarios.rs). Records are written in the server's JSON
 // shape: custom attributes (`extra`) at the top level, times as the server's text (`*_raw`).
 
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import zkbiotime from 'zkbiotime';
 
 const {
   Client,
+  directions,
+  ListResource,
+  DeletableResource,
   WritableResource,
   ZKBioTimeError,
   AuthenticationError,
@@ -27,16 +32,6 @@ const {
   UnexpectedResponseError,
   InvalidArgumentError,
 } = zkbiotime;
-
-const RESOURCES = new Set([
-  'employees',
-  'departments',
-  'areas',
-  'positions',
-  'resigns',
-  'terminals',
-  'transactions',
-]);
 
 /** Error class → kind name; subclasses before their parents. */
 const KINDS = [
@@ -220,8 +215,10 @@ class Runner {
       const key = typeof step.state === 'string' ? step.state : 'default';
       let state = this.states.get(key);
       let added = 0;
+      let since = state === undefined && typeof step.since === 'string' ? step.since : undefined;
       for (;;) {
-        const batch = await c.transactions.sync(state, { max: 1000 });
+        const batch = await c.transactions.sync(state, { max: 1000, since });
+        since = undefined;
         added += batch.punches.length;
         state = batch.state;
         if (batch.complete) break;
@@ -229,8 +226,35 @@ class Runner {
       this.states.set(key, state);
       return { new: added };
     }
-    if (!RESOURCES.has(name)) throw invalid(`unknown resource ${name}`);
-    const r = c[name];
+    if (op === 'report') {
+      const params = isObject(step.params) ? step.params : {};
+      return apiJson(await c.report(typeof step.name === 'string' ? step.name : '', params).toArray());
+    }
+    if (op === 'directions') {
+      const punches = await c.transactions.list(filters()).toArray();
+      const by = typeof step.by === 'string' ? step.by : 'state';
+      const found = directions(punches, { by, terminals: isObject(step.terminals) ? step.terminals : undefined });
+      const count = (want) => found.filter((d) => d === want).length;
+      return { in: count('in'), out: count('out'), none: count(null) };
+    }
+    if (op === 'export') {
+      const dir = mkdtempSync(join(tmpdir(), 'zkbiotime-scenario-'));
+      try {
+        const path = join(dir, 'export');
+        const format = typeof step.format === 'string' ? step.format : 'csv';
+        const bytes = await c.transactions.exportFile(path, { ...filters(), format });
+        const lines = readFileSync(path, 'utf8')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '');
+        return { bytes, lines: lines.length, header: lines[0] ?? null };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    // The client's resources are its own properties (made from the spec's table).
+    const r = Object.hasOwn(c, name) ? c[name] : undefined;
+    if (!(r instanceof ListResource)) throw invalid(`unknown resource ${name}`);
     if (op === 'action') {
       // The resource's actions (the spec's x-action): methods of the resource object itself,
       // the body as given, the answer the server's JSON.
@@ -254,6 +278,10 @@ class Runner {
       default:
         break;
     }
+    if (op === 'delete' && r instanceof DeletableResource) {
+      await r.delete(this.id(step));
+      return null;
+    }
     if (!(r instanceof WritableResource)) throw invalid(`${op} is not possible on ${name}`);
     switch (op) {
       case 'create':
@@ -262,9 +290,6 @@ class Runner {
         const id = this.id(step);
         return apiJson(await r.update(id, body(r, 'update', fields)));
       }
-      case 'delete':
-        await r.delete(this.id(step));
-        return null;
       case 'upsert': {
         if (typeof r.upsert !== 'function') throw invalid(`upsert is not possible on ${name}`);
         const { created, record } = await r.upsert(body(r, 'create', fields));

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
+import tempfile
 import sys
 import traceback
 from typing import IO, Any, Optional
@@ -144,16 +146,33 @@ class Runner:
             name = step.get("state", "default")
             state = self.states.get(name)
             new = 0
+            since = step.get("since") if state is None else None
             while True:
-                batch = c.transactions.sync(state, max=1000)
+                batch = c.transactions.sync(state, max=1000, since=since)
+                since = None
                 new += len(batch.punches)
                 state = batch.state
                 if batch.complete:
                     break
             self.states[name] = state
             return {"new": new}
-        resource = getattr(c, step.get("resource", ""))
         filters = step.get("filters", {})
+        if op == "report":
+            rows = c.report(step.get("name", ""), **step.get("params", {}))
+            return [plain(dict(row)) for row in rows]
+        if op == "directions":
+            punches = list(c.transactions.list(**filters))
+            found = zkbiotime.directions(punches, step.get("by", "state"), step.get("terminals"))
+            return {"in": found.count("in"), "out": found.count("out"), "none": found.count(None)}
+        if op == "export":
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "export")
+                written = c.transactions.export_file(path, step.get("format", "csv"), **filters)
+                with open(path, "rb") as f:
+                    text = f.read().decode("utf-8", "replace")
+            lines = [line.strip() for line in text.split("\n") if line.strip()]
+            return {"bytes": written, "lines": len(lines), "header": lines[0] if lines else None}
+        resource = getattr(c, step.get("resource", ""))
         fields = self.substitute(step.get("fields", {}))
         if op == "action":
             # The resource's actions (the spec's x-action), by method name: the body as

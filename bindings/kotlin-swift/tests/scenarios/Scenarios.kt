@@ -6,6 +6,7 @@
 // `extra` as JSON text, exactly as a Kotlin caller would write them.
 package kotlinscenarios
 
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import io.github.zkbiotime.*
 import java.io.File
@@ -209,6 +210,28 @@ fun resources(c: Client): Map<String, Resource> = mapOf(
             get = { r.get(it) },
             list = { r.list(build(TransactionFilter::class, it)) },
             page = { f, n -> r.page(n, build(TransactionFilter::class, f)).let { PageView(it.count, it.items.size, it.hasNext) } },
+            delete = { r.delete(it) },
+        )
+    },
+    "transaction_reports" to c.transactionReports().let { r ->
+        Resource(
+            get = { throw NotExpressible("a report has no get") },
+            list = { r.list(build(TransactionReportFilter::class, it)) },
+            page = { f, n -> r.page(n, build(TransactionReportFilter::class, f)).let { PageView(it.count, it.items.size, it.hasNext) } },
+        )
+    },
+    "first_last_reports" to c.firstLastReports().let { r ->
+        Resource(
+            get = { throw NotExpressible("a report has no get") },
+            list = { r.list(build(FirstLastReportFilter::class, it)) },
+            page = { f, n -> r.page(n, build(FirstLastReportFilter::class, f)).let { PageView(it.count, it.items.size, it.hasNext) } },
+        )
+    },
+    "time_cards" to c.timeCards().let { r ->
+        Resource(
+            get = { throw NotExpressible("a report has no get") },
+            list = { r.list(build(TimeCardFilter::class, it)) },
+            page = { f, n -> r.page(n, build(TimeCardFilter::class, f)).let { PageView(it.count, it.items.size, it.hasNext) } },
         )
     },
 )
@@ -322,14 +345,41 @@ suspend fun perform(c: Client, step: Obj, saved: Map<String, Long>, states: Muta
     if (op == "sync") {
         val name = step["state"] as String? ?: "default"
         var state = states[name]
+        var since = if (state == null) step["since"] as String? else null
         var new = 0
         do {
-            val batch = c.transactions().sync(state)
+            val batch = c.transactions().sync(state, since = since)
+            since = null
             new += batch.punches.size
             state = batch.state
         } while (!batch.complete)
         states[name] = state
         return mapOf("new" to new.toLong())
+    }
+    val filters = step["filters"] as Obj? ?: emptyMap()
+    when (op) {
+        "report" -> {
+            val params = (step["params"] as Obj? ?: emptyMap()).mapValues { (_, v) -> v as? String ?: Json.write(v) }
+            return c.reportFlow(step["name"] as String? ?: "", params).toList().map { row -> row.mapValues { (_, text) -> Json.parse(text) } }
+        }
+        "directions" -> {
+            val punches = c.transactions().list(build(TransactionFilter::class, filters))
+            @Suppress("UNCHECKED_CAST")
+            val found = directions(punches, step["by"] as String? ?: "state", step["terminals"] as Map<String, String>?)
+            return mapOf("in" to found.count { it == "in" }.toLong(), "out" to found.count { it == "out" }.toLong(), "none" to found.count { it == null }.toLong())
+        }
+        "export" -> {
+            val dir = kotlin.io.path.createTempDirectory("zkbiotime-scenario-").toFile()
+            try {
+                val file = File(dir, "export")
+                val format = TransactionExportType.valueOf((step["format"] as String? ?: "csv").uppercase())
+                val bytes = c.transactions().exportFile(file.path, format, build(TransactionFilter::class, filters))
+                val lines = file.readText().split("\n").map { it.trim() }.filter { it.isNotEmpty() }
+                return mapOf("bytes" to bytes, "lines" to lines.size.toLong(), "header" to lines.firstOrNull())
+            } finally {
+                dir.deleteRecursively()
+            }
+        }
     }
     val r = resources(c)[step["resource"] as String?] ?: throw NotExpressible("unknown resource ${step["resource"]}")
     val id = when (val raw = step["id"]) {
@@ -337,7 +387,6 @@ suspend fun perform(c: Client, step: Obj, saved: Map<String, Long>, states: Muta
         is String -> saved[raw.removePrefix("$")] ?: throw NoSavedId("no saved id $raw")
         else -> (raw as Number).toLong()
     }
-    val filters = step["filters"] as Obj? ?: emptyMap()
     val fields = substitute(step["fields"] as Obj? ?: emptyMap<String, Any?>(), saved) as Obj
     return when (op) {
         "get" -> view(r.get(id))

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use serde_json::{Map, Value, json};
-use zkbiotime::{Client, Error, RetryPolicy, SyncState};
+use zkbiotime::{
+    Client, Direction, DirectionRule, Error, ExportFormat, ReportQuery, RetryPolicy, SyncState,
+};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -173,6 +175,17 @@ impl Runner {
                 let r = $r;
                 match op {
                     "get" => to_value(r.get(self.id(step)?).await?),
+                    _ => on_resource!(@list r, $filter, $crud),
+                }
+            }};
+            // A list-only resource (a report): no `get`.
+            ($r:expr, $filter:ty, list_only) => {{
+                let r = $r;
+                on_resource!(@list r, $filter, no)
+            }};
+            (@list $r:ident, $filter:ty, $crud:tt) => {{
+                let r = &$r;
+                match op {
                     "list" => {
                         let f: $filter = parse(filters)?;
                         let all: Vec<_> = r.list(f).try_collect().await?;
@@ -206,13 +219,23 @@ impl Runner {
                     other => Err(zkbiotime_invalid(&format!("unknown op {other}"))),
                 }
             };
+            // Punches: read-only but deletable.
+            (@write $r:ident, delete_only) => {
+                match op {
+                    "delete" => $r.delete(self.id(step)?).await.map(|()| Value::Null),
+                    _ => on_resource!(@write $r, no),
+                }
+            };
             (@write $r:ident, no) => {
                 Err(zkbiotime_invalid(&format!("{op} is not possible on {resource}")))
             };
         }
         if op == "sync" {
             let name = step["state"].as_str().unwrap_or("default").to_string();
-            let mut state = self.states.get(&name).cloned().unwrap_or_default();
+            let mut state = match (self.states.get(&name), step["since"].as_str()) {
+                (Some(state), _) => state.clone(),
+                (None, since) => SyncState::start(None, since)?,
+            };
             let mut new = 0usize;
             loop {
                 let batch = c.transactions().sync(&state, Some(1000)).await?;
@@ -224,6 +247,38 @@ impl Runner {
             }
             self.states.insert(name, state);
             return Ok(json!({"new": new}));
+        }
+        if op == "report" {
+            let params = step["params"].as_object().cloned().unwrap_or_default();
+            let params = params.into_iter().map(|(k, v)| match v {
+                Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            });
+            let name = step["name"].as_str().unwrap_or_default();
+            let rows: Vec<_> = c.report(ReportQuery::new(name, params)?).try_collect().await?;
+            return to_value(rows);
+        }
+        if op == "directions" {
+            let mut terminals = std::collections::HashMap::new();
+            for (key, value) in step["terminals"].as_object().into_iter().flatten() {
+                terminals
+                    .insert(key.clone(), Direction::parse(value.as_str().unwrap_or_default())?);
+            }
+            let rule = DirectionRule::from_name(step["by"].as_str().unwrap_or("state"), terminals)?;
+            let punches: Vec<_> = c.transactions().list(parse(filters)?).try_collect().await?;
+            return Ok(direction_counts(&zkbiotime::directions(&punches, &rule)));
+        }
+        if op == "export" {
+            let format = ExportFormat::parse(step["format"].as_str().unwrap_or("csv"))?;
+            let path = std::env::temp_dir().join(format!(
+                "zkbiotime-scenario-{}-{}",
+                std::process::id(),
+                self.saved.len()
+            ));
+            let written = c.transactions().export_file(parse(filters)?, format, &path).await;
+            let text = std::fs::read(&path).unwrap_or_default();
+            let _ = std::fs::remove_file(&path);
+            return Ok(export_summary(written?, &text));
         }
         if op == "action" {
             // The resource's actions (the spec's x-action): the body from `fields`, the
@@ -264,11 +319,31 @@ impl Runner {
             "resigns" => on_resource!(c.resigns(), zkbiotime::ResignFilter, crud: no_upsert),
             "terminals" => on_resource!(c.terminals(), zkbiotime::TerminalFilter, crud: yes),
             "transactions" => {
-                on_resource!(c.transactions(), zkbiotime::TransactionFilter, crud: no)
+                on_resource!(c.transactions(), zkbiotime::TransactionFilter, crud: delete_only)
             }
+            "transaction_reports" => {
+                on_resource!(c.transaction_reports(), zkbiotime::TransactionReportFilter, list_only)
+            }
+            "first_last_reports" => {
+                on_resource!(c.first_last_reports(), zkbiotime::FirstLastReportFilter, list_only)
+            }
+            "time_cards" => on_resource!(c.time_cards(), zkbiotime::TimeCardFilter, list_only),
             other => Err(zkbiotime_invalid(&format!("unknown resource {other}"))),
         }
     }
+}
+
+/// `{in, out, none}`: how many punches each direction got (`none`: the rule cannot tell).
+fn direction_counts(found: &[Option<Direction>]) -> Value {
+    let count = |want: Option<Direction>| found.iter().filter(|d| **d == want).count();
+    json!({"in": count(Some(Direction::In)), "out": count(Some(Direction::Out)), "none": count(None)})
+}
+
+/// `{bytes, lines, header}` of an exported file: its size, its non-empty lines, the first.
+fn export_summary(bytes: u64, text: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(text);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    json!({"bytes": bytes, "lines": lines.len(), "header": lines.first().map(|l| l.trim())})
 }
 
 /// `name` of a `"$name"` reference: `$`, then a letter or `_`, then letters, digits or `_`.
