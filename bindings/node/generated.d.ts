@@ -25,6 +25,12 @@ export type TransactionExportType = "csv" | "txt" | "xls";
 
 export type TransactionOrdering = "punch_time" | "-punch_time" | "upload_time" | "-upload_time";
 
+export type DepartmentOrdering = "id" | "-id" | "dept_code" | "-dept_code" | "dept_name" | "-dept_name";
+
+export type AreaOrdering = "id" | "-id" | "area_code" | "-area_code" | "area_name" | "-area_name";
+
+export type PositionOrdering = "id" | "-id" | "position_code" | "-position_code" | "position_name" | "-position_name";
+
 export interface DepartmentRef {
   id: number;
   dept_code?: string;
@@ -888,6 +894,10 @@ export interface DepartmentFilter {
    * parent department id
    */
   parent_dept?: number;
+  /**
+   * Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+   */
+  ordering?: DepartmentOrdering;
 }
 
 /**
@@ -908,6 +918,10 @@ export interface AreaFilter {
    * parent area id
    */
   parent_area?: number;
+  /**
+   * Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+   */
+  ordering?: AreaOrdering;
 }
 
 /**
@@ -928,6 +942,10 @@ export interface PositionFilter {
    * parent position id
    */
   parent_position?: number;
+  /**
+   * Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+   */
+  ordering?: PositionOrdering;
 }
 
 /**

@@ -19,6 +19,9 @@ pub enum SortKey {
     Id,
     PunchTime,
     UploadTime,
+    /// A text column (an organisation list's code or name), in byte order: the key is the
+    /// row's rank, so the snapshot is rebuilt, not merged, when rows are appended.
+    Text(&'static str),
 }
 
 impl SortKey {
@@ -27,6 +30,7 @@ impl SortKey {
             SortKey::Id => "id",
             SortKey::PunchTime => "punch_time",
             SortKey::UploadTime => "upload_time",
+            SortKey::Text(column) => column,
         }
     }
 }
@@ -127,14 +131,23 @@ fn fetch(
     }
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
+    let mut texts: Vec<(String, i64)> = Vec::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
+        let text = || r.get_ref(1).ok()?.as_str_or_null().ok().flatten();
         let key = match q.sort {
             SortKey::Id => id,
-            _ => r.get_ref(1)?.as_str_or_null().ok().flatten().map_or(i64::MIN, time_key),
+            SortKey::PunchTime | SortKey::UploadTime => text().map_or(i64::MIN, time_key),
+            SortKey::Text(_) => {
+                texts.push((text().unwrap_or_default().to_string(), id));
+                continue;
+            }
         };
         out.push((key, id));
     }
+    // Text keys become ranks (ties by id); callers fetch text-sorted lists whole.
+    texts.sort_unstable();
+    out.extend(texts.into_iter().enumerate().map(|(rank, (_, id))| (rank as i64, id)));
     Ok(())
 }
 
@@ -152,7 +165,10 @@ impl Store {
         cache.clock += 1;
         let clock = cache.clock;
 
-        let fresh = matches!(cache.entries.get(&key), Some(e) if e.generation == generation);
+        // A text order's ranks cannot take appended rows: any new row rebuilds it.
+        let ranked = matches!(q.sort, SortKey::Text(_));
+        let fresh = matches!(cache.entries.get(&key),
+            Some(e) if e.generation == generation && !(ranked && e.high_water < max_id));
         if !fresh {
             let mut rows = Vec::new();
             fetch(&self.conn, q, i64::MIN, max_id, &mut rows)?;

@@ -95,6 +95,49 @@ async fn following_next_reads_every_row_once() {
     assert_eq!(pages, truth.len().div_ceil(97));
 }
 
+/// The organisation lists' `ordering`: id, code or name, `-` for descending (D80 docs); a
+/// new row is placed by its text (the ranked snapshot is rebuilt); unknown values ignored.
+#[tokio::test]
+async fn organisation_orderings() {
+    let api = Api::new().await;
+    let names = |rows: &[Value]| -> Vec<String> {
+        rows.iter().map(|r| r["dept_name"].as_str().unwrap().to_string()).collect()
+    };
+    let read = |o: &'static str| {
+        let api = &api;
+        async move {
+            api.all_pages(&format!("/personnel/api/departments/?page_size=2&ordering={o}")).await.0
+        }
+    };
+    let by_name = names(&read("dept_name").await);
+    let mut sorted = by_name.clone();
+    sorted.sort();
+    assert_eq!(by_name, sorted);
+    assert!(by_name.len() > 2, "several pages: {by_name:?}");
+    let (s, _) = api
+        .call(
+            Method::POST,
+            "/personnel/api/departments/",
+            Some(json!({"dept_code": "Z", "dept_name": "Aardvarks"})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let after = names(&read("dept_name").await);
+    assert_eq!(after.first().map(String::as_str), Some("Aardvarks"), "{after:?}");
+    let mut desc = names(&read("-dept_name").await);
+    desc.reverse();
+    assert_eq!(desc, after);
+    let codes: Vec<String> = read("-dept_code")
+        .await
+        .iter()
+        .map(|r| r["dept_code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.first().map(String::as_str), Some("Z"));
+    let by_id = ids(&read("-id").await);
+    assert!(by_id.windows(2).all(|w| w[0] > w[1]), "{by_id:?}");
+    assert_eq!(ids(&read("budget").await), ids(&read("id").await));
+}
+
 #[tokio::test]
 async fn orderings() {
     let api = Api::with(SandboxBuilder::new().employees(10).days(3).late_uploads(0.2)).await;

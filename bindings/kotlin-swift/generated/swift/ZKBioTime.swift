@@ -6261,6 +6261,10 @@ public struct AreaFilter: Equatable, Hashable {
      * parent area id
      */
     public var parentArea: Int64?
+    /**
+     * Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+     */
+    public var ordering: AreaOrdering?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6273,12 +6277,16 @@ public struct AreaFilter: Equatable, Hashable {
          */areaNameIcontains: String? = nil, 
         /**
          * parent area id
-         */parentArea: Int64? = nil) {
+         */parentArea: Int64? = nil, 
+        /**
+         * Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+         */ordering: AreaOrdering? = nil) {
         self.areaCode = areaCode
         self.areaName = areaName
         self.areaCodeIcontains = areaCodeIcontains
         self.areaNameIcontains = areaNameIcontains
         self.parentArea = parentArea
+        self.ordering = ordering
     }
 
     
@@ -6301,7 +6309,8 @@ public struct FfiConverterTypeAreaFilter: FfiConverterRustBuffer {
                 areaName: FfiConverterOptionString.read(from: &buf), 
                 areaCodeIcontains: FfiConverterOptionString.read(from: &buf), 
                 areaNameIcontains: FfiConverterOptionString.read(from: &buf), 
-                parentArea: FfiConverterOptionInt64.read(from: &buf)
+                parentArea: FfiConverterOptionInt64.read(from: &buf), 
+                ordering: FfiConverterOptionTypeAreaOrdering.read(from: &buf)
         )
     }
 
@@ -6311,6 +6320,7 @@ public struct FfiConverterTypeAreaFilter: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.areaCodeIcontains, into: &buf)
         FfiConverterOptionString.write(value.areaNameIcontains, into: &buf)
         FfiConverterOptionInt64.write(value.parentArea, into: &buf)
+        FfiConverterOptionTypeAreaOrdering.write(value.ordering, into: &buf)
     }
 }
 
@@ -7359,6 +7369,10 @@ public struct DepartmentFilter: Equatable, Hashable {
      * parent department id
      */
     public var parentDept: Int64?
+    /**
+     * Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+     */
+    public var ordering: DepartmentOrdering?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7371,12 +7385,16 @@ public struct DepartmentFilter: Equatable, Hashable {
          */deptNameIcontains: String? = nil, 
         /**
          * parent department id
-         */parentDept: Int64? = nil) {
+         */parentDept: Int64? = nil, 
+        /**
+         * Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+         */ordering: DepartmentOrdering? = nil) {
         self.deptCode = deptCode
         self.deptName = deptName
         self.deptCodeIcontains = deptCodeIcontains
         self.deptNameIcontains = deptNameIcontains
         self.parentDept = parentDept
+        self.ordering = ordering
     }
 
     
@@ -7399,7 +7417,8 @@ public struct FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer {
                 deptName: FfiConverterOptionString.read(from: &buf), 
                 deptCodeIcontains: FfiConverterOptionString.read(from: &buf), 
                 deptNameIcontains: FfiConverterOptionString.read(from: &buf), 
-                parentDept: FfiConverterOptionInt64.read(from: &buf)
+                parentDept: FfiConverterOptionInt64.read(from: &buf), 
+                ordering: FfiConverterOptionTypeDepartmentOrdering.read(from: &buf)
         )
     }
 
@@ -7409,6 +7428,7 @@ public struct FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.deptCodeIcontains, into: &buf)
         FfiConverterOptionString.write(value.deptNameIcontains, into: &buf)
         FfiConverterOptionInt64.write(value.parentDept, into: &buf)
+        FfiConverterOptionTypeDepartmentOrdering.write(value.ordering, into: &buf)
     }
 }
 
@@ -9541,6 +9561,10 @@ public struct PositionFilter: Equatable, Hashable {
      * parent position id
      */
     public var parentPosition: Int64?
+    /**
+     * Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+     */
+    public var ordering: PositionOrdering?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9553,12 +9577,16 @@ public struct PositionFilter: Equatable, Hashable {
          */positionNameIcontains: String? = nil, 
         /**
          * parent position id
-         */parentPosition: Int64? = nil) {
+         */parentPosition: Int64? = nil, 
+        /**
+         * Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+         */ordering: PositionOrdering? = nil) {
         self.positionCode = positionCode
         self.positionName = positionName
         self.positionCodeIcontains = positionCodeIcontains
         self.positionNameIcontains = positionNameIcontains
         self.parentPosition = parentPosition
+        self.ordering = ordering
     }
 
     
@@ -9581,7 +9609,8 @@ public struct FfiConverterTypePositionFilter: FfiConverterRustBuffer {
                 positionName: FfiConverterOptionString.read(from: &buf), 
                 positionCodeIcontains: FfiConverterOptionString.read(from: &buf), 
                 positionNameIcontains: FfiConverterOptionString.read(from: &buf), 
-                parentPosition: FfiConverterOptionInt64.read(from: &buf)
+                parentPosition: FfiConverterOptionInt64.read(from: &buf), 
+                ordering: FfiConverterOptionTypePositionOrdering.read(from: &buf)
         )
     }
 
@@ -9591,6 +9620,7 @@ public struct FfiConverterTypePositionFilter: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.positionCodeIcontains, into: &buf)
         FfiConverterOptionString.write(value.positionNameIcontains, into: &buf)
         FfiConverterOptionInt64.write(value.parentPosition, into: &buf)
+        FfiConverterOptionTypePositionOrdering.write(value.ordering, into: &buf)
     }
 }
 
@@ -12729,6 +12759,351 @@ public func FfiConverterTypeTransactionReportPage_lower(_ value: TransactionRepo
 
 
 /**
+ * The spec's `AreaOrdering` values (a leading `-` in the wire value: descending).
+ */
+
+public enum AreaOrdering: Equatable, Hashable {
+    
+    /**
+     * `id`
+     */
+    case id
+    /**
+     * `-id`
+     */
+    case idDesc
+    /**
+     * `area_code`
+     */
+    case areaCode
+    /**
+     * `-area_code`
+     */
+    case areaCodeDesc
+    /**
+     * `area_name`
+     */
+    case areaName
+    /**
+     * `-area_name`
+     */
+    case areaNameDesc
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AreaOrdering: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAreaOrdering: FfiConverterRustBuffer {
+    typealias SwiftType = AreaOrdering
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AreaOrdering {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .id
+        
+        case 2: return .idDesc
+        
+        case 3: return .areaCode
+        
+        case 4: return .areaCodeDesc
+        
+        case 5: return .areaName
+        
+        case 6: return .areaNameDesc
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AreaOrdering, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .id:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .idDesc:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .areaCode:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .areaCodeDesc:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .areaName:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .areaNameDesc:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAreaOrdering_lift(_ buf: RustBuffer) throws -> AreaOrdering {
+    return try FfiConverterTypeAreaOrdering.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAreaOrdering_lower(_ value: AreaOrdering) -> RustBuffer {
+    return FfiConverterTypeAreaOrdering.lower(value)
+}
+
+
+
+/**
+ * The spec's `DepartmentOrdering` values (a leading `-` in the wire value: descending).
+ */
+
+public enum DepartmentOrdering: Equatable, Hashable {
+    
+    /**
+     * `id`
+     */
+    case id
+    /**
+     * `-id`
+     */
+    case idDesc
+    /**
+     * `dept_code`
+     */
+    case deptCode
+    /**
+     * `-dept_code`
+     */
+    case deptCodeDesc
+    /**
+     * `dept_name`
+     */
+    case deptName
+    /**
+     * `-dept_name`
+     */
+    case deptNameDesc
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DepartmentOrdering: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDepartmentOrdering: FfiConverterRustBuffer {
+    typealias SwiftType = DepartmentOrdering
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DepartmentOrdering {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .id
+        
+        case 2: return .idDesc
+        
+        case 3: return .deptCode
+        
+        case 4: return .deptCodeDesc
+        
+        case 5: return .deptName
+        
+        case 6: return .deptNameDesc
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DepartmentOrdering, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .id:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .idDesc:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .deptCode:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .deptCodeDesc:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .deptName:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .deptNameDesc:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDepartmentOrdering_lift(_ buf: RustBuffer) throws -> DepartmentOrdering {
+    return try FfiConverterTypeDepartmentOrdering.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDepartmentOrdering_lower(_ value: DepartmentOrdering) -> RustBuffer {
+    return FfiConverterTypeDepartmentOrdering.lower(value)
+}
+
+
+
+/**
+ * The spec's `PositionOrdering` values (a leading `-` in the wire value: descending).
+ */
+
+public enum PositionOrdering: Equatable, Hashable {
+    
+    /**
+     * `id`
+     */
+    case id
+    /**
+     * `-id`
+     */
+    case idDesc
+    /**
+     * `position_code`
+     */
+    case positionCode
+    /**
+     * `-position_code`
+     */
+    case positionCodeDesc
+    /**
+     * `position_name`
+     */
+    case positionName
+    /**
+     * `-position_name`
+     */
+    case positionNameDesc
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PositionOrdering: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePositionOrdering: FfiConverterRustBuffer {
+    typealias SwiftType = PositionOrdering
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PositionOrdering {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .id
+        
+        case 2: return .idDesc
+        
+        case 3: return .positionCode
+        
+        case 4: return .positionCodeDesc
+        
+        case 5: return .positionName
+        
+        case 6: return .positionNameDesc
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PositionOrdering, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .id:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .idDesc:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .positionCode:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .positionCodeDesc:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .positionName:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .positionNameDesc:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePositionOrdering_lift(_ buf: RustBuffer) throws -> PositionOrdering {
+    return try FfiConverterTypePositionOrdering.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePositionOrdering_lower(_ value: PositionOrdering) -> RustBuffer {
+    return FfiConverterTypePositionOrdering.lower(value)
+}
+
+
+
+/**
  * The spec's `TransactionExportType` values (a leading `-` in the wire value: descending).
  */
 
@@ -14091,6 +14466,78 @@ fileprivate struct FfiConverterOptionTypeTransactionReportPage: FfiConverterRust
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTransactionReportPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAreaOrdering: FfiConverterRustBuffer {
+    typealias SwiftType = AreaOrdering?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAreaOrdering.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAreaOrdering.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDepartmentOrdering: FfiConverterRustBuffer {
+    typealias SwiftType = DepartmentOrdering?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDepartmentOrdering.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDepartmentOrdering.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePositionOrdering: FfiConverterRustBuffer {
+    typealias SwiftType = PositionOrdering?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePositionOrdering.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePositionOrdering.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

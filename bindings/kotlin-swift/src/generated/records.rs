@@ -109,6 +109,180 @@ impl From<types::TransactionOrdering> for TransactionOrdering {
     }
 }
 
+/// The spec's `DepartmentOrdering` values (a leading `-` in the wire value: descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, uniffi::Enum)]
+pub enum DepartmentOrdering {
+    /// `id`
+    #[serde(rename = "id")]
+    Id,
+    /// `-id`
+    #[serde(rename = "-id")]
+    IdDesc,
+    /// `dept_code`
+    #[serde(rename = "dept_code")]
+    DeptCode,
+    /// `-dept_code`
+    #[serde(rename = "-dept_code")]
+    DeptCodeDesc,
+    /// `dept_name`
+    #[serde(rename = "dept_name")]
+    DeptName,
+    /// `-dept_name`
+    #[serde(rename = "-dept_name")]
+    DeptNameDesc,
+}
+
+impl DepartmentOrdering {
+    /// The value on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IdDesc => "-id",
+            Self::DeptCode => "dept_code",
+            Self::DeptCodeDesc => "-dept_code",
+            Self::DeptName => "dept_name",
+            Self::DeptNameDesc => "-dept_name",
+        }
+    }
+}
+
+impl From<DepartmentOrdering> for types::DepartmentOrdering {
+    fn from(value: DepartmentOrdering) -> Self {
+        // Both enums come from the same spec: every value parses.
+        value.as_str().parse().expect("the core knows every value of the spec")
+    }
+}
+
+impl From<types::DepartmentOrdering> for DepartmentOrdering {
+    fn from(value: types::DepartmentOrdering) -> Self {
+        match value.to_string().as_str() {
+            "id" => Self::Id,
+            "-id" => Self::IdDesc,
+            "dept_code" => Self::DeptCode,
+            "-dept_code" => Self::DeptCodeDesc,
+            "dept_name" => Self::DeptName,
+            "-dept_name" => Self::DeptNameDesc,
+            other => unreachable!("DepartmentOrdering value {other:?} is not in the spec"),
+        }
+    }
+}
+
+/// The spec's `AreaOrdering` values (a leading `-` in the wire value: descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, uniffi::Enum)]
+pub enum AreaOrdering {
+    /// `id`
+    #[serde(rename = "id")]
+    Id,
+    /// `-id`
+    #[serde(rename = "-id")]
+    IdDesc,
+    /// `area_code`
+    #[serde(rename = "area_code")]
+    AreaCode,
+    /// `-area_code`
+    #[serde(rename = "-area_code")]
+    AreaCodeDesc,
+    /// `area_name`
+    #[serde(rename = "area_name")]
+    AreaName,
+    /// `-area_name`
+    #[serde(rename = "-area_name")]
+    AreaNameDesc,
+}
+
+impl AreaOrdering {
+    /// The value on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IdDesc => "-id",
+            Self::AreaCode => "area_code",
+            Self::AreaCodeDesc => "-area_code",
+            Self::AreaName => "area_name",
+            Self::AreaNameDesc => "-area_name",
+        }
+    }
+}
+
+impl From<AreaOrdering> for types::AreaOrdering {
+    fn from(value: AreaOrdering) -> Self {
+        // Both enums come from the same spec: every value parses.
+        value.as_str().parse().expect("the core knows every value of the spec")
+    }
+}
+
+impl From<types::AreaOrdering> for AreaOrdering {
+    fn from(value: types::AreaOrdering) -> Self {
+        match value.to_string().as_str() {
+            "id" => Self::Id,
+            "-id" => Self::IdDesc,
+            "area_code" => Self::AreaCode,
+            "-area_code" => Self::AreaCodeDesc,
+            "area_name" => Self::AreaName,
+            "-area_name" => Self::AreaNameDesc,
+            other => unreachable!("AreaOrdering value {other:?} is not in the spec"),
+        }
+    }
+}
+
+/// The spec's `PositionOrdering` values (a leading `-` in the wire value: descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, uniffi::Enum)]
+pub enum PositionOrdering {
+    /// `id`
+    #[serde(rename = "id")]
+    Id,
+    /// `-id`
+    #[serde(rename = "-id")]
+    IdDesc,
+    /// `position_code`
+    #[serde(rename = "position_code")]
+    PositionCode,
+    /// `-position_code`
+    #[serde(rename = "-position_code")]
+    PositionCodeDesc,
+    /// `position_name`
+    #[serde(rename = "position_name")]
+    PositionName,
+    /// `-position_name`
+    #[serde(rename = "-position_name")]
+    PositionNameDesc,
+}
+
+impl PositionOrdering {
+    /// The value on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IdDesc => "-id",
+            Self::PositionCode => "position_code",
+            Self::PositionCodeDesc => "-position_code",
+            Self::PositionName => "position_name",
+            Self::PositionNameDesc => "-position_name",
+        }
+    }
+}
+
+impl From<PositionOrdering> for types::PositionOrdering {
+    fn from(value: PositionOrdering) -> Self {
+        // Both enums come from the same spec: every value parses.
+        value.as_str().parse().expect("the core knows every value of the spec")
+    }
+}
+
+impl From<types::PositionOrdering> for PositionOrdering {
+    fn from(value: types::PositionOrdering) -> Self {
+        match value.to_string().as_str() {
+            "id" => Self::Id,
+            "-id" => Self::IdDesc,
+            "position_code" => Self::PositionCode,
+            "-position_code" => Self::PositionCodeDesc,
+            "position_name" => Self::PositionName,
+            "-position_name" => Self::PositionNameDesc,
+            other => unreachable!("PositionOrdering value {other:?} is not in the spec"),
+        }
+    }
+}
+
 /// `DepartmentRef` of the spec.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct DepartmentRef {
@@ -1646,6 +1820,10 @@ pub struct DepartmentFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_dept: Option<i64>,
+    /// Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<DepartmentOrdering>,
 }
 
 impl IntoCore for DepartmentFilter {
@@ -1677,6 +1855,10 @@ pub struct AreaFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<i64>,
+    /// Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<AreaOrdering>,
 }
 
 impl IntoCore for AreaFilter {
@@ -1708,6 +1890,10 @@ pub struct PositionFilter {
     #[uniffi(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_position: Option<i64>,
+    /// Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+    #[uniffi(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<PositionOrdering>,
 }
 
 impl IntoCore for PositionFilter {

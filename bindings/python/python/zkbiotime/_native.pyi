@@ -14,6 +14,12 @@ TransactionExportType = Literal["csv", "txt", "xls"]
 
 TransactionOrdering = Literal["punch_time", "-punch_time", "upload_time", "-upload_time"]
 
+DepartmentOrdering = Literal["id", "-id", "dept_code", "-dept_code", "dept_name", "-dept_name"]
+
+AreaOrdering = Literal["id", "-id", "area_code", "-area_code", "area_name", "-area_name"]
+
+PositionOrdering = Literal["id", "-id", "position_code", "-position_code", "position_name", "-position_name"]
+
 @final
 class DepartmentRef:
     @property
@@ -1103,12 +1109,14 @@ class Departments:
         dept_code_icontains: str | None = None,
         dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
+        ordering: Literal["id", "-id", "dept_code", "-dept_code", "dept_name", "-dept_name"] | None = None,
     ) -> RecordList[Department]:
         """Every Department the filters select, fetched page by page.
 
         dept_code_icontains: dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
         dept_name_icontains: dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_dept: parent department id
+        ordering: Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
         """
     def page(
         self,
@@ -1119,6 +1127,7 @@ class Departments:
         dept_code_icontains: str | None = None,
         dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
+        ordering: Literal["id", "-id", "dept_code", "-dept_code", "dept_name", "-dept_name"] | None = None,
     ) -> Page[Department]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Department: ...
@@ -1160,12 +1169,14 @@ class AsyncDepartments:
         dept_code_icontains: str | None = None,
         dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
+        ordering: Literal["id", "-id", "dept_code", "-dept_code", "dept_name", "-dept_name"] | None = None,
     ) -> AsyncRecordList[Department]:
         """Every Department the filters select, fetched page by page.
 
         dept_code_icontains: dept_code contains this text, any case (D80 docs; no 9.0 manual entry)
         dept_name_icontains: dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_dept: parent department id
+        ordering: Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
         """
     def page(
         self,
@@ -1176,6 +1187,7 @@ class AsyncDepartments:
         dept_code_icontains: str | None = None,
         dept_name_icontains: str | None = None,
         parent_dept: int | None = None,
+        ordering: Literal["id", "-id", "dept_code", "-dept_code", "dept_name", "-dept_name"] | None = None,
     ) -> Awaitable[Page[Department]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Department: ...
@@ -1217,12 +1229,14 @@ class Areas:
         area_code_icontains: str | None = None,
         area_name_icontains: str | None = None,
         parent_area: int | None = None,
+        ordering: Literal["id", "-id", "area_code", "-area_code", "area_name", "-area_name"] | None = None,
     ) -> RecordList[Area]:
         """Every Area the filters select, fetched page by page.
 
         area_code_icontains: area_code contains this text, any case (D80 docs; no 9.0 manual entry)
         area_name_icontains: area_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_area: parent area id
+        ordering: Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
         """
     def page(
         self,
@@ -1233,6 +1247,7 @@ class Areas:
         area_code_icontains: str | None = None,
         area_name_icontains: str | None = None,
         parent_area: int | None = None,
+        ordering: Literal["id", "-id", "area_code", "-area_code", "area_name", "-area_name"] | None = None,
     ) -> Page[Area]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Area: ...
@@ -1274,12 +1289,14 @@ class AsyncAreas:
         area_code_icontains: str | None = None,
         area_name_icontains: str | None = None,
         parent_area: int | None = None,
+        ordering: Literal["id", "-id", "area_code", "-area_code", "area_name", "-area_name"] | None = None,
     ) -> AsyncRecordList[Area]:
         """Every Area the filters select, fetched page by page.
 
         area_code_icontains: area_code contains this text, any case (D80 docs; no 9.0 manual entry)
         area_name_icontains: area_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_area: parent area id
+        ordering: Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
         """
     def page(
         self,
@@ -1290,6 +1307,7 @@ class AsyncAreas:
         area_code_icontains: str | None = None,
         area_name_icontains: str | None = None,
         parent_area: int | None = None,
+        ordering: Literal["id", "-id", "area_code", "-area_code", "area_name", "-area_name"] | None = None,
     ) -> Awaitable[Page[Area]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Area: ...
@@ -1331,12 +1349,14 @@ class Positions:
         position_code_icontains: str | None = None,
         position_name_icontains: str | None = None,
         parent_position: int | None = None,
+        ordering: Literal["id", "-id", "position_code", "-position_code", "position_name", "-position_name"] | None = None,
     ) -> RecordList[Position]:
         """Every Position the filters select, fetched page by page.
 
         position_code_icontains: position_code contains this text, any case (D80 docs; no 9.0 manual entry)
         position_name_icontains: position_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_position: parent position id
+        ordering: Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
         """
     def page(
         self,
@@ -1347,6 +1367,7 @@ class Positions:
         position_code_icontains: str | None = None,
         position_name_icontains: str | None = None,
         parent_position: int | None = None,
+        ordering: Literal["id", "-id", "position_code", "-position_code", "position_name", "-position_name"] | None = None,
     ) -> Page[Position]:
         """Page `number` (1-based) of the list, with the total count."""
     def get(self, id: int) -> Position: ...
@@ -1388,12 +1409,14 @@ class AsyncPositions:
         position_code_icontains: str | None = None,
         position_name_icontains: str | None = None,
         parent_position: int | None = None,
+        ordering: Literal["id", "-id", "position_code", "-position_code", "position_name", "-position_name"] | None = None,
     ) -> AsyncRecordList[Position]:
         """Every Position the filters select, fetched page by page.
 
         position_code_icontains: position_code contains this text, any case (D80 docs; no 9.0 manual entry)
         position_name_icontains: position_name contains this text, any case (D80 docs; no 9.0 manual entry)
         parent_position: parent position id
+        ordering: Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
         """
     def page(
         self,
@@ -1404,6 +1427,7 @@ class AsyncPositions:
         position_code_icontains: str | None = None,
         position_name_icontains: str | None = None,
         parent_position: int | None = None,
+        ordering: Literal["id", "-id", "position_code", "-position_code", "position_name", "-position_name"] | None = None,
     ) -> Awaitable[Page[Position]]:
         """Page `number` (1-based) of the list, with the total count."""
     async def get(self, id: int) -> Position: ...

@@ -13,7 +13,7 @@ use super::filters::Filters;
 use super::{deleted, list_page, object};
 use crate::db::{Store, Table};
 use crate::errors::{ApiError, ApiResult};
-use crate::index::ListQuery;
+use crate::index::{ListQuery, SortKey};
 use crate::json::Obj;
 use crate::paging::RequestUrl;
 use crate::state::AppState;
@@ -170,6 +170,23 @@ pub async fn list(state: &Arc<AppState>, org: Org, url: RequestUrl) -> ApiResult
             f.foreign(store, n.parent, parent, n.table);
             let mut lq = ListQuery::new(n.table);
             lq.filters = f.finish()?;
+            // `ordering=id|<code>|<name>`, `-` for descending (DRF's OrderingFilter);
+            // unknown values are ignored, as servers do.
+            if let Some(ordering) = q.get("ordering").map(str::trim) {
+                let (desc, field) = match ordering.strip_prefix('-') {
+                    Some(field) => (true, field),
+                    None => (false, ordering),
+                };
+                let sort = match field {
+                    "id" => Some(SortKey::Id),
+                    f if f == n.code => Some(SortKey::Text(n.code)),
+                    f if f == n.name => Some(SortKey::Text(n.name)),
+                    _ => None,
+                };
+                if let Some(sort) = sort {
+                    (lq.sort, lq.desc) = (sort, desc);
+                }
+            }
             Ok(lq)
         },
         move |store, ids| {

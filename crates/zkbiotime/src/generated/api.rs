@@ -55,6 +55,77 @@ pub mod types {
             Default::default()
         }
     }
+    ///The orderings of the area list (D80 docs: `ordering=id|area_code|area_name`; the descending forms, `-` first, are DRF's and inferred).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum AreaOrdering {
+        #[serde(rename = "id")]
+        Id,
+        #[serde(rename = "-id")]
+        Xid,
+        #[serde(rename = "area_code")]
+        AreaXcode,
+        #[serde(rename = "-area_code")]
+        XareaXcode,
+        #[serde(rename = "area_name")]
+        AreaXname,
+        #[serde(rename = "-area_name")]
+        XareaXname,
+    }
+    impl ::std::fmt::Display for AreaOrdering {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Id => f.write_str("id"),
+                Self::Xid => f.write_str("-id"),
+                Self::AreaXcode => f.write_str("area_code"),
+                Self::XareaXcode => f.write_str("-area_code"),
+                Self::AreaXname => f.write_str("area_name"),
+                Self::XareaXname => f.write_str("-area_name"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AreaOrdering {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "id" => Ok(Self::Id),
+                "-id" => Ok(Self::Xid),
+                "area_code" => Ok(Self::AreaXcode),
+                "-area_code" => Ok(Self::XareaXcode),
+                "area_name" => Ok(Self::AreaXname),
+                "-area_name" => Ok(Self::XareaXname),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AreaOrdering {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AreaOrdering {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`AreaPage`
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AreaPage {
@@ -224,6 +295,77 @@ optional: what an absent kind means is undocumented, the sandbox reads it as fal
     impl DepartmentCreate {
         pub fn builder() -> builder::DepartmentCreate {
             Default::default()
+        }
+    }
+    ///The orderings of the department list (D80 docs: `ordering=id|dept_code|dept_name`; the descending forms, `-` first, are DRF's and inferred).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum DepartmentOrdering {
+        #[serde(rename = "id")]
+        Id,
+        #[serde(rename = "-id")]
+        Xid,
+        #[serde(rename = "dept_code")]
+        DeptXcode,
+        #[serde(rename = "-dept_code")]
+        XdeptXcode,
+        #[serde(rename = "dept_name")]
+        DeptXname,
+        #[serde(rename = "-dept_name")]
+        XdeptXname,
+    }
+    impl ::std::fmt::Display for DepartmentOrdering {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Id => f.write_str("id"),
+                Self::Xid => f.write_str("-id"),
+                Self::DeptXcode => f.write_str("dept_code"),
+                Self::XdeptXcode => f.write_str("-dept_code"),
+                Self::DeptXname => f.write_str("dept_name"),
+                Self::XdeptXname => f.write_str("-dept_name"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DepartmentOrdering {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "id" => Ok(Self::Id),
+                "-id" => Ok(Self::Xid),
+                "dept_code" => Ok(Self::DeptXcode),
+                "-dept_code" => Ok(Self::XdeptXcode),
+                "dept_name" => Ok(Self::DeptXname),
+                "-dept_name" => Ok(Self::XdeptXname),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DepartmentOrdering {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DepartmentOrdering {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`DepartmentPage`
@@ -740,6 +882,77 @@ that a day with one punch has it as both. Other columns are kept as extra fields
     impl PositionCreate {
         pub fn builder() -> builder::PositionCreate {
             Default::default()
+        }
+    }
+    ///The orderings of the position list (D80 docs: `ordering=id|position_code|position_name`; the descending forms, `-` first, are DRF's and inferred).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PositionOrdering {
+        #[serde(rename = "id")]
+        Id,
+        #[serde(rename = "-id")]
+        Xid,
+        #[serde(rename = "position_code")]
+        PositionXcode,
+        #[serde(rename = "-position_code")]
+        XpositionXcode,
+        #[serde(rename = "position_name")]
+        PositionXname,
+        #[serde(rename = "-position_name")]
+        XpositionXname,
+    }
+    impl ::std::fmt::Display for PositionOrdering {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Id => f.write_str("id"),
+                Self::Xid => f.write_str("-id"),
+                Self::PositionXcode => f.write_str("position_code"),
+                Self::XpositionXcode => f.write_str("-position_code"),
+                Self::PositionXname => f.write_str("position_name"),
+                Self::XpositionXname => f.write_str("-position_name"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PositionOrdering {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "id" => Ok(Self::Id),
+                "-id" => Ok(Self::Xid),
+                "position_code" => Ok(Self::PositionXcode),
+                "-position_code" => Ok(Self::XpositionXcode),
+                "position_name" => Ok(Self::PositionXname),
+                "-position_name" => Ok(Self::XpositionXname),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PositionOrdering {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PositionOrdering {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PositionPage`
@@ -17280,6 +17493,7 @@ Arguments:
 - `dept_name`
 - `dept_name_icontains`: dept_name contains this text, any case (D80 docs; no 9.0 manual entry)
 - `limit`: Page size as the manual names it.
+- `ordering`: Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
 - `parent_dept`: parent department id
@@ -17290,6 +17504,7 @@ let response = client.list_departments()
     .dept_name(dept_name)
     .dept_name_icontains(dept_name_icontains)
     .limit(limit)
+    .ordering(ordering)
     .page(page)
     .page_size(page_size)
     .parent_dept(parent_dept)
@@ -17362,6 +17577,7 @@ Arguments:
 - `area_name`
 - `area_name_icontains`: area_name contains this text, any case (D80 docs; no 9.0 manual entry)
 - `limit`: Page size as the manual names it.
+- `ordering`: Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
 - `parent_area`: parent area id
@@ -17372,6 +17588,7 @@ let response = client.list_areas()
     .area_name(area_name)
     .area_name_icontains(area_name_icontains)
     .limit(limit)
+    .ordering(ordering)
     .page(page)
     .page_size(page_size)
     .parent_area(parent_area)
@@ -17442,6 +17659,7 @@ Sends a `GET` request to `/personnel/api/positions/`
 
 Arguments:
 - `limit`: Page size as the manual names it.
+- `ordering`: Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
 - `page`: 1-based page number; past the end the server answers 404 "Invalid page.".
 - `page_size`: Page size as live servers honour it; clients send both.
 - `parent_position`: parent position id
@@ -17452,6 +17670,7 @@ Arguments:
 ```ignore
 let response = client.list_positions()
     .limit(limit)
+    .ordering(ordering)
     .page(page)
     .page_size(page_size)
     .parent_position(parent_position)
@@ -19854,6 +20073,7 @@ pub mod builder {
         dept_name: Result<Option<::std::string::String>, String>,
         dept_name_icontains: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
+        ordering: Result<Option<types::DepartmentOrdering>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
         parent_dept: Result<Option<i64>, String>,
@@ -19867,6 +20087,7 @@ pub mod builder {
                 dept_name: Ok(None),
                 dept_name_icontains: Ok(None),
                 limit: Ok(None),
+                ordering: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
                 parent_dept: Ok(None),
@@ -19934,6 +20155,18 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        pub fn ordering<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DepartmentOrdering>,
+        {
+            self.ordering = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DepartmentOrdering` for ordering failed".to_string()
+                });
+            self
+        }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -19975,6 +20208,7 @@ pub mod builder {
                 dept_name,
                 dept_name_icontains,
                 limit,
+                ordering,
                 page,
                 page_size,
                 parent_dept,
@@ -19986,6 +20220,7 @@ pub mod builder {
             let dept_name_icontains = dept_name_icontains
                 .map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
+            let ordering = ordering.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let parent_dept = parent_dept.map_err(Error::InvalidRequest)?;
@@ -20021,6 +20256,7 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("ordering", &ordering))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .query(&progenitor_client::QueryParam::new("parent_dept", &parent_dept))
@@ -20533,6 +20769,7 @@ pub mod builder {
         area_name: Result<Option<::std::string::String>, String>,
         area_name_icontains: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
+        ordering: Result<Option<types::AreaOrdering>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
         parent_area: Result<Option<i64>, String>,
@@ -20546,6 +20783,7 @@ pub mod builder {
                 area_name: Ok(None),
                 area_name_icontains: Ok(None),
                 limit: Ok(None),
+                ordering: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
                 parent_area: Ok(None),
@@ -20613,6 +20851,18 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        pub fn ordering<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AreaOrdering>,
+        {
+            self.ordering = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `AreaOrdering` for ordering failed".to_string()
+                });
+            self
+        }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -20654,6 +20904,7 @@ pub mod builder {
                 area_name,
                 area_name_icontains,
                 limit,
+                ordering,
                 page,
                 page_size,
                 parent_area,
@@ -20665,6 +20916,7 @@ pub mod builder {
             let area_name_icontains = area_name_icontains
                 .map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
+            let ordering = ordering.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let parent_area = parent_area.map_err(Error::InvalidRequest)?;
@@ -20700,6 +20952,7 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("ordering", &ordering))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .query(&progenitor_client::QueryParam::new("parent_area", &parent_area))
@@ -21200,6 +21453,7 @@ pub mod builder {
     pub struct ListPositions<'a> {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
+        ordering: Result<Option<types::PositionOrdering>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
         parent_position: Result<Option<i64>, String>,
@@ -21213,6 +21467,7 @@ pub mod builder {
             Self {
                 client: client,
                 limit: Ok(None),
+                ordering: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
                 parent_position: Ok(None),
@@ -21230,6 +21485,18 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn ordering<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PositionOrdering>,
+        {
+            self.ordering = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `PositionOrdering` for ordering failed".to_string()
+                });
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
@@ -21323,6 +21590,7 @@ pub mod builder {
             let Self {
                 client,
                 limit,
+                ordering,
                 page,
                 page_size,
                 parent_position,
@@ -21332,6 +21600,7 @@ pub mod builder {
                 position_name_icontains,
             } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
+            let ordering = ordering.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let parent_position = parent_position.map_err(Error::InvalidRequest)?;
@@ -21359,6 +21628,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("ordering", &ordering))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .query(

@@ -89,11 +89,14 @@ pub struct DepartmentFilter {
     /// parent department id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_dept: Option<i64>,
+    /// Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<types::DepartmentOrdering>,
 }
 
 impl DepartmentFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["dept_code", "dept_name", "dept_code_icontains", "dept_name_icontains", "parent_dept"];
+    pub const FIELDS: &'static [&'static str] = &["dept_code", "dept_name", "dept_code_icontains", "dept_name_icontains", "parent_dept", "ordering"];
 }
 
 impl crate::paging::ListFilter for DepartmentFilter {
@@ -107,6 +110,7 @@ impl crate::paging::ListFilter for DepartmentFilter {
         if let Some(value) = &self.dept_code_icontains { request = request.dept_code_icontains(value.clone()); }
         if let Some(value) = &self.dept_name_icontains { request = request.dept_name_icontains(value.clone()); }
         if let Some(value) = &self.parent_dept { request = request.parent_dept(value.clone()); }
+        if let Some(value) = &self.ordering { request = request.ordering(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
@@ -140,11 +144,14 @@ pub struct AreaFilter {
     /// parent area id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_area: Option<i64>,
+    /// Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<types::AreaOrdering>,
 }
 
 impl AreaFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["area_code", "area_name", "area_code_icontains", "area_name_icontains", "parent_area"];
+    pub const FIELDS: &'static [&'static str] = &["area_code", "area_name", "area_code_icontains", "area_name_icontains", "parent_area", "ordering"];
 }
 
 impl crate::paging::ListFilter for AreaFilter {
@@ -158,6 +165,7 @@ impl crate::paging::ListFilter for AreaFilter {
         if let Some(value) = &self.area_code_icontains { request = request.area_code_icontains(value.clone()); }
         if let Some(value) = &self.area_name_icontains { request = request.area_name_icontains(value.clone()); }
         if let Some(value) = &self.parent_area { request = request.parent_area(value.clone()); }
+        if let Some(value) = &self.ordering { request = request.ordering(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }
@@ -191,11 +199,14 @@ pub struct PositionFilter {
     /// parent position id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_position: Option<i64>,
+    /// Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<types::PositionOrdering>,
 }
 
 impl PositionFilter {
     /// The filter names the server understands for this list.
-    pub const FIELDS: &'static [&'static str] = &["position_code", "position_name", "position_code_icontains", "position_name_icontains", "parent_position"];
+    pub const FIELDS: &'static [&'static str] = &["position_code", "position_name", "position_code_icontains", "position_name_icontains", "parent_position", "ordering"];
 }
 
 impl crate::paging::ListFilter for PositionFilter {
@@ -209,6 +220,7 @@ impl crate::paging::ListFilter for PositionFilter {
         if let Some(value) = &self.position_code_icontains { request = request.position_code_icontains(value.clone()); }
         if let Some(value) = &self.position_name_icontains { request = request.position_name_icontains(value.clone()); }
         if let Some(value) = &self.parent_position { request = request.parent_position(value.clone()); }
+        if let Some(value) = &self.ordering { request = request.ordering(value.clone()); }
         request.page(page).page_size(page_size).limit(page_size).send().await
     }
 }

@@ -11521,6 +11521,11 @@ data class AreaFilter (
      * parent area id
      */
     var `parentArea`: kotlin.Long? = null 
+    , 
+    /**
+     * Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+     */
+    var `ordering`: AreaOrdering? = null 
     
 ){
     
@@ -11542,6 +11547,7 @@ public object FfiConverterTypeAreaFilter: FfiConverterRustBuffer<AreaFilter> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeAreaOrdering.read(buf),
         )
     }
 
@@ -11550,7 +11556,8 @@ public object FfiConverterTypeAreaFilter: FfiConverterRustBuffer<AreaFilter> {
             FfiConverterOptionalString.allocationSize(value.`areaName`) +
             FfiConverterOptionalString.allocationSize(value.`areaCodeIcontains`) +
             FfiConverterOptionalString.allocationSize(value.`areaNameIcontains`) +
-            FfiConverterOptionalLong.allocationSize(value.`parentArea`)
+            FfiConverterOptionalLong.allocationSize(value.`parentArea`) +
+            FfiConverterOptionalTypeAreaOrdering.allocationSize(value.`ordering`)
     )
 
     override fun write(value: AreaFilter, buf: ByteBuffer) {
@@ -11559,6 +11566,7 @@ public object FfiConverterTypeAreaFilter: FfiConverterRustBuffer<AreaFilter> {
             FfiConverterOptionalString.write(value.`areaCodeIcontains`, buf)
             FfiConverterOptionalString.write(value.`areaNameIcontains`, buf)
             FfiConverterOptionalLong.write(value.`parentArea`, buf)
+            FfiConverterOptionalTypeAreaOrdering.write(value.`ordering`, buf)
     }
 }
 
@@ -12377,6 +12385,11 @@ data class DepartmentFilter (
      * parent department id
      */
     var `parentDept`: kotlin.Long? = null 
+    , 
+    /**
+     * Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+     */
+    var `ordering`: DepartmentOrdering? = null 
     
 ){
     
@@ -12398,6 +12411,7 @@ public object FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer<Departmen
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeDepartmentOrdering.read(buf),
         )
     }
 
@@ -12406,7 +12420,8 @@ public object FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer<Departmen
             FfiConverterOptionalString.allocationSize(value.`deptName`) +
             FfiConverterOptionalString.allocationSize(value.`deptCodeIcontains`) +
             FfiConverterOptionalString.allocationSize(value.`deptNameIcontains`) +
-            FfiConverterOptionalLong.allocationSize(value.`parentDept`)
+            FfiConverterOptionalLong.allocationSize(value.`parentDept`) +
+            FfiConverterOptionalTypeDepartmentOrdering.allocationSize(value.`ordering`)
     )
 
     override fun write(value: DepartmentFilter, buf: ByteBuffer) {
@@ -12415,6 +12430,7 @@ public object FfiConverterTypeDepartmentFilter: FfiConverterRustBuffer<Departmen
             FfiConverterOptionalString.write(value.`deptCodeIcontains`, buf)
             FfiConverterOptionalString.write(value.`deptNameIcontains`, buf)
             FfiConverterOptionalLong.write(value.`parentDept`, buf)
+            FfiConverterOptionalTypeDepartmentOrdering.write(value.`ordering`, buf)
     }
 }
 
@@ -14396,6 +14412,11 @@ data class PositionFilter (
      * parent position id
      */
     var `parentPosition`: kotlin.Long? = null 
+    , 
+    /**
+     * Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id.
+     */
+    var `ordering`: PositionOrdering? = null 
     
 ){
     
@@ -14417,6 +14438,7 @@ public object FfiConverterTypePositionFilter: FfiConverterRustBuffer<PositionFil
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypePositionOrdering.read(buf),
         )
     }
 
@@ -14425,7 +14447,8 @@ public object FfiConverterTypePositionFilter: FfiConverterRustBuffer<PositionFil
             FfiConverterOptionalString.allocationSize(value.`positionName`) +
             FfiConverterOptionalString.allocationSize(value.`positionCodeIcontains`) +
             FfiConverterOptionalString.allocationSize(value.`positionNameIcontains`) +
-            FfiConverterOptionalLong.allocationSize(value.`parentPosition`)
+            FfiConverterOptionalLong.allocationSize(value.`parentPosition`) +
+            FfiConverterOptionalTypePositionOrdering.allocationSize(value.`ordering`)
     )
 
     override fun write(value: PositionFilter, buf: ByteBuffer) {
@@ -14434,6 +14457,7 @@ public object FfiConverterTypePositionFilter: FfiConverterRustBuffer<PositionFil
             FfiConverterOptionalString.write(value.`positionCodeIcontains`, buf)
             FfiConverterOptionalString.write(value.`positionNameIcontains`, buf)
             FfiConverterOptionalLong.write(value.`parentPosition`, buf)
+            FfiConverterOptionalTypePositionOrdering.write(value.`ordering`, buf)
     }
 }
 
@@ -16856,6 +16880,183 @@ public object FfiConverterTypeTransactionReportPage: FfiConverterRustBuffer<Tran
 
 
 /**
+ * The spec's `AreaOrdering` values (a leading `-` in the wire value: descending).
+ */
+
+enum class AreaOrdering {
+    
+    /**
+     * `id`
+     */
+    ID,
+    /**
+     * `-id`
+     */
+    ID_DESC,
+    /**
+     * `area_code`
+     */
+    AREA_CODE,
+    /**
+     * `-area_code`
+     */
+    AREA_CODE_DESC,
+    /**
+     * `area_name`
+     */
+    AREA_NAME,
+    /**
+     * `-area_name`
+     */
+    AREA_NAME_DESC;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAreaOrdering: FfiConverterRustBuffer<AreaOrdering> {
+    override fun read(buf: ByteBuffer) = try {
+        AreaOrdering.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AreaOrdering) = 4UL
+
+    override fun write(value: AreaOrdering, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The spec's `DepartmentOrdering` values (a leading `-` in the wire value: descending).
+ */
+
+enum class DepartmentOrdering {
+    
+    /**
+     * `id`
+     */
+    ID,
+    /**
+     * `-id`
+     */
+    ID_DESC,
+    /**
+     * `dept_code`
+     */
+    DEPT_CODE,
+    /**
+     * `-dept_code`
+     */
+    DEPT_CODE_DESC,
+    /**
+     * `dept_name`
+     */
+    DEPT_NAME,
+    /**
+     * `-dept_name`
+     */
+    DEPT_NAME_DESC;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDepartmentOrdering: FfiConverterRustBuffer<DepartmentOrdering> {
+    override fun read(buf: ByteBuffer) = try {
+        DepartmentOrdering.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: DepartmentOrdering) = 4UL
+
+    override fun write(value: DepartmentOrdering, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The spec's `PositionOrdering` values (a leading `-` in the wire value: descending).
+ */
+
+enum class PositionOrdering {
+    
+    /**
+     * `id`
+     */
+    ID,
+    /**
+     * `-id`
+     */
+    ID_DESC,
+    /**
+     * `position_code`
+     */
+    POSITION_CODE,
+    /**
+     * `-position_code`
+     */
+    POSITION_CODE_DESC,
+    /**
+     * `position_name`
+     */
+    POSITION_NAME,
+    /**
+     * `-position_name`
+     */
+    POSITION_NAME_DESC;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePositionOrdering: FfiConverterRustBuffer<PositionOrdering> {
+    override fun read(buf: ByteBuffer) = try {
+        PositionOrdering.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PositionOrdering) = 4UL
+
+    override fun write(value: PositionOrdering, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * The spec's `TransactionExportType` values (a leading `-` in the wire value: descending).
  */
 
@@ -18695,6 +18896,102 @@ public object FfiConverterOptionalTypeTransactionReportPage: FfiConverterRustBuf
         } else {
             buf.put(1)
             FfiConverterTypeTransactionReportPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeAreaOrdering: FfiConverterRustBuffer<AreaOrdering?> {
+    override fun read(buf: ByteBuffer): AreaOrdering? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAreaOrdering.read(buf)
+    }
+
+    override fun allocationSize(value: AreaOrdering?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAreaOrdering.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AreaOrdering?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAreaOrdering.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDepartmentOrdering: FfiConverterRustBuffer<DepartmentOrdering?> {
+    override fun read(buf: ByteBuffer): DepartmentOrdering? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDepartmentOrdering.read(buf)
+    }
+
+    override fun allocationSize(value: DepartmentOrdering?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDepartmentOrdering.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DepartmentOrdering?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDepartmentOrdering.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePositionOrdering: FfiConverterRustBuffer<PositionOrdering?> {
+    override fun read(buf: ByteBuffer): PositionOrdering? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePositionOrdering.read(buf)
+    }
+
+    override fun allocationSize(value: PositionOrdering?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePositionOrdering.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PositionOrdering?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePositionOrdering.write(value, buf)
         }
     }
 }
