@@ -1,6 +1,6 @@
 //! The command line: clap's derive for the fixed parts, plus flags derived at start-up from
-//! the spec (filters from the core's `*Filter::FIELDS`, body fields from the generated model
-//! table) so a spec change reaches the CLI without a hand edit.
+//! the spec (filters and body fields from the generated model table) so a spec change
+//! reaches the CLI without a hand edit.
 
 use std::path::PathBuf;
 
@@ -288,7 +288,7 @@ pub struct UpdateArgs {
 pub fn command() -> clap::Command {
     let mut cmd = Cli::command();
     for &resource in Resource::ALL {
-        let filters = resource.filter_fields();
+        let filters = model(resource.filter_model());
         cmd = cmd.mut_subcommand(resource.command(), |c| {
             let mut c = c.mut_subcommand("list", |l| add_filter_args(l, filters));
             if resource.has_sync() {

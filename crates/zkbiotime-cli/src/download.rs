@@ -15,7 +15,7 @@ use zkbiotime::{Client, ExportFormat, TransactionFilter};
 use crate::cli::Format;
 use crate::exit::Usage;
 use crate::export::seconds;
-use crate::fields::filter_from;
+use crate::fields::{filter_from, model};
 
 #[derive(Args, Debug)]
 pub struct DownloadArgs {
@@ -61,7 +61,7 @@ pub async fn run(
         bail!(Usage("download needs a file (-o FILE): it is written whole or not at all".into()));
     }
     let filter: TransactionFilter =
-        filter_from(leaf, TransactionFilter::FIELDS, client.server_zone())?;
+        filter_from(leaf, model("TransactionFilter"), client.server_zone())?;
     let format = format(args, global)?;
     let started = Instant::now();
     let bar = progress(args.no_progress);

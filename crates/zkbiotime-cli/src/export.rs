@@ -103,7 +103,7 @@ pub async fn run(
     format: Option<Format>,
 ) -> Result<()> {
     let filter: TransactionFilter =
-        filter_from(leaf, TransactionFilter::FIELDS, client.server_zone())?;
+        filter_from(leaf, model("TransactionFilter"), client.server_zone())?;
     let to_stdout = args.out.as_os_str() == "-";
     let format = match format.unwrap_or_else(|| by_extension(&args.out)) {
         Format::Table => bail!(Usage("export writes csv, json or jsonl, not a table".into())),

@@ -1,10 +1,10 @@
 //! What the CLI knows about the spec's records, and how it turns flags into request data.
 //!
-//! Nothing here lists a field by hand: record and body fields come from the generated model
-//! table (`generated.rs`, written by `cargo xtask codegen` from the spec), filter names from
-//! the core's generated `*Filter::FIELDS`. Flags are parsed into JSON and then deserialised
-//! into the core's own types, so the core's serde rules (unknown filters rejected, types
-//! checked) are the only validation.
+//! Nothing here lists a field by hand: record and body fields and each list's filters come
+//! from the generated model table (`generated.rs`, written by `cargo xtask codegen` from the
+//! spec). Flags are parsed into JSON by their kind and then deserialised into the core's own
+//! types, so the core's serde rules (unknown names rejected, types checked) are the final
+//! word.
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -26,9 +26,8 @@ pub enum Kind {
     DateTimeText,
     /// Password, hash or token: never printed.
     Secret,
-    /// A string enum schema (none is a body or record field today).
-    #[allow(dead_code)]
-    Enum(&'static str),
+    /// A string enum schema, with its values (orderings, export types).
+    Enum(&'static [&'static str]),
     Model(&'static str),
     List(&'static Kind),
 }
@@ -133,24 +132,29 @@ fn flaggable(name: &str) -> bool {
 const FILTER_PREFIX: &str = "filter:";
 const FIELD_PREFIX: &str = "field:";
 
-/// Adds one `--name VALUE` flag per filter of a list (`EmployeeFilter::FIELDS`).
-pub fn add_filter_args(mut cmd: Command, names: &'static [&'static str]) -> Command {
-    for name in names {
-        let help = match *name {
-            n if n.ends_with("_time") => format!(
-                "Filter on {n}: server-local `YYYY-MM-DD HH:MM:SS`, or RFC 3339 with --timezone"
-            ),
-            n => format!("Filter on {n}"),
+/// Adds one `--name VALUE` flag per filter of a list (the model `EmployeeFilter`): its
+/// help is the spec's description, an enum's values are offered and checked by clap.
+pub fn add_filter_args(mut cmd: Command, filters: &'static ModelSpec) -> Command {
+    for field in filters.fields {
+        let mut help = if field.doc.is_empty() {
+            format!("Filter on {}", field.name)
+        } else {
+            field.doc.into()
         };
-        cmd = cmd.arg(
-            Arg::new(format!("{FILTER_PREFIX}{name}"))
-                .long(flag_name(name))
-                .value_name("VALUE")
-                .allow_hyphen_values(true)
-                .action(ArgAction::Set)
-                .help(help)
-                .help_heading("Filters"),
-        );
+        if field.name.ends_with("_time") {
+            help.push_str(" (RFC 3339 too, with --timezone)");
+        }
+        let mut arg = Arg::new(format!("{FILTER_PREFIX}{}", field.name))
+            .long(flag_name(field.name))
+            .value_name(field.kind.value_hint())
+            .allow_hyphen_values(true)
+            .action(ArgAction::Set)
+            .help(help)
+            .help_heading("Filters");
+        if let Kind::Enum(values) = field.kind {
+            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(values));
+        }
+        cmd = cmd.arg(arg);
     }
     cmd
 }
@@ -183,34 +187,28 @@ pub fn add_field_args(mut cmd: Command, model: &'static ModelSpec) -> Command {
 /// text when the server's zone is known.
 pub fn filter_from<F: DeserializeOwned>(
     matches: &ArgMatches,
-    names: &'static [&'static str],
+    filters: &'static ModelSpec,
     zone: Option<&zkbiotime::ServerZone>,
 ) -> Result<F> {
-    let mut pairs = Vec::new();
-    for name in names {
-        let id = format!("{FILTER_PREFIX}{name}");
-        if let Some(value) = matches.try_get_one::<String>(&id).ok().flatten() {
-            let value = match zone {
-                Some(zone) if name.ends_with("_time") => server_time(zone, value)?,
-                _ => value.clone(),
-            };
-            pairs.push((name.to_string(), value));
+    let mut map = Map::new();
+    for field in filters.fields {
+        let id = format!("{FILTER_PREFIX}{}", field.name);
+        let Some(text) = matches.try_get_one::<String>(&id).ok().flatten() else { continue };
+        let text = match zone {
+            Some(zone) if field.name.ends_with("_time") => server_time(zone, text)?,
+            _ => text.clone(),
+        };
+        let flag = || format!("--{} {text:?}", flag_name(field.name));
+        let value = field.kind.parse(&text).map_err(|e| Usage(format!("{}: {e}", flag())))?;
+        // Each value on its own first, so the core's message names the flag.
+        let one = Map::from_iter([(field.name.to_string(), value.clone())]);
+        if let Err(e) = serde_json::from_value::<F>(Value::Object(one)) {
+            bail!(Usage(format!("{}: {e}", flag())));
         }
+        map.insert(field.name.to_string(), value);
     }
-    let query = serde_urlencoded::to_string(&pairs).context("encoding filters")?;
-    serde_urlencoded::from_str(&query).map_err(|e| {
-        // Name the flag: try each filter on its own to find the one the core refused.
-        let culprit = pairs.iter().find(|pair| {
-            let one = serde_urlencoded::to_string([pair]).unwrap_or_default();
-            serde_urlencoded::from_str::<F>(&one).is_err()
-        });
-        match culprit {
-            Some((name, value)) => {
-                anyhow!(Usage(format!("--{} {value:?}: {e}", flag_name(name))))
-            }
-            None => anyhow!(Usage(format!("bad filter: {e}"))),
-        }
-    })
+    serde_json::from_value(Value::Object(map))
+        .map_err(|e| anyhow!(Usage(format!("bad filter: {e}"))))
 }
 
 /// `2024-06-01T08:00:00+02:00` → server-local text; server text passes unchanged.
@@ -347,22 +345,33 @@ mod tests {
 
     #[test]
     fn filters_deserialise_through_the_core_types() {
-        let cmd = add_filter_args(Command::new("t"), zkbiotime::EmployeeFilter::FIELDS);
+        let employees = model("EmployeeFilter");
+        let cmd = add_filter_args(Command::new("t"), employees);
         let m = cmd.try_get_matches_from(["t", "--department", "3", "--emp-code", "007"]).unwrap();
-        let f: zkbiotime::EmployeeFilter =
-            filter_from(&m, zkbiotime::EmployeeFilter::FIELDS, None).unwrap();
+        let f: zkbiotime::EmployeeFilter = filter_from(&m, employees, None).unwrap();
         assert_eq!(f.department, Some(3));
         assert_eq!(f.emp_code.as_deref(), Some("007"));
-        let cmd = add_filter_args(Command::new("t"), zkbiotime::EmployeeFilter::FIELDS);
+        let cmd = add_filter_args(Command::new("t"), employees);
         let m = cmd.try_get_matches_from(["t", "--department", "x"]).unwrap();
-        let bad =
-            filter_from::<zkbiotime::EmployeeFilter>(&m, zkbiotime::EmployeeFilter::FIELDS, None);
-        assert!(bad.is_err());
-        let cmd = add_filter_args(Command::new("t"), zkbiotime::TransactionFilter::FIELDS);
+        let bad = filter_from::<zkbiotime::EmployeeFilter>(&m, employees, None).unwrap_err();
+        assert!(bad.to_string().contains("--department \"x\""), "{bad}");
+        let punches = model("TransactionFilter");
+        let cmd = add_filter_args(Command::new("t"), punches);
         let m = cmd.try_get_matches_from(["t", "--ordering", "-punch_time"]).unwrap();
-        let f: zkbiotime::TransactionFilter =
-            filter_from(&m, zkbiotime::TransactionFilter::FIELDS, None).unwrap();
+        let f: zkbiotime::TransactionFilter = filter_from(&m, punches, None).unwrap();
         assert_eq!(f.ordering, Some(zkbiotime::types::TransactionOrdering::XpunchXtime));
+    }
+
+    #[test]
+    fn enum_filters_offer_their_values() {
+        let departments = model("DepartmentFilter");
+        let cmd = add_filter_args(Command::new("t"), departments);
+        let err = cmd.try_get_matches_from(["t", "--ordering", "budget"]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("-dept_name") && text.contains("budget"), "{text}");
+        let mut cmd = add_filter_args(Command::new("t"), departments);
+        let help = cmd.render_long_help().to_string();
+        assert!(help.contains("D80 docs") && help.contains("possible values"), "{help}");
     }
 
     #[test]

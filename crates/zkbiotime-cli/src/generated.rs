@@ -640,5 +640,144 @@ pub const TIME_CARD: ModelSpec = ModelSpec {
     ],
 };
 
+pub const EMPLOYEE_FILTER: ModelSpec = ModelSpec {
+    name: "EmployeeFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "emp_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "first_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "last_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "department", kind: Kind::Int, required: false, doc: "department id" },
+        FieldSpec { name: "app_status", kind: Kind::Int, required: false, doc: "" },
+        FieldSpec { name: "emp_code_icontains", kind: Kind::String, required: false, doc: "emp_code contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "first_name_icontains", kind: Kind::String, required: false, doc: "first_name contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "last_name_icontains", kind: Kind::String, required: false, doc: "last_name contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "areas", kind: Kind::Int, required: false, doc: "area id: employees assigned to that area (D80 docs)" },
+    ],
+};
+
+pub const DEPARTMENT_FILTER: ModelSpec = ModelSpec {
+    name: "DepartmentFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "dept_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "dept_code_icontains", kind: Kind::String, required: false, doc: "dept_code contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "dept_name_icontains", kind: Kind::String, required: false, doc: "dept_name contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "parent_dept", kind: Kind::Int, required: false, doc: "parent department id" },
+        FieldSpec { name: "ordering", kind: Kind::Enum(&["id", "-id", "dept_code", "-dept_code", "dept_name", "-dept_name"]), required: false, doc: "Sort order: id, dept_code or dept_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id." },
+    ],
+};
+
+pub const AREA_FILTER: ModelSpec = ModelSpec {
+    name: "AreaFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "area_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "area_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "area_code_icontains", kind: Kind::String, required: false, doc: "area_code contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "area_name_icontains", kind: Kind::String, required: false, doc: "area_name contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "parent_area", kind: Kind::Int, required: false, doc: "parent area id" },
+        FieldSpec { name: "ordering", kind: Kind::Enum(&["id", "-id", "area_code", "-area_code", "area_name", "-area_name"]), required: false, doc: "Sort order: id, area_code or area_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id." },
+    ],
+};
+
+pub const POSITION_FILTER: ModelSpec = ModelSpec {
+    name: "PositionFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "position_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "position_name", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "position_code_icontains", kind: Kind::String, required: false, doc: "position_code contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "position_name_icontains", kind: Kind::String, required: false, doc: "position_name contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "parent_position", kind: Kind::Int, required: false, doc: "parent position id" },
+        FieldSpec { name: "ordering", kind: Kind::Enum(&["id", "-id", "position_code", "-position_code", "position_name", "-position_name"]), required: false, doc: "Sort order: id, position_code or position_name, `-` first for descending (D80 docs list the three fields; the descending forms are DRF's, inferred). Servers ignore values they do not know; the default is ascending id." },
+    ],
+};
+
+pub const RESIGN_FILTER: ModelSpec = ModelSpec {
+    name: "ResignFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "employee", kind: Kind::Int, required: false, doc: "employee id (D80 docs)" },
+        FieldSpec { name: "resign_type", kind: Kind::Int, required: false, doc: "resign type, 1..5 (D80 docs)" },
+        FieldSpec { name: "resign_date", kind: Kind::String, required: false, doc: "resign date, `YYYY-MM-DD` (D80 docs)" },
+    ],
+};
+
+pub const TERMINAL_FILTER: ModelSpec = ModelSpec {
+    name: "TerminalFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "sn", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "alias", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "area", kind: Kind::Int, required: false, doc: "area id" },
+        FieldSpec { name: "state", kind: Kind::String, required: false, doc: "device state as the server stores it (\"1\" online; D80 docs)" },
+        FieldSpec { name: "sn_icontains", kind: Kind::String, required: false, doc: "sn contains this text, any case (D80 docs; no 9.0 manual entry)" },
+        FieldSpec { name: "alias_icontains", kind: Kind::String, required: false, doc: "alias contains this text, any case (D80 docs; no 9.0 manual entry)" },
+    ],
+};
+
+pub const TRANSACTION_FILTER: ModelSpec = ModelSpec {
+    name: "TransactionFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "emp_code", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "terminal_sn", kind: Kind::String, required: false, doc: "" },
+        FieldSpec { name: "terminal_alias", kind: Kind::String, required: false, doc: "the terminal's alias, exact (D80 docs)" },
+        FieldSpec { name: "start_time", kind: Kind::String, required: false, doc: "Inclusive lower bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`." },
+        FieldSpec { name: "end_time", kind: Kind::String, required: false, doc: "Inclusive upper bound on punch_time, server-local `YYYY-MM-DD HH:MM:SS`." },
+        FieldSpec { name: "ordering", kind: Kind::Enum(&["punch_time", "-punch_time", "upload_time", "-upload_time"]), required: false, doc: "Sort order (punch or upload time); servers silently ignore values they do not know, `id` and `-id` included. Default is ascending id." },
+    ],
+};
+
+pub const TRANSACTION_REPORT_FILTER: ModelSpec = ModelSpec {
+    name: "TransactionReportFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "start_date", kind: Kind::String, required: false, doc: "First day of the report, `YYYY-MM-DD` (server-versions §3)." },
+        FieldSpec { name: "end_date", kind: Kind::String, required: false, doc: "Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred)." },
+        FieldSpec { name: "departments", kind: Kind::String, required: false, doc: "Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`)." },
+        FieldSpec { name: "areas", kind: Kind::String, required: false, doc: "Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area." },
+        FieldSpec { name: "employees", kind: Kind::String, required: false, doc: "Employee ids, comma-separated; `-1` means all (inferred for this report from firstLastReport's parameters)." },
+    ],
+};
+
+pub const FIRST_LAST_REPORT_FILTER: ModelSpec = ModelSpec {
+    name: "FirstLastReportFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "start_date", kind: Kind::String, required: false, doc: "First day of the report, `YYYY-MM-DD` (server-versions §3)." },
+        FieldSpec { name: "end_date", kind: Kind::String, required: false, doc: "Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred)." },
+        FieldSpec { name: "departments", kind: Kind::String, required: false, doc: "Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`)." },
+        FieldSpec { name: "areas", kind: Kind::String, required: false, doc: "Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area." },
+        FieldSpec { name: "groups", kind: Kind::String, required: false, doc: "Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it." },
+        FieldSpec { name: "employees", kind: Kind::String, required: false, doc: "Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`)." },
+    ],
+};
+
+pub const TIME_CARD_FILTER: ModelSpec = ModelSpec {
+    name: "TimeCardFilter",
+    has_extra: false,
+    holds_secret: false,
+    fields: &[
+        FieldSpec { name: "start_date", kind: Kind::String, required: false, doc: "First day of the report, `YYYY-MM-DD` (server-versions §3)." },
+        FieldSpec { name: "end_date", kind: Kind::String, required: false, doc: "Last day of the report (inclusive), `YYYY-MM-DD` (server-versions §3; inclusive is inferred)." },
+        FieldSpec { name: "departments", kind: Kind::String, required: false, doc: "Department ids, comma-separated; `-1` means all (server-versions §3; ids and the comma are inferred from `-1`)." },
+        FieldSpec { name: "areas", kind: Kind::String, required: false, doc: "Area ids, comma-separated; `-1` means all (server-versions §3; as departments). The sandbox does not filter by area." },
+        FieldSpec { name: "groups", kind: Kind::String, required: false, doc: "Group ids, comma-separated; `-1` means all (server-versions §3). The sandbox has no groups and ignores it." },
+        FieldSpec { name: "employees", kind: Kind::String, required: false, doc: "Employee ids, comma-separated; `-1` means all (server-versions §3; ids inferred from `-1`)." },
+    ],
+};
+
 /// Every model above.
-pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION, &RESIGN_EMPLOYEE, &RESIGN, &RESIGN_CREATE, &RESIGN_UPDATE, &REINSTATEMENT, &TERMINAL_CREATE, &TERMINAL_UPDATE, &TERMINAL_SELECTION, &EMPLOYEE_SELECTION, &AREA_ADJUSTMENT, &DEPARTMENT_ADJUSTMENT, &POSITION_ADJUSTMENT, &RESIGNATION, &BIO_TEMPLATE_DELETION, &TRANSACTION_REPORT, &FIRST_LAST_REPORT, &TIME_CARD];
+pub const MODELS: &[&ModelSpec] = &[&CREDENTIALS, &DEPARTMENT_REF, &POSITION_REF, &AREA_REF, &PARENT_AREA, &ATT_EMPLOYEE, &EMPLOYEE, &EMPLOYEE_WRITTEN, &EMPLOYEE_CREATE, &EMPLOYEE_UPDATE, &DEPARTMENT, &DEPARTMENT_CREATE, &DEPARTMENT_UPDATE, &AREA, &AREA_WRITTEN, &AREA_CREATE, &AREA_UPDATE, &POSITION, &POSITION_CREATE, &POSITION_UPDATE, &TERMINAL, &TRANSACTION, &RESIGN_EMPLOYEE, &RESIGN, &RESIGN_CREATE, &RESIGN_UPDATE, &REINSTATEMENT, &TERMINAL_CREATE, &TERMINAL_UPDATE, &TERMINAL_SELECTION, &EMPLOYEE_SELECTION, &AREA_ADJUSTMENT, &DEPARTMENT_ADJUSTMENT, &POSITION_ADJUSTMENT, &RESIGNATION, &BIO_TEMPLATE_DELETION, &TRANSACTION_REPORT, &FIRST_LAST_REPORT, &TIME_CARD, &EMPLOYEE_FILTER, &DEPARTMENT_FILTER, &AREA_FILTER, &POSITION_FILTER, &RESIGN_FILTER, &TERMINAL_FILTER, &TRANSACTION_FILTER, &TRANSACTION_REPORT_FILTER, &FIRST_LAST_REPORT_FILTER, &TIME_CARD_FILTER];

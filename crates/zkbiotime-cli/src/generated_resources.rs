@@ -67,19 +67,19 @@ impl Resource {
         }
     }
 
-    /// The list's filter names, from the core's generated filter types.
-    pub fn filter_fields(self) -> &'static [&'static str] {
+    /// The model of the list's filters (the core's generated filter type).
+    pub fn filter_model(self) -> &'static str {
         match self {
-            Resource::Employees => zkbiotime::EmployeeFilter::FIELDS,
-            Resource::Departments => zkbiotime::DepartmentFilter::FIELDS,
-            Resource::Areas => zkbiotime::AreaFilter::FIELDS,
-            Resource::Positions => zkbiotime::PositionFilter::FIELDS,
-            Resource::Resigns => zkbiotime::ResignFilter::FIELDS,
-            Resource::Terminals => zkbiotime::TerminalFilter::FIELDS,
-            Resource::Transactions => zkbiotime::TransactionFilter::FIELDS,
-            Resource::TransactionReports => zkbiotime::TransactionReportFilter::FIELDS,
-            Resource::FirstLastReports => zkbiotime::FirstLastReportFilter::FIELDS,
-            Resource::TimeCards => zkbiotime::TimeCardFilter::FIELDS,
+            Resource::Employees => "EmployeeFilter",
+            Resource::Departments => "DepartmentFilter",
+            Resource::Areas => "AreaFilter",
+            Resource::Positions => "PositionFilter",
+            Resource::Resigns => "ResignFilter",
+            Resource::Terminals => "TerminalFilter",
+            Resource::Transactions => "TransactionFilter",
+            Resource::TransactionReports => "TransactionReportFilter",
+            Resource::FirstLastReports => "FirstLastReportFilter",
+            Resource::TimeCards => "TimeCardFilter",
         }
     }
 

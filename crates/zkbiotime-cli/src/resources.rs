@@ -53,8 +53,11 @@ macro_rules! list {
         let record = model($ctx.resource.record_model());
         match $op {
             Op::List(args) => {
-                let filter: $filter =
-                    filter_from($ctx.leaf, <$filter>::FIELDS, $ctx.client.server_zone())?;
+                let filter: $filter = filter_from(
+                    $ctx.leaf,
+                    model($ctx.resource.filter_model()),
+                    $ctx.client.server_zone(),
+                )?;
                 write_list(api.list(filter), record, args.limit, $ctx.output).await
             }
             _ => unreachable!("clap offers only list on a list-only resource"),

@@ -148,6 +148,17 @@ fn filters_come_from_the_spec_and_reach_the_server() {
         .code(2)
         .stderr(predicate::str::contains("--department"));
     site.zkbio().args(["employees", "list", "--no-such-filter", "1"]).assert().code(2);
+
+    // An organisation list's ordering: the spec's values, offered and checked by clap.
+    let out = site.zkbio().args(["departments", "list", "--ordering", "-dept_name"]).output();
+    let rows = jsonl(&stdout(&out.unwrap()));
+    let names: Vec<&str> = rows.iter().map(|r| r["dept_name"].as_str().unwrap()).collect();
+    assert!(names.len() > 1 && names.windows(2).all(|w| w[0] >= w[1]), "{names:?}");
+    site.zkbio()
+        .args(["departments", "list", "--ordering", "budget"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-dept_name"));
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! The `zkbio` CLI's model table: every record and request-body schema with its fields and
-//! their kinds, as `const` data in `crates/zkbiotime-cli/src/generated.rs`.
+//! their kinds, and every list's filters, as `const` data in
+//! `crates/zkbiotime-cli/src/generated.rs`.
 //!
 //! The CLI derives from it the field flags of `create` / `update` (`--first-name`, `--area
-//! 1,2`), the CSV header of each record type, and which fields are secrets to redact. A
+//! 1,2`), the filter flags of `list` (`--ordering`, with its values), the CSV header of each
+//! record type, and which fields are secrets to redact. A
 //! field added to the spec becomes a flag and a column with `cargo xtask codegen`.
 
 use std::fmt::Write;
@@ -33,6 +35,8 @@ fn generate(spec: &OpenAPI) -> Result<String> {
          use crate::fields::{FieldSpec, Kind, ModelSpec};\n\n",
     );
     let all = models(spec)?;
+    let enums = crate::codegen::models::enums(spec);
+    let kind = |ty: &FieldType| kind(ty, &enums);
     let mut names = Vec::new();
     for model in all.iter().filter(|m| matches!(m.role, Role::Record | Role::Input)) {
         let konst = const_name(&model.name);
@@ -61,13 +65,34 @@ fn generate(spec: &OpenAPI) -> Result<String> {
         }
         writeln!(out, "    ],\n}};\n")?;
     }
+    // The filters of each list (the core's `*Filter` types): one flag each, typed and
+    // documented from the list operation's query parameters.
+    for op in crate::codegen::lists::list_operations(spec)? {
+        let name = format!("{}Filter", op.item_type);
+        let konst = const_name(&name);
+        names.push(konst.clone());
+        writeln!(out, "pub const {konst}: ModelSpec = ModelSpec {{")?;
+        writeln!(out, "    name: {name:?},\n    has_extra: false,\n    holds_secret: false,")?;
+        writeln!(out, "    fields: &[")?;
+        for p in &op.params {
+            let doc = p.description.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>();
+            writeln!(
+                out,
+                "        FieldSpec {{ name: {:?}, kind: {}, required: false, doc: {:?} }},",
+                p.name,
+                kind(&p.ty),
+                doc.join(" ")
+            )?;
+        }
+        writeln!(out, "    ],\n}};\n")?;
+    }
     writeln!(out, "/// Every model above.")?;
     let refs: Vec<String> = names.iter().map(|n| format!("&{n}")).collect();
     writeln!(out, "pub const MODELS: &[&ModelSpec] = &[{}];", refs.join(", "))?;
     Ok(out)
 }
 
-fn kind(ty: &FieldType) -> String {
+fn kind(ty: &FieldType, enums: &[(String, Vec<String>)]) -> String {
     match ty {
         FieldType::String => "Kind::String".into(),
         FieldType::Int => "Kind::Int".into(),
@@ -76,9 +101,12 @@ fn kind(ty: &FieldType) -> String {
         FieldType::Date => "Kind::Date".into(),
         FieldType::DateTimeText => "Kind::DateTimeText".into(),
         FieldType::Secret => "Kind::Secret".into(),
-        FieldType::Enum(name) => format!("Kind::Enum({name:?})"),
+        FieldType::Enum(name) => {
+            let values = enums.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
+            format!("Kind::Enum(&{:?})", values.unwrap_or_default())
+        }
         FieldType::Model(name) => format!("Kind::Model({name:?})"),
-        FieldType::List(inner) => format!("Kind::List(&{})", kind(inner)),
+        FieldType::List(inner) => format!("Kind::List(&{})", kind(inner, enums)),
     }
 }
 

@@ -51,9 +51,9 @@ pub fn generate(all: &[Resource]) -> Result<String> {
     });
     table(
         &mut out,
-        "The list's filter names, from the core's generated filter types.",
-        "filter_fields(self) -> &'static [&'static str]",
-        &|r| format!("zkbiotime::{}::FIELDS", r.filter),
+        "The model of the list's filters (the core's generated filter type).",
+        "filter_model(self) -> &'static str",
+        &|r| format!("{:?}", r.filter),
     );
     table(
         &mut out,

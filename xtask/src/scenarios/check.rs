@@ -16,6 +16,7 @@ const EXPECTATIONS: &[&str] = &[
     "min_records",
     "unique_ids",
     "all",
+    "first",
     "count",
     "items",
     "has_next",
@@ -162,7 +163,7 @@ fn check_value(op: &str, value: &Value, expect: &Map<String, Value>) -> Result<(
             return Err(format!("new: expected at least {min}, got {}", short(&value["new"])));
         }
     }
-    let list_keys = ["records", "min_records", "unique_ids", "all"];
+    let list_keys = ["records", "min_records", "unique_ids", "all", "first"];
     if !list_keys.iter().any(|k| expect.contains_key(*k)) {
         return Ok(());
     }
@@ -185,6 +186,15 @@ fn check_value(op: &str, value: &Value, expect: &Map<String, Value>) -> Result<(
         let ids: BTreeSet<String> = records.iter().map(|r| r["id"].to_string()).collect();
         if ids.len() != records.len() {
             return Err(format!("{} duplicate ids", records.len() - ids.len()));
+        }
+    }
+    if let Some(first) = expect.get("first") {
+        let first = first.as_object().ok_or("`first` must be an object")?;
+        let head = records.first().ok_or("expected a first record, got an empty list")?;
+        for (k, want) in first {
+            if !same(&head[k], want) {
+                return Err(format!("first record: {k} is {}, expected {want}", short(&head[k])));
+            }
         }
     }
     if let Some(all) = expect.get("all") {
@@ -302,6 +312,11 @@ mod tests {
         assert_eq!(check_step(&all, &ok(records.clone())), Ok(()));
         let unique = step("list", json!({"unique_ids": true}));
         assert_eq!(check_step(&unique, &ok(records.clone())).unwrap_err(), "1 duplicate ids");
+        let first = step("list", json!({"first": {"area_name": "HQ"}}));
+        let e = check_step(&first, &ok(records.clone())).unwrap_err();
+        assert_eq!(e, "first record: area_name is null, expected \"HQ\"");
+        let empty = check_step(&first, &ok(json!([]))).unwrap_err();
+        assert!(empty.contains("empty list"), "{empty}");
         let more = step("list", json!({"min_records": 3}));
         assert!(check_step(&more, &ok(records)).unwrap_err().contains("at least 3"));
         let not_a_list = step("list", json!({"records": 0}));

@@ -75,12 +75,15 @@ fun convert(v: Any?, type: KType): Any? {
         Boolean::class -> v as Boolean
         Secret::class -> Secret(v as String)
         List::class -> (v as List<*>).map { convert(it, type.arguments[0].type!!) }
-        TransactionOrdering::class -> {
+        else -> if (cls.java.isEnum) {
+            // The spec's enums (orderings, export types): `-field` is FIELD_DESC.
             val w = v as String
             val name = w.removePrefix("-").uppercase() + if (w.startsWith("-")) "_DESC" else ""
-            TransactionOrdering.valueOf(name)
+            cls.java.enumConstants.firstOrNull { (it as Enum<*>).name == name }
+                ?: throw NotExpressible("$w is not a ${cls.simpleName}")
+        } else {
+            throw NotExpressible("cannot build ${cls.simpleName} from $v")
         }
-        else -> throw NotExpressible("cannot build ${cls.simpleName} from $v")
     }
 }
 
