@@ -1193,3 +1193,53 @@ export interface Resources {
   /** Attendance report (`/att/api/totalTimeCardReportV2/`). List only. */
   readonly time_cards: TimeCards;
 }
+
+/**
+ * Options of `new Client(...)`: the core's client settings (`zkbiotime::Config`, generated
+ * from crates/zkbiotime/src/config.rs), durations in milliseconds. Give a username and
+ * password, or a token.
+ */
+export interface ClientOptions {
+  /** `http://host:port` of the server. */
+  baseUrl: string;
+  /** With `password`: a login (how: `auth`). */
+  username?: string;
+  /** With `username`: its password (never logged or printed). */
+  password?: string;
+  /** A token the server issued (instead of a username and password). */
+  token?: string;
+  /** How the username and password are used: `token` (default), `jwt`, `staff_token`, `staff_jwt`, `basic`. */
+  auth?: import('./index').AuthScheme;
+  /** Log in for a JWT: the older spelling of auth `jwt`. Default false. */
+  jwt?: boolean;
+  /** The server's IANA time zone: times become zone-aware. */
+  timezone?: string;
+  /** Milliseconds allowed for one request. Default 120000. */
+  timeoutMs?: number;
+  /** Milliseconds allowed to connect. Default 30000. */
+  connectTimeoutMs?: number;
+  /** Retries of a failed idempotent request (0: never retry). Default 4. */
+  retries?: number;
+  /** Milliseconds before the first retry; doubles with each further one. Default 200. */
+  retryBaseDelayMs?: number;
+  /** Milliseconds, the longest wait between two attempts. Default 10000. */
+  retryMaxDelayMs?: number;
+  /** Milliseconds after the first attempt when no retry starts any more. Default 300000. */
+  retryBudgetMs?: number;
+  /** Records per page asked of the server. Default 1000. */
+  pageSize?: number;
+  /** Pages fetched at once when reading long lists. Default 4. */
+  concurrency?: number;
+  /** Milliseconds during which logins are refused after the server rejected the password. Default 60000. */
+  loginCooldownMs?: number;
+  /** CA certificate(s) to trust for a self-signed server: a PEM file path, or PEM text (a string or bytes). */
+  ca?: string | Uint8Array;
+  /** Turns TLS certificate verification off: anyone on the network path can then read and change the traffic, the password included. Only for testing. Default false. */
+  insecureSkipTlsVerify?: boolean;
+  /** Reads answers exactly as the spec types them, without the decoding policy (ADR 0003): a value in another form than the spec's (`"15"` for a number, `"-"` for none) fails. Default false. */
+  strict?: boolean;
+  /** `Accept-Language` sent to the server (display texts follow it). Default `'en'`. */
+  acceptLanguage?: string;
+  /** The largest answer read, decompressed, in bytes. Default 67108864. */
+  maxResponseBytes?: number;
+}

@@ -3,6 +3,7 @@
 // client around them.
 
 import type {
+  ClientOptions,
   JsonValue,
   Resources,
   Transaction,
@@ -19,65 +20,6 @@ export type * from './generated';
  * gate of BioTime 8 servers whose licence lacks the API module).
  */
 export type AuthScheme = 'token' | 'jwt' | 'staff_token' | 'staff_jwt' | 'basic';
-
-/** Options of `new Client(...)`. Give a username and password, or a token. */
-export interface ClientOptions {
-  /** The server, e.g. `http://10.0.0.5:8097` (http or https). */
-  baseUrl: string;
-  username?: string;
-  password?: string;
-  /** A token the caller already has (e.g. an admin's static "general" token). */
-  token?: string;
-  /**
-   * Log in for a JWT (renewed before it expires) instead of a DRF token: the same as
-   * `auth: 'jwt'`. Default false; `true` with another `auth` is an `InvalidArgumentError`.
-   */
-  jwt?: boolean;
-  /** How the username and password are used. Default `'token'`. */
-  auth?: AuthScheme;
-  /**
-   * The `Accept-Language` of every request (servers write `punch_state_display` and other
-   * display texts in it). Default `'en'`.
-   */
-  acceptLanguage?: string;
-  /**
-   * The server's IANA time zone (e.g. `Asia/Karachi`). With it, record times carry the
-   * server's offset and `Date` filter values are converted to server time.
-   */
-  timezone?: string;
-  /** Time allowed for one whole request. Default 120000 (an idle server can be slow). */
-  timeoutMs?: number;
-  /** Time allowed to open a connection. Default 30000. */
-  connectTimeoutMs?: number;
-  /** CA certificate(s) to trust for a self-signed server: a PEM file path, or PEM text. */
-  ca?: string | Uint8Array;
-  /**
-   * Turns TLS certificate verification OFF: anyone on the network path can then read and
-   * change the traffic, credentials included. Only for testing.
-   */
-  insecureSkipTlsVerify?: boolean;
-  /** Retries of a failed idempotent request (0: none). Default 4. */
-  retries?: number;
-  /** Delay before the first retry; doubles with each further one. Default 200. */
-  retryBaseDelayMs?: number;
-  /** Upper bound of one retry delay. Default 10000. */
-  retryMaxDelayMs?: number;
-  /** No retry starts this long after the first attempt. Default 300000. */
-  retryBudgetMs?: number;
-  /** Records per page for lists. Default 1000. */
-  pageSize?: number;
-  /** Pages fetched at once by a list after the first. Default 4. */
-  concurrency?: number;
-  /** How long logins are refused after the server rejected the password. Default 60000. */
-  loginCooldownMs?: number;
-  /**
-   * Read answers exactly as the spec types them. Default false: the forms other server
-   * versions send (`"15"` for a number, `"-"` for no value, a relation as a bare id) are
-   * read, and a value no rule reads leaves the field empty with the server's value in
-   * `record.extra[field]` (ADR 0003).
-   */
-  strict?: boolean;
-}
 
 /** One page of a list. */
 export interface Page<T> {

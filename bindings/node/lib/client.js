@@ -5,31 +5,11 @@
 
 const { inspect } = require('node:util');
 const native = require('./native.js');
-const { aborted, fromNative, invalid } = require('./errors.js');
+const { aborted, fromNative, invalid, ZKBioTimeError } = require('./errors.js');
 const RESOURCES = require('./resources.generated.js');
 
-const OPTIONS = new Set([
-  'baseUrl',
-  'username',
-  'password',
-  'token',
-  'jwt',
-  'auth',
-  'acceptLanguage',
-  'timezone',
-  'timeoutMs',
-  'connectTimeoutMs',
-  'ca',
-  'insecureSkipTlsVerify',
-  'retries',
-  'retryBaseDelayMs',
-  'retryMaxDelayMs',
-  'retryBudgetMs',
-  'pageSize',
-  'concurrency',
-  'loginCooldownMs',
-  'strict',
-]);
+// The options of `new Client(...)`, generated from the core's settings (zkbiotime::Config).
+const OPTIONS = new Map(require('./options.generated.js').map((o) => [o.option, o]));
 
 // Secrets in records (password hashes) never print: not in console.log, JSON or templates.
 native.Secret.prototype.toString = function toString() {
@@ -167,18 +147,49 @@ function nativeOptions(options) {
   if (options === null || typeof options !== 'object') {
     throw invalid('new Client(options) needs an options object with at least `baseUrl`');
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) {
-      throw invalid(`unknown option \`${key}\` (known: ${[...OPTIONS].join(', ')})`);
+  // The core's settings (snake case, durations in seconds); the core checks every value.
+  const settings = {};
+  for (const [key, value] of Object.entries(options)) {
+    const option = OPTIONS.get(key);
+    if (option === undefined) {
+      throw invalid(`unknown option \`${key}\` (known: ${[...OPTIONS.keys()].join(', ')})`);
+    }
+    if (value === undefined || value === null) continue;
+    if (key === 'ca') {
+      // A file path, or PEM text (a string or bytes).
+      const ca = value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;
+      if (typeof ca !== 'string') throw invalid('`ca` must be a PEM file path, PEM text or bytes');
+      settings[ca.includes('-----BEGIN') ? 'ca_pem' : 'ca_bundle'] = ca;
+      continue;
+    }
+    if (option.perSecond !== null) {
+      if (typeof value !== 'number') throw invalid(`\`${key}\` must be a number of milliseconds`);
+      settings[option.setting] = value / option.perSecond;
+    } else {
+      settings[option.setting] = value;
     }
   }
-  if (typeof options.baseUrl !== 'string') throw invalid('`baseUrl` must be a string');
-  const out = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || value === null) continue;
-    out[key] = key === 'ca' && value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;
-  }
-  return out;
+  return settings;
+}
+
+/**
+ * The core's message about a setting, in the names (and units) of this package's options:
+ * `client setting page_size: ...` → `pageSize`, `timeout must be a positive number of
+ * seconds` → `timeoutMs ... of milliseconds`.
+ */
+function withOptionNames(e) {
+  if (!(e instanceof ZKBioTimeError) || e.kind !== 'invalid_argument') return e;
+  const rename = (text) => {
+    for (const { option, setting, perSecond } of OPTIONS.values()) {
+      const before = text;
+      text = text.replace(new RegExp(`\\b${setting}\\b`, 'g'), option);
+      if (perSecond !== null && text !== before) text = text.replace(/\bseconds\b/g, 'milliseconds');
+    }
+    return text;
+  };
+  const message = rename(e.message);
+  if (message === e.message) return e;
+  return new e.constructor(message, { ...e, detail: rename(e.detail), cause: e });
 }
 
 /**
@@ -496,8 +507,12 @@ class Client {
     if (options === DERIVED) {
       this.#native = derived;
     } else {
-      const opts = nativeOptions(options);
-      this.#native = call(() => new native.NativeClient(opts));
+      const settings = nativeOptions(options);
+      try {
+        this.#native = call(() => new native.NativeClient(settings));
+      } catch (e) {
+        throw withOptionNames(e);
+      }
     }
     for (const { name, actions } of RESOURCES) {
       const Class = CLASSES.get(name);

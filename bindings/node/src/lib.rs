@@ -31,40 +31,6 @@ use crate::convert::{AsJson, Cx, FromCore, JsonRows};
 use crate::cursor::NativeCursor;
 use crate::error::BindingError;
 
-/// `new Client(options)` of the JS wrapper, after it filled in nothing: every field
-/// optional except the URL; the core's defaults apply to what is left out.
-#[napi(object, object_to_js = false)]
-pub struct ClientOptions {
-    pub base_url: String,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    pub token: Option<String>,
-    /// Log in for a JWT instead of a DRF token (the same as `auth: 'jwt'`).
-    pub jwt: Option<bool>,
-    /// How the username and password are used: a `zkbiotime::AuthScheme` name (`token`,
-    /// `jwt`, `staff_token`, `staff_jwt`, `basic`), parsed by the core.
-    pub auth: Option<String>,
-    /// The `Accept-Language` of every request (the core's default: `en`).
-    pub accept_language: Option<String>,
-    /// The server's IANA zone: times become zone-aware.
-    pub timezone: Option<String>,
-    pub timeout_ms: Option<u32>,
-    pub connect_timeout_ms: Option<u32>,
-    /// A PEM file path, or PEM text.
-    pub ca: Option<String>,
-    pub insecure_skip_tls_verify: Option<bool>,
-    /// Attempts after the first one (0: never retry).
-    pub retries: Option<u32>,
-    pub retry_base_delay_ms: Option<u32>,
-    pub retry_max_delay_ms: Option<u32>,
-    pub retry_budget_ms: Option<u32>,
-    pub page_size: Option<u32>,
-    pub concurrency: Option<u32>,
-    pub login_cooldown_ms: Option<u32>,
-    /// Read answers exactly as the spec types them (no decoding policy).
-    pub strict: Option<bool>,
-}
-
 /// A JS value produced later, on the JS thread, from a Rust value made on a tokio thread.
 pub struct Js(Box<dyn FnOnce(sys::napi_env) -> napi::Result<sys::napi_value> + Send>);
 
@@ -301,9 +267,11 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
+    /// `settings`: the core's client settings (`zkbiotime::Config`, snake case, seconds),
+    /// which the JS wrapper makes from the options (`lib/options.generated.js`).
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: ClientOptions) -> napi::Result<Self> {
-        Ok(build(options)?)
+    pub fn new(settings: Value) -> napi::Result<Self> {
+        Ok(build(settings)?)
     }
 
     #[napi(getter)]
@@ -559,45 +527,15 @@ fn init_logging() {
     zkbiotime::logging::init_from_env();
 }
 
-/// Milliseconds (Node's unit) as the core's seconds.
-fn seconds(ms: u32) -> f64 {
-    f64::from(ms) / 1000.0
-}
-
-/// The JS options as the core's settings (`zkbiotime::Config`): milliseconds become seconds,
-/// `ca` is PEM text or a file's path; every check and message is the core's.
-fn build(o: ClientOptions) -> Result<NativeClient, BindingError> {
-    let mut c = zkbiotime::Config::new(o.base_url);
-    c.username = o.username;
-    c.password = o.password.map(Into::into);
-    c.token = o.token.map(Into::into);
-    c.jwt = o.jwt.unwrap_or(false);
-    c.auth = o.auth;
-    c.timezone = o.timezone;
-    match o.ca {
-        Some(ca) if ca.contains("-----BEGIN") => c.ca_pem = Some(ca),
-        Some(path) => c.ca_bundle = Some(path.into()),
-        None => {}
-    }
-    let set = |field: &mut f64, ms: Option<u32>| {
-        if let Some(ms) = ms {
-            *field = seconds(ms);
-        }
+/// The core's settings as a client, with the package's `User-Agent`; every check and
+/// message is the core's.
+fn build(settings: Value) -> Result<NativeClient, BindingError> {
+    let Value::Object(mut settings) = settings else {
+        return Err(zkbiotime::Error::invalid_argument("client settings must be an object").into());
     };
-    set(&mut c.timeout, o.timeout_ms);
-    set(&mut c.connect_timeout, o.connect_timeout_ms);
-    set(&mut c.retry_base_delay, o.retry_base_delay_ms);
-    set(&mut c.retry_max_delay, o.retry_max_delay_ms);
-    set(&mut c.retry_budget, o.retry_budget_ms);
-    set(&mut c.login_cooldown, o.login_cooldown_ms);
-    c.retries = o.retries.unwrap_or(c.retries);
-    c.page_size = o.page_size.map_or(c.page_size, i64::from);
-    c.concurrency = o.concurrency.map_or(c.concurrency, i64::from);
-    c.insecure_skip_tls_verify = o.insecure_skip_tls_verify.unwrap_or(false);
-    c.strict = o.strict.unwrap_or(false);
-    c.accept_language = o.accept_language.unwrap_or(c.accept_language);
-    c.user_agent = Some(concat!("zkbiotime-node/", env!("CARGO_PKG_VERSION")).into());
-    let client = c.build()?;
+    let agent = concat!("zkbiotime-node/", env!("CARGO_PKG_VERSION"));
+    settings.insert("user_agent".into(), Value::String(agent.into()));
+    let client = zkbiotime::Config::from_json(Value::Object(settings))?.build()?;
     let zone = client.server_zone().copied();
     Ok(NativeClient { client, cx: Cx { zone } })
 }

@@ -174,6 +174,31 @@ describe('error classes', () => {
     });
   });
 
+  it('options are the core settings: every one accepted, messages in option names', async () => {
+    // Generated from the core's Config: a setting added there is an option here.
+    const table = require('../lib/options.generated.js');
+    for (const name of ['maxResponseBytes', 'retryBudgetMs', 'acceptLanguage', 'ca']) {
+      assert.ok(table.some((o) => o.option === name), name);
+    }
+    const tiny = new Client({ baseUrl: sandbox.url, ...admin, maxResponseBytes: 1024, ...noRetry });
+    await assert.rejects(tiny.employees.list().toArray(), (e) => e instanceof ZKBioTimeError);
+    const roomy = new Client({ baseUrl: sandbox.url, ...admin, maxResponseBytes: 1 << 24 });
+    assert.ok((await roomy.employees.list().toArray()).length > 0);
+    for (const [options, pattern] of [
+      [{ pageSize: 0 }, /pageSize/],
+      [{ timeoutMs: 0 }, /timeoutMs must be a positive number of milliseconds/],
+      [{ concurrency: 'four' }, /concurrency/],
+      [{ auth: 'kerberos' }, /kerberos/],
+      [{ maxResponseBytes: 10 }, /maxResponseBytes must be at least 1024/],
+    ]) {
+      assert.throws(
+        () => new Client({ baseUrl: sandbox.url, ...admin, ...options }),
+        (e) => e instanceof InvalidArgumentError && pattern.test(e.message) && !/page_size|timeout must/.test(e.message),
+        JSON.stringify(options),
+      );
+    }
+  });
+
   it('InvalidArgumentError for bad options, before any request', () => {
     const bad = [
       undefined,

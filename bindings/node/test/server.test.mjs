@@ -149,7 +149,7 @@ describe('auth schemes', () => {
     assert.equal((await client.employees.get(1)).emp_code, '1');
     await rejectsInvalid(
       () => new Client({ baseUrl: sandbox.url, ...admin, acceptLanguage: 'en\nX-Evil: 1' }),
-      /accept_language/,
+      /acceptLanguage/,
     );
   });
 });

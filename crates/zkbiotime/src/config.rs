@@ -34,13 +34,14 @@ pub struct Config {
     pub base_url: String,
     /// With `password`: a login (how: `auth`).
     pub username: Option<String>,
+    /// With `username`: its password (never logged or printed).
     pub password: Option<Secret>,
     /// A token the server issued (instead of a username and password).
     pub token: Option<Secret>,
     /// How the username and password are used: `token` (default), `jwt`, `staff_token`,
     /// `staff_jwt`, `basic`.
     pub auth: Option<String>,
-    /// The older spelling of `auth = "jwt"`.
+    /// Log in for a JWT: the older spelling of auth `jwt`.
     pub jwt: bool,
     /// The server's IANA time zone: times become zone-aware.
     pub timezone: Option<String>,
@@ -66,9 +67,11 @@ pub struct Config {
     pub ca_bundle: Option<PathBuf>,
     /// The same as PEM text.
     pub ca_pem: Option<String>,
-    /// No TLS verification at all (anyone on the path can read the password).
+    /// Turns TLS certificate verification off: anyone on the network path can then read and
+    /// change the traffic, the password included. Only for testing.
     pub insecure_skip_tls_verify: bool,
-    /// No decoding policy: a value in another form than the spec's fails (ADR 0003).
+    /// Reads answers exactly as the spec types them, without the decoding policy (ADR 0003):
+    /// a value in another form than the spec's (`"15"` for a number, `"-"` for none) fails.
     pub strict: bool,
     /// `Accept-Language` sent to the server (display texts follow it).
     pub accept_language: String,

@@ -30,16 +30,23 @@ use anyhow::Result;
 use openapiv3::OpenAPI;
 
 use crate::codegen::models::{Field, FieldType, Model, Role, enums, models};
-use crate::codegen::{Output, header, node_resources};
+use crate::codegen::{Output, header, node_options, node_resources};
 
 pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
     let dir = root.join("bindings/node");
     let resources = crate::codegen::resources::resources(spec)?;
     let rust = rust_module(spec)? + &node_resources::rust(&resources)?;
-    let ts = typescript(spec)? + &node_resources::typescript(&resources)?;
+    let settings = crate::codegen::settings::settings(root)?;
+    let ts = typescript(spec)?
+        + &node_resources::typescript(&resources)?
+        + &node_options::typescript(&settings)?;
     Ok(vec![
         Output { path: dir.join("src/generated.rs"), contents: rust },
         Output { path: dir.join("generated.d.ts"), contents: ts },
+        Output {
+            path: dir.join("lib/options.generated.js"),
+            contents: node_options::javascript(&settings)?,
+        },
         Output { path: dir.join("lib/rows.generated.js"), contents: row_decoders(spec)? },
         Output {
             path: dir.join("lib/resources.generated.js"),
