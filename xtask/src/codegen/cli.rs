@@ -39,57 +39,78 @@ fn generate(spec: &OpenAPI) -> Result<String> {
     let kind = |ty: &FieldType| kind(ty, &enums);
     let mut names = Vec::new();
     for model in all.iter().filter(|m| matches!(m.role, Role::Record | Role::Input)) {
-        let konst = const_name(&model.name);
-        names.push(konst.clone());
-        writeln!(out, "pub const {konst}: ModelSpec = ModelSpec {{")?;
-        writeln!(out, "    name: {:?},", model.name)?;
-        writeln!(out, "    has_extra: {},", model.has_extra)?;
-        writeln!(out, "    holds_secret: {},", model.holds_secret(&all))?;
-        writeln!(out, "    fields: &[")?;
         let listed = spec_required(spec, &model.name);
-        for field in &model.fields {
-            let doc = field.doc.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>();
-            // A list is never `optional` in the model (the core's `Vec`); a body must still
-            // carry the lists its schema requires (`Reinstatement.resigns`, `area`).
-            let required = match field.ty {
-                FieldType::List(_) => model.role == Role::Input && listed.contains(&field.name),
-                _ => !field.optional,
-            };
-            writeln!(
-                out,
-                "        FieldSpec {{ name: {:?}, kind: {}, required: {required}, doc: {:?} }},",
-                field.name,
-                kind(&field.ty),
-                doc.join(" ")
-            )?;
-        }
-        writeln!(out, "    ],\n}};\n")?;
+        let fields: Vec<Spec> = model
+            .fields
+            .iter()
+            .map(|field| Spec {
+                name: &field.name,
+                kind: kind(&field.ty),
+                // A list is never `optional` in the model (the core's `Vec`); a body must
+                // still carry the lists its schema requires (`Reinstatement.resigns`, `area`).
+                required: match field.ty {
+                    FieldType::List(_) => model.role == Role::Input && listed.contains(&field.name),
+                    _ => !field.optional,
+                },
+                doc: field.doc.as_deref(),
+            })
+            .collect();
+        let flags = (model.has_extra, model.holds_secret(&all));
+        names.push(write_model(&mut out, &model.name, flags, &fields)?);
     }
     // The filters of each list (the core's `*Filter` types): one flag each, typed and
     // documented from the list operation's query parameters.
     for op in crate::codegen::lists::list_operations(spec)? {
+        let fields: Vec<Spec> = op
+            .params
+            .iter()
+            .map(|p| Spec {
+                name: &p.name,
+                kind: kind(&p.ty),
+                required: false,
+                doc: p.description.as_deref(),
+            })
+            .collect();
         let name = format!("{}Filter", op.item_type);
-        let konst = const_name(&name);
-        names.push(konst.clone());
-        writeln!(out, "pub const {konst}: ModelSpec = ModelSpec {{")?;
-        writeln!(out, "    name: {name:?},\n    has_extra: false,\n    holds_secret: false,")?;
-        writeln!(out, "    fields: &[")?;
-        for p in &op.params {
-            let doc = p.description.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>();
-            writeln!(
-                out,
-                "        FieldSpec {{ name: {:?}, kind: {}, required: false, doc: {:?} }},",
-                p.name,
-                kind(&p.ty),
-                doc.join(" ")
-            )?;
-        }
-        writeln!(out, "    ],\n}};\n")?;
+        names.push(write_model(&mut out, &name, (false, false), &fields)?);
     }
     writeln!(out, "/// Every model above.")?;
     let refs: Vec<String> = names.iter().map(|n| format!("&{n}")).collect();
     writeln!(out, "pub const MODELS: &[&ModelSpec] = &[{}];", refs.join(", "))?;
     Ok(out)
+}
+
+/// One field of a `ModelSpec`, as written into the table.
+struct Spec<'a> {
+    name: &'a str,
+    kind: String,
+    required: bool,
+    doc: Option<&'a str>,
+}
+
+/// Writes `pub const NAME: ModelSpec` and returns the constant's name.
+fn write_model(
+    out: &mut String,
+    name: &str,
+    (has_extra, holds_secret): (bool, bool),
+    fields: &[Spec],
+) -> Result<String> {
+    let konst = const_name(name);
+    writeln!(out, "pub const {konst}: ModelSpec = ModelSpec {{")?;
+    writeln!(out, "    name: {name:?},")?;
+    writeln!(out, "    has_extra: {has_extra},")?;
+    writeln!(out, "    holds_secret: {holds_secret},")?;
+    writeln!(out, "    fields: &[")?;
+    for f in fields {
+        let doc = f.doc.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+        writeln!(
+            out,
+            "        FieldSpec {{ name: {:?}, kind: {}, required: {}, doc: {doc:?} }},",
+            f.name, f.kind, f.required
+        )?;
+    }
+    writeln!(out, "    ],\n}};\n")?;
+    Ok(konst)
 }
 
 fn kind(ty: &FieldType, enums: &[(String, Vec<String>)]) -> String {
