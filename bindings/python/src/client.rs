@@ -9,7 +9,6 @@ use pyo3::prelude::*;
 use pyo3::types::PyBool;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
-use zkbiotime::Secret;
 
 use crate::convert::{Zone, quote};
 use crate::errors::{self, Error};
@@ -49,52 +48,43 @@ impl Shared {
     }
 }
 
-/// The constructor's arguments as the core's settings: Python's `verify` (True, False or a
-/// CA bundle's path) becomes the core's two TLS settings; every other check and message is
-/// the core's (`zkbiotime::Config`), the same in every language.
-#[allow(clippy::too_many_arguments)]
+/// The constructor's arguments as the core's settings (`zkbiotime::Config`, the same names
+/// in Python): Python's `verify` (True, False or a CA bundle's path) becomes the core's two
+/// TLS settings; every other keyword goes to the core as it is, whose checks and messages
+/// are the same in every language. A name or a type the core refuses is a `TypeError`, as
+/// Python has it for keyword arguments.
 fn shared(
+    py: Python<'_>,
     base_url: String,
-    username: Option<String>,
-    password: Option<String>,
-    token: Option<String>,
-    jwt: bool,
-    auth: Option<String>,
-    timezone: Option<String>,
-    timeout: f64,
-    connect_timeout: f64,
     verify: &Bound<'_, PyAny>,
-    retries: u32,
-    page_size: u32,
-    concurrency: usize,
-    login_cooldown: f64,
-    strict: bool,
-    accept_language: String,
+    settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Arc<Shared>> {
-    let mut config = zkbiotime::Config::new(base_url);
+    let mut map = serde_json::Map::new();
+    for (key, value) in settings.into_iter().flat_map(|d| d.iter()) {
+        let key: String = key.extract()?;
+        let value = crate::convert::to_json(&value, None)
+            .map_err(|e| errors::type_error(format!("{key}: {}", e.value(py))))?;
+        map.insert(key, value);
+    }
+    map.insert("base_url".into(), Value::String(base_url));
     if let Ok(b) = verify.cast::<PyBool>() {
-        config.insecure_skip_tls_verify = !b.is_true();
+        map.insert("insecure_skip_tls_verify".into(), Value::Bool(!b.is_true()));
     } else if let Ok(path) = verify.extract::<std::path::PathBuf>() {
-        config.ca_bundle = Some(path);
+        map.insert("ca_bundle".into(), Value::String(path.to_string_lossy().into_owned()));
     } else {
         return Err(errors::type_error("verify must be True, False or the path of a CA bundle"));
     }
-    config.username = username;
-    config.password = password.map(Secret::new);
-    config.token = token.map(Secret::new);
-    config.jwt = jwt;
-    config.auth = auth;
-    config.timezone = timezone;
-    config.timeout = timeout;
-    config.connect_timeout = connect_timeout;
-    config.retries = retries;
-    config.page_size = i64::from(page_size);
-    config.concurrency = i64::try_from(concurrency).unwrap_or(i64::MAX);
-    config.login_cooldown = login_cooldown;
-    config.strict = strict;
-    config.accept_language = accept_language;
-    config.user_agent = Some(concat!("zkbiotime-python/", env!("CARGO_PKG_VERSION")).into());
-    let core = Python::attach(|py| config.build().map_err(|e| errors::core_error(py, &e)))?;
+    let agent = concat!("zkbiotime-python/", env!("CARGO_PKG_VERSION"));
+    map.entry("user_agent").or_insert_with(|| Value::String(agent.into()));
+    let config = zkbiotime::Config::from_json(Value::Object(map)).map_err(|e| {
+        let message = e.to_string();
+        if message.contains("unknown field") || message.contains("invalid type") {
+            errors::type_error(message)
+        } else {
+            errors::core_error(py, &e)
+        }
+    })?;
+    let core = config.build().map_err(|e| errors::core_error(py, &e))?;
     let zone = core.server_zone().copied();
     Ok(Arc::new(Shared {
         config,
@@ -136,52 +126,18 @@ macro_rules! common_methods {
     ($class:ident) => {
         #[pymethods]
         impl $class {
+            /// The keywords are the core's client settings (`zkbiotime::Config`); the
+            /// stub (`_native.pyi`) lists them with their types and defaults.
             #[new]
-            #[pyo3(signature = (
-                        base_url, *, username = None, password = None, token = None, jwt = false,
-                        auth = None, timezone = None, timeout = 120.0, connect_timeout = 30.0,
-                        verify = None, retries = 4, page_size = 1000, concurrency = 4,
-                        login_cooldown = 60.0, strict = false, accept_language = "en".to_string()
-                    ))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (base_url, *, verify = None, **settings))]
             fn new(
                 py: Python<'_>,
                 base_url: String,
-                username: Option<String>,
-                password: Option<String>,
-                token: Option<String>,
-                jwt: bool,
-                auth: Option<String>,
-                timezone: Option<String>,
-                timeout: f64,
-                connect_timeout: f64,
                 verify: Option<Bound<'_, PyAny>>,
-                retries: u32,
-                page_size: u32,
-                concurrency: usize,
-                login_cooldown: f64,
-                strict: bool,
-                accept_language: String,
+                settings: Option<Bound<'_, PyDict>>,
             ) -> PyResult<Self> {
                 let verify = verify.unwrap_or_else(|| PyBool::new(py, true).to_owned().into_any());
-                let shared = shared(
-                    base_url,
-                    username,
-                    password,
-                    token,
-                    jwt,
-                    auth,
-                    timezone,
-                    timeout,
-                    connect_timeout,
-                    &verify,
-                    retries,
-                    page_size,
-                    concurrency,
-                    login_cooldown,
-                    strict,
-                    accept_language,
-                )?;
+                let shared = shared(py, base_url, &verify, settings.as_ref())?;
                 Ok(Self { shared })
             }
 

@@ -174,6 +174,31 @@ def test_bad_configuration_is_refused_before_any_request() -> None:
         zkbiotime.Client("http://x", token="t", verify=3)
 
 
+def test_every_core_setting_is_a_keyword(demo: Sandbox) -> None:
+    """The keywords are the core's settings: the ones Python had no own argument for too."""
+    tiny = zkbiotime.Client(
+        demo.url, username="admin", password="admin123", max_response_bytes=1024, retries=0
+    )
+    with pytest.raises(zkbiotime.ZKBioTimeError):
+        list(tiny.employees.list())
+    patient = zkbiotime.Client(
+        demo.url,
+        username="admin",
+        password="admin123",
+        retry_base_delay=0.01,
+        retry_max_delay=0.1,
+        retry_budget=5.0,
+    )
+    assert len(list(patient.employees.list())) > 0
+    # A name or a type the core refuses is a TypeError, as for any keyword argument.
+    with pytest.raises(TypeError, match="pagesize"):
+        zkbiotime.Client(demo.url, token="t", pagesize=10)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="timeout"):
+        zkbiotime.Client(demo.url, token="t", timeout="soon")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_response_bytes"):
+        zkbiotime.Client(demo.url, token="t", max_response_bytes=10)
+
+
 def test_closed_client_refuses(demo: Sandbox) -> None:
     c = demo.client()
     c.close()

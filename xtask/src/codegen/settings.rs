@@ -1,8 +1,8 @@
 //! The client settings as the core declares them: the fields of `zkbiotime::Config`
 //! (`crates/zkbiotime/src/config.rs`), with their types, doc comments and defaults, read
-//! with syn. Bindings whose options are not a typed signature (Node's options object) are
-//! generated from this list, so a setting added to the core reaches them without a hand
-//! edit.
+//! with syn. Node's options (`node_options`) and Python's constructor keywords (the stub,
+//! `python::client_args`) are generated from this list, so a setting added to the core
+//! reaches them without a hand edit.
 
 use std::path::Path;
 
