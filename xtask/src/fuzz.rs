@@ -38,15 +38,24 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if targets.is_empty() {
         targets = TARGETS.to_vec();
     }
-    fuzz(root, &targets, seconds)
+    fuzz(root, &targets, seconds, Build::Release)
 }
 
-/// The bounded run of `cargo xtask test`: every target for a few seconds.
+/// The bounded run of `cargo xtask test`: every target for a few seconds, built without
+/// optimisation (`--dev`): a release build of the core and its dependencies costs CI more
+/// minutes than the few seconds of fuzzing it would speed up.
 pub fn short_run(root: &Path) -> Result<()> {
-    fuzz(root, &TARGETS, SHORT_SECONDS)
+    fuzz(root, &TARGETS, SHORT_SECONDS, Build::Dev)
 }
 
-fn fuzz(root: &Path, targets: &[&str], seconds: u64) -> Result<()> {
+/// How the targets are compiled: optimised for the long runs, quickly for the short one.
+#[derive(Clone, Copy, PartialEq)]
+enum Build {
+    Release,
+    Dev,
+}
+
+fn fuzz(root: &Path, targets: &[&str], seconds: u64, build: Build) -> Result<()> {
     ensure_cargo_fuzz(root)?;
     // The fuzz workspace builds the core with the main workspace's locked versions
     // (cargo adds libFuzzer's crates and drops the unused ones).
@@ -64,7 +73,9 @@ fn fuzz(root: &Path, targets: &[&str], seconds: u64) -> Result<()> {
         let status = Command::new(util::cargo())
             .current_dir(root)
             .env("RUSTC_BOOTSTRAP", "1")
-            .args(["fuzz", "run", "-s", "none", "-a", "--fuzz-dir"])
+            .args(["fuzz", "run", "-s", "none", "-a"])
+            .args(if build == Build::Dev { &["--dev"][..] } else { &[] })
+            .arg("--fuzz-dir")
             .arg(root.join("fuzz"))
             .arg("--target-dir")
             .arg(&target_dir)
