@@ -48,6 +48,9 @@ pub fn run(root: &Path) -> Result<()> {
         ("bindings/kotlin-swift/src/generated/resources.rs", "pub fn ranks(&self) -> Arc<Ranks>"),
         ("crates/zkbiotime-cli/src/generated_resources.rs", "Resource::Ranks => upsert!("),
         ("README.md", "| `ranks` | `/personnel/api/ranks/` | list, get, create, update (PATCH)"),
+        ("tests/e2e/src/bin/scenarios/generated.rs", "\"ranks\" => $on!($c.ranks()"),
+        ("bindings/kotlin-swift/tests/scenarios/Resources.generated.kt", "\"ranks\" to c.ranks()"),
+        ("bindings/python/tests/generated/scenario_records.py", "\"ranks\": zkbiotime.Rank"),
     ];
     for (file, text) in expected {
         let contents = fs::read_to_string(tree.join(file))?;
@@ -56,7 +59,8 @@ pub fn run(root: &Path) -> Result<()> {
         }
     }
     eprintln!(
-        "    generated: the core, Python, Node, uniffi, the CLI and the README declare `ranks`"
+        "    generated: the core, Python, Node, uniffi, the CLI, the README and the scenario \
+         runners declare `ranks`"
     );
 
     // The workspace builds with the resource in it (every crate, every binding).

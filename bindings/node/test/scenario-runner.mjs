@@ -5,7 +5,7 @@
 // Replays every step of each scenario against its sandbox through the package's public API
 // (the same calls a user makes) and writes each step's outcome to RESULTS (JSON lines). It
 // checks nothing: `cargo xtask scenarios` applies the expectations. Semantics are those of
-// the Rust runner (tests/e2e/src/bin/scenarios.rs). Records are written in the server's JSON
+// the Rust runner (tests/e2e/src/bin/scenarios/main.rs). Records are written in the server's JSON
 // shape: custom attributes (`extra`) at the top level, times as the server's text (`*_raw`).
 
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';

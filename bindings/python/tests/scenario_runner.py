@@ -15,21 +15,14 @@ import datetime
 import json
 import os
 import re
-import tempfile
 import sys
+import tempfile
 import traceback
 from typing import IO, Any, Optional
 
 import zkbiotime
+from generated.scenario_records import RECORD_OF  # from the spec (cargo xtask codegen)
 
-RECORD_OF = {
-    "employees": zkbiotime.EmployeeWritten,
-    "departments": zkbiotime.Department,
-    "areas": zkbiotime.AreaWritten,
-    "positions": zkbiotime.Position,
-    "resigns": zkbiotime.Resign,
-    "terminals": zkbiotime.Terminal,
-}
 
 # The generic operations of a resource: never an `action`.
 OPS = {"get", "list", "page", "create", "update", "delete", "upsert", "sync"}

@@ -23,6 +23,7 @@ mod node_resources;
 pub mod python;
 pub mod readme;
 pub mod resources;
+mod scenario_runners;
 pub mod settings;
 pub mod uniffi;
 mod uniffi_resources;
@@ -94,7 +95,9 @@ pub fn generate_all(root: &Path) -> Result<Vec<Output>> {
     outputs.extend(node::outputs(root, &spec)?);
     outputs.extend(python::outputs(root, &spec)?);
     outputs.extend(uniffi::outputs(root, &spec)?);
-    outputs.extend(readme::outputs(root, &resources::resources(&spec)?)?);
+    let all = resources::resources(&spec)?;
+    outputs.extend(readme::outputs(root, &all)?);
+    outputs.extend(scenario_runners::outputs(root, &all)?);
     outputs.extend(versions::outputs(root)?);
     Ok(outputs)
 }

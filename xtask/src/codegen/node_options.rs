@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use anyhow::Result;
 
-use crate::codegen::resources::camel;
+use crate::codegen::resources::lower_camel;
 use crate::codegen::settings::{Setting, Value};
 
 /// Core settings Node does not offer as options of their own.
@@ -108,13 +108,6 @@ pub fn javascript(settings: &[Setting]) -> Result<String> {
     }
     out.push_str("]);\n");
     Ok(out)
-}
-
-/// `connect_timeout` → `connectTimeout`.
-fn lower_camel(name: &str) -> String {
-    let upper = camel(name);
-    let mut chars = upper.chars();
-    chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// `120000`, `0.5`.

@@ -285,6 +285,13 @@ pub fn camel(snake: &str) -> String {
         .collect()
 }
 
+/// Lower camel case (`punch_time` → `punchTime`): Kotlin and JS member names.
+pub fn lower_camel(snake: &str) -> String {
+    let upper = camel(snake);
+    let mut chars = upper.chars();
+    chars.next().map(|f| f.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ use openapiv3::OpenAPI;
 
 use crate::bindings::uniffi::{build_library, foreign_outputs};
 use crate::codegen::models::{self, FieldType, Model, Role};
-use crate::codegen::resources::camel;
+use crate::codegen::resources::{camel, lower_camel};
 use crate::codegen::{Output, header};
 
 /// Request bodies the core builds itself (the client's configuration carries them).
@@ -80,13 +80,6 @@ pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
 static IN_CODEGEN: AtomicBool = AtomicBool::new(false);
 
 // ---- Kotlin java.time properties ---------------------------------------------------------
-
-/// The Kotlin name of a field in lower camel case (`punch_time` → `punchTime`).
-fn lower_camel(snake: &str) -> String {
-    let upper = camel(snake);
-    let mut chars = upper.chars();
-    chars.next().map(|f| f.to_lowercase().chain(chars).collect()).unwrap_or_default()
-}
 
 /// The property a time field gets: `punchTime` → `punchDateTime`, `hireDate` →
 /// `hireLocalDate`, `birthday` → `birthdayLocalDate` (the suffix names the java.time class).

@@ -4,6 +4,12 @@
 //! through the core client and writes each step's outcome to `RESULTS` (JSON lines). It
 //! checks nothing: `cargo xtask scenarios` applies the expectations.
 
+// The resource and action tables (`dispatch_resource!`, `dispatch_action!`), generated from
+// the spec; the steps' logic is here.
+#[macro_use]
+#[rustfmt::skip]
+mod generated;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
@@ -284,52 +290,11 @@ impl Runner {
             // The resource's actions (the spec's x-action): the body from `fields`, the
             // answer the server's JSON.
             let action = step["action"].as_str().unwrap_or_default();
-            return match (resource, action) {
-                ("employees", "adjust_area") => c.employees().adjust_area(parse(fields)?).await,
-                ("employees", "adjust_department") => {
-                    c.employees().adjust_department(parse(fields)?).await
-                }
-                ("employees", "adjust_position") => {
-                    c.employees().adjust_position(parse(fields)?).await
-                }
-                ("employees", "resign") => c.employees().resign(parse(fields)?).await,
-                ("employees", "resync_to_device") => {
-                    c.employees().resync_to_device(parse(fields)?).await
-                }
-                ("employees", "delete_biometric_templates") => {
-                    c.employees().delete_biometric_templates(parse(fields)?).await
-                }
-                ("resigns", "reinstate") => c.resigns().reinstate(parse(fields)?).await,
-                ("terminals", "reboot") => c.terminals().reboot(parse(fields)?).await,
-                ("terminals", "upload_all") => c.terminals().upload_all(parse(fields)?).await,
-                ("terminals", "upload_transaction") => {
-                    c.terminals().upload_transaction(parse(fields)?).await
-                }
-                ("terminals", "clear_command") => c.terminals().clear_command(parse(fields)?).await,
-                ("terminals", "clear_capture") => c.terminals().clear_capture(parse(fields)?).await,
-                ("terminals", "clear_all") => c.terminals().clear_all(parse(fields)?).await,
-                _ => Err(invalid(format!("no action {action:?} on {resource:?}"))),
-            };
+            let unknown = format!("no action {action:?} on {resource:?}");
+            return dispatch_action!(c, resource, action, fields, Err(invalid(unknown)));
         }
-        match resource {
-            "employees" => on_resource!(c.employees(), zkbiotime::EmployeeFilter, crud: yes),
-            "departments" => on_resource!(c.departments(), zkbiotime::DepartmentFilter, crud: yes),
-            "areas" => on_resource!(c.areas(), zkbiotime::AreaFilter, crud: yes),
-            "positions" => on_resource!(c.positions(), zkbiotime::PositionFilter, crud: yes),
-            "resigns" => on_resource!(c.resigns(), zkbiotime::ResignFilter, crud: no_upsert),
-            "terminals" => on_resource!(c.terminals(), zkbiotime::TerminalFilter, crud: yes),
-            "transactions" => {
-                on_resource!(c.transactions(), zkbiotime::TransactionFilter, crud: delete_only)
-            }
-            "transaction_reports" => {
-                on_resource!(c.transaction_reports(), zkbiotime::TransactionReportFilter, list_only)
-            }
-            "first_last_reports" => {
-                on_resource!(c.first_last_reports(), zkbiotime::FirstLastReportFilter, list_only)
-            }
-            "time_cards" => on_resource!(c.time_cards(), zkbiotime::TimeCardFilter, list_only),
-            other => Err(zkbiotime_invalid(&format!("unknown resource {other}"))),
-        }
+        let unknown = format!("unknown resource {resource}");
+        dispatch_resource!(c, resource, on_resource, Err(zkbiotime_invalid(&unknown)))
     }
 }
 
