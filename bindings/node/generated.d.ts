@@ -1122,7 +1122,7 @@ export type Employees = ResourceClass<'employees', UpsertableResource<Employee, 
   /** Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only) */
   resign(body: Resignation): Promise<JsonValue>;
   /** Send these employees to their devices again (D80 docs) */
-  resync_to_device(body: EmployeeSelection): Promise<JsonValue>;
+  resync_to_device(body: EmployeeSelection | number[]): Promise<JsonValue>;
   /** Delete the biometric templates of these employees (D80 docs, `del_bio_template/`) */
   delete_biometric_templates(body: BioTemplateDeletion): Promise<JsonValue>;
 }>;
@@ -1139,23 +1139,23 @@ export type Positions = ResourceClass<'positions', UpsertableResource<Position, 
 /** Resignations (8.5 and 9.5 only) (`/personnel/api/resigns/`). */
 export type Resigns = ResourceClass<'resigns', WritableResource<Resign, ResignFilter, ResignCreate, ResignUpdate, Resign> & {
   /** Reinstate the employees of these resigns (D80 docs; 8.5 and 9.5 only) */
-  reinstate(body: Reinstatement): Promise<JsonValue>;
+  reinstate(body: Reinstatement | number[]): Promise<JsonValue>;
 }>;
 
 /** Terminals, i.e. devices (`/iclock/api/terminals/`). */
 export type Terminals = ResourceClass<'terminals', UpsertableResource<Terminal, TerminalFilter, TerminalCreate, TerminalUpdate, Terminal> & {
   /** Reboot these terminals (D80 docs) */
-  reboot(body: TerminalSelection): Promise<JsonValue>;
+  reboot(body: TerminalSelection | number[]): Promise<JsonValue>;
   /** Ask these terminals to upload all their data (D80 docs) */
-  upload_all(body: TerminalSelection): Promise<JsonValue>;
+  upload_all(body: TerminalSelection | number[]): Promise<JsonValue>;
   /** Ask these terminals to upload their punches (D80 docs) */
-  upload_transaction(body: TerminalSelection): Promise<JsonValue>;
+  upload_transaction(body: TerminalSelection | number[]): Promise<JsonValue>;
   /** Drop the pending commands of these terminals (D80 docs) */
-  clear_command(body: TerminalSelection): Promise<JsonValue>;
+  clear_command(body: TerminalSelection | number[]): Promise<JsonValue>;
   /** Delete the capture photos on these terminals (D80 docs) */
-  clear_capture(body: TerminalSelection): Promise<JsonValue>;
+  clear_capture(body: TerminalSelection | number[]): Promise<JsonValue>;
   /** Delete all data on these terminals (D80 docs) */
-  clear_all(body: TerminalSelection): Promise<JsonValue>;
+  clear_all(body: TerminalSelection | number[]): Promise<JsonValue>;
 }>;
 
 /** Punches (`/iclock/api/transactions/`). Read only. */

@@ -451,14 +451,16 @@ const withSync = (Base) =>
 
 /**
  * Adds the resource's actions (the spec's `x-action`, e.g. `resigns.reinstate(body)`): each
- * sends its body and resolves to the server's JSON answer.
+ * sends its body and resolves to the server's JSON answer. An action whose body is one list
+ * of ids (`ids`: the field) also takes the bare list: `reinstate([3, 4])`.
  */
-function withActions(resource, actions) {
+function withActions(resource, actions, ids) {
   for (const action of actions) {
     Object.defineProperty(resource, action, {
       enumerable: false,
       value: async (body) => {
         const { client, name } = INTERNAL.get(resource);
+        if (Array.isArray(body) && Object.hasOwn(ids, action)) body = { [ids[action]]: body };
         const text = await settle(() => client.action(name, action, plain(body, `${name}.${action} body`) ?? {}));
         return JSON.parse(text);
       },
@@ -514,9 +516,9 @@ class Client {
         throw withOptionNames(e);
       }
     }
-    for (const { name, actions } of RESOURCES) {
+    for (const { name, actions, ids } of RESOURCES) {
       const Class = CLASSES.get(name);
-      this[name] = withActions(new Class(this.#native, name), actions);
+      this[name] = withActions(new Class(this.#native, name), actions, ids);
     }
     Object.freeze(this);
   }

@@ -6,17 +6,19 @@
 /**
  * Every resource of the API: its name (the `Client` property) and what it can do
  * (`write`: create, update, delete; `get`: read one by id; `upsert`: the field an upsert
- * finds a record by; `actions`: operations beyond those, each a method taking a body).
+ * finds a record by; `actions`: operations beyond those, each a method taking a body;
+ * `ids`: the actions whose body is one list of ids, with that field: they also take the
+ * bare list).
  */
 module.exports = Object.freeze([
-  Object.freeze({ name: 'employees', write: true, delete: true, get: true, upsert: 'emp_code', actions: ['adjust_area', 'adjust_department', 'adjust_position', 'resign', 'resync_to_device', 'delete_biometric_templates'] }),
-  Object.freeze({ name: 'departments', write: true, delete: true, get: true, upsert: 'dept_code', actions: [] }),
-  Object.freeze({ name: 'areas', write: true, delete: true, get: true, upsert: 'area_code', actions: [] }),
-  Object.freeze({ name: 'positions', write: true, delete: true, get: true, upsert: 'position_code', actions: [] }),
-  Object.freeze({ name: 'resigns', write: true, delete: true, get: true, upsert: null, actions: ['reinstate'] }),
-  Object.freeze({ name: 'terminals', write: true, delete: true, get: true, upsert: 'sn', actions: ['reboot', 'upload_all', 'upload_transaction', 'clear_command', 'clear_capture', 'clear_all'] }),
-  Object.freeze({ name: 'transactions', write: false, delete: true, get: true, upsert: null, actions: [] }),
-  Object.freeze({ name: 'transaction_reports', write: false, delete: false, get: false, upsert: null, actions: [] }),
-  Object.freeze({ name: 'first_last_reports', write: false, delete: false, get: false, upsert: null, actions: [] }),
-  Object.freeze({ name: 'time_cards', write: false, delete: false, get: false, upsert: null, actions: [] }),
+  Object.freeze({ name: 'employees', write: true, delete: true, get: true, upsert: 'emp_code', actions: ['adjust_area', 'adjust_department', 'adjust_position', 'resign', 'resync_to_device', 'delete_biometric_templates'], ids: Object.freeze({ resync_to_device: 'employees' }) }),
+  Object.freeze({ name: 'departments', write: true, delete: true, get: true, upsert: 'dept_code', actions: [], ids: Object.freeze({  }) }),
+  Object.freeze({ name: 'areas', write: true, delete: true, get: true, upsert: 'area_code', actions: [], ids: Object.freeze({  }) }),
+  Object.freeze({ name: 'positions', write: true, delete: true, get: true, upsert: 'position_code', actions: [], ids: Object.freeze({  }) }),
+  Object.freeze({ name: 'resigns', write: true, delete: true, get: true, upsert: null, actions: ['reinstate'], ids: Object.freeze({ reinstate: 'resigns' }) }),
+  Object.freeze({ name: 'terminals', write: true, delete: true, get: true, upsert: 'sn', actions: ['reboot', 'upload_all', 'upload_transaction', 'clear_command', 'clear_capture', 'clear_all'], ids: Object.freeze({ reboot: 'terminals', upload_all: 'terminals', upload_transaction: 'terminals', clear_command: 'terminals', clear_capture: 'terminals', clear_all: 'terminals' }) }),
+  Object.freeze({ name: 'transactions', write: false, delete: true, get: true, upsert: null, actions: [], ids: Object.freeze({  }) }),
+  Object.freeze({ name: 'transaction_reports', write: false, delete: false, get: false, upsert: null, actions: [], ids: Object.freeze({  }) }),
+  Object.freeze({ name: 'first_last_reports', write: false, delete: false, get: false, upsert: null, actions: [], ids: Object.freeze({  }) }),
+  Object.freeze({ name: 'time_cards', write: false, delete: false, get: false, upsert: null, actions: [], ids: Object.freeze({  }) }),
 ]);

@@ -49,6 +49,15 @@ describe('resigns on 9.5', () => {
     await client.resigns.delete(again.id);
     assert.deepEqual(await client.resigns.list().toArray(), []);
   });
+
+  it('an action on ids takes the bare list', async () => {
+    const r = await client.resigns.create({ employee: 1, resign_date: '2024-06-01', resign_type: 1, disableatt: true });
+    await client.resigns.reinstate([r.id]); // as reinstate({ resigns: [r.id] })
+    await assert.rejects(client.resigns.get(r.id), NotFoundError);
+    assert.ok((await client.terminals.reboot([1])) !== undefined);
+    // A body with more than the ids (areas too) is refused as a list.
+    await assert.rejects(client.employees.adjust_area([1]), (e) => e.kind === 'invalid_argument');
+  });
 });
 
 describe('resigns on 9.0', () => {

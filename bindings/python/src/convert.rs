@@ -29,6 +29,25 @@ pub fn record_to_py<T: Record>(py: Python<'_>, value: T, zone: Zone) -> PyResult
     value.wrap(zone).into_py_any(py)
 }
 
+/// An action's keywords with its positional list of ids (`reinstate([3, 4])`) put under the
+/// body's one field (`ids`: the list given, if any, and the field, `resigns`).
+pub fn with_ids<'py>(
+    py: Python<'py>,
+    ids: Option<(Option<&Bound<'py, PyAny>>, &str)>,
+    fields: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let Some((Some(ids), field)) = ids else { return Ok(fields.cloned()) };
+    let all = match fields {
+        Some(f) => f.copy()?,
+        None => PyDict::new(py),
+    };
+    if all.contains(field)? {
+        return Err(type_error(format!("{field} given twice: as the list and as a keyword")));
+    }
+    all.set_item(field, ids)?;
+    Ok(Some(all))
+}
+
 /// `**fields` → a request body. The core checks the names (`zkbiotime::input`): one the
 /// spec does not know is refused before any request; custom attributes go in `extra={...}`.
 /// `None` means "leave out".

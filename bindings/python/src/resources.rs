@@ -8,8 +8,9 @@
 /// `resource!(read|crud name: SyncClass / AsyncClass, item Item, filter Filter[, create ...,
 /// update ..., written ...])`; `resource!(list ...)` is `read` without `get` (a list-only
 /// resource such as a report); `resource!(upsert name: ...)` adds `upsert` where the spec
-/// has an upsert key; `resource!(action name: ..., reinstate, body Body, "doc")` adds an
-/// operation beyond them (keyword arguments make its body; the answer is the server's JSON).
+/// has an upsert key; `resource!(action name: ..., reinstate, body Body, ids Some("resigns"),
+/// "doc")` adds an operation beyond them (keyword arguments make its body, or the bare list
+/// when the body is one list of ids; the answer is the server's JSON).
 macro_rules! resource {
     (read $name:ident: $sync:ident / $async_:ident, item $item:ident, filter $filter:path) => {
         $crate::resources::resource!(list $name: $sync / $async_, item $item, filter $filter);
@@ -185,13 +186,23 @@ macro_rules! resource {
             }
         }
     };
-    (action $name:ident: $sync:ident / $async_:ident, $action:ident, body $body:ident, $doc:literal) => {
+    // An action whose body is more than a list of ids: keyword arguments only.
+    (action $name:ident: $sync:ident / $async_:ident, $action:ident, body $body:ident, ids None, $doc:literal) => {
+        $crate::resources::resource!(@action $name: $sync / $async_, $action, $body, [**fields], [], None, $doc);
+    };
+    // An action on ids alone: the bare list too (`reinstate([3, 4])`).
+    (action $name:ident: $sync:ident / $async_:ident, $action:ident, body $body:ident, ids Some($field:literal), $doc:literal) => {
+        $crate::resources::resource!(@action $name: $sync / $async_, $action, $body,
+            [ids = None, /, **fields], [ids: Option<&Bound<'py, PyAny>>,], Some((ids, $field)), $doc);
+    };
+    (@action $name:ident: $sync:ident / $async_:ident, $action:ident, $body:ident, [$($sig:tt)*], [$($param:tt)*], $ids:expr, $doc:literal) => {
         #[pymethods]
         impl $sync {
             #[doc = $doc]
-            #[pyo3(signature = (**fields))]
-            fn $action(&self, py: Python<'_>, fields: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Py<PyAny>> {
-                let body: types::$body = $crate::convert::body_from_kwargs(fields, self.shared.zone)?;
+            #[pyo3(signature = ($($sig)*))]
+            fn $action<'py>(&self, py: Python<'py>, $($param)* fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Py<PyAny>> {
+                let fields = $crate::convert::with_ids(py, $ids, fields)?;
+                let body: types::$body = $crate::convert::body_from_kwargs(fields.as_ref(), self.shared.zone)?;
                 let client = self.shared.client()?;
                 let value = $crate::runtime::block_on(py, async move {
                     client.$name().$action(body).await.map_err($crate::errors::Error::from)
@@ -203,9 +214,10 @@ macro_rules! resource {
         #[pymethods]
         impl $async_ {
             #[doc = $doc]
-            #[pyo3(signature = (**fields))]
-            fn $action<'py>(&self, py: Python<'py>, fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
-                let body: types::$body = $crate::convert::body_from_kwargs(fields, self.shared.zone)?;
+            #[pyo3(signature = ($($sig)*))]
+            fn $action<'py>(&self, py: Python<'py>, $($param)* fields: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+                let fields = $crate::convert::with_ids(py, $ids, fields)?;
+                let body: types::$body = $crate::convert::body_from_kwargs(fields.as_ref(), self.shared.zone)?;
                 let client = self.shared.client()?;
                 $crate::runtime::future(py, async move {
                     Ok::<_, $crate::errors::Error>($crate::client::PyJson(client.$name().$action(body).await?))

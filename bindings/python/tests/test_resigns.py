@@ -55,6 +55,20 @@ def test_async_reinstate(fresh: Callable[..., Sandbox]) -> None:
     asyncio.run(run())
 
 
+def test_an_action_on_ids_takes_the_bare_list(fresh: Callable[..., Sandbox]) -> None:
+    sb = fresh("--server-version", "9.5", "--employees", "3", "--days", "1")
+    with sb.client() as c:
+        r = c.resigns.create(employee=1, resign_date="2024-06-01", resign_type=1, disableatt=True)
+        c.resigns.reinstate([r.id])  # as reinstate(resigns=[r.id])
+        assert list(c.resigns.list()) == []
+        assert c.terminals.reboot([1]) is not None
+        with pytest.raises(TypeError, match="twice"):
+            c.resigns.reinstate([1], resigns=[2])  # type: ignore[call-overload]
+        # A body with more than the ids (areas too) takes keywords only.
+        with pytest.raises(TypeError):
+            c.employees.adjust_area([1])  # type: ignore[call-arg]
+
+
 def test_a_server_without_the_resign_api_says_so(fresh: Callable[..., Sandbox]) -> None:
     sb = fresh("--server-version", "9.0", "--employees", "3", "--days", "1")
     with sb.client() as c, pytest.raises(zkbiotime.NotFoundError, match="no resign API"):

@@ -32,7 +32,10 @@ def stub_api(text: str) -> dict[str, dict[str, list[str]]]:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     params = [a.arg for a in item.args.posonlyargs + item.args.args][1:]
                     name = "__new__" if item.name == "__init__" else item.name
-                    members[name] = params
+                    # Overloads (an action's bare list of ids, or its keywords): the one with
+                    # the positional parameters is the signature the module has.
+                    if len(params) >= len(members.get(name, [])):
+                        members[name] = params
             api[node.name] = members
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             api[node.name] = {}

@@ -119,7 +119,9 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
          /**\n \
          * Every resource of the API: its name (the `Client` property) and what it can do\n \
          * (`write`: create, update, delete; `get`: read one by id; `upsert`: the field an upsert\n \
-         * finds a record by; `actions`: operations beyond those, each a method taking a body).\n \
+         * finds a record by; `actions`: operations beyond those, each a method taking a body;\n \
+         * `ids`: the actions whose body is one list of ids, with that field: they also take the\n \
+         * bare list).\n \
          */\n\
          module.exports = Object.freeze([\n",
     );
@@ -130,13 +132,19 @@ pub fn javascript(all: &[Resource]) -> Result<String> {
             None => "null".into(),
         };
         let actions: Vec<String> = r.actions.iter().map(|a| format!("'{}'", a.name)).collect();
+        let ids: Vec<String> = r
+            .actions
+            .iter()
+            .filter_map(|a| Some(format!("{}: '{}'", a.name, a.ids.as_ref()?)))
+            .collect();
         writeln!(
             out,
-            "  Object.freeze({{ name: '{}', write: {write}, delete: {}, get: {}, upsert: {upsert}, actions: [{}] }}),",
+            "  Object.freeze({{ name: '{}', write: {write}, delete: {}, get: {}, upsert: {upsert}, actions: [{}], ids: Object.freeze({{ {} }}) }}),",
             r.name,
             r.delete,
             r.get_op.is_some(),
-            actions.join(", ")
+            actions.join(", "),
+            ids.join(", ")
         )?;
     }
     out.push_str("]);\n");
@@ -169,8 +177,10 @@ pub fn typescript(all: &[Resource]) -> Result<String> {
                 .actions
                 .iter()
                 .map(|a| {
+                    // An action on ids also takes the bare list (`reinstate([3, 4])`).
+                    let list = if a.ids.is_some() { " | number[]" } else { "" };
                     format!(
-                        "  /** {} */\n  {}(body: {}): Promise<JsonValue>;",
+                        "  /** {} */\n  {}(body: {}{list}): Promise<JsonValue>;",
                         a.doc, a.name, a.body
                     )
                 })

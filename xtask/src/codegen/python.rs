@@ -185,11 +185,12 @@ fn rust_module(models: &[Model], resources: &[Resource]) -> Result<String> {
         for a in &r.actions {
             writeln!(
                 out,
-                "crate::resources::resource!(action {name}: {class} / Async{class}, {action}, body {body}, {doc:?});",
+                "crate::resources::resource!(action {name}: {class} / Async{class}, {action}, body {body}, ids {ids}, {doc:?});",
                 name = r.name,
                 class = r.class,
                 action = a.name,
                 body = a.body,
+                ids = a.ids.as_ref().map_or("None".to_string(), |f| format!("Some({f:?})")),
                 doc = a.doc,
             )?;
         }
@@ -446,7 +447,7 @@ fn stub(
          import os\n\
          import types\n\
          from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence\n\
-         from typing import Any, Generic, Literal, TypeVar, final\n\n\
+         from typing import Any, Generic, Literal, TypeVar, final, overload\n\n\
          from typing_extensions import Self\n\n",
     );
     for (name, values) in enums(spec) {
@@ -652,6 +653,12 @@ fn write_resource_stub(
     }
     for a in &r.actions {
         let model = models.iter().find(|m| m.name == a.body).context("action body model")?;
+        if a.ids.is_some() {
+            // The bare list of ids (the body's one field), or the body's fields as keywords.
+            writeln!(out, "    @overload")?;
+            writeln!(out, "    {def} {}(self, ids: Sequence[int], /) -> Any: ...", a.name)?;
+            writeln!(out, "    @overload")?;
+        }
         writeln!(out, "    {def} {}(\n        self,\n        *,", a.name)?;
         for f in &model.fields {
             let ty = py_type(&f.ty, true);

@@ -23,7 +23,7 @@
 //!   this list; bindings give the resource their hand-written sync operations.
 
 use anyhow::{Context, Result, bail};
-use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr};
+use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr, SchemaKind, Type};
 
 use crate::codegen::lists::{ListOp, list_operations};
 
@@ -65,6 +65,9 @@ pub struct Action {
     pub path: String,
     /// The body schema (`Reinstatement`).
     pub body: String,
+    /// The body's one field when it is a list of ids (`resigns`): Python and Node also take
+    /// the bare list (`client.resigns.reinstate([3, 4])`).
+    pub ids: Option<String>,
     /// The operation's summary.
     pub doc: String,
     /// `x-destructive: true`: the CLI asks before sending it.
@@ -203,10 +206,12 @@ fn actions(spec: &OpenAPI, list_path: &str) -> Result<Vec<Action>> {
         if rest.is_empty() || rest.contains('{') {
             bail!("{path}: an x-action needs a fixed path below the list");
         }
+        let body = request_ref(post).with_context(|| format!("{path}: the body must be a $ref"))?;
         out.push(Action {
             name: name.clone(),
             path: path.clone(),
-            body: request_ref(post).with_context(|| format!("{path}: the body must be a $ref"))?,
+            ids: ids_field(spec, &body),
+            body,
             doc: post.summary.clone().unwrap_or_default(),
             destructive: match post.extensions.get("x-destructive") {
                 None => false,
@@ -217,6 +222,17 @@ fn actions(spec: &OpenAPI, list_path: &str) -> Result<Vec<Action>> {
         });
     }
     Ok(out)
+}
+
+/// The name of `body`'s only field, when that field is a required list of integers.
+fn ids_field(spec: &OpenAPI, body: &str) -> Option<String> {
+    let schema = spec.components.as_ref()?.schemas.get(body)?.as_item()?;
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    let (name, field) = object.properties.iter().next().filter(|_| object.properties.len() == 1)?;
+    let SchemaKind::Type(Type::Array(list)) = &field.as_item()?.schema_kind else { return None };
+    let item = list.items.as_ref()?.as_item()?;
+    let ints = matches!(item.schema_kind, SchemaKind::Type(Type::Integer(_)));
+    (ints && object.required == [name.clone()]).then(|| name.clone())
 }
 
 fn write_ops(create: &Operation, detail: &PathItem) -> Result<Write> {
@@ -328,5 +344,14 @@ mod tests {
         assert!(report.get_op.is_none() && report.write.is_none() && !report.delete);
         assert_eq!(report.singular, "first_last_report");
         assert!(report.doc.ends_with("List only."), "{}", report.doc);
+        // An action whose body is one list of ids also takes the bare list.
+        let action = |r: &str, a: &str| {
+            let r = all.iter().find(|x| x.name == r).unwrap();
+            r.actions.iter().find(|x| x.name == a).unwrap().ids.clone()
+        };
+        assert_eq!(action("resigns", "reinstate").as_deref(), Some("resigns"));
+        assert_eq!(action("terminals", "reboot").as_deref(), Some("terminals"));
+        assert_eq!(action("employees", "adjust_area"), None);
+        assert_eq!(action("employees", "delete_biometric_templates"), None);
     }
 }

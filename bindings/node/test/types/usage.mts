@@ -125,6 +125,9 @@ export async function writes(): Promise<string> {
   await client.resigns.upsert({});
   // @ts-expect-error the reinstate body takes resign ids
   await client.resigns.reinstate({ employees: [1] });
+  await client.resigns.reinstate([resign.id]);
+  // @ts-expect-error only an action on ids alone takes a bare list
+  await client.employees.adjust_area([1]);
   void reinstated;
   const batch: SyncBatch = await client.transactions.sync(null, { max: 100 });
   const next: SyncBatch = await client.transactions.sync(batch.state);

@@ -6,7 +6,7 @@ import datetime
 import os
 import types
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Literal, TypeVar, final
+from typing import Any, Generic, Literal, TypeVar, final, overload
 
 from typing_extensions import Self
 
@@ -888,6 +888,9 @@ class Employees:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Returns the server's JSON answer."""
+    @overload
+    def resync_to_device(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def resync_to_device(
         self,
         *,
@@ -1080,6 +1083,9 @@ class AsyncEmployees:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Resign these employees (D80 docs, path `adjust_regsin/` sic; 8.5 and 9.5 only). Returns the server's JSON answer."""
+    @overload
+    async def resync_to_device(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def resync_to_device(
         self,
         *,
@@ -1505,6 +1511,9 @@ class Resigns:
         extra: Mapping[str, Any] | None = None,
     ) -> Resign: ...
     def delete(self, id: int) -> None: ...
+    @overload
+    def reinstate(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def reinstate(
         self,
         *,
@@ -1559,6 +1568,9 @@ class AsyncResigns:
         extra: Mapping[str, Any] | None = None,
     ) -> Resign: ...
     async def delete(self, id: int) -> None: ...
+    @overload
+    async def reinstate(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def reinstate(
         self,
         *,
@@ -1635,6 +1647,9 @@ class Terminals:
     ) -> tuple[Terminal, bool]:
         """Creates the record or updates the one with the same code; True if created."""
     def delete(self, id: int) -> None: ...
+    @overload
+    def reboot(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def reboot(
         self,
         *,
@@ -1642,6 +1657,9 @@ class Terminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Reboot these terminals (D80 docs). Returns the server's JSON answer."""
+    @overload
+    def upload_all(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def upload_all(
         self,
         *,
@@ -1649,6 +1667,9 @@ class Terminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Ask these terminals to upload all their data (D80 docs). Returns the server's JSON answer."""
+    @overload
+    def upload_transaction(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def upload_transaction(
         self,
         *,
@@ -1656,6 +1677,9 @@ class Terminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Ask these terminals to upload their punches (D80 docs). Returns the server's JSON answer."""
+    @overload
+    def clear_command(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def clear_command(
         self,
         *,
@@ -1663,6 +1687,9 @@ class Terminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Drop the pending commands of these terminals (D80 docs). Returns the server's JSON answer."""
+    @overload
+    def clear_capture(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def clear_capture(
         self,
         *,
@@ -1670,6 +1697,9 @@ class Terminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Delete the capture photos on these terminals (D80 docs). Returns the server's JSON answer."""
+    @overload
+    def clear_all(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     def clear_all(
         self,
         *,
@@ -1746,6 +1776,9 @@ class AsyncTerminals:
     ) -> tuple[Terminal, bool]:
         """Creates the record or updates the one with the same code; True if created."""
     async def delete(self, id: int) -> None: ...
+    @overload
+    async def reboot(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def reboot(
         self,
         *,
@@ -1753,6 +1786,9 @@ class AsyncTerminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Reboot these terminals (D80 docs). Returns the server's JSON answer."""
+    @overload
+    async def upload_all(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def upload_all(
         self,
         *,
@@ -1760,6 +1796,9 @@ class AsyncTerminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Ask these terminals to upload all their data (D80 docs). Returns the server's JSON answer."""
+    @overload
+    async def upload_transaction(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def upload_transaction(
         self,
         *,
@@ -1767,6 +1806,9 @@ class AsyncTerminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Ask these terminals to upload their punches (D80 docs). Returns the server's JSON answer."""
+    @overload
+    async def clear_command(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def clear_command(
         self,
         *,
@@ -1774,6 +1816,9 @@ class AsyncTerminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Drop the pending commands of these terminals (D80 docs). Returns the server's JSON answer."""
+    @overload
+    async def clear_capture(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def clear_capture(
         self,
         *,
@@ -1781,6 +1826,9 @@ class AsyncTerminals:
         extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Delete the capture photos on these terminals (D80 docs). Returns the server's JSON answer."""
+    @overload
+    async def clear_all(self, ids: Sequence[int], /) -> Any: ...
+    @overload
     async def clear_all(
         self,
         *,
