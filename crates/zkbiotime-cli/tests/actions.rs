@@ -3,7 +3,7 @@
 //! destructive one (`x-destructive`): refused without `--yes` when stdin is not a terminal
 //! (usage, exit code 2, nothing sent), done with `--yes`.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! output formats, exit codes, secrets, the 100,000-punch export through injected faults,
 //! and sync idempotence and crash safety.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `zkbio transactions delete ID`: punches can be deleted (the spec's DELETE on the detail
 //! route), not written; a second delete of the same punch is not found (exit 4).
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use zkbiotime_sandbox::SandboxBuilder;

@@ -2,7 +2,7 @@
 //! one row per punch `zkbio transactions list` shows with the same filter flags; a server
 //! error leaves no file and exits with the server's code.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

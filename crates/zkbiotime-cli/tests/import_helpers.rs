@@ -1,7 +1,7 @@
 //! `zkbio transactions sync --since` (a first import from a date) and `--direction` on
 //! export and sync (in/out per punch, decided by the core), against a sandbox.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 

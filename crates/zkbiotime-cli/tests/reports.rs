@@ -2,7 +2,7 @@
 //! are each employee's first and last punch of each day of the range, filters are flags,
 //! and there is no `get`. `zkbio report NAME`: any report by name, one JSON row per line.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

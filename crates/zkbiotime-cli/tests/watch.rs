@@ -4,7 +4,7 @@
 //! code 0, "stopped" and a state that matches the punches file, and gives up at once on
 //! errors waiting will not fix.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::io::BufRead;

@@ -1,6 +1,6 @@
 //! Logins and per-request authentication.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

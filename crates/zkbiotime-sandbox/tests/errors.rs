@@ -1,6 +1,6 @@
 //! DRF error answers and Django's page-level quirks.
 
-mod common;
+use crate::common;
 
 use common::Api;
 use reqwest::Method;

@@ -1,6 +1,6 @@
 //! Fault injection, live punches and HTTPS.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! Large-site generation: a million punches, and paging cost independent of depth.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! `--hostile NAME`: logins keep working, every other request gets the scenario's scripted
 //! answer, byte for byte (what every binding's hostile suite relies on).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

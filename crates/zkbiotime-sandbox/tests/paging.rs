@@ -1,6 +1,6 @@
 //! Page-number paging, links, orderings and filters.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

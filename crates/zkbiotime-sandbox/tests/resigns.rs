@@ -1,7 +1,7 @@
 //! `/personnel/api/resigns/` on 8.5 and 9.5 (create, read, list filters, partial updates,
 //! delete, reinstatement, validation, paging) and its absence on 8.0 and 9.0.
 
-mod common;
+use crate::common;
 
 use common::Api;
 use reqwest::Method;

@@ -1,7 +1,6 @@
-#![recursion_limit = "256"]
 //! Every endpoint's answer against the manual's examples.
 
-mod common;
+use crate::common;
 
 use common::Api;
 use reqwest::Method;

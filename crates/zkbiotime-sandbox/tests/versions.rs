@@ -1,8 +1,7 @@
-#![recursion_limit = "256"]
 //! `--server-version` (8.0, 8.5, 9.0, 9.5) and `--licence-gate`: each version's shapes,
 //! envelope, paging, endpoints, and the auth schemes every version accepts.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};

@@ -1,6 +1,6 @@
 //! Create / update / delete validation and custom attributes.
 
-mod common;
+use crate::common;
 
 use common::Api;
 use reqwest::Method;

@@ -3,7 +3,7 @@
 //! through the resources generated from the spec, against the sandbox over loopback: each
 //! action's effect on what the sandbox stores, or its answer where the effect is on devices.
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! JWT renewal, time zones, and secrets staying out of logs and Debug output.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

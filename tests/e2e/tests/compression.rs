@@ -1,7 +1,7 @@
 //! Answers through a compressing proxy: the client asks for gzip, brotli and deflate,
 //! reads what comes, and counts its answer cap in decoded bytes (`hostile.rs` has the bomb).
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use zkbiotime_sandbox::{Compression, SandboxBuilder};

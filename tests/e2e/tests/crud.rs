@@ -1,6 +1,6 @@
 //! Create / read / update / delete on every writable resource, through the core client.
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The server-side export (`GET /iclock/api/transactions/export/`) streamed to a file:
 //! one row per punch the same filter lists, in every format; a failure leaves no file.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! organisation lists, employees and terminals, `areas` on employees, `state` on terminals,
 //! `terminal_alias` on punches. Each is checked against the unfiltered list.
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use zkbiotime::{DepartmentFilter, EmployeeFilter, TerminalFilter, TransactionFilter};

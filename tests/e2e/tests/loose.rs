@@ -2,7 +2,7 @@
 //! send (served by the sandbox from the hostile corpus) read into one shape, values no rule
 //! reads kept in `extra`, and `strict` clients failing as before the policy.
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use zkbiotime::ErrorKind;

@@ -1,6 +1,6 @@
 //! Terminals and transactions (read only), every list filter, and paging across pages.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

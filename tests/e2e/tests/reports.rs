@@ -1,7 +1,7 @@
 //! The attendance reports (`/att/api/<name>/`, list-only resources): their rows match what
 //! the punch list implies for a date range, filters narrow them, and they page like lists.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -2,7 +2,7 @@
 //! the resource generated from the spec; on a server without the API a plain "no resign
 //! API" error, not an HTML parse error.
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use zkbiotime::types::{Reinstatement, ResignCreate, ResignUpdate};

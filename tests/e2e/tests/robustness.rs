@@ -1,6 +1,6 @@
 //! Surviving a hostile server: injected faults, 429 storms, HTTPS with and without the CA.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

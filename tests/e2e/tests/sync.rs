@@ -1,6 +1,6 @@
 //! Punch sync: every punch exactly once across runs, with late uploads and live inserts.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

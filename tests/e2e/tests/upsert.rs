@@ -1,6 +1,6 @@
 //! Upsert by code on every writable resource.
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 use zkbiotime::types;

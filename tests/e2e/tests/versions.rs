@@ -3,7 +3,7 @@
 //! every auth scheme logs in, the licence gate is its own error, and `server_info` tells
 //! the versions apart.
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use zkbiotime::{AuthScheme, Client, ErrorKind, SyncState, types};
