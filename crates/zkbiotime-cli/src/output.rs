@@ -113,7 +113,7 @@ pub fn sink<'a, T: Serialize + 'a>(
     columns: Option<Vec<String>>,
     out: Box<dyn Write + 'a>,
 ) -> Box<dyn Sink<T> + 'a> {
-    let json = JsonWriter { out, model, redacting: model.holds_secret };
+    let json = JsonWriter { out, model, redacting: model.holds_secret, buf: Vec::new() };
     match format {
         Format::Jsonl => Box::new(Jsonl(json)),
         Format::Json => Box::new(JsonArray { json, first: true }),
@@ -140,17 +140,22 @@ struct JsonWriter<'a> {
     out: Box<dyn Write + 'a>,
     model: &'static ModelSpec,
     redacting: bool,
+    /// The record's JSON, handed to `out` in one write: serde_json writes a record in a
+    /// hundred small pieces, each a dynamic call into `out` (a third of a JSONL export's CPU).
+    buf: Vec<u8>,
 }
 
 impl JsonWriter<'_> {
     fn write<T: Serialize>(&mut self, record: &T) -> Result<()> {
+        self.buf.clear();
         if self.redacting {
             let mut value = serde_json::to_value(record)?;
             redact(self.model, &mut value);
-            serde_json::to_writer(&mut self.out, &value)?;
+            serde_json::to_writer(&mut self.buf, &value)?;
         } else {
-            serde_json::to_writer(&mut self.out, record)?;
+            serde_json::to_writer(&mut self.buf, record)?;
         }
+        self.out.write_all(&self.buf)?;
         Ok(())
     }
 }

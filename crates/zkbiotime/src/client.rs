@@ -339,9 +339,14 @@ async fn map_error(error: ApiError, meta: &AnswerMeta, limit: usize) -> Error {
             }
         }
         E::ResponseBodyError(e) if transport::is_too_large(&e) => {
+            // In MiB when whole (the default, 64 MiB), else in bytes: a small cap never reads "0 MiB".
+            let shown = if limit >= 1024 * 1024 && limit.is_multiple_of(1024 * 1024) {
+                format!("{} MiB", limit / (1024 * 1024))
+            } else {
+                format!("{limit} bytes")
+            };
             let err = Error::unexpected(format!(
-                "the answer is larger than the {} MiB limit (ClientBuilder::max_response_bytes)",
-                limit / (1024 * 1024)
+                "the answer is larger than the {shown} limit (setting max_response_bytes)"
             ));
             match meta.status {
                 Some(status) => err.with_status(status),

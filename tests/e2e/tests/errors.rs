@@ -1,6 +1,6 @@
 //! Every error path: auth, cool-down, not found, validation, HTML answers, transport.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -186,4 +186,16 @@ async fn a_copy_of_the_client_with_its_own_time_limit_and_attempts() {
     let before = failing.request_count();
     client.employees().get(1).await.unwrap_err();
     assert_eq!(failing.request_count() - before, 3, "the original still retries");
+}
+
+#[tokio::test]
+async fn an_answer_over_the_cap_names_the_cap_and_the_setting() {
+    let sandbox = common::demo_sandbox().await;
+    let small = common::client_with(&sandbox, |b| b.max_response_bytes(1024));
+    let e = small.transactions().page(&Default::default(), 1).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{e}");
+    let text = e.to_string();
+    assert!(text.contains("1024 bytes limit (setting max_response_bytes)"), "{text}");
+    let default = common::client(&sandbox);
+    default.transactions().page(&Default::default(), 1).await.unwrap();
 }
