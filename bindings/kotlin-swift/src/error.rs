@@ -196,17 +196,17 @@ pub(crate) fn guard_sync<T>(f: impl FnOnce() -> Result<T, ZkbioError>) -> Result
 }
 
 /// Test hook: panics inside Rust, to show that a panic surfaces as `ZkbioError.Internal`
-/// and the host process keeps running. Only in a library built with the cargo feature
-/// `testing` (the Kotlin tests' build): never in the published API, nor in the generated
-/// Kotlin/Swift, which come from a library without it.
-#[cfg(feature = "testing")]
+/// and the host process keeps running. Only in dev builds (the tests'; one build serves the
+/// tests and the generated sources, which `uniffi.toml` keeps the hooks out of), never in a
+/// release library, nor in the generated Kotlin/Swift.
+#[cfg(debug_assertions)]
 #[uniffi::export]
 pub fn testing_panic(text: String) -> Result<(), ZkbioError> {
     guard_sync(|| panic!("{text}"))
 }
 
-/// `testing_panic` from inside an async call on the tokio runtime (feature `testing`).
-#[cfg(feature = "testing")]
+/// `testing_panic` from inside an async call on the tokio runtime (dev builds only).
+#[cfg(debug_assertions)]
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn testing_panic_async(text: String) -> Result<(), ZkbioError> {
     guard(async move {

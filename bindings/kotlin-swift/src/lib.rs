@@ -33,7 +33,14 @@ pub mod records;
 #[path = "generated/resources.rs"]
 pub mod generated_resources;
 
-pub use client::{Client, ClientConfig, RetryPolicy, default_retry_policy};
+/// `ClientConfig`, from the core's settings (`cargo xtask codegen`); never edited by hand.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+#[path = "generated/config.rs"]
+mod config;
+
+pub use client::Client;
+pub use config::ClientConfig;
 pub use direction::directions;
 pub use error::ZkbioError;
 pub use generated_resources::*;

@@ -93,7 +93,7 @@ class ReadsTest {
             val byToken = Client(ClientConfig(baseUrl = sb.url, token = Secret("ae600aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2b7")))
             byToken.login()
             checkEq(byToken.employees().get(1).lastName, "Potter", "static token")
-            val zoned = sb.client { it.copy(serverTimezone = "Asia/Karachi") }
+            val zoned = sb.client { it.copy(timezone = "Asia/Karachi") }
             checkEq(zoned.serverTimezone(), "Asia/Karachi", "zone")
             checkEq(zoned.localize("2024-06-26 15:36:22"), "2024-06-26T15:36:22+05:00", "localize")
             checkEq(zoned.baseUrl(), sb.url.trimEnd('/'), "base url")
@@ -252,7 +252,7 @@ class PagingAndSyncTest {
         val faults = "502=0.03,503=0.03,504=0.03,429=0.04,drop=0.04,html=0.04,revoke-every=25,retry-after=0.05"
         Sandbox.start(*args, "--faults", faults).use { sb ->
             // The faults are real: without retries, pulls fail.
-            val fragile = sb.client { it.copy(pageSize = 100, retry = quickRetries.copy(maxAttempts = 1)) }
+            val fragile = sb.client { it.copy(pageSize = 100, retries = 0) }
             var failures = 0
             repeat(5) {
                 try {
@@ -262,7 +262,7 @@ class PagingAndSyncTest {
                 }
             }
             check(failures > 0) { "no fault was injected" }
-            val tx = sb.client { it.copy(pageSize = 100, retry = quickRetries) }.transactions()
+            val tx = sb.client { it.copy(pageSize = 100).quickRetries() }.transactions()
             checkEq(tx.list().map { it.id }, truth, "full list under faults")
             val synced = mutableListOf<Long>()
             var state: String? = null
@@ -297,10 +297,10 @@ class ErrorsTest {
             checkEq(trusted.employees().get(1).lastName, "Potter", "with the CA bundle")
             val pem = sb.client { it.copy(caPem = dir.resolve("ca.pem").readText()) }
             checkEq(pem.employees().get(1).lastName, "Potter", "with the CA as PEM text")
-            val untrusted = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
+            val untrusted = sb.client { it.copy(retries = 0) }
             val e = assertThrows<ZkbioException.Transport> { untrusted.employees().get(1) }
             check("certificate" in e.detail.lowercase()) { e.detail }
-            val reckless = sb.client { it.copy(dangerAcceptInvalidCerts = true) }
+            val reckless = sb.client { it.copy(insecureSkipTlsVerify = true) }
             checkEq(reckless.employees().get(1).lastName, "Potter", "verification off")
         }
         dir.deleteRecursively()
@@ -351,22 +351,51 @@ class ErrorsTest {
     @DisplayName("transport, timeout, HTML and server errors")
     fun transportTimeoutHtmlAndServerErrors() = suspendTest {
         val closed = java.net.ServerSocket(0).use { it.localPort }
-        val refused = Client(ClientConfig(baseUrl = "http://127.0.0.1:$closed", token = Secret("t"), retry = defaultRetryPolicy().copy(maxAttempts = 1)))
+        val refused = Client(ClientConfig(baseUrl = "http://127.0.0.1:$closed", token = Secret("t"), retries = 0))
         val t = assertThrows<ZkbioException.Transport> { refused.terminals().get(1) }
         checkEq(t.status, null, "no status")
         Sandbox.start("--faults", "slow=1,slow-ms=2000").use { sb ->
-            val slow = sb.client { it.copy(requestTimeout = Duration.ofMillis(300), retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
+            val slow = sb.client { it.copy(timeout = Duration.ofMillis(300), retries = 0) }
             assertThrows<ZkbioException.Timeout> { slow.terminals().get(1) }
         }
         Sandbox.start("--faults", "html=1").use { sb ->
-            val html = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
+            val html = sb.client { it.copy(retries = 0) }
             val e = assertThrows<ZkbioException.UnexpectedResponse> { html.terminals().get(1) }
             check(e.detail.isNotEmpty()) { "detail" }
         }
         Sandbox.start("--faults", "503=1").use { sb ->
-            val down = sb.client { it.copy(retry = quickRetries.copy(maxAttempts = 2)) }
+            val down = sb.client { it.quickRetries(2) }
             val e = assertThrows<ZkbioException.Server> { down.terminals().get(1) }
             checkEq(e.status, 503, "status")
+        }
+    }
+
+    @Test
+    @DisplayName("User-Agent names the binding; maxResponseBytes caps an answer")
+    fun userAgentAndAnswerCap() = suspendTest {
+        val agents = java.util.concurrent.CopyOnWriteArrayList<String>()
+        val server = com.sun.net.httpserver.HttpServer.create(java.net.InetSocketAddress("127.0.0.1", 0), 0)
+        server.createContext("/") { exchange ->
+            exchange.use {
+                agents += exchange.requestHeaders.getFirst("User-Agent") ?: ""
+                // 2 KiB: over the smallest cap the core accepts (1 KiB).
+                val body = """{"count": 0, "next": null, "previous": null, "data": [], "pad": "${"x".repeat(2048)}"}""".toByteArray()
+                exchange.responseHeaders.add("Content-Type", "application/json")
+                exchange.sendResponseHeaders(200, body.size.toLong())
+                exchange.responseBody.write(body)
+            }
+        }
+        server.start()
+        try {
+            val url = "http://127.0.0.1:${server.address.port}"
+            checkEq(Client(ClientConfig(baseUrl = url, token = Secret("t"))).terminals().list().size, 0, "empty list")
+            checkEq(agents.size, 1, "one request")
+            check(Regex("""zkbiotime-uniffi/\d+\.\d+\.\d+ \(core \d+\.\d+\.\d+\)""").matches(agents[0])) { agents[0] }
+            val capped = Client(ClientConfig(baseUrl = url, token = Secret("t"), maxResponseBytes = 1024, retries = 0))
+            val e = assertThrows<ZkbioException.UnexpectedResponse> { capped.terminals().list() }
+            check("1024 bytes limit" in e.detail) { e.detail }
+        } finally {
+            server.stop(0)
         }
     }
 
@@ -379,7 +408,7 @@ class ErrorsTest {
             assertThrows<ZkbioException.InvalidArgument> {
                 Client(ClientConfig(baseUrl = sb.url, token = Secret("t"), username = "a", password = Secret("b")))
             }
-            assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(serverTimezone = "Mars/Olympus") } }
+            assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(timezone = "Mars/Olympus") } }
             assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(caBundle = "/no/such/ca.pem") } }
             assertThrows<ZkbioException.InvalidArgument> { sb.client { it.copy(caPem = "not PEM") } }
             val c = sb.client()
@@ -479,7 +508,7 @@ class RequestsTest {
     @DisplayName("licence gate: a token meets Licence, basic passes")
     fun licenceGateTokenMeetsLicenceBasicPasses() = suspendTest {
         Sandbox.start("--licence-gate").use { sb ->
-            val gated = sb.client { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 1)) }
+            val gated = sb.client { it.copy(retries = 0) }
             val e = assertThrows<ZkbioException.Licence> { gated.employees().get(1) }
             checkEq(e.status, 403, "status")
             checkEq(e.kind(), "licence", "kind")
@@ -550,6 +579,5 @@ class RuntimeTest {
         check("admin123" !in config.toString() && "***" in config.toString()) { config.toString() }
         checkEq(Secret("admin123").expose(), "admin123", "expose")
         checkEq(Secret("a"), Secret("a"), "equality by value")
-        checkEq(defaultRetryPolicy().maxAttempts, 5, "core default retries")
     }
 }

@@ -53,7 +53,7 @@ class ExportFileTest {
     @DisplayName("a server error leaves no file and an old file untouched")
     fun serverErrorLeavesNoFile() = suspendTest {
         Sandbox.start("--faults", "500=1").use { sb ->
-            val tx = sb.client { it.copy(retry = quickRetries.copy(maxAttempts = 2)) }.transactions()
+            val tx = sb.client { it.quickRetries(2) }.transactions()
             val dir = Files.createTempDirectory("zkbio-export-fail").toFile()
             val old = File(dir, "old.csv").apply { writeText("yesterday's export") }
             val e = assertThrows<ZkbioException.Server> { tx.exportFile(File(dir, "new.csv").path, TransactionExportType.CSV) }

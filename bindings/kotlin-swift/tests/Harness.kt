@@ -6,7 +6,6 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import io.github.zkbiotime.Client
 import io.github.zkbiotime.ClientConfig
-import io.github.zkbiotime.RetryPolicy
 import io.github.zkbiotime.Secret
 import io.github.zkbiotime.ZkbioException
 import java.io.File
@@ -48,12 +47,12 @@ class Sandbox private constructor(private val process: Process, val url: String)
     }
 }
 
-/** Quick retries, so fault-injection tests finish fast. */
-val quickRetries = RetryPolicy(
-    maxAttempts = 10,
-    baseDelay = Duration.ofMillis(5),
-    maxDelay = Duration.ofMillis(50),
-    budget = Duration.ofSeconds(60),
+/** Quick retries (`attempts` in all, the first included), so fault-injection tests finish fast. */
+fun ClientConfig.quickRetries(attempts: Int = 10): ClientConfig = copy(
+    retries = attempts - 1,
+    retryBaseDelay = Duration.ofMillis(5),
+    retryMaxDelay = Duration.ofMillis(50),
+    retryBudget = Duration.ofSeconds(60),
 )
 
 class AssertionFailed(message: String) : AssertionError(message)
@@ -146,6 +145,6 @@ fun clientOf(url: String, pageSize: Int, concurrency: Int? = null, password: Str
             password = Secret(password),
             pageSize = pageSize,
             concurrency = concurrency,
-            retry = quickRetries.copy(maxAttempts = 1),
+            retries = 0,
         )
     )

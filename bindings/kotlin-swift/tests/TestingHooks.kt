@@ -1,6 +1,6 @@
-// The panic hooks of a library built with the cargo feature `testing` (`testing_panic`,
-// `testing_panic_async`), called from the tests only. They are not in the generated Kotlin,
-// which comes from the plain library (the release jar has neither the hooks nor a wrapper),
+// The panic hooks of a dev build of the library (`testing_panic`, `testing_panic_async`),
+// called from the tests only. They are not in the generated Kotlin (uniffi.toml excludes
+// them; a release library does not have them),
 // so this file binds the two symbols itself with JNA, the way the generated code binds
 // every other one, and uses the generated code's internals (call status, async call,
 // error lifting), which the test sources may see (Kotlin `internal`: one Maven module).

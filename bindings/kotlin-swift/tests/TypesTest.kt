@@ -47,7 +47,7 @@ class TimesTest {
     @DisplayName("java.time: with the server's zone a ZonedDateTime, without it InvalidArgument")
     fun zonedAndUnzoned() = suspendTest {
         Sandbox.start("--employees", "5", "--days", "2").use { sb ->
-            val zoned = sb.client { it.copy(serverTimezone = "Asia/Karachi") }
+            val zoned = sb.client { it.copy(timezone = "Asia/Karachi") }
             checkEq(zoned.serverZone, ZoneId.of("Asia/Karachi"), "serverZone")
             val punch = zoned.transactions().page(1).items.first()
             val z = zoned.localizeDateTime(punch.punchDateTime)
@@ -57,7 +57,7 @@ class TimesTest {
             checkEq(zoned.localizeDateTime(punch.punchTime), z, "from the text")
             checkEq(z.toOffsetDateTime(), java.time.OffsetDateTime.parse(zoned.localize(punch.punchTime)), "what localize says")
             // New York: the offset follows daylight saving time (the core decides it).
-            val ny = sb.client { it.copy(serverTimezone = "America/New_York") }
+            val ny = sb.client { it.copy(timezone = "America/New_York") }
             checkEq(ny.localizeDateTime(LocalDateTime.of(2024, 1, 15, 9, 0)).offset, ZoneOffset.ofHours(-5), "winter")
             checkEq(ny.localizeDateTime(LocalDateTime.of(2024, 7, 15, 9, 0)).offset, ZoneOffset.ofHours(-4), "summer")
 
@@ -154,7 +154,8 @@ class PublicApiTest {
                 "page_size" to { it.copy(pageSize = -1) },
                 "page_size" to { it.copy(pageSize = 0) },
                 "concurrency" to { it.copy(concurrency = -3) },
-                "max_attempts" to { it.copy(retry = defaultRetryPolicy().copy(maxAttempts = 0)) },
+                "retries" to { it.copy(retries = -1) },
+                "max_response_bytes" to { it.copy(maxResponseBytes = -1) },
             )
             for ((name, configure) in cases) {
                 val e = assertThrows<ZkbioException.InvalidArgument> { sb.client(configure) }
@@ -163,7 +164,6 @@ class PublicApiTest {
             val e = assertThrows<ZkbioException.InvalidArgument> { sb.client().transactions().sync(null, -1) }
             check("max" in e.detail) { e.detail }
             checkEq(runBlocking { sb.client().transactions().sync(null, 3) }.punches.size, 3, "sync max 3")
-            checkEq(defaultRetryPolicy().maxAttempts, 5, "Int")
         }
     }
 }

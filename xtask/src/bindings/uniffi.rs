@@ -6,8 +6,8 @@
 //! - [`test`]: builds the cdylib and the sandbox, checks the foreign sources, extracts the
 //!   README quick start, and runs `mvn verify`: the bindings, the JUnit 5 tests
 //!   (`tests/*.kt`, `tests/*.java`, sandboxes on random ports) and the quick start, and the
-//!   jar, which packs the library built with the feature `testing` (its panic hooks); the
-//!   release jar ([`jar`]) packs the plain one.
+//!   jar, which packs the dev library (it has the panic hooks the tests call); the release
+//!   jar ([`jar`]) packs the release one, which has none.
 //! - [`jar`]: `cargo xtask jar`: the release jar for JVM users.
 //! - [`bench_entries`] / [`latency_entries`]: `bench/Pull.kt` on the release jar, for
 //!   `cargo xtask bench`.
@@ -47,24 +47,16 @@ pub(crate) fn build_library(root: &Path, release: bool) -> Result<PathBuf> {
     Ok(lib)
 }
 
-/// Builds the cdylib with the cargo feature `testing` (the panic hooks the Kotlin tests call)
-/// for the JUnit tests and the scenario runner, and returns its path. It has a target dir of
-/// its own (`target/uniffi/testing/`): a feature switch in the shared one would relink
-/// `target/debug/libzkbiotime_uniffi.so`, the library `codegen` reads the checked-in
-/// Kotlin/Swift from (which must never have the hooks) and other builds use.
-pub(crate) fn build_testing_library(root: &Path) -> Result<PathBuf> {
-    let target = work_dir(root).join("testing");
-    let target_s = target.to_string_lossy();
-    let args =
-        ["build", "--quiet", "-p", CRATE, "--features", "testing", "--target-dir", &target_s];
-    util::run(root, &util::cargo(), &args)?;
-    let lib = target.join("debug").join(LIB_FILE);
-    let bytes = fs::read(&lib).with_context(|| format!("{} was not built", lib.display()))?;
+/// Checks that the dev library has the panic hooks the Kotlin tests call (dev builds have
+/// them, `uniffi.toml` keeps them out of the generated sources): one build of the library
+/// serves the freshness check, the JUnit tests and the scenario runner.
+fn check_testing_hooks(lib: &Path) -> Result<()> {
+    let bytes = fs::read(lib).with_context(|| format!("{} was not built", lib.display()))?;
     let hook = b"uniffi_zkbiotime_uniffi_fn_func_testing_panic";
     if !bytes.windows(hook.len()).any(|w| w == hook) {
-        bail!("{} lacks the testing hooks (feature `testing`)", lib.display());
+        bail!("{} lacks the testing hooks (a dev build has them)", lib.display());
     }
-    Ok(lib)
+    Ok(())
 }
 
 /// Runs `uniffi-bindgen generate <lib> -l kotlin -l swift` (library mode, so the sources
@@ -261,11 +253,11 @@ fn package(root: &Path, build: &maven::Build, lib: &Path, level: Built) -> Resul
 
 /// The dev build: builds the library and the sandbox, checks the generated sources against
 /// the plain library, installs Maven when missing and writes the README quick start where
-/// the pom compiles it. The jar it tests packs the `testing` build of the library.
+/// the pom compiles it. The jar it tests packs that library (with its test hooks).
 fn dev_build(root: &Path) -> Result<(maven::Build, PathBuf)> {
-    let plain = build_library(root, false)?;
-    check_foreign(root, &plain)?;
-    let lib = build_testing_library(root)?;
+    let lib = build_library(root, false)?;
+    check_foreign(root, &lib)?;
+    check_testing_hooks(&lib)?;
     let sandbox = sandbox_bin(root)?;
     maven::ensure_tools(root)?;
     let build = maven::Build::new(root, "dev", &lib)?.with_sandbox(&sandbox);
@@ -307,7 +299,7 @@ pub fn scenario_runner(root: &Path) -> Result<crate::scenarios::Runner> {
         language: "kotlin".into(),
         program: "java".into(),
         args: vec!["-cp".into(), build.test_classpath()?, "kotlinscenarios.ScenariosKt".into()],
-        env: vec![("RUST_BACKTRACE".into(), "0".into())],
+        env: maven::jvm_env(root),
     })
 }
 
@@ -349,12 +341,13 @@ pub fn jar(root: &Path) -> Result<PathBuf> {
 /// inside it): what a JVM user gets.
 struct BenchProgram {
     classpath: String,
+    env: Vec<(String, String)>,
 }
 
 impl BenchProgram {
     fn build(root: &Path) -> Result<Self> {
         let build = release_build(root, true)?;
-        Ok(Self { classpath: build.test_classpath()? })
+        Ok(Self { classpath: build.test_classpath()?, env: maven::jvm_env(root) })
     }
 
     fn entry(&self, name: &str, url: &str, args: &[&str]) -> crate::bench::Entry {
@@ -367,7 +360,7 @@ impl BenchProgram {
             baseline: None,
             program: "java".into(),
             args: all,
-            env: vec![("RUST_BACKTRACE".into(), "0".into())],
+            env: self.env.clone(),
         }
     }
 }
@@ -378,6 +371,7 @@ pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>>
     Ok(vec![
         program.entry("Kotlin SDK sequential", url, &["sdk-sequential"]),
         program.entry("Kotlin SDK concurrent", url, &["sdk"]),
+        program.entry("Kotlin SDK concurrent, warm JVM", url, &["sdk-warm"]),
     ])
 }
 

@@ -26,6 +26,7 @@ pub mod resources;
 mod scenario_runners;
 pub mod settings;
 pub mod uniffi;
+mod uniffi_config;
 mod uniffi_resources;
 mod versions;
 

@@ -41,6 +41,12 @@ pub fn outputs(root: &Path, spec: &OpenAPI) -> Result<Vec<Output>> {
             contents: crate::codegen::uniffi_resources::generate(&resources)?,
         },
         Output {
+            path: dir(root).join("src/generated/config.rs"),
+            contents: crate::codegen::uniffi_config::generate(
+                &crate::codegen::settings::settings(root)?,
+            )?,
+        },
+        Output {
             path: dir(root).join("kotlin/io/github/zkbiotime/generated/Paging.kt"),
             contents: crate::codegen::uniffi_resources::generate_kotlin(&resources)?,
         },

@@ -1110,7 +1110,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * A server-local time (`2024-06-26 15:36:22`) as RFC 3339 with the server's offset
-     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.server_timezone`.
+     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.timezone`.
      */
     func localize(serverTime: String) throws  -> String
     
@@ -1295,7 +1295,7 @@ open func baseUrl() -> String  {
     
     /**
      * A server-local time (`2024-06-26 15:36:22`) as RFC 3339 with the server's offset
-     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.server_timezone`.
+     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.timezone`.
      */
 open func localize(serverTime: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeZkbioError_lift) {
@@ -6884,171 +6884,220 @@ public func FfiConverterTypeBioTemplateDeletion_lower(_ value: BioTemplateDeleti
 
 
 /**
- * Everything a client can be configured with. Only `base_url` and the credentials are
- * needed; every other field left `null` keeps the core's default.
- *
- * Credentials: `username` + `password`, used as `auth` says (default: traded for a DRF
- * token on first use), or a `token` the caller already has.
+ * Everything a client can be configured with: the core's settings (`zkbiotime::Config`),
+ * under the same names as Python's keywords and Node's options. Only `base_url` and the
+ * credentials are needed (`username` + `password`, or a `token`); a field left `null`
+ * keeps the core's default. The core checks every value (`InvalidArgument`, naming it).
  */
 public struct ClientConfig {
     /**
-     * The server, e.g. `http://10.0.0.5:8097`.
+     * `http://host:port` of the server.
      */
     public var baseUrl: String
+    /**
+     * With `password`: a login (how: `auth`).
+     */
     public var username: String?
+    /**
+     * With `username`: its password (never logged or printed).
+     */
     public var password: Secret?
     /**
-     * A static token (an admin's "general" token): no login at all.
+     * A token the server issued (instead of a username and password).
      */
     public var token: Secret?
     /**
-     * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token: the same as
-     * `auth = "jwt"`. `true` with another `auth` is `InvalidArgument`.
-     */
-    public var jwt: Bool
-    /**
-     * How `username` and `password` are used: `"token"` (null: the default, or `"jwt"`
-     * when `jwt = true`) trades them for a DRF token, `"jwt"` for a JSON web token,
-     * `"staff_token"` / `"staff_jwt"` use the staff logins, `"basic"` sends HTTP Basic on
-     * every request without a login (it passes the licence gate of BioTime 8 servers whose
-     * licence lacks the API module). Any other name is `InvalidArgument`, listing these.
+     * How the username and password are used: `token` (default), `jwt`, `staff_token`,
+     * `staff_jwt`, `basic`.
      */
     public var auth: String?
     /**
-     * The server's IANA time zone (e.g. `Asia/Karachi`), for `Client.localize`.
+     * Log in for a JWT: the older spelling of auth `jwt`.
      */
-    public var serverTimezone: String?
+    public var jwt: Bool
     /**
-     * Time allowed to open a connection (default 30 s).
+     * The server's IANA time zone: times become zone-aware.
+     */
+    public var timezone: String?
+    /**
+     * Time allowed for one request.
+     * Default: 120 s.
+     */
+    public var timeout: TimeInterval?
+    /**
+     * Time allowed to connect.
+     * Default: 30 s.
      */
     public var connectTimeout: TimeInterval?
     /**
-     * Time allowed for one whole request (default 120 s).
+     * Retries of a failed idempotent request (0: never retry).
+     * Default: 4.
      */
-    public var requestTimeout: TimeInterval?
+    public var retries: Int32?
     /**
-     * A PEM file of CA certificates to trust (self-signed servers).
+     * Time before the first retry; doubles with each further one.
+     * Default: 0.2 s.
      */
-    public var caBundle: String?
+    public var retryBaseDelay: TimeInterval?
     /**
-     * The same as PEM text, for apps that ship the certificate instead of a file. Give
-     * `ca_bundle` or `ca_pem`, not both.
+     * Time, the longest wait between two attempts.
+     * Default: 10 s.
      */
-    public var caPem: String?
+    public var retryMaxDelay: TimeInterval?
     /**
-     * Turns TLS certificate verification OFF: anyone on the path can read and change the
-     * traffic, credentials included. Only for testing.
+     * Time after the first attempt when no retry starts any more.
+     * Default: 300 s.
      */
-    public var dangerAcceptInvalidCerts: Bool
+    public var retryBudget: TimeInterval?
     /**
-     * Retries of failed idempotent requests (default: `defaultRetryPolicy()`).
-     */
-    public var retry: RetryPolicy?
-    /**
-     * Records per page of a list (default 1000; 1 to 100,000, else `InvalidArgument`).
+     * Records per page asked of the server.
+     * Default: 1000.
      */
     public var pageSize: Int32?
     /**
-     * Pages fetched at once by `list` / pagers after the first (default 4; 1 to 64, else
-     * `InvalidArgument`).
+     * Pages fetched at once when reading long lists.
+     * Default: 4.
      */
     public var concurrency: Int32?
     /**
-     * How long logins are refused after the server rejected the password (default 60 s).
+     * Time during which logins are refused after the server rejected the password.
+     * Default: 60 s.
      */
     public var loginCooldown: TimeInterval?
     /**
-     * Read answers exactly as the spec types them. Off by default: the forms other server
-     * versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
-     * reads leaves the field empty with the server's value in `extra` (ADR 0003).
+     * A PEM file of the CA(s) of a self-signed server.
+     */
+    public var caBundle: String?
+    /**
+     * The same as PEM text.
+     */
+    public var caPem: String?
+    /**
+     * Turns TLS certificate verification off: anyone on the network path can then read and
+     * change the traffic, the password included. Only for testing.
+     */
+    public var insecureSkipTlsVerify: Bool
+    /**
+     * Reads answers exactly as the spec types them, without the decoding policy (ADR 0003):
+     * a value in another form than the spec's (`"15"` for a number, `"-"` for none) fails.
      */
     public var strict: Bool
     /**
-     * The `Accept-Language` of every request (default `en`): servers write
-     * `punch_state_display` and other display texts in it.
+     * `Accept-Language` sent to the server (display texts follow it).
+     * Default: `"en"`.
      */
     public var acceptLanguage: String?
+    /**
+     * The largest answer read, decompressed, in bytes.
+     * Default: 67108864.
+     */
+    public var maxResponseBytes: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * The server, e.g. `http://10.0.0.5:8097`.
-         */baseUrl: String, username: String? = nil, password: Secret? = nil, 
+         * `http://host:port` of the server.
+         */baseUrl: String, 
         /**
-         * A static token (an admin's "general" token): no login at all.
+         * With `password`: a login (how: `auth`).
+         */username: String? = nil, 
+        /**
+         * With `username`: its password (never logged or printed).
+         */password: Secret? = nil, 
+        /**
+         * A token the server issued (instead of a username and password).
          */token: Secret? = nil, 
         /**
-         * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token: the same as
-         * `auth = "jwt"`. `true` with another `auth` is `InvalidArgument`.
-         */jwt: Bool = false, 
-        /**
-         * How `username` and `password` are used: `"token"` (null: the default, or `"jwt"`
-         * when `jwt = true`) trades them for a DRF token, `"jwt"` for a JSON web token,
-         * `"staff_token"` / `"staff_jwt"` use the staff logins, `"basic"` sends HTTP Basic on
-         * every request without a login (it passes the licence gate of BioTime 8 servers whose
-         * licence lacks the API module). Any other name is `InvalidArgument`, listing these.
+         * How the username and password are used: `token` (default), `jwt`, `staff_token`,
+         * `staff_jwt`, `basic`.
          */auth: String? = nil, 
         /**
-         * The server's IANA time zone (e.g. `Asia/Karachi`), for `Client.localize`.
-         */serverTimezone: String? = nil, 
+         * Log in for a JWT: the older spelling of auth `jwt`.
+         */jwt: Bool = false, 
         /**
-         * Time allowed to open a connection (default 30 s).
+         * The server's IANA time zone: times become zone-aware.
+         */timezone: String? = nil, 
+        /**
+         * Time allowed for one request.
+         * Default: 120 s.
+         */timeout: TimeInterval? = nil, 
+        /**
+         * Time allowed to connect.
+         * Default: 30 s.
          */connectTimeout: TimeInterval? = nil, 
         /**
-         * Time allowed for one whole request (default 120 s).
-         */requestTimeout: TimeInterval? = nil, 
+         * Retries of a failed idempotent request (0: never retry).
+         * Default: 4.
+         */retries: Int32? = nil, 
         /**
-         * A PEM file of CA certificates to trust (self-signed servers).
-         */caBundle: String? = nil, 
+         * Time before the first retry; doubles with each further one.
+         * Default: 0.2 s.
+         */retryBaseDelay: TimeInterval? = nil, 
         /**
-         * The same as PEM text, for apps that ship the certificate instead of a file. Give
-         * `ca_bundle` or `ca_pem`, not both.
-         */caPem: String? = nil, 
+         * Time, the longest wait between two attempts.
+         * Default: 10 s.
+         */retryMaxDelay: TimeInterval? = nil, 
         /**
-         * Turns TLS certificate verification OFF: anyone on the path can read and change the
-         * traffic, credentials included. Only for testing.
-         */dangerAcceptInvalidCerts: Bool = false, 
+         * Time after the first attempt when no retry starts any more.
+         * Default: 300 s.
+         */retryBudget: TimeInterval? = nil, 
         /**
-         * Retries of failed idempotent requests (default: `defaultRetryPolicy()`).
-         */retry: RetryPolicy? = nil, 
-        /**
-         * Records per page of a list (default 1000; 1 to 100,000, else `InvalidArgument`).
+         * Records per page asked of the server.
+         * Default: 1000.
          */pageSize: Int32? = nil, 
         /**
-         * Pages fetched at once by `list` / pagers after the first (default 4; 1 to 64, else
-         * `InvalidArgument`).
+         * Pages fetched at once when reading long lists.
+         * Default: 4.
          */concurrency: Int32? = nil, 
         /**
-         * How long logins are refused after the server rejected the password (default 60 s).
+         * Time during which logins are refused after the server rejected the password.
+         * Default: 60 s.
          */loginCooldown: TimeInterval? = nil, 
         /**
-         * Read answers exactly as the spec types them. Off by default: the forms other server
-         * versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
-         * reads leaves the field empty with the server's value in `extra` (ADR 0003).
+         * A PEM file of the CA(s) of a self-signed server.
+         */caBundle: String? = nil, 
+        /**
+         * The same as PEM text.
+         */caPem: String? = nil, 
+        /**
+         * Turns TLS certificate verification off: anyone on the network path can then read and
+         * change the traffic, the password included. Only for testing.
+         */insecureSkipTlsVerify: Bool = false, 
+        /**
+         * Reads answers exactly as the spec types them, without the decoding policy (ADR 0003):
+         * a value in another form than the spec's (`"15"` for a number, `"-"` for none) fails.
          */strict: Bool = false, 
         /**
-         * The `Accept-Language` of every request (default `en`): servers write
-         * `punch_state_display` and other display texts in it.
-         */acceptLanguage: String? = nil) {
+         * `Accept-Language` sent to the server (display texts follow it).
+         * Default: `"en"`.
+         */acceptLanguage: String? = nil, 
+        /**
+         * The largest answer read, decompressed, in bytes.
+         * Default: 67108864.
+         */maxResponseBytes: Int64? = nil) {
         self.baseUrl = baseUrl
         self.username = username
         self.password = password
         self.token = token
-        self.jwt = jwt
         self.auth = auth
-        self.serverTimezone = serverTimezone
+        self.jwt = jwt
+        self.timezone = timezone
+        self.timeout = timeout
         self.connectTimeout = connectTimeout
-        self.requestTimeout = requestTimeout
-        self.caBundle = caBundle
-        self.caPem = caPem
-        self.dangerAcceptInvalidCerts = dangerAcceptInvalidCerts
-        self.retry = retry
+        self.retries = retries
+        self.retryBaseDelay = retryBaseDelay
+        self.retryMaxDelay = retryMaxDelay
+        self.retryBudget = retryBudget
         self.pageSize = pageSize
         self.concurrency = concurrency
         self.loginCooldown = loginCooldown
+        self.caBundle = caBundle
+        self.caPem = caPem
+        self.insecureSkipTlsVerify = insecureSkipTlsVerify
         self.strict = strict
         self.acceptLanguage = acceptLanguage
+        self.maxResponseBytes = maxResponseBytes
     }
 
     
@@ -7071,20 +7120,24 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 username: FfiConverterOptionString.read(from: &buf), 
                 password: FfiConverterOptionTypeSecret.read(from: &buf), 
                 token: FfiConverterOptionTypeSecret.read(from: &buf), 
-                jwt: FfiConverterBool.read(from: &buf), 
                 auth: FfiConverterOptionString.read(from: &buf), 
-                serverTimezone: FfiConverterOptionString.read(from: &buf), 
+                jwt: FfiConverterBool.read(from: &buf), 
+                timezone: FfiConverterOptionString.read(from: &buf), 
+                timeout: FfiConverterOptionDuration.read(from: &buf), 
                 connectTimeout: FfiConverterOptionDuration.read(from: &buf), 
-                requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
-                caBundle: FfiConverterOptionString.read(from: &buf), 
-                caPem: FfiConverterOptionString.read(from: &buf), 
-                dangerAcceptInvalidCerts: FfiConverterBool.read(from: &buf), 
-                retry: FfiConverterOptionTypeRetryPolicy.read(from: &buf), 
+                retries: FfiConverterOptionInt32.read(from: &buf), 
+                retryBaseDelay: FfiConverterOptionDuration.read(from: &buf), 
+                retryMaxDelay: FfiConverterOptionDuration.read(from: &buf), 
+                retryBudget: FfiConverterOptionDuration.read(from: &buf), 
                 pageSize: FfiConverterOptionInt32.read(from: &buf), 
                 concurrency: FfiConverterOptionInt32.read(from: &buf), 
                 loginCooldown: FfiConverterOptionDuration.read(from: &buf), 
+                caBundle: FfiConverterOptionString.read(from: &buf), 
+                caPem: FfiConverterOptionString.read(from: &buf), 
+                insecureSkipTlsVerify: FfiConverterBool.read(from: &buf), 
                 strict: FfiConverterBool.read(from: &buf), 
-                acceptLanguage: FfiConverterOptionString.read(from: &buf)
+                acceptLanguage: FfiConverterOptionString.read(from: &buf), 
+                maxResponseBytes: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -7093,20 +7146,24 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.username, into: &buf)
         FfiConverterOptionTypeSecret.write(value.password, into: &buf)
         FfiConverterOptionTypeSecret.write(value.token, into: &buf)
-        FfiConverterBool.write(value.jwt, into: &buf)
         FfiConverterOptionString.write(value.auth, into: &buf)
-        FfiConverterOptionString.write(value.serverTimezone, into: &buf)
+        FfiConverterBool.write(value.jwt, into: &buf)
+        FfiConverterOptionString.write(value.timezone, into: &buf)
+        FfiConverterOptionDuration.write(value.timeout, into: &buf)
         FfiConverterOptionDuration.write(value.connectTimeout, into: &buf)
-        FfiConverterOptionDuration.write(value.requestTimeout, into: &buf)
-        FfiConverterOptionString.write(value.caBundle, into: &buf)
-        FfiConverterOptionString.write(value.caPem, into: &buf)
-        FfiConverterBool.write(value.dangerAcceptInvalidCerts, into: &buf)
-        FfiConverterOptionTypeRetryPolicy.write(value.retry, into: &buf)
+        FfiConverterOptionInt32.write(value.retries, into: &buf)
+        FfiConverterOptionDuration.write(value.retryBaseDelay, into: &buf)
+        FfiConverterOptionDuration.write(value.retryMaxDelay, into: &buf)
+        FfiConverterOptionDuration.write(value.retryBudget, into: &buf)
         FfiConverterOptionInt32.write(value.pageSize, into: &buf)
         FfiConverterOptionInt32.write(value.concurrency, into: &buf)
         FfiConverterOptionDuration.write(value.loginCooldown, into: &buf)
+        FfiConverterOptionString.write(value.caBundle, into: &buf)
+        FfiConverterOptionString.write(value.caPem, into: &buf)
+        FfiConverterBool.write(value.insecureSkipTlsVerify, into: &buf)
         FfiConverterBool.write(value.strict, into: &buf)
         FfiConverterOptionString.write(value.acceptLanguage, into: &buf)
+        FfiConverterOptionInt64.write(value.maxResponseBytes, into: &buf)
     }
 }
 
@@ -10779,95 +10836,6 @@ public func FfiConverterTypeResignation_lower(_ value: Resignation) -> RustBuffe
 
 
 /**
- * When failed idempotent requests are repeated: exponential backoff with jitter.
- */
-public struct RetryPolicy: Equatable, Hashable {
-    /**
-     * Attempts in all, the first included (1 = never retry; less is `InvalidArgument`).
-     */
-    public var maxAttempts: Int32
-    /**
-     * Delay before the first retry; doubles with each further one.
-     */
-    public var baseDelay: TimeInterval
-    /**
-     * Upper bound of one delay.
-     */
-    public var maxDelay: TimeInterval
-    /**
-     * No retry starts once this much time has passed since the first attempt.
-     */
-    public var budget: TimeInterval
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Attempts in all, the first included (1 = never retry; less is `InvalidArgument`).
-         */maxAttempts: Int32, 
-        /**
-         * Delay before the first retry; doubles with each further one.
-         */baseDelay: TimeInterval, 
-        /**
-         * Upper bound of one delay.
-         */maxDelay: TimeInterval, 
-        /**
-         * No retry starts once this much time has passed since the first attempt.
-         */budget: TimeInterval) {
-        self.maxAttempts = maxAttempts
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
-        self.budget = budget
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension RetryPolicy: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRetryPolicy: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetryPolicy {
-        return
-            try RetryPolicy(
-                maxAttempts: FfiConverterInt32.read(from: &buf), 
-                baseDelay: FfiConverterDuration.read(from: &buf), 
-                maxDelay: FfiConverterDuration.read(from: &buf), 
-                budget: FfiConverterDuration.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: RetryPolicy, into buf: inout [UInt8]) {
-        FfiConverterInt32.write(value.maxAttempts, into: &buf)
-        FfiConverterDuration.write(value.baseDelay, into: &buf)
-        FfiConverterDuration.write(value.maxDelay, into: &buf)
-        FfiConverterDuration.write(value.budget, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRetryPolicy_lift(_ buf: RustBuffer) throws -> RetryPolicy {
-    return try FfiConverterTypeRetryPolicy.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRetryPolicy_lower(_ value: RetryPolicy) -> RustBuffer {
-    return FfiConverterTypeRetryPolicy.lower(value)
-}
-
-
-/**
  * New punches from `Transactions.sync`, and the state to store once they are kept.
  */
 public struct SyncBatch: Equatable, Hashable {
@@ -14258,30 +14226,6 @@ fileprivate struct FfiConverterOptionTypeResignPage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeRetryPolicy: FfiConverterRustBuffer {
-    typealias SwiftType = RetryPolicy?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeRetryPolicy.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeRetryPolicy.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeTerminalFilter: FfiConverterRustBuffer {
     typealias SwiftType = TerminalFilter?
 
@@ -15066,17 +15010,6 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * The core's retry defaults (5 attempts, 200 ms doubling up to 10 s, 300 s budget); change
- * a field with `copy(...)` and pass it as `ClientConfig.retry`.
- */
-public func defaultRetryPolicy() -> RetryPolicy  {
-    return try!  FfiConverterTypeRetryPolicy_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(uniffiCallStatus
-    )
-})
-}
-/**
  * `"in"`, `"out"` or `null` (the rule cannot tell) for each punch, in order. `by`: `state`
  * (the punch state code: 0, 3, 4 in; 1, 2, 5 out), `terminal` (with `terminals`: serial
  * number or alias → `in` / `out`) or `alternate` (IN, OUT, ... per employee and day within
@@ -15121,9 +15054,6 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy() != 26532) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_zkbiotime_uniffi_checksum_func_directions() != 63033) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -15133,7 +15063,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_client_base_url() != 64694) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_method_client_localize() != 39483) {
+    if (uniffi_zkbiotime_uniffi_checksum_method_client_localize() != 26561) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_method_client_login() != 49924) {
@@ -15478,7 +15408,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkbiotime_uniffi_checksum_method_secret_expose() != 34898) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkbiotime_uniffi_checksum_constructor_client_new() != 54247) {
+    if (uniffi_zkbiotime_uniffi_checksum_constructor_client_new() != 33376) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkbiotime_uniffi_checksum_constructor_secret_new() != 9376) {

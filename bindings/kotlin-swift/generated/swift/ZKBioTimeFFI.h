@@ -1095,12 +1095,6 @@ RustBuffer uniffi_zkbiotime_uniffi_fn_method_zkbioerror_kind(RustBuffer ptr, Rus
 RustBuffer uniffi_zkbiotime_uniffi_fn_method_zkbioerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_DEFAULT_RETRY_POLICY
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_DEFAULT_RETRY_POLICY
-RustBuffer uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(RustCallStatus *_Nonnull out_status
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_DIRECTIONS
 #define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_FN_FUNC_DIRECTIONS
 RustBuffer uniffi_zkbiotime_uniffi_fn_func_directions(RustBuffer punches, RustBuffer by, RustBuffer terminals, RustCallStatus *_Nonnull out_status
@@ -1369,12 +1363,6 @@ void ffi_zkbiotime_uniffi_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_ZKBIOTIME_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_ZKBIOTIME_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 void ffi_zkbiotime_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DEFAULT_RETRY_POLICY
-#define UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DEFAULT_RETRY_POLICY
-uint16_t uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy(void
-    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKBIOTIME_UNIFFI_CHECKSUM_FUNC_DIRECTIONS

@@ -139,15 +139,13 @@ fun client(url: String, options: Obj): Client {
     (options["page_size"] as Long?)?.let { config = config.copy(pageSize = it.toInt()) }
     (options["retries"] as Long?)?.let {
         config = config.copy(
-            retry = RetryPolicy(
-                maxAttempts = it.toInt(), baseDelay = Duration.ofMillis(5),
-                maxDelay = Duration.ofMillis(50), budget = Duration.ofSeconds(120),
-            )
+            retries = maxOf(it.toInt() - 1, 0), retryBaseDelay = Duration.ofMillis(5),
+            retryMaxDelay = Duration.ofMillis(50), retryBudget = Duration.ofSeconds(120),
         )
     }
     (options["timeout_s"] as Number?)?.let {
         val t = Duration.ofMillis((it.toDouble() * 1000).toLong())
-        config = config.copy(connectTimeout = t, requestTimeout = t)
+        config = config.copy(connectTimeout = t, timeout = t)
     }
     (options["strict"] as Boolean?)?.let { config = config.copy(strict = it) }
     return Client(config)

@@ -23,7 +23,7 @@ internal fun parseDate(text: String): LocalDate = LocalDate.parse(text.trim())
 internal fun parseServerTime(text: String): LocalDateTime =
     LocalDateTime.parse(text.trim().replaceFirst(' ', 'T'))
 
-/** The server's time zone (`ClientConfig.serverTimezone`), or null when none was set. */
+/** The server's time zone (`ClientConfig.timezone`), or null when none was set. */
 val Client.serverZone: ZoneId?
     get() = serverTimezone()?.let(ZoneId::of)
 
@@ -31,7 +31,7 @@ val Client.serverZone: ZoneId?
  * A server-local time (`2024-06-26 15:36:22`, as in the records) in the server's zone:
  * `2024-06-26T15:36:22+05:00[Asia/Karachi]`. The offset is the core's (`Client.localize`,
  * the same in every binding, also for times in a DST gap or overlap). Needs
- * `ClientConfig.serverTimezone`, else `ZkbioException.InvalidArgument`.
+ * `ClientConfig.timezone`, else `ZkbioException.InvalidArgument`.
  */
 fun Client.localizeDateTime(serverTime: String): ZonedDateTime {
     val instant = OffsetDateTime.parse(localize(serverTime))

@@ -684,8 +684,6 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy(
-    ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_directions(
     ): Int
     external fun uniffi_zkbiotime_uniffi_checksum_func_labels(
@@ -1286,8 +1284,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_zkbiotime_uniffi_fn_method_zkbioerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_zkbiotime_uniffi_fn_func_directions(`punches`: RustBuffer.ByValue,`by`: RustBuffer.ByValue,`terminals`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_zkbiotime_uniffi_fn_func_labels(`record`: RustBuffer.ByValue,`field`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1411,9 +1407,6 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_func_default_retry_policy() and 0xFFFF) != 26532) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_func_directions() and 0xFFFF) != 63033) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1423,7 +1416,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_base_url() and 0xFFFF) != 64694) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_localize() and 0xFFFF) != 39483) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_localize() and 0xFFFF) != 26561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_client_login() and 0xFFFF) != 49924) {
@@ -1768,7 +1761,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkbiotime_uniffi_checksum_method_secret_expose() and 0xFFFF) != 34898) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkbiotime_uniffi_checksum_constructor_client_new() and 0xFFFF) != 54247) {
+    if ((lib.uniffi_zkbiotime_uniffi_checksum_constructor_client_new() and 0xFFFF) != 33376) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkbiotime_uniffi_checksum_constructor_secret_new() and 0xFFFF) != 9376) {
@@ -3089,7 +3082,7 @@ public interface ClientInterface {
     
     /**
      * A server-local time (`2024-06-26 15:36:22`) as RFC 3339 with the server's offset
-     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.server_timezone`.
+     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.timezone`.
      */
     fun `localize`(`serverTime`: kotlin.String): kotlin.String
     
@@ -3329,7 +3322,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     
     /**
      * A server-local time (`2024-06-26 15:36:22`) as RFC 3339 with the server's offset
-     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.server_timezone`.
+     * (`2024-06-26T15:36:22+05:00`). Needs `ClientConfig.timezone`.
      */
     @Throws(ZkbioException::class)override fun `localize`(`serverTime`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
@@ -11987,107 +11980,135 @@ public object FfiConverterTypeBioTemplateDeletion: FfiConverterRustBuffer<BioTem
 
 
 /**
- * Everything a client can be configured with. Only `base_url` and the credentials are
- * needed; every other field left `null` keeps the core's default.
- *
- * Credentials: `username` + `password`, used as `auth` says (default: traded for a DRF
- * token on first use), or a `token` the caller already has.
+ * Everything a client can be configured with: the core's settings (`zkbiotime::Config`),
+ * under the same names as Python's keywords and Node's options. Only `base_url` and the
+ * credentials are needed (`username` + `password`, or a `token`); a field left `null`
+ * keeps the core's default. The core checks every value (`InvalidArgument`, naming it).
  */
 data class ClientConfig (
     /**
-     * The server, e.g. `http://10.0.0.5:8097`.
+     * `http://host:port` of the server.
      */
     var `baseUrl`: kotlin.String
     , 
+    /**
+     * With `password`: a login (how: `auth`).
+     */
     var `username`: kotlin.String? = null 
     , 
+    /**
+     * With `username`: its password (never logged or printed).
+     */
     var `password`: Secret? = null 
     , 
     /**
-     * A static token (an admin's "general" token): no login at all.
+     * A token the server issued (instead of a username and password).
      */
     var `token`: Secret? = null 
     , 
     /**
-     * Log in with JWT (`/jwt-api-token-auth/`) instead of a DRF token: the same as
-     * `auth = "jwt"`. `true` with another `auth` is `InvalidArgument`.
-     */
-    var `jwt`: kotlin.Boolean = false 
-    , 
-    /**
-     * How `username` and `password` are used: `"token"` (null: the default, or `"jwt"`
-     * when `jwt = true`) trades them for a DRF token, `"jwt"` for a JSON web token,
-     * `"staff_token"` / `"staff_jwt"` use the staff logins, `"basic"` sends HTTP Basic on
-     * every request without a login (it passes the licence gate of BioTime 8 servers whose
-     * licence lacks the API module). Any other name is `InvalidArgument`, listing these.
+     * How the username and password are used: `token` (default), `jwt`, `staff_token`,
+     * `staff_jwt`, `basic`.
      */
     var `auth`: kotlin.String? = null 
     , 
     /**
-     * The server's IANA time zone (e.g. `Asia/Karachi`), for `Client.localize`.
+     * Log in for a JWT: the older spelling of auth `jwt`.
      */
-    var `serverTimezone`: kotlin.String? = null 
+    var `jwt`: kotlin.Boolean = false 
     , 
     /**
-     * Time allowed to open a connection (default 30 s).
+     * The server's IANA time zone: times become zone-aware.
+     */
+    var `timezone`: kotlin.String? = null 
+    , 
+    /**
+     * Time allowed for one request.
+     * Default: 120 s.
+     */
+    var `timeout`: java.time.Duration? = null 
+    , 
+    /**
+     * Time allowed to connect.
+     * Default: 30 s.
      */
     var `connectTimeout`: java.time.Duration? = null 
     , 
     /**
-     * Time allowed for one whole request (default 120 s).
+     * Retries of a failed idempotent request (0: never retry).
+     * Default: 4.
      */
-    var `requestTimeout`: java.time.Duration? = null 
+    var `retries`: kotlin.Int? = null 
     , 
     /**
-     * A PEM file of CA certificates to trust (self-signed servers).
+     * Time before the first retry; doubles with each further one.
+     * Default: 0.2 s.
      */
-    var `caBundle`: kotlin.String? = null 
+    var `retryBaseDelay`: java.time.Duration? = null 
     , 
     /**
-     * The same as PEM text, for apps that ship the certificate instead of a file. Give
-     * `ca_bundle` or `ca_pem`, not both.
+     * Time, the longest wait between two attempts.
+     * Default: 10 s.
      */
-    var `caPem`: kotlin.String? = null 
+    var `retryMaxDelay`: java.time.Duration? = null 
     , 
     /**
-     * Turns TLS certificate verification OFF: anyone on the path can read and change the
-     * traffic, credentials included. Only for testing.
+     * Time after the first attempt when no retry starts any more.
+     * Default: 300 s.
      */
-    var `dangerAcceptInvalidCerts`: kotlin.Boolean = false 
+    var `retryBudget`: java.time.Duration? = null 
     , 
     /**
-     * Retries of failed idempotent requests (default: `defaultRetryPolicy()`).
-     */
-    var `retry`: RetryPolicy? = null 
-    , 
-    /**
-     * Records per page of a list (default 1000; 1 to 100,000, else `InvalidArgument`).
+     * Records per page asked of the server.
+     * Default: 1000.
      */
     var `pageSize`: kotlin.Int? = null 
     , 
     /**
-     * Pages fetched at once by `list` / pagers after the first (default 4; 1 to 64, else
-     * `InvalidArgument`).
+     * Pages fetched at once when reading long lists.
+     * Default: 4.
      */
     var `concurrency`: kotlin.Int? = null 
     , 
     /**
-     * How long logins are refused after the server rejected the password (default 60 s).
+     * Time during which logins are refused after the server rejected the password.
+     * Default: 60 s.
      */
     var `loginCooldown`: java.time.Duration? = null 
     , 
     /**
-     * Read answers exactly as the spec types them. Off by default: the forms other server
-     * versions send (`"15"` for a number, `"-"` for no value) are read, and a value no rule
-     * reads leaves the field empty with the server's value in `extra` (ADR 0003).
+     * A PEM file of the CA(s) of a self-signed server.
+     */
+    var `caBundle`: kotlin.String? = null 
+    , 
+    /**
+     * The same as PEM text.
+     */
+    var `caPem`: kotlin.String? = null 
+    , 
+    /**
+     * Turns TLS certificate verification off: anyone on the network path can then read and
+     * change the traffic, the password included. Only for testing.
+     */
+    var `insecureSkipTlsVerify`: kotlin.Boolean = false 
+    , 
+    /**
+     * Reads answers exactly as the spec types them, without the decoding policy (ADR 0003):
+     * a value in another form than the spec's (`"15"` for a number, `"-"` for none) fails.
      */
     var `strict`: kotlin.Boolean = false 
     , 
     /**
-     * The `Accept-Language` of every request (default `en`): servers write
-     * `punch_state_display` and other display texts in it.
+     * `Accept-Language` sent to the server (display texts follow it).
+     * Default: `"en"`.
      */
     var `acceptLanguage`: kotlin.String? = null 
+    , 
+    /**
+     * The largest answer read, decompressed, in bytes.
+     * Default: 67108864.
+     */
+    var `maxResponseBytes`: kotlin.Long? = null 
     
 ): Disposable{
     
@@ -12103,20 +12124,24 @@ data class ClientConfig (
         this.`username`,
         this.`password`,
         this.`token`,
-        this.`jwt`,
         this.`auth`,
-        this.`serverTimezone`,
+        this.`jwt`,
+        this.`timezone`,
+        this.`timeout`,
         this.`connectTimeout`,
-        this.`requestTimeout`,
-        this.`caBundle`,
-        this.`caPem`,
-        this.`dangerAcceptInvalidCerts`,
-        this.`retry`,
+        this.`retries`,
+        this.`retryBaseDelay`,
+        this.`retryMaxDelay`,
+        this.`retryBudget`,
         this.`pageSize`,
         this.`concurrency`,
         this.`loginCooldown`,
+        this.`caBundle`,
+        this.`caPem`,
+        this.`insecureSkipTlsVerify`,
         this.`strict`,
-        this.`acceptLanguage`
+        this.`acceptLanguage`,
+        this.`maxResponseBytes`
     )
     }
     
@@ -12133,20 +12158,24 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeSecret.read(buf),
             FfiConverterOptionalTypeSecret.read(buf),
-            FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalDuration.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterOptionalTypeRetryPolicy.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalDuration.read(buf),
+            FfiConverterOptionalDuration.read(buf),
+            FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalDuration.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
         )
     }
 
@@ -12155,20 +12184,24 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.allocationSize(value.`username`) +
             FfiConverterOptionalTypeSecret.allocationSize(value.`password`) +
             FfiConverterOptionalTypeSecret.allocationSize(value.`token`) +
-            FfiConverterBoolean.allocationSize(value.`jwt`) +
             FfiConverterOptionalString.allocationSize(value.`auth`) +
-            FfiConverterOptionalString.allocationSize(value.`serverTimezone`) +
+            FfiConverterBoolean.allocationSize(value.`jwt`) +
+            FfiConverterOptionalString.allocationSize(value.`timezone`) +
+            FfiConverterOptionalDuration.allocationSize(value.`timeout`) +
             FfiConverterOptionalDuration.allocationSize(value.`connectTimeout`) +
-            FfiConverterOptionalDuration.allocationSize(value.`requestTimeout`) +
-            FfiConverterOptionalString.allocationSize(value.`caBundle`) +
-            FfiConverterOptionalString.allocationSize(value.`caPem`) +
-            FfiConverterBoolean.allocationSize(value.`dangerAcceptInvalidCerts`) +
-            FfiConverterOptionalTypeRetryPolicy.allocationSize(value.`retry`) +
+            FfiConverterOptionalInt.allocationSize(value.`retries`) +
+            FfiConverterOptionalDuration.allocationSize(value.`retryBaseDelay`) +
+            FfiConverterOptionalDuration.allocationSize(value.`retryMaxDelay`) +
+            FfiConverterOptionalDuration.allocationSize(value.`retryBudget`) +
             FfiConverterOptionalInt.allocationSize(value.`pageSize`) +
             FfiConverterOptionalInt.allocationSize(value.`concurrency`) +
             FfiConverterOptionalDuration.allocationSize(value.`loginCooldown`) +
+            FfiConverterOptionalString.allocationSize(value.`caBundle`) +
+            FfiConverterOptionalString.allocationSize(value.`caPem`) +
+            FfiConverterBoolean.allocationSize(value.`insecureSkipTlsVerify`) +
             FfiConverterBoolean.allocationSize(value.`strict`) +
-            FfiConverterOptionalString.allocationSize(value.`acceptLanguage`)
+            FfiConverterOptionalString.allocationSize(value.`acceptLanguage`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxResponseBytes`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
@@ -12176,20 +12209,24 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.write(value.`username`, buf)
             FfiConverterOptionalTypeSecret.write(value.`password`, buf)
             FfiConverterOptionalTypeSecret.write(value.`token`, buf)
-            FfiConverterBoolean.write(value.`jwt`, buf)
             FfiConverterOptionalString.write(value.`auth`, buf)
-            FfiConverterOptionalString.write(value.`serverTimezone`, buf)
+            FfiConverterBoolean.write(value.`jwt`, buf)
+            FfiConverterOptionalString.write(value.`timezone`, buf)
+            FfiConverterOptionalDuration.write(value.`timeout`, buf)
             FfiConverterOptionalDuration.write(value.`connectTimeout`, buf)
-            FfiConverterOptionalDuration.write(value.`requestTimeout`, buf)
-            FfiConverterOptionalString.write(value.`caBundle`, buf)
-            FfiConverterOptionalString.write(value.`caPem`, buf)
-            FfiConverterBoolean.write(value.`dangerAcceptInvalidCerts`, buf)
-            FfiConverterOptionalTypeRetryPolicy.write(value.`retry`, buf)
+            FfiConverterOptionalInt.write(value.`retries`, buf)
+            FfiConverterOptionalDuration.write(value.`retryBaseDelay`, buf)
+            FfiConverterOptionalDuration.write(value.`retryMaxDelay`, buf)
+            FfiConverterOptionalDuration.write(value.`retryBudget`, buf)
             FfiConverterOptionalInt.write(value.`pageSize`, buf)
             FfiConverterOptionalInt.write(value.`concurrency`, buf)
             FfiConverterOptionalDuration.write(value.`loginCooldown`, buf)
+            FfiConverterOptionalString.write(value.`caBundle`, buf)
+            FfiConverterOptionalString.write(value.`caPem`, buf)
+            FfiConverterBoolean.write(value.`insecureSkipTlsVerify`, buf)
             FfiConverterBoolean.write(value.`strict`, buf)
             FfiConverterOptionalString.write(value.`acceptLanguage`, buf)
+            FfiConverterOptionalLong.write(value.`maxResponseBytes`, buf)
     }
 }
 
@@ -15298,69 +15335,6 @@ public object FfiConverterTypeResignation: FfiConverterRustBuffer<Resignation> {
             FfiConverterOptionalString.write(value.`reason`, buf)
             FfiConverterBoolean.write(value.`disableatt`, buf)
             FfiConverterMapStringString.write(value.`extra`, buf)
-    }
-}
-
-
-
-/**
- * When failed idempotent requests are repeated: exponential backoff with jitter.
- */
-data class RetryPolicy (
-    /**
-     * Attempts in all, the first included (1 = never retry; less is `InvalidArgument`).
-     */
-    var `maxAttempts`: kotlin.Int
-    , 
-    /**
-     * Delay before the first retry; doubles with each further one.
-     */
-    var `baseDelay`: java.time.Duration
-    , 
-    /**
-     * Upper bound of one delay.
-     */
-    var `maxDelay`: java.time.Duration
-    , 
-    /**
-     * No retry starts once this much time has passed since the first attempt.
-     */
-    var `budget`: java.time.Duration
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeRetryPolicy: FfiConverterRustBuffer<RetryPolicy> {
-    override fun read(buf: ByteBuffer): RetryPolicy {
-        return RetryPolicy(
-            FfiConverterInt.read(buf),
-            FfiConverterDuration.read(buf),
-            FfiConverterDuration.read(buf),
-            FfiConverterDuration.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: RetryPolicy) = (
-            FfiConverterInt.allocationSize(value.`maxAttempts`) +
-            FfiConverterDuration.allocationSize(value.`baseDelay`) +
-            FfiConverterDuration.allocationSize(value.`maxDelay`) +
-            FfiConverterDuration.allocationSize(value.`budget`)
-    )
-
-    override fun write(value: RetryPolicy, buf: ByteBuffer) {
-            FfiConverterInt.write(value.`maxAttempts`, buf)
-            FfiConverterDuration.write(value.`baseDelay`, buf)
-            FfiConverterDuration.write(value.`maxDelay`, buf)
-            FfiConverterDuration.write(value.`budget`, buf)
     }
 }
 
@@ -18618,38 +18592,6 @@ public object FfiConverterOptionalTypeResignPage: FfiConverterRustBuffer<ResignP
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeRetryPolicy: FfiConverterRustBuffer<RetryPolicy?> {
-    override fun read(buf: ByteBuffer): RetryPolicy? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeRetryPolicy.read(buf)
-    }
-
-    override fun allocationSize(value: RetryPolicy?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeRetryPolicy.allocationSize(value)
-        }
-    }
-
-    override fun write(value: RetryPolicy?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeRetryPolicy.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeTerminalFilter: FfiConverterRustBuffer<TerminalFilter?> {
     override fun read(buf: ByteBuffer): TerminalFilter? {
         if (buf.get().toInt() == 0) {
@@ -19564,20 +19506,6 @@ public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<ko
 
 
 
-
-        /**
-         * The core's retry defaults (5 attempts, 200 ms doubling up to 10 s, 300 s budget); change
-         * a field with `copy(...)` and pass it as `ClientConfig.retry`.
-         */ fun `defaultRetryPolicy`(): RetryPolicy {
-            return FfiConverterTypeRetryPolicy.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_zkbiotime_uniffi_fn_func_default_retry_policy(
-    
-        _status)
-}
-    )
-    }
-    
 
         /**
          * `"in"`, `"out"` or `null` (the rule cannot tell) for each punch, in order. `by`: `state`
