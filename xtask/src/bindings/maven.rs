@@ -17,6 +17,19 @@ use anyhow::{Context, Result, bail};
 
 use crate::{demo, util};
 
+/// The environment of every JVM the xtask starts (Maven, the scenario runner, the bench):
+/// `LD_LIBRARY_PATH` without cargo's target dirs, which `cargo run` puts there and where JNA
+/// would find `target/debug/libzkbiotime_uniffi.so` before the library packed in the jar
+/// (the bench then measured a dev build); no Rust backtraces in the output.
+pub(crate) fn jvm_env(root: &Path) -> Vec<(String, String)> {
+    let target = demo::target_dir(root);
+    let paths = std::env::var_os("LD_LIBRARY_PATH").unwrap_or_default();
+    let kept: Vec<PathBuf> =
+        std::env::split_paths(&paths).filter(|p| !p.starts_with(&target)).collect();
+    let kept = std::env::join_paths(kept).unwrap_or_default().to_string_lossy().into_owned();
+    vec![("LD_LIBRARY_PATH".into(), kept), ("RUST_BACKTRACE".into(), "0".into())]
+}
+
 /// One Maven build of the pom: a build directory and the native library it packs.
 pub(crate) struct Build {
     pom: PathBuf,
@@ -76,17 +89,8 @@ impl Build {
             self.dir.display()
         );
         let started = Instant::now();
-        let mut command = Command::new("mvn");
-        // `cargo run` puts cargo's target dirs on LD_LIBRARY_PATH, where JNA would find
-        // `target/debug/libzkbiotime_uniffi.so` before the library packed for this build
-        // (the tests' one has the `testing` hooks): leave them out.
-        if let Some(paths) = std::env::var_os("LD_LIBRARY_PATH") {
-            let target = demo::target_dir(root);
-            let kept: Vec<PathBuf> =
-                std::env::split_paths(&paths).filter(|p| !p.starts_with(&target)).collect();
-            command.env("LD_LIBRARY_PATH", std::env::join_paths(kept)?);
-        }
-        let mut child = command
+        let mut child = Command::new("mvn")
+            .envs(jvm_env(root))
             .args(&all)
             .current_dir(root)
             .stdout(Stdio::piped())
