@@ -26,6 +26,7 @@ use crate::cli::Format;
 use crate::exit::Usage;
 use crate::fields::{filter_from, model};
 use crate::output::sink;
+use crate::writeback::Writeback;
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
@@ -123,11 +124,11 @@ pub async fn run(
         let partial = partial_path(&args.out);
         let file =
             File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
-        let mut out = BufWriter::with_capacity(1 << 16, file);
+        let mut out = BufWriter::with_capacity(1 << 16, Writeback::new(file));
         let count = write_export(&mut pages, format, Box::new(&mut out), rule.as_ref(), &bar)
             .await
             .with_context(|| format!("writing {}", partial.display()))?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
+        let file = out.into_inner().map_err(|e| e.into_error())?.into_inner();
         file.sync_all().with_context(|| format!("flushing {}", partial.display()))?;
         drop(file);
         std::fs::rename(&partial, &args.out)

@@ -21,6 +21,7 @@ mod resources;
 mod sandbox;
 mod sync;
 mod watch;
+mod writeback;
 
 use anyhow::Result;
 use clap::{ArgMatches, FromArgMatches};
