@@ -1,5 +1,5 @@
-//! `cargo xtask bench [--punches N] [--no-10x] [--server-latency-ms MS]`: one side-by-side
-//! report of full punch pulls.
+//! `cargo xtask bench [--punches N] [--no-10x] [--server-latency-ms MS] [--compare DIR]`:
+//! one side-by-side report of full punch pulls.
 //!
 //! Every measurement is its own process (release build) against one release sandbox, and
 //! prints one JSON line `{"mode","records","wall_s","cpu_s","window_cpu_s","peak_rss_kb"}`.
@@ -11,7 +11,9 @@
 //! sandbox spent meanwhile, and the × floor that the two processes' CPU allows on this
 //! machine's cores: the sandbox runs on the same cores as the client. Loopback rows play a
 //! server reached directly (no compression); a last section pulls a tenth of the punches
-//! over a 20 Mbit/s link, uncompressed and through a gzipping proxy.
+//! over a 20 Mbit/s link, uncompressed and through a gzipping proxy. `--compare DIR` adds,
+//! beside each client row, the same program from another checkout (one `cargo xtask bench`
+//! has built there), in the same rounds against the same sandbox: a before/after in one run.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -51,6 +53,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let mut punches: u64 = 200_000;
     let mut tenfold = true;
     let mut latency_ms: u64 = 0;
+    let mut compare: Option<std::path::PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -59,6 +62,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             "--server-latency-ms" => {
                 latency_ms = it.next().context("--server-latency-ms MS")?.parse()?;
             }
+            "--compare" => compare = Some(it.next().context("--compare DIR")?.into()),
             other => bail!("unknown bench flag {other}"),
         }
     }
@@ -97,10 +101,18 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     let server = Server { latency_ms, ..Server::default() };
     // Single calls against a delayed server would only measure the delay.
-    let base = measure_size(root, server, punches, latency_ms == 0, RUNS, &mut report)?;
+    let base = measure_size(
+        root,
+        server,
+        punches,
+        latency_ms == 0,
+        RUNS,
+        compare.as_deref(),
+        &mut report,
+    )?;
     if tenfold {
         // One run each at 10×: this pass is about memory, which does not vary run to run.
-        let big = measure_size(root, server, punches * 10, false, 1, &mut report)?;
+        let big = measure_size(root, server, punches * 10, false, 1, None, &mut report)?;
         writeln!(report, "\n## Memory at 10× the punches\n")?;
         writeln!(
             report,
@@ -148,6 +160,7 @@ fn measure_size(
     punches: u64,
     latency: bool,
     runs: usize,
+    compare: Option<&Path>,
     report: &mut String,
 ) -> Result<Vec<Sample>> {
     // The generator makes about 4 punches per employee per day.
@@ -156,7 +169,10 @@ fn measure_size(
     eprintln!("==> sandbox with {employees} employees × {days} days ≈ {punches} punches");
     let sandbox = start_sandbox_release(root, server, employees, days)?;
     let url = sandbox.url.clone();
-    let entries = entries(root, &url)?;
+    let mut entries = entries(root, &url)?;
+    if let Some(other) = compare {
+        entries = with_twins(entries, root, other)?;
+    }
     // Round after round of every client, not each client's runs back to back: a slow spell of
     // the machine then lands on all rows alike, and each ratio is taken within a round.
     let mut rounds: Vec<Vec<Sample>> = Vec::new();
@@ -378,6 +394,58 @@ fn entries(root: &Path, url: &str) -> Result<Vec<Entry>> {
         env: vec![],
     });
     out.extend(crate::bindings::bench_entries(root, url)?);
+    Ok(out)
+}
+
+/// Each client row followed by its twin from the checkout `other` (the same program and
+/// arguments with `root` replaced by `other`), labelled `@ <its git revision>`. Floors are
+/// not doubled (they are the sandbox's, shared), nor rows whose files `other` lacks (a
+/// binding built differently there).
+fn with_twins(entries: Vec<Entry>, root: &Path, other: &Path) -> Result<Vec<Entry>> {
+    let (root_s, other_s) = (root.display().to_string(), other.display().to_string());
+    let revision = Command::new("git")
+        .args(["-C", &other_s, "rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| other_s.clone());
+    // A value naming a file of this tree names the same file of the other one; the twin
+    // exists only if each such file does there too.
+    let moved = |value: &str| -> Option<String> {
+        let twin = value.replace(&root_s, &other_s);
+        let present = value.split(':').zip(twin.split(':')).all(|(mine, theirs)| {
+            mine == theirs || !Path::new(mine).exists() || Path::new(theirs).exists()
+        });
+        present.then_some(twin)
+    };
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for e in entries {
+        let twin = (!e.name.starts_with("raw floor"))
+            .then(|| {
+                Some(Entry {
+                    name: format!("{} @ {revision}", e.name),
+                    baseline: None,
+                    program: moved(&e.program)?,
+                    args: e.args.iter().map(|a| moved(a)).collect::<Option<_>>()?,
+                    env: e
+                        .env
+                        .iter()
+                        .map(|(k, v)| Some((k.clone(), moved(v)?)))
+                        .collect::<Option<_>>()?,
+                })
+            })
+            .flatten();
+        if twin.is_none() && !e.name.starts_with("raw floor") {
+            skipped.push(e.name.clone());
+        }
+        out.push(e);
+        out.extend(twin);
+    }
+    if !skipped.is_empty() {
+        eprintln!("--compare: {other_s} lacks the files of: {}", skipped.join(", "));
+    }
     Ok(out)
 }
 

@@ -44,8 +44,9 @@ commands:
   fuzz [--seconds N] [TARGET...]
                       run the cargo-fuzz targets in fuzz/ for N seconds each (default 60)
   schemathesis        check the sandbox against the spec with schemathesis (part of `test`)
-  bench [--punches N] [--no-10x]
-                      side-by-side full-pull benchmark report (bench-results/report.md)
+  bench [--punches N] [--no-10x] [--server-latency-ms MS] [--compare DIR]
+                      side-by-side full-pull benchmark report (bench-results/report.md);
+                      --compare DIR adds the rows of another built checkout (before/after)
 ";
 
 fn main() {
