@@ -158,16 +158,29 @@ fn maven(root: &Path, dist: &Dist, work: &Path, path: &str, url: &str) -> Result
     let deps = fs::read_to_string(build.join("classpath.txt"))?;
     ensure!(deps.contains("zkbiotime-uniffi"), "the consumer's class path lacks the jar: {deps}");
     let classpath = format!("{}:{}", build.join("classes").display(), deps.trim());
-    let status = Command::new("java")
-        .args(["-cp", &classpath, "quickstart.QuickStartKt"])
-        .env("PATH", path)
-        .env("ZKBIO_URL", url)
-        .env_remove("LD_LIBRARY_PATH")
-        .current_dir(&build)
-        .status()
-        .context("starting java")?;
-    if !status.success() {
-        bail!("the Kotlin quick start on the dist jar failed ({status})");
+    // The first start copies the native library out of the jar into the user's cache
+    // (NativeLibraryCache.kt); the second loads that copy.
+    let cache = build.join("xdg-cache");
+    let _ = fs::remove_dir_all(&cache);
+    for start in ["first", "second"] {
+        let status = Command::new("java")
+            .args(["-cp", &classpath, "quickstart.QuickStartKt"])
+            .env("PATH", path)
+            .env("ZKBIO_URL", url)
+            .env("XDG_CACHE_HOME", &cache)
+            .env_remove("LD_LIBRARY_PATH")
+            .current_dir(&build)
+            .status()
+            .context("starting java")?;
+        if !status.success() {
+            bail!("the Kotlin quick start on the dist jar failed at its {start} start ({status})");
+        }
+        let copies: Vec<PathBuf> = fs::read_dir(cache.join("zkbiotime"))
+            .with_context(|| format!("the {start} start cached no native library"))?
+            .filter_map(|e| e.ok().map(|e| e.path().join("libzkbiotime_uniffi.so")))
+            .filter(|p| p.is_file())
+            .collect();
+        ensure!(copies.len() == 1, "expected one cached native library, found {copies:?}");
     }
     Ok(())
 }

@@ -401,7 +401,8 @@ private fun findLibraryName(componentName: String): String {
     if (libOverride != null) {
         return libOverride
     }
-    return "zkbiotime_uniffi"
+    // Patched by `cargo xtask codegen`: a copy of the library cached per user.
+    return NativeLibraryCache.locate("zkbiotime_uniffi")
 }
 
 // Define FFI callback types
