@@ -369,7 +369,19 @@ impl BenchProgram {
     }
 
     fn entry(&self, name: &str, url: &str, args: &[&str]) -> crate::bench::Entry {
-        let mut all = vec!["-cp".to_string(), self.classpath.clone(), "zkbench.PullKt".into()];
+        self.entry_with(name, url, &[], args)
+    }
+
+    /// [`BenchProgram::entry`] with options for the JVM itself (before `-cp`).
+    fn entry_with(
+        &self,
+        name: &str,
+        url: &str,
+        jvm: &[&str],
+        args: &[&str],
+    ) -> crate::bench::Entry {
+        let mut all: Vec<String> = jvm.iter().map(|o| o.to_string()).collect();
+        all.extend(["-cp".to_string(), self.classpath.clone(), "zkbench.PullKt".into()]);
         all.extend(args.iter().map(|a| a.to_string()));
         all.extend(["--url".to_string(), url.to_string()]);
         crate::bench::Entry {
@@ -390,6 +402,10 @@ pub fn bench_entries(root: &Path, url: &str) -> Result<Vec<crate::bench::Entry>>
         program.entry("Kotlin SDK sequential", url, &["sdk-sequential"]),
         program.entry("Kotlin SDK concurrent", url, &["sdk"]),
         program.entry("Kotlin SDK concurrent, warm JVM", url, &["sdk-warm"]),
+        // The rows above leave the heap to the JVM, whose default on a large machine (G1,
+        // up to a quarter of RAM) grows with the length of the run, not with what is kept:
+        // with a fixed heap a pull 10× longer must fit the same memory, or fail.
+        program.entry_with("Kotlin SDK concurrent, -Xmx256m", url, &["-Xmx256m"], &["sdk"]),
     ])
 }
 
