@@ -107,7 +107,7 @@ pub(crate) fn foreign_outputs(root: &Path, lib: &Path) -> Result<Vec<Output>> {
 const UNIFFI_VERSION: &str = "0.32.2";
 
 /// uniffi's Kotlin loader names the library and lets JNA find it, which copies it out of the
-/// jar into a new temporary file at every start (a quarter of a second per cold JVM). The one
+/// jar into a new temporary file at every start (0.1-0.3 s per cold JVM). The one
 /// change made to its output: the name goes through the hand-written
 /// `NativeLibraryCache.locate` (kotlin/io/github/zkbiotime/NativeLibraryCache.kt), which
 /// hands JNA a copy cached per user. Fails if uniffi's loader no longer reads as expected.

@@ -1,7 +1,7 @@
 // Hand-written Kotlin shipped with the binding: where the native library is loaded from.
 //
 // JNA copies a library it finds inside a jar to a new temporary file at every start: for
-// this 16-20 MB library that was a quarter of a second of each cold JVM's first call
+// this 16-20 MB library that was 0.1-0.3 s of each cold JVM's first call
 // (`cargo xtask bench`, Kotlin rows). The generated loader (`findLibraryName`, patched by
 // `cargo xtask codegen`) asks [NativeLibraryCache.locate] instead, which copies the library
 // once per version into the user's cache directory and hands JNA that file.
