@@ -2,7 +2,10 @@
 //!
 //! The first page gives `count`; the remaining pages are then fetched a few at a time
 //! (bounded concurrency) and yielded in order, so memory stays within
-//! `concurrency × page_size` records. Rows that appear while we page (the count grew) are
+//! `(concurrency + 1) × page_size` records. `concurrency` bounds the requests in flight,
+//! not the pages being decoded: a page's download slot is handed on as soon as its body
+//! has arrived, so the next request travels while this page is decoded (with
+//! `concurrency(1)` the server still sees one request at a time). Rows that appear while we page (the count grew) are
 //! picked up by following `next` after the last expected page. Only the query string of
 //! `next` is used: real servers put an internal host in it.
 //!
@@ -12,11 +15,13 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
@@ -221,13 +226,18 @@ async fn step<F: ListFilter>(
                 let next = first.next_page;
                 let after = if total > start && next.is_some() {
                     let concurrency = client.settings.concurrency;
+                    let slots = Arc::new(Semaphore::new(concurrency));
                     let (c, f) = (client.clone(), filter.clone());
                     let pages = stream::iter(start + 1..=total)
                         .map(move |n| {
-                            let (c, f) = (c.clone(), f.clone());
-                            Spawned(tokio::spawn(async move { fetch(&c, &f, n).await }))
+                            let (c, f, slots) = (c.clone(), f.clone(), slots.clone());
+                            Spawned(tokio::spawn(async move {
+                                crate::transport::with_download_slot(slots, fetch(&c, &f, n))
+                                    .await
+                            }))
                         })
-                        .buffered(concurrency)
+                        // One page more than requests in flight: it is being decoded.
+                        .buffered(concurrency + 1)
                         .boxed();
                     State::Middle { pages, last: Some(shape(&first)) }
                 } else {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT_LANGUAGE, AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::auth::Auth;
 use crate::generated::api;
@@ -43,6 +44,23 @@ tokio::task_local! {
     /// Scoped around one attempt by the caller (see `client::Client::send`), so the hook can
     /// hand the answer's metadata back past progenitor's error type.
     pub(crate) static ANSWER: RefCell<AnswerMeta>;
+}
+
+tokio::task_local! {
+    /// The permit a list page holds while its request is in flight (see `crate::paging`);
+    /// `json_response` gives it back once the body has arrived, before decoding.
+    static DOWNLOAD_SLOT: RefCell<Option<OwnedSemaphorePermit>>;
+}
+
+/// Runs `fut` (one page fetch) holding one of `slots` until its answer's body has arrived
+/// (or the fetch ends, whichever is first).
+pub(crate) async fn with_download_slot<F: std::future::Future>(
+    slots: Arc<Semaphore>,
+    fut: F,
+) -> F::Output {
+    // The semaphore is never closed, so `acquire_owned` cannot fail.
+    let permit = slots.acquire_owned().await.ok();
+    DOWNLOAD_SLOT.scope(RefCell::new(permit), fut).await
 }
 
 /// Operations that must go out without credentials.
@@ -139,6 +157,13 @@ pub async fn json_response<T: DeserializeOwned, E>(
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(progenitor_client::Error::ResponseBodyError)?;
+    // The body is here: the next page's request may go while this one is decoded.
+    if let Ok(Some(permit)) = DOWNLOAD_SLOT.try_with(|slot| slot.borrow_mut().take()) {
+        drop(permit);
+        // The page woken by the permit waits in this worker's LIFO slot, which other
+        // workers cannot steal from: let it send its request before this page decodes.
+        tokio::task::yield_now().await;
+    }
     let strict = ANSWER.try_with(|cell| cell.borrow().strict).unwrap_or(false);
     let inner = crate::loose::decoding(strict, || match std::str::from_utf8(&body) {
         Ok(text) => serde_json::from_str(text),
