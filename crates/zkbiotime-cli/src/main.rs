@@ -4,6 +4,7 @@
 
 mod cli;
 mod connect;
+mod csv_line;
 mod csv_row;
 mod download;
 mod exit;

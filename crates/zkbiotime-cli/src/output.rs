@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::cli::{Format, OutputArgs};
+use crate::csv_line::CsvLines;
 use crate::csv_row::RowWriter;
 use crate::fields::{ModelSpec, redact};
 
@@ -117,7 +118,7 @@ pub fn sink<'a, T: Serialize + 'a>(
     match format {
         Format::Jsonl => Box::new(Jsonl(json)),
         Format::Json => Box::new(JsonArray { json, first: true }),
-        Format::Csv => Box::new(Csv { out: csv::Writer::from_writer(json.out), model, row: None }),
+        Format::Csv => Box::new(Csv { out: CsvLines::new(json.out), model, row: None }),
         Format::Table => Box::new(Table {
             out: json.out,
             model,
@@ -196,7 +197,7 @@ impl<T: Serialize> Sink<T> for JsonArray<'_> {
 /// CSV with the spec's fields as columns, then the custom attributes (`extra` keys) of the
 /// first record. Nested records and lists are written as compact JSON.
 struct Csv<'a> {
-    out: csv::Writer<Box<dyn Write + 'a>>,
+    out: CsvLines<Box<dyn Write + 'a>>,
     model: &'static ModelSpec,
     /// Made from the first record (its custom attributes name the extra columns).
     row: Option<RowWriter>,
@@ -205,7 +206,7 @@ struct Csv<'a> {
 impl Csv<'_> {
     fn start<T: Serialize>(&mut self, first: Option<&T>) -> Result<()> {
         let row = RowWriter::new(self.model, first)?;
-        self.out.write_record(row.header())?;
+        self.out.write(row.header())?;
         self.row = Some(row);
         Ok(())
     }
@@ -217,7 +218,7 @@ impl<T: Serialize> Sink<T> for Csv<'_> {
             self.start(Some(record))?;
         }
         let cells = self.row.as_mut().expect("started above").row(record)?;
-        self.out.write_record(cells)?;
+        self.out.write(cells)?;
         Ok(())
     }
     fn finish(&mut self) -> Result<()> {
