@@ -244,6 +244,7 @@ fn measure_size(
         cores()
     )?;
     if latency {
+        measure_decoding(root, &url, report)?;
         writeln!(report, "\n## Single-call latency (1,000 sequential `get`s)\n")?;
         writeln!(report, "| client | total s | per call ms |")?;
         writeln!(report, "|---|---:|---:|")?;
@@ -255,6 +256,55 @@ fn measure_size(
         }
     }
     Ok(samples)
+}
+
+/// Pages read per decoding run: 200 pages of 1000 punches, the size of the pulls above.
+const DECODE_PAGES: &str = "200";
+
+/// The decoding policy's cost alone, without the network and the sandbox's noise: one page
+/// read over and over in one process, under the policy and strictly, in alternate runs.
+fn measure_decoding(root: &Path, url: &str, report: &mut String) -> Result<()> {
+    let entry = |mode: &str| Entry {
+        name: mode.into(),
+        baseline: None,
+        program: rust_bench(root),
+        args: vec![mode.into(), "--url".into(), url.into(), "--n".into(), DECODE_PAGES.into()],
+        env: vec![],
+    };
+    let (lenient, strict) = (entry("decode"), entry("decode-strict"));
+    let mut rounds = Vec::new();
+    for round in 1..=RUNS {
+        eprintln!("--> round {round}/{RUNS}: decoding");
+        rounds.push((measure(&lenient, None)?, measure(&strict, None)?));
+    }
+    let ratio = median(rounds.iter().map(|(l, s)| l.wall_s / s.wall_s));
+    let lenient_s = median(rounds.iter().map(|(l, _)| l.wall_s));
+    let strict_s = median(rounds.iter().map(|(_, s)| s.wall_s));
+    let records = rounds[0].0.records;
+    writeln!(
+        report,
+        "\n## Decoding alone ({records} punches: one page read {DECODE_PAGES} times)\n"
+    )?;
+    writeln!(report, "| reading | wall s | µs per punch | × strict |")?;
+    writeln!(report, "|---|---:|---:|---:|")?;
+    let per = |s: f64| s * 1e6 / records.max(1) as f64;
+    writeln!(
+        report,
+        "| strict (the spec's types only) | {strict_s:.3} | {:.2} | 1.00× |",
+        per(strict_s)
+    )?;
+    writeln!(
+        report,
+        "| decoding policy (default) | {lenient_s:.3} | {:.2} | {ratio:.2}× |",
+        per(lenient_s)
+    )?;
+    writeln!(
+        report,
+        "\nBoth in one process (`zkbiotime-bench decode` / `decode-strict`), {RUNS} alternate \
+         runs, medians: what the policy of ADR 0003 costs per punch in every language, since \
+         every binding reads pages through this reader."
+    )?;
+    Ok(())
 }
 
 /// The link a site's VPN or branch line gives (`--bandwidth-mbps` of the sandbox).

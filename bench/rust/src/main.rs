@@ -4,6 +4,7 @@
 //! zkbiotime-bench floor|sequential|concurrent --url URL [--page-size N] [--concurrency N]
 //! zkbiotime-bench get --url URL [--n 1000]
 //! zkbiotime-bench exec --lines FILE -- PROGRAM ARGS...   (measures a child, e.g. zkbio)
+//! zkbiotime-bench decode|decode-strict --url URL [--n 200]  (one page read N times)
 //! ```
 //! Prints one JSON line: `{"mode", "records", "wall_s", "cpu_s", "window_cpu_s",
 //! "peak_rss_kb"}` (`window_cpu_s`: inside the timed part only).
@@ -49,6 +50,13 @@ async fn main() -> Result<()> {
         return exec();
     }
     let args = parse_args()?;
+    if let Some(strict) = match args.mode.as_str() {
+        "decode" => Some(false),
+        "decode-strict" => Some(true),
+        _ => None,
+    } {
+        return decode(&args, strict).await;
+    }
     let started = Instant::now();
     let cpu_at_start = proc_stats::read().cpu_s;
     let records = match args.mode.as_str() {
@@ -126,6 +134,44 @@ async fn floor(args: &Args) -> Result<usize> {
     }
     eprintln!("floor: {pages} pages, {} MB", bytes / 1_000_000);
     Ok(count as usize)
+}
+
+/// The decoding policy's cost alone: page 1 of the punches downloaded once, then read
+/// `--n` times into `TransactionPage` in this process, under the policy or strictly (as
+/// `ClientBuilder::strict` reads). Only the reading is timed.
+async fn decode(args: &Args, strict: bool) -> Result<()> {
+    let url = format!(
+        "{}/iclock/api/transactions/?page=1&page_size={ps}&limit={ps}",
+        args.url,
+        ps = args.page_size
+    );
+    let text = reqwest::Client::new()
+        .get(url)
+        .basic_auth("admin", Some("admin123"))
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    let cpu_at_start = proc_stats::read().cpu_s;
+    let started = Instant::now();
+    let mut records = 0usize;
+    for _ in 0..args.n {
+        let page: zkbiotime::types::TransactionPage =
+            zkbiotime::loose::decoding(strict, || serde_json::from_str(&text))?;
+        records += page.data.len();
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let stats = proc_stats::read();
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": args.mode, "records": records, "wall_s": wall,
+            "cpu_s": stats.cpu_s, "window_cpu_s": stats.cpu_s - cpu_at_start,
+            "peak_rss_kb": stats.peak_rss_kb,
+        })
+    );
+    Ok(())
 }
 
 /// Runs another program (the `zkbio` CLI) and reports its wall time, CPU time and peak

@@ -34,8 +34,10 @@ thread_local! {
     static STRICT: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `f` (a synchronous decode) with the strict flag set as given.
-pub(crate) fn decoding<R>(strict: bool, f: impl FnOnce() -> R) -> R {
+/// Runs `f` (a synchronous decode) with the strict flag set as given (public for the
+/// benchmark that compares the two readings).
+#[doc(hidden)]
+pub fn decoding<R>(strict: bool, f: impl FnOnce() -> R) -> R {
     let before = STRICT.replace(strict);
     let out = f();
     STRICT.set(before);
