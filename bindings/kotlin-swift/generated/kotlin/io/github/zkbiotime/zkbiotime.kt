@@ -2098,10 +2098,8 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     }
 
     override fun read(buf: ByteBuffer): String {
-        val len = buf.getInt()
-        val byteArr = ByteArray(len)
-        buf.get(byteArr)
-        return byteArr.toString(Charsets.UTF_8)
+        // Patched by `cargo xtask codegen`: repeated short texts share one String.
+        return StringReads.read(buf, buf.getInt())
     }
 
     fun toUtf8(value: String): ByteBuffer {
