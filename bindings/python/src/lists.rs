@@ -1,8 +1,8 @@
 //! Lazy lists: every record of every page, fetched as the caller iterates.
 //!
 //! The core's pager yields pages (a few fetched ahead, so memory stays at about
-//! `concurrency × page_size` records however long the list). Records are turned into Python
-//! objects one page at a time, only when iteration reaches that page. `len()` is the
+//! `(concurrency + 1) × page_size` records however long the list). Records are turned into
+//! Python objects one page at a time, only when iteration reaches that page. `len()` is the
 //! server's total: it costs the first page, which iteration then reuses.
 //!
 //! A list is one pass, like a generator. Two threads stepping the same list at once get a

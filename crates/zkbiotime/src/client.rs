@@ -502,7 +502,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Pages fetched at once by a list after the first (default 4; 1 = strictly sequential).
+    /// Page requests in flight at once for a list after the first (default 4; 1 = one request
+    /// at a time, the next sent while the previous page is decoded).
     pub fn concurrency(mut self, pages: usize) -> Self {
         self.concurrency = pages.max(1);
         self
