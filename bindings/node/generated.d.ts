@@ -1228,7 +1228,7 @@ export interface ClientOptions {
   retryBudgetMs?: number;
   /** Records per page asked of the server. Default 1000. */
   pageSize?: number;
-  /** Pages fetched at once when reading long lists. Default 4. */
+  /** Page requests in flight at once when reading long lists. Default 4. */
   concurrency?: number;
   /** Milliseconds during which logins are refused after the server rejected the password. Default 60000. */
   loginCooldownMs?: number;

@@ -96,7 +96,7 @@ pub struct ConnectionArgs {
     /// Records per page requested from the server
     #[arg(long, global = true, default_value_t = 1000, hide_short_help = true)]
     pub page_size: u32,
-    /// Pages fetched at once when reading long lists
+    /// Page requests in flight at once when reading long lists
     #[arg(long, global = true, default_value_t = 4, hide_short_help = true)]
     pub concurrency: usize,
 }

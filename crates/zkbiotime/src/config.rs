@@ -59,7 +59,7 @@ pub struct Config {
     pub retry_budget: f64,
     /// Records per page asked of the server.
     pub page_size: i64,
-    /// Pages fetched at once when reading long lists.
+    /// Page requests in flight at once when reading long lists.
     pub concurrency: i64,
     /// Seconds during which logins are refused after the server rejected the password.
     pub login_cooldown: f64,

@@ -6955,7 +6955,7 @@ public struct ClientConfig {
      */
     public var pageSize: Int32?
     /**
-     * Pages fetched at once when reading long lists.
+     * Page requests in flight at once when reading long lists.
      * Default: 4.
      */
     public var concurrency: Int32?
@@ -7047,7 +7047,7 @@ public struct ClientConfig {
          * Default: 1000.
          */pageSize: Int32? = nil, 
         /**
-         * Pages fetched at once when reading long lists.
+         * Page requests in flight at once when reading long lists.
          * Default: 4.
          */concurrency: Int32? = nil, 
         /**

@@ -64,7 +64,7 @@ pub struct ClientConfig {
     /// Default: 1000.
     #[uniffi(default)]
     pub page_size: Option<i32>,
-    /// Pages fetched at once when reading long lists.
+    /// Page requests in flight at once when reading long lists.
     /// Default: 4.
     #[uniffi(default)]
     pub concurrency: Option<i32>,

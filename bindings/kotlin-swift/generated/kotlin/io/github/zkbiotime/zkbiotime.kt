@@ -12064,7 +12064,7 @@ data class ClientConfig (
     var `pageSize`: kotlin.Int? = null 
     , 
     /**
-     * Pages fetched at once when reading long lists.
+     * Page requests in flight at once when reading long lists.
      * Default: 4.
      */
     var `concurrency`: kotlin.Int? = null 
