@@ -215,9 +215,27 @@ async fn read_body(req: Request<Body>) -> ApiResult<Map<String, Value>> {
     }
 }
 
+/// Counts a request as being answered until dropped (every return of `handle`).
+struct InFlight<'a>(&'a AppState);
+
+impl<'a> InFlight<'a> {
+    fn enter(state: &'a AppState) -> Self {
+        let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        state.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(state)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Answers one request.
 pub async fn handle(state: Arc<AppState>, ctx: Arc<ConnCtx>, req: Request<Body>) -> Response {
     state.requests.fetch_add(1, Ordering::Relaxed);
+    let _in_flight = InFlight::enter(&state);
     let path = req.uri().path().to_string();
     let method = req.method().clone();
     let started = std::time::Instant::now();

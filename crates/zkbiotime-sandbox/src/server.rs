@@ -163,6 +163,11 @@ impl Sandbox {
         self.state.requests.load(Ordering::Relaxed)
     }
 
+    /// The most requests that were being answered at one time so far.
+    pub fn peak_requests_in_flight(&self) -> u64 {
+        self.state.peak_in_flight.load(Ordering::SeqCst)
+    }
+
     /// Answers sent compressed so far (the client asked for an encoding the proxy speaks).
     pub fn compressed_answers(&self) -> u64 {
         self.state.link.compressed.load(Ordering::Relaxed)

@@ -25,6 +25,10 @@ pub struct AppState {
     pub jwt_secret: [u8; 32],
     /// Requests answered so far (all paths).
     pub requests: AtomicU64,
+    /// Requests being answered now, and the most there were at once (a client's
+    /// `concurrency` bound is checked against it).
+    pub in_flight: AtomicU64,
+    pub peak_in_flight: AtomicU64,
     /// Seeded randomness for runtime choices (inserted punches).
     pub rng: Mutex<StdRng>,
     /// The seeded fault sequence and what it injected.
@@ -58,6 +62,8 @@ impl AppState {
             tokens: Mutex::new(tokens),
             jwt_secret,
             requests: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            peak_in_flight: AtomicU64::new(0),
         })
     }
 }

@@ -232,7 +232,7 @@ async fn step<F: ListFilter>(
                         .map(move |n| {
                             let (c, f, slots) = (c.clone(), f.clone(), slots.clone());
                             Spawned(tokio::spawn(async move {
-                                crate::transport::with_download_slot(slots, fetch(&c, &f, n)).await
+                                crate::transport::with_download_slots(slots, fetch(&c, &f, n)).await
                             }))
                         })
                         // One page more than requests in flight: it is being decoded.

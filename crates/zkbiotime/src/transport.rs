@@ -46,21 +46,38 @@ tokio::task_local! {
     pub(crate) static ANSWER: RefCell<AnswerMeta>;
 }
 
-tokio::task_local! {
-    /// The permit a list page holds while its request is in flight (see `crate::paging`);
-    /// `json_response` gives it back once the body has arrived, before decoding.
-    static DOWNLOAD_SLOT: RefCell<Option<OwnedSemaphorePermit>>;
+/// The request slots of one list's page fetches (see `crate::paging`): each attempt of a
+/// page request holds one from before it is sent until its body has arrived (or the attempt
+/// ends), so `concurrency` bounds the requests in flight, retries and logins included, while
+/// decoding a page takes no slot.
+pub(crate) struct DownloadSlots {
+    slots: Arc<Semaphore>,
+    held: RefCell<Option<OwnedSemaphorePermit>>,
 }
 
-/// Runs `fut` (one page fetch) holding one of `slots` until its answer's body has arrived
-/// (or the fetch ends, whichever is first).
-pub(crate) async fn with_download_slot<F: std::future::Future>(
+tokio::task_local! {
+    static DOWNLOAD_SLOTS: DownloadSlots;
+}
+
+/// Runs `fut` (one page fetch) with its attempts taking their slots from `slots`.
+pub(crate) async fn with_download_slots<F: std::future::Future>(
     slots: Arc<Semaphore>,
     fut: F,
 ) -> F::Output {
+    DOWNLOAD_SLOTS.scope(DownloadSlots { slots, held: RefCell::new(None) }, fut).await
+}
+
+/// Takes a slot for the attempt about to start, if this task fetches list pages.
+async fn take_download_slot() {
+    let Ok(slots) = DOWNLOAD_SLOTS.try_with(|d| d.slots.clone()) else { return };
     // The semaphore is never closed, so `acquire_owned` cannot fail.
     let permit = slots.acquire_owned().await.ok();
-    DOWNLOAD_SLOT.scope(RefCell::new(permit), fut).await
+    let _ = DOWNLOAD_SLOTS.try_with(|d| *d.held.borrow_mut() = permit);
+}
+
+/// Gives the attempt's slot back (`true` if it held one).
+fn release_download_slot() -> bool {
+    DOWNLOAD_SLOTS.try_with(|d| d.held.borrow_mut().take()).ok().flatten().is_some()
 }
 
 /// Operations that must go out without credentials.
@@ -158,9 +175,8 @@ pub async fn json_response<T: DeserializeOwned, E>(
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(progenitor_client::Error::ResponseBodyError)?;
     // The body is here: the next page's request may go while this one is decoded.
-    if let Ok(Some(permit)) = DOWNLOAD_SLOT.try_with(|slot| slot.borrow_mut().take()) {
-        drop(permit);
-        // The page woken by the permit waits in this worker's LIFO slot, which other
+    if release_download_slot() {
+        // The page woken by the slot waits in this worker's LIFO slot, which other
         // workers cannot steal from: let it send its request before this page decodes.
         tokio::task::yield_now().await;
     }
@@ -217,12 +233,16 @@ pub(crate) fn last_answer() -> AnswerMeta {
 
 /// Runs one attempt with a fresh answer slot.
 pub(crate) async fn scoped<F: std::future::Future>(fut: F) -> (F::Output, AnswerMeta) {
-    ANSWER
+    take_download_slot().await;
+    let out = ANSWER
         .scope(RefCell::new(AnswerMeta::default()), async move {
             let out = fut.await;
             (out, last_answer())
         })
-        .await
+        .await;
+    // An error answer, or no body read: the slot goes back before any retry's wait.
+    release_download_slot();
+    out
 }
 
 #[cfg(test)]

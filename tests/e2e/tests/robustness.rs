@@ -51,6 +51,42 @@ async fn full_pull_through_faults_returns_exactly_the_database() {
     assert_eq!(unique, truth, "nothing lost");
 }
 
+/// `concurrency` bounds the page requests in flight, retries included, although a page is
+/// decoded after its request has given its slot to the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrency_bounds_the_requests_in_flight() {
+    for concurrency in [1usize, 3] {
+        let sandbox = SandboxBuilder::new()
+            .employees(200)
+            .days(2)
+            .faults_spec("slow=0.7,slow-ms=10,503=0.2")
+            .retry_after(0.0)
+            .spawn()
+            .await
+            .unwrap();
+        let client = common::client_with(&sandbox, |b| {
+            b.page_size(40).concurrency(concurrency).retry_policy(fast_retries(10))
+        });
+        let ids: Vec<i64> = client
+            .transactions()
+            .list(Default::default())
+            .map_ok(|p| p.id)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(ids.len(), sandbox.transaction_ids().len(), "every punch");
+        assert!(sandbox.fault_stats().server_errors > 0, "some attempts were retried");
+        let peak = sandbox.peak_requests_in_flight();
+        assert!(
+            peak <= concurrency as u64,
+            "{peak} requests at once with concurrency {concurrency}"
+        );
+        if concurrency > 1 {
+            assert!(peak > 1, "one request at a time with concurrency {concurrency}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_429_storm_is_waited_out_honouring_retry_after() {
     let sandbox =
