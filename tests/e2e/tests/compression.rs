@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use futures::TryStreamExt;
 use zkbiotime_sandbox::{Compression, SandboxBuilder};
 
 async fn pull_ids(compression: Compression) -> (Vec<i64>, Vec<i64>, u64, u64) {
@@ -15,13 +14,7 @@ async fn pull_ids(compression: Compression) -> (Vec<i64>, Vec<i64>, u64, u64) {
         .await
         .unwrap();
     let client = common::client_with(&sandbox, |b| b.page_size(500));
-    let ids: Vec<i64> = client
-        .transactions()
-        .list(Default::default())
-        .map_ok(|t| t.id)
-        .try_collect()
-        .await
-        .unwrap();
+    let ids = common::punch_ids(&client).await;
     (ids, sandbox.transaction_ids(), sandbox.compressed_answers(), sandbox.body_bytes_sent())
 }
 

@@ -5,7 +5,6 @@ use crate::common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use futures::TryStreamExt;
 use zkbiotime::{Client, ErrorKind, RetryPolicy};
 use zkbiotime_sandbox::SandboxBuilder;
 
@@ -34,13 +33,7 @@ async fn full_pull_through_faults_returns_exactly_the_database() {
     let client = common::client_with(&sandbox, |b| {
         b.page_size(500).concurrency(4).retry_policy(fast_retries(8))
     });
-    let ids: Vec<i64> = client
-        .transactions()
-        .list(Default::default())
-        .map_ok(|p| p.id)
-        .try_collect()
-        .await
-        .unwrap();
+    let ids = common::punch_ids(&client).await;
     let stats = sandbox.fault_stats();
     let failing = stats.server_errors + stats.throttled + stats.dropped + stats.html;
     let requests = sandbox.request_count();
@@ -67,13 +60,7 @@ async fn concurrency_bounds_the_requests_in_flight() {
         let client = common::client_with(&sandbox, |b| {
             b.page_size(40).concurrency(concurrency).retry_policy(fast_retries(10))
         });
-        let ids: Vec<i64> = client
-            .transactions()
-            .list(Default::default())
-            .map_ok(|p| p.id)
-            .try_collect()
-            .await
-            .unwrap();
+        let ids = common::punch_ids(&client).await;
         assert_eq!(ids.len(), sandbox.transaction_ids().len(), "every punch");
         assert!(sandbox.fault_stats().server_errors > 0, "some attempts were retried");
         let peak = sandbox.peak_requests_in_flight();

@@ -21,3 +21,10 @@ pub fn client_with(
     let builder = Client::builder(sandbox.url()).password(sandbox.username(), sandbox.password());
     configure(builder).build().expect("client builds")
 }
+
+/// The id of every punch the client lists, in the order it yields them (the whole list read
+/// through the core's pager: paging, retries and loop guards included).
+pub async fn punch_ids(client: &Client) -> Vec<i64> {
+    use futures::TryStreamExt;
+    client.transactions().list(Default::default()).map_ok(|p| p.id).try_collect().await.unwrap()
+}
