@@ -65,16 +65,7 @@ async fn main() -> Result<()> {
         "get" => gets(&args).await?,
         other => bail!("unknown mode {other}"),
     };
-    let wall = started.elapsed().as_secs_f64();
-    let stats = proc_stats::read();
-    println!(
-        "{}",
-        serde_json::json!({
-            "mode": args.mode, "records": records, "wall_s": wall,
-            "cpu_s": stats.cpu_s, "window_cpu_s": stats.cpu_s - cpu_at_start,
-            "peak_rss_kb": stats.peak_rss_kb,
-        })
-    );
+    report(&args.mode, records, started, cpu_at_start);
     Ok(())
 }
 
@@ -84,6 +75,20 @@ fn client(args: &Args, concurrency: usize) -> Result<zkbiotime::Client> {
         .page_size(args.page_size)
         .concurrency(concurrency)
         .build()?)
+}
+
+/// Prints the one JSON line of a measurement that started at `started` (CPU: `cpu_at_start`).
+fn report(mode: &str, records: usize, started: Instant, cpu_at_start: f64) {
+    let wall = started.elapsed().as_secs_f64();
+    let stats = proc_stats::read();
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": mode, "records": records, "wall_s": wall,
+            "cpu_s": stats.cpu_s, "window_cpu_s": stats.cpu_s - cpu_at_start,
+            "peak_rss_kb": stats.peak_rss_kb,
+        })
+    );
 }
 
 /// The full pull through the SDK: every punch parsed into `types::Transaction`.
@@ -161,16 +166,7 @@ async fn decode(args: &Args, strict: bool) -> Result<()> {
             zkbiotime::loose::decoding(strict, || serde_json::from_str(&text))?;
         records += page.data.len();
     }
-    let wall = started.elapsed().as_secs_f64();
-    let stats = proc_stats::read();
-    println!(
-        "{}",
-        serde_json::json!({
-            "mode": args.mode, "records": records, "wall_s": wall,
-            "cpu_s": stats.cpu_s, "window_cpu_s": stats.cpu_s - cpu_at_start,
-            "peak_rss_kb": stats.peak_rss_kb,
-        })
-    );
+    report(&args.mode, records, started, cpu_at_start);
     Ok(())
 }
 
