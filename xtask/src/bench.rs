@@ -277,32 +277,41 @@ fn measure_decoding(root: &Path, url: &str, report: &mut String) -> Result<()> {
         eprintln!("--> round {round}/{RUNS}: decoding");
         rounds.push((measure(&lenient, None)?, measure(&strict, None)?));
     }
-    let ratio = median(rounds.iter().map(|(l, s)| l.wall_s / s.wall_s));
-    let lenient_s = median(rounds.iter().map(|(l, _)| l.wall_s));
-    let strict_s = median(rounds.iter().map(|(_, s)| s.wall_s));
+    let median_ratio = median(rounds.iter().map(|(l, s)| l.wall_s / s.wall_s));
+    // A CPU-bound loop is only ever slowed by noise: its fastest run is its cost.
+    let fastest =
+        |wall: fn(&(Sample, Sample)) -> f64| rounds.iter().map(wall).fold(f64::INFINITY, f64::min);
+    let lenient_s = fastest(|(l, _)| l.wall_s);
+    let strict_s = fastest(|(_, s)| s.wall_s);
     let records = rounds[0].0.records;
     writeln!(
         report,
         "\n## Decoding alone ({records} punches: one page read {DECODE_PAGES} times)\n"
     )?;
-    writeln!(report, "| reading | wall s | µs per punch | × strict |")?;
-    writeln!(report, "|---|---:|---:|---:|")?;
+    writeln!(
+        report,
+        "| reading | fastest s | µs per punch | × strict | × strict, median of rounds |"
+    )?;
+    writeln!(report, "|---|---:|---:|---:|---:|")?;
     let per = |s: f64| s * 1e6 / records.max(1) as f64;
     writeln!(
         report,
-        "| strict (the spec's types only) | {strict_s:.3} | {:.2} | 1.00× |",
+        "| strict (the spec's types only) | {strict_s:.3} | {:.2} | 1.00× | 1.00× |",
         per(strict_s)
     )?;
     writeln!(
         report,
-        "| decoding policy (default) | {lenient_s:.3} | {:.2} | {ratio:.2}× |",
-        per(lenient_s)
+        "| decoding policy (default) | {lenient_s:.3} | {:.2} | {:.2}× | {median_ratio:.2}× |",
+        per(lenient_s),
+        lenient_s / strict_s
     )?;
     writeln!(
         report,
         "\nBoth in one process (`zkbiotime-bench decode` / `decode-strict`), {RUNS} alternate \
-         runs, medians: what the policy of ADR 0003 costs per punch in every language, since \
-         every binding reads pages through this reader."
+         runs: what the policy of ADR 0003 costs per punch in every language, since every \
+         binding reads pages through this reader. A loop that only computes is only ever \
+         slowed by the machine, so its fastest run is its cost; the median of the per-round \
+         ratios is shown beside it."
     )?;
     Ok(())
 }
