@@ -1,7 +1,8 @@
 //! The hooks progenitor's generated client calls around every request: they add the
 //! `Authorization` header, log the exchange, and note the answer's status so that an error
-//! whose body is not JSON (an HTML 502 page) still reports its status; and the decoder of
-//! JSON answers it is generated to call.
+//! whose body is not JSON (an HTML 502 page) still reports its status; the decoder of
+//! JSON answers it is generated to call; and the request slots that bound a list's page
+//! requests in flight (held per attempt, given back before the page is decoded).
 
 use std::cell::RefCell;
 use std::sync::Arc;
