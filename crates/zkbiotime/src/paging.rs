@@ -5,9 +5,9 @@
 //! `(concurrency + 1) × page_size` records. `concurrency` bounds the requests in flight,
 //! not the pages being decoded: a page's download slot is handed on as soon as its body
 //! has arrived, so the next request travels while this page is decoded (with
-//! `concurrency(1)` the server still sees one request at a time). Rows that appear while we page (the count grew) are
-//! picked up by following `next` after the last expected page. Only the query string of
-//! `next` is used: real servers put an internal host in it.
+//! `concurrency(1)` the server still sees one request at a time). Rows that appear while
+//! we page (the count grew) are picked up by following `next` after the last expected
+//! page. Only the query string of `next` is used: real servers put an internal host in it.
 //!
 //! Loop guards: a `next` that repeats, a page identical to the previous one, or an empty
 //! page that still has `next` ends the list with an error instead of spinning forever.

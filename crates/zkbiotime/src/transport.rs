@@ -51,7 +51,7 @@ tokio::task_local! {
 /// page request holds one from before it is sent until its body has arrived (or the attempt
 /// ends), so `concurrency` bounds the requests in flight, retries and logins included, while
 /// decoding a page takes no slot.
-pub(crate) struct DownloadSlots {
+struct DownloadSlots {
     slots: Arc<Semaphore>,
     held: RefCell<Option<OwnedSemaphorePermit>>,
 }
