@@ -19430,6 +19430,8 @@ public object FfiConverterSequenceMapStringString: FfiConverterRustBuffer<List<M
 public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
         val len = buf.getInt()
+        // Patched by `cargo xtask codegen`: no builder for the usual empty map.
+        if (len == 0) return emptyMap()
         return buildMap<kotlin.String, kotlin.String>(len) {
             repeat(len) {
                 val k = FfiConverterString.read(buf)
