@@ -19,6 +19,7 @@ mod error;
 mod labels;
 mod report;
 mod resources;
+mod runtime;
 mod secret;
 
 /// Generated from the spec by `cargo xtask codegen`; never edited by hand.
