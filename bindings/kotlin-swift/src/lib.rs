@@ -19,7 +19,6 @@ mod error;
 mod labels;
 mod report;
 mod resources;
-mod runtime;
 mod secret;
 
 /// Generated from the spec by `cargo xtask codegen`; never edited by hand.

@@ -41,14 +41,14 @@ impl From<zkbiotime::Page<zkbiotime::ReportRow>> for ReportPage {
 /// Reads a report one page at a time: `next_page()` until it returns `null`.
 #[derive(uniffi::Object)]
 pub struct ReportPager {
-    state: tokio::sync::Mutex<PagerState<zkbiotime::ReportRow, ReportPage>>,
+    state: tokio::sync::Mutex<PagerState<zkbiotime::ReportRow>>,
 }
 
 #[uniffi::export(async_runtime = "tokio")]
 impl ReportPager {
     /// The next page, or `null` after the last one.
     pub async fn next_page(&self) -> Result<Option<ReportPage>, ZkbioError> {
-        guard(async { self.state.lock().await.next().await }).await
+        guard(async { Ok(self.state.lock().await.next().await?.map(Into::into)) }).await
     }
 
     /// Rows in the whole report (fetches the first page if none was read yet).
@@ -75,8 +75,7 @@ impl Client {
             params.sort();
             let query = zkbiotime::ReportQuery::new(&name, params)?;
             let pages = self.inner.report_pages(query).fuse().boxed();
-            let state = PagerState::new(pages, ReportPage::from);
-            Ok(Arc::new(ReportPager { state: tokio::sync::Mutex::new(state) }))
+            Ok(Arc::new(ReportPager { state: tokio::sync::Mutex::new(PagerState::new(pages)) }))
         })
     }
 }

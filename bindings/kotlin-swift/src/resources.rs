@@ -3,58 +3,32 @@
 //! the core. Which resources exist is generated from the spec (`generated/resources.rs`).
 
 use futures::stream::{BoxStream, StreamExt};
-use tokio::sync::mpsc;
 
 use crate::error::{ZkbioError, guard};
 use crate::generated_resources::Transactions;
 use crate::records::*;
 
-type PageStream<T> = BoxStream<'static, zkbiotime::Result<zkbiotime::Page<T>>>;
-
-/// One page for the pager: the list's count as this page gave it, and the page converted.
-type Received<P> = Result<(i64, P), ZkbioError>;
-
-/// The core's pages of `T` and what makes a binding page `P` of one.
-type Unread<T, P> = (PageStream<T>, fn(zkbiotime::Page<T>) -> P);
-
-/// What a pager holds: the core's page stream until the first read, then the receiving end
-/// of the task that reads it (`crate::runtime`), and a page received early by `count()`.
-///
-/// The task reads the pages and converts them on the binding's runtime, so the caller's
-/// thread only takes finished pages (it converted each one itself, after the core's reader
-/// had waited for it to ask), and the deep futures of a request run on the runtime's threads,
-/// whose stack size this crate chooses.
-pub(crate) struct PagerState<T, P> {
-    pages: Option<Unread<T, P>>,
-    received: Option<mpsc::Receiver<Received<P>>>,
-    peeked: Option<P>,
+/// What a pager holds: the core's page stream, and a page fetched early by `count()`.
+pub(crate) struct PagerState<T> {
+    pages: BoxStream<'static, zkbiotime::Result<zkbiotime::Page<T>>>,
+    peeked: Option<zkbiotime::Page<T>>,
     count: Option<i64>,
 }
 
-impl<T: Send + 'static, P: Send + 'static> PagerState<T, P> {
-    /// No request until the first read.
-    pub(crate) fn new(pages: PageStream<T>, convert: fn(zkbiotime::Page<T>) -> P) -> Self {
-        Self { pages: Some((pages, convert)), received: None, peeked: None, count: None }
+impl<T> PagerState<T> {
+    pub(crate) fn new(pages: BoxStream<'static, zkbiotime::Result<zkbiotime::Page<T>>>) -> Self {
+        Self { pages, peeked: None, count: None }
     }
 
-    pub(crate) async fn next(&mut self) -> Result<Option<P>, ZkbioError> {
+    pub(crate) async fn next(&mut self) -> Result<Option<zkbiotime::Page<T>>, ZkbioError> {
         if let Some(page) = self.peeked.take() {
             return Ok(Some(page));
         }
-        let received = match (&mut self.received, self.pages.take()) {
-            (Some(received), _) => received,
-            (None, Some((pages, convert))) => self.received.insert(read_ahead(pages, convert)),
-            (None, None) => return Ok(None),
-        };
-        match received.recv().await {
-            // The stream ended (it is fused: the task ended after the last page or an error).
-            None => Ok(None),
-            Some(Err(e)) => Err(e),
-            Some(Ok((count, page))) => {
-                self.count = Some(count);
-                Ok(Some(page))
-            }
+        let page = self.pages.next().await.transpose()?;
+        if let Some(p) = &page {
+            self.count = Some(p.count);
         }
+        Ok(page)
     }
 
     pub(crate) async fn count(&mut self) -> Result<i64, ZkbioError> {
@@ -63,35 +37,6 @@ impl<T: Send + 'static, P: Send + 'static> PagerState<T, P> {
         }
         Ok(self.count.unwrap_or(0))
     }
-}
-
-/// Reads `pages` on the binding's runtime, one converted page ahead of the pager (the core
-/// reads further ahead itself); stops when the pager is dropped, which drops the stream and
-/// with it the core's read-ahead. A panic becomes an `Internal` error for the pager.
-fn read_ahead<T: Send + 'static, P: Send + 'static>(
-    mut pages: PageStream<T>,
-    convert: fn(zkbiotime::Page<T>) -> P,
-) -> mpsc::Receiver<Received<P>> {
-    let (tx, rx) = mpsc::channel(1);
-    crate::runtime::spawn(async move {
-        loop {
-            let next = tokio::select! {
-                next = guard(async { Ok(pages.next().await) }) => next,
-                () = tx.closed() => return,
-            };
-            let item = match next {
-                Ok(None) => return,
-                Ok(Some(Ok(page))) => Ok((page.count, convert(page))),
-                Ok(Some(Err(e))) => Err(e.into()),
-                Err(e) => Err(e),
-            };
-            let last = item.is_err();
-            if tx.send(item).await.is_err() || last {
-                return;
-            }
-        }
-    });
-    rx
 }
 
 macro_rules! read_resource {
@@ -140,14 +85,14 @@ macro_rules! read_resource {
         /// finished (start a new one, or fetch a page by number).
         #[derive(uniffi::Object)]
         pub struct $pager {
-            state: tokio::sync::Mutex<PagerState<zkbiotime::types::$item, $page>>,
+            state: tokio::sync::Mutex<PagerState<zkbiotime::types::$item>>,
         }
 
         #[uniffi::export(async_runtime = "tokio")]
         impl $pager {
             /// The next page, or `null` after the last one.
             pub async fn next_page(&self) -> Result<Option<$page>, ZkbioError> {
-                guard(async { self.state.lock().await.next().await }).await
+                guard(async { Ok(self.state.lock().await.next().await?.map(Into::into)) }).await
             }
 
             /// Records in the whole list (fetches the first page if none was read yet).
@@ -189,8 +134,7 @@ macro_rules! read_resource {
                     let filter = filter.into_core()?.unwrap_or_default();
                     // Fused: asking again after the end keeps answering `null`.
                     let pages = self.inner.pages(filter).fuse().boxed();
-                    let state = PagerState::new(pages, $page::from);
-                    Ok(Arc::new($pager { state: tokio::sync::Mutex::new(state) }))
+                    Ok(Arc::new($pager { state: tokio::sync::Mutex::new(PagerState::new(pages)) }))
                 })
             }
         }
