@@ -3,178 +3,180 @@
 
 'use strict';
 // A page of records crosses from the addon as JSON rows (arrays of values in a fixed
-// order, `null` for an absent option); these constructors make them records. Each
-// prototype is `Object.prototype`, so a record is a plain object like any other.
+// order, `extra` first, `null` for an absent option, and no trailing `null`s: a slot
+// past the end reads `undefined`, the same as `null` here); these constructors make
+// them records, with the keys in the spec's order and `extra` last. Each prototype is
+// `Object.prototype`, so a record is a plain object like any other.
 
 function Department(r) {
-  this.id = r[0];
-  this.dept_code = r[1];
-  if (r[2] !== null) this.dept_name = r[2];
-  if (r[3] !== null) this.parent_dept = r[3];
-  this.extra = r[4];
+  this.id = r[1] ?? null;
+  this.dept_code = r[2] ?? null;
+  if (r[3] != null) this.dept_name = r[3];
+  if (r[4] != null) this.parent_dept = r[4];
+  this.extra = r[0];
 }
 Department.prototype = Object.prototype;
 
 function Area(r) {
-  this.id = r[0];
-  this.area_code = r[1];
-  if (r[2] !== null) this.area_name = r[2];
-  if (r[3] !== null) this.parent_area = r[3];
-  if (r[4] !== null) this.parent_area_name = r[4];
-  this.extra = r[5];
+  this.id = r[1] ?? null;
+  this.area_code = r[2] ?? null;
+  if (r[3] != null) this.area_name = r[3];
+  if (r[4] != null) this.parent_area = r[4];
+  if (r[5] != null) this.parent_area_name = r[5];
+  this.extra = r[0];
 }
 Area.prototype = Object.prototype;
 
 function AreaWritten(r) {
-  this.id = r[0];
-  this.area_code = r[1];
-  if (r[2] !== null) this.area_name = r[2];
-  if (r[3] !== null) this.parent_area = r[3];
-  this.extra = r[4];
+  this.id = r[1] ?? null;
+  this.area_code = r[2] ?? null;
+  if (r[3] != null) this.area_name = r[3];
+  if (r[4] != null) this.parent_area = r[4];
+  this.extra = r[0];
 }
 AreaWritten.prototype = Object.prototype;
 
 function Position(r) {
-  this.id = r[0];
-  this.position_code = r[1];
-  if (r[2] !== null) this.position_name = r[2];
-  if (r[3] !== null) this.parent_position = r[3];
-  if (r[4] !== null) this.parent_position_name = r[4];
-  this.extra = r[5];
+  this.id = r[1] ?? null;
+  this.position_code = r[2] ?? null;
+  if (r[3] != null) this.position_name = r[3];
+  if (r[4] != null) this.parent_position = r[4];
+  if (r[5] != null) this.parent_position_name = r[5];
+  this.extra = r[0];
 }
 Position.prototype = Object.prototype;
 
 function Terminal(r) {
-  this.id = r[0];
-  this.sn = r[1];
-  if (r[2] !== null) this.ip_address = r[2];
-  if (r[3] !== null) this.alias = r[3];
-  if (r[4] !== null) this.terminal_name = r[4];
-  if (r[5] !== null) this.fw_ver = r[5];
-  if (r[6] !== null) this.push_ver = r[6];
-  if (r[7] !== null) this.state = r[7];
-  if (r[8] !== null) this.terminal_tz = r[8];
-  if (r[9] !== null) this.area = r[9];
-  if (r[10] !== null) this.last_activity = r[10];
-  if (r[11] !== null) this.last_activity_raw = r[11];
-  if (r[12] !== null) this.user_count = r[12];
-  if (r[13] !== null) this.fp_count = r[13];
-  if (r[14] !== null) this.face_count = r[14];
-  if (r[15] !== null) this.palm_count = r[15];
-  if (r[16] !== null) this.transaction_count = r[16];
-  if (r[17] !== null) this.push_time = r[17];
-  if (r[18] !== null) this.push_time_raw = r[18];
-  if (r[19] !== null) this.transfer_time = r[19];
-  if (r[20] !== null) this.transfer_interval = r[20];
-  if (r[21] !== null) this.is_attendance = r[21];
-  if (r[22] !== null) this.area_name = r[22];
-  this.extra = r[23];
+  this.id = r[1] ?? null;
+  this.sn = r[2] ?? null;
+  if (r[3] != null) this.ip_address = r[3];
+  if (r[4] != null) this.alias = r[4];
+  if (r[5] != null) this.terminal_name = r[5];
+  if (r[6] != null) this.fw_ver = r[6];
+  if (r[7] != null) this.push_ver = r[7];
+  if (r[8] != null) this.state = r[8];
+  if (r[9] != null) this.terminal_tz = r[9];
+  if (r[10] != null) this.area = r[10];
+  if (r[11] != null) this.last_activity = r[11];
+  if (r[12] != null) this.last_activity_raw = r[12];
+  if (r[13] != null) this.user_count = r[13];
+  if (r[14] != null) this.fp_count = r[14];
+  if (r[15] != null) this.face_count = r[15];
+  if (r[16] != null) this.palm_count = r[16];
+  if (r[17] != null) this.transaction_count = r[17];
+  if (r[18] != null) this.push_time = r[18];
+  if (r[19] != null) this.push_time_raw = r[19];
+  if (r[20] != null) this.transfer_time = r[20];
+  if (r[21] != null) this.transfer_interval = r[21];
+  if (r[22] != null) this.is_attendance = r[22];
+  if (r[23] != null) this.area_name = r[23];
+  this.extra = r[0];
 }
 Terminal.prototype = Object.prototype;
 
 function Transaction(r) {
-  this.id = r[0];
-  this.emp_code = r[1];
-  this.punch_time = r[2];
-  this.punch_time_raw = r[3];
-  if (r[4] !== null) this.punch_state = r[4];
-  if (r[5] !== null) this.verify_type = r[5];
-  if (r[6] !== null) this.work_code = r[6];
-  if (r[7] !== null) this.terminal_sn = r[7];
-  if (r[8] !== null) this.terminal_alias = r[8];
-  if (r[9] !== null) this.area_alias = r[9];
-  if (r[10] !== null) this.longitude = r[10];
-  if (r[11] !== null) this.latitude = r[11];
-  if (r[12] !== null) this.gps_location = r[12];
-  if (r[13] !== null) this.mobile = r[13];
-  if (r[14] !== null) this.source = r[14];
-  if (r[15] !== null) this.purpose = r[15];
-  if (r[16] !== null) this.crc = r[16];
-  if (r[17] !== null) this.is_attendance = r[17];
-  if (r[18] !== null) this.reserved = r[18];
-  if (r[19] !== null) this.upload_time = r[19];
-  if (r[20] !== null) this.upload_time_raw = r[20];
-  if (r[21] !== null) this.sync_status = r[21];
-  if (r[22] !== null) this.sync_time = r[22];
-  if (r[23] !== null) this.sync_time_raw = r[23];
-  if (r[24] !== null) this.is_mask = r[24];
-  if (r[25] !== null) this.temperature = r[25];
-  if (r[26] !== null) this.emp = r[26];
-  if (r[27] !== null) this.terminal = r[27];
-  if (r[28] !== null) this.first_name = r[28];
-  if (r[29] !== null) this.last_name = r[29];
-  if (r[30] !== null) this.department = r[30];
-  if (r[31] !== null) this.position = r[31];
-  if (r[32] !== null) this.punch_state_display = r[32];
-  if (r[33] !== null) this.verify_type_display = r[33];
-  this.extra = r[34];
+  this.id = r[1] ?? null;
+  this.emp_code = r[2] ?? null;
+  this.punch_time = r[3] ?? null;
+  this.punch_time_raw = r[4] ?? null;
+  if (r[5] != null) this.punch_state = r[5];
+  if (r[6] != null) this.verify_type = r[6];
+  if (r[7] != null) this.work_code = r[7];
+  if (r[8] != null) this.terminal_sn = r[8];
+  if (r[9] != null) this.terminal_alias = r[9];
+  if (r[10] != null) this.area_alias = r[10];
+  if (r[11] != null) this.longitude = r[11];
+  if (r[12] != null) this.latitude = r[12];
+  if (r[13] != null) this.gps_location = r[13];
+  if (r[14] != null) this.mobile = r[14];
+  if (r[15] != null) this.source = r[15];
+  if (r[16] != null) this.purpose = r[16];
+  if (r[17] != null) this.crc = r[17];
+  if (r[18] != null) this.is_attendance = r[18];
+  if (r[19] != null) this.reserved = r[19];
+  if (r[20] != null) this.upload_time = r[20];
+  if (r[21] != null) this.upload_time_raw = r[21];
+  if (r[22] != null) this.sync_status = r[22];
+  if (r[23] != null) this.sync_time = r[23];
+  if (r[24] != null) this.sync_time_raw = r[24];
+  if (r[25] != null) this.is_mask = r[25];
+  if (r[26] != null) this.temperature = r[26];
+  if (r[27] != null) this.emp = r[27];
+  if (r[28] != null) this.terminal = r[28];
+  if (r[29] != null) this.first_name = r[29];
+  if (r[30] != null) this.last_name = r[30];
+  if (r[31] != null) this.department = r[31];
+  if (r[32] != null) this.position = r[32];
+  if (r[33] != null) this.punch_state_display = r[33];
+  if (r[34] != null) this.verify_type_display = r[34];
+  this.extra = r[0];
 }
 Transaction.prototype = Object.prototype;
 
 function Resign(r) {
-  this.id = r[0];
-  this.resign_date = r[1];
-  if (r[2] !== null) this.resign_type = r[2];
-  if (r[3] !== null) this.disableatt = r[3];
-  if (r[4] !== null) this.reason = r[4];
-  this.employee = r[5];
-  if (r[6] !== null) this.first_name = r[6];
-  if (r[7] !== null) this.last_name = r[7];
-  this.extra = r[8];
+  this.id = r[1] ?? null;
+  this.resign_date = r[2] ?? null;
+  if (r[3] != null) this.resign_type = r[3];
+  if (r[4] != null) this.disableatt = r[4];
+  if (r[5] != null) this.reason = r[5];
+  this.employee = r[6] ?? null;
+  if (r[7] != null) this.first_name = r[7];
+  if (r[8] != null) this.last_name = r[8];
+  this.extra = r[0];
 }
 Resign.prototype = Object.prototype;
 
 function TransactionReport(r) {
-  this.emp_code = r[0];
-  if (r[1] !== null) this.first_name = r[1];
-  if (r[2] !== null) this.last_name = r[2];
-  if (r[3] !== null) this.dept_code = r[3];
-  if (r[4] !== null) this.dept_name = r[4];
-  this.punch_time = r[5];
-  this.punch_time_raw = r[6];
-  if (r[7] !== null) this.punch_state = r[7];
-  if (r[8] !== null) this.verify_type = r[8];
-  if (r[9] !== null) this.terminal_sn = r[9];
-  if (r[10] !== null) this.terminal_alias = r[10];
-  if (r[11] !== null) this.area_alias = r[11];
-  this.extra = r[12];
+  this.emp_code = r[1] ?? null;
+  if (r[2] != null) this.first_name = r[2];
+  if (r[3] != null) this.last_name = r[3];
+  if (r[4] != null) this.dept_code = r[4];
+  if (r[5] != null) this.dept_name = r[5];
+  this.punch_time = r[6] ?? null;
+  this.punch_time_raw = r[7] ?? null;
+  if (r[8] != null) this.punch_state = r[8];
+  if (r[9] != null) this.verify_type = r[9];
+  if (r[10] != null) this.terminal_sn = r[10];
+  if (r[11] != null) this.terminal_alias = r[11];
+  if (r[12] != null) this.area_alias = r[12];
+  this.extra = r[0];
 }
 TransactionReport.prototype = Object.prototype;
 
 function FirstLastReport(r) {
-  this.emp_code = r[0];
-  if (r[1] !== null) this.first_name = r[1];
-  if (r[2] !== null) this.last_name = r[2];
-  if (r[3] !== null) this.dept_code = r[3];
-  if (r[4] !== null) this.dept_name = r[4];
-  this.att_date = r[5];
-  if (r[6] !== null) this.first_punch = r[6];
-  if (r[7] !== null) this.last_punch = r[7];
-  this.extra = r[8];
+  this.emp_code = r[1] ?? null;
+  if (r[2] != null) this.first_name = r[2];
+  if (r[3] != null) this.last_name = r[3];
+  if (r[4] != null) this.dept_code = r[4];
+  if (r[5] != null) this.dept_name = r[5];
+  this.att_date = r[6] ?? null;
+  if (r[7] != null) this.first_punch = r[7];
+  if (r[8] != null) this.last_punch = r[8];
+  this.extra = r[0];
 }
 FirstLastReport.prototype = Object.prototype;
 
 function TimeCard(r) {
-  this.emp_code = r[0];
-  if (r[1] !== null) this.first_name = r[1];
-  if (r[2] !== null) this.last_name = r[2];
-  if (r[3] !== null) this.dept_code = r[3];
-  if (r[4] !== null) this.dept_name = r[4];
-  if (r[5] !== null) this.position_code = r[5];
-  if (r[6] !== null) this.position_name = r[6];
-  this.att_date = r[7];
-  if (r[8] !== null) this.weekday = r[8];
-  if (r[9] !== null) this.time_table_alias = r[9];
-  if (r[10] !== null) this.check_in = r[10];
-  if (r[11] !== null) this.check_out = r[11];
-  if (r[12] !== null) this.clock_in = r[12];
-  if (r[13] !== null) this.clock_out = r[13];
-  if (r[14] !== null) this.total_hrs = r[14];
-  if (r[15] !== null) this.worked_hrs = r[15];
-  if (r[16] !== null) this.total_ot = r[16];
-  if (r[17] !== null) this.total_leave = r[17];
-  if (r[18] !== null) this.exception = r[18];
-  this.extra = r[19];
+  this.emp_code = r[1] ?? null;
+  if (r[2] != null) this.first_name = r[2];
+  if (r[3] != null) this.last_name = r[3];
+  if (r[4] != null) this.dept_code = r[4];
+  if (r[5] != null) this.dept_name = r[5];
+  if (r[6] != null) this.position_code = r[6];
+  if (r[7] != null) this.position_name = r[7];
+  this.att_date = r[8] ?? null;
+  if (r[9] != null) this.weekday = r[9];
+  if (r[10] != null) this.time_table_alias = r[10];
+  if (r[11] != null) this.check_in = r[11];
+  if (r[12] != null) this.check_out = r[12];
+  if (r[13] != null) this.clock_in = r[13];
+  if (r[14] != null) this.clock_out = r[14];
+  if (r[15] != null) this.total_hrs = r[15];
+  if (r[16] != null) this.worked_hrs = r[16];
+  if (r[17] != null) this.total_ot = r[17];
+  if (r[18] != null) this.total_leave = r[18];
+  if (r[19] != null) this.exception = r[19];
+  this.extra = r[0];
 }
 TimeCard.prototype = Object.prototype;
 

@@ -117,6 +117,7 @@ impl RowsBuilder {
 
     /// The buffer to write the next row's JSON into (closes the chunk it fills first).
     pub fn start_row(&mut self) -> &mut Vec<u8> {
+        self.end_row();
         if self.chunk.len() >= JsonRows::CHUNK {
             self.chunk.push(b']');
             self.chunks.push(std::mem::take(&mut self.chunk));
@@ -130,7 +131,27 @@ impl RowsBuilder {
         &mut self.chunk
     }
 
+    /// Drops the `null`s that end the row just written (`[{},7,"a",null,null]` → `[{},7,"a"]`):
+    /// `lib/rows.generated.js` reads a slot past the end as an absent option, and a 9.0 punch
+    /// ends with the six options only 8.x and 9.5 send, a seventh of its text for V8 to parse.
+    fn end_row(&mut self) {
+        let Some(last) = self.chunk.len().checked_sub(1) else { return };
+        if self.chunk[last] != b']' {
+            return; // no row yet: the chunk's opening `[`
+        }
+        // Within the row: its own `[` ends the scan before the row separator is reached.
+        let mut end = last;
+        while self.chunk[..end].ends_with(b",null") {
+            end -= b",null".len();
+        }
+        if end < last {
+            self.chunk.truncate(end);
+            self.chunk.push(b']');
+        }
+    }
+
     pub fn finish(mut self) -> JsonRows {
+        self.end_row();
         if self.chunks.is_empty() && self.chunk.is_empty() {
             self.chunk.push(b'['); // no records: one empty array
         }

@@ -589,11 +589,11 @@ impl serde::Serialize for DepartmentRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, _cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(5)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.dept_code)?;
         t.serialize_element(&v.dept_name)?;
         t.serialize_element(&v.parent_dept)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -641,12 +641,12 @@ impl serde::Serialize for AreaRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(6)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.area_code)?;
         t.serialize_element(&v.area_name)?;
         t.serialize_element(&v.parent_area.as_ref().map(|x| ParentAreaJson(x, cx)))?;
         t.serialize_element(&v.parent_area_name)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -691,11 +691,11 @@ impl serde::Serialize for AreaWrittenRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, _cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(5)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.area_code)?;
         t.serialize_element(&v.area_name)?;
         t.serialize_element(&v.parent_area)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -743,12 +743,12 @@ impl serde::Serialize for PositionRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, _cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(6)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.position_code)?;
         t.serialize_element(&v.position_name)?;
         t.serialize_element(&v.parent_position)?;
         t.serialize_element(&v.parent_position_name)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -853,6 +853,7 @@ impl serde::Serialize for TerminalRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(24)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.sn)?;
         t.serialize_element(&v.ip_address)?;
@@ -876,7 +877,6 @@ impl serde::Serialize for TerminalRow<'_> {
         t.serialize_element(&v.transfer_interval)?;
         t.serialize_element(&v.is_attendance)?;
         t.serialize_element(&v.area_name)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -1029,6 +1029,7 @@ impl serde::Serialize for TransactionRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(35)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.id)?;
         t.serialize_element(&v.emp_code)?;
         let x = &v.punch_time;
@@ -1064,7 +1065,6 @@ impl serde::Serialize for TransactionRow<'_> {
         t.serialize_element(&v.position)?;
         t.serialize_element(&v.punch_state_display)?;
         t.serialize_element(&v.verify_type_display)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -1184,6 +1184,7 @@ impl serde::Serialize for ResignRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(9)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.id)?;
         let x = &v.resign_date;
         t.serialize_element(&DisplayJson(x))?;
@@ -1194,7 +1195,6 @@ impl serde::Serialize for ResignRow<'_> {
         t.serialize_element(&ResignEmployeeJson(x, cx))?;
         t.serialize_element(&v.first_name)?;
         t.serialize_element(&v.last_name)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -1268,6 +1268,7 @@ impl serde::Serialize for TransactionReportRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(13)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.emp_code)?;
         t.serialize_element(&v.first_name)?;
         t.serialize_element(&v.last_name)?;
@@ -1281,7 +1282,6 @@ impl serde::Serialize for TransactionReportRow<'_> {
         t.serialize_element(&v.terminal_sn)?;
         t.serialize_element(&v.terminal_alias)?;
         t.serialize_element(&v.area_alias)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -1341,6 +1341,7 @@ impl serde::Serialize for FirstLastReportRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, _cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(9)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.emp_code)?;
         t.serialize_element(&v.first_name)?;
         t.serialize_element(&v.last_name)?;
@@ -1350,7 +1351,6 @@ impl serde::Serialize for FirstLastReportRow<'_> {
         t.serialize_element(&DisplayJson(x))?;
         t.serialize_element(&v.first_punch)?;
         t.serialize_element(&v.last_punch)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }
@@ -1444,6 +1444,7 @@ impl serde::Serialize for TimeCardRow<'_> {
         use serde::ser::SerializeTuple;
         let (v, _cx) = (self.0, self.1);
         let mut t = s.serialize_tuple(20)?;
+        t.serialize_element(&v.extra)?;
         t.serialize_element(&v.emp_code)?;
         t.serialize_element(&v.first_name)?;
         t.serialize_element(&v.last_name)?;
@@ -1464,7 +1465,6 @@ impl serde::Serialize for TimeCardRow<'_> {
         t.serialize_element(&v.total_ot)?;
         t.serialize_element(&v.total_leave)?;
         t.serialize_element(&v.exception)?;
-        t.serialize_element(&v.extra)?;
         t.end()
     }
 }

@@ -41,4 +41,29 @@ describe('list pages as JSON rows', () => {
       for (const name of names) assert.ok(listed.includes(name), `${resource}: ${JSON.stringify(name)}`);
     }
   });
+
+  it('a row drops its trailing nulls: absent options stay absent, the rest keep their values', async () => {
+    // Texts that end like the `,null` the addon trims from a row's end.
+    const names = ['x,null', 'null', ',null]', 'null,null'];
+    for (const [i, name] of names.entries()) {
+      await client.departments.create({ dept_code: `NUL${i}`, dept_name: name });
+    }
+    const departments = await client.departments.list().toArray();
+    for (const name of names) {
+      const found = departments.filter((d) => d.dept_name === name);
+      assert.equal(found.length, 1, JSON.stringify(name));
+      assert.ok(!('parent_dept' in found[0]), 'no parent: no key');
+    }
+    const punches = await client.transactions.list().toArray();
+    for (const record of [...departments, ...punches]) {
+      const keys = Object.keys(record);
+      assert.equal(keys.at(-1), 'extra', keys.join());
+      assert.equal(typeof record.extra, 'object');
+      for (const [key, value] of Object.entries(record)) assert.notEqual(value, undefined, key);
+    }
+    // A 9.0 punch has none of the 8.x / 9.5 names (the options that end its row).
+    assert.ok(punches.every((p) => !('first_name' in p) && !('verify_type_display' in p)));
+    const one = await client.transactions.get(punches[0].id);
+    assert.deepEqual(one, punches[0]);
+  });
 });

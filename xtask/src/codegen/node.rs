@@ -238,8 +238,8 @@ fn write_view_head(out: &mut String, model: &Model, suffix: &str, ser_trait: &st
 }
 
 /// The JS keys of one record in order (each field, then its `_raw` text for a time; `extra`
-/// follows): the order of a row, and of the keyed `{Name}Json` view. `row_decoders` writes
-/// the JS side of the same order.
+/// follows them in a record and leads a row): the order of a row, and of the keyed
+/// `{Name}Json` view. `row_decoders` writes the JS side of the same order.
 fn row_slots(model: &Model) -> Vec<(String, &Field)> {
     let mut slots = Vec::new();
     for field in &model.fields {
@@ -257,14 +257,19 @@ fn slot_view(key: &str, field: &Field) -> String {
     if key == field.name { json_value("x", &field.ty) } else { "x".to_string() }
 }
 
-/// `{Name}Row`: a core record as a JSON array of its values in `row_slots` order (`None` as
-/// `null`), each value as `{Name}Json` writes it. Half the text of keyed objects, and V8
-/// parses arrays and fills objects of one shape (`lib/rows.generated.js`) faster than it parses keys.
+/// `{Name}Row`: a core record as a JSON array of `extra` (when the record has it) and then its
+/// values in `row_slots` order (`None` as `null`), each value as `{Name}Json` writes it. Half
+/// the text of keyed objects, and V8 parses arrays and fills objects of one shape
+/// (`lib/rows.generated.js`) faster than it parses keys. `extra` comes first so that the
+/// options a version does not send end the row, where `RowsBuilder` drops them.
 fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
     write_view_head(out, model, "Row", "SerializeTuple")?;
     let slots = row_slots(model);
     let len = slots.len() + usize::from(model.has_extra);
     writeln!(out, "        let mut t = s.serialize_tuple({len})?;")?;
+    if model.has_extra {
+        writeln!(out, "        t.serialize_element(&v.extra)?;")?;
+    }
     for (key, field) in &slots {
         let (f, view) = (&field.name, slot_view(key, field));
         if view == "x" {
@@ -275,9 +280,6 @@ fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
             writeln!(out, "        let x = &v.{f};")?;
             writeln!(out, "        t.serialize_element(&{view})?;")?;
         }
-    }
-    if model.has_extra {
-        writeln!(out, "        t.serialize_element(&v.extra)?;")?;
     }
     writeln!(out, "        t.end()\n    }}\n}}\n")?;
     Ok(())
@@ -294,24 +296,27 @@ fn row_decoders(spec: &OpenAPI) -> Result<String> {
     out.push_str(
         "'use strict';\n\
          // A page of records crosses from the addon as JSON rows (arrays of values in a fixed\n\
-         // order, `null` for an absent option); these constructors make them records. Each\n\
-         // prototype is `Object.prototype`, so a record is a plain object like any other.\n\n",
+         // order, `extra` first, `null` for an absent option, and no trailing `null`s: a slot\n\
+         // past the end reads `undefined`, the same as `null` here); these constructors make\n\
+         // them records, with the keys in the spec's order and `extra` last. Each prototype is\n\
+         // `Object.prototype`, so a record is a plain object like any other.\n\n",
     );
     let crossing = crossings(&models);
     let rows = |m: &&Model| m.role == Role::Record && crossing(m) == Crossing::Rows;
     let mut names = Vec::new();
     for model in models.iter().filter(rows) {
         writeln!(out, "function {}(r) {{", model.name)?;
-        let slots = row_slots(model);
-        for (i, (key, field)) in slots.iter().enumerate() {
+        let first = usize::from(model.has_extra);
+        for (i, (key, field)) in row_slots(model).iter().enumerate() {
+            let i = i + first;
             if field.optional {
-                writeln!(out, "  if (r[{i}] !== null) this.{key} = r[{i}];")?;
+                writeln!(out, "  if (r[{i}] != null) this.{key} = r[{i}];")?;
             } else {
-                writeln!(out, "  this.{key} = r[{i}];")?;
+                writeln!(out, "  this.{key} = r[{i}] ?? null;")?;
             }
         }
         if model.has_extra {
-            writeln!(out, "  this.extra = r[{}];", slots.len())?;
+            writeln!(out, "  this.extra = r[0];")?;
         }
         writeln!(out, "}}\n{}.prototype = Object.prototype;\n", model.name)?;
         names.push(model.name.clone());
