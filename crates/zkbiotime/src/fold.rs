@@ -28,10 +28,9 @@ impl Fold for Employee {
             position.position_name = take_text(extra, "position_name");
         }
         if !self.area.is_empty() && self.area.iter().all(|a| a.area_name.is_none()) {
-            let names = extra
-                .get("area_name")
-                .and_then(Value::as_str)
-                .map(|joined| joined.split(',').map(|n| n.trim().to_owned()).collect::<Vec<_>>());
+            let names = extra.get("area_name").and_then(Value::as_str).map(|joined| {
+                joined.split(',').map(|n| crate::Text::from(n.trim())).collect::<Vec<_>>()
+            });
             if let Some(names) = names.filter(|n| n.len() == self.area.len()) {
                 for (area, name) in self.area.iter_mut().zip(names) {
                     area.area_name = Some(name);
@@ -66,10 +65,10 @@ impl Fold for Employee {
 }
 
 /// A text value beside a relation, moved out of `extra`.
-fn take_text(extra: &mut Map<String, Value>, key: &str) -> Option<String> {
+fn take_text(extra: &mut Map<String, Value>, key: &str) -> Option<crate::Text> {
     match extra.get(key) {
         Some(Value::String(_)) => match extra.remove(key) {
-            Some(Value::String(s)) => Some(s),
+            Some(Value::String(s)) => Some(s.into()),
             _ => None,
         },
         _ => None,

@@ -440,6 +440,36 @@ impl Lenient for String {
     }
 }
 
+/// Record text fields (see [`crate::Text`]): read as [`String`] is.
+impl Lenient for crate::Text {
+    const TEXT: bool = true;
+
+    #[inline]
+    fn from_bool(v: bool) -> Loose<Self> {
+        Loose::Read(if v { "true" } else { "false" }.into())
+    }
+    #[inline]
+    fn from_i64(v: i64) -> Loose<Self> {
+        Loose::Read(compact_str::ToCompactString::to_compact_string(&v))
+    }
+    #[inline]
+    fn from_u64(v: u64) -> Loose<Self> {
+        Loose::Read(compact_str::ToCompactString::to_compact_string(&v))
+    }
+    #[inline]
+    fn from_f64(v: f64) -> Loose<Self> {
+        Loose::Read(Value::from(v).to_string().into())
+    }
+    #[inline]
+    fn from_str(v: &str) -> Loose<Self> {
+        Loose::Read(v.into())
+    }
+    #[inline]
+    fn from_string(v: String) -> Loose<Self> {
+        Loose::Read(v.into())
+    }
+}
+
 impl Lenient for crate::Secret {
     const TEXT: bool = true;
     const SECRET: bool = true;

@@ -65,7 +65,7 @@ async fn icontains_areas_state_and_terminal_alias() {
     let code = &with_area.emp_code;
     let by_code: Vec<_> = client
         .employees()
-        .list(EmployeeFilter { emp_code_icontains: Some(code.clone()), ..Default::default() })
+        .list(EmployeeFilter { emp_code_icontains: Some(code.to_string()), ..Default::default() })
         .try_collect()
         .await
         .unwrap();
@@ -87,7 +87,7 @@ async fn icontains_areas_state_and_terminal_alias() {
     if let Some(state) = &terminal.state {
         let by_state: Vec<_> = client
             .terminals()
-            .list(TerminalFilter { state: Some(state.clone()), ..Default::default() })
+            .list(TerminalFilter { state: Some(state.to_string()), ..Default::default() })
             .try_collect()
             .await
             .unwrap();
@@ -100,7 +100,7 @@ async fn icontains_areas_state_and_terminal_alias() {
     let alias = punches.iter().find_map(|p| p.terminal_alias.clone()).unwrap();
     let by_alias: Vec<_> = client
         .transactions()
-        .list(TransactionFilter { terminal_alias: Some(alias.clone()), ..Default::default() })
+        .list(TransactionFilter { terminal_alias: Some(alias.to_string()), ..Default::default() })
         .try_collect()
         .await
         .unwrap();

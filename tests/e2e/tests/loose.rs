@@ -19,7 +19,8 @@ async fn an_8_0_employee_reads_in_the_9_x_shape() {
     let dept = e.department.as_ref().expect("department from the bare id");
     assert_eq!((dept.id, dept.dept_name.as_deref()), (3, Some("Operations")));
     assert!(e.position.is_none());
-    let areas: Vec<_> = e.area.iter().map(|a| (a.id, a.area_name.clone().unwrap())).collect();
+    let areas: Vec<_> =
+        e.area.iter().map(|a| (a.id, a.area_name.clone().unwrap().to_string())).collect();
     assert_eq!(areas, [(1, "Head office".to_string()), (2, "Warehouse".to_string())]);
     let att = e.attemployee.as_ref().expect("flat flags folded into attemployee");
     assert_eq!(

@@ -32,7 +32,7 @@ fn first_last(
     let mut out: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     for p in punches.iter().filter(|p| days.contains(&&p.punch_time[..10])) {
         let (day, clock) = (p.punch_time[..10].to_string(), p.punch_time[11..19].to_string());
-        let e = out.entry((p.emp_code.clone(), day)).or_insert((clock.clone(), clock.clone()));
+        let e = out.entry((p.emp_code.to_string(), day)).or_insert((clock.clone(), clock.clone()));
         e.0 = e.0.clone().min(clock.clone());
         e.1 = e.1.clone().max(clock);
     }
@@ -54,10 +54,10 @@ async fn transaction_report_rows_are_the_punches_of_the_range_with_names() {
     let mut want: Vec<(String, String)> = punches
         .iter()
         .filter(|p| p.punch_time.starts_with(&day))
-        .map(|p| (p.emp_code.clone(), p.punch_time.clone()))
+        .map(|p| (p.emp_code.to_string(), p.punch_time.to_string()))
         .collect();
     let mut got: Vec<(String, String)> =
-        rows.iter().map(|r| (r.emp_code.clone(), r.punch_time.clone())).collect();
+        rows.iter().map(|r| (r.emp_code.to_string(), r.punch_time.to_string())).collect();
     assert!(got.windows(2).all(|w| w[0].1 <= w[1].1), "ordered by punch time");
     want.sort();
     got.sort();
@@ -101,8 +101,9 @@ async fn first_last_report_is_each_employees_first_and_last_punch_of_each_day() 
     let got: BTreeMap<(String, String), (String, String)> = rows
         .iter()
         .map(|r| {
-            let punches = (r.first_punch.clone().unwrap(), r.last_punch.clone().unwrap());
-            ((r.emp_code.clone(), r.att_date.to_string()), punches)
+            let punches =
+                (r.first_punch.clone().unwrap().into(), r.last_punch.clone().unwrap().into());
+            ((r.emp_code.to_string(), r.att_date.to_string()), punches)
         })
         .collect();
     assert_eq!(got.len(), rows.len(), "one row per employee and day");
@@ -112,7 +113,7 @@ async fn first_last_report_is_each_employees_first_and_last_punch_of_each_day() 
 
     // `employees` narrows to the ids given.
     let (code, _) = want.keys().next().unwrap();
-    let one = employees.iter().find(|e| &e.emp_code == code).unwrap();
+    let one = employees.iter().find(|e| e.emp_code == code).unwrap();
     let filter = FirstLastReportFilter {
         start_date: Some(day.clone()),
         end_date: Some(next.clone()),
@@ -120,7 +121,7 @@ async fn first_last_report_is_each_employees_first_and_last_punch_of_each_day() 
         ..Default::default()
     };
     let rows: Vec<_> = client.first_last_reports().list(filter).try_collect().await.unwrap();
-    let want: Vec<_> = want.keys().filter(|(code, _)| code == &one.emp_code).collect();
+    let want: Vec<_> = want.keys().filter(|(code, _)| *code == one.emp_code).collect();
     assert!(!want.is_empty() && want.len() < got.len());
     assert_eq!(rows.len(), want.len());
     assert!(rows.iter().all(|r| r.emp_code == one.emp_code));
@@ -140,8 +141,11 @@ async fn time_cards_approximate_a_day_as_first_in_last_out() {
     let want = first_last(&punches, &[&day]);
     assert_eq!(rows.len(), want.len());
     for r in &rows {
-        let (first, last) = &want[&(r.emp_code.clone(), r.att_date.to_string())];
-        assert_eq!((r.clock_in.as_ref(), r.clock_out.as_ref()), (Some(first), Some(last)));
+        let (first, last) = &want[&(r.emp_code.to_string(), r.att_date.to_string())];
+        assert_eq!(
+            (r.clock_in.as_deref(), r.clock_out.as_deref()),
+            (Some(&**first), Some(&**last))
+        );
         let t = |s: &str| chrono::NaiveTime::parse_from_str(s, "%H:%M:%S").unwrap();
         let hours = (t(last) - t(first)).num_seconds() as f64 / 3600.0;
         assert_eq!(r.total_hrs.as_deref(), Some(format!("{hours:.2}").as_str()));

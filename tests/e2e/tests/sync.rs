@@ -95,7 +95,7 @@ async fn ids_that_went_backwards_are_an_error_not_silent_loss() {
 async fn all_punches(client: &zkbiotime::Client) -> Vec<(i64, String)> {
     use futures::TryStreamExt;
     let all: Vec<_> = client.transactions().list(Default::default()).try_collect().await.unwrap();
-    all.into_iter().map(|p| (p.id, p.punch_time)).collect()
+    all.into_iter().map(|p| (p.id, p.punch_time.into())).collect()
 }
 
 #[tokio::test]

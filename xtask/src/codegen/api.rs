@@ -261,6 +261,13 @@ impl syn::visit_mut::VisitMut for Lenient {
             return;
         }
         let Some((_, items)) = &mut module.content else { return };
+        let records: Vec<String> = self
+            .models
+            .iter()
+            .filter(|m| m.role == crate::codegen::models::Role::Record)
+            .map(|m| m.name.clone())
+            .collect();
+        crate::codegen::api_text::retype(items, &records);
         for item in items.iter_mut() {
             if let syn::Item::Struct(s) = item {
                 self.reader(s);

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 mod api;
+mod api_text;
 pub mod cli;
 mod cli_resources;
 mod core_bodies;

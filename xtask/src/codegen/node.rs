@@ -122,7 +122,8 @@ fn write_record(out: &mut String, model: &Model, crossing: Crossing) -> Result<(
             } else {
                 writeln!(out, "            {f}: cx.iso(&v.{f}),")?;
             }
-            writeln!(out, "            {f}_raw: v.{f},")?;
+            let raw = if field.optional { "map(Into::into)" } else { "into()" };
+            writeln!(out, "            {f}_raw: v.{f}.{raw},")?;
             continue;
         }
         let value = if field.optional {
@@ -375,10 +376,12 @@ fn needs_cx(ty: &FieldType) -> bool {
     }
 }
 
-/// The expression turning the core value `expr` into the binding's value.
+/// The expression turning the core value `expr` into the binding's value (record text is
+/// the core's `Text`).
 fn convert(expr: &str, ty: &FieldType) -> String {
     match ty {
-        FieldType::String | FieldType::Int | FieldType::Float | FieldType::Bool => expr.into(),
+        FieldType::String => format!("{expr}.into()"),
+        FieldType::Int | FieldType::Float | FieldType::Bool => expr.into(),
         FieldType::Date | FieldType::Enum(_) => format!("{expr}.to_string()"),
         FieldType::DateTimeText => format!("cx.iso(&{expr})"),
         FieldType::Secret => format!("Secret::from({expr})"),

@@ -289,14 +289,11 @@ fn type_note(ty: &FieldType) -> Option<&'static str> {
     }
 }
 
-/// Core value `x` → uniffi value (infallible).
+/// Core value `x` → uniffi value (infallible). Record text is the core's `Text`.
 fn out_expr(ty: &FieldType, x: &str) -> Option<String> {
     match ty {
-        FieldType::String
-        | FieldType::DateTimeText
-        | FieldType::Int
-        | FieldType::Float
-        | FieldType::Bool => None,
+        FieldType::String | FieldType::DateTimeText => Some(format!("{x}.into()")),
+        FieldType::Int | FieldType::Float | FieldType::Bool => None,
         FieldType::Date => Some(format!("date_out({x})")),
         FieldType::Secret => Some(format!("Secret::wrap({x})")),
         FieldType::Enum(_) | FieldType::Model(_) => Some(format!("{x}.into()")),

@@ -11,14 +11,14 @@ pub mod types {
     ///An area as read; the parent is nested.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Area {
-        pub area_code: ::std::string::String,
+        pub area_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_name: ::std::option::Option<::std::string::String>,
+        pub area_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_area: ::std::option::Option<ParentArea>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_area_name: ::std::option::Option<::std::string::String>,
+        pub parent_area_name: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -151,9 +151,9 @@ pub mod types {
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AreaRef {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_code: ::std::option::Option<::std::string::String>,
+        pub area_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_name: ::std::option::Option<::std::string::String>,
+        pub area_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -183,9 +183,9 @@ pub mod types {
     ///The answer to create / update area; the parent is a bare id.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AreaWritten {
-        pub area_code: ::std::string::String,
+        pub area_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_name: ::std::option::Option<::std::string::String>,
+        pub area_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_area: ::std::option::Option<i64>,
@@ -254,9 +254,9 @@ optional: what an absent kind means is undocumented, the sandbox reads it as fal
     ///A department; read and write answers have the same shape.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Department {
-        pub dept_code: ::std::string::String,
+        pub dept_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_name: ::std::option::Option<::std::string::String>,
+        pub dept_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_dept: ::std::option::Option<i64>,
@@ -393,9 +393,9 @@ optional: what an absent kind means is undocumented, the sandbox reads it as fal
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DepartmentRef {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_code: ::std::option::Option<::std::string::String>,
+        pub dept_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_name: ::std::option::Option<::std::string::String>,
+        pub dept_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -431,7 +431,7 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Employee {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_role: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -443,11 +443,11 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub card_no: ::std::option::Option<::std::string::String>,
+        pub card_no: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
+        pub city: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contact_tel: ::std::option::Option<::std::string::String>,
+        pub contact_tel: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub department: ::std::option::Option<DepartmentRef>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -456,59 +456,59 @@ of nested areas. Site-specific custom attributes arrive as extra top-level keys.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub device_password: ::std::option::Option<crate::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        pub emp_code: ::std::string::String,
+        pub email: ::std::option::Option<crate::Text>,
+        pub emp_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emp_type: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enroll_sn: ::std::option::Option<::std::string::String>,
+        pub enroll_sn: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub face: ::std::option::Option<::std::string::String>,
+        pub face: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fingerprint: ::std::option::Option<::std::string::String>,
+        pub fingerprint: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub format_name: ::std::option::Option<::std::string::String>,
+        pub format_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub full_name: ::std::option::Option<::std::string::String>,
+        pub full_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub gender: ::std::option::Option<::std::string::String>,
+        pub gender: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hire_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub national: ::std::option::Option<::std::string::String>,
+        pub national: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nickname: ::std::option::Option<::std::string::String>,
+        pub nickname: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub office_tel: ::std::option::Option<::std::string::String>,
+        pub office_tel: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub palm: ::std::option::Option<::std::string::String>,
+        pub palm: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub photo: ::std::option::Option<::std::string::String>,
+        pub photo: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub position: ::std::option::Option<PositionRef>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub postcode: ::std::option::Option<::std::string::String>,
+        pub postcode: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub religion: ::std::option::Option<::std::string::String>,
+        pub religion: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ssn: ::std::option::Option<::std::string::String>,
+        pub ssn: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_time: ::std::option::Option<::std::string::String>,
+        pub update_time: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify_mode: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vl_face: ::std::option::Option<::std::string::String>,
+        pub vl_face: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vl_face_photo: ::std::option::Option<::std::string::String>,
+        pub vl_face_photo: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vl_palm: ::std::option::Option<::std::string::String>,
+        pub vl_palm: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -683,7 +683,7 @@ plus `self_password` (a password hash: never log or print it).
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EmployeeWritten {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_role: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -693,11 +693,11 @@ plus `self_password` (a password hash: never log or print it).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub card_no: ::std::option::Option<::std::string::String>,
+        pub card_no: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
+        pub city: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contact_tel: ::std::option::Option<::std::string::String>,
+        pub contact_tel: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub department: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -706,43 +706,43 @@ plus `self_password` (a password hash: never log or print it).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub device_password: ::std::option::Option<crate::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        pub emp_code: ::std::string::String,
+        pub email: ::std::option::Option<crate::Text>,
+        pub emp_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emp_type: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enroll_sn: ::std::option::Option<::std::string::String>,
+        pub enroll_sn: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub flow_role: ::std::vec::Vec<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub gender: ::std::option::Option<::std::string::String>,
+        pub gender: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hire_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub national: ::std::option::Option<::std::string::String>,
+        pub national: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nickname: ::std::option::Option<::std::string::String>,
+        pub nickname: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub office_tel: ::std::option::Option<::std::string::String>,
+        pub office_tel: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub position: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub postcode: ::std::option::Option<::std::string::String>,
+        pub postcode: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub religion: ::std::option::Option<::std::string::String>,
+        pub religion: ::std::option::Option<crate::Text>,
         ///A password hash: secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub self_password: ::std::option::Option<crate::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ssn: ::std::option::Option<::std::string::String>,
+        pub ssn: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify_mode: ::std::option::Option<i64>,
         #[serde(flatten)]
@@ -777,18 +777,18 @@ that a day with one punch has it as both. Other columns are kept as extra fields
     pub struct FirstLastReport {
         pub att_date: ::chrono::naive::NaiveDate,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_code: ::std::option::Option<::std::string::String>,
+        pub dept_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_name: ::std::option::Option<::std::string::String>,
-        pub emp_code: ::std::string::String,
+        pub dept_name: ::std::option::Option<crate::Text>,
+        pub emp_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_punch: ::std::option::Option<::std::string::String>,
+        pub first_punch: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_punch: ::std::option::Option<::std::string::String>,
+        pub last_punch: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -822,9 +822,9 @@ that a day with one punch has it as both. Other columns are kept as extra fields
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParentArea {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_code: ::std::option::Option<::std::string::String>,
+        pub area_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_name: ::std::option::Option<::std::string::String>,
+        pub area_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_area: ::std::option::Option<i64>,
@@ -843,10 +843,10 @@ that a day with one punch has it as both. Other columns are kept as extra fields
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_position: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_position_name: ::std::option::Option<::std::string::String>,
-        pub position_code: ::std::string::String,
+        pub parent_position_name: ::std::option::Option<crate::Text>,
+        pub position_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub position_name: ::std::option::Option<::std::string::String>,
+        pub position_name: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -981,9 +981,9 @@ that a day with one punch has it as both. Other columns are kept as extra fields
     pub struct PositionRef {
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub position_code: ::std::option::Option<::std::string::String>,
+        pub position_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub position_name: ::std::option::Option<::std::string::String>,
+        pub position_name: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1033,13 +1033,13 @@ sandbox sends it so it reads back). Only 8.5 and 9.5 servers have the resign API
         pub disableatt: ::std::option::Option<bool>,
         pub employee: ResignEmployee,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         ///At most 200 characters (D80). Sent in answers by the sandbox (inferred).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reason: ::std::option::Option<::std::string::String>,
+        pub reason: ::std::option::Option<crate::Text>,
         pub resign_date: ::chrono::naive::NaiveDate,
         ///Why the employee left, 1..5 (labels: `x-labels`; D80, shared/notes/server-versions.md §3).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1078,12 +1078,12 @@ resign_type a default of 1 (the sandbox applies it when absent).
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResignEmployee {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub emp_code: ::std::option::Option<::std::string::String>,
+        pub emp_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1161,35 +1161,35 @@ resign_type and disableatt required; reason at most 200 characters).
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Terminal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub alias: ::std::option::Option<::std::string::String>,
+        pub alias: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub area: ::std::option::Option<AreaRef>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_name: ::std::option::Option<::std::string::String>,
+        pub area_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub face_count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fp_count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fw_ver: ::std::option::Option<::std::string::String>,
+        pub fw_ver: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ip_address: ::std::option::Option<::std::string::String>,
+        pub ip_address: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_attendance: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_activity: ::std::option::Option<::std::string::String>,
+        pub last_activity: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub palm_count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub push_time: ::std::option::Option<::std::string::String>,
+        pub push_time: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub push_ver: ::std::option::Option<::std::string::String>,
-        pub sn: ::std::string::String,
+        pub push_ver: ::std::option::Option<crate::Text>,
+        pub sn: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
+        pub state: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub terminal_name: ::std::option::Option<::std::string::String>,
+        pub terminal_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub terminal_tz: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1198,7 +1198,7 @@ resign_type and disableatt required; reason at most 200 characters).
         pub transfer_interval: ::std::option::Option<i64>,
         ///Upload times of the day, `;`-separated: a schedule, not a time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub transfer_time: ::std::option::Option<::std::string::String>,
+        pub transfer_time: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
         #[serde(flatten)]
@@ -1302,40 +1302,40 @@ in, last punch out, the hours between them); a real server uses schedules.
     pub struct TimeCard {
         pub att_date: ::chrono::naive::NaiveDate,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub check_in: ::std::option::Option<::std::string::String>,
+        pub check_in: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub check_out: ::std::option::Option<::std::string::String>,
+        pub check_out: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub clock_in: ::std::option::Option<::std::string::String>,
+        pub clock_in: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub clock_out: ::std::option::Option<::std::string::String>,
+        pub clock_out: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_code: ::std::option::Option<::std::string::String>,
+        pub dept_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_name: ::std::option::Option<::std::string::String>,
-        pub emp_code: ::std::string::String,
+        pub dept_name: ::std::option::Option<crate::Text>,
+        pub emp_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub exception: ::std::option::Option<::std::string::String>,
+        pub exception: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub position_code: ::std::option::Option<::std::string::String>,
+        pub position_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub position_name: ::std::option::Option<::std::string::String>,
+        pub position_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub time_table_alias: ::std::option::Option<::std::string::String>,
+        pub time_table_alias: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_hrs: ::std::option::Option<::std::string::String>,
+        pub total_hrs: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_leave: ::std::option::Option<::std::string::String>,
+        pub total_leave: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_ot: ::std::option::Option<::std::string::String>,
+        pub total_ot: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub weekday: ::std::option::Option<::std::string::String>,
+        pub weekday: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub worked_hrs: ::std::option::Option<::std::string::String>,
+        pub worked_hrs: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1386,21 +1386,21 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Transaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_alias: ::std::option::Option<::std::string::String>,
+        pub area_alias: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub crc: ::std::option::Option<::std::string::String>,
+        pub crc: ::std::option::Option<crate::Text>,
         ///The department's name (8.x and 9.5 only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub department: ::std::option::Option<::std::string::String>,
+        pub department: ::std::option::Option<crate::Text>,
         ///employee id
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emp: ::std::option::Option<i64>,
-        pub emp_code: ::std::string::String,
+        pub emp_code: crate::Text,
         ///8.x and 9.5 only
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub gps_location: ::std::option::Option<::std::string::String>,
+        pub gps_location: ::std::option::Option<crate::Text>,
         pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_attendance: ::std::option::Option<i64>,
@@ -1409,52 +1409,52 @@ the display texts of `punch_state` and `verify_type` (in the `Accept-Language`).
         pub is_mask: ::std::option::Option<i64>,
         ///8.x and 9.5 only
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: ::std::option::Option<crate::Text>,
         ///The position's name (8.x and 9.5 only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub position: ::std::option::Option<::std::string::String>,
+        pub position: ::std::option::Option<crate::Text>,
         ///"0".."5", or "255" when the device does not track states (labels: `x-labels`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punch_state: ::std::option::Option<::std::string::String>,
+        pub punch_state: ::std::option::Option<crate::Text>,
         ///`punch_state` as text (8.x and 9.5 only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punch_state_display: ::std::option::Option<::std::string::String>,
-        pub punch_time: ::std::string::String,
+        pub punch_state_display: ::std::option::Option<crate::Text>,
+        pub punch_time: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub purpose: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reserved: ::std::option::Option<::std::string::String>,
+        pub reserved: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sync_status: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sync_time: ::std::option::Option<::std::string::String>,
+        pub sync_time: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<f64>,
         ///terminal id
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub terminal: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub terminal_alias: ::std::option::Option<::std::string::String>,
+        pub terminal_alias: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub terminal_sn: ::std::option::Option<::std::string::String>,
+        pub terminal_sn: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub upload_time: ::std::option::Option<::std::string::String>,
+        pub upload_time: ::std::option::Option<crate::Text>,
         ///How the person was verified (labels: `x-labels`; pybiotime and BioTime installs; D80 calls 0 "Password", pybiotime "Any").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify_type: ::std::option::Option<i64>,
         ///`verify_type` as text (8.x and 9.5 only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub verify_type_display: ::std::option::Option<::std::string::String>,
+        pub verify_type_display: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub work_code: ::std::option::Option<::std::string::String>,
+        pub work_code: ::std::option::Option<crate::Text>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1613,25 +1613,25 @@ Other columns are kept as extra fields.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionReport {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub area_alias: ::std::option::Option<::std::string::String>,
+        pub area_alias: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_code: ::std::option::Option<::std::string::String>,
+        pub dept_code: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dept_name: ::std::option::Option<::std::string::String>,
-        pub emp_code: ::std::string::String,
+        pub dept_name: ::std::option::Option<crate::Text>,
+        pub emp_code: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
+        pub first_name: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
+        pub last_name: ::std::option::Option<crate::Text>,
         ///As on a punch (labels: `x-labels`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punch_state: ::std::option::Option<::std::string::String>,
+        pub punch_state: ::std::option::Option<crate::Text>,
         ///Server-local `YYYY-MM-DD HH:MM:SS`.
-        pub punch_time: ::std::string::String,
+        pub punch_time: crate::Text,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub terminal_alias: ::std::option::Option<::std::string::String>,
+        pub terminal_alias: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub terminal_sn: ::std::option::Option<::std::string::String>,
+        pub terminal_sn: ::std::option::Option<crate::Text>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify_type: ::std::option::Option<i64>,
         #[serde(flatten)]
@@ -1667,12 +1667,9 @@ Other columns are kept as extra fields.
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct Area {
-            area_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            area_code: ::std::result::Result<crate::Text, ::std::string::String>,
             area_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -1681,7 +1678,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             parent_area_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -1704,7 +1701,7 @@ Other columns are kept as extra fields.
         impl Area {
             pub fn area_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_code = value
@@ -1716,7 +1713,7 @@ Other columns are kept as extra fields.
             }
             pub fn area_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_name = value
@@ -1750,7 +1747,7 @@ Other columns are kept as extra fields.
             }
             pub fn parent_area_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_area_name = value
@@ -2151,11 +2148,11 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct AreaRef {
             area_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             area_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -2177,7 +2174,7 @@ Other columns are kept as extra fields.
         impl AreaRef {
             pub fn area_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_code = value
@@ -2189,7 +2186,7 @@ Other columns are kept as extra fields.
             }
             pub fn area_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_name = value
@@ -2353,12 +2350,9 @@ Other columns are kept as extra fields.
         }
         #[derive(Clone, Debug)]
         pub struct AreaWritten {
-            area_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            area_code: ::std::result::Result<crate::Text, ::std::string::String>,
             area_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -2385,7 +2379,7 @@ Other columns are kept as extra fields.
         impl AreaWritten {
             pub fn area_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_code = value
@@ -2397,7 +2391,7 @@ Other columns are kept as extra fields.
             }
             pub fn area_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_name = value
@@ -2820,12 +2814,9 @@ Other columns are kept as extra fields.
         }
         #[derive(Clone, Debug)]
         pub struct Department {
-            dept_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            dept_code: ::std::result::Result<crate::Text, ::std::string::String>,
             dept_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -2852,7 +2843,7 @@ Other columns are kept as extra fields.
         impl Department {
             pub fn dept_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_code = value
@@ -2864,7 +2855,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_name = value
@@ -3284,11 +3275,11 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct DepartmentRef {
             dept_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             dept_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -3310,7 +3301,7 @@ Other columns are kept as extra fields.
         impl DepartmentRef {
             pub fn dept_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_code = value
@@ -3322,7 +3313,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_name = value
@@ -3487,7 +3478,7 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct Employee {
             address: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             app_role: ::std::result::Result<
@@ -3511,15 +3502,15 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             card_no: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             contact_tel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             department: ::std::result::Result<
@@ -3535,43 +3526,40 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            emp_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            emp_code: ::std::result::Result<crate::Text, ::std::string::String>,
             emp_type: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             enroll_sn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             face: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             fingerprint: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             format_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             full_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             gender: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             hire_date: ::std::result::Result<
@@ -3580,31 +3568,31 @@ Other columns are kept as extra fields.
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             national: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             nickname: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             office_tel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             palm: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             photo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             position: ::std::result::Result<
@@ -3612,19 +3600,19 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             postcode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             religion: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             ssn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             update_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             verify_mode: ::std::result::Result<
@@ -3632,15 +3620,15 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             vl_face: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             vl_face_photo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             vl_palm: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -3698,7 +3686,7 @@ Other columns are kept as extra fields.
         impl Employee {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -3772,7 +3760,7 @@ Other columns are kept as extra fields.
             }
             pub fn card_no<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.card_no = value
@@ -3784,7 +3772,7 @@ Other columns are kept as extra fields.
             }
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -3796,7 +3784,7 @@ Other columns are kept as extra fields.
             }
             pub fn contact_tel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_tel = value
@@ -3846,7 +3834,7 @@ Other columns are kept as extra fields.
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -3858,7 +3846,7 @@ Other columns are kept as extra fields.
             }
             pub fn emp_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emp_code = value
@@ -3882,7 +3870,7 @@ Other columns are kept as extra fields.
             }
             pub fn enroll_sn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enroll_sn = value
@@ -3894,7 +3882,7 @@ Other columns are kept as extra fields.
             }
             pub fn face<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.face = value
@@ -3906,7 +3894,7 @@ Other columns are kept as extra fields.
             }
             pub fn fingerprint<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fingerprint = value
@@ -3918,7 +3906,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -3930,7 +3918,7 @@ Other columns are kept as extra fields.
             }
             pub fn format_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.format_name = value
@@ -3942,7 +3930,7 @@ Other columns are kept as extra fields.
             }
             pub fn full_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.full_name = value
@@ -3954,7 +3942,7 @@ Other columns are kept as extra fields.
             }
             pub fn gender<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.gender = value
@@ -3990,7 +3978,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -4002,7 +3990,7 @@ Other columns are kept as extra fields.
             }
             pub fn mobile<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mobile = value
@@ -4014,7 +4002,7 @@ Other columns are kept as extra fields.
             }
             pub fn national<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.national = value
@@ -4026,7 +4014,7 @@ Other columns are kept as extra fields.
             }
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.nickname = value
@@ -4038,7 +4026,7 @@ Other columns are kept as extra fields.
             }
             pub fn office_tel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.office_tel = value
@@ -4050,7 +4038,7 @@ Other columns are kept as extra fields.
             }
             pub fn palm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.palm = value
@@ -4062,7 +4050,7 @@ Other columns are kept as extra fields.
             }
             pub fn photo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.photo = value
@@ -4086,7 +4074,7 @@ Other columns are kept as extra fields.
             }
             pub fn postcode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.postcode = value
@@ -4098,7 +4086,7 @@ Other columns are kept as extra fields.
             }
             pub fn religion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.religion = value
@@ -4110,7 +4098,7 @@ Other columns are kept as extra fields.
             }
             pub fn ssn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ssn = value
@@ -4122,7 +4110,7 @@ Other columns are kept as extra fields.
             }
             pub fn update_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.update_time = value
@@ -4146,7 +4134,7 @@ Other columns are kept as extra fields.
             }
             pub fn vl_face<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vl_face = value
@@ -4158,7 +4146,7 @@ Other columns are kept as extra fields.
             }
             pub fn vl_face_photo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vl_face_photo = value
@@ -4170,7 +4158,7 @@ Other columns are kept as extra fields.
             }
             pub fn vl_palm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vl_palm = value
@@ -5642,7 +5630,7 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct EmployeeWritten {
             address: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             app_role: ::std::result::Result<
@@ -5659,15 +5647,15 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             card_no: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             contact_tel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             department: ::std::result::Result<
@@ -5683,23 +5671,20 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            emp_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            emp_code: ::std::result::Result<crate::Text, ::std::string::String>,
             emp_type: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             enroll_sn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             flow_role: ::std::result::Result<
@@ -5707,7 +5692,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             gender: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             hire_date: ::std::result::Result<
@@ -5716,23 +5701,23 @@ Other columns are kept as extra fields.
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             national: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             nickname: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             office_tel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             position: ::std::result::Result<
@@ -5740,11 +5725,11 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             postcode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             religion: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             self_password: ::std::result::Result<
@@ -5752,7 +5737,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             ssn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             verify_mode: ::std::result::Result<
@@ -5805,7 +5790,7 @@ Other columns are kept as extra fields.
         impl EmployeeWritten {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -5867,7 +5852,7 @@ Other columns are kept as extra fields.
             }
             pub fn card_no<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.card_no = value
@@ -5879,7 +5864,7 @@ Other columns are kept as extra fields.
             }
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -5891,7 +5876,7 @@ Other columns are kept as extra fields.
             }
             pub fn contact_tel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_tel = value
@@ -5941,7 +5926,7 @@ Other columns are kept as extra fields.
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -5953,7 +5938,7 @@ Other columns are kept as extra fields.
             }
             pub fn emp_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emp_code = value
@@ -5977,7 +5962,7 @@ Other columns are kept as extra fields.
             }
             pub fn enroll_sn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enroll_sn = value
@@ -5989,7 +5974,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -6013,7 +5998,7 @@ Other columns are kept as extra fields.
             }
             pub fn gender<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.gender = value
@@ -6049,7 +6034,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -6061,7 +6046,7 @@ Other columns are kept as extra fields.
             }
             pub fn mobile<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mobile = value
@@ -6073,7 +6058,7 @@ Other columns are kept as extra fields.
             }
             pub fn national<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.national = value
@@ -6085,7 +6070,7 @@ Other columns are kept as extra fields.
             }
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.nickname = value
@@ -6097,7 +6082,7 @@ Other columns are kept as extra fields.
             }
             pub fn office_tel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.office_tel = value
@@ -6121,7 +6106,7 @@ Other columns are kept as extra fields.
             }
             pub fn postcode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.postcode = value
@@ -6133,7 +6118,7 @@ Other columns are kept as extra fields.
             }
             pub fn religion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.religion = value
@@ -6157,7 +6142,7 @@ Other columns are kept as extra fields.
             }
             pub fn ssn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ssn = value
@@ -6346,31 +6331,28 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             dept_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             dept_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            emp_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            emp_code: ::std::result::Result<crate::Text, ::std::string::String>,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             first_punch: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             last_punch: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -6408,7 +6390,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_code = value
@@ -6420,7 +6402,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_name = value
@@ -6432,7 +6414,7 @@ Other columns are kept as extra fields.
             }
             pub fn emp_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emp_code = value
@@ -6444,7 +6426,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -6456,7 +6438,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_punch<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_punch = value
@@ -6468,7 +6450,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -6480,7 +6462,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_punch<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_punch = value
@@ -6700,11 +6682,11 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct ParentArea {
             area_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             area_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -6731,7 +6713,7 @@ Other columns are kept as extra fields.
         impl ParentArea {
             pub fn area_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_code = value
@@ -6743,7 +6725,7 @@ Other columns are kept as extra fields.
             }
             pub fn area_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_name = value
@@ -6823,15 +6805,12 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             parent_position_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            position_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            position_code: ::std::result::Result<crate::Text, ::std::string::String>,
             position_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -6880,7 +6859,7 @@ Other columns are kept as extra fields.
             }
             pub fn parent_position_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_position_name = value
@@ -6894,7 +6873,7 @@ Other columns are kept as extra fields.
             }
             pub fn position_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position_code = value
@@ -6906,7 +6885,7 @@ Other columns are kept as extra fields.
             }
             pub fn position_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position_name = value
@@ -7312,11 +7291,11 @@ Other columns are kept as extra fields.
         pub struct PositionRef {
             id: ::std::result::Result<i64, ::std::string::String>,
             position_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             position_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -7347,7 +7326,7 @@ Other columns are kept as extra fields.
             }
             pub fn position_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position_code = value
@@ -7359,7 +7338,7 @@ Other columns are kept as extra fields.
             }
             pub fn position_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position_name = value
@@ -7587,16 +7566,16 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             resign_date: ::std::result::Result<
@@ -7654,7 +7633,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -7676,7 +7655,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -7688,7 +7667,7 @@ Other columns are kept as extra fields.
             }
             pub fn reason<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason = value
@@ -7906,16 +7885,16 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct ResignEmployee {
             emp_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -7937,7 +7916,7 @@ Other columns are kept as extra fields.
         impl ResignEmployee {
             pub fn emp_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emp_code = value
@@ -7949,7 +7928,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -7971,7 +7950,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -8443,7 +8422,7 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct Terminal {
             alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             area: ::std::result::Result<
@@ -8451,7 +8430,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             area_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             face_count: ::std::result::Result<
@@ -8463,12 +8442,12 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             fw_ver: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
             ip_address: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             is_attendance: ::std::result::Result<
@@ -8476,7 +8455,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             last_activity: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             palm_count: ::std::result::Result<
@@ -8484,20 +8463,20 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             push_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             push_ver: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            sn: ::std::result::Result<::std::string::String, ::std::string::String>,
+            sn: ::std::result::Result<crate::Text, ::std::string::String>,
             state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             terminal_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             terminal_tz: ::std::result::Result<
@@ -8513,7 +8492,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             transfer_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             user_count: ::std::result::Result<
@@ -8556,7 +8535,7 @@ Other columns are kept as extra fields.
         impl Terminal {
             pub fn alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.alias = value
@@ -8580,7 +8559,7 @@ Other columns are kept as extra fields.
             }
             pub fn area_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_name = value
@@ -8616,7 +8595,7 @@ Other columns are kept as extra fields.
             }
             pub fn fw_ver<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fw_ver = value
@@ -8638,7 +8617,7 @@ Other columns are kept as extra fields.
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ip_address = value
@@ -8662,7 +8641,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_activity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_activity = value
@@ -8686,7 +8665,7 @@ Other columns are kept as extra fields.
             }
             pub fn push_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.push_time = value
@@ -8698,7 +8677,7 @@ Other columns are kept as extra fields.
             }
             pub fn push_ver<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.push_ver = value
@@ -8710,7 +8689,7 @@ Other columns are kept as extra fields.
             }
             pub fn sn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sn = value
@@ -8720,7 +8699,7 @@ Other columns are kept as extra fields.
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -8732,7 +8711,7 @@ Other columns are kept as extra fields.
             }
             pub fn terminal_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.terminal_name = value
@@ -8784,7 +8763,7 @@ Other columns are kept as extra fields.
             }
             pub fn transfer_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transfer_time = value
@@ -9417,75 +9396,72 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             check_in: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             check_out: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             clock_in: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             clock_out: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             dept_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             dept_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            emp_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            emp_code: ::std::result::Result<crate::Text, ::std::string::String>,
             exception: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             position_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             position_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             time_table_alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             total_hrs: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             total_leave: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             total_ot: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             weekday: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             worked_hrs: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -9534,7 +9510,7 @@ Other columns are kept as extra fields.
             }
             pub fn check_in<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.check_in = value
@@ -9546,7 +9522,7 @@ Other columns are kept as extra fields.
             }
             pub fn check_out<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.check_out = value
@@ -9558,7 +9534,7 @@ Other columns are kept as extra fields.
             }
             pub fn clock_in<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.clock_in = value
@@ -9570,7 +9546,7 @@ Other columns are kept as extra fields.
             }
             pub fn clock_out<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.clock_out = value
@@ -9582,7 +9558,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_code = value
@@ -9594,7 +9570,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_name = value
@@ -9606,7 +9582,7 @@ Other columns are kept as extra fields.
             }
             pub fn emp_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emp_code = value
@@ -9618,7 +9594,7 @@ Other columns are kept as extra fields.
             }
             pub fn exception<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.exception = value
@@ -9630,7 +9606,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -9642,7 +9618,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -9654,7 +9630,7 @@ Other columns are kept as extra fields.
             }
             pub fn position_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position_code = value
@@ -9666,7 +9642,7 @@ Other columns are kept as extra fields.
             }
             pub fn position_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position_name = value
@@ -9678,7 +9654,7 @@ Other columns are kept as extra fields.
             }
             pub fn time_table_alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.time_table_alias = value
@@ -9692,7 +9668,7 @@ Other columns are kept as extra fields.
             }
             pub fn total_hrs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_hrs = value
@@ -9704,7 +9680,7 @@ Other columns are kept as extra fields.
             }
             pub fn total_leave<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_leave = value
@@ -9716,7 +9692,7 @@ Other columns are kept as extra fields.
             }
             pub fn total_ot<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_ot = value
@@ -9728,7 +9704,7 @@ Other columns are kept as extra fields.
             }
             pub fn weekday<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.weekday = value
@@ -9740,7 +9716,7 @@ Other columns are kept as extra fields.
             }
             pub fn worked_hrs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.worked_hrs = value
@@ -10044,31 +10020,28 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct Transaction {
             area_alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             crc: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             department: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             emp: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            emp_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            emp_code: ::std::result::Result<crate::Text, ::std::string::String>,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             gps_location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -10081,7 +10054,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             latitude: ::std::result::Result<
@@ -10093,31 +10066,28 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             position: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             punch_state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             punch_state_display: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            punch_time: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            punch_time: ::std::result::Result<crate::Text, ::std::string::String>,
             purpose: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             reserved: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             source: ::std::result::Result<
@@ -10129,7 +10099,7 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             sync_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             temperature: ::std::result::Result<
@@ -10141,15 +10111,15 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             terminal_alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             terminal_sn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             upload_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             verify_type: ::std::result::Result<
@@ -10157,11 +10127,11 @@ Other columns are kept as extra fields.
                 ::std::string::String,
             >,
             verify_type_display: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             work_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -10210,7 +10180,7 @@ Other columns are kept as extra fields.
         impl Transaction {
             pub fn area_alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_alias = value
@@ -10222,7 +10192,7 @@ Other columns are kept as extra fields.
             }
             pub fn crc<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.crc = value
@@ -10234,7 +10204,7 @@ Other columns are kept as extra fields.
             }
             pub fn department<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.department = value
@@ -10258,7 +10228,7 @@ Other columns are kept as extra fields.
             }
             pub fn emp_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emp_code = value
@@ -10270,7 +10240,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -10282,7 +10252,7 @@ Other columns are kept as extra fields.
             }
             pub fn gps_location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.gps_location = value
@@ -10328,7 +10298,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -10364,7 +10334,7 @@ Other columns are kept as extra fields.
             }
             pub fn mobile<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mobile = value
@@ -10376,7 +10346,7 @@ Other columns are kept as extra fields.
             }
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position = value
@@ -10388,7 +10358,7 @@ Other columns are kept as extra fields.
             }
             pub fn punch_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.punch_state = value
@@ -10400,7 +10370,7 @@ Other columns are kept as extra fields.
             }
             pub fn punch_state_display<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.punch_state_display = value
@@ -10414,7 +10384,7 @@ Other columns are kept as extra fields.
             }
             pub fn punch_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.punch_time = value
@@ -10438,7 +10408,7 @@ Other columns are kept as extra fields.
             }
             pub fn reserved<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reserved = value
@@ -10474,7 +10444,7 @@ Other columns are kept as extra fields.
             }
             pub fn sync_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sync_time = value
@@ -10510,7 +10480,7 @@ Other columns are kept as extra fields.
             }
             pub fn terminal_alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.terminal_alias = value
@@ -10524,7 +10494,7 @@ Other columns are kept as extra fields.
             }
             pub fn terminal_sn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.terminal_sn = value
@@ -10536,7 +10506,7 @@ Other columns are kept as extra fields.
             }
             pub fn upload_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.upload_time = value
@@ -10560,7 +10530,7 @@ Other columns are kept as extra fields.
             }
             pub fn verify_type_display<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.verify_type_display = value
@@ -10574,7 +10544,7 @@ Other columns are kept as extra fields.
             }
             pub fn work_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.work_code = value
@@ -10839,43 +10809,37 @@ Other columns are kept as extra fields.
         #[derive(Clone, Debug)]
         pub struct TransactionReport {
             area_alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             dept_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             dept_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            emp_code: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            emp_code: ::std::result::Result<crate::Text, ::std::string::String>,
             first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             punch_state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
-            punch_time: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            punch_time: ::std::result::Result<crate::Text, ::std::string::String>,
             terminal_alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             terminal_sn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Text>,
                 ::std::string::String,
             >,
             verify_type: ::std::result::Result<
@@ -10908,7 +10872,7 @@ Other columns are kept as extra fields.
         impl TransactionReport {
             pub fn area_alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.area_alias = value
@@ -10920,7 +10884,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_code = value
@@ -10932,7 +10896,7 @@ Other columns are kept as extra fields.
             }
             pub fn dept_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dept_name = value
@@ -10944,7 +10908,7 @@ Other columns are kept as extra fields.
             }
             pub fn emp_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emp_code = value
@@ -10956,7 +10920,7 @@ Other columns are kept as extra fields.
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -10968,7 +10932,7 @@ Other columns are kept as extra fields.
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -10980,7 +10944,7 @@ Other columns are kept as extra fields.
             }
             pub fn punch_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.punch_state = value
@@ -10992,7 +10956,7 @@ Other columns are kept as extra fields.
             }
             pub fn punch_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Text>,
                 T::Error: ::std::fmt::Display,
             {
                 self.punch_time = value
@@ -11004,7 +10968,7 @@ Other columns are kept as extra fields.
             }
             pub fn terminal_alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.terminal_alias = value
@@ -11018,7 +10982,7 @@ Other columns are kept as extra fields.
             }
             pub fn terminal_sn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Text>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.terminal_sn = value
@@ -11310,16 +11274,16 @@ Other columns are kept as extra fields.
                     ) -> ::std::result::Result<Self::Value, A::Error> {
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
-                        let mut area_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut area_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut area_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut parent_area: crate::loose::Loose<
                             ::std::option::Option<ParentArea>,
                         > = crate::loose::Loose::Missing;
                         let mut parent_area_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -11579,10 +11543,10 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut area_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut area_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
@@ -11664,9 +11628,9 @@ Other columns are kept as extra fields.
                     ) -> ::std::result::Result<Self::Value, A::Error> {
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
-                        let mut area_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut area_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut area_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut parent_area: crate::loose::Loose<
@@ -11901,9 +11865,9 @@ Other columns are kept as extra fields.
                     ) -> ::std::result::Result<Self::Value, A::Error> {
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
-                        let mut dept_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut dept_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut dept_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut parent_dept: crate::loose::Loose<
@@ -12156,10 +12120,10 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut dept_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut dept_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
@@ -12247,7 +12211,7 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut address: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut app_role: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -12263,13 +12227,13 @@ Other columns are kept as extra fields.
                             ::std::option::Option<::chrono::naive::NaiveDate>,
                         > = crate::loose::Loose::Missing;
                         let mut card_no: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut city: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut contact_tel: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut department: crate::loose::Loose<
                             ::std::option::Option<DepartmentRef>,
@@ -12281,84 +12245,84 @@ Other columns are kept as extra fields.
                             ::std::option::Option<crate::Secret>,
                         > = crate::loose::Loose::Missing;
                         let mut email: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut emp_type: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut enroll_sn: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut face: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut fingerprint: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut format_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut full_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut gender: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut hire_date: crate::loose::Loose<
                             ::std::option::Option<::chrono::naive::NaiveDate>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut mobile: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut national: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut nickname: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut office_tel: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut palm: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut photo: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut position: crate::loose::Loose<
                             ::std::option::Option<PositionRef>,
                         > = crate::loose::Loose::Missing;
                         let mut postcode: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut religion: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut ssn: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut update_time: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut verify_mode: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut vl_face: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut vl_face_photo: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut vl_palm: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -13135,7 +13099,7 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut address: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut app_role: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -13148,13 +13112,13 @@ Other columns are kept as extra fields.
                             ::std::option::Option<::chrono::naive::NaiveDate>,
                         > = crate::loose::Loose::Missing;
                         let mut card_no: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut city: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut contact_tel: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut department: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -13166,55 +13130,55 @@ Other columns are kept as extra fields.
                             ::std::option::Option<crate::Secret>,
                         > = crate::loose::Loose::Missing;
                         let mut email: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut emp_type: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut enroll_sn: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut flow_role: crate::loose::Loose<::std::vec::Vec<i64>> = crate::loose::Loose::Missing;
                         let mut gender: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut hire_date: crate::loose::Loose<
                             ::std::option::Option<::chrono::naive::NaiveDate>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut mobile: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut national: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut nickname: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut office_tel: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut position: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut postcode: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut religion: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut self_password: crate::loose::Loose<
                             ::std::option::Option<crate::Secret>,
                         > = crate::loose::Loose::Missing;
                         let mut ssn: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut verify_mode: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -13721,23 +13685,23 @@ Other columns are kept as extra fields.
                             ::chrono::naive::NaiveDate,
                         > = crate::loose::Loose::Missing;
                         let mut dept_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut dept_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut first_punch: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut last_punch: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -14048,10 +14012,10 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut area_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut area_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut parent_area: crate::loose::Loose<
@@ -14162,13 +14126,11 @@ Other columns are kept as extra fields.
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut parent_position_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut position_code: crate::loose::Loose<
-                            ::std::string::String,
-                        > = crate::loose::Loose::Missing;
+                        let mut position_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut position_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -14429,10 +14391,10 @@ Other columns are kept as extra fields.
                         let strict = crate::loose::is_strict();
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut position_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut position_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -14523,14 +14485,14 @@ Other columns are kept as extra fields.
                         > = crate::loose::Loose::Missing;
                         let mut employee: crate::loose::Loose<ResignEmployee> = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut reason: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut resign_date: crate::loose::Loose<
                             ::chrono::naive::NaiveDate,
@@ -14696,14 +14658,14 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut emp_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -14949,13 +14911,13 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut alias: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut area: crate::loose::Loose<
                             ::std::option::Option<AreaRef>,
                         > = crate::loose::Loose::Missing;
                         let mut area_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut face_count: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -14964,33 +14926,33 @@ Other columns are kept as extra fields.
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut fw_ver: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut ip_address: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut is_attendance: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut last_activity: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut palm_count: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut push_time: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut push_ver: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut sn: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut sn: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut state: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut terminal_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut terminal_tz: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -15002,7 +14964,7 @@ Other columns are kept as extra fields.
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut transfer_time: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut user_count: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -15505,56 +15467,56 @@ Other columns are kept as extra fields.
                             ::chrono::naive::NaiveDate,
                         > = crate::loose::Loose::Missing;
                         let mut check_in: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut check_out: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut clock_in: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut clock_out: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut dept_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut dept_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut exception: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut position_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut position_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut time_table_alias: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut total_hrs: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut total_leave: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut total_ot: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut weekday: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut worked_hrs: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -16033,21 +15995,21 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut area_alias: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut crc: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut department: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut emp: crate::loose::Loose<::std::option::Option<i64>> = crate::loose::Loose::Missing;
-                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut gps_location: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut id: crate::loose::Loose<i64> = crate::loose::Loose::Missing;
                         let mut is_attendance: crate::loose::Loose<
@@ -16057,7 +16019,7 @@ Other columns are kept as extra fields.
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut latitude: crate::loose::Loose<
                             ::std::option::Option<f64>,
@@ -16066,23 +16028,23 @@ Other columns are kept as extra fields.
                             ::std::option::Option<f64>,
                         > = crate::loose::Loose::Missing;
                         let mut mobile: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut position: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut punch_state: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut punch_state_display: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut punch_time: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut punch_time: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut purpose: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut reserved: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut source: crate::loose::Loose<
                             ::std::option::Option<i64>,
@@ -16091,7 +16053,7 @@ Other columns are kept as extra fields.
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut sync_time: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut temperature: crate::loose::Loose<
                             ::std::option::Option<f64>,
@@ -16100,22 +16062,22 @@ Other columns are kept as extra fields.
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut terminal_alias: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut terminal_sn: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut upload_time: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut verify_type: crate::loose::Loose<
                             ::std::option::Option<i64>,
                         > = crate::loose::Loose::Missing;
                         let mut verify_type_display: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut work_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         while let Some(key) = map.next_key::<crate::loose::Key<'de>>()? {
                             match key.as_str() {
@@ -16781,30 +16743,30 @@ Other columns are kept as extra fields.
                         let mut extra = ::serde_json::Map::new();
                         let strict = crate::loose::is_strict();
                         let mut area_alias: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut dept_code: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut dept_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut emp_code: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut emp_code: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut first_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut last_name: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut punch_state: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
-                        let mut punch_time: crate::loose::Loose<::std::string::String> = crate::loose::Loose::Missing;
+                        let mut punch_time: crate::loose::Loose<crate::Text> = crate::loose::Loose::Missing;
                         let mut terminal_alias: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut terminal_sn: crate::loose::Loose<
-                            ::std::option::Option<::std::string::String>,
+                            ::std::option::Option<crate::Text>,
                         > = crate::loose::Loose::Missing;
                         let mut verify_type: crate::loose::Loose<
                             ::std::option::Option<i64>,
