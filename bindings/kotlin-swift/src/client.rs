@@ -19,8 +19,10 @@ impl Client {
     /// request: the first call logs in.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, ZkbioError> {
-        // The first client reads `ZKBIOTIME_LOG` (see `zkbiotime::logging`).
+        // The first client reads `ZKBIOTIME_LOG` (see `zkbiotime::logging`) and tunes
+        // glibc's malloc for paging (`zkbiotime::malloc`).
         zkbiotime::logging::init_from_env();
+        zkbiotime::malloc::tune_from_env();
         guard_sync(|| {
             let inner = config.into_core()?.build()?;
             Ok(Arc::new(Self { inner }))

@@ -521,10 +521,12 @@ pub async fn panic_for_tests_async() -> napi::Result<()> {
     panic!("deliberate panic in a future (test)");
 }
 
-/// `ZKBIOTIME_LOG` turns on the core's logs on stderr when the addon is loaded.
+/// When the addon is loaded: `ZKBIOTIME_LOG` turns on the core's logs on stderr, and glibc's
+/// malloc keeps page-sized memory between pages (`zkbiotime::malloc`).
 #[napi_derive::module_init]
-fn init_logging() {
+fn init() {
     zkbiotime::logging::init_from_env();
+    zkbiotime::malloc::tune_from_env();
 }
 
 /// The core's settings as a client, with the package's `User-Agent`; every check and

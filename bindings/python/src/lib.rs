@@ -33,6 +33,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     if !zkbiotime::logging::init_from_env() {
         pyo3_log::init();
     }
+    // glibc's malloc keeps page-sized memory between pages (see `zkbiotime::malloc`).
+    zkbiotime::malloc::tune_from_env();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;

@@ -39,6 +39,8 @@ fn main() {
     };
     let verbose = cli.output.verbose;
     init_logging(verbose);
+    // glibc's malloc keeps page-sized memory between pages (see `zkbiotime::malloc`).
+    zkbiotime::malloc::tune_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

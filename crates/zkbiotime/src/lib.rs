@@ -37,6 +37,7 @@ pub mod input;
 pub mod logging;
 #[doc(hidden)]
 pub mod loose;
+pub mod malloc;
 mod paging;
 mod raw;
 mod report;
