@@ -564,7 +564,7 @@ mod tests {
         let spec = crate::codegen::load_spec(&crate::project_root()).unwrap();
         let rust = rust_module(&spec).unwrap();
         assert!(rust.contains("#[napi(js_name = \"emp_code\")]"));
-        assert!(rust.contains("punch_time_raw: v.punch_time,"));
+        assert!(rust.contains("punch_time_raw: v.punch_time.into(),"));
         let ts = typescript(&spec).unwrap();
         assert!(ts.contains("export interface Employee {"));
         assert!(ts.contains("export interface TransactionFilter {"));
