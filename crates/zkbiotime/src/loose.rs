@@ -440,25 +440,27 @@ impl Lenient for String {
     }
 }
 
-/// Record text fields (see [`crate::Text`]): read as [`String`] is.
+/// Record text fields (see [`crate::Text`]): `String`'s rules, one place for them. Text
+/// itself (the hot path) goes straight in, as `String` keeps it; the rarer forms borrow
+/// `String`'s reading.
 impl Lenient for crate::Text {
     const TEXT: bool = true;
 
     #[inline]
     fn from_bool(v: bool) -> Loose<Self> {
-        Loose::Read(if v { "true" } else { "false" }.into())
+        String::from_bool(v).map(Self::from)
     }
     #[inline]
     fn from_i64(v: i64) -> Loose<Self> {
-        Loose::Read(compact_str::ToCompactString::to_compact_string(&v))
+        String::from_i64(v).map(Self::from)
     }
     #[inline]
     fn from_u64(v: u64) -> Loose<Self> {
-        Loose::Read(compact_str::ToCompactString::to_compact_string(&v))
+        String::from_u64(v).map(Self::from)
     }
     #[inline]
     fn from_f64(v: f64) -> Loose<Self> {
-        Loose::Read(Value::from(v).to_string().into())
+        String::from_f64(v).map(Self::from)
     }
     #[inline]
     fn from_str(v: &str) -> Loose<Self> {
