@@ -29,10 +29,11 @@ pub trait Readable: Send + Sync + 'static {
         filter: &Self::Filter,
         number: i64,
     ) -> impl Future<Output = zkbiotime::Result<Page<Self::Item>>> + Send;
-    fn pages(
+    fn pages_with<P: Send + 'static>(
         &self,
         filter: Self::Filter,
-    ) -> impl Stream<Item = zkbiotime::Result<Page<Self::Item>>> + Send + 'static;
+        convert: impl Fn(Page<Self::Item>) -> P + Send + Sync + 'static,
+    ) -> impl Stream<Item = zkbiotime::Result<P>> + Send + 'static;
 }
 
 /// A resource whose records can be read one by id (all but list-only ones such as reports).
@@ -90,11 +91,12 @@ macro_rules! readable_impl {
             ) -> impl Future<Output = zkbiotime::Result<Page<Self::Item>>> + Send {
                 zkbiotime::$ty::page(self, filter, number)
             }
-            fn pages(
+            fn pages_with<P: Send + 'static>(
                 &self,
                 filter: Self::Filter,
-            ) -> impl Stream<Item = zkbiotime::Result<Page<Self::Item>>> + Send + 'static {
-                zkbiotime::$ty::pages(self, filter)
+                convert: impl Fn(Page<Self::Item>) -> P + Send + Sync + 'static,
+            ) -> impl Stream<Item = zkbiotime::Result<P>> + Send + 'static {
+                zkbiotime::$ty::pages_with(self, filter, convert)
             }
         }
     };
@@ -206,12 +208,10 @@ pub fn pages<R: Readable>(
 ) -> Result<BoxStream<'static, Result<Js>>> {
     let filter: R::Filter = convert::filter(filters, R::NAME, client)?;
     let cx = *cx;
+    // Each page becomes JS-ready (rows or objects) on the task that decoded it.
     Ok(R::of(client)
-        .pages(filter)
-        .map(move |page| match page {
-            Ok(page) => Ok(Js::new(PageJs::<R::Record>::new(page, &cx))),
-            Err(e) => Err(BindingError::from(e)),
-        })
+        .pages_with(filter, move |page| Js::new(PageJs::<R::Record>::new(page, &cx)))
+        .map(|page| page.map_err(BindingError::from))
         .boxed())
 }
 

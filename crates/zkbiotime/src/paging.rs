@@ -86,10 +86,29 @@ impl<T> Page<T> {
     }
 }
 
-struct Fetched<T> {
-    page: Page<T>,
+/// A fetched page (`P`: the core's `Page`, or what a caller's conversion made of it) and
+/// what the state machine needs to know of it.
+struct Fetched<P> {
+    page: P,
+    shape: Shape,
+}
+
+/// What the state machine remembers of a page (not its records).
+#[derive(Clone, Copy)]
+struct Shape {
+    number: i64,
+    empty: bool,
     next_page: Option<i64>,
     bounds: Option<(i64, i64)>,
+}
+
+/// A caller's conversion of each page, run on the task that decoded it (`pages_with`).
+type Convert<T, P> = Arc<dyn Fn(Page<T>) -> P + Send + Sync>;
+
+impl<T> Fetched<Page<T>> {
+    fn convert<P>(self, convert: &Convert<T, P>) -> Fetched<P> {
+        Fetched { page: convert(self.page), shape: self.shape }
+    }
 }
 
 /// Fetches page `number` of the list `filter` selects.
@@ -105,7 +124,7 @@ async fn fetch<F: ListFilter>(
     client: &Client,
     filter: &F,
     number: i64,
-) -> Result<Fetched<ItemOf<F>>> {
+) -> Result<Fetched<Page<ItemOf<F>>>> {
     if number < 1 {
         return Err(Error::invalid_argument(format!("page numbers start at 1, got {number}")));
     }
@@ -145,16 +164,11 @@ async fn fetch<F: ListFilter>(
     };
     let bounds = answer.id_bounds();
     let count = answer.count();
+    let items = answer.into_data();
+    let shape = Shape { number, empty: items.is_empty(), next_page, bounds };
     Ok(Fetched {
-        next_page,
-        bounds,
-        page: Page {
-            number,
-            count,
-            page_size,
-            has_next: next_page.is_some(),
-            items: answer.into_data(),
-        },
+        shape,
+        page: Page { number, count, page_size, has_next: next_page.is_some(), items },
     })
 }
 
@@ -168,13 +182,13 @@ fn page_from_next(next: &str) -> Option<i64> {
         .and_then(|(_, v)| v.parse().ok())
 }
 
-enum State<F: ListFilter> {
+enum State<P> {
     /// Nothing fetched yet; the first page to fetch.
     Start(i64),
     /// Pages 2..=n fetched `concurrency` at a time, in order.
     Middle {
-        pages: BoxStream<'static, Result<Fetched<ItemOf<F>>>>,
-        last: Option<Fetched<()>>,
+        pages: BoxStream<'static, Result<Fetched<P>>>,
+        last: Option<Shape>,
     },
     /// Following `next` one page at a time after the expected pages.
     Tail {
@@ -192,18 +206,40 @@ pub(crate) fn pages<F: ListFilter>(
     pages_from(client, filter, 1)
 }
 
+/// Every page of the list, in order, each turned into `P` by `convert` on the task that
+/// fetched and decoded it: pages are converted in parallel, while their records are still
+/// in the cache, and a page's records are dropped there (a binding's rows or objects).
+pub(crate) fn pages_with<F: ListFilter, P: Send + 'static>(
+    client: Client,
+    filter: F,
+    convert: impl Fn(Page<ItemOf<F>>) -> P + Send + Sync + 'static,
+) -> impl Stream<Item = Result<P>> + Send {
+    pages_converted(client, filter, 1, Arc::new(convert))
+}
+
 /// Every page from page `start` on, in order.
 pub(crate) fn pages_from<F: ListFilter>(
     client: Client,
     filter: F,
     start: i64,
 ) -> impl Stream<Item = Result<Page<ItemOf<F>>>> + Send {
+    pages_converted(client, filter, start, Arc::new(|page| page))
+}
+
+fn pages_converted<F: ListFilter, P: Send + 'static>(
+    client: Client,
+    filter: F,
+    start: i64,
+    convert: Convert<ItemOf<F>, P>,
+) -> impl Stream<Item = Result<P>> + Send {
     // Fused: polling after the end keeps answering `None` (bindings poll from foreign code).
-    stream::unfold((State::<F>::Start(start), HashSet::new()), move |(state, mut seen_next)| {
+    stream::unfold((State::<P>::Start(start), HashSet::new()), move |(state, mut seen_next)| {
         let client = client.clone();
         let filter = filter.clone();
+        let convert = convert.clone();
         async move {
-            let (item, next_state) = step(&client, &filter, state, &mut seen_next).await;
+            let (item, next_state) =
+                step(&client, &filter, &convert, state, &mut seen_next).await;
             item.map(|item| (item, (next_state, seen_next)))
         }
     })
@@ -211,70 +247,74 @@ pub(crate) fn pages_from<F: ListFilter>(
 }
 
 /// One step of the page state machine: the next page (or error) and the state after it.
-async fn step<F: ListFilter>(
+async fn step<F: ListFilter, P: Send + 'static>(
     client: &Client,
     filter: &F,
-    state: State<F>,
+    convert: &Convert<ItemOf<F>, P>,
+    state: State<P>,
     seen_next: &mut HashSet<i64>,
-) -> (Option<Result<Page<ItemOf<F>>>>, State<F>) {
+) -> (Option<Result<P>>, State<P>) {
     match state {
         State::Done => (None, State::Done),
         State::Start(start) => match fetch(client, filter, start).await {
             Err(e) => (Some(Err(e)), State::Done),
             Ok(first) => {
                 let total = first.page.total_pages();
-                let next = first.next_page;
+                let next = first.shape.next_page;
                 let after = if total > start && next.is_some() {
                     let concurrency = client.settings.concurrency;
                     let slots = Arc::new(Semaphore::new(concurrency));
-                    let (c, f) = (client.clone(), filter.clone());
+                    let (c, f, conv) = (client.clone(), filter.clone(), convert.clone());
                     let pages = stream::iter(start + 1..=total)
                         .map(move |n| {
                             let (c, f, slots) = (c.clone(), f.clone(), slots.clone());
+                            let conv = conv.clone();
                             Spawned(tokio::spawn(async move {
-                                crate::transport::with_download_slots(slots, fetch(&c, &f, n)).await
+                                let fetched = crate::transport::with_download_slots(
+                                    slots,
+                                    fetch(&c, &f, n),
+                                )
+                                .await?;
+                                Ok(fetched.convert(&conv))
                             }))
                         })
                         // One page more than requests in flight: it is being decoded.
                         .buffered(concurrency + 1)
                         .boxed();
-                    State::Middle { pages, last: Some(shape(&first)) }
+                    State::Middle { pages, last: Some(first.shape) }
                 } else {
-                    tail_or_done(&first, seen_next)
+                    tail_or_done(&first.shape, seen_next)
                 };
                 match after {
-                    State::Tail { .. } if first.page.items.is_empty() => {
+                    State::Tail { .. } if first.shape.empty => {
                         (Some(Err(empty_with_next(&filter.path(), start))), State::Done)
                     }
-                    after => (Some(Ok(first.page)), after),
+                    after => (Some(Ok(convert(first.page))), after),
                 }
             }
         },
         State::Middle { mut pages, last } => match pages.next().await {
             Some(Err(e)) => (Some(Err(e)), State::Done),
             Some(Ok(fetched)) => {
-                if let Err(e) = check_progress::<F>(
-                    &filter.path(),
-                    &fetched,
-                    last.as_ref().and_then(|l| l.bounds),
-                ) {
+                let previous = last.and_then(|l| l.bounds);
+                if let Err(e) = check_progress(&filter.path(), &fetched.shape, previous) {
                     return (Some(Err(e)), State::Done);
                 }
                 // `next: null` ends the list, whatever `count` promised: a server whose
                 // count lies high must not send us past its last page.
-                if fetched.next_page.is_none() {
+                if fetched.shape.next_page.is_none() {
                     return (Some(Ok(fetched.page)), State::Done);
                 }
-                let last = Some(shape(&fetched));
+                let last = Some(fetched.shape);
                 (Some(Ok(fetched.page)), State::Middle { pages, last })
             }
             None => match last {
                 // The count grew while we paged: continue from the last page's `next`.
-                Some(Fetched { next_page: Some(n), bounds, .. }) if seen_next.insert(n) => {
+                Some(Shape { next_page: Some(n), bounds, .. }) if seen_next.insert(n) => {
                     let after = State::Tail { next_page: n, last_bounds: bounds };
-                    Box::pin(step(client, filter, after, seen_next)).await
+                    Box::pin(step(client, filter, convert, after, seen_next)).await
                 }
-                Some(Fetched { next_page: Some(n), .. }) => {
+                Some(Shape { next_page: Some(n), .. }) => {
                     (Some(Err(repeated_next(&filter.path(), n))), State::Done)
                 }
                 _ => (None, State::Done),
@@ -283,22 +323,16 @@ async fn step<F: ListFilter>(
         State::Tail { next_page, last_bounds } => match fetch(client, filter, next_page).await {
             Err(e) => (Some(Err(e)), State::Done),
             Ok(fetched) => {
-                if let Err(e) = check_progress::<F>(&filter.path(), &fetched, last_bounds) {
+                if let Err(e) = check_progress(&filter.path(), &fetched.shape, last_bounds) {
                     return (Some(Err(e)), State::Done);
                 }
-                let after = tail_or_done(&fetched, seen_next);
+                let after = tail_or_done(&fetched.shape, seen_next);
                 if let State::Done = after
-                    && fetched.next_page.is_some()
+                    && let Some(n) = fetched.shape.next_page
                 {
-                    return (
-                        Some(Err(repeated_next(
-                            &filter.path(),
-                            fetched.next_page.unwrap_or_default(),
-                        ))),
-                        State::Done,
-                    );
+                    return (Some(Err(repeated_next(&filter.path(), n))), State::Done);
                 }
-                (Some(Ok(fetched.page)), after)
+                (Some(Ok(convert(fetched.page))), after)
             }
         },
     }
@@ -323,40 +357,21 @@ impl<T> Drop for Spawned<T> {
     }
 }
 
-/// The bits of a fetched page the state machine remembers (not its records).
-fn shape<T>(f: &Fetched<T>) -> Fetched<()> {
-    Fetched {
-        page: Page {
-            number: f.page.number,
-            count: f.page.count,
-            page_size: f.page.page_size,
-            has_next: f.page.has_next,
-            items: Vec::new(),
-        },
-        next_page: f.next_page,
-        bounds: f.bounds,
-    }
-}
-
-fn tail_or_done<T, F: ListFilter>(f: &Fetched<T>, seen_next: &mut HashSet<i64>) -> State<F> {
+fn tail_or_done<P>(f: &Shape, seen_next: &mut HashSet<i64>) -> State<P> {
     match f.next_page {
         Some(n) if seen_next.insert(n) => State::Tail { next_page: n, last_bounds: f.bounds },
         _ => State::Done,
     }
 }
 
-fn check_progress<F: ListFilter>(
-    path: &str,
-    f: &Fetched<ItemOf<F>>,
-    previous: Option<(i64, i64)>,
-) -> Result<()> {
-    if f.page.items.is_empty() && f.next_page.is_some() {
-        return Err(empty_with_next(path, f.page.number));
+fn check_progress(path: &str, f: &Shape, previous: Option<(i64, i64)>) -> Result<()> {
+    if f.empty && f.next_page.is_some() {
+        return Err(empty_with_next(path, f.number));
     }
     if f.bounds.is_some() && f.bounds == previous {
         return Err(Error::unexpected(format!(
             "page {} repeats the previous page (same records); stopping instead of looping",
-            f.page.number
+            f.number
         ))
         .with_request("GET", path));
     }

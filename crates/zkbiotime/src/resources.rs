@@ -36,6 +36,17 @@ macro_rules! resource {
                 paging::pages(self.client.clone(), filter)
             }
 
+            /// [`pages`](Self::pages), each page turned into `P` by `convert` on the task that
+            /// fetched and decoded it: pages are converted in parallel while their records are
+            /// still in the cache (a binding making its own rows or objects).
+            pub fn pages_with<P: Send + 'static>(
+                &self,
+                filter: $filter,
+                convert: impl Fn(Page<$item>) -> P + Send + Sync + 'static,
+            ) -> impl Stream<Item = Result<P>> + Send + 'static {
+                paging::pages_with(self.client.clone(), filter, convert)
+            }
+
             /// Page `number` (1-based) of the list, with the total `count`.
             pub async fn page(&self, filter: &$filter, number: i64) -> Result<Page<$item>> {
                 paging::fetch_page(&self.client, filter, number).await
