@@ -7,7 +7,7 @@
 use napi_derive::napi;
 use zkbiotime::types;
 
-use crate::convert::{AsJson, Cx, DisplayJson, FromCore, IsoJson, JsonRows, JsonSeq};
+use crate::convert::{AsJson, Cx, DisplayJson, FromCore, IsoJson, JsonRows, JsonSeq, Ser};
 use crate::secret::Secret;
 
 #[napi(object, object_from_js = false)]
@@ -577,24 +577,15 @@ impl FromCore<types::Department> for Department {
 }
 
 impl AsJson for types::Department {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("Department", items, |v| DepartmentRow(v, cx))
-    }
-}
-
-pub struct DepartmentRow<'a>(pub &'a types::Department, pub &'a Cx);
-
-impl serde::Serialize for DepartmentRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(5)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.dept_code)?;
-        t.serialize_element(&v.dept_name)?;
-        t.serialize_element(&v.parent_dept)?;
-        t.end()
+    fn json_rows(items: &[Self], _cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("Department", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.id)?;
+            row.put(&v.dept_code)?;
+            row.put(&v.dept_name)?;
+            row.put(&v.parent_dept)?;
+            Ok(())
+        })
     }
 }
 
@@ -630,24 +621,15 @@ impl FromCore<types::Area> for Area {
 
 impl AsJson for types::Area {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("Area", items, |v| AreaRow(v, cx))
-    }
-}
-
-pub struct AreaRow<'a>(pub &'a types::Area, pub &'a Cx);
-
-impl serde::Serialize for AreaRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(6)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.area_code)?;
-        t.serialize_element(&v.area_name)?;
-        t.serialize_element(&v.parent_area.as_ref().map(|x| ParentAreaJson(x, cx)))?;
-        t.serialize_element(&v.parent_area_name)?;
-        t.end()
+        JsonRows::new("Area", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.id)?;
+            row.put(&v.area_code)?;
+            row.put(&v.area_name)?;
+            row.put(&v.parent_area.as_ref().map(|x| Ser(ParentAreaJson(x, cx))))?;
+            row.put(&v.parent_area_name)?;
+            Ok(())
+        })
     }
 }
 
@@ -679,24 +661,15 @@ impl FromCore<types::AreaWritten> for AreaWritten {
 }
 
 impl AsJson for types::AreaWritten {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("AreaWritten", items, |v| AreaWrittenRow(v, cx))
-    }
-}
-
-pub struct AreaWrittenRow<'a>(pub &'a types::AreaWritten, pub &'a Cx);
-
-impl serde::Serialize for AreaWrittenRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(5)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.area_code)?;
-        t.serialize_element(&v.area_name)?;
-        t.serialize_element(&v.parent_area)?;
-        t.end()
+    fn json_rows(items: &[Self], _cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("AreaWritten", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.id)?;
+            row.put(&v.area_code)?;
+            row.put(&v.area_name)?;
+            row.put(&v.parent_area)?;
+            Ok(())
+        })
     }
 }
 
@@ -731,25 +704,16 @@ impl FromCore<types::Position> for Position {
 }
 
 impl AsJson for types::Position {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("Position", items, |v| PositionRow(v, cx))
-    }
-}
-
-pub struct PositionRow<'a>(pub &'a types::Position, pub &'a Cx);
-
-impl serde::Serialize for PositionRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(6)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.position_code)?;
-        t.serialize_element(&v.position_name)?;
-        t.serialize_element(&v.parent_position)?;
-        t.serialize_element(&v.parent_position_name)?;
-        t.end()
+    fn json_rows(items: &[Self], _cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("Position", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.id)?;
+            row.put(&v.position_code)?;
+            row.put(&v.position_name)?;
+            row.put(&v.parent_position)?;
+            row.put(&v.parent_position_name)?;
+            Ok(())
+        })
     }
 }
 
@@ -842,42 +806,33 @@ impl FromCore<types::Terminal> for Terminal {
 
 impl AsJson for types::Terminal {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("Terminal", items, |v| TerminalRow(v, cx))
-    }
-}
-
-pub struct TerminalRow<'a>(pub &'a types::Terminal, pub &'a Cx);
-
-impl serde::Serialize for TerminalRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(24)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.sn)?;
-        t.serialize_element(&v.ip_address)?;
-        t.serialize_element(&v.alias)?;
-        t.serialize_element(&v.terminal_name)?;
-        t.serialize_element(&v.fw_ver)?;
-        t.serialize_element(&v.push_ver)?;
-        t.serialize_element(&v.state)?;
-        t.serialize_element(&v.terminal_tz)?;
-        t.serialize_element(&v.area.as_ref().map(|x| AreaRefJson(x, cx)))?;
-        t.serialize_element(&v.last_activity.as_ref().map(|x| IsoJson(x, cx)))?;
-        t.serialize_element(&v.last_activity)?;
-        t.serialize_element(&v.user_count)?;
-        t.serialize_element(&v.fp_count)?;
-        t.serialize_element(&v.face_count)?;
-        t.serialize_element(&v.palm_count)?;
-        t.serialize_element(&v.transaction_count)?;
-        t.serialize_element(&v.push_time.as_ref().map(|x| IsoJson(x, cx)))?;
-        t.serialize_element(&v.push_time)?;
-        t.serialize_element(&v.transfer_time)?;
-        t.serialize_element(&v.transfer_interval)?;
-        t.serialize_element(&v.is_attendance)?;
-        t.serialize_element(&v.area_name)?;
-        t.end()
+        JsonRows::new("Terminal", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.id)?;
+            row.put(&v.sn)?;
+            row.put(&v.ip_address)?;
+            row.put(&v.alias)?;
+            row.put(&v.terminal_name)?;
+            row.put(&v.fw_ver)?;
+            row.put(&v.push_ver)?;
+            row.put(&v.state)?;
+            row.put(&v.terminal_tz)?;
+            row.put(&v.area.as_ref().map(|x| Ser(AreaRefJson(x, cx))))?;
+            row.put(&v.last_activity.as_ref().map(|x| IsoJson(x, cx)))?;
+            row.put(&v.last_activity)?;
+            row.put(&v.user_count)?;
+            row.put(&v.fp_count)?;
+            row.put(&v.face_count)?;
+            row.put(&v.palm_count)?;
+            row.put(&v.transaction_count)?;
+            row.put(&v.push_time.as_ref().map(|x| IsoJson(x, cx)))?;
+            row.put(&v.push_time)?;
+            row.put(&v.transfer_time)?;
+            row.put(&v.transfer_interval)?;
+            row.put(&v.is_attendance)?;
+            row.put(&v.area_name)?;
+            Ok(())
+        })
     }
 }
 
@@ -1018,54 +973,45 @@ impl FromCore<types::Transaction> for Transaction {
 
 impl AsJson for types::Transaction {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("Transaction", items, |v| TransactionRow(v, cx))
-    }
-}
-
-pub struct TransactionRow<'a>(pub &'a types::Transaction, pub &'a Cx);
-
-impl serde::Serialize for TransactionRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(35)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.id)?;
-        t.serialize_element(&v.emp_code)?;
-        let x = &v.punch_time;
-        t.serialize_element(&IsoJson(x, cx))?;
-        t.serialize_element(&v.punch_time)?;
-        t.serialize_element(&v.punch_state)?;
-        t.serialize_element(&v.verify_type)?;
-        t.serialize_element(&v.work_code)?;
-        t.serialize_element(&v.terminal_sn)?;
-        t.serialize_element(&v.terminal_alias)?;
-        t.serialize_element(&v.area_alias)?;
-        t.serialize_element(&v.longitude)?;
-        t.serialize_element(&v.latitude)?;
-        t.serialize_element(&v.gps_location)?;
-        t.serialize_element(&v.mobile)?;
-        t.serialize_element(&v.source)?;
-        t.serialize_element(&v.purpose)?;
-        t.serialize_element(&v.crc)?;
-        t.serialize_element(&v.is_attendance)?;
-        t.serialize_element(&v.reserved)?;
-        t.serialize_element(&v.upload_time.as_ref().map(|x| IsoJson(x, cx)))?;
-        t.serialize_element(&v.upload_time)?;
-        t.serialize_element(&v.sync_status)?;
-        t.serialize_element(&v.sync_time.as_ref().map(|x| IsoJson(x, cx)))?;
-        t.serialize_element(&v.sync_time)?;
-        t.serialize_element(&v.is_mask)?;
-        t.serialize_element(&v.temperature)?;
-        t.serialize_element(&v.emp)?;
-        t.serialize_element(&v.terminal)?;
-        t.serialize_element(&v.first_name)?;
-        t.serialize_element(&v.last_name)?;
-        t.serialize_element(&v.department)?;
-        t.serialize_element(&v.position)?;
-        t.serialize_element(&v.punch_state_display)?;
-        t.serialize_element(&v.verify_type_display)?;
-        t.end()
+        JsonRows::new("Transaction", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.id)?;
+            row.put(&v.emp_code)?;
+            let x = &v.punch_time;
+            row.put(&IsoJson(x, cx))?;
+            row.put(&v.punch_time)?;
+            row.put(&v.punch_state)?;
+            row.put(&v.verify_type)?;
+            row.put(&v.work_code)?;
+            row.put(&v.terminal_sn)?;
+            row.put(&v.terminal_alias)?;
+            row.put(&v.area_alias)?;
+            row.put(&v.longitude)?;
+            row.put(&v.latitude)?;
+            row.put(&v.gps_location)?;
+            row.put(&v.mobile)?;
+            row.put(&v.source)?;
+            row.put(&v.purpose)?;
+            row.put(&v.crc)?;
+            row.put(&v.is_attendance)?;
+            row.put(&v.reserved)?;
+            row.put(&v.upload_time.as_ref().map(|x| IsoJson(x, cx)))?;
+            row.put(&v.upload_time)?;
+            row.put(&v.sync_status)?;
+            row.put(&v.sync_time.as_ref().map(|x| IsoJson(x, cx)))?;
+            row.put(&v.sync_time)?;
+            row.put(&v.is_mask)?;
+            row.put(&v.temperature)?;
+            row.put(&v.emp)?;
+            row.put(&v.terminal)?;
+            row.put(&v.first_name)?;
+            row.put(&v.last_name)?;
+            row.put(&v.department)?;
+            row.put(&v.position)?;
+            row.put(&v.punch_state_display)?;
+            row.put(&v.verify_type_display)?;
+            Ok(())
+        })
     }
 }
 
@@ -1173,29 +1119,20 @@ impl FromCore<types::Resign> for Resign {
 
 impl AsJson for types::Resign {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("Resign", items, |v| ResignRow(v, cx))
-    }
-}
-
-pub struct ResignRow<'a>(pub &'a types::Resign, pub &'a Cx);
-
-impl serde::Serialize for ResignRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(9)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.id)?;
-        let x = &v.resign_date;
-        t.serialize_element(&DisplayJson(x))?;
-        t.serialize_element(&v.resign_type)?;
-        t.serialize_element(&v.disableatt)?;
-        t.serialize_element(&v.reason)?;
-        let x = &v.employee;
-        t.serialize_element(&ResignEmployeeJson(x, cx))?;
-        t.serialize_element(&v.first_name)?;
-        t.serialize_element(&v.last_name)?;
-        t.end()
+        JsonRows::new("Resign", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.id)?;
+            let x = &v.resign_date;
+            row.put(&Ser(DisplayJson(x)))?;
+            row.put(&v.resign_type)?;
+            row.put(&v.disableatt)?;
+            row.put(&v.reason)?;
+            let x = &v.employee;
+            row.put(&Ser(ResignEmployeeJson(x, cx)))?;
+            row.put(&v.first_name)?;
+            row.put(&v.last_name)?;
+            Ok(())
+        })
     }
 }
 
@@ -1257,32 +1194,23 @@ impl FromCore<types::TransactionReport> for TransactionReport {
 
 impl AsJson for types::TransactionReport {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("TransactionReport", items, |v| TransactionReportRow(v, cx))
-    }
-}
-
-pub struct TransactionReportRow<'a>(pub &'a types::TransactionReport, pub &'a Cx);
-
-impl serde::Serialize for TransactionReportRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(13)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.emp_code)?;
-        t.serialize_element(&v.first_name)?;
-        t.serialize_element(&v.last_name)?;
-        t.serialize_element(&v.dept_code)?;
-        t.serialize_element(&v.dept_name)?;
-        let x = &v.punch_time;
-        t.serialize_element(&IsoJson(x, cx))?;
-        t.serialize_element(&v.punch_time)?;
-        t.serialize_element(&v.punch_state)?;
-        t.serialize_element(&v.verify_type)?;
-        t.serialize_element(&v.terminal_sn)?;
-        t.serialize_element(&v.terminal_alias)?;
-        t.serialize_element(&v.area_alias)?;
-        t.end()
+        JsonRows::new("TransactionReport", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.emp_code)?;
+            row.put(&v.first_name)?;
+            row.put(&v.last_name)?;
+            row.put(&v.dept_code)?;
+            row.put(&v.dept_name)?;
+            let x = &v.punch_time;
+            row.put(&IsoJson(x, cx))?;
+            row.put(&v.punch_time)?;
+            row.put(&v.punch_state)?;
+            row.put(&v.verify_type)?;
+            row.put(&v.terminal_sn)?;
+            row.put(&v.terminal_alias)?;
+            row.put(&v.area_alias)?;
+            Ok(())
+        })
     }
 }
 
@@ -1329,29 +1257,20 @@ impl FromCore<types::FirstLastReport> for FirstLastReport {
 }
 
 impl AsJson for types::FirstLastReport {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("FirstLastReport", items, |v| FirstLastReportRow(v, cx))
-    }
-}
-
-pub struct FirstLastReportRow<'a>(pub &'a types::FirstLastReport, pub &'a Cx);
-
-impl serde::Serialize for FirstLastReportRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(9)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.emp_code)?;
-        t.serialize_element(&v.first_name)?;
-        t.serialize_element(&v.last_name)?;
-        t.serialize_element(&v.dept_code)?;
-        t.serialize_element(&v.dept_name)?;
-        let x = &v.att_date;
-        t.serialize_element(&DisplayJson(x))?;
-        t.serialize_element(&v.first_punch)?;
-        t.serialize_element(&v.last_punch)?;
-        t.end()
+    fn json_rows(items: &[Self], _cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("FirstLastReport", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.emp_code)?;
+            row.put(&v.first_name)?;
+            row.put(&v.last_name)?;
+            row.put(&v.dept_code)?;
+            row.put(&v.dept_name)?;
+            let x = &v.att_date;
+            row.put(&Ser(DisplayJson(x)))?;
+            row.put(&v.first_punch)?;
+            row.put(&v.last_punch)?;
+            Ok(())
+        })
     }
 }
 
@@ -1432,40 +1351,31 @@ impl FromCore<types::TimeCard> for TimeCard {
 }
 
 impl AsJson for types::TimeCard {
-    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {
-        JsonRows::new("TimeCard", items, |v| TimeCardRow(v, cx))
-    }
-}
-
-pub struct TimeCardRow<'a>(pub &'a types::TimeCard, pub &'a Cx);
-
-impl serde::Serialize for TimeCardRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let (v, _cx) = (self.0, self.1);
-        let mut t = s.serialize_tuple(20)?;
-        t.serialize_element(&v.extra)?;
-        t.serialize_element(&v.emp_code)?;
-        t.serialize_element(&v.first_name)?;
-        t.serialize_element(&v.last_name)?;
-        t.serialize_element(&v.dept_code)?;
-        t.serialize_element(&v.dept_name)?;
-        t.serialize_element(&v.position_code)?;
-        t.serialize_element(&v.position_name)?;
-        let x = &v.att_date;
-        t.serialize_element(&DisplayJson(x))?;
-        t.serialize_element(&v.weekday)?;
-        t.serialize_element(&v.time_table_alias)?;
-        t.serialize_element(&v.check_in)?;
-        t.serialize_element(&v.check_out)?;
-        t.serialize_element(&v.clock_in)?;
-        t.serialize_element(&v.clock_out)?;
-        t.serialize_element(&v.total_hrs)?;
-        t.serialize_element(&v.worked_hrs)?;
-        t.serialize_element(&v.total_ot)?;
-        t.serialize_element(&v.total_leave)?;
-        t.serialize_element(&v.exception)?;
-        t.end()
+    fn json_rows(items: &[Self], _cx: &Cx) -> Option<JsonRows> {
+        JsonRows::new("TimeCard", items, |v, row| {
+            row.put(&v.extra)?;
+            row.put(&v.emp_code)?;
+            row.put(&v.first_name)?;
+            row.put(&v.last_name)?;
+            row.put(&v.dept_code)?;
+            row.put(&v.dept_name)?;
+            row.put(&v.position_code)?;
+            row.put(&v.position_name)?;
+            let x = &v.att_date;
+            row.put(&Ser(DisplayJson(x)))?;
+            row.put(&v.weekday)?;
+            row.put(&v.time_table_alias)?;
+            row.put(&v.check_in)?;
+            row.put(&v.check_out)?;
+            row.put(&v.clock_in)?;
+            row.put(&v.clock_out)?;
+            row.put(&v.total_hrs)?;
+            row.put(&v.worked_hrs)?;
+            row.put(&v.total_ot)?;
+            row.put(&v.total_leave)?;
+            row.put(&v.exception)?;
+            Ok(())
+        })
     }
 }
 

@@ -4,9 +4,9 @@
 //! - `bindings/node/src/generated.rs`: one `#[napi(object)]` struct per record schema, built
 //!   field by field from `zkbiotime::types::*` (request bodies are checked by the core:
 //!   `zkbiotime::input`). For a record with no secret
-//!   in it, also `{Name}Row`: the core value as a JSON array of its values in a fixed order,
-//!   so a page of them crosses to JS as text for `JSON.parse` (nested records inside a
-//!   row are keyed objects, `{Name}Json`).
+//!   in it, also its `json_rows`: each core value as a JSON array of its values in a fixed
+//!   order, so a page of them crosses to JS as text for `JSON.parse` (nested records inside
+//!   a row are keyed objects, `{Name}Json`).
 //! - `bindings/node/lib/rows.generated.js`: the JS constructor per such record (prototype
 //!   `Object.prototype`: records are plain objects) that puts a row's values under the keys
 //!   `from_core` gives the napi object, in the spec's order (`null` options left out, as
@@ -66,7 +66,7 @@ fn rust_module(spec: &OpenAPI) -> Result<String> {
          //! core's spec types, and the field names of every request body.\n\n\
          use napi_derive::napi;\n\
          use zkbiotime::types;\n\n\
-         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, IsoJson, JsonRows, JsonSeq};\n\
+         use crate::convert::{AsJson, Cx, DisplayJson, FromCore, IsoJson, JsonRows, JsonSeq, Ser};\n\
          use crate::secret::Secret;\n\n",
     );
     let crossing = crossings(&models);
@@ -187,12 +187,7 @@ fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Resul
     let name = &model.name;
     writeln!(out, "impl AsJson for types::{name} {{")?;
     let why_none = match crossing {
-        Crossing::Rows => {
-            writeln!(out, "    fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows> {{")?;
-            writeln!(out, "        JsonRows::new({name:?}, items, |v| {name}Row(v, cx))")?;
-            writeln!(out, "    }}\n}}\n")?;
-            return write_row_view(out, model);
-        }
+        Crossing::Rows => return write_rows(out, model),
         Crossing::Napi => "Holds a `Secret`: crosses as napi objects only.".to_string(),
         Crossing::Nested => format!("Only ever inside another record (as `{name}Json`)."),
     };
@@ -258,32 +253,46 @@ fn slot_view(key: &str, field: &Field) -> String {
     if key == field.name { json_value("x", &field.ty) } else { "x".to_string() }
 }
 
-/// `{Name}Row`: a core record as a JSON array of `extra` (when the record has it) and then its
-/// values in `row_slots` order (`None` as `null`), each value as `{Name}Json` writes it. Half
-/// the text of keyed objects, and V8 parses arrays and fills objects of one shape
-/// (`lib/rows.generated.js`) faster than it parses keys. `extra` comes first so that the
-/// options a version does not send end the row, where `RowsBuilder` drops them.
-fn write_row_view(out: &mut String, model: &Model) -> Result<()> {
-    write_view_head(out, model, "Row", "SerializeTuple")?;
-    let slots = row_slots(model);
-    let len = slots.len() + usize::from(model.has_extra);
-    writeln!(out, "        let mut t = s.serialize_tuple({len})?;")?;
+/// `json_rows` of a record that crosses as rows: each a JSON array of `extra` (when the record
+/// has it) and then its values in `row_slots` order (`None` as `null`), each value as
+/// `{Name}Json` writes it. Half the text of keyed objects, and V8 parses arrays and fills
+/// objects of one shape (`lib/rows.generated.js`) faster than it parses keys. `extra` comes
+/// first so that the options a version does not send end the row, where `RowsBuilder` drops
+/// them. Values are written by `convert::RowValue`, text and numbers without serde.
+fn write_rows(out: &mut String, model: &Model) -> Result<()> {
+    let name = &model.name;
+    let cx = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
+    writeln!(out, "    fn json_rows(items: &[Self], {cx}: &Cx) -> Option<JsonRows> {{")?;
+    writeln!(out, "        JsonRows::new({name:?}, items, |v, row| {{")?;
     if model.has_extra {
-        writeln!(out, "        t.serialize_element(&v.extra)?;")?;
+        writeln!(out, "            row.put(&v.extra)?;")?;
     }
-    for (key, field) in &slots {
-        let (f, view) = (&field.name, slot_view(key, field));
+    for (key, field) in &row_slots(model) {
+        let f = &field.name;
+        let view = if key == &field.name { row_value("x", &field.ty) } else { "x".to_string() };
         if view == "x" {
-            writeln!(out, "        t.serialize_element(&v.{f})?;")?;
+            writeln!(out, "            row.put(&v.{f})?;")?;
         } else if field.optional {
-            writeln!(out, "        t.serialize_element(&v.{f}.as_ref().map(|x| {view}))?;")?;
+            writeln!(out, "            row.put(&v.{f}.as_ref().map(|x| {view}))?;")?;
         } else {
-            writeln!(out, "        let x = &v.{f};")?;
-            writeln!(out, "        t.serialize_element(&{view})?;")?;
+            writeln!(out, "            let x = &v.{f};")?;
+            writeln!(out, "            row.put(&{view})?;")?;
         }
     }
-    writeln!(out, "        t.end()\n    }}\n}}\n")?;
+    writeln!(out, "            Ok(())")?;
+    writeln!(out, "        }})\n    }}\n}}\n")?;
     Ok(())
+}
+
+/// The row value of core value `expr` (a reference): itself where `RowValue` writes it (text,
+/// numbers, flags and lists of them), else its `{Name}Json` view through serde.
+fn row_value(expr: &str, ty: &FieldType) -> String {
+    match ty {
+        FieldType::String | FieldType::Int | FieldType::Float | FieldType::Bool => expr.into(),
+        FieldType::DateTimeText => format!("IsoJson({expr}, cx)"),
+        FieldType::List(inner) if row_value("y", inner) == "y" => expr.into(),
+        _ => format!("Ser({})", json_value(expr, ty)),
+    }
 }
 
 /// `lib/rows.generated.js`: for each record type that crosses as rows, a constructor that makes one
