@@ -168,6 +168,29 @@ impl RowsBuilder {
     }
 }
 
+/// Whether `bytes` hold a control character, `"` or `\` (what JSON escapes), eight bytes at a
+/// time: tested byte by byte, it was ~9 % of the addon's instructions on a punch pull.
+#[inline]
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of some byte is set iff a byte of `word` is below `n` (`n` <= 0x80).
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH != 0;
+    let special = |word: u64| {
+        below(word, 0x20)
+            || below(word ^ (ONES * u64::from(b'"')), 1)
+            || below(word ^ (ONES * u64::from(b'\\')), 1)
+    };
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let word: [u8; 8] = word.try_into().expect("chunks of eight");
+        if special(u64::from_ne_bytes(word)) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// One row being written: its values, comma-separated, as JSON text.
 pub struct Row<'a> {
     out: &'a mut Vec<u8>,
@@ -208,7 +231,7 @@ impl RowValue for str {
 /// copied as they are; anything else is escaped by serde, so the text is the same either way.
 #[inline]
 fn write_str_contents(text: &str, out: &mut Vec<u8>) -> serde_json::Result<()> {
-    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !needs_escape(text.as_bytes()) {
         out.extend_from_slice(text.as_bytes());
     } else {
         let quoted = serde_json::to_vec(text)?;

@@ -30,7 +30,8 @@ describe('list pages as JSON rows', () => {
   }
 
   it('names with quotes, escapes, control characters and emoji', async () => {
-    const names = ['say "hi"', 'back\\slash', 'tab\there', 'line\nbreak', 'é ü 中文 😀', 'a\u2028b'];
+    const names = ['say "hi"', 'back\\slash', 'tab\there', 'line\nbreak', 'é ü 中文 😀', 'a\u2028b',
+      'a longer name that says "hi" late', 'sixteen bytes ok\\', 'é ü 中文 😀 \u0001 end'];
     for (const [i, name] of names.entries()) {
       await client.departments.create({ dept_code: `ODD${i}`, dept_name: name });
       await client.positions.create({ position_code: `ODD${i}`, position_name: name });
