@@ -238,8 +238,7 @@ fn pages_converted<F: ListFilter, P: Send + 'static>(
         let filter = filter.clone();
         let convert = convert.clone();
         async move {
-            let (item, next_state) =
-                step(&client, &filter, &convert, state, &mut seen_next).await;
+            let (item, next_state) = step(&client, &filter, &convert, state, &mut seen_next).await;
             item.map(|item| (item, (next_state, seen_next)))
         }
     })
@@ -270,11 +269,9 @@ async fn step<F: ListFilter, P: Send + 'static>(
                             let (c, f, slots) = (c.clone(), f.clone(), slots.clone());
                             let conv = conv.clone();
                             Spawned(tokio::spawn(async move {
-                                let fetched = crate::transport::with_download_slots(
-                                    slots,
-                                    fetch(&c, &f, n),
-                                )
-                                .await?;
+                                let fetched =
+                                    crate::transport::with_download_slots(slots, fetch(&c, &f, n))
+                                        .await?;
                                 Ok(fetched.convert(&conv))
                             }))
                         })
