@@ -44,6 +44,70 @@ pub fn decoding<R>(strict: bool, f: impl FnOnce() -> R) -> R {
     out
 }
 
+thread_local! {
+    /// Set around one answer's decoding: the records a list page was asked for (0: unknown).
+    static LIST_CAPACITY: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Runs `f` (a synchronous decode) knowing that a list page holds up to `records` records,
+/// so its record list is allocated once (`RecordList`).
+pub(crate) fn decoding_list<R>(records: usize, f: impl FnOnce() -> R) -> R {
+    let before = LIST_CAPACITY.replace(records);
+    let out = f();
+    LIST_CAPACITY.set(before);
+    out
+}
+
+/// Reads a page's record list (`null` as `None`) into a `Vec` allocated for the records the
+/// page was asked for: grown by doubling, the ~700 KB list of a 1,000-punch page was copied
+/// about once more (~1.6 % of a Node pull's instructions).
+#[doc(hidden)]
+pub struct RecordList<T>(PhantomData<T>);
+
+impl<T> RecordList<T> {
+    #[inline]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        RecordList(PhantomData)
+    }
+}
+
+/// What one page's list may reserve up front: a server that sends fewer (the last page)
+/// leaves the rest unused until the page is dropped, so it is bounded.
+const LIST_RESERVE_BYTES: usize = 8 << 20;
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for RecordList<T> {
+    type Value = Option<Vec<T>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Vec<T>>, D::Error> {
+        struct Records<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Records<T> {
+            type Value = Option<Vec<T>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_seq(self)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let most = LIST_RESERVE_BYTES / std::mem::size_of::<T>().max(1);
+                let mut items = Vec::with_capacity(LIST_CAPACITY.get().min(most));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Some(items))
+            }
+        }
+        d.deserialize_option(Records(PhantomData))
+    }
+}
+
 /// Whether the answer being decoded is read strictly (the generated readers ask).
 #[doc(hidden)]
 pub fn is_strict() -> bool {

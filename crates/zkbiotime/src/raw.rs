@@ -392,6 +392,7 @@ async fn fetch(
                 .filter(|s| s.is_finite() && *s >= 0.0)
                 .map(|s| std::time::Duration::from_secs_f64(s.min(3600.0))),
             strict: api.inner.strict,
+            list_capacity: 0,
         };
         let _ = crate::transport::ANSWER.try_with(|cell| *cell.borrow_mut() = meta);
         tracing::debug!(

@@ -39,6 +39,8 @@ pub(crate) struct AnswerMeta {
     pub retry_after: Option<Duration>,
     /// The client's `strict` setting, for `json_response` (which only sees the answer).
     pub strict: bool,
+    /// The `page_size` the request asked for (0 if none): a list page's record count.
+    pub list_capacity: usize,
 }
 
 tokio::task_local! {
@@ -119,6 +121,7 @@ impl ClientHooks<Inner> for api::Client {
     ) -> reqwest::Result<reqwest::Response> {
         let method = request.method().clone();
         let path = request.url().path().to_string();
+        let list_capacity = page_size(request.url());
         let started = Instant::now();
         let limit = self.inner.max_response_bytes;
         let result = self.client.execute(request).await.map(|r| limit_body(r, limit));
@@ -138,6 +141,7 @@ impl ClientHooks<Inner> for api::Client {
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after),
                     strict: self.inner.strict,
+                    list_capacity,
                 };
                 let _ = ANSWER.try_with(|cell| *cell.borrow_mut() = meta);
                 tracing::debug!(
@@ -181,15 +185,24 @@ pub async fn json_response<T: DeserializeOwned, E>(
         // workers cannot steal from: let it send its request before this page decodes.
         tokio::task::yield_now().await;
     }
-    let strict = ANSWER.try_with(|cell| cell.borrow().strict).unwrap_or(false);
-    let inner = crate::loose::decoding(strict, || match std::str::from_utf8(&body) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(&body),
+    let (strict, records) = ANSWER
+        .try_with(|cell| (cell.borrow().strict, cell.borrow().list_capacity))
+        .unwrap_or_default();
+    let inner = crate::loose::decoding_list(records, || {
+        crate::loose::decoding(strict, || match std::str::from_utf8(&body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(&body),
+        })
     });
     match inner {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(body, e)),
     }
+}
+
+/// The `page_size` a list request asks for, if any.
+fn page_size(url: &reqwest::Url) -> usize {
+    url.query_pairs().find(|(k, _)| k == "page_size").and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
 }
 
 /// Caps how much of the body can be read: a hostile or broken server cannot make the

@@ -123,13 +123,13 @@ impl Lenient {
                         if data.is_some() {
                             return Err(::serde::de::Error::duplicate_field("data"));
                         }
-                        data = Some(map.next_value()?);
+                        data = Some(map.next_value_seed(crate::loose::RecordList::new())?);
                     }
                     "results" => {
                         if results.is_some() {
                             return Err(::serde::de::Error::duplicate_field("results"));
                         }
-                        results = Some(map.next_value()?);
+                        results = Some(map.next_value_seed(crate::loose::RecordList::new())?);
                     }
                 });
                 reads.push(quote::quote! {

@@ -11434,13 +11434,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -12011,13 +12015,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -12990,13 +12998,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -13903,13 +13915,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -14281,13 +14297,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -14802,13 +14822,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -15355,13 +15379,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -15886,13 +15914,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -16634,13 +16666,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
@@ -17021,13 +17057,17 @@ Other columns are kept as extra fields.
                                     if data.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("data"));
                                     }
-                                    data = Some(map.next_value()?);
+                                    data = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "results" => {
                                     if results.is_some() {
                                         return Err(::serde::de::Error::duplicate_field("results"));
                                     }
-                                    results = Some(map.next_value()?);
+                                    results = Some(
+                                        map.next_value_seed(crate::loose::RecordList::new())?,
+                                    );
                                 }
                                 "msg" => {
                                     if !msg.is_missing() {
