@@ -976,4 +976,22 @@ mod tests {
             .unwrap_err();
         assert!(!err.contains('x'), "{err}");
     }
+
+    #[test]
+    fn a_record_list_is_allocated_for_the_page_size_within_its_bound() {
+        use serde::de::DeserializeSeed;
+        let read = |records: usize, json: &str| {
+            let mut d = serde_json::Deserializer::from_str(json);
+            decoding_list(records, || RecordList::<i64>::new().deserialize(&mut d))
+        };
+        let list = read(1000, "[1, 2, 3]").unwrap().unwrap();
+        assert_eq!(list, [1, 2, 3]);
+        assert_eq!(list.capacity(), 1000);
+        let bounded = read(usize::MAX, "[]").unwrap().unwrap();
+        assert_eq!(bounded.capacity(), LIST_RESERVE_BYTES / std::mem::size_of::<i64>());
+        assert_eq!(read(0, "[4]").unwrap().unwrap(), [4]);
+        assert_eq!(read(10, "null").unwrap(), None);
+        let object = read(10, r#"{"id": 1}"#).unwrap_err().to_string();
+        assert!(object.contains("expected a sequence"), "{object}");
+    }
 }
