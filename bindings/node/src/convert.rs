@@ -445,7 +445,8 @@ mod tests {
             let base = &plain[..len.min(plain.len())];
             assert_eq!(needs_escape(base), rule(base), "{base:?}");
             for at in 0..base.len() {
-                for odd in [0x00, 0x01, 0x1f, b'"', b'\\', 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xff] {
+                for odd in [0x00, 0x01, 0x1f, b'"', b'\\', 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xff]
+                {
                     let mut text = base.to_vec();
                     text[at] = odd;
                     assert_eq!(needs_escape(&text), rule(&text), "{text:?}");
