@@ -433,7 +433,19 @@ pub fn filter<F: DeserializeOwned>(value: Option<Value>, what: &str, client: &Cl
 
 #[cfg(test)]
 mod tests {
-    use super::needs_escape;
+    use super::{Cx, needs_escape};
+
+    #[test]
+    fn iso_text_of_a_server_time() {
+        let cx = Cx::default();
+        assert_eq!(cx.iso("2024-06-23 09:50:00"), "2024-06-23T09:50:00");
+        assert_eq!(cx.iso("2024-06-23T09:50:00"), "2024-06-23T09:50:00");
+        assert_eq!(cx.iso(" 2024-06-23 09:50:00 "), "2024-06-23T09:50:00");
+        assert_eq!(cx.iso("2024-06-23 09:50"), "2024-06-23T09:50:00");
+        // Not a time (month 13): passed on as the server wrote it.
+        assert_eq!(cx.iso("2024-13-23 09:50:00"), "2024-13-23 09:50:00");
+        assert_eq!(cx.iso("soon"), "soon");
+    }
 
     /// Every length from 0 to 40 with each byte JSON escapes (and a few it does not) at every
     /// position, against the byte-by-byte rule.
