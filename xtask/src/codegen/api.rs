@@ -149,7 +149,7 @@ impl Lenient {
                     if !#f.is_missing() {
                         return Err(::serde::de::Error::duplicate_field(#key));
                     }
-                    #f = map.next_value_seed(crate::loose::ReadField::new(strict))?;
+                    #f.fill(map.next_value_seed(crate::loose::ReadField::new(strict))?);
                 }
             });
             let optional = matches!(

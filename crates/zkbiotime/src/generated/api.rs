@@ -11293,8 +11293,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_code"),
                                         );
                                     }
-                                    area_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "area_name" => {
                                     if !area_name.is_missing() {
@@ -11302,15 +11304,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_name"),
                                         );
                                     }
-                                    area_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "parent_area" => {
                                     if !parent_area.is_missing() {
@@ -11318,8 +11323,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("parent_area"),
                                         );
                                     }
-                                    parent_area = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    parent_area
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "parent_area_name" => {
                                     if !parent_area_name.is_missing() {
@@ -11327,8 +11334,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("parent_area_name"),
                                         );
                                     }
-                                    parent_area_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    parent_area_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -11420,15 +11429,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -11450,22 +11462,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -11561,8 +11577,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_code"),
                                         );
                                     }
-                                    area_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "area_name" => {
                                     if !area_name.is_missing() {
@@ -11570,15 +11588,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_name"),
                                         );
                                     }
-                                    area_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -11648,8 +11669,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_code"),
                                         );
                                     }
-                                    area_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "area_name" => {
                                     if !area_name.is_missing() {
@@ -11657,15 +11680,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_name"),
                                         );
                                     }
-                                    area_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "parent_area" => {
                                     if !parent_area.is_missing() {
@@ -11673,8 +11699,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("parent_area"),
                                         );
                                     }
-                                    parent_area = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    parent_area
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -11762,8 +11790,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("enable_attendance"),
                                         );
                                     }
-                                    enable_attendance = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    enable_attendance
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "enable_holiday" => {
                                     if !enable_holiday.is_missing() {
@@ -11771,8 +11801,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("enable_holiday"),
                                         );
                                     }
-                                    enable_holiday = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    enable_holiday
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "enable_overtime" => {
                                     if !enable_overtime.is_missing() {
@@ -11780,8 +11812,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("enable_overtime"),
                                         );
                                     }
-                                    enable_overtime = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    enable_overtime
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "enable_schedule" => {
                                     if !enable_schedule.is_missing() {
@@ -11789,15 +11823,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("enable_schedule"),
                                         );
                                     }
-                                    enable_schedule = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    enable_schedule
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -11885,8 +11922,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_code"),
                                         );
                                     }
-                                    dept_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_name" => {
                                     if !dept_name.is_missing() {
@@ -11894,15 +11933,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_name"),
                                         );
                                     }
-                                    dept_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "parent_dept" => {
                                     if !parent_dept.is_missing() {
@@ -11910,8 +11952,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("parent_dept"),
                                         );
                                     }
-                                    parent_dept = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    parent_dept
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -12001,15 +12045,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -12031,22 +12078,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -12142,8 +12193,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_code"),
                                         );
                                     }
-                                    dept_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_name" => {
                                     if !dept_name.is_missing() {
@@ -12151,15 +12204,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_name"),
                                         );
                                     }
-                                    dept_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -12338,15 +12394,19 @@ Other columns are kept as extra fields.
                                     if !address.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("address"));
                                     }
-                                    address = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    address
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "app_role" => {
                                     if !app_role.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("app_role"));
                                     }
-                                    app_role = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    app_role
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "app_status" => {
                                     if !app_status.is_missing() {
@@ -12354,15 +12414,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("app_status"),
                                         );
                                     }
-                                    app_status = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    app_status
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "area" => {
                                     if !area.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("area"));
                                     }
-                                    area = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "attemployee" => {
                                     if !attemployee.is_missing() {
@@ -12370,29 +12433,36 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("attemployee"),
                                         );
                                     }
-                                    attemployee = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    attemployee
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "birthday" => {
                                     if !birthday.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("birthday"));
                                     }
-                                    birthday = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    birthday
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "card_no" => {
                                     if !card_no.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("card_no"));
                                     }
-                                    card_no = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    card_no
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "city" => {
                                     if !city.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("city"));
                                     }
-                                    city = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    city.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "contact_tel" => {
                                     if !contact_tel.is_missing() {
@@ -12400,8 +12470,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("contact_tel"),
                                         );
                                     }
-                                    contact_tel = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    contact_tel
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "department" => {
                                     if !department.is_missing() {
@@ -12409,8 +12481,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("department"),
                                         );
                                     }
-                                    department = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    department
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dev_privilege" => {
                                     if !dev_privilege.is_missing() {
@@ -12418,8 +12492,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dev_privilege"),
                                         );
                                     }
-                                    dev_privilege = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dev_privilege
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "device_password" => {
                                     if !device_password.is_missing() {
@@ -12427,29 +12503,37 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("device_password"),
                                         );
                                     }
-                                    device_password = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    device_password
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "email" => {
                                     if !email.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("email"));
                                     }
-                                    email = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    email
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp_code" => {
                                     if !emp_code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_code"));
                                     }
-                                    emp_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp_type" => {
                                     if !emp_type.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_type"));
                                     }
-                                    emp_type = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_type
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "enroll_sn" => {
                                     if !enroll_sn.is_missing() {
@@ -12457,15 +12541,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("enroll_sn"),
                                         );
                                     }
-                                    enroll_sn = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    enroll_sn
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "face" => {
                                     if !face.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("face"));
                                     }
-                                    face = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    face.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "fingerprint" => {
                                     if !fingerprint.is_missing() {
@@ -12473,8 +12560,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("fingerprint"),
                                         );
                                     }
-                                    fingerprint = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    fingerprint
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -12482,8 +12571,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "format_name" => {
                                     if !format_name.is_missing() {
@@ -12491,8 +12582,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("format_name"),
                                         );
                                     }
-                                    format_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    format_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "full_name" => {
                                     if !full_name.is_missing() {
@@ -12500,15 +12593,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("full_name"),
                                         );
                                     }
-                                    full_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    full_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "gender" => {
                                     if !gender.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("gender"));
                                     }
-                                    gender = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    gender
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "hire_date" => {
                                     if !hire_date.is_missing() {
@@ -12516,15 +12613,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("hire_date"),
                                         );
                                     }
-                                    hire_date = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    hire_date
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -12532,29 +12632,37 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "mobile" => {
                                     if !mobile.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("mobile"));
                                     }
-                                    mobile = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    mobile
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "national" => {
                                     if !national.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("national"));
                                     }
-                                    national = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    national
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "nickname" => {
                                     if !nickname.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("nickname"));
                                     }
-                                    nickname = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    nickname
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "office_tel" => {
                                     if !office_tel.is_missing() {
@@ -12562,50 +12670,62 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("office_tel"),
                                         );
                                     }
-                                    office_tel = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    office_tel
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "palm" => {
                                     if !palm.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("palm"));
                                     }
-                                    palm = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    palm.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "photo" => {
                                     if !photo.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("photo"));
                                     }
-                                    photo = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    photo
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position" => {
                                     if !position.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("position"));
                                     }
-                                    position = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "postcode" => {
                                     if !postcode.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("postcode"));
                                     }
-                                    postcode = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    postcode
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "religion" => {
                                     if !religion.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("religion"));
                                     }
-                                    religion = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    religion
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "ssn" => {
                                     if !ssn.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("ssn"));
                                     }
-                                    ssn = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    ssn.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "update_time" => {
                                     if !update_time.is_missing() {
@@ -12613,8 +12733,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("update_time"),
                                         );
                                     }
-                                    update_time = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    update_time
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "verify_mode" => {
                                     if !verify_mode.is_missing() {
@@ -12622,15 +12744,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("verify_mode"),
                                         );
                                     }
-                                    verify_mode = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    verify_mode
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "vl_face" => {
                                     if !vl_face.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("vl_face"));
                                     }
-                                    vl_face = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    vl_face
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "vl_face_photo" => {
                                     if !vl_face_photo.is_missing() {
@@ -12638,15 +12764,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("vl_face_photo"),
                                         );
                                     }
-                                    vl_face_photo = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    vl_face_photo
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "vl_palm" => {
                                     if !vl_palm.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("vl_palm"));
                                     }
-                                    vl_palm = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    vl_palm
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -12984,15 +13114,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -13014,22 +13147,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -13201,15 +13338,19 @@ Other columns are kept as extra fields.
                                     if !address.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("address"));
                                     }
-                                    address = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    address
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "app_role" => {
                                     if !app_role.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("app_role"));
                                     }
-                                    app_role = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    app_role
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "app_status" => {
                                     if !app_status.is_missing() {
@@ -13217,36 +13358,44 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("app_status"),
                                         );
                                     }
-                                    app_status = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    app_status
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "area" => {
                                     if !area.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("area"));
                                     }
-                                    area = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "birthday" => {
                                     if !birthday.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("birthday"));
                                     }
-                                    birthday = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    birthday
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "card_no" => {
                                     if !card_no.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("card_no"));
                                     }
-                                    card_no = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    card_no
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "city" => {
                                     if !city.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("city"));
                                     }
-                                    city = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    city.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "contact_tel" => {
                                     if !contact_tel.is_missing() {
@@ -13254,8 +13403,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("contact_tel"),
                                         );
                                     }
-                                    contact_tel = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    contact_tel
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "department" => {
                                     if !department.is_missing() {
@@ -13263,8 +13414,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("department"),
                                         );
                                     }
-                                    department = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    department
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dev_privilege" => {
                                     if !dev_privilege.is_missing() {
@@ -13272,8 +13425,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dev_privilege"),
                                         );
                                     }
-                                    dev_privilege = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dev_privilege
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "device_password" => {
                                     if !device_password.is_missing() {
@@ -13281,29 +13436,37 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("device_password"),
                                         );
                                     }
-                                    device_password = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    device_password
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "email" => {
                                     if !email.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("email"));
                                     }
-                                    email = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    email
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp_code" => {
                                     if !emp_code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_code"));
                                     }
-                                    emp_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp_type" => {
                                     if !emp_type.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_type"));
                                     }
-                                    emp_type = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_type
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "enroll_sn" => {
                                     if !enroll_sn.is_missing() {
@@ -13311,8 +13474,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("enroll_sn"),
                                         );
                                     }
-                                    enroll_sn = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    enroll_sn
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -13320,8 +13485,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "flow_role" => {
                                     if !flow_role.is_missing() {
@@ -13329,15 +13496,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("flow_role"),
                                         );
                                     }
-                                    flow_role = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    flow_role
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "gender" => {
                                     if !gender.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("gender"));
                                     }
-                                    gender = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    gender
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "hire_date" => {
                                     if !hire_date.is_missing() {
@@ -13345,15 +13516,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("hire_date"),
                                         );
                                     }
-                                    hire_date = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    hire_date
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -13361,29 +13535,37 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "mobile" => {
                                     if !mobile.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("mobile"));
                                     }
-                                    mobile = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    mobile
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "national" => {
                                     if !national.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("national"));
                                     }
-                                    national = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    national
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "nickname" => {
                                     if !nickname.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("nickname"));
                                     }
-                                    nickname = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    nickname
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "office_tel" => {
                                     if !office_tel.is_missing() {
@@ -13391,29 +13573,37 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("office_tel"),
                                         );
                                     }
-                                    office_tel = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    office_tel
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position" => {
                                     if !position.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("position"));
                                     }
-                                    position = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "postcode" => {
                                     if !postcode.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("postcode"));
                                     }
-                                    postcode = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    postcode
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "religion" => {
                                     if !religion.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("religion"));
                                     }
-                                    religion = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    religion
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "self_password" => {
                                     if !self_password.is_missing() {
@@ -13421,15 +13611,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("self_password"),
                                         );
                                     }
-                                    self_password = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    self_password
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "ssn" => {
                                     if !ssn.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("ssn"));
                                     }
-                                    ssn = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    ssn.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "verify_mode" => {
                                     if !verify_mode.is_missing() {
@@ -13437,8 +13630,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("verify_mode"),
                                         );
                                     }
-                                    verify_mode = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    verify_mode
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -13721,8 +13916,10 @@ Other columns are kept as extra fields.
                                     if !att_date.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("att_date"));
                                     }
-                                    att_date = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    att_date
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_code" => {
                                     if !dept_code.is_missing() {
@@ -13730,8 +13927,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_code"),
                                         );
                                     }
-                                    dept_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_name" => {
                                     if !dept_name.is_missing() {
@@ -13739,15 +13938,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_name"),
                                         );
                                     }
-                                    dept_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp_code" => {
                                     if !emp_code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_code"));
                                     }
-                                    emp_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -13755,8 +13958,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_punch" => {
                                     if !first_punch.is_missing() {
@@ -13764,8 +13969,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_punch"),
                                         );
                                     }
-                                    first_punch = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_punch
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -13773,8 +13980,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "last_punch" => {
                                     if !last_punch.is_missing() {
@@ -13782,8 +13991,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_punch"),
                                         );
                                     }
-                                    last_punch = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_punch
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -13901,15 +14112,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -13931,22 +14145,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14045,8 +14263,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_code"),
                                         );
                                     }
-                                    area_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "area_name" => {
                                     if !area_name.is_missing() {
@@ -14054,15 +14274,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_name"),
                                         );
                                     }
-                                    area_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "parent_area" => {
                                     if !parent_area.is_missing() {
@@ -14070,8 +14293,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("parent_area"),
                                         );
                                     }
-                                    parent_area = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    parent_area
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14154,8 +14379,9 @@ Other columns are kept as extra fields.
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "parent_position" => {
                                     if !parent_position.is_missing() {
@@ -14163,8 +14389,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("parent_position"),
                                         );
                                     }
-                                    parent_position = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    parent_position
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "parent_position_name" => {
                                     if !parent_position_name.is_missing() {
@@ -14172,8 +14400,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("parent_position_name"),
                                         );
                                     }
-                                    parent_position_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    parent_position_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position_code" => {
                                     if !position_code.is_missing() {
@@ -14181,8 +14411,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("position_code"),
                                         );
                                     }
-                                    position_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position_name" => {
                                     if !position_name.is_missing() {
@@ -14190,8 +14422,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("position_name"),
                                         );
                                     }
-                                    position_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14283,15 +14517,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -14313,22 +14550,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14422,8 +14663,9 @@ Other columns are kept as extra fields.
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "position_code" => {
                                     if !position_code.is_missing() {
@@ -14431,8 +14673,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("position_code"),
                                         );
                                     }
-                                    position_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position_name" => {
                                     if !position_name.is_missing() {
@@ -14440,8 +14684,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("position_name"),
                                         );
                                     }
-                                    position_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14528,15 +14774,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("disableatt"),
                                         );
                                     }
-                                    disableatt = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    disableatt
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "employee" => {
                                     if !employee.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("employee"));
                                     }
-                                    employee = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    employee
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -14544,15 +14794,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -14560,15 +14813,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "reason" => {
                                     if !reason.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("reason"));
                                     }
-                                    reason = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    reason
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "resign_date" => {
                                     if !resign_date.is_missing() {
@@ -14576,8 +14833,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("resign_date"),
                                         );
                                     }
-                                    resign_date = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    resign_date
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "resign_type" => {
                                     if !resign_type.is_missing() {
@@ -14585,8 +14844,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("resign_type"),
                                         );
                                     }
-                                    resign_type = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    resign_type
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14693,8 +14954,10 @@ Other columns are kept as extra fields.
                                     if !emp_code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_code"));
                                     }
-                                    emp_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -14702,15 +14965,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -14718,8 +14984,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14808,15 +15076,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -14838,22 +15109,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -14999,15 +15274,18 @@ Other columns are kept as extra fields.
                                     if !alias.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("alias"));
                                     }
-                                    alias = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    alias
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "area" => {
                                     if !area.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("area"));
                                     }
-                                    area = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "area_name" => {
                                     if !area_name.is_missing() {
@@ -15015,8 +15293,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_name"),
                                         );
                                     }
-                                    area_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "face_count" => {
                                     if !face_count.is_missing() {
@@ -15024,29 +15304,36 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("face_count"),
                                         );
                                     }
-                                    face_count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    face_count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "fp_count" => {
                                     if !fp_count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("fp_count"));
                                     }
-                                    fp_count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    fp_count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "fw_ver" => {
                                     if !fw_ver.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("fw_ver"));
                                     }
-                                    fw_ver = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    fw_ver
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "ip_address" => {
                                     if !ip_address.is_missing() {
@@ -15054,8 +15341,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("ip_address"),
                                         );
                                     }
-                                    ip_address = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    ip_address
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "is_attendance" => {
                                     if !is_attendance.is_missing() {
@@ -15063,8 +15352,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("is_attendance"),
                                         );
                                     }
-                                    is_attendance = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    is_attendance
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "last_activity" => {
                                     if !last_activity.is_missing() {
@@ -15072,8 +15363,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_activity"),
                                         );
                                     }
-                                    last_activity = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_activity
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "palm_count" => {
                                     if !palm_count.is_missing() {
@@ -15081,8 +15374,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("palm_count"),
                                         );
                                     }
-                                    palm_count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    palm_count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "push_time" => {
                                     if !push_time.is_missing() {
@@ -15090,29 +15385,36 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("push_time"),
                                         );
                                     }
-                                    push_time = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    push_time
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "push_ver" => {
                                     if !push_ver.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("push_ver"));
                                     }
-                                    push_ver = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    push_ver
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "sn" => {
                                     if !sn.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("sn"));
                                     }
-                                    sn = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    sn.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "state" => {
                                     if !state.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("state"));
                                     }
-                                    state = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    state
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "terminal_name" => {
                                     if !terminal_name.is_missing() {
@@ -15120,8 +15422,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("terminal_name"),
                                         );
                                     }
-                                    terminal_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    terminal_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "terminal_tz" => {
                                     if !terminal_tz.is_missing() {
@@ -15129,8 +15433,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("terminal_tz"),
                                         );
                                     }
-                                    terminal_tz = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    terminal_tz
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "transaction_count" => {
                                     if !transaction_count.is_missing() {
@@ -15138,8 +15444,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("transaction_count"),
                                         );
                                     }
-                                    transaction_count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    transaction_count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "transfer_interval" => {
                                     if !transfer_interval.is_missing() {
@@ -15147,8 +15455,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("transfer_interval"),
                                         );
                                     }
-                                    transfer_interval = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    transfer_interval
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "transfer_time" => {
                                     if !transfer_time.is_missing() {
@@ -15156,8 +15466,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("transfer_time"),
                                         );
                                     }
-                                    transfer_time = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    transfer_time
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "user_count" => {
                                     if !user_count.is_missing() {
@@ -15165,8 +15477,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("user_count"),
                                         );
                                     }
-                                    user_count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    user_count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -15365,15 +15679,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -15395,22 +15712,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -15552,15 +15873,19 @@ Other columns are kept as extra fields.
                                     if !att_date.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("att_date"));
                                     }
-                                    att_date = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    att_date
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "check_in" => {
                                     if !check_in.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("check_in"));
                                     }
-                                    check_in = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    check_in
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "check_out" => {
                                     if !check_out.is_missing() {
@@ -15568,15 +15893,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("check_out"),
                                         );
                                     }
-                                    check_out = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    check_out
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "clock_in" => {
                                     if !clock_in.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("clock_in"));
                                     }
-                                    clock_in = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    clock_in
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "clock_out" => {
                                     if !clock_out.is_missing() {
@@ -15584,8 +15913,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("clock_out"),
                                         );
                                     }
-                                    clock_out = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    clock_out
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_code" => {
                                     if !dept_code.is_missing() {
@@ -15593,8 +15924,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_code"),
                                         );
                                     }
-                                    dept_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_name" => {
                                     if !dept_name.is_missing() {
@@ -15602,15 +15935,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_name"),
                                         );
                                     }
-                                    dept_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp_code" => {
                                     if !emp_code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_code"));
                                     }
-                                    emp_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "exception" => {
                                     if !exception.is_missing() {
@@ -15618,8 +15955,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("exception"),
                                         );
                                     }
-                                    exception = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    exception
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -15627,8 +15966,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -15636,8 +15977,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position_code" => {
                                     if !position_code.is_missing() {
@@ -15645,8 +15988,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("position_code"),
                                         );
                                     }
-                                    position_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position_name" => {
                                     if !position_name.is_missing() {
@@ -15654,8 +15999,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("position_name"),
                                         );
                                     }
-                                    position_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "time_table_alias" => {
                                     if !time_table_alias.is_missing() {
@@ -15663,8 +16010,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("time_table_alias"),
                                         );
                                     }
-                                    time_table_alias = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    time_table_alias
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "total_hrs" => {
                                     if !total_hrs.is_missing() {
@@ -15672,8 +16021,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("total_hrs"),
                                         );
                                     }
-                                    total_hrs = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    total_hrs
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "total_leave" => {
                                     if !total_leave.is_missing() {
@@ -15681,22 +16032,28 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("total_leave"),
                                         );
                                     }
-                                    total_leave = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    total_leave
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "total_ot" => {
                                     if !total_ot.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("total_ot"));
                                     }
-                                    total_ot = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    total_ot
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "weekday" => {
                                     if !weekday.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("weekday"));
                                     }
-                                    weekday = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    weekday
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "worked_hrs" => {
                                     if !worked_hrs.is_missing() {
@@ -15704,8 +16061,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("worked_hrs"),
                                         );
                                     }
-                                    worked_hrs = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    worked_hrs
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -15900,15 +16259,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -15930,22 +16292,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -16119,15 +16485,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_alias"),
                                         );
                                     }
-                                    area_alias = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_alias
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "crc" => {
                                     if !crc.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("crc"));
                                     }
-                                    crc = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    crc.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "department" => {
                                     if !department.is_missing() {
@@ -16135,22 +16504,27 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("department"),
                                         );
                                     }
-                                    department = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    department
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp" => {
                                     if !emp.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp"));
                                     }
-                                    emp = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "emp_code" => {
                                     if !emp_code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_code"));
                                     }
-                                    emp_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -16158,8 +16532,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "gps_location" => {
                                     if !gps_location.is_missing() {
@@ -16167,15 +16543,18 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("gps_location"),
                                         );
                                     }
-                                    gps_location = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    gps_location
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "id" => {
                                     if !id.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("id"));
                                     }
-                                    id = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    id.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "is_attendance" => {
                                     if !is_attendance.is_missing() {
@@ -16183,15 +16562,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("is_attendance"),
                                         );
                                     }
-                                    is_attendance = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    is_attendance
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "is_mask" => {
                                     if !is_mask.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("is_mask"));
                                     }
-                                    is_mask = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    is_mask
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -16199,15 +16582,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "latitude" => {
                                     if !latitude.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("latitude"));
                                     }
-                                    latitude = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    latitude
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "longitude" => {
                                     if !longitude.is_missing() {
@@ -16215,22 +16602,28 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("longitude"),
                                         );
                                     }
-                                    longitude = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    longitude
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "mobile" => {
                                     if !mobile.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("mobile"));
                                     }
-                                    mobile = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    mobile
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "position" => {
                                     if !position.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("position"));
                                     }
-                                    position = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    position
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "punch_state" => {
                                     if !punch_state.is_missing() {
@@ -16238,8 +16631,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("punch_state"),
                                         );
                                     }
-                                    punch_state = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    punch_state
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "punch_state_display" => {
                                     if !punch_state_display.is_missing() {
@@ -16247,8 +16642,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("punch_state_display"),
                                         );
                                     }
-                                    punch_state_display = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    punch_state_display
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "punch_time" => {
                                     if !punch_time.is_missing() {
@@ -16256,29 +16653,37 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("punch_time"),
                                         );
                                     }
-                                    punch_time = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    punch_time
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "purpose" => {
                                     if !purpose.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("purpose"));
                                     }
-                                    purpose = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    purpose
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "reserved" => {
                                     if !reserved.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("reserved"));
                                     }
-                                    reserved = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    reserved
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "source" => {
                                     if !source.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("source"));
                                     }
-                                    source = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    source
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "sync_status" => {
                                     if !sync_status.is_missing() {
@@ -16286,8 +16691,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("sync_status"),
                                         );
                                     }
-                                    sync_status = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    sync_status
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "sync_time" => {
                                     if !sync_time.is_missing() {
@@ -16295,8 +16702,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("sync_time"),
                                         );
                                     }
-                                    sync_time = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    sync_time
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "temperature" => {
                                     if !temperature.is_missing() {
@@ -16304,15 +16713,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("temperature"),
                                         );
                                     }
-                                    temperature = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    temperature
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "terminal" => {
                                     if !terminal.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("terminal"));
                                     }
-                                    terminal = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    terminal
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "terminal_alias" => {
                                     if !terminal_alias.is_missing() {
@@ -16320,8 +16733,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("terminal_alias"),
                                         );
                                     }
-                                    terminal_alias = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    terminal_alias
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "terminal_sn" => {
                                     if !terminal_sn.is_missing() {
@@ -16329,8 +16744,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("terminal_sn"),
                                         );
                                     }
-                                    terminal_sn = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    terminal_sn
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "upload_time" => {
                                     if !upload_time.is_missing() {
@@ -16338,8 +16755,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("upload_time"),
                                         );
                                     }
-                                    upload_time = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    upload_time
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "verify_type" => {
                                     if !verify_type.is_missing() {
@@ -16347,8 +16766,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("verify_type"),
                                         );
                                     }
-                                    verify_type = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    verify_type
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "verify_type_display" => {
                                     if !verify_type_display.is_missing() {
@@ -16356,8 +16777,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("verify_type_display"),
                                         );
                                     }
-                                    verify_type_display = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    verify_type_display
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "work_code" => {
                                     if !work_code.is_missing() {
@@ -16365,8 +16788,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("work_code"),
                                         );
                                     }
-                                    work_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    work_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -16652,15 +17077,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -16682,22 +17110,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -16815,8 +17247,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("area_alias"),
                                         );
                                     }
-                                    area_alias = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    area_alias
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_code" => {
                                     if !dept_code.is_missing() {
@@ -16824,8 +17258,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_code"),
                                         );
                                     }
-                                    dept_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "dept_name" => {
                                     if !dept_name.is_missing() {
@@ -16833,15 +17269,19 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("dept_name"),
                                         );
                                     }
-                                    dept_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    dept_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "emp_code" => {
                                     if !emp_code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("emp_code"));
                                     }
-                                    emp_code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    emp_code
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "first_name" => {
                                     if !first_name.is_missing() {
@@ -16849,8 +17289,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("first_name"),
                                         );
                                     }
-                                    first_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    first_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "last_name" => {
                                     if !last_name.is_missing() {
@@ -16858,8 +17300,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("last_name"),
                                         );
                                     }
-                                    last_name = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    last_name
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "punch_state" => {
                                     if !punch_state.is_missing() {
@@ -16867,8 +17311,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("punch_state"),
                                         );
                                     }
-                                    punch_state = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    punch_state
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "punch_time" => {
                                     if !punch_time.is_missing() {
@@ -16876,8 +17322,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("punch_time"),
                                         );
                                     }
-                                    punch_time = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    punch_time
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "terminal_alias" => {
                                     if !terminal_alias.is_missing() {
@@ -16885,8 +17333,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("terminal_alias"),
                                         );
                                     }
-                                    terminal_alias = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    terminal_alias
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "terminal_sn" => {
                                     if !terminal_sn.is_missing() {
@@ -16894,8 +17344,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("terminal_sn"),
                                         );
                                     }
-                                    terminal_sn = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    terminal_sn
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "verify_type" => {
                                     if !verify_type.is_missing() {
@@ -16903,8 +17355,10 @@ Other columns are kept as extra fields.
                                             ::serde::de::Error::duplicate_field("verify_type"),
                                         );
                                     }
-                                    verify_type = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    verify_type
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -17043,15 +17497,18 @@ Other columns are kept as extra fields.
                                     if !code.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("code"));
                                     }
-                                    code = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    code.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "count" => {
                                     if !count.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("count"));
                                     }
-                                    count = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    count
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 "data" => {
                                     if data.is_some() {
@@ -17073,22 +17530,26 @@ Other columns are kept as extra fields.
                                     if !msg.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("msg"));
                                     }
-                                    msg = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    msg.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "next" => {
                                     if !next.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("next"));
                                     }
-                                    next = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    next.fill(
+                                        map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                    );
                                 }
                                 "previous" => {
                                     if !previous.is_missing() {
                                         return Err(::serde::de::Error::duplicate_field("previous"));
                                     }
-                                    previous = map
-                                        .next_value_seed(crate::loose::ReadField::new(strict))?;
+                                    previous
+                                        .fill(
+                                            map.next_value_seed(crate::loose::ReadField::new(strict))?,
+                                        );
                                 }
                                 _ => {
                                     let value: ::serde_json::Value = map.next_value()?;
