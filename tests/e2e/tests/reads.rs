@@ -184,6 +184,27 @@ async fn single_pages_carry_the_count() {
 }
 
 #[tokio::test]
+async fn pages_with_converts_every_page_in_order() {
+    let sandbox = SandboxBuilder::new().employees(10).days(2).spawn().await.unwrap();
+    let client = common::client_with(&sandbox, |b| b.page_size(7).concurrency(3));
+    let total = sandbox.transaction_count();
+    // Each page as its number and the ids it held, converted where it was decoded.
+    let pages: Vec<(i64, Vec<i64>)> = client
+        .transactions()
+        .pages_with(Default::default(), |page| {
+            (page.number, page.items.iter().map(|p| p.id).collect())
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    let numbers: Vec<i64> = pages.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, (1..=pages.len() as i64).collect::<Vec<_>>(), "in order");
+    let ids: Vec<i64> = pages.into_iter().flat_map(|(_, ids)| ids).collect();
+    assert_eq!(ids.len(), total);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "every record once, in order");
+}
+
+#[tokio::test]
 async fn lists_keep_answering_none_after_the_end() {
     let sandbox = common::demo_sandbox().await;
     let client = common::client(&sandbox);
