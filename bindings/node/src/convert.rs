@@ -226,8 +226,8 @@ impl Row<'_> {
 
 /// A value written into a row as JSON text. Text, numbers, flags and `null` (every field of a
 /// punch) are written here directly: through serde's serializer (a tuple of views, string
-/// escapes by table, times through `fmt`) the rows were a third of the addon's work on a
-/// 200,000-punch pull. Anything else goes through serde (`Ser`).
+/// escapes by table, times through `fmt`) the rows took 0.93 G instructions of a
+/// 200,000-punch pull, now 0.80 G (callgrind). Anything else goes through serde (`Ser`).
 pub trait RowValue {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
 }
