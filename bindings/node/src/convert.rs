@@ -68,7 +68,7 @@ pub trait AsJson: Sized {
     fn json_rows(items: &[Self], cx: &Cx) -> Option<JsonRows>;
 }
 
-/// `{model}Row`s as JSON text, in arrays of at most about [`JsonRows::CHUNK`] bytes each.
+/// Records of one type as JSON rows, in arrays of at most about [`JsonRows::CHUNK`] bytes each.
 pub struct JsonRows {
     /// The record type: which decoder of `lib/rows.generated.js` makes them records.
     pub model: &'static str,

@@ -38,9 +38,18 @@ thread_local! {
 /// benchmark that compares the two readings).
 #[doc(hidden)]
 pub fn decoding<R>(strict: bool, f: impl FnOnce() -> R) -> R {
-    let before = STRICT.replace(strict);
+    set_around(&STRICT, strict, f)
+}
+
+/// Runs `f` with the thread-local `cell` set to `value`, restoring it after.
+fn set_around<T: Copy, R>(
+    cell: &'static std::thread::LocalKey<Cell<T>>,
+    value: T,
+    f: impl FnOnce() -> R,
+) -> R {
+    let before = cell.replace(value);
     let out = f();
-    STRICT.set(before);
+    cell.set(before);
     out
 }
 
@@ -52,10 +61,7 @@ thread_local! {
 /// Runs `f` (a synchronous decode) knowing that a list page holds up to `records` records,
 /// so its record list is allocated once (`RecordList`).
 pub(crate) fn decoding_list<R>(records: usize, f: impl FnOnce() -> R) -> R {
-    let before = LIST_CAPACITY.replace(records);
-    let out = f();
-    LIST_CAPACITY.set(before);
-    out
+    set_around(&LIST_CAPACITY, records, f)
 }
 
 /// Reads a page's record list (`null` as `None`) into a `Vec` allocated for the records the

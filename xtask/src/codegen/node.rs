@@ -151,7 +151,7 @@ enum Crossing {
     Napi,
     /// Only ever inside another record: written into its row as a keyed `{Name}Json`.
     Nested,
-    /// Pages, sync batches and single records: `{Name}Row`s and `lib/rows.generated.js`.
+    /// Pages, sync batches and single records: JSON rows (`json_rows`) and `lib/rows.generated.js`.
     Rows,
 }
 
@@ -180,7 +180,7 @@ fn nested_models(models: &[Model]) -> BTreeSet<String> {
     fields.filter_map(|f| named(&f.ty)).map(str::to_string).collect()
 }
 
-/// The record's `AsJson` and the serialisation view its crossing needs: `{Name}Row` for
+/// The record's `AsJson` and the serialisation view its crossing needs: `json_rows` for
 /// rows; for a nested record `{Name}Json`, a keyed JSON object with the keys and values the
 /// napi object above gets from `from_core` (`None` left out, as napi leaves it out).
 fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Result<()> {
@@ -197,10 +197,10 @@ fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Resul
     if crossing == Crossing::Napi {
         return Ok(());
     }
-    write_view_head(out, model, "Json", "SerializeMap")?;
+    write_json_head(out, model)?;
     writeln!(out, "        let mut m = s.serialize_map(None)?;")?;
     for (key, field) in row_slots(model) {
-        let (f, view) = (&field.name, slot_view(&key, field));
+        let (f, view) = (&field.name, slot_view(&key, field, json_value));
         if field.optional {
             writeln!(out, "        if let Some(x) = &v.{f} {{")?;
             writeln!(out, "            m.serialize_entry({key:?}, &{view})?;")?;
@@ -217,17 +217,17 @@ fn write_json_view(out: &mut String, model: &Model, crossing: Crossing) -> Resul
     Ok(())
 }
 
-/// The start of a serialisation view `{Name}{suffix}` of a core record, up to the body of
+/// The start of the serialisation view `{Name}Json` of a core record, up to the body of
 /// `serialize` with the record as `v` (and `cx`, when a field needs it) in scope.
-fn write_view_head(out: &mut String, model: &Model, suffix: &str, ser_trait: &str) -> Result<()> {
+fn write_json_head(out: &mut String, model: &Model) -> Result<()> {
     let name = &model.name;
-    writeln!(out, "pub struct {name}{suffix}<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
-    writeln!(out, "impl serde::Serialize for {name}{suffix}<'_> {{")?;
+    writeln!(out, "pub struct {name}Json<'a>(pub &'a types::{name}, pub &'a Cx);\n")?;
+    writeln!(out, "impl serde::Serialize for {name}Json<'_> {{")?;
     writeln!(
         out,
         "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{"
     )?;
-    writeln!(out, "        use serde::ser::{ser_trait};")?;
+    writeln!(out, "        use serde::ser::SerializeMap;")?;
     let used = if model.fields.iter().any(|f| needs_cx(&f.ty)) { "cx" } else { "_cx" };
     writeln!(out, "        let (v, {used}) = (self.0, self.1);")?;
     Ok(())
@@ -247,10 +247,11 @@ fn row_slots(model: &Model) -> Vec<(String, &Field)> {
     slots
 }
 
-/// The JSON view of slot `key` of `field`, for the field's value bound to `x`: a `_raw`
-/// slot is the server's own text, the core value as it is.
-fn slot_view(key: &str, field: &Field) -> String {
-    if key == field.name { json_value("x", &field.ty) } else { "x".to_string() }
+/// What slot `key` of `field` writes for the field's value bound to `x`: `view` of it (the
+/// keyed view's `json_value` or a row's `row_value`); a `_raw` slot is the server's own text,
+/// the core value as it is.
+fn slot_view(key: &str, field: &Field, view: fn(&str, &FieldType) -> String) -> String {
+    if key == field.name { view("x", &field.ty) } else { "x".to_string() }
 }
 
 /// `json_rows` of a record that crosses as rows: each a JSON array of `extra` (when the record
@@ -268,8 +269,7 @@ fn write_rows(out: &mut String, model: &Model) -> Result<()> {
         writeln!(out, "            row.put(&v.extra)?;")?;
     }
     for (key, field) in &row_slots(model) {
-        let f = &field.name;
-        let view = if key == &field.name { row_value("x", &field.ty) } else { "x".to_string() };
+        let (f, view) = (&field.name, slot_view(key, field, row_value));
         if view == "x" {
             writeln!(out, "            row.put(&v.{f})?;")?;
         } else if field.optional {
@@ -296,7 +296,7 @@ fn row_value(expr: &str, ty: &FieldType) -> String {
 }
 
 /// `lib/rows.generated.js`: for each record type that crosses as rows, a constructor that makes one
-/// `{Name}Row` array a record: the keys `from_core` gives the napi object, in the spec's order,
+/// JSON row a record: the keys `from_core` gives the napi object, in the spec's order,
 /// and no key for a `null` option (napi leaves `None` out too). Constructors rather than
 /// object literals: V8 sizes a constructor's objects for all its properties up front, where a
 /// literal grows a side store key by key (a 200k-punch pull: -8% wall, -6% CPU).
